@@ -1,0 +1,100 @@
+"""The pure core: Document in, Report out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .attributes.structure import parse_structure
+from .attributes.suggest import suggest_attribute
+from .config import Config
+from .engine import Context, Registry, Runner, default_registry
+from .formats import read_path
+from .models import Document, DocumentInfo, Excerpt, Finding, ReadError, Report
+
+
+def describe(doc: Document, ctx: Context) -> DocumentInfo:
+    """The ``document`` section of a report, from the structure analysis."""
+    s = ctx.fact(parse_structure)
+    return DocumentInfo(
+        title=s.title.text if s.title else None,
+        doc_type=s.doc_type,
+        doc_number=s.doc_number.text if s.doc_number else None,
+        issuer=s.issuer.text if s.issuer else None,
+        recipients=s.recipients.text if s.recipients else None,
+        forwarded=s.forwarded,
+        label=s.label.value if s.label else None,
+        chars=doc.chars,
+        direction=s.direction,
+        date=s.date.text if s.date else None,
+    )
+
+
+EXCERPT_WINDOW = 16
+
+
+def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """Attach to each finding the text around it and the personal-data spans in that window."""
+    sensitive: dict[int, list[tuple[int, int, str]]] = {}
+    for f in findings:
+        if f.sensitive:
+            sensitive.setdefault(f.location.block, []).append((f.location.start, f.location.end, f.kind))
+    out = []
+    for f in findings:
+        loc = f.location
+        if not doc.blocks or loc.block >= len(doc.blocks):
+            out.append(f)
+            continue
+        text = doc.blocks[loc.block].text
+        a = max(0, loc.start - EXCERPT_WINDOW)
+        b = min(len(text), max(loc.end, loc.start) + EXCERPT_WINDOW)
+        spans = tuple(
+            (max(s, a) - a, min(e, b) - a, k) for s, e, k in sensitive.get(loc.block, ()) if s < b and e > a
+        )
+        out.append(replace(f, excerpt=Excerpt(text[a:b], loc.start - a, loc.end - a, spans)))
+    return out
+
+
+def check_document(
+    doc: Document, config: Config | None = None, registry: Registry | None = None,
+    services: dict | None = None, runner: Runner | None = None,
+) -> Report:
+    """Run every selected rule over ``doc`` and assemble its Report."""
+    runner = runner or Runner(registry or default_registry(), config)
+    ctx = Context(doc, runner.config, services=services)
+    findings, ctx = runner.run(doc, ctx)
+    findings = with_excerpts(doc, findings)
+    return Report(
+        file=doc.path,
+        sha256=doc.sha256,
+        content_sha256=doc.content_sha256,
+        document=describe(doc, ctx),
+        attribute=ctx.fact(suggest_attribute),
+        findings=findings,
+        warnings=list(doc.warnings),
+    )
+
+
+def check(source: "str | Path | Document", config: Config | None = None, **kwargs) -> Report:
+    """Check a document file (or an already built Document). Raises UnreadableDocument."""
+    if isinstance(source, Document):
+        doc = source
+    else:
+        doc = read_path(source, (config or Config()).limits)
+    return check_document(doc, config, **kwargs)
+
+
+def check_text(text: str, config: Config | None = None, **kwargs) -> Report:
+    """Check plain text, one paragraph a line (handy in tests and scripts)."""
+    return check_document(Document.from_text(text), config, **kwargs)
+
+
+def check_source(source, config: Config | None = None, **kwargs) -> "Report | ReadError":
+    """Read and check one Source (file or archive member); unreadable input becomes a ReadError."""
+    from .formats import read_source
+
+    config = config or Config()
+    doc = read_source(source, config.limits)
+    if isinstance(doc, ReadError):
+        return doc
+    return check_document(doc, config, **kwargs)

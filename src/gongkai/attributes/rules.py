@@ -1,0 +1,138 @@
+"""Attribute audit rules (A1xx): labels missing, contradicting the content, or not inherited."""
+
+from __future__ import annotations
+
+from ..engine import AUDIT, FunctionRule
+from ..models import Severity
+from .structure import parse_structure
+from .suggest import suggest_attribute
+
+SOURCE_RULE = "《勺米镇公文类信息公开属性源头认定制度》"
+
+
+def _anchor(doc, s):
+    """Where document-level findings point: the label if any, else the title, else the start."""
+    if s.label is not None and s.label.block is not None:
+        return doc.blocks[s.label.block], s.label.start, s.label.start + len(s.label.raw)
+    if s.title is not None and s.title_blocks:
+        b = doc.blocks[s.title_blocks[0]]
+        return b, 0, len(b.text)
+    first = next((b for b in doc.blocks if b.text.strip()), None)
+    return first, 0, len(first.text) if first else 0
+
+
+def _label_missing(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if s.label is not None:
+        return
+    sug = ctx.fact(suggest_attribute)
+    block, a, b = _anchor(doc, s)
+    yield rule.finding(
+        block, a, b, text="",
+        suggestion=f"在成文日期下一行附注处标注（此件{sug.suggested}）（建议依据：{sug.reasons[0].text}）",
+        explanation={"suggested": sug.suggested},
+    )
+
+
+LABEL_MISSING = FunctionRule(
+    code="A101", category="attribute", kind="label_missing", severity=Severity.ERROR,
+    message="未标识公开属性：无标识公开属性的公文应退回起草单位重新办理",
+    basis=f"{SOURCE_RULE}第四条", phase=AUDIT, func=_label_missing,
+    doc="公文在产生过程中应同步确定公开属性（主动公开、依申请公开、不予公开），并在附注处标注，"
+        "如“（此件公开发布）”“（此件依申请公开）”“（此件不予公开）”，或写明“公开方式：主动公开”。"
+        "无标识公开属性的公文，党政办应退回公文起草单位重新办理。",
+    fires=["关于做好春耕备耕工作的通知\n各村（社区）：\n现将有关事项通知如下。\n勺米镇人民政府\n2025年3月5日"],
+    silent=[
+        "关于做好春耕备耕工作的通知\n各村（社区）：\n现将有关事项通知如下。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）",
+        "关于召开会议的通知\n公开方式：依申请公开\n各股室：\n定于周一开会。",
+    ],
+)
+
+
+def _label_conflict(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if s.label is None:
+        return
+    sug = ctx.fact(suggest_attribute)
+    if sug.suggested == s.label.value or sug.confidence < 0.75:
+        return
+    block, a, b = _anchor(doc, s)
+    why = "；".join(r.text for r in sug.reasons[:2])
+    yield rule.finding(
+        block, a, b,
+        message=f"公开属性标注为“{s.label.value}”，但内容显示应为“{sug.suggested}”（{why}）",
+        suggestion=f"核对公开属性，建议标注为（此件{sug.suggested}）",
+        basis=sug.reasons[0].basis, confidence=sug.confidence,
+        explanation={"label": s.label.value, "suggested": sug.suggested},
+    )
+
+
+LABEL_CONFLICT = FunctionRule(
+    code="A102", category="attribute", kind="label_conflict", severity=Severity.WARNING,
+    message="公开属性标注与内容不符", basis=f"{SOURCE_RULE}第三条（一）", phase=AUDIT,
+    func=_label_conflict,
+    doc="标注的公开属性与按源头认定制度对内容作出的判断（有足够把握时）不一致，例如报上级机关的请示"
+        "标为主动公开，或涉及群众切身利益的通告标为不予公开。这是提示核对，不是结论。",
+    fires=["关于申请追加防汛经费的请示\n区人民政府：\n妥否，请批示。\n勺米镇人民政府\n2025年6月1日\n（此件公开发布）"],
+    silent=["关于申请追加防汛经费的请示\n区人民政府：\n妥否，请批示。\n勺米镇人民政府\n2025年6月1日\n（此件不予公开）"],
+)
+
+
+def _public_with_restricted(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if s.label is None or s.label.value != "主动公开":
+        return
+    restricted = [f for f in ctx.findings if f.category in ("personal_data", "secret") and f.severity >= Severity.WARNING]
+    if not restricted:
+        return
+    kinds = sorted({f.kind for f in restricted})
+    block, a, b = _anchor(doc, s)
+    yield rule.finding(
+        block, a, b,
+        message=f"标注为主动公开的公文夹带依申请公开或不予公开的内容（{len(restricted)} 处：{'、'.join(kinds)}）",
+        suggestion="对个人信息、涉密或内部内容作区分处理（遮蔽或删除）后再公开，或改变公开属性",
+        explanation={"kinds": kinds, "rules": sorted({f.rule for f in restricted})},
+    )
+
+
+PUBLIC_WITH_RESTRICTED = FunctionRule(
+    code="A103", category="attribute", kind="public_with_restricted", severity=Severity.ERROR,
+    message="主动公开的公文夹带依申请公开或不予公开的内容", basis=f"{SOURCE_RULE}第三条（三）",
+    phase=AUDIT, func=_public_with_restricted,
+    doc="确定为“主动公开”的公文，不可夹带“依申请公开”和“不予公开”的内容：个人隐私、商业秘密、"
+        "内部资料、工作秘密和国家秘密须先作区分处理。本规则汇总其他规则的发现，给出整篇公文的结论。",
+    fires=["关于发放春耕补贴的通知\n各村（社区）：\n申请人身份证号：11010519491231002X。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）"],
+    silent=["关于做好春耕备耕工作的通知\n各村（社区）：\n现将有关事项通知如下。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）"],
+)
+
+
+def _forwarded(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if s.forwarded_label is None or s.label is None or s.forwarded is None:
+        return
+    if s.label.value == s.forwarded_label.value:
+        return
+    block, a, b = _anchor(doc, s)
+    yield rule.finding(
+        block, a, b,
+        message=f"转发类公文标注为“{s.label.value}”，所转发公文标注为“{s.forwarded_label.value}”",
+        suggestion=f"按所转发公文的公开属性标注为（此件{s.forwarded_label.value}）",
+        explanation={"label": s.label.value, "forwarded": s.forwarded_label.value},
+    )
+
+
+FORWARDED_ATTRIBUTE = FunctionRule(
+    code="A104", category="attribute", kind="forwarded_attribute", severity=Severity.ERROR,
+    message="转发类公文的公开属性与所转发公文不一致", basis=f"{SOURCE_RULE}第三条（二）",
+    func=_forwarded,
+    doc="转发类公文应根据所转发公文的公开属性确定自身的公开属性；所转发公文没有确定公开属性的，"
+        "原则上应重新确定。",
+    fires=["勺米镇人民政府关于转发《区人民政府关于做好安全生产工作的通知》的通知\n各村（社区）：\n"
+           "现将该文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）\n附件\n"
+           "区人民政府关于做好安全生产工作的通知\n各乡镇：\n请做好安全生产工作。\n（此件不予公开）"],
+    silent=["勺米镇人民政府关于转发《区人民政府关于做好安全生产工作的通知》的通知\n各村（社区）：\n"
+            "现将该文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）\n附件\n"
+            "区人民政府关于做好安全生产工作的通知\n各乡镇：\n请做好安全生产工作。\n（此件公开发布）"],
+)
+
+RULES = [LABEL_MISSING, LABEL_CONFLICT, PUBLIC_WITH_RESTRICTED, FORWARDED_ATTRIBUTE]

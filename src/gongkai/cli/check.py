@@ -1,0 +1,131 @@
+"""``gongkai check`` and ``gongkai rules``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from ..api import check_source
+from ..engine import Runner, default_registry
+from ..formats import iter_sources
+from ..models import ReadError, Report
+from ..output import Totals, sarif_log, text_lines, to_json_line
+from .common import (
+    EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, config_overrides, error_line, load_configs, output_stream,
+    select_options,
+)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(check)
+    group.add_command(rules)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="输出格式：text 文本；json 每个文档一行 JSON；sarif SARIF 2.1.0。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--reveal", is_flag=True, help="显示未遮蔽的个人信息（默认遮蔽）。")
+@click.option("--refs", type=click.Path(exists=True, file_okay=False), help="参考文件夹，用于查找大段照抄。")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件（默认向上查找 gongkai.toml）。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="达到该级别的发现时退出码为 1（默认 error）。")
+@select_options
+def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore):
+    """检查公文：PATH 可以是文件、文件夹或 .zip 压缩包。
+
+    退出码：0 无达到 --fail-on 级别的发现；1 有；2 用法错误或文件无法读取。
+    """
+    overrides = config_overrides(select, ignore, fail_on)
+    if refs:
+        overrides["refs"] = refs
+    configs = load_configs(config_path, **overrides)
+    registry = default_registry()
+    for cfg_codes in (overrides.get("select", ()), overrides.get("ignore", ())):
+        unknown = registry.unknown_prefixes(cfg_codes)
+        if unknown:
+            raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
+
+    runners: dict[int, Runner] = {}
+    results: list[Report | ReadError] = []
+    totals = Totals()
+    unusable = 0
+    failing = False
+    with output_stream(output) as out:
+        console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
+                          force_terminal=None if output is None else False)
+        for item in iter_sources(paths):
+            if isinstance(item, ReadError):
+                result = item
+            else:
+                cfg = configs.for_path(item.path)
+                runner = runners.get(id(cfg))
+                if runner is None:
+                    runner = runners[id(cfg)] = Runner(registry, cfg)
+                result = check_source(item, cfg, runner=runner)
+            if isinstance(result, ReadError):
+                unusable += 1
+                error_line(result.line())
+            else:
+                cfg = configs.for_path(result.file)
+                failing = failing or result.fails(cfg.fail_on)
+            if fmt == "json":
+                out.write(to_json_line(result, reveal) + "\n")
+                out.flush()
+            elif fmt == "text":
+                if isinstance(result, Report):
+                    for line, style in text_lines(result, reveal):
+                        console.print(Text(line, style=style or ""))
+                    console.print()
+                    totals.add(result)
+            if fmt == "sarif":
+                results.append(result)
+        if fmt == "sarif":
+            json.dump(sarif_log(results, registry, reveal), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "text":
+            if totals.documents + unusable > 1 or not totals.documents:
+                console.print(Text(totals.line(unusable), style="bold"))
+    if unusable:
+        raise SystemExit(EXIT_UNUSABLE)
+    raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@click.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(code, fmt):
+    """列出全部规则；给出 CODE（或前缀）时显示其说明、依据和示例。"""
+    registry = default_registry()
+    chosen = registry.matching(code) if code else list(registry)
+    if code and not chosen:
+        raise click.UsageError(f"没有这样的规则代码：{code}")
+    if fmt == "json":
+        data = [
+            {"code": r.code, "category": r.category, "kind": r.kind, "severity": r.severity.label,
+             "message": r.message, "basis": r.basis, "doc": r.doc,
+             "fires": [e for e in r.fires if isinstance(e, str)],
+             "silent": [e for e in r.silent if isinstance(e, str)]}
+            for r in chosen
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    detailed = bool(code)
+    for r in chosen:
+        console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {r.category}/{r.kind}  {r.message}",
+                           style="bold" if detailed else ""))
+        if detailed:
+            console.print(Text(f"  {r.doc}"))
+            console.print(Text(f"  依据：{r.basis}", style="dim"))
+            for e in r.fires:
+                if isinstance(e, str):
+                    console.print(Text("  ✗ 会报告：" + e.replace("\n", "⏎"), style="red"))
+            for e in r.silent:
+                if isinstance(e, str):
+                    console.print(Text("  ✓ 不报告：" + e.replace("\n", "⏎"), style="green"))
+            console.print()

@@ -1,0 +1,106 @@
+"""Shared pieces of the CLI: exit codes, error lines, output streams, option types."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, TextIO
+
+import click
+
+from ..config import Config, ConfigError, for_path, parse_fail_on
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+log = logging.getLogger("gongkai.cli")
+
+
+def error_line(message: str) -> None:
+    """One line on stderr, prefixed like every gongkai message."""
+    click.echo(f"gongkai: {message}", err=True)
+
+
+def run_guarded(group: click.Group) -> None:
+    try:
+        group.main(standalone_mode=False, prog_name="gongkai")
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        error_line("已中断")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        error_line("已中断")
+        sys.exit(130)
+    except click.ClickException as exc:
+        error_line(exc.format_message())
+        sys.exit(EXIT_UNUSABLE if exc.exit_code in (1, 2) else exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # the last guard: one line, never a traceback
+        log.debug("unexpected error", exc_info=True)
+        error_line(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情）")
+        sys.exit(EXIT_UNUSABLE)
+    sys.exit(EXIT_OK)
+
+
+class Configs:
+    """Configuration per document folder: explicit --config, else discovered upward, cached."""
+
+    def __init__(self, explicit: str | None, **overrides):
+        self.explicit = explicit
+        self.overrides = {k: v for k, v in overrides.items() if v is not None}
+        self._cache: dict[Path, Config] = {}
+        self._fixed: Config | None = None
+        if explicit:
+            self._fixed = self._apply(for_path(".", explicit))
+
+    def _apply(self, cfg: Config) -> Config:
+        return cfg.merged(**self.overrides)
+
+    def for_path(self, path: str) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        folder = Path(path.split("!", 1)[0]).resolve().parent
+        cfg = self._cache.get(folder)
+        if cfg is None:
+            cfg = self._cache[folder] = self._apply(for_path(folder / "_"))
+        return cfg
+
+
+def config_overrides(select, ignore, fail_on) -> dict:
+    """Turn command-line options into Config fields (None = keep the file's value)."""
+    out = {}
+    if select:
+        out["select"] = tuple(c.strip().upper() for s in select for c in s.split(",") if c.strip())
+    if ignore:
+        out["ignore"] = tuple(c.strip().upper() for s in ignore for c in s.split(",") if c.strip())
+    if fail_on is not None:
+        out["fail_on"] = parse_fail_on(fail_on)
+    return out
+
+
+def load_configs(config_path, **overrides) -> Configs:
+    try:
+        return Configs(config_path, **overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def output_stream(path: str | None) -> Iterator[TextIO]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise click.ClickException(f"{path}: 无法写入输出文件（{exc.strerror or exc}）") from None
+    with fh:
+        yield fh
+
+
+def select_options(f):
+    f = click.option("--ignore", multiple=True, metavar="CODES", help="忽略的规则代码或前缀，逗号分隔。")(f)
+    f = click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则代码或前缀，逗号分隔。")(f)
+    return f

@@ -1,0 +1,1 @@
+"""Lexicons, tables and models shipped as data (read with importlib.resources)."""

@@ -1,0 +1,11 @@
+"""Rule engine: the Rule protocol, the registry, the runner and suppression."""
+
+from .context import Context
+from .registry import PACKS, Registry, default_registry
+from .rules import AUDIT, CONTENT, FunctionRule, PatternRule, Rule
+from .runner import Runner
+
+__all__ = [
+    "AUDIT", "CONTENT", "PACKS", "Context", "FunctionRule", "PatternRule", "Registry", "Rule",
+    "Runner", "default_registry",
+]

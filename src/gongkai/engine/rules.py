@@ -1,0 +1,174 @@
+"""Rules: values with a code, a kind, a basis, documentation and examples.
+
+A rule knows nothing of files, click or SQL. The runner hands it the :class:`Document` and a
+:class:`Context`; it yields :class:`Finding` objects. Two phases exist: ``content`` rules look
+at the text; ``audit`` rules run afterwards and may read ``ctx.findings`` (what the content
+rules found) and facts that depend on them, such as the attribute suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import regex
+
+from ..models import VOCABULARY, Block, Document, Finding, Location, Severity
+from .context import Context
+
+#: An example is either text (one block per line) or a function that builds a Document.
+Example = "str | Callable[[], Document]"
+
+CONTENT = "content"
+AUDIT = "audit"
+
+
+@dataclass(eq=False)
+class Rule:
+    """Base class. Subclasses implement :meth:`check`."""
+
+    code: str
+    category: str
+    kind: str
+    severity: Severity
+    message: str
+    basis: str
+    doc: str
+    fires: Sequence[Any] = ()
+    silent: Sequence[Any] = ()
+    name: str = ""
+    phase: str = CONTENT
+    #: Where overlapping findings of one category compete, the higher priority wins.
+    priority: int = 0
+    #: Which parts of the document the rule reads; None = all.
+    parts: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if not regex.fullmatch(r"[A-Z]\d{3}", self.code):
+            raise ValueError(f"rule code {self.code!r} must be a letter and three digits")
+        kinds = VOCABULARY.get(self.category)
+        if kinds is None or self.kind not in kinds:
+            raise ValueError(f"{self.code}: kind {self.category}/{self.kind} is not in the vocabulary")
+        self.severity = Severity.parse(self.severity)
+
+    # -- to implement -------------------------------------------------------------------
+    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- helpers for subclasses --------------------------------------------------------
+    def blocks(self, doc: Document) -> Iterator[Block]:
+        if self.parts is None:
+            return iter(doc.blocks)
+        return doc.parts(*self.parts)
+
+    def finding(
+        self,
+        block: Block | None,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        text: str | None = None,
+        message: str | None = None,
+        suggestion: str | None = None,
+        severity: Severity | None = None,
+        confidence: float = 1.0,
+        explanation: dict | None = None,
+        basis: str | None = None,
+    ) -> Finding:
+        """A finding at ``block[start:end]`` (or at the document's start when block is None)."""
+        if block is None:
+            location = Location(part="body", paragraph=0, start=0, end=0, block=0)
+            text = text or ""
+        else:
+            end = len(block.text) if end is None else end
+            location = block.location(start, end)
+            if text is None:
+                text = block.text[start:end]
+        return Finding(
+            rule=self.code,
+            category=self.category,
+            kind=self.kind,
+            severity=severity or self.severity,
+            message=message or self.message,
+            location=location,
+            text=text,
+            suggestion=suggestion,
+            basis=basis or self.basis,
+            confidence=confidence,
+            explanation=explanation or {},
+        )
+
+
+@dataclass(eq=False)
+class FunctionRule(Rule):
+    """A rule whose logic is a plain function ``func(rule, doc, ctx) -> Iterable[Finding]``."""
+
+    func: Callable[["FunctionRule", Document, Context], Iterable[Finding]] | None = None
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
+        assert self.func is not None, f"{self.code} has no function"
+        return self.func(self, doc, ctx)
+
+
+@dataclass(eq=False)
+class PatternRule(Rule):
+    """A regular expression per block, with an optional validator and context words.
+
+    ``context`` words are looked for in a window of characters before the match (never word
+    boundaries: ``\\b`` does not fire between Han characters). With ``context_required`` the
+    rule fires only when one is present; otherwise a context word raises the confidence.
+    ``exclude`` words in the same window silence the match (e.g. 监督电话 before a hotline).
+    """
+
+    pattern: str = ""
+    flags: int = 0
+    group: int | str = 0
+    validate: Callable[[str], bool] | None = None
+    context: tuple[str, ...] = ()
+    context_required: bool = False
+    exclude: tuple[str, ...] = ()
+    window: int = 12
+    base_confidence: float = 0.6
+    suggest: str | Callable[[regex.Match], str | None] | None = None
+    _compiled: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._compiled = regex.compile(self.pattern, self.flags)
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
+        for block in self.blocks(doc):
+            if not block.text:
+                continue
+            for m in self._compiled.finditer(block.text):
+                f = self.match_finding(block, m)
+                if f is not None:
+                    yield f
+
+    def match_finding(self, block: Block, m: regex.Match) -> Finding | None:
+        start, end = m.span(self.group)
+        value = m.group(self.group)
+        before = block.text[max(0, start - self.window) : start]
+        if any(w in before for w in self.exclude):
+            return None
+        context_word = next((w for w in self.context if w in before), None)
+        if self.context_required and context_word is None:
+            return None
+        explanation: dict[str, Any] = {"pattern": self.code}
+        confidence = self.base_confidence
+        if self.validate is not None:
+            if not self.validate(value):
+                return None
+            explanation["validation"] = "passed"
+            confidence += 0.25
+        if context_word is not None:
+            explanation["context"] = context_word
+            confidence += 0.15
+        if callable(self.suggest):
+            suggestion = self.suggest(m)
+        else:
+            suggestion = self.suggest
+        return self.finding(
+            block, start, end, suggestion=suggestion, confidence=min(confidence, 0.99),
+            explanation=explanation,
+        )

@@ -1,0 +1,111 @@
+"""The runner: Document in, findings out. Pure: no files, no printing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+import regex
+
+from ..config import Config
+from ..models import Document, Finding
+from .context import Context
+from .registry import Registry
+from .rules import AUDIT, CONTENT, Rule
+
+log = logging.getLogger(__name__)
+
+#: ``gongkai: ignore D101 T1`` in a Word comment silences those codes (prefixes) in its range;
+#: ``gongkai: ignore`` alone silences every rule there.
+SUPPRESS = regex.compile(r"^\s*gongkai\s*[:：]\s*ignore\b(?P<codes>[\sA-Za-z0-9,，、]*)", regex.I)
+
+
+def suppressions(doc: Document) -> list[tuple[object, tuple[str, ...]]]:
+    out = []
+    for anchor in doc.comments:
+        m = SUPPRESS.match(anchor.text)
+        if m:
+            codes = tuple(c.upper() for c in regex.split(r"[\s,，、]+", m["codes"]) if c)
+            out.append((anchor, codes))
+    return out
+
+
+def is_suppressed(finding: Finding, rules: list[tuple[object, tuple[str, ...]]]) -> bool:
+    loc = finding.location
+    for anchor, codes in rules:
+        if (not codes or any(finding.rule.startswith(c) for c in codes)) and anchor.covers(
+            loc.block, loc.start, loc.end
+        ):
+            return True
+    return False
+
+
+def resolve_overlaps(findings: list[Finding], priority: dict[str, int]) -> list[Finding]:
+    """Where two findings of one category cover overlapping text of one block, keep the stronger.
+
+    A valid 18-digit ID number also passes Luhn; the id_card rule's higher priority keeps the
+    bank_card reading from reporting the same digits twice.
+    """
+    kept: list[Finding] = []
+    by_place: dict[tuple[int, str], list[Finding]] = {}
+    ordered = sorted(
+        findings,
+        key=lambda f: (-priority.get(f.rule, 0), -f.confidence, -(f.location.end - f.location.start)),
+    )
+    for f in ordered:
+        key = (f.location.block, f.category)
+        rivals = by_place.setdefault(key, [])
+        loc = f.location
+        clash = any(
+            r.location.start < loc.end and loc.start < r.location.end
+            and priority.get(r.rule, 0) > priority.get(f.rule, 0)
+            for r in rivals
+        )
+        if clash:
+            continue
+        rivals.append(f)
+        kept.append(f)
+    return kept
+
+
+class Runner:
+    """Runs the selected rules of a registry over documents."""
+
+    def __init__(self, registry: Registry, config: Config | None = None):
+        self.registry = registry
+        self.config = config or Config()
+        self.rules = registry.select(self.config.select, self.config.ignore)
+        self.priority = {r.code: r.priority for r in registry}
+
+    def _run(self, rules: Iterable[Rule], doc: Document, ctx: Context) -> list[Finding]:
+        out: list[Finding] = []
+        for rule in rules:
+            try:
+                out.extend(rule.check(doc, ctx))
+            except Exception as exc:  # a broken rule must not sink the document
+                log.exception("rule %s failed on %s", rule.code, doc.path)
+                doc.warnings.append(f"规则 {rule.code} 运行出错：{type(exc).__name__}: {exc}")
+        return out
+
+    def _finish(self, findings: list[Finding], doc: Document) -> list[Finding]:
+        supp = suppressions(doc)
+        out = []
+        for f in findings:
+            if supp and is_suppressed(f, supp):
+                continue
+            sev = self.config.severity_for(f.rule, f.severity)
+            out.append(f if sev == f.severity else f.with_severity(sev))
+        return out
+
+    def run(self, doc: Document, ctx: Context | None = None) -> tuple[list[Finding], Context]:
+        """All findings for ``doc`` (sorted by place) and the context that produced them."""
+        ctx = ctx or Context(doc, self.config)
+        content = [r for r in self.rules if r.phase == CONTENT]
+        audit = [r for r in self.rules if r.phase == AUDIT]
+        findings = self._finish(resolve_overlaps(self._run(content, doc, ctx), self.priority), doc)
+        ctx.findings = findings
+        ctx.content_done = True
+        findings = findings + self._finish(self._run(audit, doc, ctx), doc)
+        findings.sort(key=Finding.sort_key)
+        ctx.findings = findings
+        return findings, ctx

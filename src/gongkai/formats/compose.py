@@ -1,0 +1,206 @@
+"""Compose .docx files from a simple description, with python-docx.
+
+Used to build test fixtures, the bundled examples and benchmark corpora: every part the
+reader knows (tables, headers, footers, footnotes, comments, text boxes, custom
+properties) and the run formatting that format rules read.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+          "left": WD_ALIGN_PARAGRAPH.LEFT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass
+class DocxBuilder:
+    """Build a document step by step; ``save()`` or ``to_bytes()`` at the end."""
+
+    doc: object = field(default_factory=new_document)
+    _footnotes: list[str] = field(default_factory=list)
+    _custom: dict[str, str] = field(default_factory=dict)
+
+    def paragraph(self, text: str = "", *, font: str | None = None, size: float | None = None,
+                  bold: bool | None = None, align: str | None = None, style: str | None = None,
+                  runs: list[tuple[str, dict]] | None = None):
+        """A body paragraph; ``runs`` gives (text, {font,size,bold}) pieces instead of ``text``."""
+        p = self.doc.add_paragraph(style=style)
+        for piece, fmt in runs or [(text, {"font": font, "size": size, "bold": bold})]:
+            run = p.add_run(piece)
+            self._format(run, **fmt)
+        if align:
+            p.alignment = _ALIGN[align]
+        return p
+
+    @staticmethod
+    def _format(run, font=None, size=None, bold=None):
+        if font:
+            run.font.name = font
+            rpr = run._r.get_or_add_rPr()
+            rpr.rFonts.set(qn("w:eastAsia"), font)
+        if size:
+            run.font.size = Pt(size)
+        if bold is not None:
+            run.font.bold = bold
+
+    def table(self, rows: list[list[str]], style: str | None = "Table Grid"):
+        t = self.doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        if style:
+            t.style = style
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                t.cell(i, j).text = value
+        return t
+
+    def header(self, text: str):
+        self.doc.sections[0].header.paragraphs[0].text = text
+        return self
+
+    def footer(self, text: str):
+        self.doc.sections[0].footer.paragraphs[0].text = text
+        return self
+
+    def comment(self, paragraph, text: str, author: str = "审核人"):
+        """A Word comment anchored on all runs of ``paragraph``."""
+        self.doc.add_comment(paragraph.runs, text=text, author=author, initials=author[:1])
+        return self
+
+    def footnote(self, paragraph, text: str):
+        """A footnote whose reference mark ends ``paragraph``."""
+        self._footnotes.append(text)
+        fid = len(self._footnotes)
+        run = paragraph.add_run()
+        run._r.append(parse_xml(f'<w:footnoteReference {_NS} w:id="{fid}"/>'))
+        return self
+
+    def textbox(self, text: str, paragraph=None):
+        """A text box (DrawingML with its VML fallback, as Word writes it) in a paragraph."""
+        p = paragraph if paragraph is not None else self.doc.add_paragraph()
+        inner = f'<w:txbxContent><w:p><w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:txbxContent>'
+        xml = (
+            f'<w:r {_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="2000000" cy="500000"/>'
+            '<wp:docPr id="1" name="TextBox 1"/><a:graphic><a:graphicData '
+            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/>'
+            '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2000000" cy="500000"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+            f'<wps:txbx>{inner}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline>'
+            f'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape style="width:150pt;height:40pt">'
+            f'<v:textbox>{inner}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+        )
+        p._p.append(parse_xml(xml))
+        return p
+
+    def custom_property(self, name: str, value: str):
+        self._custom[name] = value
+        return self
+
+    def page(self, *, top=37, bottom=35, left=28, right=26, width=210, height=297):
+        """Page geometry in millimetres (defaults: GB/T 9704 A4 公文 layout)."""
+        s = self.doc.sections[0]
+        s.page_width, s.page_height = Mm(width), Mm(height)
+        s.top_margin, s.bottom_margin = Mm(top), Mm(bottom)
+        s.left_margin, s.right_margin = Mm(left), Mm(right)
+        return self
+
+    # -- output ---------------------------------------------------------------------------
+    def _finish(self):
+        part = self.doc.part
+        if self._footnotes:
+            notes = "".join(
+                f'<w:footnote w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{_esc(t)}</w:t></w:r></w:p></w:footnote>'
+                for i, t in enumerate(self._footnotes, start=1)
+            )
+            xml = (
+                f'<w:footnotes {_NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+                f'</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+                f'</w:r></w:p></w:footnote>{notes}</w:footnotes>'
+            ).encode("utf-8")
+            fn = Part(PackURI("/word/footnotes.xml"),
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml", xml, part.package)
+            part.relate_to(fn, RT.FOOTNOTES)
+            self._footnotes = []
+        if self._custom:
+            props = "".join(
+                f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name="{_esc(k)}">'
+                f"<vt:lpwstr>{_esc(v)}</vt:lpwstr></property>"
+                for i, (k, v) in enumerate(self._custom.items(), start=2)
+            )
+            xml = (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+                f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
+            ).encode("utf-8")
+            cp = Part(PackURI("/docProps/custom.xml"),
+                      "application/vnd.openxmlformats-officedocument.custom-properties+xml", xml, part.package)
+            part.package.relate_to(cp, RT.CUSTOM_PROPERTIES)
+            self._custom = {}
+
+    def to_bytes(self) -> bytes:
+        self._finish()
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return buf.getvalue()
+
+    def save(self, path: str | Path) -> Path:
+        Path(path).write_bytes(self.to_bytes())
+        return Path(path)
+
+
+def make_docx(*paragraphs: str, path: str | Path | None = None, header: str | None = None,
+              footer: str | None = None, table: list[list[str]] | None = None) -> bytes:
+    """A quick .docx: body paragraphs, optionally a header, footer and a table after them."""
+    b = DocxBuilder()
+    for text in paragraphs:
+        b.paragraph(text)
+    if table:
+        b.table(table)
+    if header:
+        b.header(header)
+    if footer:
+        b.footer(footer)
+    data = b.to_bytes()
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
+def render_text(text: str, *, title_lines: int = 1) -> bytes:
+    """Render a plain-text 公文 (one paragraph a line) as a .docx in the usual 公文 fonts."""
+    b = DocxBuilder()
+    b.page()
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if i < title_lines:
+            b.paragraph(line, font="方正小标宋简体", size=22, align="center")
+        elif line.strip().startswith(("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")):
+            b.paragraph(line, font="黑体", size=16)
+        else:
+            b.paragraph(line, font="仿宋_GB2312", size=16)
+    return b.to_bytes()

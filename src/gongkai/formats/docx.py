@@ -1,0 +1,512 @@
+"""A streaming .docx reader on zipfile + lxml.
+
+python-docx is convenient but slow for reading (it parses every part eagerly and builds
+proxy objects); this reader walks the WordprocessingML once and builds the Document model:
+body paragraphs and table cells in reading order, headers, footers, footnotes, endnotes,
+comments and text boxes, with run formatting resolved through styles and the theme.
+python-docx is still used where documents are written (annotate, redact).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from lxml import etree
+
+from ..config import Limits
+from ..models import Block, CommentAnchor, Document, PageLayout, Run
+from .errors import UnreadableDocument
+from .xml import A, CUSTOM, MC, PKG_REL, R, UnsafeXML, parse, w
+
+_T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
+    w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
+)
+_RPR, _PPR, _TXBX = w("rPr"), w("pPr"), w("txbxContent")
+_DEL, _DELTEXT, _INSTR = w("del"), w("delText"), w("instrText")
+_CSTART, _CEND = w("commentRangeStart"), w("commentRangeEnd")
+_FALLBACK = f"{{{MC}}}Fallback"
+_SDT, _SDTCONTENT = w("sdt"), w("sdtContent")
+_ID = w("id")
+_VAL = w("val")
+_TWIP_MM = 25.4 / 1440
+
+
+@dataclass(frozen=True, slots=True)
+class RunProps:
+    font_ascii: str | None = None
+    font_east_asia: str | None = None
+    size_pt: float | None = None
+    bold: bool | None = None
+
+    def over(self, base: "RunProps") -> "RunProps":
+        """These properties laid over ``base`` (set values win)."""
+        return RunProps(
+            self.font_ascii if self.font_ascii is not None else base.font_ascii,
+            self.font_east_asia if self.font_east_asia is not None else base.font_east_asia,
+            self.size_pt if self.size_pt is not None else base.size_pt,
+            self.bold if self.bold is not None else base.bold,
+        )
+
+
+_EMPTY = RunProps()
+
+
+def _on(el) -> bool:
+    v = el.get(_VAL)
+    return v is None or v.lower() not in ("0", "false", "off")
+
+
+class _Styles:
+    """Style table with inheritance (basedOn) and theme fonts resolved."""
+
+    def __init__(self, styles_xml: bytes | None, theme_xml: bytes | None):
+        self.theme = self._theme(theme_xml)
+        self.defaults = _EMPTY
+        self.raw: dict[str, tuple[str | None, str | None, RunProps, str | None]] = {}
+        self.default_para: str | None = None
+        self._resolved: dict[str, RunProps] = {}
+        if styles_xml:
+            root = parse(styles_xml)
+            rpr = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{_RPR}")
+            if rpr is not None:
+                self.defaults = self.props(rpr)
+            for st in root.iter(w("style")):
+                sid = st.get(w("styleId"))
+                if sid is None:
+                    continue
+                name_el = st.find(w("name"))
+                based = st.find(w("basedOn"))
+                rpr = st.find(_RPR)
+                jc = st.find(f"{_PPR}/{w('jc')}")
+                self.raw[sid] = (
+                    name_el.get(_VAL) if name_el is not None else sid,
+                    based.get(_VAL) if based is not None else None,
+                    self.props(rpr) if rpr is not None else _EMPTY,
+                    jc.get(_VAL) if jc is not None else None,
+                )
+                if st.get(w("type")) == "paragraph" and _on_attr(st.get(w("default"))):
+                    self.default_para = sid
+
+    @staticmethod
+    def _theme(theme_xml: bytes | None) -> dict[str, str]:
+        fonts: dict[str, str] = {}
+        if not theme_xml:
+            return fonts
+        try:
+            root = parse(theme_xml)
+        except (etree.XMLSyntaxError, UnsafeXML):
+            return fonts
+        for kind in ("major", "minor"):
+            el = root.find(f".//{{{A}}}{kind}Font")
+            if el is None:
+                continue
+            latin = el.find(f"{{{A}}}latin")
+            ea = el.find(f"{{{A}}}ea")
+            hans = next((f.get("typeface") for f in el.findall(f"{{{A}}}font") if f.get("script") == "Hans"), None)
+            if latin is not None and latin.get("typeface"):
+                fonts[f"{kind}HAnsi"] = fonts[f"{kind}Ascii"] = latin.get("typeface")
+            east = (ea.get("typeface") if ea is not None else None) or hans
+            if east:
+                fonts[f"{kind}EastAsia"] = east
+        return fonts
+
+    def props(self, rpr) -> RunProps:
+        ascii_ = east = None
+        size = None
+        bold = None
+        fonts = rpr.find(w("rFonts"))
+        if fonts is not None:
+            ascii_ = fonts.get(w("ascii")) or fonts.get(w("hAnsi"))
+            east = fonts.get(w("eastAsia"))
+            if ascii_ is None and fonts.get(w("asciiTheme")):
+                ascii_ = self.theme.get(fonts.get(w("asciiTheme")))
+            if east is None and fonts.get(w("eastAsiaTheme")):
+                east = self.theme.get(fonts.get(w("eastAsiaTheme")))
+        sz = rpr.find(w("sz"))
+        if sz is not None:
+            try:
+                size = int(sz.get(_VAL)) / 2
+            except (TypeError, ValueError):
+                size = None
+        b = rpr.find(w("b"))
+        if b is not None:
+            bold = _on(b)
+        return RunProps(ascii_, east, size, bold)
+
+    def resolved(self, sid: str | None) -> RunProps:
+        """Run properties of a style with everything it is based on, over the doc defaults."""
+        if sid is None:
+            return self.defaults
+        cached = self._resolved.get(sid)
+        if cached is not None:
+            return cached
+        chain, seen = [], set()
+        cur = sid
+        while cur and cur in self.raw and cur not in seen:
+            seen.add(cur)
+            chain.append(self.raw[cur][2])
+            cur = self.raw[cur][1]
+        props = self.defaults
+        for p in reversed(chain):
+            props = p.over(props)
+        self._resolved[sid] = props
+        return props
+
+    def name(self, sid: str | None) -> str | None:
+        return self.raw[sid][0] if sid in self.raw else sid
+
+    def align(self, sid: str | None) -> str | None:
+        seen = set()
+        while sid and sid in self.raw and sid not in seen:
+            seen.add(sid)
+            if self.raw[sid][3]:
+                return self.raw[sid][3]
+            sid = self.raw[sid][1]
+        return None
+
+
+def _on_attr(v: str | None) -> bool:
+    return v is not None and v.lower() in ("1", "true", "on")
+
+
+class _Builder:
+    """Walks WordprocessingML elements and appends blocks to a Document."""
+
+    def __init__(self, doc: Document, styles: _Styles):
+        self.doc = doc
+        self.styles = styles
+        self.counters: dict[str, int] = {}
+        self.table_count = 0
+        self.comment_starts: dict[str, tuple[int, int]] = {}
+        self.comment_ends: dict[str, tuple[int, int]] = {}
+
+    # -- block level ----------------------------------------------------------------------
+    def blocks(self, parent, part: str, cell: tuple[int, int, int] | None = None, source_id=None) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == _P:
+                self.paragraph(child, part, cell, source_id)
+            elif tag == _TBL:
+                self.table(child, part, source_id)
+            elif tag == _SDT:
+                content = child.find(_SDTCONTENT)
+                if content is not None:
+                    self.blocks(content, part, cell, source_id)
+            elif tag == _CSTART:
+                self.comment_starts[child.get(_ID)] = (len(self.doc.blocks), 0)
+            elif tag == _CEND:
+                last = self.doc.blocks[-1] if self.doc.blocks else None
+                self.comment_ends[child.get(_ID)] = (
+                    (last.index, len(last.text)) if last else (0, 0)
+                )
+            elif tag == w("customXml"):
+                self.blocks(child, part, cell, source_id)
+
+    def table(self, tbl, part: str, source_id) -> None:
+        t = self.table_count
+        self.table_count += 1
+        for r, tr in enumerate(tbl.iterfind(_TR)):
+            c = 0
+            for tc in tr:
+                if tc.tag == _TC:
+                    span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+                    self.blocks(tc, "table" if part == "body" else part, (t, r, c), source_id)
+                    try:
+                        c += int(span.get(_VAL)) if span is not None else 1
+                    except (TypeError, ValueError):
+                        c += 1
+                elif tc.tag == _SDT:  # content control wrapping cells
+                    content = tc.find(_SDTCONTENT)
+                    for inner in content if content is not None else ():
+                        if inner.tag == _TC:
+                            self.blocks(inner, "table" if part == "body" else part, (t, r, c), source_id)
+                            c += 1
+
+    def paragraph(self, p, part: str, cell, source_id) -> None:
+        ppr = p.find(_PPR)
+        sid = None
+        align = None
+        if ppr is not None:
+            ps = ppr.find(w("pStyle"))
+            sid = ps.get(_VAL) if ps is not None else None
+            jc = ppr.find(w("jc"))
+            align = jc.get(_VAL) if jc is not None else None
+            sect = ppr.find(w("sectPr"))
+            if sect is not None and part == "body":
+                self.doc.layouts.append(page_layout(sect))
+        sid = sid or self.styles.default_para
+        base = self.styles.resolved(sid)
+        counter_key = "body" if part in ("body", "table") else part
+        block = Block(
+            text="",
+            part=part,
+            paragraph=self.counters.get(counter_key, 0),
+            table=cell[0] if cell else None,
+            row=cell[1] if cell else None,
+            col=cell[2] if cell else None,
+            style=self.styles.name(sid),
+            align=align or self.styles.align(sid),
+            source_id=source_id,
+        )
+        self.counters[counter_key] = block.paragraph + 1
+        index = len(self.doc.blocks)
+        self.doc.add_block(block)
+        pieces: list[str] = []
+        runs: list[Run] = []
+        boxes: list = []
+        self.inline(p, base, pieces, runs, boxes, index)
+        block.text = "".join(pieces)
+        block.runs = runs
+        for box in boxes:
+            self.blocks(box, "textbox", None, source_id)
+
+    # -- inline level ---------------------------------------------------------------------
+    def inline(self, parent, base: RunProps, pieces, runs, boxes, index) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == _R:
+                self.run(child, base, pieces, runs, boxes)
+            elif tag in (_PPR, _DEL, _FALLBACK) or tag is etree.Comment:
+                continue
+            elif tag == _CSTART:
+                self.comment_starts[child.get(_ID)] = (index, sum(map(len, pieces)))
+            elif tag == _CEND:
+                self.comment_ends[child.get(_ID)] = (index, sum(map(len, pieces)))
+            elif tag == _TXBX:
+                boxes.append(child)
+            elif isinstance(tag, str):
+                # hyperlink, ins, smartTag, fldSimple, sdt/sdtContent, customXml, moveTo…
+                self.inline(child, base, pieces, runs, boxes, index)
+
+    def run(self, r, base: RunProps, pieces, runs, boxes) -> None:
+        rpr = r.find(_RPR)
+        props = base
+        if rpr is not None:
+            rs = rpr.find(w("rStyle"))
+            if rs is not None:
+                props = self.styles.resolved(rs.get(_VAL)).over(base)
+            props = self.styles.props(rpr).over(props)
+        start = sum(map(len, pieces))
+        for child in r:
+            tag = child.tag
+            if tag == _T:
+                if child.text:
+                    pieces.append(child.text)
+            elif tag == _TAB:
+                pieces.append("\t")
+            elif tag in (_BR, _CR):
+                pieces.append("\n")
+            elif tag == w("noBreakHyphen"):
+                pieces.append("-")
+            elif tag == w("sym"):
+                char = child.get(w("char"))
+                try:
+                    pieces.append(chr(int(char, 16)) if char else "")
+                except ValueError:
+                    pass
+            elif tag in (_RPR, _DELTEXT, _INSTR):
+                continue
+            elif isinstance(tag, str):
+                # drawings, VML shapes and AlternateContent may hold text boxes
+                for box in _text_boxes(child):
+                    boxes.append(box)
+        end = sum(map(len, pieces))
+        if end > start:
+            if runs and runs[-1].end == start and _same(runs[-1], props):
+                runs[-1].end = end
+            else:
+                runs.append(Run(start, end, props.font_ascii, props.font_east_asia, props.size_pt, props.bold))
+
+
+def _same(run: Run, props: RunProps) -> bool:
+    return (run.font_ascii, run.font_east_asia, run.size_pt, run.bold) == (
+        props.font_ascii, props.font_east_asia, props.size_pt, props.bold,
+    )
+
+
+def _text_boxes(el) -> list:
+    """Outermost txbxContent elements below ``el``, skipping mc:Fallback duplicates."""
+    found = []
+    stack = [el]
+    while stack:
+        cur = stack.pop()
+        for child in cur:
+            tag = child.tag
+            if tag == _FALLBACK:
+                continue
+            if tag == _TXBX:
+                found.append(child)
+            elif isinstance(tag, str):
+                stack.append(child)
+    return found
+
+
+def page_layout(sect) -> PageLayout:
+    def num(el, attr):
+        if el is None:
+            return None
+        v = el.get(w(attr))
+        try:
+            return float(v) if v is not None else None
+        except ValueError:
+            return None
+
+    sz = sect.find(w("pgSz"))
+    mar = sect.find(w("pgMar"))
+    grid = sect.find(w("docGrid"))
+
+    def mm(v):
+        return round(v * _TWIP_MM, 1) if v is not None else None
+
+    layout = PageLayout(
+        width_mm=mm(num(sz, "w")), height_mm=mm(num(sz, "h")),
+        top_mm=mm(num(mar, "top")), bottom_mm=mm(num(mar, "bottom")),
+        left_mm=mm(num(mar, "left")), right_mm=mm(num(mar, "right")),
+    )
+    pitch = num(grid, "linePitch")
+    if pitch and grid is not None and grid.get(w("type")) in ("lines", "linesAndChars", "snapToChars"):
+        layout.line_pitch_pt = pitch / 20
+        h, top, bottom = num(sz, "h"), num(mar, "top"), num(mar, "bottom")
+        if h and top is not None and bottom is not None:
+            layout.lines_per_page = int((h - abs(top) - abs(bottom)) // pitch)
+    return layout
+
+
+class DocxPackage:
+    """The parts of a .docx package, read on demand within limits."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, limits: Limits):
+        self.zf = zf
+        self.name = name
+        self.limits = limits
+        self.names = set(zf.namelist())
+
+    def read(self, part: str) -> bytes | None:
+        if part not in self.names:
+            return None
+        info = self.zf.getinfo(part)
+        cap = int(self.limits.max_part_mb * 1024 * 1024)
+        if info.file_size > cap:
+            raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大（{info.file_size // 2**20} MB）")
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
+            raise UnreadableDocument("archive_limit", f"文档部件 {part} 压缩比异常（疑似压缩炸弹）")
+        with self.zf.open(info) as fh:
+            data = fh.read(cap + 1)
+        if len(data) > cap:
+            raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大")
+        return data
+
+    def xml(self, part: str):
+        data = self.read(part)
+        return parse(data) if data is not None else None
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId -> (type suffix, target part name) for a part."""
+        folder, base = posixpath.split(part)
+        rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        out = {}
+        if rels is None:
+            return out
+        for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id")] = (rel.get("Type", "").rsplit("/", 1)[-1], path)
+        return out
+
+
+def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
+    """Read an opened .docx zip into a Document."""
+    pkg = DocxPackage(zf, path, limits)
+    main = next(
+        (target for kind, target in pkg.relationships("").values() if kind == "officeDocument"),
+        "word/document.xml",
+    )
+    root = pkg.xml(main)
+    if root is None:
+        raise UnreadableDocument("unreadable", "不是 Word 文档（压缩包内没有 word/document.xml）")
+    rels = pkg.relationships(main)
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for rid, (kind, target) in rels.items():
+        by_kind.setdefault(kind, []).append((rid, target))
+    styles_part = next((t for _, t in by_kind.get("styles", [])), None)
+    theme_part = next((t for _, t in by_kind.get("theme", [])), None)
+    styles = _Styles(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
+
+    doc = Document(path=path, source_format="docx")
+    b = _Builder(doc, styles)
+    body = root.find(w("body"))
+    if body is not None:
+        b.blocks(body, "body")
+        final = body.find(w("sectPr"))
+        if final is not None:
+            doc.layouts.append(page_layout(final))
+
+    # Headers and footers in the order the sections reference them, each part once.
+    seen_parts: set[str] = set()
+    order: list[tuple[str, str]] = []
+    if body is not None:
+        for ref in body.iter(w("headerReference"), w("footerReference")):
+            rid = ref.get(f"{{{R}}}id")
+            if rid in rels and rels[rid][1] not in seen_parts:
+                kind = "header" if ref.tag == w("headerReference") else "footer"
+                seen_parts.add(rels[rid][1])
+                order.append((kind, rels[rid][1]))
+    for kind in ("header", "footer"):
+        for _, target in sorted(by_kind.get(kind, []), key=lambda x: x[1]):
+            if target not in seen_parts:
+                seen_parts.add(target)
+                order.append((kind, target))
+    for kind, target in order:
+        el = pkg.xml(target)
+        if el is not None:
+            b.blocks(el, kind, source_id=target)
+
+    for kind, tag in (("footnote", "footnote"), ("endnote", "endnote")):
+        for _, target in by_kind.get(kind + "s", []):
+            el = pkg.xml(target)
+            if el is None:
+                continue
+            for note in el.iterfind(w(tag)):
+                if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                b.blocks(note, kind, source_id=note.get(_ID))
+
+    for _, target in by_kind.get("comments", []):
+        el = pkg.xml(target)
+        if el is None:
+            continue
+        for c in el.iterfind(w("comment")):
+            cid = c.get(_ID)
+            first = len(doc.blocks)
+            b.blocks(c, "comment", source_id=cid)
+            text = "\n".join(blk.text for blk in doc.blocks[first:])
+            start = b.comment_starts.get(cid)
+            end = b.comment_ends.get(cid, start)
+            if start is not None:
+                doc.comments.append(
+                    CommentAnchor(cid, text, c.get(w("author")), start[0], start[1], end[0], end[1])
+                )
+
+    _read_properties(pkg, doc)
+    return doc
+
+
+def _read_properties(pkg: DocxPackage, doc: Document) -> None:
+    core = pkg.xml("docProps/core.xml")
+    if core is not None:
+        for el in core:
+            if isinstance(el.tag, str) and el.text and el.text.strip():
+                doc.core_properties[etree.QName(el).localname] = el.text.strip()
+    custom = pkg.xml("docProps/custom.xml")
+    if custom is not None:
+        for prop in custom.iter(f"{{{CUSTOM}}}property"):
+            name = prop.get("name")
+            value = next((child.text for child in prop if isinstance(child.tag, str)), None)
+            if name:
+                doc.custom_properties[name] = (value or "").strip()

@@ -1,0 +1,224 @@
+"""Turn command-line paths (files, folders, .zip archives) into documents to read.
+
+Archives are read in memory, never extracted: member names cannot escape anywhere, and
+limits on entry count, per-entry and total uncompressed size and compression ratio keep a
+zip bomb from exhausting the machine. A :class:`Source` is a small picklable descriptor, so a
+worker process can read it itself.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
+
+from ..config import Limits
+from ..models import Document, ReadError
+from .errors import UnreadableDocument
+from .reader import ARCHIVE_EXTS, DOCUMENT_EXTS, read_bytes, read_path
+
+MAX_NESTING = 2
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One document to read: a file, or a member (chain) inside an archive file."""
+
+    name: str
+    path: str
+    members: tuple[str, ...] = ()
+
+    def read_bytes(self, limits: Limits) -> bytes:
+        if not self.members:
+            p = Path(self.path)
+            try:
+                return p.read_bytes()
+            except FileNotFoundError:
+                raise UnreadableDocument("missing", "文件不存在（可能已被移动或删除）") from None
+            except PermissionError:
+                raise UnreadableDocument("permission", "没有读取权限") from None
+            except OSError as exc:
+                raise UnreadableDocument("unreadable", f"无法读取（{exc.strerror or exc}）") from None
+        try:
+            data = Path(self.path).read_bytes()
+        except FileNotFoundError:
+            raise UnreadableDocument("missing", "压缩包不存在（可能已被移动或删除）") from None
+        except PermissionError:
+            raise UnreadableDocument("permission", "没有读取压缩包的权限") from None
+        for member in self.members:
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    data = _read_member(zf, zf.getinfo(member), limits)
+            except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+                raise UnreadableDocument("unreadable", f"无法从压缩包读取（{exc}）") from None
+        return data
+
+    def read(self, limits: Limits | None = None) -> Document:
+        limits = limits or Limits()
+        if not self.members:
+            return read_path(self.path, limits, name=self.name)
+        return read_bytes(self.read_bytes(limits), self.name, limits)
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+    cap = int(limits.archive_max_entry_mb * 1024 * 1024)
+    _check_member(info, limits)
+    with zf.open(info) as fh:
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise UnreadableDocument("archive_limit", "压缩包成员解压后超过大小上限（疑似压缩炸弹）")
+    return data
+
+
+def _check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
+    if info.flag_bits & 0x1:
+        raise UnreadableDocument("encrypted", "压缩包成员已加密")
+    if info.file_size > limits.archive_max_entry_mb * 1024 * 1024:
+        raise UnreadableDocument(
+            "archive_limit", f"压缩包成员解压后过大（{info.file_size / 2**20:.0f} MB，疑似压缩炸弹）"
+        )
+    if info.file_size > 2**20 and info.file_size / max(info.compress_size, 1) > limits.max_ratio:
+        raise UnreadableDocument(
+            "archive_limit", f"压缩比异常（{info.file_size / max(info.compress_size, 1):.0f}:1，疑似压缩炸弹）"
+        )
+
+
+def unsafe_member_name(name: str) -> bool:
+    """Names that would escape an extraction folder: absolute, drive letters, '..' parts."""
+    n = name.replace("\\", "/")
+    if n.startswith("/") or (len(n) > 1 and n[1] == ":"):
+        return True
+    return ".." in PurePosixPath(n).parts
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Zip names written by Chinese Windows tools are often GBK without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _skip(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith((".", "~$")) or "__MACOSX/" in name
+
+
+def iter_archive(
+    data: bytes, display: str, path: str, chain: tuple[str, ...], limits: Limits, depth: int = 0
+) -> Iterator[Source | ReadError]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        yield ReadError(display, "unreadable", "压缩包已损坏（zip 结构无效）")
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > limits.archive_max_entries:
+            yield ReadError(
+                display, "archive_limit",
+                f"压缩包成员过多（{len(infos)} 个，上限 {limits.archive_max_entries}），只检查前 {limits.archive_max_entries} 个",
+            )
+            infos = infos[: limits.archive_max_entries]
+        total = 0
+        total_cap = limits.archive_max_total_mb * 1024 * 1024
+        for info in infos:
+            shown = _member_name(info)
+            member_display = f"{display}!{shown}"
+            if _skip(shown):
+                continue
+            ext = Path(shown).suffix.lower()
+            if ext not in DOCUMENT_EXTS and ext not in ARCHIVE_EXTS:
+                continue
+            if unsafe_member_name(shown):
+                yield ReadError(member_display, "archive_unsafe", "压缩包成员路径不安全（含 .. 或绝对路径），已跳过")
+                continue
+            try:
+                _check_member(info, limits)
+            except UnreadableDocument as exc:
+                yield ReadError(member_display, exc.code, exc.message)
+                continue
+            total += info.file_size
+            if total > total_cap:
+                yield ReadError(
+                    member_display, "archive_limit",
+                    f"压缩包解压总量超过上限（{limits.archive_max_total_mb:.0f} MB），其余成员未检查",
+                )
+                return
+            if ext in ARCHIVE_EXTS:
+                if depth + 1 >= MAX_NESTING:
+                    yield ReadError(member_display, "archive_limit", "压缩包嵌套过深，已跳过")
+                    continue
+                try:
+                    inner = _read_member(zf, info, limits)
+                except (UnreadableDocument, zipfile.BadZipFile, OSError, EOFError) as exc:
+                    msg = exc.message if isinstance(exc, UnreadableDocument) else f"无法读取（{exc}）"
+                    yield ReadError(member_display, "unreadable", msg)
+                    continue
+                yield from iter_archive(inner, member_display, path, chain + (info.filename,), limits, depth + 1)
+            else:
+                yield Source(member_display, path, chain + (info.filename,))
+
+
+def iter_sources(paths: Iterable[str | os.PathLike], limits: Limits | None = None) -> Iterator[Source | ReadError]:
+    """Every document under the given paths, in a stable order; problems come as ReadError."""
+    limits = limits or Limits()
+    for raw in paths:
+        p = Path(raw)
+        display = str(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p, onerror=None):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for fname in sorted(files):
+                    if _skip(fname):
+                        continue
+                    ext = Path(fname).suffix.lower()
+                    full = Path(root) / fname
+                    if ext in ARCHIVE_EXTS:
+                        yield from _archive_file(full, str(full), limits)
+                    elif ext in DOCUMENT_EXTS:
+                        yield Source(str(full), str(full))
+        elif p.suffix.lower() in ARCHIVE_EXTS and p.exists():
+            yield from _archive_file(p, display, limits)
+        elif not p.exists():
+            yield ReadError(display, "missing", "文件不存在")
+        else:
+            yield Source(display, str(p))
+
+
+def _archive_file(p: Path, display: str, limits: Limits) -> Iterator[Source | ReadError]:
+    try:
+        if p.stat().st_size > limits.archive_max_total_mb * 1024 * 1024:
+            yield ReadError(display, "too_large", "压缩包过大")
+            return
+        data = p.read_bytes()
+    except PermissionError:
+        yield ReadError(display, "permission", "没有读取权限")
+        return
+    except OSError as exc:
+        yield ReadError(display, "unreadable", f"无法读取（{exc.strerror or exc}）")
+        return
+    yield from iter_archive(data, display, str(p), (), limits)
+
+
+def read_source(source: Source, limits: Limits | None = None) -> Document | ReadError:
+    """Read a source, turning every failure into a ReadError naming it."""
+    try:
+        return source.read(limits)
+    except UnreadableDocument as exc:
+        return ReadError(source.name, exc.code, exc.message)
+    except MemoryError:
+        return ReadError(source.name, "too_large", "文档过大，内存不足")
+    except RecursionError:
+        return ReadError(source.name, "unreadable", "文档结构嵌套过深")
+    except Exception as exc:  # never a traceback for a hostile file: say what failed
+        log.exception("reading %s failed", source.name)
+        return ReadError(source.name, "unreadable", f"无法读取（{type(exc).__name__}: {exc}）")

@@ -1,0 +1,192 @@
+"""The document model: blocks of text in reading order, with where they stand and how they look.
+
+Readers build a :class:`Document`; rules only ever see this model, never a file format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterator
+
+#: Parts of a document a block can come from (DESIGN.md §2, ``location.part``).
+PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a span of text stands: the block's part and position plus character offsets."""
+
+    part: str
+    paragraph: int
+    start: int = 0
+    end: int = 0
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    block: int = 0  # index of the block in Document.blocks
+
+    def to_dict(self) -> dict:
+        d = {"part": self.part, "paragraph": self.paragraph}
+        if self.table is not None:
+            d.update(table=self.table, row=self.row, col=self.col)
+        d.update(start=self.start, end=self.end)
+        return d
+
+    def describe(self) -> str:
+        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉……"""
+        where = {
+            "body": f"第{self.paragraph + 1}段",
+            "header": "页眉",
+            "footer": "页脚",
+            "footnote": "脚注",
+            "endnote": "尾注",
+            "comment": "批注",
+            "textbox": "文本框",
+        }.get(self.part, self.part)
+        if self.table is not None:
+            where = f"表{self.table + 1}第{(self.row or 0) + 1}行第{(self.col or 0) + 1}列"
+        return f"{where}:{self.start + 1}"
+
+
+@dataclass(slots=True)
+class Run:
+    """A stretch of a block's text with uniform formatting (resolved through styles)."""
+
+    start: int
+    end: int
+    font_ascii: str | None = None
+    font_east_asia: str | None = None
+    size_pt: float | None = None
+    bold: bool | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph of text from some part of the document."""
+
+    text: str
+    part: str = "body"
+    index: int = 0  # position in Document.blocks
+    paragraph: int = 0  # ordinal of the paragraph within its part (tables count with body)
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    style: str | None = None  # paragraph style name
+    align: str | None = None  # left/center/right/both
+    runs: list[Run] = field(default_factory=list)
+    source_id: str | None = None  # e.g. comment id, footnote id, header part name
+
+    def location(self, start: int = 0, end: int | None = None) -> Location:
+        return Location(
+            part=self.part,
+            paragraph=self.paragraph,
+            start=start,
+            end=len(self.text) if end is None else end,
+            table=self.table,
+            row=self.row,
+            col=self.col,
+            block=self.index,
+        )
+
+    def runs_in(self, start: int, end: int) -> list[Run]:
+        return [r for r in self.runs if r.start < end and r.end > start]
+
+
+@dataclass(frozen=True, slots=True)
+class CommentAnchor:
+    """A Word comment and the span of blocks it covers (used for suppression)."""
+
+    comment_id: str
+    text: str
+    author: str | None
+    start_block: int
+    start_offset: int
+    end_block: int
+    end_offset: int
+
+    def covers(self, block: int, start: int, end: int) -> bool:
+        """True when the span [start, end) of ``block`` touches the commented range."""
+        return (block, end) >= (self.start_block, self.start_offset) and (block, start) <= (
+            self.end_block,
+            self.end_offset,
+        )
+
+
+@dataclass(slots=True)
+class PageLayout:
+    """Page geometry of a section, in millimetres (GB/T 9704 is stated in mm)."""
+
+    width_mm: float | None = None
+    height_mm: float | None = None
+    top_mm: float | None = None
+    bottom_mm: float | None = None
+    left_mm: float | None = None
+    right_mm: float | None = None
+    line_pitch_pt: float | None = None  # docGrid linePitch
+    lines_per_page: int | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """A document as rules see it."""
+
+    path: str
+    blocks: list[Block] = field(default_factory=list)
+    source_format: str = "docx"
+    sha256: str = ""
+    core_properties: dict[str, str] = field(default_factory=dict)
+    custom_properties: dict[str, str] = field(default_factory=dict)
+    comments: list[CommentAnchor] = field(default_factory=list)
+    layouts: list[PageLayout] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # things the reader could not fully read
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<text>", source_format: str = "txt") -> "Document":
+        """Build a body-only document from plain text, one block per line."""
+        doc = cls(path=path, source_format=source_format)
+        for i, line in enumerate(text.splitlines()):
+            doc.add_block(Block(text=line, part="body", paragraph=i))
+        doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return doc
+
+    def add_block(self, block: Block) -> Block:
+        block.index = len(self.blocks)
+        self.blocks.append(block)
+        return block
+
+    def parts(self, *parts: str) -> Iterator[Block]:
+        return (b for b in self.blocks if b.part in parts)
+
+    @property
+    def body(self) -> list[Block]:
+        """Body paragraphs and table cells in reading order."""
+        return [b for b in self.blocks if b.part in ("body", "table")]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(b.text) for b in self.blocks)
+
+    def body_text(self) -> str:
+        return "\n".join(b.text for b in self.body)
+
+    @property
+    def content_sha256(self) -> str:
+        """Fingerprint of the normalised text of all parts: unchanged by re-saving, changed by any edit."""
+        h = hashlib.sha256()
+        for b in self.blocks:
+            if b.part == "comment":
+                continue  # reviewers' comments are not content
+            h.update(b.part.encode())
+            h.update(b"\x1f")
+            h.update(normalise_text(b.text).encode("utf-8"))
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, no zero-width characters, runs of white space collapsed; for fingerprints."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    return " ".join(text.split())

@@ -1,0 +1,58 @@
+"""Masking of personal data in every output (区分处理): ``520221********3419``, ``张*``."""
+
+from __future__ import annotations
+
+import regex
+
+
+def _keep(value: str, head: int, tail: int) -> str:
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail:]
+
+
+def mask(value: str, kind: str) -> str:
+    """The masked form of one personal-data value of the given kind."""
+    v = value
+    if kind == "id_card":
+        return _keep(v, 6, 4)
+    if kind == "mobile":
+        digits = regex.sub(r"\D", "", v)
+        if len(digits) >= 11:
+            return _keep(v, len(v) - 8, 4) if len(v) > 11 else _keep(v, 3, 4)
+        return _keep(v, 3, 2)
+    if kind == "bank_card":
+        return _keep(v, 4, 4)
+    if kind == "landline":
+        m = regex.match(r"^(\(?0\d{2,3}\)?[-－\s]?)", v)
+        head = len(m.group(1)) if m else 0
+        return _keep(v, head, 2)
+    if kind == "email":
+        local, _, domain = v.partition("@")
+        return (local[:1] + "***@" + domain) if domain else _keep(v, 1, 0)
+    if kind == "person_name":
+        return v[:1] + "*" * (len(v) - 1) if len(v) > 1 else "*"
+    if kind == "address":
+        return _keep(v, min(6, len(v) // 2), 0)
+    if kind in ("passport", "license_plate"):
+        return _keep(v, 2, 2)
+    if kind == "health_info":
+        return _keep(v, 1, 0)
+    return _keep(v, max(1, len(v) // 4), max(1, len(v) // 4))
+
+
+def mask_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, kind) span replaced by its masked form (same length)."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end, kind in sorted(spans):
+        if start < pos:
+            start = pos
+        if start >= end:
+            continue
+        out.append(text[pos:start])
+        out.append(mask(text[start:end], kind))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Screening for content that must not be published: personal data, secrets, reprints, approvals."""

@@ -1,0 +1,48 @@
+"""Checksums and plausibility checks for identity numbers (python-stdnum where it fits)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from stdnum import luhn
+from stdnum.cn import ric
+
+
+def gb11643_valid(value: str) -> bool:
+    """公民身份号码 (GB 11643-1999): ISO 7064 MOD 11-2 check digit and a plausible birth date.
+
+    The check digit comes from stdnum.cn.ric; its is_valid() also demands that the area code existed in the birth year, which rejects
+    real numbers issued before an administrative renaming; only the checksum and the date
+    matter for finding them in a document, so the two are checked here directly.
+    """
+    v = value.upper()
+    if len(v) != 18 or not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+        return False
+    if ric.calc_check_digit(v) != v[17]:  # takes the whole number, check digit included
+        return False
+    return plausible_birth(v[6:14]) and v[:2] in PROVINCES
+
+
+def gb11643_15_valid(value: str) -> bool:
+    """The 15-digit legacy form (before 1999): area code + YYMMDD + sequence, no check digit."""
+    return len(value) == 15 and value.isdigit() and value[:2] in PROVINCES and plausible_birth("19" + value[6:12])
+
+
+def plausible_birth(yyyymmdd: str, today: _dt.date | None = None) -> bool:
+    try:
+        born = _dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    today = today or _dt.date.today()
+    return _dt.date(1900, 1, 1) <= born <= today
+
+
+def luhn_valid(value: str) -> bool:
+    digits = "".join(c for c in value if c.isdigit())
+    return 15 <= len(digits) <= 19 and luhn.is_valid(digits)
+
+
+#: First two digits of 行政区划代码 (GB/T 2260 provinces).
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
