@@ -78,13 +78,12 @@ class Config:
         return best[1] if best else default
 
     def merged(self, **overrides: Any) -> "Config":
-        """A copy with command-line options laid over the file's values (None = keep)."""
-        values = {k: v for k, v in overrides.items() if v is not None}
-        if not values:
+        """A copy with command-line options laid over the file's values."""
+        if not overrides:
             return self
         from dataclasses import replace
 
-        return replace(self, **values)
+        return replace(self, **overrides)
 
 
 def parse_fail_on(value: str | None) -> Severity | None:

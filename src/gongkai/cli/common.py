@@ -49,7 +49,7 @@ class Configs:
 
     def __init__(self, explicit: str | None, **overrides):
         self.explicit = explicit
-        self.overrides = {k: v for k, v in overrides.items() if v is not None}
+        self.overrides = dict(overrides)  # only options given on the command line; None may mean 'never'
         self._cache: dict[Path, Config] = {}
         self._fixed: Config | None = None
         if explicit:

@@ -48,8 +48,8 @@ class Registry:
         ign = [s.strip().upper() for s in (ignore or ()) if s.strip()]
         chosen = []
         for rule in self:
-            s = max((len(p) for p in sel if rule.code.startswith(p) or p == "ALL"), default=-1 if sel else 0)
-            i = max((len(p) for p in ign if rule.code.startswith(p) or p == "ALL"), default=-1)
+            s = max((_spec(p) for p in sel if rule.code.startswith(p) or p == "ALL"), default=-1 if sel else 0)
+            i = max((_spec(p) for p in ign if rule.code.startswith(p) or p == "ALL"), default=-1)
             if s >= 0 and s > i:
                 chosen.append(rule)
         return chosen
@@ -57,6 +57,11 @@ class Registry:
     def unknown_prefixes(self, prefixes: Iterable[str]) -> list[str]:
         """Prefixes that match no rule: a typo in --select deserves an error, not silence."""
         return [p for p in prefixes if p.strip() and p.upper() != "ALL" and not self.matching(p.strip())]
+
+
+def _spec(prefix: str) -> int:
+    """How specific a selector is: ALL least, then by length."""
+    return 0 if prefix == "ALL" else len(prefix)
 
 
 _DEFAULT: Registry | None = None

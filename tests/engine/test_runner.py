@@ -1,0 +1,106 @@
+"""The engine: selection by prefix, severity overrides, suppression, overlaps, broken rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai import Config, check_document
+from gongkai.config import from_mapping
+from gongkai.engine import FunctionRule, PatternRule, Registry, Runner, default_registry
+from gongkai.formats import read_bytes
+from gongkai.formats.compose import DocxBuilder
+from gongkai.models import Document, Severity
+
+ID = "申请人身份证号：11010519491231002X。"
+
+
+def codes(report):
+    return [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize("select, ignore, expected", [
+    ((), (), {"A101", "D101", "F101"}),
+    (("D",), (), {"D101"}),
+    ((), ("D1",), {"A101", "F101"}),
+    (("D", "F"), ("D101",), {"F101"}),
+    (("D101",), ("D",), {"D101"}),  # the more specific selection wins, as in ruff
+    (("ALL",), ("A", "F"), {"D101"}),
+])
+def test_select_and_ignore_by_prefix(select, ignore, expected):
+    doc = Document.from_text(f"勺府发[2025]3号\n{ID}")
+    report = check_document(doc, Config(select=select, ignore=ignore))
+    assert set(codes(report)) == expected
+
+
+def test_unknown_prefixes_are_reported():
+    assert default_registry().unknown_prefixes(["D1", "Z9", "ALL"]) == ["Z9"]
+
+
+def test_severity_override_longest_prefix_wins():
+    cfg = from_mapping({"severity": {"D": "info", "D101": "warning"}})
+    report = check_document(Document.from_text(ID), cfg)
+    (f,) = [f for f in report.findings if f.rule == "D101"]
+    assert f.severity == Severity.WARNING
+
+
+def test_comment_suppresses_only_its_range_and_codes():
+    b = DocxBuilder()
+    p1 = b.paragraph(ID)
+    b.paragraph("户主身份证号：11010519491231002X")
+    b.comment(p1, "gongkai: ignore D101 —— 已核实为公示要求", author="审核人")
+    doc = read_bytes(b.to_bytes(), "s.docx")
+    report = check_document(doc, Config(select=("D",)))
+    hits = [f for f in report.findings if f.rule == "D101"]
+    assert [f.location.paragraph for f in hits] == [1]
+
+
+def test_comment_ignoring_another_code_suppresses_nothing():
+    b = DocxBuilder()
+    p1 = b.paragraph(ID)
+    b.comment(p1, "gongkai: ignore F101")
+    report = check_document(read_bytes(b.to_bytes(), "s.docx"), Config(select=("D",)))
+    assert codes(report) == ["D101"]
+
+
+def test_bare_ignore_comment_suppresses_every_rule_in_range():
+    b = DocxBuilder()
+    p1 = b.paragraph("勺府发[2025]3号 " + ID)
+    b.comment(p1, "gongkai: ignore")
+    report = check_document(read_bytes(b.to_bytes(), "s.docx"), Config(select=("D", "F")))
+    assert codes(report) == []
+
+
+def _rule(code, kind, priority, pattern):
+    return PatternRule(code=code, category="personal_data", kind=kind, severity="error", message=kind,
+                       basis="《测试》第一条", doc="测试规则" * 5, fires=["x"], silent=["y"],
+                       priority=priority, pattern=pattern)
+
+
+def test_overlapping_findings_keep_the_higher_priority():
+    reg = Registry([_rule("D901", "id_card", 10, r"\d{18}"), _rule("D902", "bank_card", 1, r"\d{16,19}")])
+    findings, _ = Runner(reg).run(Document.from_text("号码 622202123456789012 完"))
+    assert [f.rule for f in findings] == ["D901"]
+
+
+def test_a_broken_rule_does_not_sink_the_document():
+    def boom(rule, doc, ctx):
+        raise RuntimeError("bug")
+        yield
+
+    broken = FunctionRule(code="X901", category="proofing", kind="typo", severity="info", message="m",
+                          basis="《测试》", doc="d" * 20, fires=["a"], silent=["b"], func=boom)
+    reg = Registry([broken, _rule("D901", "id_card", 0, r"\d{18}")])
+    doc = Document.from_text("110105194912310021")
+    findings, _ = Runner(reg).run(doc)
+    assert [f.rule for f in findings] == ["D901"]
+    assert any("X901" in w for w in doc.warnings)
+
+
+def test_registry_rejects_duplicates_and_bad_codes():
+    r = _rule("D901", "id_card", 0, "x")
+    with pytest.raises(ValueError):
+        Registry([r, r])
+    with pytest.raises(ValueError):
+        _rule("D9", "id_card", 0, "x")
+    with pytest.raises(ValueError):
+        _rule("D902", "not_a_kind", 0, "x")

@@ -1,0 +1,138 @@
+"""Folders and zip archives: every document found, every problem named, limits enforced."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.config import Limits
+from gongkai.formats import Source, iter_sources, read_source
+from gongkai.formats.compose import make_docx
+from gongkai.formats.sources import unsafe_member_name
+from gongkai.formats.text import decode_text
+from gongkai.models import Document, ReadError
+
+
+def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_folder_recursion_in_stable_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    make_docx("乙", path=tmp_path / "b" / "2.docx")
+    make_docx("甲", path=tmp_path / "1.docx")
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG")
+    (tmp_path / "~$1.docx").write_bytes(b"lock file of an open Word document")
+    names = [s.name for s in iter_sources([tmp_path])]
+    assert names == [str(tmp_path / "1.docx"), str(tmp_path / "b" / "2.docx")]
+
+
+def test_zip_members_nested_zips_and_problems(tmp_path):
+    inner = zip_bytes({"内层.docx": make_docx("内层文件")})
+    archive = tmp_path / "归档.zip"
+    archive.write_bytes(zip_bytes({
+        "一/正常.docx": make_docx("正常文件"),
+        "../../etc/evil.docx": make_docx("越界"),
+        "nested.zip": inner,
+        "readme.png": b"\x89PNG",
+    }))
+    items = list(iter_sources([archive]))
+    ok = {i.name: read_source(i) for i in items if isinstance(i, Source)}
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert ok[f"{archive}!一/正常.docx"].blocks[0].text == "正常文件"
+    assert ok[f"{archive}!nested.zip!内层.docx"].blocks[0].text == "内层文件"
+    assert [(e.code, e.file) for e in errors] == [("archive_unsafe", f"{archive}!../../etc/evil.docx")]
+
+
+def test_zip_bomb_member_is_refused_without_inflating_it(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("bomb.docx", "w", force_zip64=True) as fh:
+            chunk = b"\0" * 2**20
+            for _ in range(300):  # 300 MB of zeros, a few hundred KB compressed
+                fh.write(chunk)
+        zf.writestr("ok.docx", make_docx("好文件"))
+    archive.write_bytes(buf.getvalue())
+    assert archive.stat().st_size < 2 * 2**20
+    items = list(iter_sources([archive]))
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert [e.code for e in errors] == ["archive_limit"] and "压缩炸弹" in errors[0].message
+    (good,) = [i for i in items if isinstance(i, Source)]
+    assert read_source(good).blocks[0].text == "好文件"
+
+
+def test_entry_count_limit(tmp_path):
+    archive = tmp_path / "many.zip"
+    archive.write_bytes(zip_bytes({f"{i}.txt": "正文".encode() for i in range(30)}))
+    items = list(iter_sources([archive], Limits(archive_max_entries=10)))
+    assert sum(isinstance(i, Source) for i in items) == 10
+    assert [i.code for i in items if isinstance(i, ReadError)] == ["archive_limit"]
+
+
+def test_corrupt_zip_archive(tmp_path):
+    archive = tmp_path / "broken.zip"
+    archive.write_bytes(b"PK\x03\x04 this is not really a zip")
+    (err,) = list(iter_sources([archive]))
+    assert isinstance(err, ReadError) and err.file == str(archive) and "损坏" in err.message
+
+
+def test_gbk_member_names_from_windows_tools(tmp_path):
+    archive = tmp_path / "gbk.zip"
+    gbk = "通知.docx".encode("gbk")
+    placeholder = b"x" * (len(gbk) - 5) + b".docx"
+    data = zip_bytes({placeholder.decode(): make_docx("正文")})
+    # As WinRAR/7-Zip on Chinese Windows write it: GBK bytes, no UTF-8 flag.
+    archive.write_bytes(data.replace(placeholder, gbk))
+    (src,) = list(iter_sources([archive]))
+    assert src.name.endswith("!通知.docx")
+    assert read_source(src).blocks[0].text == "正文"
+
+
+@pytest.mark.parametrize("name, unsafe", [
+    ("../x.docx", True), ("/etc/passwd", True), ("C:\\x.docx", True), ("a/../../b.docx", True),
+    ("a/b.docx", False), ("正常/文件..docx", False),
+])
+def test_unsafe_member_names(name, unsafe):
+    assert unsafe_member_name(name) is unsafe
+
+
+TEXT = st.text(alphabet=st.characters(codec="gb18030", exclude_categories=("Cs", "Cc")), min_size=1, max_size=200)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXT, st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"]))
+def test_encoding_detection_round_trips(text, encoding):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return  # not representable in that encoding (e.g. GBK lacks the character)
+    decoded, _ = decode_text(data)
+    if encoding in ("gb18030", "gbk"):
+        # GBK bytes that also happen to be valid UTF-8 decode as UTF-8; only pure-ASCII text can collide.
+        try:
+            data.decode("utf-8")
+            collides = True
+        except UnicodeDecodeError:
+            collides = False
+        if collides and not text.isascii():
+            return
+    assert decoded == text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="公开政务勺米镇，。 abc123", max_size=20), min_size=1, max_size=10))
+def test_text_documents_keep_lines_as_paragraphs(lines):
+    doc = Document.from_text("\n".join(lines))
+    assert [b.text for b in doc.blocks] == "\n".join(lines).splitlines()
+    for b in doc.blocks:
+        loc = b.location(0, len(b.text))
+        assert doc.blocks[loc.block].text[loc.start:loc.end] == b.text

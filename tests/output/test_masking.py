@@ -1,0 +1,39 @@
+"""Masking keeps enough to recognise a value and hides the rest."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gongkai.output.masking import mask, mask_spans
+
+
+@pytest.mark.parametrize("value, kind, expected", [
+    ("520221198003154517", "id_card", "520221********4517"),
+    ("13885811234", "mobile", "138****1234"),
+    ("6222021234567890123", "bank_card", "6222***********0123"),
+    ("zhangsan@example.com", "email", "z***@example.com"),
+    ("王德贵", "person_name", "王**"),
+    ("欧阳娜娜", "person_name", "欧***"),
+    ("0858-8123456", "landline", "0858-*****56"),
+])
+def test_masked_forms(value, kind, expected):
+    assert mask(value, kind) == expected
+
+
+@given(st.text(min_size=1, max_size=40), st.sampled_from(["id_card", "mobile", "landline", "bank_card", "email",
+                                                          "person_name", "address", "passport", "license_plate",
+                                                          "health_info", "other"]))
+def test_masking_never_returns_the_value_and_keeps_length(value, kind):
+    masked = mask(value, kind)
+    if kind != "email":
+        assert len(masked) == len(value)
+    if len(value) >= 2 and kind != "email":
+        assert "*" in masked
+
+
+def test_mask_spans_masks_each_span_in_place():
+    text = "户主王德贵，身份证号520221198003154517。"
+    spans = [(2, 5, "person_name"), (10, 28, "id_card")]
+    assert mask_spans(text, spans) == "户主王**，身份证号520221********4517。"
