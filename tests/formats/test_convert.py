@@ -1,0 +1,57 @@
+"""Old formats (.doc, .rtf, .odt) through LibreOffice headless.
+
+`.ci/run` installs LibreOffice, so in CI these always run; a developer without it sees them
+skipped with the reason (and CI=true without LibreOffice is a failure, not a skip).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from gongkai.formats import read_path
+from gongkai.formats.compose import make_docx
+
+
+@pytest.fixture(scope="module")
+def soffice():
+    exe = shutil.which("soffice")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is missing in CI: .ci/run should have installed it")
+        pytest.skip("LibreOffice (soffice) is not installed here")
+    return exe
+
+
+def convert(soffice, src, fmt, outdir):
+    subprocess.run([soffice, f"-env:UserInstallation=file://{outdir}/profile", "--headless", "--convert-to", fmt,
+                    "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def old_files(soffice, tmp_path_factory):
+    d = tmp_path_factory.mktemp("old")
+    src = d / "draft.docx"
+    make_docx("关于做好春耕工作的通知", "申请人身份证号：11010519491231002X", path=src)
+    for fmt in ("doc", "odt", "rtf"):
+        convert(soffice, src, fmt, d)
+    return d
+
+
+@pytest.mark.parametrize("ext", ["doc", "odt", "rtf"])
+def test_old_formats_are_converted_and_read(old_files, ext):
+    doc = read_path(old_files / f"draft.{ext}")
+    texts = [b.text for b in doc.blocks]
+    assert "关于做好春耕工作的通知" in texts
+    assert doc.source_format == ext
+
+
+def test_a_doc_renamed_to_docx_is_read_and_says_so(old_files, tmp_path):
+    renamed = tmp_path / "renamed.docx"
+    renamed.write_bytes((old_files / "draft.doc").read_bytes())
+    doc = read_path(renamed)
+    assert "关于做好春耕工作的通知" in [b.text for b in doc.blocks]
+    assert any("实际是旧版" in w for w in doc.warnings)
