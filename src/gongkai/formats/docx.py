@@ -17,7 +17,7 @@ from lxml import etree
 from ..config import Limits
 from ..models import Block, CommentAnchor, Document, PageLayout, Run
 from .errors import UnreadableDocument
-from .xml import A, CUSTOM, MC, PKG_REL, R, UnsafeXML, parse, w
+from .xml import A, CUSTOM, MC, PKG_REL, R, W, UnsafeXML, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
     w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
@@ -30,6 +30,16 @@ _SDT, _SDTCONTENT = w("sdt"), w("sdtContent")
 _ID = w("id")
 _VAL = w("val")
 _TWIP_MM = 25.4 / 1440
+_STYLE, _STYLE_ID, _NAME, _BASED_ON, _TYPE, _DEFAULT = (
+    w("style"), w("styleId"), w("name"), w("basedOn"), w("type"), w("default"),
+)
+_PPR_JC = f"{w('pPr')}/{w('jc')}"
+_RFONTS, _ASCII, _HANSI, _EASTASIA, _ASCII_THEME, _EA_THEME, _SZ, _B = (
+    w("rFonts"), w("ascii"), w("hAnsi"), w("eastAsia"), w("asciiTheme"), w("eastAsiaTheme"), w("sz"), w("b"),
+)
+_NBHYPHEN, _SYM, _CHAR = w("noBreakHyphen"), w("sym"), w("char")
+_STYLES_CACHE: dict[tuple, "_Styles"] = {}
+_STYLES_CACHE_SIZE = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +73,9 @@ class _Styles:
     def __init__(self, styles_xml: bytes | None, theme_xml: bytes | None):
         self.theme = self._theme(theme_xml)
         self.defaults = _EMPTY
-        self.raw: dict[str, tuple[str | None, str | None, RunProps, str | None]] = {}
+        # styleId -> (name, basedOn, rPr element or None, jc); run properties are worked out
+        # only for the styles a document uses (templates define hundreds).
+        self.raw: dict[str, tuple[str | None, str | None, object, str | None]] = {}
         self.default_para: str | None = None
         self._resolved: dict[str, RunProps] = {}
         if styles_xml:
@@ -71,21 +83,20 @@ class _Styles:
             rpr = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{_RPR}")
             if rpr is not None:
                 self.defaults = self.props(rpr)
-            for st in root.iter(w("style")):
-                sid = st.get(w("styleId"))
+            for st in root.iterchildren(_STYLE):
+                sid = st.get(_STYLE_ID)
                 if sid is None:
                     continue
-                name_el = st.find(w("name"))
-                based = st.find(w("basedOn"))
-                rpr = st.find(_RPR)
-                jc = st.find(f"{_PPR}/{w('jc')}")
+                name_el = st.find(_NAME)
+                based = st.find(_BASED_ON)
+                jc = st.find(_PPR_JC)
                 self.raw[sid] = (
                     name_el.get(_VAL) if name_el is not None else sid,
                     based.get(_VAL) if based is not None else None,
-                    self.props(rpr) if rpr is not None else _EMPTY,
+                    st.find(_RPR),
                     jc.get(_VAL) if jc is not None else None,
                 )
-                if st.get(w("type")) == "paragraph" and _on_attr(st.get(w("default"))):
+                if st.get(_TYPE) == "paragraph" and _on_attr(st.get(_DEFAULT)):
                     self.default_para = sid
 
     @staticmethod
@@ -115,21 +126,21 @@ class _Styles:
         ascii_ = east = None
         size = None
         bold = None
-        fonts = rpr.find(w("rFonts"))
+        fonts = rpr.find(_RFONTS)
         if fonts is not None:
-            ascii_ = fonts.get(w("ascii")) or fonts.get(w("hAnsi"))
-            east = fonts.get(w("eastAsia"))
-            if ascii_ is None and fonts.get(w("asciiTheme")):
-                ascii_ = self.theme.get(fonts.get(w("asciiTheme")))
-            if east is None and fonts.get(w("eastAsiaTheme")):
-                east = self.theme.get(fonts.get(w("eastAsiaTheme")))
-        sz = rpr.find(w("sz"))
+            ascii_ = fonts.get(_ASCII) or fonts.get(_HANSI)
+            east = fonts.get(_EASTASIA)
+            if ascii_ is None and fonts.get(_ASCII_THEME):
+                ascii_ = self.theme.get(fonts.get(_ASCII_THEME))
+            if east is None and fonts.get(_EA_THEME):
+                east = self.theme.get(fonts.get(_EA_THEME))
+        sz = rpr.find(_SZ)
         if sz is not None:
             try:
                 size = int(sz.get(_VAL)) / 2
             except (TypeError, ValueError):
                 size = None
-        b = rpr.find(w("b"))
+        b = rpr.find(_B)
         if b is not None:
             bold = _on(b)
         return RunProps(ascii_, east, size, bold)
@@ -145,7 +156,8 @@ class _Styles:
         cur = sid
         while cur and cur in self.raw and cur not in seen:
             seen.add(cur)
-            chain.append(self.raw[cur][2])
+            rpr = self.raw[cur][2]
+            chain.append(self.props(rpr) if rpr is not None else _EMPTY)
             cur = self.raw[cur][1]
         props = self.defaults
         for p in reversed(chain):
@@ -166,6 +178,25 @@ class _Styles:
         return None
 
 
+def _styles_for(pkg: "DocxPackage", styles_part: str | None, theme_part: str | None) -> _Styles:
+    """Documents made from one template share their style table: parse it once per process.
+
+    The key is the parts' CRC-32 and size from the zip directory, so a cached table costs
+    no decompression at all.
+    """
+    key = tuple(
+        (info.CRC, info.file_size) if (info := pkg.info(part)) is not None else None
+        for part in (styles_part, theme_part)
+    )
+    cached = _STYLES_CACHE.get(key)
+    if cached is None:
+        cached = _Styles(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
+        if len(_STYLES_CACHE) >= _STYLES_CACHE_SIZE:
+            _STYLES_CACHE.pop(next(iter(_STYLES_CACHE)))
+        _STYLES_CACHE[key] = cached
+    return cached
+
+
 def _on_attr(v: str | None) -> bool:
     return v is not None and v.lower() in ("1", "true", "on")
 
@@ -180,6 +211,7 @@ class _Builder:
         self.table_count = 0
         self.comment_starts: dict[str, tuple[int, int]] = {}
         self.comment_ends: dict[str, tuple[int, int]] = {}
+        self.length = 0  # characters of the paragraph being built so far
 
     # -- block level ----------------------------------------------------------------------
     def blocks(self, parent, part: str, cell: tuple[int, int, int] | None = None, source_id=None) -> None:
@@ -255,7 +287,10 @@ class _Builder:
         pieces: list[str] = []
         runs: list[Run] = []
         boxes: list = []
+        outer_length = self.length
+        self.length = 0
         self.inline(p, base, pieces, runs, boxes, index)
+        self.length = outer_length
         block.text = "".join(pieces)
         block.runs = runs
         for box in boxes:
@@ -270,9 +305,9 @@ class _Builder:
             elif tag in (_PPR, _DEL, _FALLBACK) or tag is etree.Comment:
                 continue
             elif tag == _CSTART:
-                self.comment_starts[child.get(_ID)] = (index, sum(map(len, pieces)))
+                self.comment_starts[child.get(_ID)] = (index, self.length)
             elif tag == _CEND:
-                self.comment_ends[child.get(_ID)] = (index, sum(map(len, pieces)))
+                self.comment_ends[child.get(_ID)] = (index, self.length)
             elif tag == _TXBX:
                 boxes.append(child)
             elif isinstance(tag, str):
@@ -287,31 +322,34 @@ class _Builder:
             if rs is not None:
                 props = self.styles.resolved(rs.get(_VAL)).over(base)
             props = self.styles.props(rpr).over(props)
-        start = sum(map(len, pieces))
+        start = self.length
         for child in r:
             tag = child.tag
+            piece = None
             if tag == _T:
-                if child.text:
-                    pieces.append(child.text)
+                piece = child.text
             elif tag == _TAB:
-                pieces.append("\t")
+                piece = "\t"
             elif tag in (_BR, _CR):
-                pieces.append("\n")
-            elif tag == w("noBreakHyphen"):
-                pieces.append("-")
-            elif tag == w("sym"):
-                char = child.get(w("char"))
+                piece = "\n"
+            elif tag == _NBHYPHEN:
+                piece = "-"
+            elif tag == _SYM:
+                char = child.get(_CHAR)
                 try:
-                    pieces.append(chr(int(char, 16)) if char else "")
+                    piece = chr(int(char, 16)) if char else None
                 except ValueError:
-                    pass
+                    piece = None
             elif tag in (_RPR, _DELTEXT, _INSTR):
                 continue
             elif isinstance(tag, str):
                 # drawings, VML shapes and AlternateContent may hold text boxes
                 for box in _text_boxes(child):
                     boxes.append(box)
-        end = sum(map(len, pieces))
+            if piece:
+                pieces.append(piece)
+                self.length += len(piece)
+        end = self.length
         if end > start:
             if runs and runs[-1].end == start and _same(runs[-1], props):
                 runs[-1].end = end
@@ -382,6 +420,9 @@ class DocxPackage:
         self.limits = limits
         self.names = set(zf.namelist())
 
+    def info(self, part: str | None) -> zipfile.ZipInfo | None:
+        return self.zf.getinfo(part) if part in self.names else None
+
     def read(self, part: str) -> bytes | None:
         if part not in self.names:
             return None
@@ -436,7 +477,7 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
         by_kind.setdefault(kind, []).append((rid, target))
     styles_part = next((t for _, t in by_kind.get("styles", [])), None)
     theme_part = next((t for _, t in by_kind.get("theme", [])), None)
-    styles = _Styles(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
+    styles = _styles_for(pkg, styles_part, theme_part)
 
     doc = Document(path=path, source_format="docx")
     b = _Builder(doc, styles)
@@ -451,7 +492,9 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     seen_parts: set[str] = set()
     order: list[tuple[str, str]] = []
     if body is not None:
-        for ref in body.iter(w("headerReference"), w("footerReference")):
+        sects = body.xpath("./w:sectPr | ./w:p/w:pPr/w:sectPr", namespaces={"w": W})
+        refs = [r for sect in sects for r in sect.iterchildren(w("headerReference"), w("footerReference"))]
+        for ref in refs:
             rid = ref.get(f"{{{R}}}id")
             if rid in rels and rels[rid][1] not in seen_parts:
                 kind = "header" if ref.tag == w("headerReference") else "footer"
