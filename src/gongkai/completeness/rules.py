@@ -289,37 +289,26 @@ INTERPRETATION_PLAN = _make(
 )
 
 
-def _catalogue_example() -> Document:
+_CATALOGUE_HEADER = ["序号", "公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "公开栏目", "公开方式",
+                     "咨询/投诉电话"]
+_CATALOGUE_ROW = ["1", "农村低保", "保障对象、标准", "《社会救助暂行办法》", "20个工作日内", "民政办", "政府网站", "社会救助",
+                  "主动公开", "0858-8123000"]
+
+
+def _catalogue_doc(*rows: list[str]) -> Document:
     from ..formats import read_bytes
     from ..formats.compose import DocxBuilder
 
     b = DocxBuilder()
     b.paragraph("勺米镇政务公开事项标准目录")
-    b.table([
-        ["序号", "公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "公开栏目", "公开方式", "咨询/投诉电话"],
-        ["1", "农村低保", "保障对象、标准", "《社会救助暂行办法》", "20个工作日内", "民政办", "政府网站", "社会救助", "主动公开", "0858-8123000"],
-        ["2", "临时救助", "救助标准", "", "", "民政办", "政府网站", "社会救助", "主动公开", "0858-8123000"],
-    ])
-    return read_bytes(b.to_bytes(), "catalogue.docx")
-
-
-def _catalogue_complete() -> Document:
-    from ..formats import read_bytes
-    from ..formats.compose import DocxBuilder
-
-    b = DocxBuilder()
-    b.paragraph("勺米镇政务公开事项标准目录")
-    b.table([
-        ["序号", "公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "公开栏目", "公开方式", "咨询/投诉电话"],
-        ["1", "农村低保", "保障对象、标准", "《社会救助暂行办法》", "20个工作日内", "民政办", "政府网站", "社会救助", "主动公开", "0858-8123000"],
-    ])
+    b.table([_CATALOGUE_HEADER, _CATALOGUE_ROW, *rows])
     return read_bytes(b.to_bytes(), "catalogue.docx")
 
 
 CATALOGUE_ENTRY = _make(
     "catalogue_entry",
-    fires=[_catalogue_example],
-    silent=[_catalogue_complete, "关于做好春耕工作的通知\n各村（社区）：\n请做好春耕备耕工作。"],
+    fires=[lambda: _catalogue_doc(["2", "临时救助", "救助标准", "", "", "民政办", "政府网站", "社会救助", "主动公开", "0858-8123000"])],
+    silent=[_catalogue_doc, "关于做好春耕工作的通知\n各村（社区）：\n请做好春耕备耕工作。"],
     doc_text="公开事项目录应逐项确定每个具体事项的要素公开标准：公开渠道、公开依据、公开栏目、公开主体、公开内容、"
              "公开方式、公开时限和咨询、投诉电话。表格缺少的栏目逐栏报告，填写不全的事项逐项报告缺少的要素。",
 )

@@ -183,23 +183,27 @@ def _antiword(exe: str, data: bytes, name: str, limits: Limits) -> Document:
     return doc
 
 
-def read_path(path: str | Path, limits: Limits | None = None, name: str | None = None) -> Document:
-    """Read a document file from disk."""
-    limits = limits or Limits()
+def read_file(path: str | Path, max_mb: float, what: str = "文件") -> bytes:
+    """The bytes of a file on disk, or UnreadableDocument saying in Chinese why not."""
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > limits.max_file_mb * 1024 * 1024:
+        if size > max_mb * 1024 * 1024:
             raise UnreadableDocument(
-                "too_large", f"文件过大（{size / 2**20:.0f} MB，上限 {limits.max_file_mb:.0f} MB，可在配置 [limits] max_file_mb 中调整）"
+                "too_large", f"{what}过大（{size / 2**20:.0f} MB，上限 {max_mb:.0f} MB，可在配置 [limits] 中调整）"
             )
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
-        raise UnreadableDocument("missing", "文件不存在（可能已被移动或删除）") from None
+        raise UnreadableDocument("missing", f"{what}不存在（可能已被移动或删除）") from None
     except PermissionError:
-        raise UnreadableDocument("permission", "没有读取权限") from None
+        raise UnreadableDocument("permission", f"没有读取{what}的权限") from None
     except IsADirectoryError:
         raise UnreadableDocument("unreadable", "是文件夹，不是文件") from None
     except OSError as exc:
         raise UnreadableDocument("unreadable", f"无法读取（{exc.strerror or exc}）") from None
-    return read_bytes(data, name or str(path), limits)
+
+
+def read_path(path: str | Path, limits: Limits | None = None, name: str | None = None) -> Document:
+    """Read a document file from disk."""
+    limits = limits or Limits()
+    return read_bytes(read_file(path, limits.max_file_mb), name or str(path), limits)

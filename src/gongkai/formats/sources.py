@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from ..config import Limits
 from ..models import Document, ReadError
 from .errors import UnreadableDocument
-from .reader import ARCHIVE_EXTS, DOCUMENT_EXTS, read_bytes, read_path
+from .reader import ARCHIVE_EXTS, DOCUMENT_EXTS, read_bytes, read_file, read_path
 
 MAX_NESTING = 2
 log = logging.getLogger(__name__)
@@ -35,21 +35,8 @@ class Source:
 
     def read_bytes(self, limits: Limits) -> bytes:
         if not self.members:
-            p = Path(self.path)
-            try:
-                return p.read_bytes()
-            except FileNotFoundError:
-                raise UnreadableDocument("missing", "文件不存在（可能已被移动或删除）") from None
-            except PermissionError:
-                raise UnreadableDocument("permission", "没有读取权限") from None
-            except OSError as exc:
-                raise UnreadableDocument("unreadable", f"无法读取（{exc.strerror or exc}）") from None
-        try:
-            data = Path(self.path).read_bytes()
-        except FileNotFoundError:
-            raise UnreadableDocument("missing", "压缩包不存在（可能已被移动或删除）") from None
-        except PermissionError:
-            raise UnreadableDocument("permission", "没有读取压缩包的权限") from None
+            return read_file(self.path, limits.max_file_mb)
+        data = read_file(self.path, limits.archive_max_total_mb, "压缩包")
         for member in self.members:
             try:
                 with zipfile.ZipFile(io.BytesIO(data)) as zf:
