@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from gongkai import Config, check_text as _check_text
+from gongkai import Config
+from gongkai import check_text as _check_text
 from gongkai.formats.compose import DocxBuilder, make_docx
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import subprocess
+import sys
 import zipfile
 
 import msoffcrypto.format.ooxml

@@ -14,7 +14,13 @@ from ..formats import iter_sources
 from ..models import ReadError, Report
 from ..output import Totals, sarif_log, text_lines, to_json_line
 from .common import (
-    EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, config_overrides, error_line, load_configs, output_stream,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    config_overrides,
+    error_line,
+    load_configs,
+    output_stream,
     select_options,
 )
 

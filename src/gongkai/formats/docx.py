@@ -12,12 +12,13 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from dataclasses import dataclass
+
 from lxml import etree
 
 from ..config import Limits
 from ..models import Block, CommentAnchor, Document, PageLayout, Run
 from .errors import UnreadableDocument
-from .xml import A, CUSTOM, MC, PKG_REL, R, W, UnsafeXML, parse, w
+from .xml import CUSTOM, MC, PKG_REL, A, R, UnsafeXML, W, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
     w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
