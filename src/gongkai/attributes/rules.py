@@ -27,10 +27,13 @@ def _label_missing(rule, doc, ctx):
         return
     sug = ctx.fact(suggest_attribute)
     block, a, b = _anchor(doc, s)
+    where = "成文日期下一行（附注处）" if s.date is not None else "成文日期下一行附注处"
     yield rule.finding(
         block, a, b, text="",
-        suggestion=f"在成文日期下一行附注处标注（此件{sug.suggested}）（建议依据：{sug.reasons[0].text}）",
-        explanation={"suggested": sug.suggested},
+        suggestion=f"退回起草单位，确定公开属性后在{where}标注（此件{sug.suggested}）；"
+                   f"建议依据：{sug.reasons[0].text}（{sug.reasons[0].basis}）",
+        confidence=sug.confidence,
+        explanation={"suggested": sug.suggested, "confidence": sug.confidence},
     )
 
 
@@ -49,21 +52,28 @@ LABEL_MISSING = FunctionRule(
 )
 
 
+#: Below this confidence a differing suggestion is not worth a warning.
+CONFLICT_CONFIDENCE = 0.75
+
+
 def _label_conflict(rule, doc, ctx):
     s = ctx.fact(parse_structure)
     if s.label is None:
         return
     sug = ctx.fact(suggest_attribute)
-    if sug.suggested == s.label.value or sug.confidence < 0.75:
+    if sug.suggested == s.label.value or sug.confidence < CONFLICT_CONFIDENCE:
         return
+    if s.forwarded_label is not None and s.forwarded is not None and sug.suggested == s.forwarded_label.value:
+        return  # A104 reports a forwarded document's label, with its own reason
     block, a, b = _anchor(doc, s)
     why = "；".join(r.text for r in sug.reasons[:2])
     yield rule.finding(
         block, a, b,
-        message=f"公开属性标注为“{s.label.value}”，但内容显示应为“{sug.suggested}”（{why}）",
-        suggestion=f"核对公开属性，建议标注为（此件{sug.suggested}）",
+        message=f"公开属性标注为“{s.label.value}”，但按内容应为“{sug.suggested}”：{why}",
+        suggestion=f"核对公开属性；如无特殊情况，改为（此件{sug.suggested}）",
         basis=sug.reasons[0].basis, confidence=sug.confidence,
-        explanation={"label": s.label.value, "suggested": sug.suggested},
+        explanation={"label": s.label.value, "suggested": sug.suggested,
+                     "reasons": [r.to_dict() for r in sug.reasons]},
     )
 
 
@@ -78,20 +88,41 @@ LABEL_CONFLICT = FunctionRule(
 )
 
 
+_KIND_NAMES = {
+    "id_card": "公民身份号码", "mobile": "手机号码", "landline": "个人固定电话", "bank_card": "银行卡号",
+    "email": "个人电子邮箱", "person_name": "个人姓名", "address": "个人住址", "passport": "护照号码",
+    "license_plate": "车牌号码", "health_info": "健康信息", "classification_mark": "密级标志",
+    "internal_marking": "内部资料标记", "trade_secret": "商业秘密", "process_draft": "过程稿标记",
+}
+
+
 def _public_with_restricted(rule, doc, ctx):
     s = ctx.fact(parse_structure)
     if s.label is None or s.label.value != "主动公开":
         return
-    restricted = [f for f in ctx.findings if f.category in ("personal_data", "secret") and f.severity >= Severity.WARNING]
-    if not restricted:
+    restricted = [
+        f for f in ctx.findings
+        if f.category in ("personal_data", "secret") and f.severity >= Severity.WARNING
+    ]
+    marks = [s.secret.text] if s.secret is not None else []
+    if not restricted and not marks:
         return
-    kinds = sorted({f.kind for f in restricted})
+    counts: dict[str, int] = {}
+    for f in restricted:
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+    if marks and "classification_mark" not in counts:
+        counts["classification_mark"] = 1
+    what = "、".join(f"{_KIND_NAMES.get(k, k)} {n} 处" for k, n in counts.items())
+    personal = any(f.category == "personal_data" for f in restricted)
     block, a, b = _anchor(doc, s)
+    fix = "遮蔽或删除个人信息（区分处理）后再公开" if personal else ""
+    if marks or {"classification_mark", "internal_marking", "trade_secret"} & set(counts):
+        fix = (fix + "；" if fix else "") + "涉密或内部内容须删除，否则改变公开属性"
     yield rule.finding(
         block, a, b,
-        message=f"标注为主动公开的公文夹带依申请公开或不予公开的内容（{len(restricted)} 处：{'、'.join(kinds)}）",
-        suggestion="对个人信息、涉密或内部内容作区分处理（遮蔽或删除）后再公开，或改变公开属性",
-        explanation={"kinds": kinds, "rules": sorted({f.rule for f in restricted})},
+        message=f"标注为主动公开的公文夹带依申请公开或不予公开的内容：{what}",
+        suggestion=fix,
+        explanation={"kinds": sorted(counts), "rules": sorted({f.rule for f in restricted})},
     )
 
 
