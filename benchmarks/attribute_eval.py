@@ -32,6 +32,12 @@ ATTRS = ("主动公开", "依申请公开", "不予公开")
 LABEL_LINES = ("（此件公开发布）", "（本文有删减）", "（此件主动公开）", "（此件依申请公开）", "（此件不予公开）")
 
 
+def _same_type(a: str | None, b: str | None) -> bool:
+    """命令 and 令 are one 文种 (命令（令）)."""
+    norm = {"命令": "令"}
+    return norm.get(a, a) == norm.get(b, b)
+
+
 def confusion(pairs: list[tuple[str, str]]) -> str:
     """Rows: expected; columns: suggested."""
     counts = Counter(pairs)
@@ -59,7 +65,7 @@ def evaluate_drafts(split: str, quiet: bool) -> dict:
             if got != d["expected"]:
                 wrong.append((d, report))
             s = parse_structure(doc)
-            if d["doc_type"] in (s.doc_type, s.carried_type):
+            if _same_type(d["doc_type"], s.doc_type) or _same_type(d["doc_type"], s.carried_type):
                 type_ok += 1
             want_dir = next((t for t in d["tags"] if t in ("上行", "平行", "下行")), None)
             if want_dir:

@@ -274,7 +274,7 @@ sc("report_annual_gk", "报告", ACTIVE, ["上行", "exception_report"], "{镇}�
     "三、存在的主要问题及改进情况",
     "公开内容不够全面，解读形式较为单一。",
 ], number=False)
-sc("report_budget", "报告", ACTIVE, ["exception_report"], "{镇}{年}年部门预算公开说明", None, [
+sc("report_budget", None, ACTIVE, ["exception_report"], "{镇}{年}年部门预算公开说明", None, [
     "一、部门基本情况",
     "{镇}人民政府内设党政办、经济发展办、社会事务办等7个机构。",
     "二、收支预算情况",

@@ -25,7 +25,7 @@ _CONDITIONS = {
 }
 #: Agreeing later steps add this much confidence (capped), disagreeing ones take it away.
 SUPPORT, DISSENT, CAP, FLOOR = 0.04, 0.06, 0.97, 0.35
-EVIDENCE_WINDOW = 14
+QUOTE_CHARS = 60  # longest quoted evidence
 
 
 @dataclass(frozen=True)
@@ -98,15 +98,19 @@ class Features:
     kinds: dict[str, list[str]]  # finding kind -> rule codes
 
 
+def _bounds(line: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    a = max((line.rfind(p, 0, start) for p in stops), default=-1) + 1
+    rights = [i for i in (line.find(p, end) for p in stops) if i >= 0]
+    return a, (min(rights) + 1 if rights else len(line))
+
+
 def _quote(line: str, m: regex.Match) -> str:
-    a, b = max(0, m.start() - EVIDENCE_WINDOW), min(len(line), m.end() + EVIDENCE_WINDOW)
-    # Stop at sentence ends so that the quote reads as one clause.
-    left = max(line.rfind(p, a, m.start()) for p in "。；！？")
-    if left >= 0:
-        a = left + 1
-    rights = [i for i in (line.find(p, m.end(), b) for p in "。；！？") if i >= 0]
-    if rights:
-        b = min(rights) + 1
+    """The sentence around a match (the clause, when the sentence is long), marked when cut."""
+    a, b = _bounds(line, m.start(), m.end(), "。；！？")
+    if b - a > QUOTE_CHARS:
+        a, b = _bounds(line, m.start(), m.end(), "。；！？，：")
+    if b - a > QUOTE_CHARS:
+        a, b = max(a, m.start() - QUOTE_CHARS // 2), min(b, m.end() + QUOTE_CHARS // 2)
     quote = line[a:b].strip()
     return ("…" if a > 0 else "") + quote + ("…" if b < len(line) else "")
 
