@@ -16,7 +16,7 @@ import yaml
 
 from ..models import AttributeSuggestion, Document, Reason
 from . import labels as L
-from .structure import Structure, parse_structure
+from .structure import UPWARD_WORDS, Structure, parse_structure
 
 ATTRIBUTES = (L.ACTIVE, L.ON_REQUEST, L.WITHHELD)
 _CONDITIONS = {
@@ -95,6 +95,7 @@ class Features:
     s: Structure
     title: str
     body: list[str]  # main document and attachments, label lines removed, one paragraph each
+    main: list[str]  # the main document only (before the attachment region)
     kinds: dict[str, list[str]]  # finding kind -> rule codes
 
 
@@ -145,6 +146,12 @@ def _matches(step: Step, f: Features) -> str | None:
         if s.direction != w["direction"]:
             return None
         evidence.append(f"行文方向为{s.direction}（{s.direction_reason}）" if s.direction_reason else f"行文方向为{s.direction}")
+        if s.recipients is not None and "主送" not in (s.direction_reason or ""):
+            evidence.append(f"主送“{s.recipients.text.rstrip('：:')}”")
+        if s.direction == "上行" and "正文" not in (s.direction_reason or ""):
+            wording = _search_body([UPWARD_WORDS], f.main)
+            if wording:
+                evidence.append(f"正文“{wording[0][1]}”")
     if "secret_mark" in w:
         if bool(s.secret) != w["secret_mark"]:
             return None
@@ -218,14 +225,16 @@ def features(doc: Document, s: Structure, findings=()) -> Features:
     title_blocks = set(s.title_blocks)
     fields = (s.recipients, s.doc_number, s.banner, s.issuer, s.date)
     skip_blocks = {x.block for x in fields if x is not None} | title_blocks
-    body = []
+    body, main = [], []
     for b in doc.blocks:
         if b.part not in ("body", "table") or b.index in skip_blocks:
             continue
         t = _LABEL_TEXT.sub("", b.text).strip()
         if t:
             body.append(t)
-    return Features(s, s.title.text if s.title else "", body, kinds)
+            if not s.in_attachment(b.index):
+                main.append(t)
+    return Features(s, s.title.text if s.title else "", body, main, kinds)
 
 
 def walk(steps, f: Features) -> AttributeSuggestion:
