@@ -87,3 +87,14 @@ def test_govcn_tails_without_a_printed_label_yield_none():
 def test_normalise_rejects_unknown_words():
     assert L.normalise("公开发布") == "主动公开"
     assert L.normalise("随便") is None
+
+
+def test_label_quoted_inside_a_sentence_is_not_the_documents_label():
+    doc = Document.from_text("关于规范公开属性标注的通知\n各股室：\n"
+                             "拟公开的公文请在附注处标注“（此件公开发布）”字样，并在发文前由负责人核对把关。")
+    assert parse_structure(doc).label is None
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "（此件公开发布）", "附件", "2025年3月5日"])
+def test_degenerate_documents_do_not_break_the_parser(text):
+    parse_structure(Document.from_text(text))

@@ -68,3 +68,9 @@ def test_forwarded_label_differs(check_text):
 
 def test_forwarded_label_inherited(check_text):
     assert codes(check_text(FORWARD.format(own="（此件不予公开）"))) == []
+
+
+def test_two_contradicting_labels_of_the_document(check_text):
+    report = check_text(NOTICE.format(label="（此件公开发布）\n公开方式：不予公开"))
+    [f] = [f for f in report.findings if f.rule == "A102"]
+    assert "自相矛盾" in f.message

@@ -60,6 +60,17 @@ def _label_conflict(rule, doc, ctx):
     s = ctx.fact(parse_structure)
     if s.label is None:
         return
+    own = [x for x in s.labels if x.block is not None and not s.in_attachment(x.block)]
+    other = next((x for x in own if x.value != s.label.value and x is not s.forwarded_label), None)
+    if other is not None:
+        block, a, b = _anchor(doc, s)
+        yield rule.finding(
+            block, a, b,
+            message=f"公开属性标注自相矛盾：“{s.label.raw}”与“{other.raw}”",
+            suggestion="只保留一处公开属性标注（附注处），并与公文内容核对",
+            explanation={"labels": [s.label.value, other.value]},
+        )
+        return
     sug = ctx.fact(suggest_attribute)
     if sug.suggested == s.label.value or sug.confidence < CONFLICT_CONFIDENCE:
         return

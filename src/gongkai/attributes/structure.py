@@ -297,6 +297,9 @@ def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
     """The document's own label outside the attachment; the forwarded one inside it."""
     for b in paras + [x for x in doc.blocks if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
+            rest = (b.text[:start] + b.text[end:]).strip()
+            if len(rest) > 30 and b.text[end:].strip():
+                continue  # a label quoted inside a sentence (请标注“（此件公开发布）”字样) is not one
             label = L.Label(value, raw, "line" if "：" in raw or ":" in raw else "note", b.index, start, cut)
             s.labels.append(label)
     own = [x for x in s.labels if not s.in_attachment(x.block)]
@@ -306,8 +309,12 @@ def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
         # 成文日期 belongs to the notice, a later one to the attached document.
         after_date = [x for x in own if x.block > s.date.block]
         if len(after_date) > 1:
-            own = [x for x in own if x not in after_date[1:]]
-            inside = after_date[1:]
+            texts = {b.index: b.text.strip() for b in paras}
+            between = [i for i in range(after_date[0].block + 1, after_date[1].block)
+                       if texts.get(i) and not NOTE_LINE.match(texts[i])]
+            if len(between) >= 2:  # a document of its own lies between the two labels
+                own = [x for x in own if x not in after_date[1:]]
+                inside = after_date[1:]
     if own:
         s.label = own[0]
     if inside:
