@@ -48,7 +48,16 @@ def confusion(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_drafts(split: str, quiet: bool) -> dict:
+def load_draft(d: dict, as_docx: bool) -> Document:
+    if not as_docx:
+        return Document.from_text(d["text"], path=d["id"])
+    from gongkai.formats import read_bytes
+    from gongkai.formats.compose import render_text
+
+    return read_bytes(render_text(d["text"]), d["id"] + ".docx")
+
+
+def evaluate_drafts(split: str, quiet: bool, as_docx: bool = False) -> dict:
     drafts = [json.loads(x) for x in DRAFTS.read_text("utf-8").splitlines() if x.strip()]
     results = {}
     for name in ("dev", "test"):
@@ -58,7 +67,7 @@ def evaluate_drafts(split: str, quiet: bool) -> dict:
         pairs, wrong, type_ok, dir_total, dir_ok = [], [], 0, 0, 0
         t0 = time.perf_counter()
         for d in chosen:
-            doc = Document.from_text(d["text"], path=d["id"])
+            doc = load_draft(d, as_docx)
             report = check_document(doc)
             got = report.attribute.suggested
             pairs.append((d["expected"], got))
@@ -74,7 +83,7 @@ def evaluate_drafts(split: str, quiet: bool) -> dict:
         elapsed = time.perf_counter() - t0
         n = len(chosen)
         agree = sum(e == g for e, g in pairs)
-        print(f"== {name}: {n} drafts, agreement {agree}/{n} = {agree / n:.1%}  "
+        print(f"== {name}{' (rendered to .docx and read back)' if as_docx else ''}: {n} drafts, agreement {agree}/{n} = {agree / n:.1%}  "
               f"(文种 {type_ok}/{n}, 方向 {dir_ok}/{dir_total}; {n / elapsed:.0f} docs/s)")
         print(confusion(pairs))
         if wrong:
@@ -133,8 +142,9 @@ def main(argv=None) -> int:
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--quiet", action="store_true", help="wrong answers without their reasons")
     ap.add_argument("--no-govcn", action="store_true")
+    ap.add_argument("--docx", action="store_true", help="render each draft to .docx and read it back first")
     args = ap.parse_args(argv)
-    evaluate_drafts(args.split, args.quiet)
+    evaluate_drafts(args.split, args.quiet, args.docx)
     if not args.no_govcn:
         evaluate_govcn(args.quiet)
     return 0

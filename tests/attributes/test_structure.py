@@ -149,3 +149,10 @@ def test_upward_wording_is_read_from_the_main_document_only():
     s = _s("关于转发《区政府关于防汛的通知》的通知\n各村：\n现转发给你们。\n勺米镇人民政府\n2025年6月1日\n附件\n"
            "红岩村关于申请防汛物资的请示\n勺米镇人民政府：\n妥否，请批示。")
     assert s.direction == "下行"
+
+
+def test_forwarded_title_and_number_from_the_attachment_when_the_title_is_generic():
+    s = _s("关于转发区政府文件的通知\n各村：\n现将区政府文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n附件\n"
+           "云岭区人民政府文件\n云府发〔2025〕9号\n云岭区人民政府关于做好春耕生产的通知\n各乡镇：\n请做好春耕。\n（此件公开发布）")
+    assert s.forwarded == {"title": "云岭区人民政府关于做好春耕生产的通知", "doc_number": "云府发〔2025〕9号",
+                           "label": "主动公开"}

@@ -339,9 +339,20 @@ def _find_forwarded(s: Structure, body: list[Block]) -> None:
         inner = quoted["t"]
     verb = m["verb"]
     if verb in ("转发", "批转", "转送", "转印发"):
+        number = num.group().strip() if num else None
+        if s.attachment_start is not None:
+            # The forwarded document's own head, in the attachment: its title and 文号.
+            head = [b for b in body if b.index >= s.attachment_start][:8]
+            for b in head:
+                t = _tight(b.text)
+                n = _number_in(t)
+                if number is None and n:
+                    number = t[n.start("org") : n.end()].strip()
+                elif not quoted and "关于" not in inner and doc_type_of(t) and not ATTACHMENT_HEAD.match(t):
+                    inner = t
         s.forwarded = {
             "title": inner,
-            "doc_number": num.group().strip() if num else None,
+            "doc_number": number,
             "label": s.forwarded_label.value if s.forwarded_label else None,
         }
     else:
