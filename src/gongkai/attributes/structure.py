@@ -209,7 +209,7 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
         s.title_blocks = [x.index for x in title_parts]
         s.doc_type = doc_type_of(joined)
     if s.title is None and doc.core_properties.get("title"):
-        s.title = Field(doc.core_properties["title"], -1)
+        s.title = Field(doc.core_properties["title"], 0)  # from the file's properties: no block of its own
         s.doc_type = doc_type_of(s.title.text)
     if s.doc_type is None and s.banner is not None and s.banner.text.endswith("纪要"):
         s.doc_type = "纪要"
