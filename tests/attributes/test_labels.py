@@ -72,8 +72,10 @@ def test_printed_govcn_labels_are_recovered_exactly():
     rows = _govcn_rows()
     labelled = [r for r in rows if r["expected"]]
     assert len(labelled) == 42
-    got = {r["id"]: (lambda s: s.label.raw if s.label else None)(parse_structure(Document.from_text(r["text"])))
-           for r in labelled}
+    got = {}
+    for r in labelled:
+        label = parse_structure(Document.from_text(r["text"])).label
+        got[r["id"]] = label.raw if label else None
     assert got == {r["id"]: r["expected"] for r in labelled}
 
 

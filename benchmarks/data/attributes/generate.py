@@ -57,8 +57,9 @@ S = []
 
 
 def sc(key, doc_type, expected, tags, title, to, body, *, issuer="镇府", attach=(), head=(), number=True):
-    S.append(dict(key=key, doc_type=doc_type, expected=expected, tags=list(tags), title=title, to=to,
-                  body=list(body), issuer=issuer, attach=list(attach), head=list(head), number=number))
+    S.append({"key": key, "doc_type": doc_type, "expected": expected, "tags": list(tags), "title": title,
+              "to": to, "body": list(body), "issuer": issuer, "attach": list(attach), "head": list(head),
+              "number": number})
 
 
 # ---- 命令（令） ----------------------------------------------------------------------------

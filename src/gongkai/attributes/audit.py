@@ -6,8 +6,8 @@ Pure: it reads Reports (or ReadErrors) and returns rows; ``gongkai audit`` print
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable
 
 from ..models import ReadError, Report
 

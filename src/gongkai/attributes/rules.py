@@ -170,18 +170,21 @@ def _forwarded(rule, doc, ctx):
     )
 
 
+_FORWARD_EXAMPLE = (
+    "勺米镇人民政府关于转发《区人民政府关于做好安全生产工作的通知》的通知\n各村（社区）：\n"
+    "现将该文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）\n附件\n"
+    "区人民政府关于做好安全生产工作的通知\n各乡镇：\n请做好安全生产工作。\n{theirs}"
+)
+
 FORWARDED_ATTRIBUTE = FunctionRule(
     code="A104", category="attribute", kind="forwarded_attribute", severity=Severity.ERROR,
     message="转发类公文的公开属性与所转发公文不一致", basis=f"{SOURCE_RULE}第三条（二）",
     func=_forwarded,
     doc="转发类公文应根据所转发公文的公开属性确定自身的公开属性；所转发公文没有确定公开属性的，"
         "原则上应重新确定。",
-    fires=["勺米镇人民政府关于转发《区人民政府关于做好安全生产工作的通知》的通知\n各村（社区）：\n"
-           "现将该文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）\n附件\n"
-           "区人民政府关于做好安全生产工作的通知\n各乡镇：\n请做好安全生产工作。\n（此件不予公开）"],
-    silent=["勺米镇人民政府关于转发《区人民政府关于做好安全生产工作的通知》的通知\n各村（社区）：\n"
-            "现将该文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）\n附件\n"
-            "区人民政府关于做好安全生产工作的通知\n各乡镇：\n请做好安全生产工作。\n（此件公开发布）"],
+    fires=[_FORWARD_EXAMPLE.format(theirs="（此件不予公开）")],
+    silent=[_FORWARD_EXAMPLE.format(theirs="（此件公开发布）"),
+            _FORWARD_EXAMPLE.format(theirs="").replace("（此件公开发布）", "（此件依申请公开）")],
 )
 
 RULES = [LABEL_MISSING, LABEL_CONFLICT, PUBLIC_WITH_RESTRICTED, FORWARDED_ATTRIBUTE]
