@@ -156,3 +156,14 @@ def test_forwarded_title_and_number_from_the_attachment_when_the_title_is_generi
            "云岭区人民政府文件\n云府发〔2025〕9号\n云岭区人民政府关于做好春耕生产的通知\n各乡镇：\n请做好春耕。\n（此件公开发布）")
     assert s.forwarded == {"title": "云岭区人民政府关于做好春耕生产的通知", "doc_number": "云府发〔2025〕9号",
                            "label": "主动公开"}
+
+
+@pytest.mark.parametrize("first_line", ["为保障群众安全，现就有关事项通告如下：", "现将有关事项通知如下：",
+                                        "根据区政府安排，现将工作要求明确如下："])
+def test_an_opening_sentence_ending_in_a_colon_is_not_the_recipient(first_line):
+    s = _s(f"关于禁止燃放烟花爆竹的通告\n{first_line}\n一、集镇区域禁止燃放。")
+    assert s.recipients is None
+
+
+def test_recipients_with_commas_are_kept():
+    assert _s("关于做好防汛工作的通知\n各村（社区），镇属各单位：\n请做好防汛工作。").recipients.text == "各村（社区），镇属各单位："

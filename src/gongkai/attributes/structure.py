@@ -53,6 +53,8 @@ ATTACHMENT_ITEM = regex.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[）)]
 COPY_TO = regex.compile(r"^(?:抄\s*送|抄\s*报|主\s*送)\s*[:：]")
 PRINTED = regex.compile(r"印\s*发\s*$|\d+\s*日\s*印\s*发")
 RECIPIENT = regex.compile(r"^(?P<to>[^。！？；\n]{2,120})[:：]\s*$")
+#: A first body sentence ending in a colon (现将有关事项通知如下：) is not a 主送 line.
+NOT_RECIPIENT = regex.compile(r"如下\s*[:：]\s*$|^(?:现将|现就|为了?|根据|按照|经研究|近期|今年|目前)|[，,].{0,30}(?:如下|是)[:：]\s*$")
 HEADING = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百]+[条章节])")
 NOTE_LINE = regex.compile(r"^[（(][^（()）]{2,80}[）)]$")
 FORWARD = regex.compile(r"(?P<verb>转发|印发|转印发|批转|转送|发布)(?P<what>.+?)(?:的)?(?:通知|函|意见|决定)$")
@@ -223,7 +225,8 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
             continue
         t = b.text.strip()
         m = RECIPIENT.match(t)
-        if m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t) and len(t) <= 120:
+        if (m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t)
+                and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
