@@ -72,7 +72,7 @@ def row_for(item: Report | ReadError) -> AuditRow:
             break
     if row.status == "missing":
         # The clerk needs what to write, not only that something is missing.
-        row.reason = "未标识公开属性，应退回起草单位（源头认定制度第四条）"
+        row.reason = "未标识公开属性，应退回起草单位（《勺米镇公文类信息公开属性源头认定制度》第四条）"
         if a and a.reasons:
             row.reason += f"；建议“{a.suggested}”：{a.reasons[0].text}（{a.reasons[0].basis}）"
     if not row.reason and a and a.reasons:
