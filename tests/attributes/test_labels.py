@@ -26,6 +26,9 @@ DATA = Path(__file__).parent / "data" / "govcn_labels.jsonl"
     ("公开属性：依申请公开", "依申请公开", False),
     ("信息公开选项：不予公开", "不予公开", False),
     ("公开方式: 依申请", "依申请公开", False),
+    ("【此件公开发布】", "主动公开", False),
+    ("此件依申请公开", "依申请公开", False),
+    ("（ 此件不予公开 ）", "不予公开", False),
 ])
 def test_label_forms_are_normalised(line, value, redacted):
     doc = Document.from_text(f"关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年6月1日\n{line}")

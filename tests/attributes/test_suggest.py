@@ -156,3 +156,9 @@ steps:
     doc = Document.from_text("关于茶叶的通知\n各村：\n做好茶叶采摘。")
     a = walk(table, features(doc, parse_structure(doc)))
     assert a.suggested == "依申请公开" and "正文“做好茶叶采摘。”" in a.reasons[0].text
+
+
+@pytest.mark.parametrize("label", ["（此件不予公开）", "公开方式：不予公开", "此件不予公开", "【此件不予公开】"])
+def test_the_label_itself_is_no_evidence(label):
+    doc = Document.from_text(f"关于有关事项的通知\n各单位：\n请按要求办理。\n{label}")
+    assert features(doc, parse_structure(doc)).body == ["请按要求办理。"]

@@ -211,8 +211,10 @@ _KIND_NAMES = {
     "health_info": "健康信息", "passport": "护照号码", "mobile": "手机号码",
 }
 
+#: Label text is no evidence of content: it is removed before the table is walked.
 _LABEL_TEXT = regex.compile(
-    r"[（(]\s*(?:此件|本件|此文|本文件|本文)[^）)]{1,8}[）)]|(?:信息)?公开(?:方式|属性|类型|选项)\s*[:：]\s*\S{2,6}"
+    r"[（(【\[]\s*(?:此件|本件|此文|本文件|本文)[^）)】\]]{1,8}[）)】\]]|(?:信息)?公开(?:方式|属性|类型|选项)\s*[:：]\s*\S{2,6}"
+    r"|^\s*(?:此件|本件)\s*(?:公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[。.]?\s*$"
 )
 
 
