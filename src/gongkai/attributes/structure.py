@@ -243,7 +243,7 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
     _find_labels(s, doc, paras)
     _find_forwarded(s, body)
     _find_issuer(s)
-    s.direction, s.direction_reason = direction_of(s, doc)
+    s.direction, s.direction_reason = direction_with_reason(s, doc)
     return s
 
 
@@ -389,8 +389,13 @@ SUPERIORS = regex.compile(
 SUBORDINATES = regex.compile(r"^各|村（社区）|各村|各股室|各站所|各部门|各单位|各有关单位|各居委会|各村委会|全体")
 
 
-def direction_of(s: Structure, doc: Document) -> tuple[str | None, str | None]:
+def direction_of(s: Structure, doc: Document) -> str | None:
     """上行 to a superior, 下行 to subordinates or the public, 平行 between peers (函)."""
+    return direction_with_reason(s, doc)[0]
+
+
+def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str | None]:
+    """The direction and what showed it (文种, the 主送 line, or the wording of the body)."""
     main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
     text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
     to = s.recipients.text if s.recipients else ""
