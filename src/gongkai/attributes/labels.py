@@ -17,8 +17,10 @@ _NORMAL = {
 
 #: （此件公开发布） and its variants; 本文有删减 means published after redaction.
 NOTE = regex.compile(
-    r"[（(]\s*(?:此件|本件|此文|本文件)\s*(?P<label>公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[）)]"
-    r"|[（(]\s*(?P<cut>本文有删减|此件有删减)\s*[）)]"
+    r"[（(【\[]\s*(?:此件|本件|此文|本文件)\s*(?P<label>公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[）)】\]]"
+    r"|[（(【\[]\s*(?P<cut>本文有删减|此件有删减)\s*[）)】\]]"
+    # Drafters also type the note without brackets, alone on its line.
+    r"|^\s*(?:此件|本件)\s*(?P<label>公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[。.]?\s*$"
 )
 #: 公开方式：主动公开 / 公开属性：依申请公开 / 信息公开选项：不予公开
 LINE = regex.compile(

@@ -1,7 +1,9 @@
 """The layout of a 公文 (GB/T 9704 order), found from the document itself.
 
 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人, 标题, 主送, 正文, 附件说明, 署名,
-成文日期, 附注, 附件, 版记. Drafts lack parts freely; every field may be None.
+成文日期, 附注, 附件, 版记. Drafts lack parts freely and web copies put the title before the
+发文字号; every field may be None. Other rule families read ``parse_structure``: its fields
+are stable (add, never rename).
 """
 
 from __future__ import annotations
@@ -16,37 +18,52 @@ from . import labels as L
 #: 文种, longest first so that 复函 wins over 函 and 通告 is not read as 告.
 DOC_TYPES = (
     "实施方案", "工作方案", "管理办法", "实施细则", "实施意见", "指导意见", "工作要点",
+    "会议纪要", "工作报告", "年度报告",
     "请示", "报告", "批复", "复函", "通知", "通报", "通告", "公告", "决定", "决议", "意见",
     "纪要", "议案", "命令", "公报", "方案", "办法", "规定", "细则", "规划", "计划", "公示",
-    "办事指南", "服务指南", "办事须知", "函", "令",
+    "办事指南", "服务指南", "办事须知", "制度", "规则", "章程", "预案", "要点", "函", "令",
 )
 _TYPE_NORMAL = {
     "实施方案": "方案", "工作方案": "方案", "管理办法": "办法", "实施细则": "细则",
     "实施意见": "意见", "指导意见": "意见", "复函": "函", "工作要点": "要点",
-    "办事指南": "办事指南", "服务指南": "办事指南", "办事须知": "办事指南",
+    "会议纪要": "纪要", "工作报告": "报告", "年度报告": "报告",
+    "服务指南": "办事指南", "办事须知": "办事指南",
 }
+#: The 13 法定文种 of the 《党政机关公文处理工作条例》; others are carried by an 印发 notice.
+STATUTORY_TYPES = frozenset(
+    {"命令", "令", "决定", "决议", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要", "公报"}
+)
 #: 发文字号: 机关代字 + 〔年份〕 + 序号 + 号, tolerant of the wrong brackets drafters type.
 DOC_NUMBER = regex.compile(
     r"(?P<org>[\p{Han}A-Za-z]{1,12}?)\s*(?P<open>[〔\[［【（(﹝{｛])\s*(?P<year>\d{2,4})\s*"
     r"(?P<close>[〕\]］】）)﹞}｝])\s*(?P<di>第)?\s*(?P<seq>\d{1,5})\s*号"
 )
 DATE = regex.compile(
-    r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
+    r"(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
+COPY_NUMBER = regex.compile(r"^(?:份号\s*[:：]?\s*)?\d{6}$")
 SECRET_MARK = regex.compile(r"^(?:绝密|机密|秘密)\s*(?:★|☆|\*)?\s*(?:\d+\s*(?:年|个月|月))?")
 URGENCY = regex.compile(r"^(?:特急|加急|特提|平急)$")
 BANNER = regex.compile(r"^[\p{Han}（）()、\s]{2,40}(?:文件|函|纪要|简报|通报)$")
 SIGNER = regex.compile(r"签发人\s*[:：]\s*(?P<name>[\p{Han}\s]{2,20})")
-ATTACHMENT_NOTE = regex.compile(r"^附\s*件\s*[:：]")
-ATTACHMENT_HEAD = regex.compile(r"^附\s*件\s*\d{0,2}\s*$|^附\s*件\s*\d{0,2}\s*[:：]?\s*$")
-COPY_TO = regex.compile(r"^(?:抄\s*送|主\s*送)\s*[:：]")
+ATTACHMENT_NOTE = regex.compile(r"^附\s*件\s*\d{0,2}\s*[:：]\s*\S")
+ATTACHMENT_HEAD = regex.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?\s*$")
+ATTACHMENT_ITEM = regex.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[）)])\s*(?P<name>\S.{1,80})$")
+COPY_TO = regex.compile(r"^(?:抄\s*送|抄\s*报|主\s*送)\s*[:：]")
 PRINTED = regex.compile(r"印\s*发\s*$|\d+\s*日\s*印\s*发")
 RECIPIENT = regex.compile(r"^(?P<to>[^。！？；\n]{2,120})[:：]\s*$")
-FORWARD = regex.compile(r"(?P<verb>转发|印发|转印发|批转)(?P<what>.+?)(?:的)?(?:通知|函|意见)$")
+#: A first body sentence ending in a colon (现将有关事项通知如下：) is not a 主送 line.
+NOT_RECIPIENT = regex.compile(r"如下\s*[:：]\s*$|^(?:现将|现就|为了?|根据|按照|经研究|近期|今年|目前)|[，,].{0,30}(?:如下|是)[:：]\s*$")
+HEADING = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百]+[条章节])")
+NOTE_LINE = regex.compile(r"^[（(][^（()）]{2,80}[）)]$")
+FORWARD = regex.compile(r"(?P<verb>转发|印发|转印发|批转|转送|发布)(?P<what>.+?)(?:的)?(?:通知|函|意见|决定)$")
 ISSUER_SUFFIX = regex.compile(
-    r"(?:人民政府|政府|委员会|党委|党工委|办公室|办公厅|政府办|党政办|局|厅|部|委|院|所|中心|站|队|社区|村民委员会|村委会|股|科|处|会)$"
+    r"(?:人民政府|政府|委员会|党委|党工委|办公室|办公厅|政府办|党政办|局|厅|部|委|院|所|中心|站|队|社区|"
+    r"村民委员会|村委会|居委会|股|科|处|会|国务院|支部|总支|团委|妇联|工会|小组)$"
 )
+#: 国务院关于…, 勺米镇人民政府关于…: the issuer named at the start of a title.
+TITLE_ISSUER = regex.compile(r"^(?P<org>[\p{Han}、（）]{2,40}?)关于")
 
 
 @dataclass(slots=True)
@@ -62,32 +79,43 @@ class Structure:
     title: Field | None = None
     title_blocks: list[int] = field(default_factory=list)
     doc_number: Field | None = None
-    issuer: Field | None = None
-    banner: Field | None = None
+    issuer: Field | None = None  # 署名, else 发文机关标志, else the organ named in the title
+    banner: Field | None = None  # 发文机关标志
     signer: Field | None = None
-    recipients: Field | None = None
-    date: Field | None = None
-    secret: Field | None = None
+    recipients: Field | None = None  # 主送机关
+    date: Field | None = None  # 成文日期
+    secret: Field | None = None  # 密级和保密期限
     urgency: Field | None = None
-    attachment_note: Field | None = None
+    attachment_note: Field | None = None  # 附件说明 (附件：1.…)
     attachment_start: int | None = None  # first block of the attached document(s)
     copy_to: Field | None = None
     printed: Field | None = None
-    doc_type: str | None = None
+    doc_type: str | None = None  # 文种 of the document itself (通知 for an 印发 notice)
     direction: str | None = None  # 上行 / 平行 / 下行
-    forwarded: dict | None = None
+    forwarded: dict | None = None  # {"title", "doc_number", "label", "verb"} for 转发类
     label: L.Label | None = None
     forwarded_label: L.Label | None = None
     labels: list[L.Label] = field(default_factory=list)
     body_start: int | None = None
+    # Added fields (keep the above stable).
+    copy_number: Field | None = None  # 份号
+    note: Field | None = None  # 附注: the parenthesised line under the 成文日期
+    attachments: list[str] = field(default_factory=list)  # names listed in the 附件说明
+    carried_type: str | None = None  # 方案/办法/规定/公示… carried by an 印发 notice
+    carried_title: str | None = None
+    direction_reason: str | None = None  # why the direction was chosen (for reasons)
+    issuer_source: str | None = None  # signature / banner / title / number
 
     def in_attachment(self, block_index: int) -> bool:
         return self.attachment_start is not None and block_index >= self.attachment_start
 
 
 def doc_type_of(title: str) -> str | None:
-    t = regex.sub(r"[\s（(][^（(]*[）)]\s*$", "", title.strip())  # drop a trailing （试行）, （征求意见稿）
-    t = t.rstrip("》”\" ")
+    """The 文种 a title ends with (关于…的通知 → 通知), ignoring （试行）（征求意见稿）."""
+    t = title.strip()
+    for _ in range(2):
+        t = regex.sub(r"\s*[（(][^（()）]*[）)]\s*$", "", t)
+    t = t.rstrip("》”\" 　")
     for dt in DOC_TYPES:
         if t.endswith(dt):
             return _TYPE_NORMAL.get(dt, dt)
@@ -98,160 +126,297 @@ def _clean(text: str) -> str:
     return regex.sub(r"\s+", "", text)
 
 
+def _is_special(t: str) -> bool:
+    """Lines of the 版头 that are never part of the title."""
+    return bool(
+        COPY_NUMBER.match(t) or (SECRET_MARK.match(t) and len(t) <= 20) or URGENCY.match(t)
+        or SIGNER.search(t) or (L.find_in_text(t) and len(t) < 24)
+    )
+
+
+def _number_in(t: str) -> regex.Match | None:
+    m = DOC_NUMBER.search(t)
+    if m and len(t) <= 60 and "关于" not in t[: m.start()] and not t.endswith(("。", "；")):
+        return m
+    return None
+
+
+def _tight(text: str) -> str:
+    """Text without the spaces drafters put between Han characters (几 个 问 题 的 通 知)."""
+    return regex.sub(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\p{Han}，、《》“”（）])", "", text.strip())
+
+
+def _find_title(body: list[Block], skip: set[int]) -> list[Block]:
+    """The first run of title-like lines in the head (before or after the 发文字号)."""
+    parts: list[Block] = []
+    for b in body[:16]:
+        t = _tight(b.text)
+        if b.index in skip or _is_special(t):
+            if parts:
+                break
+            continue
+        if RECIPIENT.match(t) or HEADING.match(t) or DATE.fullmatch(_clean(t)) or NOTE_LINE.match(t):
+            break
+        if t.endswith(("。", "；", "！", "？")) or len(t) > 60:
+            break
+        if parts:
+            joined = "".join(_tight(x.text) for x in parts)
+            # Already a title: absorb the next line only when the title still ends with a
+            # 文种 after it (…制度 / …的指导意见; …方案 / 的通知).
+            if doc_type_of(joined) and not doc_type_of(joined + t):
+                break
+        parts.append(b)
+        if len(parts) >= 4:
+            break
+    return parts
+
+
 def parse_structure(doc: Document, ctx=None) -> Structure:
     """Find the parts of a 公文 in a Document. Usable as a Context fact."""
     s = Structure()
-    body = [b for b in doc.blocks if b.part == "body" and b.text.strip()]
+    body = [b for b in doc.blocks if b.part in ("body", "table") and b.text.strip()]
     paras = [b for b in doc.blocks if b.part in ("body", "table")]
-    head = body[:12]
+    head = body[:16]
+    skip: set[int] = set()
 
-    for b in head:
+    for b in head[:8]:
         t = b.text.strip()
-        if s.secret is None and SECRET_MARK.match(t) and len(t) <= 20:
+        if s.copy_number is None and COPY_NUMBER.match(t):
+            s.copy_number = Field(t, b.index)
+        elif s.secret is None and SECRET_MARK.match(t) and len(t) <= 20:
             s.secret = Field(t, b.index)
         elif s.urgency is None and URGENCY.match(t):
             s.urgency = Field(t, b.index)
-        elif s.banner is None and BANNER.match(t) and len(t) <= 30 and not t.startswith("关于"):
+        elif s.banner is None and BANNER.match(t) and len(t) <= 30 and "关于" not in t and "的" not in t:
             s.banner = Field(t, b.index)
+            skip.add(b.index)
 
     number_block = None
     for b in head:
-        m = DOC_NUMBER.search(b.text)
-        if m and len(b.text.strip()) <= 60 and "关于" not in b.text[: m.start()]:
+        m = _number_in(b.text)
+        if m:
             org_start = m.start("org")
             s.doc_number = Field(b.text[org_start : m.end()].strip(), b.index, org_start, m.end())
             number_block = b
+            skip.add(b.index)
             sm = SIGNER.search(b.text)
             if sm:
                 s.signer = Field(_clean(sm["name"]), b.index, sm.start("name"), sm.end("name"))
             break
 
-    # Title: after the doc number (or banner), the first line(s) that read as a title.
-    start_pos = 0
-    if number_block is not None:
-        start_pos = body.index(number_block) + 1
-    elif s.banner is not None:
-        start_pos = next(i for i, b in enumerate(body) if b.index == s.banner.block) + 1
-    title_parts: list[Block] = []
-    for b in body[start_pos : start_pos + 8]:
-        t = b.text.strip()
-        if SECRET_MARK.match(t) or URGENCY.match(t) or SIGNER.search(t) or L.find_in_text(t) and len(t) < 20:
-            if title_parts:
-                break
-            continue
-        if RECIPIENT.match(t) and title_parts:
-            break
-        if (t.endswith(("。", "；")) or len(t) > 60) and not title_parts:
-            break
-        if t.endswith(("。", "；", "：", ":")) or len(t) > 60:
-            break
-        title_parts.append(b)
-        joined = "".join(x.text.strip() for x in title_parts)
-        if doc_type_of(joined) or len(title_parts) >= 3:
-            break
+    title_parts = _find_title(body, skip)
     if title_parts:
-        joined = "".join(x.text.strip() for x in title_parts)
+        joined = "".join(_tight(x.text) for x in title_parts)
         s.title = Field(joined, title_parts[0].index, 0, len(title_parts[0].text))
         s.title_blocks = [x.index for x in title_parts]
         s.doc_type = doc_type_of(joined)
     if s.title is None and doc.core_properties.get("title"):
-        s.title = Field(doc.core_properties["title"], 0)
+        s.title = Field(doc.core_properties["title"], 0)  # from the file's properties: no block of its own
         s.doc_type = doc_type_of(s.title.text)
+    if s.doc_type is None and s.banner is not None and s.banner.text.endswith("纪要"):
+        s.doc_type = "纪要"
+    if s.doc_type is None and s.title is not None and s.title.text.endswith("令"):
+        s.doc_type = "令"
 
-    # 主送机关: the first line ending with a colon right after the title.
-    after = s.title_blocks[-1] if s.title_blocks else (number_block.index if number_block else -1)
+    # 主送机关: the first line ending with a colon after the title / 发文字号.
+    after = max([*s.title_blocks, number_block.index if number_block else -1, s.banner.block if s.banner else -1])
     for b in body:
-        if b.index <= after:
+        if b.index <= after or b.index in skip or _is_special(b.text.strip()):
             continue
         t = b.text.strip()
         m = RECIPIENT.match(t)
-        if m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and len(t) <= 120:
+        if (m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t)
+                and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
-    # Attachment region: a line that is only 附件 / 附件1 after the body.
+    _find_tail(s, body)
+    if s.attachment_start is None and s.date is not None and s.title is not None and FORWARD.search(s.title.text):
+        # An 印发/转发 notice followed by the document itself, without a 附件 heading.
+        for b in body:
+            t = b.text.strip()
+            if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
+                continue
+            s.attachment_start = b.index
+            break
+    _find_labels(s, doc, paras)
+    _find_forwarded(s, body)
+    _find_issuer(s)
+    s.direction, s.direction_reason = direction_with_reason(s, doc)
+    return s
+
+
+def _find_tail(s: Structure, body: list[Block]) -> None:
+    """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记."""
+    listing = False
     for b in body:
-        if s.body_start is not None and b.index <= s.body_start:
+        if s.body_start is not None and b.index < s.body_start:
             continue
         t = b.text.strip()
-        if ATTACHMENT_NOTE.match(t) and s.attachment_note is None:
+        if ATTACHMENT_NOTE.match(t) and s.attachment_note is None and s.attachment_start is None:
             s.attachment_note = Field(t, b.index)
-        elif ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
+            first = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
+            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", first).strip())
+            listing = True
+            continue
+        if listing:
+            m = ATTACHMENT_ITEM.match(t)
+            if m and not t.endswith("。"):
+                s.attachments.append(m["name"].strip())
+                continue
+            listing = False
+        if ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
             s.attachment_start = b.index
         elif COPY_TO.match(t) and s.copy_to is None:
             s.copy_to = Field(t, b.index)
         elif PRINTED.search(t) and DATE.search(t) and s.printed is None:
             s.printed = Field(t, b.index)
 
-    # 成文日期 and 署名: the last date line of the main document, the line above it.
-    main_end = s.attachment_start if s.attachment_start is not None else (len(doc.blocks))
-    for b in reversed([x for x in body if x.index < main_end]):
+    main_end = s.attachment_start if s.attachment_start is not None else 10**9
+    main = [x for x in body if x.index < main_end]
+    for i in range(len(main) - 1, -1, -1):
+        b = main[i]
         t = b.text.strip()
-        m = DATE.fullmatch(_clean(t)) if len(t) <= 20 else None
-        if m:
-            s.date = Field(t, b.index, 0, len(b.text))
-            prev = [x for x in body if x.index < b.index]
-            if prev:
-                p = prev[-1]
-                pt = p.text.strip()
-                if ISSUER_SUFFIX.search(pt) and len(pt) <= 40 and not pt.endswith("。"):
-                    s.issuer = Field(pt, p.index)
-            break
-        if s.printed and b.index >= s.printed.block:
+        if len(t) > 24:
             continue
-        if COPY_TO.match(t):
+        m = DATE.fullmatch(_clean(t))
+        if not m:
             continue
-    if s.issuer is None and s.banner is not None:
-        banner = regex.sub(r"(?:文件|函|纪要|简报|通报)$", "", s.banner.text)
-        s.issuer = Field(banner, s.banner.block)
+        if s.printed is not None and b.index >= s.printed.block:
+            continue
+        s.date = Field(t, b.index, 0, len(b.text))
+        if i > 0:
+            pt = main[i - 1].text.strip()
+            if ISSUER_SUFFIX.search(_clean(pt)) and len(pt) <= 60 and not pt.endswith(("。", "：", ":")):
+                s.issuer = Field(pt, main[i - 1].index)
+                s.issuer_source = "signature"
+        if i + 1 < len(main) and NOTE_LINE.match(main[i + 1].text.strip()):
+            s.note = Field(main[i + 1].text.strip(), main[i + 1].index)
+        break
 
-    # Labels: the document's own outside the attachment, the forwarded one inside it.
-    for b in paras + [x for x in doc.blocks if x.part in ("footer", "header")]:
+
+def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
+    """The document's own label outside the attachment; the forwarded one inside it."""
+    for b in paras + [x for x in doc.blocks if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
+            rest = (b.text[:start] + b.text[end:]).strip()
+            if len(rest) > 30 and b.text[end:].strip():
+                continue  # a label quoted inside a sentence (请标注“（此件公开发布）”字样) is not one
             label = L.Label(value, raw, "line" if "：" in raw or ":" in raw else "note", b.index, start, cut)
             s.labels.append(label)
-            if s.in_attachment(b.index):
-                s.forwarded_label = s.forwarded_label or label
-            else:
-                s.label = s.label or label
+    own = [x for x in s.labels if not s.in_attachment(x.block)]
+    inside = [x for x in s.labels if s.in_attachment(x.block)]
+    if s.attachment_start is None and s.date is not None and len(own) > 1:
+        # No 附件 heading (an 印发 notice followed by its document): the first label after the
+        # 成文日期 belongs to the notice, a later one to the attached document.
+        after_date = [x for x in own if x.block > s.date.block]
+        if len(after_date) > 1:
+            texts = {b.index: b.text.strip() for b in paras}
+            between = [i for i in range(after_date[0].block + 1, after_date[1].block)
+                       if texts.get(i) and not NOTE_LINE.match(texts[i])]
+            if len(between) >= 2:  # a document of its own lies between the two labels
+                own = [x for x in own if x not in after_date[1:]]
+                inside = after_date[1:]
+    if own:
+        s.label = own[0]
+    if inside:
+        s.forwarded_label = inside[0]
     if s.label is None:
         s.label = L.from_properties(doc.custom_properties)
 
-    # 转发类: 关于转发/印发《…》的通知.
-    if s.title is not None:
-        m = FORWARD.search(s.title.text)
-        if m and m["verb"] in ("转发", "批转", "转印发"):
-            what = m["what"].strip("《》 ")
-            num = DOC_NUMBER.search(what)
-            title = regex.sub(r"[（(][^）)]*[〔\[]\d{4}[〕\]][^）)]*[）)]", "", what).strip("《》 ")
-            s.forwarded = {
-                "title": title,
-                "doc_number": num.group().strip() if num else None,
-                "label": s.forwarded_label.value if s.forwarded_label else None,
-            }
 
-    s.direction = direction_of(s, doc)
-    return s
+def _find_forwarded(s: Structure, body: list[Block]) -> None:
+    """转发类 (转发/批转/转送《…》) and 印发 notices carrying a 方案/办法/公示."""
+    if s.title is None:
+        return
+    m = FORWARD.search(s.title.text)
+    if not m:
+        return
+    what = m["what"].strip()
+    num = DOC_NUMBER.search(what)
+    inner = regex.sub(r"[（(][^（）()]*[〔\[［]\d{4}[〕\]］][^（）()]*[）)]", "", what).strip()
+    inner = inner.strip("《》“”\" ")
+    quoted = regex.search(r"《(?P<t>[^》]+)》", what)
+    if quoted:
+        inner = quoted["t"]
+    verb = m["verb"]
+    if verb in ("转发", "批转", "转送", "转印发"):
+        number = num.group().strip() if num else None
+        if s.attachment_start is not None:
+            # The forwarded document's own head, in the attachment: its title and 文号.
+            head = [b for b in body if b.index >= s.attachment_start][:8]
+            for b in head:
+                t = _tight(b.text)
+                n = _number_in(t)
+                if number is None and n:
+                    number = t[n.start("org") : n.end()].strip()
+                elif not quoted and "关于" not in inner and doc_type_of(t) and not ATTACHMENT_HEAD.match(t):
+                    inner = t
+        s.forwarded = {
+            "title": inner,
+            "doc_number": number,
+            "label": s.forwarded_label.value if s.forwarded_label else None,
+        }
+    else:
+        s.carried_title = inner
+        s.carried_type = doc_type_of(inner)
 
 
-UPWARD_TYPES = {"请示", "报告"}
-DOWNWARD_TYPES = {"通知", "通报", "决定", "批复", "意见", "命令", "令", "方案", "办法", "规定", "细则"}
-UPWARD_WORDS = regex.compile(r"妥否[，,]?请批示|请予审批|请批示|请审阅|特此请示|特此报告|请审定|请予批准")
-SUPERIORS = regex.compile(r"区委|区政府|区人民政府|县委|县政府|市委|市政府|上级")
-SUBORDINATES = regex.compile(r"^各|村（社区）|各村|各股室|各站所|各部门|各单位")
+def _find_issuer(s: Structure) -> None:
+    if s.issuer is None and s.banner is not None:
+        banner = regex.sub(r"(?:文件|函|纪要|简报|通报)$", "", s.banner.text)
+        s.issuer = Field(banner, s.banner.block)
+        s.issuer_source = "banner"
+    if s.issuer is None and s.title is not None:
+        m = TITLE_ISSUER.match(s.title.text)
+        if m and ISSUER_SUFFIX.search(m["org"]):
+            s.issuer = Field(m["org"], s.title.block, 0, m.end("org"))
+            s.issuer_source = "title"
+
+
+UPWARD_TYPES = {"请示", "报告", "议案"}
+DOWNWARD_TYPES = {"通知", "通报", "决定", "决议", "批复", "命令", "令", "公告", "通告", "公报"}
+UPWARD_WORDS = regex.compile(
+    r"妥否[，,]?\s*请批示|请予审批|请批示|请审阅|特此请示|特此报告|请审定|请予批准|请予审定|请审批|恳请.{0,12}(?:批准|支持|审批)|现将.{0,30}报告如下"
+)
+PEER_WORDS = regex.compile(r"特此函[告达复]|请予(?:以)?支持为盼|请研究(?:提出|反馈)|请于.{0,20}前反馈|函复|予以复函")
+#: Superiors of a town or a department: 区/县/市/州/省 committees and governments.
+SUPERIORS = regex.compile(
+    r"^(?:中共)?[\p{Han}]{0,8}(?:区|县|市|州|盟|省)(?:委|人民政府|政府|人大常委会|委员会)(?:办公室|[:：、，]|$)"
+    r"|^[\p{Han}]{0,8}(?:区|县|市)[\p{Han}]{1,12}(?:局|委|办)[:：]?$|上级"
+)
+SUBORDINATES = regex.compile(r"^各|村（社区）|各村|各股室|各站所|各部门|各单位|各有关单位|各居委会|各村委会|全体")
 
 
 def direction_of(s: Structure, doc: Document) -> str | None:
-    """上行 to a superior, 下行 to subordinates, 平行 between peers (函)."""
-    text = "\n".join(b.text for b in doc.blocks if b.part in ("body", "table"))
+    """上行 to a superior, 下行 to subordinates or the public, 平行 between peers (函)."""
+    return direction_with_reason(s, doc)[0]
+
+
+def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str | None]:
+    """The direction and what showed it (文种, the 主送 line, or the wording of the body)."""
+    main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
+    text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
     to = s.recipients.text if s.recipients else ""
-    if s.doc_type in UPWARD_TYPES or UPWARD_WORDS.search(text):
-        return "上行"
+    if s.doc_type in UPWARD_TYPES:
+        return "上行", f"文种为“{s.doc_type}”"
+    if s.doc_type in DOWNWARD_TYPES:
+        return "下行", f"文种为“{s.doc_type}”"
     if s.doc_type == "函":
-        return "平行"
+        return "平行", "文种为“函”"
+    m = UPWARD_WORDS.search(text)
+    if m:
+        return "上行", f"正文“{m.group()}”"
     if to and SUPERIORS.search(to) and not SUBORDINATES.search(to):
-        return "上行"
-    if s.doc_type in DOWNWARD_TYPES or (to and SUBORDINATES.search(to)):
-        return "下行"
-    return None
+        return "上行", f"主送“{to}”"
+    if to and SUBORDINATES.search(to):
+        return "下行", f"主送“{to}”"
+    m = PEER_WORDS.search(text)
+    if m:
+        return "平行", f"正文“{m.group()}”"
+    if s.doc_type in {"意见", "方案", "办法", "规定", "细则", "办事指南", "公示", "规划", "计划", "要点", "预案", "制度"}:
+        return "下行", f"文种为“{s.doc_type}”"
+    if s.doc_type == "纪要":
+        return "平行", "文种为“纪要”"
+    return None, None

@@ -1,4 +1,9 @@
-"""Suggest a 公开属性 by walking the decision table in ``data/attribute_table.yaml``."""
+"""Suggest a 公开属性 by walking the decision table in ``data/attribute_table.yaml``.
+
+The table is data: each step names its conditions, the attribute, a confidence, the clause it
+rests on and a reason a clerk can read. The walk quotes the evidence that made a step match
+(the body sentence, the 主送 line, the finding), never the title when the title did not match.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,17 @@ import regex
 import yaml
 
 from ..models import AttributeSuggestion, Document, Reason
-from .structure import Structure, parse_structure
+from . import labels as L
+from .structure import UPWARD_WORDS, Structure, parse_structure
 
+ATTRIBUTES = (L.ACTIVE, L.ON_REQUEST, L.WITHHELD)
 _CONDITIONS = {
-    "doc_type", "direction", "title_any", "text_any", "findings", "forwarded_label", "secret_mark",
+    "doc_type", "not_doc_type", "carried_type", "direction", "title_any", "text_any", "body_any", "min_hits",
+    "recipients_any", "findings", "forwarded", "forwarded_label", "secret_mark",
 }
+#: Agreeing later steps add this much confidence (capped), disagreeing ones take it away.
+SUPPORT, DISSENT, CAP, FLOOR = 0.04, 0.06, 0.97, 0.35
+QUOTE_CHARS = 60  # longest quoted evidence
 
 
 @dataclass(frozen=True)
@@ -28,114 +39,238 @@ class Step:
     unless_title: regex.Pattern | None
     unless_text: regex.Pattern | None
     title_re: regex.Pattern | None
-    text_re: regex.Pattern | None
+    text_re: tuple[regex.Pattern, ...]
+    body_re: tuple[regex.Pattern, ...]
+    recipients_re: regex.Pattern | None
 
 
 def _alt(words) -> regex.Pattern | None:
     return regex.compile("|".join(f"(?:{w})" for w in words)) if words else None
 
 
-@lru_cache(maxsize=1)
-def load_table() -> tuple[Step, ...]:
-    raw = yaml.safe_load(resources.files("gongkai.data").joinpath("attribute_table.yaml").read_text("utf-8"))
+def _each(words) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(w) for w in words or ())
+
+
+def _build(raw: dict, origin: str) -> tuple[Step, ...]:
     steps = []
+    ids = set()
     for i, s in enumerate(raw["steps"]):
+        where = f"{origin} step {i} ({s.get('id')})"
         when = s.get("when") or {}
         bad = set(when) - _CONDITIONS
         if bad:
-            raise ValueError(f"attribute_table.yaml step {i} ({s.get('id')}): unknown condition {bad}")
-        if s["attribute"] not in ("主动公开", "依申请公开", "不予公开", "$forwarded"):
-            raise ValueError(f"attribute_table.yaml step {s['id']}: bad attribute {s['attribute']}")
-        steps.append(Step(
-            s["id"], s["attribute"], float(s["confidence"]), s["reason"], s["basis"], when,
-            _alt(s.get("unless_title")), _alt(s.get("unless_text")),
-            _alt(when.get("title_any")), _alt(when.get("text_any")),
-        ))
-    if steps[-1].when:
-        raise ValueError("attribute_table.yaml: the last step must match everything (the default)")
+            raise ValueError(f"{where}: unknown condition {sorted(bad)}")
+        if s["attribute"] not in (*ATTRIBUTES, "$forwarded"):
+            raise ValueError(f"{where}: bad attribute {s['attribute']}")
+        if not s.get("basis") or not s.get("reason"):
+            raise ValueError(f"{where}: every step needs a reason and a basis")
+        if s["id"] in ids:
+            raise ValueError(f"{where}: duplicate id")
+        ids.add(s["id"])
+        try:
+            steps.append(Step(
+                s["id"], s["attribute"], float(s["confidence"]), s["reason"], s["basis"], when,
+                _alt(s.get("unless_title")), _alt(s.get("unless_text")), _alt(when.get("title_any")),
+                _each(when.get("text_any")), _each(when.get("body_any")), _alt(when.get("recipients_any")),
+            ))
+        except regex.error as exc:
+            raise ValueError(f"{where}: bad pattern ({exc})") from None
+    if not steps or steps[-1].when:
+        raise ValueError(f"{origin}: the last step must match everything (the default)")
     return tuple(steps)
 
 
-def _evidence(pattern: regex.Pattern, text: str) -> str | None:
-    m = pattern.search(text)
-    if not m:
-        return None
-    a, b = max(0, m.start() - 8), min(len(text), m.end() + 8)
-    return text[a:b].replace("\n", " ")
+@lru_cache(maxsize=1)
+def load_table() -> tuple[Step, ...]:
+    """The packaged decision table, checked on load."""
+    text = resources.files("gongkai.data").joinpath("attribute_table.yaml").read_text("utf-8")
+    return _build(yaml.safe_load(text), "attribute_table.yaml")
 
 
-def _matches(step: Step, s: Structure, title: str, text: str, kinds: dict[str, list[str]]) -> str | None:
+@dataclass(slots=True)
+class Features:
+    """What the table looks at, worked out once per document."""
+
+    s: Structure
+    title: str
+    body: list[str]  # main document and attachments, label lines removed, one paragraph each
+    main: list[str]  # the main document only (before the attachment region)
+    kinds: dict[str, list[str]]  # finding kind -> rule codes
+
+
+def _bounds(line: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    a = max((line.rfind(p, 0, start) for p in stops), default=-1) + 1
+    rights = [i for i in (line.find(p, end) for p in stops) if i >= 0]
+    return a, (min(rights) + 1 if rights else len(line))
+
+
+def _quote(line: str, m: regex.Match) -> str:
+    """The sentence around a match (the clause, when the sentence is long), marked when cut."""
+    a, b = _bounds(line, m.start(), m.end(), "。；！？")
+    if b - a > QUOTE_CHARS:
+        a, b = _bounds(line, m.start(), m.end(), "。；！？，：")
+    if b - a > QUOTE_CHARS:
+        a, b = max(a, m.start() - QUOTE_CHARS // 2), min(b, m.end() + QUOTE_CHARS // 2)
+    quote = line[a:b].strip()
+    return ("…" if a > 0 else "") + quote + ("…" if b < len(line) else "")
+
+
+def _search_body(patterns, body: list[str]) -> list[tuple[str, str]]:
+    """(matched word, quoted sentence) for each pattern found in the body, in table order."""
+    hits = []
+    for p in patterns:
+        for line in body:
+            m = p.search(line)
+            if m:
+                hits.append((m.group(), _quote(line, m)))
+                break
+    return hits
+
+
+def _matches(step: Step, f: Features) -> str | None:
     """Evidence text when every condition of the step holds, else None."""
-    w = step.when
+    w, s = step.when, f.s
     evidence: list[str] = []
     if "doc_type" in w:
         if s.doc_type not in w["doc_type"]:
             return None
         evidence.append(f"文种为“{s.doc_type}”")
+    if "not_doc_type" in w and s.doc_type in w["not_doc_type"]:
+        return None
+    if "carried_type" in w:
+        if s.carried_type not in w["carried_type"]:
+            return None
+        evidence.append(f"印发的《{s.carried_title}》为{s.carried_type}")
     if "direction" in w:
         if s.direction != w["direction"]:
             return None
-        evidence.append(f"行文方向为{s.direction}" + (f"（主送：{s.recipients.text}）" if s.recipients else ""))
+        evidence.append(f"行文方向为{s.direction}（{s.direction_reason}）" if s.direction_reason else f"行文方向为{s.direction}")
+        if s.recipients is not None and "主送" not in (s.direction_reason or ""):
+            evidence.append(f"主送“{s.recipients.text.rstrip('：:')}”")
+        if s.direction == "上行" and "正文" not in (s.direction_reason or ""):
+            wording = _search_body([UPWARD_WORDS], f.main)
+            if wording:
+                evidence.append(f"正文“{wording[0][1]}”")
     if "secret_mark" in w:
         if bool(s.secret) != w["secret_mark"]:
             return None
-        evidence.append(f"密级标志“{s.secret.text}”" if s.secret else "")
+        if s.secret:
+            evidence.append(f"版头密级标志“{s.secret.text}”")
+    if "forwarded" in w and bool(s.forwarded) != w["forwarded"]:
+        return None
     if "forwarded_label" in w:
-        if bool(s.forwarded_label) != w["forwarded_label"]:
+        if bool(s.forwarded_label and s.forwarded) != w["forwarded_label"]:
             return None
         if s.forwarded_label:
-            evidence.append(f"所转发公文标注“{s.forwarded_label.raw}”")
+            evidence.append(f"所转发的《{s.forwarded['title']}》标注“{s.forwarded_label.raw}”")
+    if step.recipients_re is not None:
+        to = s.recipients.text if s.recipients else ""
+        if not step.recipients_re.search(to):
+            return None
+        evidence.append(f"主送“{to}”")
     if step.title_re is not None:
-        ev = _evidence(step.title_re, title)
-        if ev is None:
+        m = step.title_re.search(f.title)
+        if not m:
             return None
-        evidence.append(f"标题“{title}”")
-    if step.text_re is not None:
-        ev = _evidence(step.text_re, text)
-        if ev is None:
+        evidence.append(f"标题“{f.title}”含“{m.group()}”")
+    for patterns, title_too in ((step.text_re, True), (step.body_re, False)):
+        if not patterns:
+            continue
+        hits = _search_body(patterns, f.body)
+        if not hits and title_too:
+            for p in patterns:
+                m = p.search(f.title)
+                if m:
+                    hits.append((m.group(), None))
+        if len(hits) < int(w.get("min_hits", 1)):
             return None
-        evidence.append(f"正文“…{ev}…”")
+        words = "、".join(dict.fromkeys(h[0] for h in hits[:4]))
+        quotes = [q for _, q in hits if q]
+        if quotes:
+            evidence.append(f"（{words}）正文“{quotes[0]}”")
+        else:
+            evidence.append(f"（{words}）标题“{f.title}”")
     if "findings" in w:
-        hits = [k for k in w["findings"] if k in kinds]
+        hits = [k for k in w["findings"] if k in f.kinds]
         if not hits:
             return None
-        evidence.append("检查发现" + "、".join(f"{k}（{'、'.join(sorted(set(kinds[k])))}）" for k in hits))
-    if step.unless_title is not None and step.unless_title.search(title):
+        evidence.append("检查发现" + "、".join(f"{_KIND_NAMES.get(k, k)}（{'、'.join(sorted(set(f.kinds[k])))}）" for k in hits))
+    if step.unless_title is not None and step.unless_title.search(f.title):
         return None
-    if step.unless_text is not None and step.unless_text.search(text):
+    if step.unless_text is not None and (
+        step.unless_text.search(f.title) or any(step.unless_text.search(x) for x in f.body)
+    ):
         return None
-    return "；".join(e for e in evidence if e) or "未发现其他依据"
+    return "；".join(e for e in evidence if e) or ""
+
+
+_KIND_NAMES = {
+    "classification_mark": "密级标志", "internal_marking": "内部资料标记", "trade_secret": "商业秘密",
+    "process_draft": "过程稿标记", "id_card": "公民身份号码", "bank_card": "银行卡号",
+    "health_info": "健康信息", "passport": "护照号码", "mobile": "手机号码",
+}
+
+#: Label text is no evidence of content: it is removed before the table is walked.
+_LABEL_TEXT = regex.compile(
+    r"[（(【\[]\s*(?:此件|本件|此文|本文件|本文)[^）)】\]]{1,8}[）)】\]]|(?:信息)?公开(?:方式|属性|类型|选项)\s*[:：]\s*\S{2,6}"
+    r"|^\s*(?:此件|本件)\s*(?:公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[。.]?\s*$"
+)
+
+
+def features(doc: Document, s: Structure, findings=()) -> Features:
+    """The inputs of the table walk for ``doc``."""
+    kinds: dict[str, list[str]] = {}
+    for f in findings:
+        if f.category in ("personal_data", "secret"):
+            kinds.setdefault(f.kind, []).append(f.rule)
+    title_blocks = set(s.title_blocks)
+    fields = (s.recipients, s.doc_number, s.banner, s.issuer, s.date)
+    skip_blocks = {x.block for x in fields if x is not None} | title_blocks
+    body, main = [], []
+    for b in doc.blocks:
+        if b.part not in ("body", "table") or b.index in skip_blocks:
+            continue
+        t = _LABEL_TEXT.sub("", b.text).strip()
+        if t:
+            body.append(t)
+            if not s.in_attachment(b.index):
+                main.append(t)
+    return Features(s, s.title.text if s.title else "", body, main, kinds)
+
+
+def walk(steps, f: Features) -> AttributeSuggestion:
+    """Walk ``steps`` over the features: the first match decides, the rest add or subtract."""
+    decided: AttributeSuggestion | None = None
+    dissented = False
+    for step in steps:
+        evidence = _matches(step, f)
+        if evidence is None:
+            continue
+        attribute = step.attribute
+        if attribute == "$forwarded":
+            attribute = f.s.forwarded_label.value
+        codes = tuple(sorted({r for k in step.when.get("findings", ()) for r in f.kinds.get(k, ())}))
+        text = f"{step.reason}：{evidence}" if evidence else step.reason
+        reason = Reason(step.basis, text, codes)
+        if decided is None:
+            decided = AttributeSuggestion(attribute, step.confidence, [reason])
+        elif step.id == "default":
+            continue
+        elif attribute == decided.suggested:
+            if len(decided.reasons) < 4:
+                decided.reasons.append(reason)
+            decided.confidence = min(CAP, decided.confidence + SUPPORT)
+        elif not dissented:  # one contrary sign lowers the confidence once, not per keyword
+            dissented = True
+            decided.confidence = max(FLOOR, decided.confidence - DISSENT)
+    assert decided is not None  # the default step always matches
+    decided.confidence = round(decided.confidence, 2)
+    return decided
 
 
 def suggest_attribute(doc: Document, ctx=None) -> AttributeSuggestion:
     """The suggested attribute with reasons. As a Context fact it reads the content findings."""
     s: Structure = ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)
     findings = ctx.findings if ctx is not None else []
-    kinds: dict[str, list[str]] = {}
-    for f in findings:
-        kinds.setdefault(f.kind, []).append(f.rule)
-    title = s.title.text if s.title else ""
-    end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
-    text = "\n".join(b.text for b in doc.blocks[:end] if b.part in ("body", "table"))
-    # Labels themselves must not count as evidence of content.
-    text = regex.sub(r"[（(]此件[^）)]{2,8}[）)]|公开(?:方式|属性)[:：]\S+", "", text)
-
-    decided: AttributeSuggestion | None = None
-    for step in load_table():
-        evidence = _matches(step, s, title, text, kinds)
-        if evidence is None:
-            continue
-        attribute = step.attribute
-        if attribute == "$forwarded":
-            attribute = s.forwarded_label.value
-        codes = tuple(sorted({r for k in step.when.get("findings", ()) for r in kinds.get(k, ())}))
-        reason = Reason(step.basis, f"{step.reason}：{evidence}", codes)
-        if decided is None:
-            decided = AttributeSuggestion(attribute, step.confidence, [reason])
-        elif attribute == decided.suggested and step.id != "default" and len(decided.reasons) < 4:
-            decided.reasons.append(reason)
-            decided.confidence = min(0.97, decided.confidence + 0.04)
-        elif attribute != decided.suggested and step.id != "default":
-            decided.confidence = max(0.4, decided.confidence - 0.05)
-    assert decided is not None  # the default step always matches
-    return decided
+    return walk(load_table(), features(doc, s, findings))

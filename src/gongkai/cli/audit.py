@@ -1,0 +1,130 @@
+"""``gongkai audit``: the 公开属性 of many documents as one table (text, CSV or JSON)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..api import check_source
+from ..attributes.audit import COLUMNS, HEADERS, STATUS_NAMES, AuditRow, row_for, summarise, summary_line
+from ..engine import Runner, default_registry
+from ..formats import iter_sources
+from ..models import ReadError
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs, output_stream
+
+SCHEMA = "gongkai.audit/1"
+_STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricted-content": "bold red",
+          "unreadable": "magenta"}
+
+
+def register(group: click.Group) -> None:
+    group.add_command(audit)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="输出格式：text 表格；csv（UTF-8 带 BOM，Excel 可直接打开）；json。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="配置文件（默认向上查找 gongkai.toml）。")
+def audit(paths, fmt, output, config_path):
+    """核对多份公文的公开属性：每份一行（标题、文号、文种、标注、建议、状态、理由）。
+
+    PATH 可以是文件、文件夹或 .zip 压缩包。状态：ok 标注与建议一致；missing 未标识公开属性
+    （应退回起草单位）；conflict 标注与内容或所转发公文不一致；restricted-content 主动公开的
+    公文夹带个人信息或涉密内容；unreadable 无法读取。
+
+    退出码：2 有文件无法读取（优先）；1 有 missing、conflict 或 restricted-content；0 全部一致。
+    与 check 相同：无法使用的输入优先报告，因为其结论未知。
+    """
+    configs = load_configs(config_path)
+    registry = default_registry()
+    runners: dict[int, Runner] = {}
+    items = list(iter_sources(paths))
+    rows: list[AuditRow] = []
+    show_progress = sys.stderr.isatty() and len(items) > 1
+    progress = Progress(
+        TextColumn("[bold]核对公开属性"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(file=sys.stderr), transient=True, disable=not show_progress,
+    )
+    with progress:
+        task = progress.add_task("audit", total=len(items))
+        for item in items:
+            if isinstance(item, ReadError):
+                result = item
+            else:
+                cfg = configs.for_path(item.path)
+                runner = runners.get(id(cfg))
+                if runner is None:
+                    runner = runners[id(cfg)] = Runner(registry, cfg)
+                result = check_source(item, cfg, runner=runner)
+            if isinstance(result, ReadError):
+                error_line(result.line())
+            rows.append(row_for(result))
+            progress.advance(task)
+
+    summary = summarise(rows)
+    with output_stream(output) as out:
+        if fmt == "json":
+            json.dump({"schema": SCHEMA, "documents": [r.to_dict() for r in rows], "summary": summary},
+                      out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "csv":
+            _write_csv(out, rows, summary)
+        else:
+            _write_table(out, rows, summary, to_terminal=output is None)
+    if summary["unreadable"]:
+        raise SystemExit(EXIT_UNUSABLE)
+    raise SystemExit(EXIT_FINDINGS if any(r.failing for r in rows) else EXIT_OK)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _write_csv(out, rows: list[AuditRow], summary: dict[str, int]) -> None:
+    out.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([HEADERS[c] for c in COLUMNS])
+    for r in rows:
+        d = r.to_dict()
+        w.writerow([_cell(d[c]) for c in COLUMNS])
+    w.writerow([])
+    w.writerow([summary_line(summary)])
+
+
+REASON_CHARS = 70  # the table shows the start of the reason; CSV and JSON carry all of it
+
+
+def _write_table(out, rows: list[AuditRow], summary: dict[str, int], to_terminal: bool) -> None:
+    tty = to_terminal and out.isatty()
+    console = Console(file=out, highlight=False, soft_wrap=False, emoji=False,
+                      force_terminal=None if tty else False, width=None if tty else 240)
+    table = Table(show_lines=False, header_style="bold")
+    widths = {"file": 16, "title": 18, "doc_number": 10, "reason": 30}
+    for c in COLUMNS:
+        table.add_column(HEADERS[c], overflow="fold", min_width=widths.get(c),
+                         no_wrap=c in ("status", "confidence", "label", "suggestion", "doc_type"),
+                         ratio=3 if c == "reason" else (2 if c in ("file", "title") else None))
+    for r in rows:
+        d = r.to_dict()
+        cells = [_cell(d[c]) for c in COLUMNS]
+        cells[COLUMNS.index("status")] = f"{STATUS_NAMES[r.status]}({r.status})"
+        reason = cells[COLUMNS.index("reason")]
+        if len(reason) > REASON_CHARS:
+            cells[COLUMNS.index("reason")] = reason[:REASON_CHARS] + "…"
+        table.add_row(*cells, style=_STYLE.get(r.status))
+    console.print(table)
+    console.print(Text(summary_line(summary), style="bold"))

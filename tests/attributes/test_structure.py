@@ -1,0 +1,169 @@
+"""parse_structure: the parts of a 公文 in GB/T 9704 order, web layouts and rough drafts."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.attributes.structure import doc_type_of, parse_structure
+from gongkai.models import Document
+
+FULL = """000123
+秘密★1年
+特急
+勺米镇人民政府文件
+勺府发〔2025〕12号
+勺米镇人民政府关于做好
+2025年春季森林防火工作的通知
+各村（社区），镇属各单位：
+为切实做好春季森林防火工作，现将有关事项通知如下。
+一、严格野外火源管控。
+附件：1.森林防火责任人名单
+2.森林防火值班表
+勺米镇人民政府
+2025年3月5日
+（此件不予公开）
+抄送：云岭区人民政府办公室。
+勺米镇党政办公室          2025年3月5日印发"""
+
+
+def _s(text: str):
+    return parse_structure(Document.from_text(text))
+
+
+def test_every_part_of_a_full_document_in_gbt9704_order():
+    s = _s(FULL)
+    assert s.copy_number.text == "000123"
+    assert s.secret.text == "秘密★1年"
+    assert s.urgency.text == "特急"
+    assert s.banner.text == "勺米镇人民政府文件"
+    assert s.doc_number.text == "勺府发〔2025〕12号"
+    assert s.title.text == "勺米镇人民政府关于做好2025年春季森林防火工作的通知"
+    assert s.doc_type == "通知"
+    assert s.recipients.text == "各村（社区），镇属各单位："
+    assert s.attachments == ["森林防火责任人名单", "森林防火值班表"]
+    assert s.issuer.text == "勺米镇人民政府" and s.issuer_source == "signature"
+    assert s.date.text == "2025年3月5日"
+    assert s.note.text == "（此件不予公开）"
+    assert s.label.value == "不予公开"
+    assert s.copy_to.text.startswith("抄送")
+    assert s.printed is not None
+    assert s.direction == "下行"
+
+
+def test_web_copy_with_the_title_before_the_doc_number():
+    s = _s("国务院关于棉粮、糖粮挂钩奖售粮\n几 个 问 题 的 通 知\n国发〔1981〕88号\n各省、市、自治区人民政府：\n"
+           "现将几个具体问题通知如下：\n一、关于奖售基数问题。\n国务院\n一九八一年五月十二日")
+    assert s.title.text == "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知"
+    assert s.doc_number.text == "国发〔1981〕88号"
+    assert s.recipients.text == "各省、市、自治区人民政府："
+    assert s.date.text == "一九八一年五月十二日"
+    assert s.issuer.text == "国务院"
+
+
+def test_title_continues_over_a_line_ending_in_a_doc_type_word():
+    s = _s("国务院办公厅关于全面推行\n行政执法公示制度执法全过程记录制度\n重大执法决定法制审核制度的指导意见\n"
+           "国办发〔2018〕118号\n各省人民政府：\n正文。")
+    assert s.title.text.endswith("法制审核制度的指导意见")
+    assert s.doc_type == "意见"
+
+
+def test_rough_draft_without_number_recipients_or_signature():
+    s = _s("关于开展秸秆禁烧工作的通知\n秋收时节将至，请各村严禁焚烧秸秆。\n2025年9月1日")
+    assert s.title.text == "关于开展秸秆禁烧工作的通知"
+    assert s.doc_number is None and s.recipients is None and s.issuer is None
+    assert s.date.text == "2025年9月1日"
+    assert s.label is None
+
+
+def test_issuer_from_the_title_when_unsigned():
+    s = _s("勺米镇人民政府关于调整低保标准的决定\n各村：\n决定调整低保标准。")
+    assert s.issuer.text == "勺米镇人民政府" and s.issuer_source == "title"
+
+
+@pytest.mark.parametrize("title, doc_type", [
+    ("勺米镇人民政府森林防火命令", "命令"), ("中华人民共和国国务院令", "令"),
+    ("关于表彰先进集体的决定", "决定"), ("关于集体土地征收的公告", "公告"), ("关于禁止燃放烟花爆竹的通告", "通告"),
+    ("关于推进乡村振兴的实施意见", "意见"), ("关于做好防汛工作的通知", "通知"), ("关于森林火灾情况的通报", "通报"),
+    ("关于受灾情况的报告", "报告"), ("关于申请资金的请示", "请示"), ("关于同意实施项目的批复", "批复"),
+    ("关于提请审议预算草案的议案", "议案"), ("关于商请协助的函", "函"), ("关于征求意见的复函", "函"),
+    ("党政联席会议纪要", "纪要"), ("森林防火工作方案", "方案"), ("村级财务管理办法", "办法"),
+    ("公务用车管理规定", "规定"), ("低保对象公示", "公示"), ("集镇停车管理办法（征求意见稿）", "办法"),
+    ("关于印发《集镇管理办法》的通知", "通知"),
+])
+def test_doc_type_from_the_title(title, doc_type):
+    assert doc_type_of(title) == doc_type
+
+
+def test_yinfa_notice_carries_the_type_of_what_it_issues():
+    s = _s("关于印发《勺米镇村级财务管理办法》的通知\n各村：\n现印发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月1日\n"
+           "勺米镇村级财务管理办法\n第一条 为规范村级财务管理，制定本办法。")
+    assert (s.doc_type, s.carried_type, s.carried_title) == ("通知", "办法", "勺米镇村级财务管理办法")
+    assert s.forwarded is None
+    assert s.attachment_start is not None  # the 办法 after the date, without a 附件 heading
+
+
+FORWARDED = """勺米镇人民政府关于转发《云岭区人民政府关于做好安全生产工作的通知》（云府发〔2025〕8号）的通知
+各村（社区）：
+现将该文件转发给你们，请遵照执行。
+勺米镇人民政府
+2025年3月5日
+{own}
+附件
+云岭区人民政府关于做好安全生产工作的通知
+各乡镇：
+请做好安全生产工作。
+云岭区人民政府
+2025年3月1日
+{theirs}"""
+
+
+def test_forwarded_document_title_number_and_both_labels():
+    s = _s(FORWARDED.format(own="（此件公开发布）", theirs="（此件不予公开）"))
+    assert s.forwarded == {"title": "云岭区人民政府关于做好安全生产工作的通知", "doc_number": "云府发〔2025〕8号",
+                           "label": "不予公开"}
+    assert s.label.value == "主动公开"
+    assert s.forwarded_label.value == "不予公开"
+
+
+def test_forwarded_label_is_not_taken_for_the_documents_own():
+    s = _s(FORWARDED.format(own="", theirs="（此件公开发布）"))
+    assert s.label is None
+    assert s.forwarded_label.value == "主动公开"
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("关于申请防汛经费的请示\n区人民政府：\n妥否，请批示。", "上行"),
+    ("关于上半年工作情况的报告\n区人民政府：\n现将有关情况报告如下。", "上行"),
+    ("关于商请协助的函\n区供电局：\n请予支持为盼。", "平行"),
+    ("关于做好防汛工作的通知\n各村（社区）：\n请做好防汛工作。", "下行"),
+    ("关于同意实施项目的批复\n红岩村村民委员会：\n你村请示收悉。", "下行"),
+    ("关于加快产业发展的意见\n云岭区人民政府：\n我镇对产业发展提出如下建议。", "上行"),
+    ("关于加快产业发展的意见\n各村（社区）：\n现提出如下意见。", "下行"),
+    ("关于茶叶产业发展情况\n区农业农村局：\n现将情况报告如下：", "上行"),
+])
+def test_direction_from_doc_type_recipients_and_wording(text, direction):
+    assert _s(text).direction == direction
+
+
+def test_upward_wording_is_read_from_the_main_document_only():
+    s = _s("关于转发《区政府关于防汛的通知》的通知\n各村：\n现转发给你们。\n勺米镇人民政府\n2025年6月1日\n附件\n"
+           "红岩村关于申请防汛物资的请示\n勺米镇人民政府：\n妥否，请批示。")
+    assert s.direction == "下行"
+
+
+def test_forwarded_title_and_number_from_the_attachment_when_the_title_is_generic():
+    s = _s("关于转发区政府文件的通知\n各村：\n现将区政府文件转发给你们，请遵照执行。\n勺米镇人民政府\n2025年3月5日\n附件\n"
+           "云岭区人民政府文件\n云府发〔2025〕9号\n云岭区人民政府关于做好春耕生产的通知\n各乡镇：\n请做好春耕。\n（此件公开发布）")
+    assert s.forwarded == {"title": "云岭区人民政府关于做好春耕生产的通知", "doc_number": "云府发〔2025〕9号",
+                           "label": "主动公开"}
+
+
+@pytest.mark.parametrize("first_line", ["为保障群众安全，现就有关事项通告如下：", "现将有关事项通知如下：",
+                                        "根据区政府安排，现将工作要求明确如下："])
+def test_an_opening_sentence_ending_in_a_colon_is_not_the_recipient(first_line):
+    s = _s(f"关于禁止燃放烟花爆竹的通告\n{first_line}\n一、集镇区域禁止燃放。")
+    assert s.recipients is None
+
+
+def test_recipients_with_commas_are_kept():
+    assert _s("关于做好防汛工作的通知\n各村（社区），镇属各单位：\n请做好防汛工作。").recipients.text == "各村（社区），镇属各单位："
