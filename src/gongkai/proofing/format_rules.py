@@ -110,7 +110,14 @@ def main_text(doc: Document, ctx=None) -> MainText:
         s.attachment_start, s.copy_to.block if s.copy_to else None,
     ) if x is not None and x >= start]
     end = min(stops) if stops else len(doc.blocks)
-    blocks = [b for b in doc.blocks[start:end] if b.part == "body" and b.text.strip()]
+    blocks = []
+    for b in doc.blocks[start:end]:
+        if b.part != "body" or not b.text.strip():
+            continue
+        if _NOTE.match(b.text):  # 附件说明 the structure did not recognise (附件1.××)
+            end = b.index
+            break
+        blocks.append(b)
     return MainText(blocks, end)
 
 
@@ -229,8 +236,8 @@ RECIPIENTS = FunctionRule(
 
 
 # -- F105 附件说明 ---------------------------------------------------------------------------------
-_NOTE = regex.compile(r"^\s*附\s*件\s*(?P<num>\d*)\s*(?P<colon>[:：])\s*(?P<rest>.*)$")
-_ITEM = regex.compile(r"^\s*(?P<n>\d{1,2})\s*(?P<mark>[.．、，,:：]?)\s*(?P<name>.*)$")
+_NOTE = regex.compile(r"^\s*附\s*件\s*(?P<num>\d{0,2})\s*(?P<colon>[:：.．、])\s*(?P<rest>\S.*)$")
+_ITEM = regex.compile(r"^\s*(?P<n>\d{1,2})(?![\d年月日号个项条%万亿元])\s*(?P<mark>[.．、，,:：]?)\s*(?P<name>.*)$")
 
 
 def _item_problems(line: str, offset: int):
@@ -260,33 +267,31 @@ def _attachment_note(rule, doc, ctx):
         m = _NOTE.match(b.text)
         if not m:
             continue
-        probs, lines = [], []
-        rest = m["rest"]
-        fixed = "附件：" + rest
+        probs, rest = [], m["rest"]
         if m["num"]:
             probs.append("附件说明写作“附件：1.××”，顺序号放在冒号之后")
-            fixed = f"附件：{m['num']}.{rest}"
-        if rest:
-            if regex.match(r"\d", rest):
-                r = _item_problems(rest, 0)
-                if r:
-                    probs += r[0]
-                    fixed = "附件：" + r[1]
-            else:
-                tail = regex.search(r"[。；;，,.、]+$", rest)
-                if tail:
-                    probs.append("附件名称后不加标点符号")
-                    fixed = fixed[: len(fixed) - len(tail.group())]
+            rest = f"{m['num']}.{rest}"
+        elif m["colon"] != "：":
+            probs.append("“附件”后标全角冒号")
+        item = _item_problems(rest, 0) if regex.match(r"\d", rest) else None
+        if item:
+            probs += item[0]
+            rest = item[1]
+        else:
+            tail = regex.search(r"[。；;，,.、]+$", rest)
+            if tail:
+                probs.append("附件名称后不加标点符号")
+                rest = rest[: tail.start()]
         if probs:
-            yield rule.finding(b, message="附件说明格式不规范：" + "；".join(dict.fromkeys(probs)), suggestion=fixed)
+            yield rule.finding(b, message="附件说明格式不规范：" + "；".join(dict.fromkeys(probs)),
+                               suggestion="附件：" + rest)
         for nb in blocks[i + 1:]:  # the following numbered attachment names
-            if not regex.match(r"^\s*\d{1,2}\s*[.．、，,:：]?\s*\S", nb.text) or heading_of(nb.text) and len(nb.text) > 60:
+            item = _item_problems(nb.text, len(nb.text) - len(nb.text.lstrip()))
+            if item is None or len(nb.text) > 60:
                 break
-            r = _item_problems(nb.text, len(nb.text) - len(nb.text.lstrip()))
-            if r and r[0]:
-                lines.append((nb, r))
-        for nb, (p, fx) in lines:
-            yield rule.finding(nb, message="附件说明格式不规范：" + "；".join(p), suggestion=fx)
+            if item[0]:
+                yield rule.finding(nb, message="附件说明格式不规范：" + "；".join(item[0]), suggestion=item[1])
+        break
 
 
 ATTACHMENT_NOTE = FunctionRule(
@@ -296,8 +301,10 @@ ATTACHMENT_NOTE = FunctionRule(
         "标注顺序号（如“附件：1.××××”），附件名称后不加标点符号。",
     fires=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：防汛责任表。\n勺米镇人民政府\n2025年3月5日",
            "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：1、防汛责任表\n2、物资清单\n勺米镇人民政府\n2025年3月5日",
-           "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件1：防汛责任表\n勺米镇人民政府\n2025年3月5日"],
-    silent=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：1.防汛责任表\n2.物资清单\n勺米镇人民政府\n2025年3月5日"],
+           "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件1：防汛责任表\n勺米镇人民政府\n2025年3月5日",
+           "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件1.防汛责任表\n2.物资清单\n勺米镇人民政府\n2025年3月5日"],
+    silent=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：1.防汛责任表\n2.物资清单\n勺米镇人民政府\n2025年3月5日",
+            "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：2025年防汛责任表\n勺米镇人民政府\n2025年3月5日"],
 )
 
 

@@ -140,7 +140,33 @@ def _unpaired(text: str):
         yield Fix(i, i + 1, None, f"“{mark}”缺少对应的{'后' if opening else '前'}半“{other}”（{what}半符号不成对）", 0.8)
 
 
-UNPAIRED = CorrectionRule(
+class UnpairedRule(CorrectionRule):
+    """P103 with one exception the paragraph alone cannot see: a title or a parenthesis that
+    wraps onto the next line (《…\n…》) opens in one block and closes in the next."""
+
+    def check(self, doc, ctx):
+        found = []
+        for block in self.blocks(doc):
+            found.append((block, self.fixes(block.text)))
+        drop: set[tuple[int, int]] = set()
+        for (b1, f1), (b2, f2) in zip(found, found[1:]):
+            if b1.part != b2.part or not f1 or not f2:
+                continue
+            opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF]
+            closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
+            for o in opens:
+                k = _OPEN_OF[b1.text[o.start]]
+                c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
+                if c is not None:
+                    drop.update({(b1.index, o.start), (b2.index, c.start)})
+        for block, fixes in found:
+            for fx in fixes:
+                if (block.index, fx.start) not in drop:
+                    yield self.finding(block, fx.start, fx.end, message=fx.message, confidence=fx.confidence,
+                                       explanation={"fix": "manual"})
+
+
+UNPAIRED = UnpairedRule(
     code="P103", category="proofing", kind="punctuation", severity=Severity.WARNING,
     message="引号、括号或书名号不成对", basis=f"{GB15834} 4.1、4.9、4.15", judge=_unpaired,
     needs=r"[“”‘’《》〈〉（）()【】〔〕]",
@@ -148,6 +174,7 @@ UNPAIRED = CorrectionRule(
         "跨段引用时每段开头用前引号、仅末段末尾用后引号，不作为错误。",
     fires=["根据《水城区政府信息公开规定的要求执行。", "坚持“放管服改革。", "各村（社区负责落实。", "详见附件1）。"],
     silent=["根据《水城区政府信息公开规定》执行。", "“各村要高度重视，", "1）各村负责落实。",
+            "国务院办公厅关于印发《政府网站集约化\n试点工作方案》的通知",
             "坚持“放管服”改革，（一）总体要求。"],
 )
 
