@@ -22,9 +22,9 @@ PROSE_PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "text
 
 _STOP = r"\s\p{Han}，。；！？、“”‘’《》（）【】〔〕"
 PROTECTED = regex.compile(
-    rf"(?:https?://|ftp://|www\.)[^{_STOP}]+"
+    rf"(?:https?://|ftp://|www\.)[^{_STOP}]*[^{_STOP},.;:!?'\"]"
     rf"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-    rf"|(?<![A-Za-z0-9.\-])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:cn|com|net|org|gov|edu|info|io)\b(?:/[^{_STOP}]*)?"
+    rf"|(?<![A-Za-z0-9.\-])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:cn|com|net|org|gov|edu|info|io)\b(?:/(?:[^{_STOP}]*[^{_STOP},.;:!?'\"])?)?"
     r"|`[^`\n]*`"
     r"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\([^()\p{Han}\n]{0,40}\)"
 )

@@ -127,9 +127,7 @@ def _formatted(doc: Document) -> bool:
 
 # -- F102 heading sequence ----------------------------------------------------------------------
 def _heading_order(rule, doc, ctx):
-    s = ctx.fact(parse_structure)
-    if is_exempt(ctx, s):
-        return
+    # Not exempted for older documents: GB/T 9704-1999 numbered headings the same way.
     last: dict[int, int] = {}
     restarted: set[int] = set()
     for block in ctx.fact(main_text).blocks:
