@@ -45,7 +45,7 @@ def _doc_numbers(rule, doc, ctx):
 
 DOC_NUMBER_FORMAT = FunctionRule(
     code="F101", category="format", kind="doc_number_format", severity=Severity.WARNING,
-    message="发文字号格式不规范", basis=f"{GB9704} 7.2.4", func=_doc_numbers,
+    message="发文字号格式不规范", basis=f"{GB9704} 7.2.5", func=_doc_numbers,
     doc="发文字号由发文机关代字、年份、发文顺序号组成。年份、发文顺序号用阿拉伯数字标注；年份应标全称，"
         "用六角括号“〔〕”括入；发文顺序号不加“第”字，不编虚位（即1不编为01），在阿拉伯数字后加“号”字。"
         "正文中引用的发文字号同样适用。",
@@ -192,7 +192,7 @@ def _heading_marks(text: str):
 
 HEADING_MARKS = CorrectionRule(
     code="F103", category="format", kind="heading_numbering", severity=Severity.WARNING,
-    message="结构层次序数的标点不规范", basis=f"{GB9704} 7.3.3；《标点符号用法》(GB/T 15834-2011) 4.5.3.5",
+    message="结构层次序数的标点不规范", basis=f"{GB9704} 7.3.3",
     judge=_heading_marks, parts=("body",), needs=r"^\s*[（(]?[一二三四五六七八九十\d]",
     doc="第一层序数用“一、”；第二层“（一）”、第四层“（1）”的括号后不再加顿号或句点；第三层用“1.”（下脚点），不用“1、”。",
     fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导"],
@@ -294,7 +294,7 @@ def _attachment_note(rule, doc, ctx):
 
 ATTACHMENT_NOTE = FunctionRule(
     code="F105", category="format", kind="element_missing", severity=Severity.WARNING,
-    message="附件说明格式不规范", basis=f"{GB9704} 7.3.6", func=_attachment_note,
+    message="附件说明格式不规范", basis=f"{GB9704} 7.3.4", func=_attachment_note,
     doc="附件说明在正文下空一行左空二字编排“附件”二字，后标全角冒号和附件名称；有多个附件时用阿拉伯数字"
         "标注顺序号（如“附件：1.××××”），附件名称后不加标点符号。",
     fires=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n附件：防汛责任表。\n勺米镇人民政府\n2025年3月5日",
@@ -324,7 +324,7 @@ def _annotation(rule, doc, ctx):
 
 ANNOTATION = FunctionRule(
     code="F106", category="format", kind="element_missing", severity=Severity.WARNING,
-    message="附注未加圆括号", basis=f"{GB9704} 7.3.7", func=_annotation,
+    message="附注未加圆括号", basis=f"{GB9704} 7.3.6", func=_annotation,
     doc="附注（如公开属性“此件公开发布”）居左空二字加圆括号编排在成文日期下一行。",
     fires=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n此件公开发布"],
     silent=["关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）"],
@@ -519,7 +519,7 @@ def _body_font(rule, doc, ctx):
 
 BODY_FONT = FunctionRule(
     code="F109", category="format", kind="font", severity=Severity.WARNING,
-    message="正文字体字号不规范", basis=f"{GB9704} 5.2、7.3.3", func=_body_font,
+    message="正文字体字号不规范", basis=f"{GB9704} 5.2.2、7.3.3", func=_body_font,
     doc="正文一般用3号仿宋体字（16磅），第三、四层标题与正文同。相同问题合并为一条，注明处数。"
         "仿宋_GB2312 与仿宋均视为仿宋；本地习惯可在配置 [format] body_fonts 中设定。",
     fires=[lambda: sample_document(body=("宋体", 16)), lambda: sample_document(body=("仿宋_GB2312", 14))],
@@ -591,7 +591,7 @@ def _page_layout(rule, doc, ctx):
 
 PAGE_LAYOUT = FunctionRule(
     code="F111", category="format", kind="page_layout", severity=Severity.WARNING,
-    message="页面设置不规范", basis=f"{GB9704} 5.2.1、5.2.2", func=_page_layout,
+    message="页面设置不规范", basis=f"{GB9704} 5.1、5.2.1", func=_page_layout,
     doc="公文用A4纸（210mm×297mm）；天头（上白边）37mm±1mm，订口（左白边）28mm±1mm，"
         "版心156mm×225mm。允许误差可在配置 [format] tolerance_mm 中设定。",
     fires=[lambda: sample_document(page={"top": 25.4, "left": 31.8, "right": 31.8, "bottom": 25.4})],
@@ -611,7 +611,7 @@ def _lines_per_page(rule, doc, ctx):
 
 LINES_PER_PAGE = FunctionRule(
     code="F112", category="format", kind="page_layout", severity=Severity.INFO,
-    message="每页行数不规范", basis=f"{GB9704} 5.2.2", func=_lines_per_page,
+    message="每页行数不规范", basis=f"{GB9704} 5.2.3", func=_lines_per_page,
     doc="一般每面排22行，每行排28个字（3号字、版心宽156mm），并撑满版心。只在文档设置了行网格时检查。",
     fires=[lambda: sample_document(grid_lines=20)],
     silent=[sample_document, lambda: sample_document(grid_lines=None)],

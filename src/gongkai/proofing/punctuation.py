@@ -60,7 +60,7 @@ def _half_width(text: str):
 
 HALF_WIDTH = CorrectionRule(
     code="P101", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="中文语句中使用了半角标点", basis=f"{GB15834} 3.1、附录A", judge=_half_width,
+    message="中文语句中使用了半角标点", basis=f"{GB15834} 4.1—4.7、5.1", judge=_half_width,
     needs=r"[,;:?!.]",
     doc="中文文本中的逗号、分号、冒号、问号、叹号、句号应使用全角标点（，；：？！。）。"
         "英文、数字、网址和邮箱中的半角符号（如3.5%、1:1000、10:30、www.example.gov.cn）不在此列。",
@@ -88,7 +88,7 @@ def _straight_quotes(text: str):
 
 STRAIGHT_QUOTES = CorrectionRule(
     code="P102", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="中文语句中使用了半角直引号", basis=f"{GB15834} 4.1、附录A", judge=_straight_quotes,
+    message="中文语句中使用了半角直引号", basis=f"{GB15834} 4.8、5.1", judge=_straight_quotes,
     needs='"',
     doc="中文文本中的引号应使用全角弯引号“”（嵌套时内层用‘’），不用半角直引号\"\"。",
     fires=['坚持"放管服"改革。', '开展"双随机、一公开"监管，"互联网+政务服务"'],
@@ -168,7 +168,7 @@ class UnpairedRule(CorrectionRule):
 
 UNPAIRED = UnpairedRule(
     code="P103", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="引号、括号或书名号不成对", basis=f"{GB15834} 4.1、4.9、4.15", judge=_unpaired,
+    message="引号、括号或书名号不成对", basis=f"{GB15834} 4.8、4.9、4.15", judge=_unpaired,
     needs=r"[“”‘’《》〈〉（）()【】〔〕]",
     doc="引号、括号、书名号等成对使用的标点，前后两半应在同一段内配对出现。"
         "跨段引用时每段开头用前引号、仅末段末尾用后引号，不作为错误。",
@@ -194,7 +194,7 @@ def _doubled(text: str):
 
 DOUBLED = CorrectionRule(
     code="P104", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="标点重复或连用", basis=f"{GB15834} 4.1—4.6", judge=_doubled,
+    message="标点重复或连用", basis=f"{GB15834} 4.1—4.7", judge=_doubled,
     needs=r"[，。、；：？！]{2}",
     doc="句内点号和句末点号不应重复或叠用，如“，，”“。。”“，。”“；。”，应只保留一个正确的标点。",
     fires=["各村，，各股室要高度重视。", "请认真落实。。", "经研究，。现通知如下"],
@@ -264,7 +264,7 @@ def _ellipsis_dash(text: str):
 
 ELLIPSIS_DASH = CorrectionRule(
     code="P106", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="省略号或破折号形式错误", basis=f"{GB15834} 4.11、4.12", judge=_ellipsis_dash,
+    message="省略号或破折号形式错误", basis=f"{GB15834} 4.10、4.11", judge=_ellipsis_dash,
     needs=r"\.{3}|。{3}|…|[·•．]{3}|[-－—]{2}",
     doc="省略号为居中的六个小圆点“……”（占两个字位置），不用“...”“。。。”或单个“…”；"
         "破折号为两个字长的“——”，不用“--”或“———”。",
@@ -304,7 +304,7 @@ def _brackets(text: str):
 
 BRACKETS = CorrectionRule(
     code="P107", category="proofing", kind="punctuation", severity=Severity.WARNING,
-    message="括号全角半角混用", basis=f"{GB15834} 4.9、附录A", judge=_brackets,
+    message="括号全角半角混用", basis=f"{GB15834} 4.9、5.1", judge=_brackets,
     needs=r"[()]",
     doc="中文文本中的括号应使用全角“（）”，前后两半的宽度应一致；英文、公式中的半角括号不在此列。",
     fires=["各村(社区)要高度重视。", "各村（社区)要高度重视。", "(一)总体要求"],
