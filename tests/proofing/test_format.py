@@ -111,3 +111,13 @@ def test_recipients_without_colon_get_one(check_text):
 def test_published_style_annotation_is_silent(check_text):
     text = HEAD + "请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n（此件公开发布）"
     assert not rules_of(check_text(text))
+
+
+def test_a_landscape_section_for_a_wide_table_keeps_only_the_paper_size():
+    doc = sample_document()
+    from gongkai.models import PageLayout
+
+    doc.layouts.append(PageLayout(width_mm=297, height_mm=210, top_mm=28, bottom_mm=26, left_mm=37, right_mm=35))
+    assert not rules_of(check_document(doc, Config()), "F111")
+    doc.layouts.append(PageLayout(width_mm=279.4, height_mm=215.9, top_mm=28, bottom_mm=26, left_mm=37, right_mm=35))
+    assert rules_of(check_document(doc, Config()), "F111")

@@ -573,6 +573,12 @@ def _page_layout(rule, doc, ctx):
             if abs(value - float(want)) > tol:
                 probs.append(f"{name}{value:g}mm（应为{float(want):g}mm）")
 
+        if lay.width_mm > lay.height_mm:  # a landscape section for a wide table: only the paper size counts
+            off("纸张宽", lay.width_mm, cfg["page_height_mm"])
+            off("纸张高", lay.height_mm, cfg["page_width_mm"])
+            if probs:
+                yield rule.finding(None, message="页面设置不规范：" + "；".join(probs), suggestion="A4纸横排")
+            continue
         off("纸张宽", lay.width_mm, cfg["page_width_mm"])
         off("纸张高", lay.height_mm, cfg["page_height_mm"])
         off("天头（上白边）", lay.top_mm, cfg["top_mm"])

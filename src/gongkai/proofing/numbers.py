@@ -251,7 +251,8 @@ _COUNTED = "元人户万亿吨个名家套台辆亩米件次项份"
 def _thousands(text: str):
     for m in _GROUPED.finditer(text):
         groups = m["n"].split("，")
-        if not (len(groups) >= 3 or any(g.startswith("0") for g in groups[1:]) or (m["after"] and m["after"] in _COUNTED)):
+        # 100，200，300 may be a list of three numbers; 3，000 and 12，500元 can only be one number
+        if not (any(g.startswith("0") for g in groups[1:]) or (len(groups[0]) < 3 and m["after"] and m["after"] in _COUNTED)):
             continue
         end = m.end("n")
         yield Fix(m.start(), end, ",".join(groups), "数字分节应使用半角千分撇“,”，不用全角逗号")
@@ -262,7 +263,7 @@ THOUSANDS = CorrectionRule(
     message="数字分节使用了全角逗号", basis=f"{GB15835} 5.1.1", judge=_thousands, needs=r"\d，\d{3}",
     doc="多位数字分节时用半角千分撇“,”或千分空，全角逗号“，”是点号，会把一个数读成两个数。",
     fires=["共发放补贴3，000元。", "总人口1，234，567人", "受益群众2，500人"],
-    silent=["共发放补贴3,000元。", "分别为1，2，3", "共3000元"],
+    silent=["共发放补贴3,000元。", "分别为1，2，3", "共3000元", "三档标准分别为100，200，300元"],
 )
 
 
@@ -291,7 +292,7 @@ RANGE_UNIT = CorrectionRule(
 )
 
 _HYPHEN_RANGE = regex.compile(
-    r"(?<![A-Za-z0-9_.\-/－])(?P<a>\d+(?:\.\d+)?)(?P<sep>[\-－])(?P<b>\d+(?:\.\d+)?)(?P<u>万|亿|%)?(?![A-Za-z0-9_.\-/－])"
+    r"(?<![A-Za-z0-9_.\-/－:：])(?P<a>\d+(?:\.\d+)?)(?P<sep>[\-－])(?P<b>\d+(?:\.\d+)?)(?P<u>万|亿|%)?(?![A-Za-z0-9_.\-/－:：])"
 )
 
 
@@ -320,7 +321,8 @@ HYPHEN_RANGE = CorrectionRule(
     doc="标示数值范围用浪纹线“～”（如“3～5天”），年份起止可用一字线“—”（如“2019—2020年”），不用连字符“-”。"
         "电话号码、图表编号（表3-1）不在此列。",
     fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%"],
-    silent=["办理时限为3～5个工作日", "联系电话0858-8123456", "见表3-1", "GB/T 9704-2012"],
+    silent=["办理时限为3～5个工作日", "联系电话0858-8123456", "见表3-1", "GB/T 9704-2012",
+            "办公时间为上午9:30-12:00"],
 )
 
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE):

@@ -216,8 +216,11 @@ def _inside_title(text: str, i: int) -> bool:
 def _title_marks(text: str):
     for m in _ANGLE.finditer(text):
         inner = m.group(1) or m.group(2)
-        if not has_han(inner) or regex.match(r"/?[A-Za-z]", inner):
+        if not has_han(inner) or regex.match(r"/?[A-Za-z]", inner) or regex.search(r"[=+*/]", inner):
             continue
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+            continue  # x<5且y>3 compares, it does not quote a title
         if m.group(2) is not None and _inside_title(text, m.start()):
             continue
         yield Fix(m.start(), m.end(), f"《{inner}》", f"文件、书籍等名称应使用书名号《》，不用“{m.group()[0]}{m.group()[-1]}”")
@@ -235,7 +238,7 @@ TITLE_MARKS = CorrectionRule(
         "不得以尖括号<>或引号代替书名号。",
     fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉"],
     silent=["根据《水城区政府信息公开规定》执行。", "学习《关于〈政府信息公开条例〉的解读》。", "坚持“放管服”改革。",
-            "x<y>z", "发挥“关于”一词的作用"],
+            "x<y>z", "发挥“关于”一词的作用", "当x<5且y>3时"],
 )
 
 
