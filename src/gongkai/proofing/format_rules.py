@@ -451,7 +451,8 @@ def _title_font(rule, doc, ctx):
 
 
 def sample_document(*, title=("方正小标宋简体", 22), body=("仿宋_GB2312", 16), h1=("黑体", 16),
-                    h2=("楷体_GB2312", 16), page=None, grid_lines: int | None = 22) -> Document:
+                    h2=("楷体_GB2312", 16), page=None, grid_lines: int | None = 22,
+                    date_align: str | None = "right") -> Document:
     """A correctly formatted 公文 built as a .docx (examples of the format rules); override a part to break it."""
     from ..formats import read_bytes
     from ..formats.compose import DocxBuilder
@@ -468,7 +469,11 @@ def sample_document(*, title=("方正小标宋简体", 22), body=("仿宋_GB2312
     b.paragraph("一、总体要求", font=h1[0], size=h1[1])
     b.paragraph(runs=[("（一）明确责任。", {"font": h2[0], "size": h2[1]}), ("各村要落实防汛责任。", fb)])
     b.paragraph("勺米镇人民政府", **fb, align="right")
-    b.paragraph("2025年3月5日", **fb, align="right")
+    date = b.paragraph("2025年3月5日", **fb, align="right" if date_align == "right" else None)
+    if date_align == "indent":
+        from docx.shared import Pt
+
+        date.paragraph_format.left_indent = Pt(16 * 14)
     b.paragraph("（此件公开发布）", **fb)
     return read_bytes(b.to_bytes(), "sample.docx")
 
@@ -623,5 +628,32 @@ LINES_PER_PAGE = FunctionRule(
     silent=[sample_document, lambda: sample_document(grid_lines=None)],
 )
 
+def _date_position(rule, doc, ctx):
+    if not _formatted(doc):
+        return
+    s = ctx.fact(parse_structure)
+    if s.date is None or is_exempt(ctx, s):
+        return
+    block = doc.blocks[s.date.block]
+    size = float(settings(ctx)["body_size_pt"])
+    lead = block.text[: len(block.text) - len(block.text.lstrip())]
+    lead_chars = lead.count("\u3000") + (len(lead) - lead.count("\u3000")) / 2
+    if (block.align == "right" or (block.indent_left_pt or 0) >= 8 * size or lead_chars >= 8):
+        return
+    yield rule.finding(block, len(lead), len(block.text),
+                       message="成文日期应在署名之下右空四字编排（居右），现靠左排列",
+                       suggestion="成文日期右对齐，右缩进4字")
+
+
+DATE_POSITION = FunctionRule(
+    code="F113", category="format", kind="page_layout", severity=Severity.INFO,
+    message="成文日期位置不规范", basis=f"{GB9704} 7.3.5", func=_date_position,
+    doc="成文日期一般在发文机关署名之下、右空四字编排。右对齐、较大的左缩进或以空格推到右侧的日期"
+        "均视为已居右；只检查 .docx。",
+    fires=[lambda: sample_document(date_align=None)],
+    silent=[sample_document, lambda: sample_document(date_align="indent"),
+            "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年3月5日"],
+)
+
 RULES = [DOC_NUMBER_FORMAT, HEADING_ORDER, HEADING_MARKS, RECIPIENTS, ATTACHMENT_NOTE, ANNOTATION, IMPRINT,
-         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE]
+         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION]
