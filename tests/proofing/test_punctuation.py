@@ -103,3 +103,21 @@ def test_comments_are_not_proofread(docx_builder):
     b.comment(p, "这里要改,再看看.")
     doc = read_bytes(b.to_bytes(), "c.docx")
     assert not [f for f in check_document(doc).findings if f.rule.startswith("P")]
+
+
+def test_autocorrect_is_stable_and_rules_never_break_on_odd_text():
+    """Random mixes of the marks and numerals the rules look at: no rule error, no oscillating fix."""
+    import random
+
+    from gongkai import Config, check_document
+    from gongkai.models import Document
+
+    alphabet = list("一二三四五六七八九十百千万零〇年月日号（）()《》<>〈〉“”\"，。.;；:：?？!、…—-－～0123456789 附件村a%\n")
+    rnd = random.Random(7)
+    cfg = Config(select=("P", "N", "F"))
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 80)))
+        assert not check_document(Document.from_text(text), cfg).warnings, text
+        for line in text.splitlines():
+            once = autocorrect(line)
+            assert autocorrect(once) == once, line

@@ -58,8 +58,9 @@ DOC_NUMBER_FORMAT = FunctionRule(
 
 
 # -- the main text: where headings, body and signature stand ----------------------------------
-L1 = regex.compile(r"^\s*(?P<n>[一二三四五六七八九十]{1,3})(?P<mark>、|\.|．)")
-L2 = regex.compile(r"^\s*[（(](?P<n>[一二三四五六七八九十]{1,3})[）)](?P<mark>、|\.|．|，)?")
+_CN_1_99 = r"(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+L1 = regex.compile(rf"^\s*(?P<n>{_CN_1_99})(?P<mark>、|\.|．)")
+L2 = regex.compile(rf"^\s*[（(](?P<n>{_CN_1_99})[）)](?P<mark>、|\.|．|，)?")
 L3 = regex.compile(r"^\s*(?P<n>\d{1,2})(?P<mark>\.|．|、)(?![\d０-９])")
 L4 = regex.compile(r"^\s*[（(](?P<n>\d{1,2})[）)](?P<mark>、|\.|．|，)?")
 LEVELS = ((1, L1), (2, L2), (3, L3), (4, L4))
@@ -72,6 +73,8 @@ def cn_numeral(n: int) -> str:
     """1 → 一, 12 → 十二, 20 → 二十 (heading numbers stay below a hundred)."""
     if n <= 10:
         return _CN[n]
+    if n >= 100:
+        return str(n)
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
