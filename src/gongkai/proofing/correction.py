@@ -114,7 +114,7 @@ def autocorrect(text: str, rules: Sequence[CorrectionRule] | None = None) -> str
         from . import numbers, punctuation
 
         rules = [r for r in (*punctuation.RULES, *numbers.RULES) if isinstance(r, CorrectionRule)]
-    for _ in range(3):  # a fix may reveal another (e.g. a doubled mark after a width fix)
+    for _ in range(8):  # a fix may reveal another (e.g. a doubled mark after a width fix)
         before = text
         for rule in rules:
             text = rule.fix(text)
