@@ -211,8 +211,8 @@ def _measured(text: str):
     for m in _MEASURE.finditer(text):
         n = m["n"]
         a = m.start()
-        if a and text[a - 1] in "第几数余多每上":
-            continue
+        if a and text[a - 1] in "第几数余多每上零〇一二两三四五六七八九十百千万亿":
+            continue  # an ordinal, an estimate, or the tail of a numeral the regex entered midway
         if not any(c in n for c in "零〇一二两三四五六七八九"):
             continue  # 万元, 千米: a unit, no number
         if len(n) == 1 and n in "一两":
@@ -239,7 +239,7 @@ MEASURED = CorrectionRule(
     doc="用于计量的数值（金额、长度、面积、重量等）应使用阿拉伯数字，如“5000元”“12公里”，"
         "不写作“五千元”“十二公里”。相邻两个数字连用表示概数（三五公里、七八十元）时用汉字。",
     fires=["每户补助五千元。", "新修道路十二公里", "投资三万五千元", "总投资二亿元"],
-    silent=["每户补助5000元。", "相距三五公里", "一米阳光", "十几万元", "第三万元"],
+    silent=["每户补助5000元。", "相距三五公里", "一米阳光", "十几万元", "第三万元", "三四十万元", "第三十万元"],
 )
 
 
