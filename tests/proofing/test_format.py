@@ -121,3 +121,9 @@ def test_a_landscape_section_for_a_wide_table_keeps_only_the_paper_size():
     assert not rules_of(check_document(doc, Config()), "F111")
     doc.layouts.append(PageLayout(width_mm=279.4, height_mm=215.9, top_mm=28, bottom_mm=26, left_mm=37, right_mm=35))
     assert rules_of(check_document(doc, Config()), "F111")
+
+
+def test_a_sentence_ending_in_印发_inside_an_attachment_is_not_the_imprint(check_text):
+    text = (HEAD + "请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n附件\n防汛工作方案\n本方案经镇党委会议研究同意后印发\n"
+            "一、目标\n确保安全。\n抄送：区应急局。\n勺米镇党政办公室　2025年3月5日印发")
+    assert not rules_of(check_text(text), "F107")

@@ -344,6 +344,7 @@ def _imprint(rule, doc, ctx):
     if is_exempt(ctx, s):
         return
     tail_from = s.date.block + 1 if s.date else (s.body_start or 0)
+    last = [b.index for b in doc.blocks if b.part == "body" and b.text.strip()][-3:]
     for b in doc.blocks[tail_from:]:
         if b.part != "body":
             continue
@@ -360,7 +361,7 @@ def _imprint(rule, doc, ctx):
             if probs:
                 yield rule.finding(b, m.start("list"), m.end("list"), suggestion=fixed,
                                    message="抄送机关格式不规范：" + "；".join(probs))
-        elif _PRINTED.search(b.text) and len(b.text.strip()) <= 60 and not regex.search(r"\d{4}\s*年|[〇○零一二]{4}\s*年", b.text):
+        elif b.index in last and _PRINTED.search(b.text) and len(b.text.strip()) <= 60 and not regex.search(r"\d{4}\s*年|[〇○零一二]{4}\s*年", b.text):
             yield rule.finding(b, message="印发机关和印发日期应在同一行，印发日期后加“印发”二字")
 
 
