@@ -10,8 +10,8 @@ URLs, e-mail addresses and code-like runs are protected: no fix may touch them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 import regex
 

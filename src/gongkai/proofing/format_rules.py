@@ -576,9 +576,9 @@ def _page_layout(rule, doc, ctx):
         if key in seen or None in key:
             continue
         seen.add(key)
-        probs = []
+        probs: list[str] = []
 
-        def off(name, value, want):
+        def off(name, value, want, probs=probs):
             if abs(value - float(want)) > tol:
                 probs.append(f"{name}{value:g}mm（应为{float(want):g}mm）")
 

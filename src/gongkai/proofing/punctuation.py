@@ -7,6 +7,8 @@ marks are left alone in English and number contexts (3.5%, 1:1000, 10:30, www.x.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import regex
 
 from ..models import Severity
@@ -149,7 +151,7 @@ class UnpairedRule(CorrectionRule):
         for block in self.blocks(doc):
             found.append((block, self.fixes(block.text)))
         drop: set[tuple[int, int]] = set()
-        for (b1, f1), (b2, f2) in zip(found, found[1:]):
+        for (b1, f1), (b2, f2) in pairwise(found):
             if b1.part != b2.part or not f1 or not f2:
                 continue
             opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF]
