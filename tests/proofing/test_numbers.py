@@ -31,6 +31,7 @@ def test_chinese_numerals(text, value):
     ("增长15～30%", "增长15%～30%"),
     ("办理时限为3-5个工作日", "办理时限为3～5个工作日"),
     ("2019-2020年度", "2019—2020年度"),
+    ("２０２５年０３月０５日", "2025年3月5日"),
 ])
 def test_number_fixes(text, fixed):
     assert autocorrect(text) == fixed

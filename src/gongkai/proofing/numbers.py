@@ -68,7 +68,7 @@ def _day_hao(text: str):
 
 DAY_HAO = CorrectionRule(
     code="N101", category="proofing", kind="date_format", severity=Severity.WARNING,
-    message="日期中用“号”代替“日”", basis=f"{GB15835} 5.1.4", judge=_day_hao, needs="月",
+    message="日期中用“号”代替“日”", basis=f"{GB15835} 5.1", judge=_day_hao, needs="月",
     doc="公文中的日期应写作“×月×日”，不用口语的“×月×号”。发文字号、门牌号等中的“号”不在此列。",
     fires=["请于3月15号前报送。", "定于十月八号召开会议"],
     silent=["请于3月15日前报送。", "勺府发〔2025〕3号", "3号楼住户"],
@@ -88,7 +88,7 @@ def _short_year(text: str):
 
 SHORT_YEAR = CorrectionRule(
     code="N102", category="proofing", kind="date_format", severity=Severity.WARNING,
-    message="年份简写为两位数字", basis=f"{GB15835} 5.1.4", judge=_short_year, needs=r"\d年",
+    message="年份简写为两位数字", basis=f"{GB15835} 5.1", judge=_short_year, needs=r"\d年",
     doc="年份不能简写，如“2025年”不写作“25年”。",
     fires=["25年3月起执行", "自19年12月以来"],
     silent=["2025年3月起执行", "改革开放40年来", "近10年来"],
@@ -114,7 +114,7 @@ def _zero_date(text: str):
 
 ZERO_DATE = CorrectionRule(
     code="N103", category="proofing", kind="date_format", severity=Severity.WARNING,
-    message="日期中的月、日加了前导0", basis=f"{GB9704} 7.3.5；{GB15835} 5.1.4", judge=_zero_date,
+    message="日期中的月、日加了前导0", basis=f"{GB9704} 7.3.5；{GB15835} 5.1", judge=_zero_date,
     needs=r"[月年]0\d",
     doc="用汉字“年月日”书写的日期，月、日不编虚位，如“2025年3月5日”不写作“2025年03月05日”。",
     fires=["2025年03月05日", "请于3月05日前报送", "2025年01月起"],
@@ -140,7 +140,7 @@ def _numeric_date(text: str):
 
 NUMERIC_DATE = CorrectionRule(
     code="N104", category="proofing", kind="date_format", severity=Severity.WARNING,
-    message="日期使用了“.”“-”“/”分隔", basis=f"{GB15835} 5.1.4；{GB9704} 7.3.5", judge=_numeric_date,
+    message="日期使用了“.”“-”“/”分隔", basis=f"{GB15835} 5.1；{GB9704} 7.3.5", judge=_numeric_date,
     needs=r"\d[.\-/．]\d{1,2}[.\-/．]\d",
     doc="公文中的日期用“年月日”表述，如“2025年3月5日”，不写作“2025.3.5”“2025-03-05”或“2025/3/5”。",
     fires=["会议定于2025.3.5召开。", "截至2025-03-05，共受理", "2025/3/5起施行"],
@@ -234,7 +234,7 @@ def _measured(text: str):
 
 MEASURED = CorrectionRule(
     code="N106", category="proofing", kind="number_format", severity=Severity.INFO,
-    message="计量数值使用了汉字数字", basis=f"{GB15835} 4.1.1、4.2.2", judge=_measured,
+    message="计量数值使用了汉字数字", basis=f"{GB15835} 4.1.1", judge=_measured,
     needs=r"[一二两三四五六七八九十百千万亿][万亿元平立公千厘毫米顷亩吨克瓦℃%]",
     doc="用于计量的数值（金额、长度、面积、重量等）应使用阿拉伯数字，如“5000元”“12公里”，"
         "不写作“五千元”“十二公里”。相邻两个数字连用表示概数（三五公里、七八十元）时用汉字。",
@@ -260,7 +260,7 @@ def _thousands(text: str):
 
 THOUSANDS = CorrectionRule(
     code="N107", category="proofing", kind="number_format", severity=Severity.WARNING,
-    message="数字分节使用了全角逗号", basis=f"{GB15835} 5.1.1", judge=_thousands, needs=r"\d，\d{3}",
+    message="数字分节使用了全角逗号", basis=f"{GB15835} 5.1", judge=_thousands, needs=r"\d，\d{3}",
     doc="多位数字分节时用半角千分撇“,”或千分空，全角逗号“，”是点号，会把一个数读成两个数。",
     fires=["共发放补贴3，000元。", "总人口1，234，567人", "受益群众2，500人"],
     silent=["共发放补贴3,000元。", "分别为1，2，3", "共3000元", "三档标准分别为100，200，300元"],
@@ -283,7 +283,7 @@ def _range_unit(text: str):
 
 RANGE_UNIT = CorrectionRule(
     code="N108", category="proofing", kind="number_format", severity=Severity.WARNING,
-    message="数值范围省略了“万”“亿”或“%”", basis=f"{GB15835} 5.1.3", judge=_range_unit,
+    message="数值范围省略了“万”“亿”或“%”", basis=f"{GB15835} 5.1", judge=_range_unit,
     needs=r"\d\s*[～~—至到]\s*\d+(?:\.\d+)?[万亿%]",
     doc="表示数值范围时，“万”“亿”和百分号不能省略，如“9亿～16亿”不写为“9～16亿”，"
         "“15%～30%”不写为“15～30%”，“13万元～17万元”不写为“13～17万元”。",
@@ -316,7 +316,7 @@ def _hyphen_range(text: str):
 
 HYPHEN_RANGE = CorrectionRule(
     code="N109", category="proofing", kind="number_format", severity=Severity.WARNING,
-    message="数值范围使用了连字符", basis=f"{GB15834} 4.13；{GB15835} 5.1.3",
+    message="数值范围使用了连字符", basis=f"{GB15834} 4.13；{GB15835} 5.1",
     judge=_hyphen_range, needs=r"\d[\-－]\d",
     doc="标示数值范围用浪纹线“～”（如“3～5天”），年份起止可用一字线“—”（如“2019—2020年”），不用连字符“-”。"
         "电话号码、图表编号（表3-1）不在此列。",
@@ -325,7 +325,27 @@ HYPHEN_RANGE = CorrectionRule(
             "办公时间为上午9:30-12:00"],
 )
 
-for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE):
+# -- N110 full-width digits --------------------------------------------------------------------
+_WIDE_DIGITS = regex.compile(r"[０-９]+(?:[．.][０-９]+)?")
+_NARROW = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _wide_digits(text: str):
+    for m in _WIDE_DIGITS.finditer(text):
+        yield Fix(m.start(), m.end(), m.group().translate(_NARROW), "阿拉伯数字应使用半角形式")
+
+
+WIDE_DIGITS = CorrectionRule(
+    code="N110", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="阿拉伯数字使用了全角形式", basis=f"{GB15835} 5.1", judge=_wide_digits, needs=r"[０-９]",
+    doc="阿拉伯数字应使用半角形式，如“2025年3月”，不写作全角的“２０２５年３月”。",
+    fires=["２０２５年３月５日", "共投入１２．５万元"],
+    silent=["2025年3月5日", "共投入12.5万元"],
+)
+
+for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
+              WIDE_DIGITS):
     _rule.parts = PROSE_PARTS
 
-RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE]
+RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
+         WIDE_DIGITS]
