@@ -127,3 +127,11 @@ def test_a_sentence_ending_in_印发_inside_an_attachment_is_not_the_imprint(che
     text = (HEAD + "请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n附件\n防汛工作方案\n本方案经镇党委会议研究同意后印发\n"
             "一、目标\n确保安全。\n抄送：区应急局。\n勺米镇党政办公室　2025年3月5日印发")
     assert not rules_of(check_text(text), "F107")
+
+
+def test_a_converted_word_document_keeps_its_format_checks_and_a_text_reading_does_not():
+    converted = sample_document(body=("宋体", 16))
+    converted.source_format = "wps"  # LibreOffice converted it to .docx: the runs are real
+    assert rules_of(check_document(converted, Config()), "F109")
+    as_text = Document.from_text("\n".join(b.text for b in converted.blocks), source_format="doc")  # antiword
+    assert not [f for f in check_document(as_text, Config()).findings if f.kind in ("font", "page_layout")]

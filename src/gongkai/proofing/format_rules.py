@@ -125,7 +125,9 @@ def main_text(doc: Document, ctx=None) -> MainText:
 
 
 def _formatted(doc: Document) -> bool:
-    return doc.source_format == "docx"
+    """True when the document carries run formatting: a .docx, or a .doc/.wps converted by
+    LibreOffice; never a plain-text draft or a .doc read as text by antiword."""
+    return doc.source_format not in ("txt", "md", "text") and any(b.runs for b in doc.blocks)
 
 
 # -- F102 heading sequence ----------------------------------------------------------------------
