@@ -184,15 +184,14 @@ def _heading_marks(text: str):
     if level == 1 and mark in (".", "．") and text[m.end():m.end() + 1].isdigit():
         return
     start = m.start("n") - (1 if level in (2, 4) else 0)
-    fixed = marker(level, n)
     if level in (2, 4):
         fixed = text[start] + m["n"] + text[m.end("n")]  # keep the bracket width: P107's business
     elif level == 3:
         fixed = f"{m['n']}."
     else:
         fixed = f"{m['n']}、"
-    what = {1: "“一、”", 2: "“（一）”后不加标点", 3: "“1.”", 4: "“（1）”后不加标点"}[level]
-    yield Fix(start, m.end(), fixed, f"第{'一二三四'[level - 1]}层标题序数应为{what}")
+    what = {1: "第一层用“一、”", 2: "“（一）”后不加标点", 3: "第三层用下脚点“1.”", 4: "“（1）”后不加标点"}[level]
+    yield Fix(start, m.end(), fixed, f"序数“{text[start:m.end()]}”应写作“{fixed}”（{what}）")
 
 
 HEADING_MARKS = CorrectionRule(
