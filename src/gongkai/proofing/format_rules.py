@@ -177,7 +177,7 @@ def _heading_marks(text: str):
     h = heading_of(text)
     if h is None:
         return
-    level, n, m = h
+    level, _, m = h
     mark = m["mark"]
     if mark in RIGHT_MARK[level]:
         return
