@@ -56,12 +56,14 @@ def _plain(text: str | None) -> int | None:
 
 
 # -- N101 号 for 日 in dates --------------------------------------------------------------
-_DAY_HAO = regex.compile(r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})号")
+_DAY_HAO = regex.compile(
+    r"(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})|(?P<rel>本|当|下|上|每|次))月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})号"
+)
 
 
 def _day_hao(text: str):
     for m in _DAY_HAO.finditer(text):
-        mo, d = _plain(m["m"]), _plain(m["d"])
+        mo, d = (_plain(m["m"]) if m["m"] else 1), _plain(m["d"])
         if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
             yield Fix(m.start(), m.end(), m.group()[:-1] + "日", "公文中的日期应写“日”，不用口语的“号”")
 
@@ -70,7 +72,7 @@ DAY_HAO = CorrectionRule(
     code="N101", category="proofing", kind="date_format", severity=Severity.WARNING,
     message="日期中用“号”代替“日”", basis=f"{GB15835} 5.1", judge=_day_hao, needs="月",
     doc="公文中的日期应写作“×月×日”，不用口语的“×月×号”。发文字号、门牌号等中的“号”不在此列。",
-    fires=["请于3月15号前报送。", "定于十月八号召开会议"],
+    fires=["请于3月15号前报送。", "定于十月八号召开会议", "请于每月5号前报送"],
     silent=["请于3月15日前报送。", "勺府发〔2025〕3号", "3号楼住户"],
 )
 
