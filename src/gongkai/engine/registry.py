@@ -11,6 +11,8 @@ from .rules import Rule
 PACKS = (
     "gongkai.screening.personal_data",
     "gongkai.attributes.rules",
+    "gongkai.proofing.punctuation",
+    "gongkai.proofing.numbers",
     "gongkai.proofing.format_rules",
     "gongkai.completeness.rules",
 )

@@ -8,6 +8,7 @@ properties) and the run formatting that format rules read.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,18 @@ class DocxBuilder:
         s.left_margin, s.right_margin = Mm(left), Mm(right)
         return self
 
+    def line_grid(self, lines: int = 22):
+        """A document grid of ``lines`` lines per page (GB/T 9704: 22 lines of 28 characters)."""
+        sect = self.doc.sections[0]
+        text_twips = int(sect.page_height.twips - sect.top_margin.twips - sect.bottom_margin.twips)
+        grid = sect._sectPr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = sect._sectPr.makeelement(qn("w:docGrid"), {})
+            sect._sectPr.append(grid)
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(text_twips // lines))
+        return self
+
     # -- output ---------------------------------------------------------------------------
     def _finish(self):
         part = self.doc.part
@@ -191,16 +204,42 @@ def make_docx(*paragraphs: str, path: str | Path | None = None, header: str | No
     return data
 
 
+_H1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_H2 = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
+_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$")
+_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号$")
+TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
+
+
 def render_text(text: str, *, title_lines: int = 1) -> bytes:
-    """Render a plain-text 公文 (one paragraph a line) as a .docx in the usual 公文 fonts."""
+    """Render a plain-text 公文 (one paragraph a line) as a .docx laid out per GB/T 9704.
+
+    A4 with the standard margins and a 22-line grid; the title in 2号小标宋 centred; body in
+    3号仿宋; the marker of a first-level heading (一、…) in 黑体 and of a second-level one
+    （（一）…) in 楷体 up to the first full stop; the doc number centred; the 署名 and
+    成文日期 right-aligned.
+    """
     b = DocxBuilder()
     b.page()
+    b.line_grid(22)
     lines = text.splitlines()
+    date_rows = {i for i, line in enumerate(lines) if _DATE_LINE.match(line)}
+    signature_rows = {i - 1 for i in date_rows if i > 0 and len(lines[i - 1]) <= 30 and "。" not in lines[i - 1]}
+    body = {"font": BODY_FONT, "size": 16}
     for i, line in enumerate(lines):
         if i < title_lines:
-            b.paragraph(line, font="方正小标宋简体", size=22, align="center")
-        elif line.strip().startswith(("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")):
-            b.paragraph(line, font="黑体", size=16)
+            b.paragraph(line, font=TITLE_FONT, size=22, align="center")
+        elif _NUMBER_LINE.match(line.strip()):
+            b.paragraph(line, **body, align="center")
+        elif i in date_rows or i in signature_rows:
+            b.paragraph(line, **body, align="right")
+        elif (m := _H1.match(line)) or (m := _H2.match(line)):
+            font = H1_FONT if _H1.match(line) else H2_FONT
+            cut = line.find("。") + 1 or len(line)
+            runs = [(line[:cut], {"font": font, "size": 16})]
+            if line[cut:]:
+                runs.append((line[cut:], body))
+            b.paragraph(runs=runs)
         else:
-            b.paragraph(line, font="仿宋_GB2312", size=16)
+            b.paragraph(line, **body)
     return b.to_bytes()

@@ -198,6 +198,24 @@ def _styles_for(pkg: "DocxPackage", styles_part: str | None, theme_part: str | N
     return cached
 
 
+def _indent(ind) -> tuple[float | None, float | None]:
+    """Left and right paragraph indentation in points from a w:ind element (twips)."""
+    if ind is None:
+        return None, None
+
+    def pt(*names):
+        for n in names:
+            v = ind.get(w(n))
+            if v is not None:
+                try:
+                    return int(v) / 20
+                except ValueError:
+                    return None
+        return None
+
+    return pt("left", "start"), pt("right", "end")
+
+
 def _on_attr(v: str | None) -> bool:
     return v is not None and v.lower() in ("1", "true", "on")
 
@@ -260,11 +278,13 @@ class _Builder:
         ppr = p.find(_PPR)
         sid = None
         align = None
+        indent = (None, None)
         if ppr is not None:
             ps = ppr.find(w("pStyle"))
             sid = ps.get(_VAL) if ps is not None else None
             jc = ppr.find(w("jc"))
             align = jc.get(_VAL) if jc is not None else None
+            indent = _indent(ppr.find(w("ind")))
             sect = ppr.find(w("sectPr"))
             if sect is not None and part == "body":
                 self.doc.layouts.append(page_layout(sect))
@@ -281,6 +301,8 @@ class _Builder:
             style=self.styles.name(sid),
             align=align or self.styles.align(sid),
             source_id=source_id,
+            indent_left_pt=indent[0],
+            indent_right_pt=indent[1],
         )
         self.counters[counter_key] = block.paragraph + 1
         index = len(self.doc.blocks)

@@ -77,6 +77,8 @@ class Block:
     align: str | None = None  # left/center/right/both
     runs: list[Run] = field(default_factory=list)
     source_id: str | None = None  # e.g. comment id, footnote id, header part name
+    indent_left_pt: float | None = None  # direct paragraph indentation (w:ind), None = not set
+    indent_right_pt: float | None = None
 
     def location(self, start: int = 0, end: int | None = None) -> Location:
         return Location(

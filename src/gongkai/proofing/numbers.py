@@ -1,0 +1,353 @@
+"""Number and date rules (N1xx) after GB/T 15835-2011 《出版物上数字用法》 and GB/T 9704-2012.
+
+Text-level corrections are :class:`CorrectionRule` values (check and fix share one
+function); the 成文日期 rule reads the document structure and is a FunctionRule.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..attributes.structure import DATE, parse_structure
+from ..engine import FunctionRule
+from ..models import Severity
+from .correction import PROSE_PARTS, CorrectionRule, Fix, has_han, is_han
+
+GB15835 = "《出版物上数字用法》(GB/T 15835-2011)"
+GB9704 = "《党政机关公文格式》(GB/T 9704-2012)"
+GB15834 = "《标点符号用法》(GB/T 15834-2011)"
+
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(text: str) -> int | None:
+    """The value of a Chinese numeral (三万五千 → 35000, 二〇二五 → 2025), None if not one."""
+    if not text:
+        return None
+    if all(c in _CN_DIGIT for c in text):
+        return int("".join(str(_CN_DIGIT[c]) for c in text)) if len(text) > 1 else _CN_DIGIT[text]
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _CN_DIGIT:
+            digit = _CN_DIGIT[c]
+        elif c in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[c]
+            digit = None
+        elif c in ("万", "亿"):
+            mult = 10_000 if c == "万" else 100_000_000
+            section += digit or 0
+            if c == "亿":
+                total = (total + section) * mult
+            else:
+                total += section * mult
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _plain(text: str | None) -> int | None:
+    """An Arabic or Chinese month/day number."""
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+# -- N101 号 for 日 in dates --------------------------------------------------------------
+_DAY_HAO = regex.compile(
+    r"(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})|(?P<rel>本|当|下|上|每|次))月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})号"
+)
+
+
+def _day_hao(text: str):
+    for m in _DAY_HAO.finditer(text):
+        mo, d = (_plain(m["m"]) if m["m"] else 1), _plain(m["d"])
+        if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
+            yield Fix(m.start(), m.end(), m.group()[:-1] + "日", "公文中的日期应写“日”，不用口语的“号”")
+
+
+DAY_HAO = CorrectionRule(
+    code="N101", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="日期中用“号”代替“日”", basis=f"{GB15835} 5.1", judge=_day_hao, needs="月",
+    doc="公文中的日期应写作“×月×日”，不用口语的“×月×号”。发文字号、门牌号等中的“号”不在此列。",
+    fires=["请于3月15号前报送。", "定于十月八号召开会议", "请于每月5号前报送"],
+    silent=["请于3月15日前报送。", "勺府发〔2025〕3号", "3号楼住户"],
+)
+
+
+# -- N102 two-digit years -----------------------------------------------------------------
+_SHORT_YEAR = regex.compile(r"(?<![\d０-９.\-/])(?P<y>\d{2})年(?=\d{1,2}月|[一二三四五六七八九十]{1,2}月)")
+
+
+def _short_year(text: str):
+    for m in _SHORT_YEAR.finditer(text):
+        yy = int(m["y"])
+        fixed = f"20{m['y']}年" if yy <= 40 else None
+        yield Fix(m.start(), m.end(), fixed, "年份应写全称（四位数字），不应简写为两位", 0.85)
+
+
+SHORT_YEAR = CorrectionRule(
+    code="N102", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="年份简写为两位数字", basis=f"{GB15835} 5.1", judge=_short_year, needs=r"\d年",
+    doc="年份不能简写，如“2025年”不写作“25年”。",
+    fires=["25年3月起执行", "自19年12月以来"],
+    silent=["2025年3月起执行", "改革开放40年来", "近10年来"],
+)
+
+
+# -- N103 leading zeros in dates ------------------------------------------------------------
+_ZERO_DATE = regex.compile(
+    r"(?:(?<![\d０-９])(?P<y>\d{4})年)?(?<![\d０-９])(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?"
+)
+
+
+def _zero_date(text: str):
+    for m in _ZERO_DATE.finditer(text):
+        mo, d = m["m"], m["d"]
+        if not ((len(mo) == 2 and mo[0] == "0") or (d and len(d) == 2 and d[0] == "0")):
+            continue
+        if not 1 <= int(mo) <= 12 or (d and not 1 <= int(d) <= 31):
+            continue
+        fixed = (f"{m['y']}年" if m["y"] else "") + f"{int(mo)}月" + (f"{int(d)}日" if d else "")
+        yield Fix(m.start(), m.end(), fixed, "日期中的月、日不编虚位（不加前导0）")
+
+
+ZERO_DATE = CorrectionRule(
+    code="N103", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="日期中的月、日加了前导0", basis=f"{GB9704} 7.3.5；{GB15835} 5.1", judge=_zero_date,
+    needs=r"[月年]0\d",
+    doc="用汉字“年月日”书写的日期，月、日不编虚位，如“2025年3月5日”不写作“2025年03月05日”。",
+    fires=["2025年03月05日", "请于3月05日前报送", "2025年01月起"],
+    silent=["2025年3月5日", "2025年10月20日", "共10月份"],
+)
+
+
+# -- N104 dates written as 2025.3.5 / 2025-03-05 / 2025/3/5 in Chinese text -------------------
+_NUMERIC_DATE = regex.compile(
+    r"(?<![A-Za-z0-9_.\-/．])(?P<y>(?:19|20)\d{2})(?P<sep>[.\-/．])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![A-Za-z0-9_.\-/．])"
+)
+
+
+def _numeric_date(text: str):
+    if not has_han(text):
+        return
+    for m in _NUMERIC_DATE.finditer(text):
+        mo, d = int(m["m"]), int(m["d"])
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        yield Fix(m.start(), m.end(), f"{m['y']}年{mo}月{d}日", "公文正文中的日期应写作“××××年×月×日”")
+
+
+NUMERIC_DATE = CorrectionRule(
+    code="N104", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="日期使用了“.”“-”“/”分隔", basis=f"{GB15835} 5.1；{GB9704} 7.3.5", judge=_numeric_date,
+    needs=r"\d[.\-/．]\d{1,2}[.\-/．]\d",
+    doc="公文中的日期用“年月日”表述，如“2025年3月5日”，不写作“2025.3.5”“2025-03-05”或“2025/3/5”。",
+    fires=["会议定于2025.3.5召开。", "截至2025-03-05，共受理", "2025/3/5起施行"],
+    silent=["会议定于2025年3月5日召开。", "依据GB/T 9704-2012执行。", "联系电话0858-8123456。",
+            "version 2025.3.5"],
+)
+
+
+# -- N105 成文日期 in Arabic numerals ---------------------------------------------------------
+def _date_year(text: str) -> int | None:
+    m = DATE.search(regex.sub(r"\s+", "", text))
+    return _plain(m["y"]) if m else None
+
+
+def is_exempt(ctx, s) -> bool:
+    """True when config exempts documents dated before ``exempt_before_year``."""
+    limit = ctx.config.exempt_before_year
+    if not limit or s.date is None:
+        return False
+    year = _date_year(s.date.text)
+    return year is not None and year < limit
+
+
+def _arabic_date(m: regex.Match) -> str:
+    return f"{_plain(m['y'])}年{_plain(m['m'])}月{_plain(m['d'])}日"
+
+
+def _signing_date(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if is_exempt(ctx, s):
+        return
+    fields = [f for f in (s.date, s.printed) if f is not None]
+    for f in fields:
+        block = doc.blocks[f.block]
+        for m in DATE.finditer(block.text):
+            if m["y"].isdigit() and m["m"].isdigit() and m["d"].isdigit():
+                continue
+            yield rule.finding(
+                block, m.start(), m.end(), suggestion=_arabic_date(m),
+                message="成文日期应使用阿拉伯数字（年份写全称，月、日不编虚位）" if f is s.date
+                else "印发日期应使用阿拉伯数字",
+            )
+
+
+SIGNING_DATE = FunctionRule(
+    code="N105", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="成文日期未使用阿拉伯数字", basis=f"{GB9704} 7.3.5、7.4.3", func=_signing_date,
+    doc="成文日期和印发日期用阿拉伯数字将年、月、日标全，年份应标全称，月、日不编虚位（即1不编为01）。"
+        "2012年以前按旧标准以汉字书写的公文，可在配置中以 exempt_before_year 豁免。",
+    fires=["关于开展安全检查的通知\n各村：\n请做好安全检查工作。\n勺米镇人民政府\n二〇二五年三月五日"],
+    silent=["关于开展安全检查的通知\n各村：\n请做好安全检查工作。\n勺米镇人民政府\n2025年3月5日",
+            "会议回顾了二〇二五年三月五日的讨论。"],
+)
+
+
+# -- N106 Chinese numerals for measured quantities ----------------------------------------------
+_UNITS = (
+    r"(?:万元|亿元|元|平方公里|平方千米|平方米|立方米|公里|千米|厘米|毫米|米|公顷|亩|万吨|吨|千克|公斤|"
+    r"千瓦时|千瓦|毫升|℃|%)"
+)
+_MEASURE = regex.compile(
+    rf"(?<![第几数余多每])(?P<n>[零〇一二两三四五六七八九十百千万亿]+)(?P<u>{_UNITS})"
+)
+_APPROX = regex.compile(r"[一二三四五六七八九][一二三四五六七八九]")
+
+
+def _measured(text: str):
+    for m in _MEASURE.finditer(text):
+        n = m["n"]
+        a = m.start()
+        if a and text[a - 1] in "第几数余多每上零〇一二两三四五六七八九十百千万亿":
+            continue  # an ordinal, an estimate, or the tail of a numeral the regex entered midway
+        if not any(c in n for c in "零〇一二两三四五六七八九"):
+            continue  # 万元, 千米: a unit, no number
+        if len(n) == 1 and n in "一两":
+            continue  # 一米阳光, 两亩地: a word, not a measurement
+        if _APPROX.search(n):
+            continue  # 三五公里, 七八十元: an estimate, written in Chinese numerals
+        value = cn_to_int(n)
+        if value is None:
+            continue
+        u = m["u"]
+        if n.endswith("亿") and value % 100_000_000 == 0:
+            num = f"{value // 100_000_000}亿"
+        elif n.endswith("万") and value % 10_000 == 0:
+            num = f"{value // 10_000}万"
+        else:
+            num = str(value)
+        yield Fix(m.start(), m.end(), num + u, "计量、计数的数值应使用阿拉伯数字", 0.85)
+
+
+MEASURED = CorrectionRule(
+    code="N106", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="计量数值使用了汉字数字", basis=f"{GB15835} 4.1.1", judge=_measured,
+    needs=r"[一二两三四五六七八九十百千万亿][万亿元平立公千厘毫米顷亩吨克瓦℃%]",
+    doc="用于计量的数值（金额、长度、面积、重量等）应使用阿拉伯数字，如“5000元”“12公里”，"
+        "不写作“五千元”“十二公里”。相邻两个数字连用表示概数（三五公里、七八十元）时用汉字。",
+    fires=["每户补助五千元。", "新修道路十二公里", "投资三万五千元", "总投资二亿元"],
+    silent=["每户补助5000元。", "相距三五公里", "一米阳光", "十几万元", "第三万元", "三四十万元", "第三十万元"],
+)
+
+
+# -- N107 thousands separators ------------------------------------------------------------------
+_GROUPED = regex.compile(r"(?<![\d０-９，,])(?P<n>\d{1,3}(?:，\d{3})+)(?![\d０-９])(?P<after>.?)")
+_COUNTED = "元人户万亿吨个名家套台辆亩米件次项份"
+
+
+def _thousands(text: str):
+    for m in _GROUPED.finditer(text):
+        groups = m["n"].split("，")
+        # 100，200，300 may be a list of three numbers; 3，000 and 12，500元 can only be one number
+        if not (any(g.startswith("0") for g in groups[1:]) or (len(groups[0]) < 3 and m["after"] and m["after"] in _COUNTED)):
+            continue
+        end = m.end("n")
+        yield Fix(m.start(), end, ",".join(groups), "数字分节应使用半角千分撇“,”，不用全角逗号")
+
+
+THOUSANDS = CorrectionRule(
+    code="N107", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="数字分节使用了全角逗号", basis=f"{GB15835} 5.1", judge=_thousands, needs=r"\d，\d{3}",
+    doc="多位数字分节时用半角千分撇“,”或千分空，全角逗号“，”是点号，会把一个数读成两个数。",
+    fires=["共发放补贴3，000元。", "总人口1，234，567人", "受益群众2，500人"],
+    silent=["共发放补贴3,000元。", "分别为1，2，3", "共3000元", "三档标准分别为100，200，300元"],
+)
+
+
+# -- N108 / N109 ranges ---------------------------------------------------------------------------
+_RANGE_UNIT = regex.compile(
+    r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)(?P<sep>\s*[～~—至到]\s*)(?P<b>\d+(?:\.\d+)?)(?P<u>万|亿|%)"
+)
+
+
+def _range_unit(text: str):
+    for m in _RANGE_UNIT.finditer(text):
+        sep = "～" if m["sep"].strip() == "~" else m["sep"]
+        u = m["u"]
+        yield Fix(m.start(), m.end(), f"{m['a']}{u}{sep}{m['b']}{u}",
+                  f"数值范围中前后数值的“{u}”都应保留，省略会造成歧义")
+
+
+RANGE_UNIT = CorrectionRule(
+    code="N108", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="数值范围省略了“万”“亿”或“%”", basis=f"{GB15835} 5.1", judge=_range_unit,
+    needs=r"\d\s*[～~—至到]\s*\d+(?:\.\d+)?[万亿%]",
+    doc="表示数值范围时，“万”“亿”和百分号不能省略，如“9亿～16亿”不写为“9～16亿”，"
+        "“15%～30%”不写为“15～30%”，“13万元～17万元”不写为“13～17万元”。",
+    fires=["补助标准为3～5万元", "增长15～30%", "投资9至16亿元"],
+    silent=["补助标准为3万～5万元", "增长15%～30%", "2019—2020年"],
+)
+
+_HYPHEN_RANGE = regex.compile(
+    r"(?<![A-Za-z0-9_.\-/－:：])(?P<a>\d+(?:\.\d+)?)(?P<sep>[\-－])(?P<b>\d+(?:\.\d+)?)(?P<u>万|亿|%)?(?![A-Za-z0-9_.\-/－:：])"
+)
+
+
+def _hyphen_range(text: str):
+    for m in _HYPHEN_RANGE.finditer(text):
+        a, b = m["a"], m["b"]
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if (before and before in "表图式附件") or not (is_han(after) or is_han(before) or m["u"]):
+            continue  # 表3-1 is a number, not a range; a bare 3-5 has no Chinese context
+        if a.startswith("0") or len(a.split(".")[0]) > 4 or len(b.split(".")[0]) > 4:
+            continue  # 0858-8123456 is a telephone number
+        if float(b) <= float(a):
+            continue
+        years = len(a) == 4 and len(b) == 4 and a[:2] in ("19", "20") and b[:2] in ("19", "20")
+        dash = "—" if years else "～"
+        u = m["u"] or ""
+        yield Fix(m.start(), m.end(), f"{a}{u}{dash}{b}{u}",
+                  f"数值范围应使用{'一字线“—”' if years else '浪纹线“～”'}，不用连字符“{m['sep']}”")
+
+
+HYPHEN_RANGE = CorrectionRule(
+    code="N109", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="数值范围使用了连字符", basis=f"{GB15834} 4.13；{GB15835} 5.1",
+    judge=_hyphen_range, needs=r"\d[\-－]\d",
+    doc="标示数值范围用浪纹线“～”（如“3～5天”），年份起止可用一字线“—”（如“2019—2020年”），不用连字符“-”。"
+        "电话号码、图表编号（表3-1）不在此列。",
+    fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%"],
+    silent=["办理时限为3～5个工作日", "联系电话0858-8123456", "见表3-1", "GB/T 9704-2012",
+            "办公时间为上午9:30-12:00"],
+)
+
+# -- N110 full-width digits --------------------------------------------------------------------
+_WIDE_DIGITS = regex.compile(r"[０-９]+(?:[．.][０-９]+)?")
+_NARROW = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _wide_digits(text: str):
+    for m in _WIDE_DIGITS.finditer(text):
+        yield Fix(m.start(), m.end(), m.group().translate(_NARROW), "阿拉伯数字应使用半角形式")
+
+
+WIDE_DIGITS = CorrectionRule(
+    code="N110", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="阿拉伯数字使用了全角形式", basis=f"{GB15835} 5.1", judge=_wide_digits, needs=r"[０-９]",
+    doc="阿拉伯数字应使用半角形式，如“2025年3月”，不写作全角的“２０２５年３月”。",
+    fires=["２０２５年３月５日", "共投入１２．５万元"],
+    silent=["2025年3月5日", "共投入12.5万元"],
+)
+
+for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
+              WIDE_DIGITS):
+    _rule.parts = PROSE_PARTS
+
+RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
+         WIDE_DIGITS]

@@ -1,0 +1,319 @@
+"""Punctuation rules (P1xx) after GB/T 15834-2011 《标点符号用法》.
+
+Every rule is a :class:`CorrectionRule`: one function reads a paragraph and returns the
+spans that are wrong and, when the correction is certain, the corrected text. Half-width
+marks are left alone in English and number contexts (3.5%, 1:1000, 10:30, www.x.gov.cn).
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import regex
+
+from ..models import Severity
+from .correction import CorrectionRule, Fix, has_han, is_han
+
+GB15834 = "《标点符号用法》(GB/T 15834-2011)"
+
+#: Full-width marks that end or close something / open something.
+CLOSERS = "，。、；：？！”’）》〉】〕…—"
+OPENERS = "“‘（《〈【〔"
+_NUMERAL_HEAD = regex.compile(r"\s*[（(]?[一二三四五六七八九十〇零]+[）)]?")
+
+
+def _neighbour(text: str, i: int, step: int) -> str | None:
+    """The nearest character before (step -1) or after (step 1) ``i`` that is not a space."""
+    j = i + step
+    while 0 <= j < len(text) and text[j] in " \t\u3000":
+        j += step
+    return text[j] if 0 <= j < len(text) else None
+
+
+# -- P101 half-width marks inside Chinese text -------------------------------------------
+_HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+_HALF_RE = regex.compile(r"[,;:?!.]")
+
+
+def _half_width(text: str):
+    for m in _HALF_RE.finditer(text):
+        i, c = m.start(), m.group()
+        p, n = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        cjk_p = is_han(p) or (p is not None and p in CLOSERS)
+        cjk_n = is_han(n) or (n is not None and n in OPENERS)
+        if c == ".":
+            # 等. at a sentence end; never 3.5, 1.方案, a. b. or 一.（a heading, F103's business)
+            if not is_han(p) or _NUMERAL_HEAD.fullmatch(text[:i]):
+                continue
+            if n is not None and not (is_han(n) or n in "”’）" or n in OPENERS):
+                continue
+            if i + 1 < len(text) and text[i + 1] == ".":
+                continue  # an ellipsis, P106's business
+            if i > 0 and text[i - 1] == ".":
+                continue
+        elif p is not None and n is not None and p.isascii() and n.isascii() and (p.isalnum() and n.isalnum()):
+            continue  # 10:30, 1:1000, 1,000, a;b
+        elif not (cjk_p or cjk_n):
+            continue
+        if c in "?!" and n is not None and n in "?!":
+            continue
+        yield Fix(i, i + 1, _HALF[c], f"中文语句中使用了半角标点“{c}”，应使用全角“{_HALF[c]}”")
+
+
+HALF_WIDTH = CorrectionRule(
+    code="P101", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="中文语句中使用了半角标点", basis=f"{GB15834} 4.1—4.7、5.1", judge=_half_width,
+    needs=r"[,;:?!.]",
+    doc="中文文本中的逗号、分号、冒号、问号、叹号、句号应使用全角标点（，；：？！。）。"
+        "英文、数字、网址和邮箱中的半角符号（如3.5%、1:1000、10:30、www.example.gov.cn）不在此列。",
+    fires=["各村,各股室要高度重视。", "联系方式如下:", "会议时间:10:30", "是否同意?请批示。", "请各单位认真落实."],
+    silent=["增长3.5%，比例尺1:1000，时间10:30。", "详见www.shuicheng.gov.cn。", "Hello, world.",
+            "1.总体要求", "邮箱：office@example.gov.cn。", "共计1,000元。"],
+)
+
+
+# -- P102 straight quotation marks ---------------------------------------------------------
+def _straight_quotes(text: str):
+    idx = [i for i, c in enumerate(text) if c == '"']
+    if not idx or not has_han(text):
+        return
+    pairs = list(zip(idx[0::2], idx[1::2]))
+    for a, b in pairs:
+        inner = text[a + 1 : b]
+        before = text[a - 1] if a else None
+        after = text[b + 1] if b + 1 < len(text) else None
+        if has_han(inner) or is_han(before) or is_han(after):
+            yield Fix(a, b + 1, f"“{inner}”", "中文语句中的引号应使用全角弯引号“”")
+    if len(idx) % 2:
+        yield Fix(idx[-1], idx[-1] + 1, None, "直引号“\"”不成对，且中文语句应使用全角弯引号“”")
+
+
+STRAIGHT_QUOTES = CorrectionRule(
+    code="P102", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="中文语句中使用了半角直引号", basis=f"{GB15834} 4.8、5.1", judge=_straight_quotes,
+    needs='"',
+    doc="中文文本中的引号应使用全角弯引号“”（嵌套时内层用‘’），不用半角直引号\"\"。",
+    fires=['坚持"放管服"改革。', '开展"双随机、一公开"监管，"互联网+政务服务"'],
+    silent=["坚持“放管服”改革。", 'He said "yes".'],
+)
+
+
+# -- P103 unpaired quotes, brackets, 书名号 -------------------------------------------------
+_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("〈", "〉"), ("（(", "）)"), ("【", "】"), ("〔", "〕"))
+_OPEN_OF = {c: k for k, (o, _) in enumerate(_PAIRS) for c in o}
+_CLOSE_OF = {c: k for k, (_, cl) in enumerate(_PAIRS) for c in cl}
+_ENUM_CLOSE = regex.compile(r"\s*[0-9０-９A-Za-z一二三四五六七八九十]{1,3}[）)]")
+
+
+def match_pairs(text: str):
+    """Matched pairs (open, close, class) and unmatched marks (pos, class, opening?) of a paragraph."""
+    stacks: dict[int, list[int]] = {}
+    pairs, loose = [], []
+    for i, c in enumerate(text):
+        k = _OPEN_OF.get(c)
+        if k is not None:
+            stacks.setdefault(k, []).append(i)
+            continue
+        k = _CLOSE_OF.get(c)
+        if k is not None:
+            st = stacks.get(k)
+            if st:
+                pairs.append((st.pop(), i, k))
+            else:
+                loose.append((i, k, False))
+    for k, st in stacks.items():
+        loose.extend((i, k, True) for i in st)
+    return pairs, sorted(loose)
+
+
+def _unpaired(text: str):
+    if not any(c in _OPEN_OF or c in _CLOSE_OF for c in text):
+        return
+    _, loose = match_pairs(text)
+    lead = len(text) - len(text.lstrip())
+    for i, k, opening in loose:
+        if opening and k == 0 and i == lead:
+            continue  # a quotation of several paragraphs opens each one and closes only the last
+        if not opening and k == 4 and _ENUM_CLOSE.match(text[: i + 1]):
+            continue  # an enumeration such as 1） at the start of a line
+        mark = text[i]
+        other = _PAIRS[k][1][0] if opening else _PAIRS[k][0][0]
+        what = "前" if opening else "后"
+        yield Fix(i, i + 1, None, f"“{mark}”缺少对应的{'后' if opening else '前'}半“{other}”（{what}半符号不成对）", 0.8)
+
+
+class UnpairedRule(CorrectionRule):
+    """P103 with one exception the paragraph alone cannot see: a title or a parenthesis that
+    wraps onto the next line (《…\n…》) opens in one block and closes in the next."""
+
+    def check(self, doc, ctx):
+        found = []
+        for block in self.blocks(doc):
+            found.append((block, self.fixes(block.text)))
+        drop: set[tuple[int, int]] = set()
+        for (b1, f1), (b2, f2) in pairwise(found):
+            if b1.part != b2.part or not f1 or not f2:
+                continue
+            opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF]
+            closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
+            for o in opens:
+                k = _OPEN_OF[b1.text[o.start]]
+                c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
+                if c is not None:
+                    drop.update({(b1.index, o.start), (b2.index, c.start)})
+        for block, fixes in found:
+            for fx in fixes:
+                if (block.index, fx.start) not in drop:
+                    yield self.finding(block, fx.start, fx.end, message=fx.message, confidence=fx.confidence,
+                                       explanation={"fix": "manual"})
+
+
+UNPAIRED = UnpairedRule(
+    code="P103", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="引号、括号或书名号不成对", basis=f"{GB15834} 4.8、4.9、4.15", judge=_unpaired,
+    needs=r"[“”‘’《》〈〉（）()【】〔〕]",
+    doc="引号、括号、书名号等成对使用的标点，前后两半应在同一段内配对出现。"
+        "跨段引用时每段开头用前引号、仅末段末尾用后引号，不作为错误。",
+    fires=["根据《水城区政府信息公开规定的要求执行。", "坚持“放管服改革。", "各村（社区负责落实。", "详见附件1）。"],
+    silent=["根据《水城区政府信息公开规定》执行。", "“各村要高度重视，", "1）各村负责落实。",
+            "国务院办公厅关于印发《政府网站集约化\n试点工作方案》的通知",
+            "坚持“放管服”改革，（一）总体要求。"],
+)
+
+
+# -- P104 doubled or stacked marks --------------------------------------------------------
+_DOUBLED = regex.compile(r"([，、；：？！])\1+|(?<!。)。。(?!。)|([，、；：。])(?!\2)[，、；：。]")
+
+
+def _doubled(text: str):
+    for m in _DOUBLED.finditer(text):
+        s = m.group()
+        if len(set(s)) == 1:
+            yield Fix(m.start(), m.end(), s[0], f"标点“{s[0]}”重复使用")
+        else:
+            yield Fix(m.start(), m.end(), None, f"标点“{s[0]}”与“{s[1]}”连用，应只保留一个", 0.85)
+
+
+DOUBLED = CorrectionRule(
+    code="P104", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="标点重复或连用", basis=f"{GB15834} 4.1—4.7", judge=_doubled,
+    needs=r"[，。、；：？！]{2}",
+    doc="句内点号和句末点号不应重复或叠用，如“，，”“。。”“，。”“；。”，应只保留一个正确的标点。",
+    fires=["各村，，各股室要高度重视。", "请认真落实。。", "经研究，。现通知如下"],
+    silent=["请认真落实。", "特此通知。……", "“放管服”、“双随机”"],
+)
+
+
+# -- P105 titles marked with <>, 〈〉 or quotes instead of 《》 ---------------------------
+_TITLE_TYPES = r"(?:通知|意见|决定|办法|规定|方案|报告|请示|批复|复函|函|通报|公告|通告|细则|规划|纲要|计划|条例|规则|制度|指南)"
+_ANGLE = regex.compile(r"<([^<>\n]{2,80})>|〈([^〈〉\n]{2,80})〉")
+_QUOTED_TITLE = regex.compile(rf"“((?:关于)[^“”《》\n]{{2,60}}?的{_TITLE_TYPES}|中华人民共和国[^“”《》\n]{{1,30}}?法)”")
+
+
+def _inside_title(text: str, i: int) -> bool:
+    """True when ``i`` lies inside a 《…》 (where 〈〉 and quotes are the nested forms)."""
+    return text.count("《", 0, i) > text.count("》", 0, i)
+
+
+def _title_marks(text: str):
+    for m in _ANGLE.finditer(text):
+        inner = m.group(1) or m.group(2)
+        if not has_han(inner) or regex.match(r"/?[A-Za-z]", inner) or regex.search(r"[=+*/]", inner):
+            continue
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+            continue  # x<5且y>3 compares, it does not quote a title
+        if m.group(2) is not None and _inside_title(text, m.start()):
+            continue
+        yield Fix(m.start(), m.end(), f"《{inner}》", f"文件、书籍等名称应使用书名号《》，不用“{m.group()[0]}{m.group()[-1]}”")
+    for m in _QUOTED_TITLE.finditer(text):
+        if _inside_title(text, m.start()):
+            continue
+        yield Fix(m.start(), m.end(), f"《{m.group(1)}》", "文件名称应使用书名号《》，不用引号", 0.85)
+
+
+TITLE_MARKS = CorrectionRule(
+    code="P105", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="文件名称未使用书名号", basis=f"{GB15834} 4.15", judge=_title_marks,
+    needs=r"[<〈“]",
+    doc="标示书名、篇名、文件名、法规名称应使用书名号《》，书名号内再用书名号时用单书名号〈〉。"
+        "不得以尖括号<>或引号代替书名号。",
+    fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉"],
+    silent=["根据《水城区政府信息公开规定》执行。", "学习《关于〈政府信息公开条例〉的解读》。", "坚持“放管服”改革。",
+            "x<y>z", "发挥“关于”一词的作用", "当x<5且y>3时"],
+)
+
+
+# -- P106 ellipsis and dash forms ----------------------------------------------------------
+_ELLIPSIS = regex.compile(r"\.{3,}|。{3,}|…{3,}|(?<!…)…(?!…)|[·•．]{3,}")
+_DASH = regex.compile(r"-{2,}|－{2,}|—{3,}|—[-－]|[-－]—")
+
+
+def _ellipsis_dash(text: str):
+    for m in _ELLIPSIS.finditer(text):
+        s, a, b = m.group(), m.start(), m.end()
+        if s[0] == "." and not (is_han(text[a - 1] if a else None) or is_han(text[b] if b < len(text) else None)
+                                or (a and text[a - 1] in CLOSERS)):
+            continue  # English ellipsis
+        yield Fix(a, b, "……", f"省略号应为居中的六个点“……”，不用“{s}”")
+    for m in _DASH.finditer(text):
+        a, b = m.span()
+        p = text[a - 1] if a else None
+        n = text[b] if b < len(text) else None
+        if not (is_han(p) or is_han(n) or (p and p in CLOSERS) or (n and n in OPENERS)):
+            continue
+        if m.group()[0] in "-－" and (p or "").isascii() and (p or "").isalnum():
+            continue  # a command-line option or a table rule
+        yield Fix(a, b, "——", f"破折号应为两个字长的“——”，不用“{m.group()}”")
+
+
+ELLIPSIS_DASH = CorrectionRule(
+    code="P106", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="省略号或破折号形式错误", basis=f"{GB15834} 4.10、4.11", judge=_ellipsis_dash,
+    needs=r"\.{3}|。{3}|…|[·•．]{3}|[-－—]{2}",
+    doc="省略号为居中的六个小圆点“……”（占两个字位置），不用“...”“。。。”或单个“…”；"
+        "破折号为两个字长的“——”，不用“--”或“———”。",
+    fires=["包括道路、桥梁...等设施", "包括道路、桥梁。。。等设施", "包括道路、桥梁…等设施", "主要任务--推进改革"],
+    silent=["包括道路、桥梁……等设施", "主要任务——推进改革", "Wait... what", "2019—2020年", "第1--2页"],
+)
+
+
+# -- P107 half-width or mixed-width brackets -------------------------------------------------
+def _brackets(text: str):
+    if "(" not in text and ")" not in text:
+        return
+    pairs, _ = match_pairs(text)
+    covered: list[tuple[int, int]] = []
+    for a, b, k in sorted((p for p in pairs if p[2] == 4), key=lambda p: (p[0], -p[1])):
+        if any(x <= a and b <= y for x, y in covered):
+            continue
+        o, c = text[a], text[b]
+        inner = text[a + 1 : b]
+        before = text[a - 1] if a else None
+        after = text[b + 1] if b + 1 < len(text) else None
+        chinese = has_han(inner) or is_han(before) or is_han(after) or (after is not None and after in CLOSERS)
+        mixed = (o == "(") != (c == ")")
+        if o == "（" and c == "）":
+            continue
+        if not mixed and not chinese:
+            continue  # f(x), (a+b)
+        if chinese:
+            new = "（" + inner.replace("(", "（").replace(")", "）") + "）"
+            msg = "中文语句中的括号应使用全角“（）”" if not mixed else "括号前后半角、全角混用，应统一为全角“（）”"
+        else:
+            new = "(" + inner + ")"
+            msg = "括号前后半角、全角混用"
+        covered.append((a, b))
+        yield Fix(a, b + 1, new, msg)
+
+
+BRACKETS = CorrectionRule(
+    code="P107", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="括号全角半角混用", basis=f"{GB15834} 4.9、5.1", judge=_brackets,
+    needs=r"[()]",
+    doc="中文文本中的括号应使用全角“（）”，前后两半的宽度应一致；英文、公式中的半角括号不在此列。",
+    fires=["各村(社区)要高度重视。", "各村（社区)要高度重视。", "(一)总体要求"],
+    silent=["各村（社区）要高度重视。", "函数f(x)的值", "GB/T 9704(2012) standard"],
+)
+
+RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS]
