@@ -84,8 +84,8 @@ def main(argv=None) -> int:
     print(f"reader (read_bytes .docx):    {chars / t_read:12,.0f} chars/s  ({t_read:.2f} s)")
     print(f"render + read:                {chars / t_read_render:12,.0f} chars/s  ({t_read_render:.2f} s)")
     print(f"P/N/F rule stage ({len(codes)} rules): {chars / best:12,.0f} chars/s  ({best:.2f} s, best of {args.repeat})")
-    print("note: F109/F110/F113 count render_text's own choices (a whole 一、 paragraph in 黑体, （一） headings")
-    print("      in 仿宋, the 成文日期 left-aligned), not the published documents' formatting.")
+    print("note: format rules (F1xx) see the layout of formats.compose.render_text (GB/T 9704 fonts, right-aligned")
+    print("      date), not the published originals' formatting, which the corpus does not keep.")
     if args.show:
         print()
         for code in codes:
