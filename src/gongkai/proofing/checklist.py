@@ -287,7 +287,7 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
     errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers})
     if errors:
         out.append(Missing(
-            "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}", BASIS_FINDINGS,
+            "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}（gongkai check 查看详情）", BASIS_FINDINGS,
         ))
     if roster and any(f.kind == "negative_info" for f in facts.findings):
         final = s.signed.get("终审")
