@@ -170,12 +170,17 @@ def review() -> None:
 def review_start(doc, important, by, db, config_path):
     """开始（或继续）一份文档的审核记录。"""
     s = _session(doc, db, config_path)
+    existing = s.store.find_open(s.ref)
+    before = s.store.state(existing.id, s.roster) if existing else None
     record, created = s.store.start(s.ref, Event(START, s.ref.content_sha256, by=by, important=important,
                                                  role=(s.roster or {}).get(by)))
     state = s.store.state(record.id, s.roster)
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
     click.echo(f"{_name(s.ref)}：{what}（记录 #{record.id}{round_}{'，重要信息' if state.important else ''}）")
+    if before is not None and before.content not in (None, s.ref.content_sha256):
+        redo = "、".join(state.redo) or "无"
+        click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
 
 
 @review.command("sign")

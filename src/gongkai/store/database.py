@@ -121,7 +121,9 @@ class Store:
         self.dialect = url.get_backend_name()
         try:
             self.engine = self._engine(url)
-        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError) as exc:
+        except ImportError:
+            raise StoreError(f"{self.name}: 使用 PostgreSQL 需要安装 psycopg（pip install 'gongkai[postgres]'）") from None
+        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
             raise StoreError(f"{self.name}: 不支持的数据库（{exc}）") from None
         with self._guard():
             self._migrate()
