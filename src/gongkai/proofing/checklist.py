@@ -170,11 +170,15 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
             done = current.signed[event.stage]
             return f"{event.stage}已由{done.by}签署；如需重审请先退回（--reject）"
         allowed = STAGE_ROLES[event.stage]
+        if event.reject and allowed:
+            # whoever may sign this stage or a later one may send it back
+            allowed = tuple(dict.fromkeys(r for st in STAGES[index:] for r in STAGE_ROLES[st] or ()))
         if roster and allowed:
             role = roster.get(event.by)
             if role not in allowed:
                 who = f"{event.by}（{role}）" if role else f"{event.by}（不在人员名册中）"
-                return f"{who}无权{event.stage}：{event.stage}应由{'或'.join(allowed)}负责"
+                act = "退回" if event.reject else ""
+                return f"{who}无权{act}{event.stage}：{event.stage}应由{'或'.join(allowed)}负责"
         return None
     if event.kind == WAIVE:
         if not event.rule:
