@@ -293,6 +293,37 @@ def test_a_corrupt_store_is_one_line_and_exit_2(cli, doc, tmp_path):
     assert result.stderr.count("\n") == 1 and str(bad) in result.stderr and "损坏" in result.stderr
 
 
+def test_a_locked_store_is_one_line_and_exit_2(gk, doc, monkeypatch):
+    import sqlite3
+
+    gk("review", "start", doc)
+    monkeypatch.setenv("GONGKAI_DB_TIMEOUT", "0.2")
+    holder = sqlite3.connect(gk.db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = gk("review", "proof", doc, "--by", "庚")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and str(gk.db) in result.stderr and "锁定" in result.stderr
+
+
+def test_clerks_working_at_once_lose_no_event(doc, tmp_path):
+    db = tmp_path / "shared.sqlite3"
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "GONGKAI_DB": str(db)}
+    gongkai = [sys.executable, "-m", "gongkai"]
+    subprocess.run([*gongkai, "review", "start", str(doc)], env=env, check=True, capture_output=True, timeout=120)
+    clerks = [subprocess.Popen([*gongkai, "review", "proof", str(doc), "--by", f"校对{i}"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(4)]
+    assert [p.wait(timeout=300) for p in clerks] == [0, 0, 0, 0]
+    proc = subprocess.run([*gongkai, "review", "status", str(doc), "--format", "json"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    rounds = json.loads(proc.stdout)["proofs"]["rounds"]
+    assert sorted(r["by"] for r in rounds) == [f"校对{i}" for i in range(4)]
+
+
 def test_an_unreadable_document_is_exit_2(gk, tmp_path):
     broken = tmp_path / "坏.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")

@@ -30,6 +30,7 @@ from .schema import LATEST, MIGRATIONS, archive, documents, events, schema_versi
 
 DEFAULT_BUSY_TIMEOUT_S = 15.0
 ENV_DB = "GONGKAI_DB"
+ENV_TIMEOUT = "GONGKAI_DB_TIMEOUT"  # seconds to wait for a locked SQLite file
 
 
 class StoreError(Exception):
@@ -98,10 +99,15 @@ def _reason(exc: BaseException) -> str:
 class Store:
     """Open (and migrate) the store at ``target``: a SQLite path or an SQLAlchemy URL."""
 
-    def __init__(self, target: str | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S,
+    def __init__(self, target: str | None = None, *, busy_timeout: float | None = None,
                  clock: Callable[[], str] = now_iso):
         target = resolve_target(target)
         self.name = _describe(target)
+        if busy_timeout is None:
+            try:
+                busy_timeout = float(os.environ.get(ENV_TIMEOUT) or DEFAULT_BUSY_TIMEOUT_S)
+            except ValueError:
+                raise StoreError(f"{ENV_TIMEOUT}={os.environ[ENV_TIMEOUT]!r}: 应为秒数") from None
         self.clock = clock
         self._busy_ms = int(busy_timeout * 1000)
         try:
