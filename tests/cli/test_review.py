@@ -340,3 +340,38 @@ def test_subprocess_never_shows_a_traceback(doc, tmp_path):
                           text=True, env=env, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0 and "坏库" in proc.stderr
+
+
+def test_stamp_writes_the_state_into_a_copy_without_changing_its_content(gk, doc, tmp_path):
+    from gongkai.formats import read_path
+
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲")
+    gk("review", "proof", doc, "--by", "庚")
+    copy = tmp_path / "带审核进度.docx"
+    result = gk("review", "stamp", doc, "-o", copy)
+    assert result.exit_code == 0, result.stderr
+    stamped = read_path(copy)
+    props = stamped.custom_properties
+    assert props["gongkai.review.初审"].startswith("甲 ") and props["gongkai.review.复审"] == "未签署"
+    assert props["gongkai.review.校对"] == "1/3"
+    assert stamped.content_sha256 == read_path(doc).content_sha256
+    assert status(gk, copy)["stages"][0]["status"] == "signed"
+    again = tmp_path / "再次.docx"
+    gk("review", "sign", copy, "--stage", "复审", "--by", "乙")
+    assert gk("review", "stamp", copy, "-o", again).exit_code == 0
+    props = read_path(again).custom_properties
+    assert props["gongkai.review.复审"].startswith("乙 ")
+    import zipfile
+
+    custom = zipfile.ZipFile(again).read("docProps/custom.xml").decode("utf-8")
+    assert custom.count('name="gongkai.review.复审"') == 1  # replaced, not duplicated
+    import docx
+
+    assert docx.Document(str(again)).paragraphs[1].text == "勺府发〔2026〕3号"  # still a valid package
+
+
+def test_stamp_refuses_to_overwrite_the_original(gk, doc):
+    gk("review", "start", doc)
+    result = gk("review", "stamp", doc, "-o", doc)
+    assert result.exit_code == 2 and "副本" in result.stderr

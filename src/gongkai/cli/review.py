@@ -290,6 +290,57 @@ def review_status(doc, fmt, db, config_path):
     raise SystemExit(EXIT_OK)
 
 
+@review.command("stamp")
+@click.argument("doc", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="写入的 .docx 副本。")
+@db_option
+@config_option
+@_guarded
+def review_stamp(doc, output, db, config_path):
+    """把审核进度写入 .docx 副本的自定义属性（随文件流转，仅供参考，以登记库为准）。"""
+    import zipfile
+    from pathlib import Path
+
+    from lxml import etree
+
+    from ..store.stamp import stamp_docx
+
+    s = _session(doc, db, config_path)
+    if s.doc.source_format != "docx":
+        _fail(f"{doc}: 只能写入 .docx 文件", EXIT_UNUSABLE)
+    if Path(output).resolve() == Path(doc).resolve():
+        _fail(f"{output}: 请写入副本，不要覆盖原文件", EXIT_UNUSABLE)
+    record = s.store.find_open(s.ref)
+    released = None if record else s.store.released(s.ref)
+    if record is None and released is None:
+        _fail(f"{doc}: 没有审核记录（先运行 gongkai review start）", EXIT_FINDINGS)
+    state = s.store.state(record.id, s.roster) if record else Checklist()
+    changed = state.content is not None and state.content != s.ref.content_sha256
+    props = {"说明": "审核进度仅供参考，以审核登记库为准", "内容指纹": s.ref.content_sha256}
+    if released:
+        props["登记归档"] = f"登记号 {released['id']}，{released['released_at']}"
+        for stage in STAGES:
+            act = released["reviewers"].get(stage)
+            props[stage] = f"{act['by']} {act['at']}" if act else ""
+    else:
+        props["审核记录"] = f"#{record.id}"
+        for stage in STAGES:
+            act = None if changed else state.signed.get(stage)
+            props[stage] = f"{act.by} {act.at}" if act else ("须重做" if changed or stage in state.redo else "未签署")
+        props["校对"] = f"{0 if changed else len(state.proofs)}/{PROOF_ROUNDS}"
+        props["保密审查"] = "已完成" if state.secrecy and not changed else "未完成"
+        if state.important:
+            props["全文书面诵读"] = "已完成" if state.read_aloud and not changed else "未完成"
+    try:
+        data = stamp_docx(Path(doc).read_bytes(), props)
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        _fail(f"{output}: 无法写入（{exc.strerror or exc}）", EXIT_UNUSABLE)
+    except (ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:  # a damaged package
+        _fail(f"{doc}: 无法写入自定义属性（{exc}）", EXIT_UNUSABLE)
+    click.echo(f"{_name(s.ref)}：审核进度已写入 {output}")
+
+
 def _act(act) -> dict | None:
     return None if act is None else {"by": act.by, "at": act.at, "note": act.note}
 
