@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -212,7 +212,8 @@ class Store:
     def _record(row) -> Record:
         return Record(row.id, row.key, row.round, row.title, row.doc_number, row.created_at)
 
-    def _open_records(self, conn: Connection):
+    @staticmethod
+    def _open_records():
         released = select(archive.c.document_id)
         return select(documents).where(documents.c.id.not_in(released))
 
@@ -222,7 +223,7 @@ class Store:
             return self._find_open(conn, ref)
 
     def _find_open(self, conn: Connection, ref: DocumentRef) -> Record | None:
-        q = self._open_records(conn)
+        q = self._open_records()
         row = conn.execute(q.where(documents.c.key == ref.key).order_by(documents.c.round.desc())).first()
         if row is None:
             same = select(events.c.document_id).where(events.c.content_sha256 == ref.content_sha256)
@@ -240,6 +241,8 @@ class Store:
 
     def start(self, ref: DocumentRef, event: Event) -> tuple[Record, bool]:
         """Open a record for ``ref`` (or continue the open one) and log the start event."""
+        if not event.at:
+            event = replace(event, at=self.clock())
         with self._guard(), self.engine.begin() as conn:
             self._lock_key(conn, ref.key)
             record = self._find_open(conn, ref)
@@ -250,7 +253,7 @@ class Store:
                 ).scalar() or 0
                 new_id = conn.execute(documents.insert().values(
                     key=ref.key, round=last + 1, title=ref.title, doc_number=ref.doc_number,
-                    created_at=event.at or self.clock(),
+                    created_at=event.at,
                 )).inserted_primary_key[0]
                 record = Record(new_id, ref.key, last + 1, ref.title, ref.doc_number, event.at)
             else:
@@ -294,8 +297,6 @@ class Store:
         Returns (state after, None) or (state as it was, the reason it was refused).
         """
         if not ev.at:
-            from dataclasses import replace
-
             ev = replace(ev, at=self.clock())
         with self._guard(), self.engine.begin() as conn:
             self._lock_document(conn, document_id)
