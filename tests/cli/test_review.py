@@ -318,7 +318,7 @@ def test_clerks_working_at_once_lose_no_event(doc, tmp_path):
     clerks = [subprocess.Popen([*gongkai, "review", "proof", str(doc), "--by", f"校对{i}"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(4)]
     assert [p.wait(timeout=300) for p in clerks] == [0, 0, 0, 0]
-    proc = subprocess.run([*gongkai, "review", "status", str(doc), "--format", "json"], env=env,
+    proc = subprocess.run([*gongkai, "review", "status", str(doc), "--format", "json"], env=env, check=True,
                           capture_output=True, text=True, timeout=120)
     rounds = json.loads(proc.stdout)["proofs"]["rounds"]
     assert sorted(r["by"] for r in rounds) == [f"校对{i}" for i in range(4)]
@@ -336,7 +336,7 @@ def test_subprocess_never_shows_a_traceback(doc, tmp_path):
     bad.write_bytes(b"not a database" * 100)
     src = Path(__file__).resolve().parents[2] / "src"
     env = {**os.environ, "PYTHONPATH": str(src), "GONGKAI_DB": str(bad)}
-    proc = subprocess.run([sys.executable, "-m", "gongkai", "release", str(doc)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "gongkai", "release", str(doc)], capture_output=True, check=False,
                           text=True, env=env, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0 and "坏库" in proc.stderr

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.proofing.checklist import (
-    PROOF, READ_ALOUD, SECRECY, SIGN, START, WAIVE, Event, Facts, FindingFact, apply, fold, gate,
-    parse_stage, refusal, validate_roster,
+    PROOF,
+    READ_ALOUD,
+    SECRECY,
+    SIGN,
+    START,
+    WAIVE,
+    Event,
+    Facts,
+    FindingFact,
+    apply,
+    fold,
+    gate,
+    parse_stage,
+    refusal,
+    validate_roster,
 )
-
-import pytest
 
 ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导", "丁": "主要领导", "庚": "校对"}
 CLEAN = Facts(content="a", label="主动公开")

@@ -19,8 +19,22 @@ from ..config import Config, ConfigError, for_path, load
 from ..formats import UnreadableDocument, read_path
 from ..models import Document, Report
 from ..proofing.checklist import (
-    PROOF, PROOF_ROUNDS, READ_ALOUD, SECRECY, SIGN, STAGES, START, WAIVE, Checklist, Event, Facts, FindingFact,
-    Missing, gate, parse_stage, validate_roster,
+    PROOF,
+    PROOF_ROUNDS,
+    READ_ALOUD,
+    SECRECY,
+    SIGN,
+    STAGES,
+    START,
+    WAIVE,
+    Checklist,
+    Event,
+    Facts,
+    FindingFact,
+    Missing,
+    gate,
+    parse_stage,
+    validate_roster,
 )
 from ..store import DocumentRef, Record, Store, StoreError, identify
 from ..store.database import ENV_DB
@@ -362,7 +376,7 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
         if status == "rejected":
             entry["rejected"] = _act(state.rejected[stage])
         stages.append(entry)
-    current = lambda v: None if changed else v  # noqa: E731 - nothing recorded counts once content changed
+    current = lambda v: None if changed else v
     return {
         "document": {
             "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
@@ -498,7 +512,7 @@ ARCHIVE_COLUMNS = (
 
 def _flat(entry: dict) -> dict:
     r = entry["reviewers"]
-    who = lambda a: f"{a['by']} {a['at']}" if a else ""  # noqa: E731
+    who = lambda a: f"{a['by']} {a['at']}" if a else ""
     row = {k: entry.get(k) or "" for k, _ in ARCHIVE_COLUMNS if k in entry}
     for stage in STAGES:
         row[stage] = who(r.get(stage))

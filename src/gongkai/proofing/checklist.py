@@ -20,8 +20,8 @@ exactly when that list is empty.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
 
 BASIS_STAGES = "《勺米镇政务公开信息审核发布管理制度》第一条"
 BASIS_PROOF = "《勺米镇政务公开信息审核发布管理制度》第二条"

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
@@ -50,7 +50,7 @@ def resolve_target(target: str | None) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ class Store:
         return engine
 
     class _Guard:
-        def __init__(self, store: "Store"):
+        def __init__(self, store: Store):
             self.store = store
 
         def __enter__(self):
@@ -174,7 +174,7 @@ class Store:
                 raise StoreError(f"{self.store.name}: {exc.strerror or exc}") from None
             return False
 
-    def _guard(self) -> "_Guard":
+    def _guard(self) -> _Guard:
         return Store._Guard(self)
 
     def _lock_key(self, conn: Connection, key: str) -> None:

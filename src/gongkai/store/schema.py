@@ -9,10 +9,19 @@ take over from the recorded version.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import (
-    Boolean, Column, Connection, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -80,8 +89,10 @@ _APPEND_ONLY_SQLITE = [
     for table in ("review_events", "release_archive") for op in ("UPDATE", "DELETE")
 ]
 _APPEND_ONLY_POSTGRES = [
-    "CREATE OR REPLACE FUNCTION gongkai_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION USING MESSAGE = 'gongkai: ' || TG_TABLE_NAME || ' is append-only'; END $$",
+    (
+        "CREATE OR REPLACE FUNCTION gongkai_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION USING MESSAGE = 'gongkai: ' || TG_TABLE_NAME || ' is append-only'; END $$"
+    ),
     *(
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION gongkai_append_only()"
