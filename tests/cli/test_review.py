@@ -175,6 +175,15 @@ def test_a_renamed_copy_continues_the_same_record(gk, doc, tmp_path):
     assert st["stages"][0]["status"] == "signed" and st["document"]["path"] == str(copy)
 
 
+def test_status_json_carries_the_event_log(gk, doc):
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲", "--note", "文字已核")
+    log = status(gk, doc)["log"]
+    assert [(e["kind"], e["stage"], e["actor"], e["note"]) for e in log] == [
+        ("start", None, "", ""), ("sign", "初审", "甲", "文字已核")]
+    assert log[1]["path"] == str(doc) and len(log[1]["content_sha256"]) == 64 and log[1]["reject"] is False
+
+
 def test_status_of_an_unknown_document(gk, doc):
     st = status(gk, doc)
     assert st["record"] is None and st["releasable"] is False

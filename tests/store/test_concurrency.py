@@ -29,6 +29,13 @@ def _sign_first(target, record_id, worker, barrier, results):
     results.put(why is None)
 
 
+def _start(target, record_id, worker, barrier, results):
+    store = Store(target)
+    barrier.wait()
+    record, created = store.start(REF, Event(START, "c", by=f"登记{worker}"))
+    results.put((record.id, created))
+
+
 def _run(fn, target, record_id):
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
@@ -60,3 +67,21 @@ def test_concurrent_signers_of_one_stage_are_serialised(store_target):
     outcomes = _run(_sign_first, store_target, record.id)
     assert sorted(outcomes) == [False] * (WORKERS - 1) + [True]
     assert sum(r["kind"] == "sign" for r in Store(store_target).log(record.id)) == 1
+
+
+def test_concurrent_starts_open_one_record(store_target):
+    Store(store_target)  # schema in place before the race
+    outcomes = _run(_start, store_target, None)
+    assert len({record_id for record_id, _ in outcomes}) == 1
+    assert sorted(created for _, created in outcomes) == [False] * (WORKERS - 1) + [True]
+    store = Store(store_target)
+    assert [r["kind"] for r in store.log(outcomes[0][0])] == ["start"] * WORKERS
+
+
+def test_concurrent_first_opens_migrate_once(store_target):
+    from sqlalchemy import text
+
+    outcomes = _run(_start, store_target, None)  # four processes create the schema at once
+    assert len({record_id for record_id, _ in outcomes}) == 1
+    with Store(store_target).engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM gongkai_schema")).scalar() == 1

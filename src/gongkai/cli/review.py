@@ -296,6 +296,11 @@ def review_status(doc, fmt, db, config_path):
     state = s.store.state(record.id, s.roster) if record else Checklist()
     missing = [] if released else gate(state, facts, s.roster)
     data = _status_dict(s, record, state, facts, missing, released)
+    data["log"] = [
+        {k: row[k] for k in ("kind", "stage", "actor", "role", "at", "reject", "rule", "note", "content_sha256",
+                             "file_sha256", "path")}
+        for row in (s.store.log(record.id) if record else [])
+    ]
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
