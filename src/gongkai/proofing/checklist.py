@@ -196,7 +196,9 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
 
 def _after_content(state: Checklist, content: str) -> Checklist:
     """The state once the document's content is ``content``: a change voids what was recorded."""
-    if state.content is None or content == state.content:
+    if content == state.content:
+        return state
+    if state.content is None:
         return replace(state, content=content)
     redo = tuple(s for s in STAGES if s in state.signed or s in state.redo)
     return replace(

@@ -22,7 +22,6 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import NullPool
 
 from ..proofing.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
 from .identity import DocumentRef
@@ -138,8 +137,9 @@ class Store:
 
     def _engine(self, url: URL) -> Engine:
         if self.dialect != "sqlite":
-            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": self._busy_ms / 1000})
+            return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        # a pooled connection: reopening a WAL database per transaction costs a checkpoint each time
+        engine = create_engine(url, connect_args={"timeout": self._busy_ms / 1000})
         busy_ms = self._busy_ms
 
         @event.listens_for(engine, "connect")
