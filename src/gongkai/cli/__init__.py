@@ -18,6 +18,7 @@ from .common import run_guarded
 COMMAND_MODULES = (
     "gongkai.cli.check",
     "gongkai.cli.audit",
+    "gongkai.cli.review",
 )
 
 

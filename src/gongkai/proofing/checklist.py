@@ -1,0 +1,312 @@
+"""The 三审三校 checklist as a pure state machine (no I/O, no clock, no database).
+
+《勺米镇政务公开信息审核发布管理制度》一 requires 分级审核、先审后发: 初审 by the editor,
+复审 by the section head, 终审 by the principal or deputy leader; 二 requires at least three
+校次 and, for important information, 全文书面诵读; 九 requires 保密审查 before publishing
+(谁发布谁审查、事前审查); 十 requires the principal leader's approval for 负面信息.
+
+Events are folded in order into a :class:`Checklist`. Every event carries the content
+fingerprint of the document it was made on (``Document.content_sha256``); an event on a
+different fingerprint is a content change, which voids everything recorded on the old
+content: the sign-offs (they are listed as stages to redo), the 校次 (counted again from
+zero), the read-aloud, the 保密审查 and the waivers. Folding is total: an event the rules
+refuse (out of order, wrong role, before ``start``) leaves the state as it was, so a log
+written by two clerks at once still folds to one well-defined state.
+
+:func:`gate` compares a checklist with the facts of the document as it is now (its
+fingerprint, 公开属性 label and findings) and lists every missing item; release is allowed
+exactly when that list is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+BASIS_STAGES = "《勺米镇政务公开信息审核发布管理制度》第一条"
+BASIS_PROOF = "《勺米镇政务公开信息审核发布管理制度》第二条"
+BASIS_SECRECY = "《勺米镇政务公开信息审核发布管理制度》第九条"
+BASIS_NEGATIVE = "《勺米镇政务公开信息审核发布管理制度》第十条"
+BASIS_LABEL = "《勺米镇政务公开信息审核发布管理制度》第十一条"
+BASIS_FINDINGS = "《勺米镇政务公开信息审核发布管理制度》第五条"
+BASIS_CONTENT = "《勺米镇政务公开信息审核发布管理制度》第一条（先审后发）"
+
+#: The three review stages in order.
+STAGES = ("初审", "复审", "终审")
+STAGE_ALIASES = {
+    "初审": "初审", "first": "初审", "1": "初审",
+    "复审": "复审", "second": "复审", "2": "复审",
+    "终审": "终审", "final": "终审", "3": "终审",
+}
+#: Roles a roster may give a person.
+ROLES = ("编辑", "校对", "股室负责人", "分管领导", "主要领导")
+#: Who may sign a stage when the office keeps a roster (None = anyone).
+STAGE_ROLES: dict[str, tuple[str, ...] | None] = {
+    "初审": None,
+    "复审": ("股室负责人",),
+    "终审": ("分管领导", "主要领导"),
+}
+PROOF_ROUNDS = 3
+
+#: Event kinds.
+START, SIGN, PROOF, READ_ALOUD, SECRECY, WAIVE = "start", "sign", "proof", "read_aloud", "secrecy", "waive"
+KINDS = (START, SIGN, PROOF, READ_ALOUD, SECRECY, WAIVE)
+#: Kinds that record one person's act and need a name.
+ACTS = {SIGN: "签署", PROOF: "校对", READ_ALOUD: "全文书面诵读", SECRECY: "保密审查", WAIVE: "豁免"}
+
+
+def parse_stage(value: str) -> str:
+    """初审/复审/终审 or first/second/final → the Chinese stage name."""
+    stage = STAGE_ALIASES.get(str(value).strip().lower())
+    if stage is None:
+        raise ValueError(f"未知审核阶段 {value!r}（应为 初审/复审/终审 或 first/second/final）")
+    return stage
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the append-only review log."""
+
+    kind: str
+    content: str  # Document.content_sha256 when the event was made
+    by: str = ""
+    stage: str | None = None
+    reject: bool = False
+    important: bool = False  # start only
+    rule: str | None = None  # waive only
+    note: str = ""
+    at: str = ""  # ISO time, informative only: the machine never reads the clock
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """An accepted act that currently counts: who, when, on which content."""
+
+    by: str
+    at: str = ""
+    note: str = ""
+    content: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """The folded state of one document's review."""
+
+    started: bool = False
+    important: bool = False
+    content: str | None = None  # fingerprint of the latest accepted event
+    signed: Mapping[str, Act] = field(default_factory=dict)  # stage -> sign-off on ``content``
+    rejected: Mapping[str, Act] = field(default_factory=dict)  # stage -> latest rejection still open
+    proofs: tuple[Act, ...] = ()  # 校次 on ``content``
+    read_aloud: Act | None = None
+    secrecy: Act | None = None
+    waivers: Mapping[str, Act] = field(default_factory=dict)  # rule code -> waiver (note = reason)
+    redo: tuple[str, ...] = ()  # stages signed on an earlier content and not signed again since
+    changes: int = 0  # number of content changes seen
+
+    def next_stage(self) -> str | None:
+        """The first stage not yet signed, or None when all three are."""
+        for stage in STAGES:
+            if stage not in self.signed:
+                return stage
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """One unmet release condition."""
+
+    code: str
+    message: str
+    basis: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "basis": self.basis}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFact:
+    """What the gate needs to know of a finding."""
+
+    rule: str
+    kind: str
+    severity: str  # error / warning / info
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The document as it is now."""
+
+    content: str
+    label: str | None
+    findings: tuple[FindingFact, ...] = ()
+
+
+def role_of(roster: Mapping[str, str] | None, name: str) -> str | None:
+    return None if not roster else roster.get(name)
+
+
+def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = None) -> str | None:
+    """Why ``event`` may not be applied to ``state`` (None when it may). Messages are for clerks."""
+    if event.kind not in KINDS:
+        return f"未知事件 {event.kind!r}"
+    if event.kind == START:
+        return None
+    if not state.started:
+        return "尚未开始审核（先运行 gongkai review start）"
+    if not event.by.strip():
+        return "须写明经办人（--by）"
+    current = _after_content(state, event.content)
+    if event.kind == SIGN:
+        if event.stage not in STAGES:
+            return f"未知审核阶段 {event.stage!r}"
+        index = STAGES.index(event.stage)
+        for earlier in STAGES[:index]:
+            if earlier not in current.signed:
+                why = "（文档内容已改动，须重做）" if earlier in current.redo else ""
+                return f"须先完成{earlier}{why}，才能{'退回' if event.reject else '签署'}{event.stage}（分级审核、先审后发）"
+        if not event.reject and event.stage in current.signed:
+            done = current.signed[event.stage]
+            return f"{event.stage}已由{done.by}签署；如需重审请先退回（--reject）"
+        allowed = STAGE_ROLES[event.stage]
+        if event.reject and allowed:
+            # whoever may sign this stage or a later one may send it back
+            allowed = tuple(dict.fromkeys(r for st in STAGES[index:] for r in STAGE_ROLES[st] or ()))
+        if roster and allowed:
+            role = roster.get(event.by)
+            if role not in allowed:
+                who = f"{event.by}（{role}）" if role else f"{event.by}（不在人员名册中）"
+                act = "退回" if event.reject else ""
+                return f"{who}无权{act}{event.stage}：{event.stage}应由{'或'.join(allowed)}负责"
+        return None
+    if event.kind == WAIVE:
+        if not event.rule:
+            return "须写明豁免的规则代码（--rule）"
+        if not event.note.strip():
+            return "豁免须写明理由（--reason）"
+        final = current.signed.get("终审")
+        if final is None:
+            return "豁免须由终审签署人在终审签署后作出"
+        if final.by != event.by:
+            return f"豁免须由终审签署人（{final.by}）作出"
+        return None
+    return None
+
+
+def _after_content(state: Checklist, content: str) -> Checklist:
+    """The state once the document's content is ``content``: a change voids what was recorded."""
+    if content == state.content:
+        return state
+    if state.content is None:
+        return replace(state, content=content)
+    redo = tuple(s for s in STAGES if s in state.signed or s in state.redo)
+    return replace(
+        state, content=content, signed={}, rejected={}, proofs=(), read_aloud=None, secrecy=None,
+        waivers={}, redo=redo, changes=state.changes + 1,
+    )
+
+
+def apply(state: Checklist, event: Event, roster: Mapping[str, str] | None = None) -> tuple[Checklist, str | None]:
+    """Apply one event: (new state, None) when accepted, (unchanged state, reason) when refused."""
+    why = refusal(state, event, roster)
+    if why is not None:
+        return state, why
+    s = _after_content(state, event.content)
+    act = Act(event.by, event.at, event.note, event.content)
+    if event.kind == START:
+        return replace(s, started=True, important=s.important or event.important), None
+    if event.kind == SIGN:
+        index = STAGES.index(event.stage)
+        later = STAGES[index:] if event.reject else STAGES[index + 1:]
+        signed = {k: v for k, v in s.signed.items() if k not in later}
+        rejected = {k: v for k, v in s.rejected.items() if k not in STAGES[index:]}
+        waivers = s.waivers
+        if event.reject:
+            rejected[event.stage] = act
+            if "终审" in later:
+                waivers = {}  # waivers hang on the 终审 decision
+        else:
+            signed[event.stage] = act
+        redo = tuple(r for r in s.redo if r != event.stage or event.reject)
+        return replace(s, signed=signed, rejected=rejected, waivers=waivers, redo=redo), None
+    if event.kind == PROOF:
+        return replace(s, proofs=s.proofs + (act,)), None
+    if event.kind == READ_ALOUD:
+        return replace(s, read_aloud=act), None
+    if event.kind == SECRECY:
+        return replace(s, secrecy=act), None
+    if event.kind == WAIVE:
+        return replace(s, waivers={**s.waivers, event.rule: act}), None
+    raise AssertionError(event.kind)  # refusal() knows every kind
+
+
+def fold(events: Iterable[Event], roster: Mapping[str, str] | None = None) -> Checklist:
+    """The state after every event in order; refused events are skipped."""
+    state = Checklist()
+    for event in events:
+        state, _ = apply(state, event, roster)
+    return state
+
+
+def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None) -> list[Missing]:
+    """Every release condition ``state`` fails for the document as it is now (empty = releasable)."""
+    if not state.started:
+        return [Missing("not_started", "尚未开始审核（gongkai review start）", BASIS_STAGES)]
+    changed = state.content is not None and facts.content != state.content
+    s = _after_content(state, facts.content)
+    out: list[Missing] = []
+    if changed:
+        redo = "、".join(s.redo) or "全部审核"
+        out.append(Missing(
+            "content_changed",
+            f"文档内容在审核记录之后已改动，须重做：{redo}，并重新校对、保密审查",
+            BASIS_CONTENT,
+        ))
+    for stage in STAGES:
+        if stage in s.signed:
+            continue
+        if stage in s.redo:
+            message = f"{stage}须重做（文档内容改动后尚未重新签署）"
+        elif stage in s.rejected:
+            r = s.rejected[stage]
+            message = f"{stage}被{r.by}退回，尚未重新签署"
+        else:
+            message = f"缺少{stage}签署"
+        out.append(Missing(f"stage_{STAGES.index(stage) + 1}", message, BASIS_STAGES))
+    if roster:
+        for stage, allowed in STAGE_ROLES.items():
+            act = s.signed.get(stage)
+            if act and allowed and roster.get(act.by) not in allowed:
+                out.append(Missing(
+                    f"role_{STAGES.index(stage) + 1}",
+                    f"{stage}签署人{act.by}不具备{'或'.join(allowed)}身份（人员名册）", BASIS_STAGES,
+                ))
+    if len(s.proofs) < PROOF_ROUNDS:
+        out.append(Missing("proof", f"校对不足三个校次（已有 {len(s.proofs)} 次）", BASIS_PROOF))
+    if s.important and s.read_aloud is None:
+        out.append(Missing("read_aloud", "重要信息须在三审三校基础上进行全文书面诵读", BASIS_PROOF))
+    if s.secrecy is None:
+        out.append(Missing("secrecy", "缺少保密审查（谁发布谁审查、事前审查）", BASIS_SECRECY))
+    if not facts.label:
+        out.append(Missing("label", "文档未标注公开属性（主动公开/依申请公开/不予公开）", BASIS_LABEL))
+    errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers})
+    if errors:
+        out.append(Missing(
+            "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}（gongkai check 查看详情）", BASIS_FINDINGS,
+        ))
+    if roster and any(f.kind == "negative_info" for f in facts.findings):
+        final = s.signed.get("终审")
+        if final is None or roster.get(final.by) != "主要领导":
+            out.append(Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE))
+    return out
+
+
+def validate_roster(raw: Mapping) -> dict[str, str]:
+    """The ``[roster]`` config section (name → role), checked; raises ValueError naming the bad entry."""
+    roster: dict[str, str] = {}
+    for name, role in raw.items():
+        if not isinstance(role, str) or role.strip() not in ROLES:
+            raise ValueError(f"[roster] {name} 的身份 {role!r} 无效（应为 {'、'.join(ROLES)} 之一）")
+        roster[str(name).strip()] = role.strip()
+    return roster

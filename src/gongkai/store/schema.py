@@ -1,0 +1,117 @@
+"""Tables of the review store and their versioned migrations.
+
+Migrations are a numbered list applied in order inside one locked transaction when a store
+is opened; the table ``gongkai_schema`` records each version applied. A handful of tables
+opened in-process on clerks' machines does not warrant Alembic (a migration environment,
+script directory and another dependency); when the schema outgrows this list, Alembic can
+take over from the recorded version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_versions = Table(
+    "gongkai_schema", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+#: One row per review round of a document (a released document reviewed again gets round 2).
+documents = Table(
+    "review_documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(500), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("title", Text),
+    Column("doc_number", Text),
+    Column("created_at", String(40), nullable=False),
+    UniqueConstraint("key", "round", name="uq_review_documents_key_round"),
+)
+
+#: The append-only log: who did what, when, as which role, on which content.
+events = Table(
+    "review_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("review_documents.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("stage", String(10)),
+    Column("actor", Text, nullable=False),
+    Column("role", Text),
+    Column("at", String(40), nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("file_sha256", String(64)),
+    Column("path", Text),
+    Column("reject", Boolean, nullable=False, default=False),
+    Column("important", Boolean, nullable=False, default=False),
+    Column("rule", String(20)),
+    Column("note", Text, nullable=False, default=""),
+)
+
+#: 登记归档: one row per released document round.
+archive = Table(
+    "release_archive", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("review_documents.id"), nullable=False, unique=True),
+    Column("released_at", String(40), nullable=False),
+    Column("released_by", Text, nullable=False, default=""),
+    Column("key", String(500), nullable=False),
+    Column("title", Text),
+    Column("doc_number", Text),
+    Column("label", Text),
+    Column("important", Boolean, nullable=False, default=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("file_sha256", String(64)),
+    Column("path", Text),
+    Column("reviewers", Text, nullable=False),  # JSON: stages, 校次, read-aloud, 保密审查
+    Column("waivers", Text, nullable=False),  # JSON list
+    Column("findings", Text, nullable=False),  # JSON summary at release
+)
+
+_APPEND_ONLY_SQLITE = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'gongkai: {table} is append-only'); END"
+    for table in ("review_events", "release_archive") for op in ("UPDATE", "DELETE")
+]
+_APPEND_ONLY_POSTGRES = [
+    (
+        "CREATE OR REPLACE FUNCTION gongkai_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION USING MESSAGE = 'gongkai: ' || TG_TABLE_NAME || ' is append-only'; END $$"
+    ),
+    *(
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION gongkai_append_only()"
+        for table in ("review_events", "release_archive")
+    ),
+]
+
+
+def _v1(conn: Connection) -> None:
+    """Documents, the event log and the archive; the log and the archive refuse UPDATE/DELETE."""
+    metadata.create_all(conn, tables=[documents, events, archive])
+    statements = _APPEND_ONLY_POSTGRES if conn.dialect.name == "postgresql" else _APPEND_ONLY_SQLITE
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+
+
+#: (version, migration) in order; append, never edit an applied one.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1),
+]
+LATEST = MIGRATIONS[-1][0]

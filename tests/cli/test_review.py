@@ -1,0 +1,386 @@
+"""The review contract from the command line (CliRunner) against a SQLite store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongkai.formats.compose import make_docx
+
+HEAD = ("勺米镇人民政府文件", "勺府发〔2026〕3号", "勺米镇人民政府关于做好2026年春耕生产工作的通知", "各村（社区）：")
+TAIL = ("勺米镇人民政府", "2026年3月1日")
+LABEL = "（此件公开发布）"
+FAKE_ID = "11010519491231002X"  # the GB 11643 standard's own example, not a person
+
+
+def notice(path: Path, *body: str, label: bool = True) -> Path:
+    body = body or ("为做好今年春耕生产工作，现将有关事项通知如下。",)
+    make_docx(*HEAD, *body, *TAIL, *((LABEL,) if label else ()), path=path)
+    return path
+
+
+@pytest.fixture
+def doc(tmp_path):
+    return notice(tmp_path / "通知.docx")
+
+
+@pytest.fixture
+def gk(cli, tmp_path):
+    """gk("review", "start", DOC, ...) with --db pointing at a fresh SQLite file."""
+    db = tmp_path / "store" / "review.sqlite3"
+    db.parent.mkdir()
+
+    def run(*args):
+        return cli(*args, "--db", db)
+
+    run.db = db
+    return run
+
+
+def review_fully(gk, doc, final="丙"):
+    steps = [
+        ("review", "start", doc), ("review", "sign", doc, "--stage", "初审", "--by", "甲"),
+        ("review", "sign", doc, "--stage", "复审", "--by", "乙"),
+        ("review", "sign", doc, "--stage", "终审", "--by", final),
+        ("review", "proof", doc, "--by", "庚"), ("review", "proof", doc, "--by", "庚"),
+        ("review", "proof", doc, "--by", "辛"), ("review", "secrecy", doc, "--by", final),
+    ]
+    for step in steps:
+        result = gk(*step)
+        assert result.exit_code == 0, (step, result.output, result.stderr)
+
+
+def status(gk, doc) -> dict:
+    result = gk("review", "status", doc, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_complete_review_releases_and_archives(gk, doc):
+    review_fully(gk, doc)
+    result = gk("release", doc)
+    assert result.exit_code == 0, result.output
+    assert "已登记归档" in result.stdout
+    entries = json.loads(gk("archive", "list", "--format", "json").stdout)
+    assert len(entries) == 1
+    e = entries[0]
+    assert (e["title"], e["doc_number"], e["label"]) == (
+        "勺米镇人民政府关于做好2026年春耕生产工作的通知", "勺府发〔2026〕3号", "主动公开")
+    assert [e["reviewers"][s]["by"] for s in ("初审", "复审", "终审")] == ["甲", "乙", "丙"]
+    assert [p["by"] for p in e["reviewers"]["校对"]] == ["庚", "庚", "辛"]
+    assert e["reviewers"]["保密审查"]["by"] == "丙" and len(e["content_sha256"]) == 64
+
+
+def test_release_lists_every_missing_item(gk, tmp_path):
+    doc = notice(tmp_path / "草稿.docx", f"申请人身份证号：{FAKE_ID}。", label=False)
+    assert gk("review", "start", doc, "--important").exit_code == 0
+    result = gk("release", doc)
+    assert result.exit_code == 1
+    for text in ("缺少初审签署", "缺少复审签署", "缺少终审签署", "校对不足三个校次（已有 0 次）", "全文书面诵读",
+                 "缺少保密审查", "未标注公开属性", "未豁免的错误级发现", "D101"):
+        assert text in result.stdout
+    assert json.loads(gk("archive", "list", "--format", "json").stdout) == []
+
+
+def test_release_without_a_record_is_refused(gk, doc):
+    result = gk("release", doc)
+    assert result.exit_code == 1 and "没有进行中的审核记录" in result.stdout
+
+
+def test_stages_out_of_order_are_refused_and_not_recorded(gk, doc):
+    gk("review", "start", doc)
+    result = gk("review", "sign", doc, "--stage", "复审", "--by", "乙")
+    assert result.exit_code == 1 and "须先完成初审" in result.stderr
+    assert [s["status"] for s in status(gk, doc)["stages"]] == ["open", "open", "open"]
+
+
+def test_commands_before_start_are_refused(gk, doc):
+    result = gk("review", "proof", doc, "--by", "庚")
+    assert result.exit_code == 1 and "review start" in result.stderr
+
+
+def test_stage_names_accept_english(gk, doc):
+    gk("review", "start", doc)
+    assert gk("review", "sign", doc, "--stage", "first", "--by", "甲").exit_code == 0
+    assert gk("review", "sign", doc, "--stage", "second", "--by", "乙").exit_code == 0
+    assert [s["status"] for s in status(gk, doc)["stages"]] == ["signed", "signed", "open"]
+    bad = gk("review", "sign", doc, "--stage", "fourth", "--by", "乙")
+    assert bad.exit_code == 2 and "未知审核阶段" in bad.stderr
+
+
+def test_rejection_reopens_the_stage_and_clears_later_ones(gk, doc):
+    review_fully(gk, doc)
+    result = gk("review", "sign", doc, "--stage", "复审", "--by", "乙", "--reject", "--note", "数据须核实")
+    assert result.exit_code == 0
+    st = status(gk, doc)
+    assert [s["status"] for s in st["stages"]] == ["signed", "rejected", "open"]
+    assert st["stages"][1]["rejected"]["note"] == "数据须核实"
+    assert gk("review", "sign", doc, "--stage", "终审", "--by", "丙").exit_code == 1
+    assert gk("release", doc).exit_code == 1
+
+
+def test_important_items_need_read_aloud(gk, doc):
+    gk("review", "start", doc, "--important")
+    review_fully(gk, doc)
+    refused = gk("release", doc)
+    assert refused.exit_code == 1 and "全文书面诵读" in refused.stdout
+    assert gk("review", "read-aloud", doc, "--by", "庚").exit_code == 0
+    assert gk("release", doc).exit_code == 0
+
+
+def test_tampered_document_is_refused_with_stages_to_redo(gk, doc):
+    review_fully(gk, doc)
+    notice(doc, "为做好今年春耕生产工作，现将有关事项通知如下。每户补贴改为500元。")
+    result = gk("release", doc)
+    assert result.exit_code == 1
+    assert "须重做：初审、复审、终审" in result.stdout
+    assert "初审须重做" in result.stdout and "校对不足三个校次（已有 0 次）" in result.stdout
+    st = status(gk, doc)
+    assert st["content_changed"] and st["redo"] == ["初审", "复审", "终审"]
+    again = gk("review", "sign", doc, "--stage", "复审", "--by", "乙")
+    assert again.exit_code == 1 and "须先完成初审（文档内容已改动，须重做）" in again.stderr
+    assert json.loads(gk("archive", "list", "--format", "json").stdout) == []
+
+
+def test_signing_the_edited_file_restarts_the_review_on_the_new_content(gk, doc):
+    review_fully(gk, doc)
+    notice(doc, "改动后的正文。")
+    result = gk("review", "sign", doc, "--stage", "初审", "--by", "甲")
+    assert result.exit_code == 0 and "须重做的审核：复审、终审" in result.stdout
+    st = status(gk, doc)
+    assert [s["status"] for s in st["stages"]] == ["signed", "redo", "redo"] and st["proofs"]["count"] == 0
+    for step in (("review", "sign", doc, "--stage", "复审", "--by", "乙"),
+                 ("review", "sign", doc, "--stage", "终审", "--by", "丙"),
+                 ("review", "proof", doc, "--by", "庚"), ("review", "proof", doc, "--by", "庚"),
+                 ("review", "proof", doc, "--by", "庚"), ("review", "secrecy", doc, "--by", "丙")):
+        assert gk(*step).exit_code == 0
+    assert gk("release", doc).exit_code == 0
+
+
+def test_a_renamed_copy_continues_the_same_record(gk, doc, tmp_path):
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲")
+    copy = tmp_path / "副本" / "春耕（定稿）.docx"
+    copy.parent.mkdir()
+    shutil.copy(doc, copy)
+    st = status(gk, copy)
+    assert st["stages"][0]["status"] == "signed" and st["document"]["path"] == str(copy)
+
+
+def test_status_json_carries_the_event_log(gk, doc):
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲", "--note", "文字已核")
+    log = status(gk, doc)["log"]
+    assert [(e["kind"], e["stage"], e["actor"], e["note"]) for e in log] == [
+        ("start", None, "", ""), ("sign", "初审", "甲", "文字已核")]
+    assert log[1]["path"] == str(doc) and len(log[1]["content_sha256"]) == 64 and log[1]["reject"] is False
+
+
+def test_status_of_an_unknown_document(gk, doc):
+    st = status(gk, doc)
+    assert st["record"] is None and st["releasable"] is False
+    assert [m["code"] for m in st["missing"]] == ["not_started"]
+    text = gk("review", "status", doc).stdout
+    assert "没有审核记录" in text
+
+
+def test_status_text_lists_progress_and_missing_items(gk, doc):
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲", "--note", "文字已核")
+    gk("review", "proof", doc, "--by", "庚")
+    out = gk("review", "status", doc).stdout
+    assert "初审  已签署  甲" in out and "复审  未签署" in out and "校对  1/3 个校次" in out
+    assert "发布前还缺" in out and "缺少保密审查" in out
+
+
+def test_roster_refuses_second_and_final_review_without_the_role(gk, doc, tmp_path):
+    (tmp_path / "gongkai.toml").write_text(
+        '[roster]\n"甲" = "编辑"\n"乙" = "股室负责人"\n"丙" = "分管领导"\n"丁" = "主要领导"\n', encoding="utf-8")
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲")
+    refused = gk("review", "sign", doc, "--stage", "复审", "--by", "甲")
+    assert refused.exit_code == 1 and "甲（编辑）无权复审" in refused.stderr
+    stranger = gk("review", "sign", doc, "--stage", "复审", "--by", "路人")
+    assert stranger.exit_code == 1 and "不在人员名册中" in stranger.stderr
+    assert gk("review", "sign", doc, "--stage", "复审", "--by", "乙").exit_code == 0
+    assert gk("review", "sign", doc, "--stage", "终审", "--by", "乙").exit_code == 1
+    assert gk("review", "sign", doc, "--stage", "终审", "--by", "丁").exit_code == 0
+    log = status(gk, doc)
+    assert log["roster"] and log["stages"][2]["signed"]["by"] == "丁"
+
+
+def test_a_bad_roster_role_is_a_config_error(gk, doc, tmp_path):
+    (tmp_path / "gongkai.toml").write_text('[roster]\n"甲" = "局长"\n', encoding="utf-8")
+    result = gk("review", "start", doc)
+    assert result.exit_code == 2 and "gongkai.toml" in result.stderr and "局长" in result.stderr
+
+
+def test_final_signer_waives_a_finding_with_a_reason(gk, cli, tmp_path):
+    doc = notice(tmp_path / "名单.docx", f"申请人身份证号：{FAKE_ID}。")
+    review_fully(gk, doc)
+    assert "D101" in gk("release", doc).stdout
+    other = gk("review", "waive", doc, "--rule", "D101", "--by", "乙", "--reason", "已遮蔽")
+    assert other.exit_code == 1 and "终审签署人（丙）" in other.stderr
+    absent = gk("review", "waive", doc, "--rule", "S101", "--by", "丙", "--reason", "无")
+    assert absent.exit_code == 1 and "没有规则 S101 的发现" in absent.stderr
+    assert gk("review", "waive", doc, "--rule", "d101", "--by", "丙", "--reason", "标准示例号码，非真实公民").exit_code == 0
+    assert "D101" not in gk("release", doc).stdout
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    others = {f["rule"] for f in report["findings"] if f["severity"] == "error"} - {"D101"}
+    for rule in others:  # e.g. A103: a 主动公开 document carrying personal data
+        assert gk("review", "waive", doc, "--rule", rule, "--by", "丙", "--reason", "同上").exit_code == 0
+    assert gk("release", doc).exit_code == 0
+    entry = json.loads(gk("archive", "list", "--format", "json").stdout)[0]
+    waiver = next(w for w in entry["waivers"] if w["rule"] == "D101")
+    assert (waiver["by"], waiver["reason"]) == ("丙", "标准示例号码，非真实公民")
+
+
+def test_releasing_twice_archives_once(gk, doc):
+    review_fully(gk, doc)
+    assert gk("release", doc).exit_code == 0
+    again = gk("release", doc)
+    assert again.exit_code == 0 and "未重复登记" in again.stdout
+    assert len(json.loads(gk("archive", "list", "--format", "json").stdout)) == 1
+    assert gk("review", "proof", doc, "--by", "庚").exit_code == 1
+
+
+def test_a_released_document_edited_later_starts_a_second_round(gk, doc):
+    review_fully(gk, doc)
+    gk("release", doc)
+    notice(doc, "补充通知：时间顺延。")
+    result = gk("review", "start", doc)
+    assert result.exit_code == 0 and "第 2 轮" in result.stdout
+
+
+def test_archive_csv_has_bom_and_columns(gk, doc, tmp_path):
+    review_fully(gk, doc)
+    gk("release", doc)
+    out = tmp_path / "登记.csv"
+    assert gk("archive", "list", "--format", "csv", "-o", out).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    assert rows[0]["文号"] == "勺府发〔2026〕3号" and rows[0]["公开属性"] == "主动公开"
+    assert rows[0]["终审"].startswith("丙 ") and rows[0]["校对"].count("；") == 2
+
+
+def test_archive_text_lists_entries(gk, doc):
+    review_fully(gk, doc)
+    gk("release", doc)
+    out = gk("archive", "list").stdout
+    assert "勺府发〔2026〕3号" in out and "共 1 条登记归档记录" in out
+
+
+def test_gongkai_db_environment_variable_chooses_the_store(cli, doc, tmp_path, monkeypatch):
+    db = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    assert cli("review", "start", doc).exit_code == 0
+    assert db.exists()
+
+
+def test_default_store_lives_in_the_user_data_directory(cli, doc, tmp_path, monkeypatch):
+    monkeypatch.delenv("GONGKAI_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert cli("review", "start", doc).exit_code == 0
+    assert (tmp_path / "data" / "gongkai" / "review.sqlite3").exists()
+
+
+def test_a_corrupt_store_is_one_line_and_exit_2(cli, doc, tmp_path):
+    bad = tmp_path / "坏库.sqlite3"
+    bad.write_bytes(b"\x00garbage" * 500)
+    result = cli("review", "status", doc, "--db", bad)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr and "损坏" in result.stderr
+
+
+def test_a_locked_store_is_one_line_and_exit_2(gk, doc, monkeypatch):
+    import sqlite3
+
+    gk("review", "start", doc)
+    monkeypatch.setenv("GONGKAI_DB_TIMEOUT", "0.2")
+    holder = sqlite3.connect(gk.db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = gk("review", "proof", doc, "--by", "庚")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and str(gk.db) in result.stderr and "锁定" in result.stderr
+
+
+def test_clerks_working_at_once_lose_no_event(doc, tmp_path):
+    db = tmp_path / "shared.sqlite3"
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "GONGKAI_DB": str(db)}
+    gongkai = [sys.executable, "-m", "gongkai"]
+    subprocess.run([*gongkai, "review", "start", str(doc)], env=env, check=True, capture_output=True, timeout=120)
+    clerks = [subprocess.Popen([*gongkai, "review", "proof", str(doc), "--by", f"校对{i}"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(4)]
+    assert [p.wait(timeout=300) for p in clerks] == [0, 0, 0, 0]
+    proc = subprocess.run([*gongkai, "review", "status", str(doc), "--format", "json"], env=env, check=True,
+                          capture_output=True, text=True, timeout=120)
+    rounds = json.loads(proc.stdout)["proofs"]["rounds"]
+    assert sorted(r["by"] for r in rounds) == [f"校对{i}" for i in range(4)]
+
+
+def test_an_unreadable_document_is_exit_2(gk, tmp_path):
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = gk("review", "start", broken)
+    assert result.exit_code == 2 and str(broken) in result.stderr
+
+
+def test_subprocess_never_shows_a_traceback(doc, tmp_path):
+    bad = tmp_path / "坏库.sqlite3"
+    bad.write_bytes(b"not a database" * 100)
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "GONGKAI_DB": str(bad)}
+    proc = subprocess.run([sys.executable, "-m", "gongkai", "release", str(doc)], capture_output=True, check=False,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0 and "坏库" in proc.stderr
+
+
+def test_stamp_writes_the_state_into_a_copy_without_changing_its_content(gk, doc, tmp_path):
+    from gongkai.formats import read_path
+
+    gk("review", "start", doc)
+    gk("review", "sign", doc, "--stage", "初审", "--by", "甲")
+    gk("review", "proof", doc, "--by", "庚")
+    copy = tmp_path / "带审核进度.docx"
+    result = gk("review", "stamp", doc, "-o", copy)
+    assert result.exit_code == 0, result.stderr
+    stamped = read_path(copy)
+    props = stamped.custom_properties
+    assert props["gongkai.review.初审"].startswith("甲 ") and props["gongkai.review.复审"] == "未签署"
+    assert props["gongkai.review.校对"] == "1/3"
+    assert stamped.content_sha256 == read_path(doc).content_sha256
+    assert status(gk, copy)["stages"][0]["status"] == "signed"
+    again = tmp_path / "再次.docx"
+    gk("review", "sign", copy, "--stage", "复审", "--by", "乙")
+    assert gk("review", "stamp", copy, "-o", again).exit_code == 0
+    props = read_path(again).custom_properties
+    assert props["gongkai.review.复审"].startswith("乙 ")
+    import zipfile
+
+    custom = zipfile.ZipFile(again).read("docProps/custom.xml").decode("utf-8")
+    assert custom.count('name="gongkai.review.复审"') == 1  # replaced, not duplicated
+    import docx
+
+    assert docx.Document(str(again)).paragraphs[1].text == "勺府发〔2026〕3号"  # still a valid package
+
+
+def test_stamp_refuses_to_overwrite_the_original(gk, doc):
+    gk("review", "start", doc)
+    result = gk("review", "stamp", doc, "-o", doc)
+    assert result.exit_code == 2 and "副本" in result.stderr

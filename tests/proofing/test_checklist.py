@@ -1,0 +1,293 @@
+"""The 三审三校 checklist: unit behaviour and a property test against an independent oracle."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.proofing.checklist import (
+    PROOF,
+    READ_ALOUD,
+    SECRECY,
+    SIGN,
+    START,
+    WAIVE,
+    Event,
+    Facts,
+    FindingFact,
+    apply,
+    fold,
+    gate,
+    parse_stage,
+    refusal,
+    validate_roster,
+)
+
+ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导", "丁": "主要领导", "庚": "校对"}
+CLEAN = Facts(content="a", label="主动公开")
+
+
+def happy(content="a", important=False):
+    return [
+        Event(START, content, important=important),
+        Event(SIGN, content, "甲", stage="初审"),
+        Event(SIGN, content, "乙", stage="复审"),
+        Event(SIGN, content, "丙", stage="终审"),
+        Event(PROOF, content, "庚"), Event(PROOF, content, "庚"), Event(PROOF, content, "庚"),
+        Event(SECRECY, content, "丙"),
+    ]
+
+
+def codes(missing):
+    return [m.code for m in missing]
+
+
+def test_complete_review_is_releasable():
+    assert gate(fold(happy(), ROSTER), CLEAN, ROSTER) == []
+
+
+def test_nothing_started_lists_only_the_start():
+    assert codes(gate(fold([]), CLEAN)) == ["not_started"]
+
+
+def test_every_missing_item_is_listed():
+    state = fold([Event(START, "a", important=True)])
+    missing = gate(state, Facts("a", None, (FindingFact("D101", "id_card", "error"),)))
+    assert codes(missing) == ["stage_1", "stage_2", "stage_3", "proof", "read_aloud", "secrecy", "label", "findings"]
+
+
+def test_stages_must_be_signed_in_order():
+    state = fold([Event(START, "a")])
+    why = refusal(state, Event(SIGN, "a", "乙", stage="复审"))
+    assert why and "须先完成初审" in why
+    assert fold([Event(START, "a"), Event(SIGN, "a", "乙", stage="复审")]).signed == {}
+
+
+def test_rejection_reopens_the_stage_and_clears_later_ones():
+    events = happy()[:4] + [Event(SIGN, "a", "乙", stage="复审", reject=True, note="数据有误")]
+    state = fold(events)
+    assert set(state.signed) == {"初审"}
+    missing = gate(state, CLEAN)
+    assert "复审被乙退回，尚未重新签署" in [m.message for m in missing]
+    assert "stage_3" in codes(missing)
+
+
+def test_resigning_after_rejection_is_accepted():
+    events = happy() + [Event(SIGN, "a", "丙", stage="终审", reject=True), Event(SIGN, "a", "丁", stage="终审")]
+    assert gate(fold(events, ROSTER), CLEAN, ROSTER) == []
+
+
+def test_signing_a_signed_stage_twice_is_refused():
+    state = fold(happy()[:2])
+    assert "已由甲签署" in refusal(state, Event(SIGN, "a", "戊", stage="初审"))
+
+
+def test_proof_rounds_count_since_the_last_content_change():
+    events = [Event(START, "a"), Event(PROOF, "a", "庚"), Event(PROOF, "a", "庚"), Event(PROOF, "b", "庚")]
+    assert len(fold(events).proofs) == 1
+
+
+def test_edit_after_final_review_lists_stages_to_redo():
+    state = fold(happy())
+    missing = gate(state, Facts("b", "主动公开"))
+    assert codes(missing)[0] == "content_changed"
+    assert "初审、复审、终审" in missing[0].message
+    assert "初审须重做（文档内容改动后尚未重新签署）" in [m.message for m in missing]
+
+
+def test_sign_on_edited_content_must_restart_from_first_review():
+    state = fold(happy())
+    why = refusal(state, Event(SIGN, "b", "乙", stage="复审"))
+    assert "须先完成初审（文档内容已改动，须重做）" in why
+    state, why = apply(state, Event(SIGN, "b", "甲", stage="初审"))
+    assert why is None and state.redo == ("复审", "终审") and set(state.signed) == {"初审"}
+
+
+def test_important_items_need_read_aloud():
+    state = fold(happy(important=True))
+    assert codes(gate(state, CLEAN)) == ["read_aloud"]
+    assert gate(apply(state, Event(READ_ALOUD, "a", "庚"))[0], CLEAN) == []
+
+
+def test_roster_refuses_second_and_final_review_without_the_role():
+    state = fold(happy()[:2], ROSTER)
+    assert "无权复审" in refusal(state, Event(SIGN, "a", "甲", stage="复审"), ROSTER)
+    assert "不在人员名册中" in refusal(state, Event(SIGN, "a", "陌生人", stage="复审"), ROSTER)
+    state = fold(happy()[:3], ROSTER)
+    assert "无权终审" in refusal(state, Event(SIGN, "a", "乙", stage="终审"), ROSTER)
+    assert refusal(state, Event(SIGN, "a", "丁", stage="终审"), ROSTER) is None
+
+
+def test_rejection_needs_the_role_of_the_stage_or_a_later_one():
+    state = fold(happy(), ROSTER)
+    assert "无权退回复审" in refusal(state, Event(SIGN, "a", "甲", stage="复审", reject=True), ROSTER)
+    assert refusal(state, Event(SIGN, "a", "丁", stage="复审", reject=True), ROSTER) is None
+    assert "无权退回终审" in refusal(state, Event(SIGN, "a", "乙", stage="终审", reject=True), ROSTER)
+
+
+def test_without_roster_anyone_may_sign():
+    state = fold(happy()[:2])
+    assert refusal(state, Event(SIGN, "a", "甲", stage="复审")) is None
+
+
+def test_negative_info_needs_the_principal_leader():
+    facts = Facts("a", "主动公开", (FindingFact("G101", "negative_info", "warning"),))
+    assert codes(gate(fold(happy(), ROSTER), facts, ROSTER)) == ["negative_info"]
+    events = happy()[:3] + [Event(SIGN, "a", "丁", stage="终审")] + happy()[4:]
+    assert gate(fold(events, ROSTER), facts, ROSTER) == []
+
+
+def test_waiver_by_final_signer_clears_an_error_finding():
+    facts = Facts("a", "主动公开", (FindingFact("D101", "id_card", "error"), FindingFact("T101", "typo", "warning")))
+    assert codes(gate(fold(happy()), facts)) == ["findings"]
+    waived = happy() + [Event(WAIVE, "a", "丙", rule="D101", note="系公开的投诉电话")]
+    assert gate(fold(waived), facts) == []
+
+
+def test_waiver_needs_final_signer_and_reason():
+    state = fold(happy())
+    assert "终审签署人（丙）" in refusal(state, Event(WAIVE, "a", "乙", rule="D101", note="理由"))
+    assert "理由" in refusal(state, Event(WAIVE, "a", "丙", rule="D101", note=" "))
+    assert "终审签署后" in refusal(fold(happy()[:3]), Event(WAIVE, "a", "乙", rule="D101", note="x"))
+
+
+def test_events_before_start_are_refused():
+    assert "尚未开始审核" in refusal(fold([]), Event(PROOF, "a", "庚"))
+
+
+def test_stage_names_accept_english_aliases():
+    assert [parse_stage(s) for s in ("first", "Second", "终审")] == ["初审", "复审", "终审"]
+    with pytest.raises(ValueError):
+        parse_stage("四审")
+
+
+def test_roster_roles_are_validated():
+    assert validate_roster({"张三": "编辑"}) == {"张三": "编辑"}
+    with pytest.raises(ValueError, match="张三"):
+        validate_roster({"张三": "局长"})
+
+
+# --- property test: the machine against an independent oracle -------------------------------
+
+LEADERS = ("分管领导", "主要领导")
+NAMES = ("甲", "乙", "丙", "丁", "戊", "")
+ORDER = ("初审", "复审", "终审")
+
+
+def oracle(events, facts, fold_roster, gate_roster):
+    """Release allowed? Written from the rules, as a stage counter, without the machine's code."""
+    started, important, content = False, False, None
+    progress, signers = 0, []  # signed stages form a prefix: the first ``progress`` stages
+    proofs, read, secrecy, waived = 0, False, False, set()
+
+    def fresh():
+        return 0, [], 0, False, False, set()
+
+    for e in events:
+        changed = content is not None and e.content != content
+        if e.kind == START:
+            if changed:
+                progress, signers, proofs, read, secrecy, waived = fresh()
+            content, started, important = e.content, True, important or e.important
+            continue
+        if not started or not e.by.strip():
+            continue
+        p, sg, pr, rd, sc, wv = fresh() if changed else (progress, list(signers), proofs, read, secrecy, set(waived))
+        if e.kind == SIGN:
+            i = ORDER.index(e.stage)
+            need = {1: ("股室负责人",), 2: LEADERS}.get(i)
+            if e.reject:
+                if p < i:
+                    continue
+                if fold_roster and i > 0 and fold_roster.get(e.by) not in ("股室负责人",) * (i == 1) + LEADERS:
+                    continue
+                p, sg, wv = i, sg[:i], set()  # the final sign-off goes, and the waivers with it
+            else:
+                if p != i:
+                    continue
+                if fold_roster and need and fold_roster.get(e.by) not in need:
+                    continue
+                p, sg = i + 1, sg + [e.by]
+        elif e.kind == PROOF:
+            pr += 1
+        elif e.kind == READ_ALOUD:
+            rd = True
+        elif e.kind == SECRECY:
+            sc = True
+        elif e.kind == WAIVE:
+            if p != 3 or sg[2] != e.by or not e.rule or not e.note.strip():
+                continue
+            wv.add(e.rule)
+        progress, signers, proofs, read, secrecy, waived = p, sg, pr, rd, sc, wv
+        content = e.content
+    if not started:
+        return False
+    if facts.content != content:
+        progress, signers, proofs, read, secrecy, waived = fresh()
+    ok = progress == 3 and proofs >= 3 and (read or not important) and secrecy and bool(facts.label)
+    ok = ok and all(f.rule in waived for f in facts.findings if f.severity == "error")
+    if gate_roster and ok:
+        ok = gate_roster.get(signers[1]) == "股室负责人" and gate_roster.get(signers[2]) in LEADERS
+        if any(f.kind == "negative_info" for f in facts.findings):
+            ok = ok and gate_roster.get(signers[2]) == "主要领导"
+    return ok
+
+
+contents = st.sampled_from(("a", "a", "a", "a", "a", "b"))
+random_event = st.builds(
+    Event,
+    kind=st.sampled_from((START, SIGN, SIGN, SIGN, PROOF, READ_ALOUD, SECRECY, WAIVE)),
+    content=contents,
+    by=st.sampled_from(NAMES),
+    stage=st.sampled_from(ORDER),
+    reject=st.sampled_from((False, False, False, True)),
+    important=st.booleans(),
+    rule=st.sampled_from(("D101", "S101")),
+    note=st.sampled_from(("", "理由")),
+)
+
+
+SIGNERS = {"初审": "甲", "复审": "乙", "终审": "丙"}
+
+
+@st.composite
+def sequences(draw):
+    """A complete review, perhaps missing one step, sent back and signed again, with random
+    events inserted; or pure noise."""
+    if draw(st.integers(0, 4)) == 0:
+        base = []
+    else:
+        base = happy(important=draw(st.booleans())) + [Event(WAIVE, "a", "丙", rule="D101", note="理由")]
+        if draw(st.booleans()):
+            base.append(Event(READ_ALOUD, "a", "庚"))
+        drop = draw(st.integers(-len(base), len(base) - 1))
+        if drop >= 0:
+            del base[drop]
+        if draw(st.booleans()):
+            i = draw(st.integers(0, 2))
+            base.append(Event(SIGN, "a", draw(st.sampled_from(NAMES)), stage=ORDER[i], reject=True))
+            base += [Event(SIGN, "a", SIGNERS[s], stage=s) for s in ORDER[i:]]
+    for _ in range(draw(st.integers(0, 4))):
+        base.insert(draw(st.integers(0, len(base))), draw(random_event))
+    return base
+
+
+findings = st.sampled_from((
+    [], [FindingFact("D101", "id_card", "error")], [FindingFact("G101", "negative_info", "warning")],
+)) | st.lists(st.builds(
+    FindingFact, rule=st.sampled_from(("D101", "S101", "G101")),
+    kind=st.sampled_from(("id_card", "negative_info")), severity=st.sampled_from(("error", "warning")),
+), max_size=3)
+facts = st.builds(Facts, content=st.sampled_from(("a", "a", "a", "b")), label=st.sampled_from(("主动公开", None, "主动公开")),
+                  findings=findings.map(tuple))
+rosters = st.sampled_from((None, ROSTER, {**ROSTER, "丙": "主要领导"}))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(sequences(), facts, rosters, rosters)
+def test_release_possible_exactly_when_every_condition_holds(events, now, fold_roster, gate_roster):
+    state = fold(events, fold_roster)
+    missing = gate(state, now, gate_roster)
+    assert (missing == []) == oracle(events, now, fold_roster, gate_roster)
+    assert len({m.code for m in missing}) == len(missing)
