@@ -40,8 +40,10 @@ BUILD_END = 1000
 TUNE_END = 1300
 OVERLAP = 12
 
-#: Parameters chosen on the tune part (never on the test part).
-PARAMS = {"beta": 2.0, "threshold": 7.0, "pair_bonus": 3.0, "min_word_freq": 10}
+#: Parameters chosen on the odw tune part and on govcn held-out documents with id ≡ 2 (mod 4)
+#: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
+#: false alarms on published text, and precision comes first.
+PARAMS = {"beta": 2.0, "threshold": 15.0, "pair_bonus": 3.0, "min_word_freq": 10}
 #: A character string of the real build text seen this often counts as a domain word.
 DOMAIN_MIN = 4
 

@@ -59,13 +59,25 @@ VARIANTS = lexicon_rule("variants")
 TERMS = lexicon_rule("terms")
 
 
+def _repeated(full: str, text: str, i: int) -> bool:
+    """Whether the strings around ``text[i]`` recur in the document: typos rarely repeat, terms do."""
+    for a, b in ((i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
+        if a >= 0 and b <= len(text) and full.count(text[a:b]) >= 2:
+            return True
+    return False
+
+
 def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
     model = lm.model()
-    for block in rule.blocks(doc):
+    blocks = list(rule.blocks(doc))
+    full = "\n".join(b.text for b in blocks)
+    for block in blocks:
         text = block.text
         if len(text) < 4:
             continue
         for s in model.suspects(text):
+            if _repeated(full, text, s.start):
+                continue
             fixed = text[max(0, s.start - 2) : s.start] + s.right + text[s.start + 1 : s.start + 3]
             yield rule.finding(
                 block, s.start, s.start + 1,
@@ -82,9 +94,11 @@ STATISTICAL = FunctionRule(
     parts=PROSE,
     doc="初审须避免错字等低级错误，而错字往往不在任何词表里。本规则用随软件发布的汉字n元语言模型（由公文语料、"
         "jieba词典统计得出）检查每个汉字：若它与前后字的搭配罕见，而某个音近或形近字放在该处可使语句的概率大幅提高，"
-        "且该字在此上下文中确有用例，则提示疑似别字并给出建议字。为避免误报，只在把握很大时提示；结果仅供校对参考。",
-    fires=["推动大数局产业加快发展。", "各单位要切实提高思想认试。", "承担预算绩交评价有关工作。"],
-    silent=["推动大数据产业加快发展。", "各单位要切实提高思想认识。", "承担预算绩效评价有关工作。",
+        "且替换后能与前后字组成词典中的词，则提示疑似别字并给出建议字。在同一文件中反复出现的搭配（多为简称、术语）不提示；"
+        "为避免误报，只在把握很大时提示，结果仅供校对参考。",
+    fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。"],
+    silent=["推动大数据产业加快发展。", "确保人民群众生命财产安全。", "提升群众满意度。",
+            "落实银担合作条件，夯实银担合作基础。",
             "各乡镇人民政府要加强组织领导，确保各项工作落到实处。"],
 )
 
