@@ -12,6 +12,7 @@ Loading is lazy and happens once per process (:func:`model`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,7 @@ ORDER = 4
 #: Characters are packed as 16-bit codes; 0 never occurs, so n-grams of different orders differ.
 OTHER = 0xFFFF
 BOS = 0x0002
+_PAD = 0x0003  # beyond the end of a text (masked out of every score)
 
 _DIGITS = set("0123456789０１２３４５６７８９")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -73,7 +75,10 @@ class Suspect:
     start: int
     wrong: str
     right: str
-    gain: float  # log-probability gain of the correction (nats)
+    gain: float  # the decision score: LM gain + pair bonus + word_weight * log10(word frequency)
+    lm_gain: float = 0.0  # log-probability gain of the correction (nats)
+    word_log_freq: float = 0.0  # log10 frequency of the dictionary word the correction forms
+    seen_pair: bool = False  # the wrong→right pair occurs among the training errors
 
 
 class TypoModel:
@@ -95,6 +100,10 @@ class TypoModel:
         self.suspect_max = int(params.get("suspect_max", 0))
         self.min_context = int(params.get("min_context", 1))
         self.min_word_freq = int(params.get("min_word_freq", 10))
+        #: a dictionary word this frequent covering a character vouches for it
+        self.cover_freq = int(params.get("cover_freq", 1))
+        self.segment = int(params.get("segment", 0))
+        self.word_weight = float(params.get("word_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
 
@@ -111,28 +120,36 @@ class TypoModel:
 
     # -- scoring ------------------------------------------------------------------------
     def _window_logprob(self, windows: np.ndarray, centre: int) -> np.ndarray:
-        """Sum of log P(w_j | 3 previous) for every j from ``centre`` to the window's end.
+        """log P(w_j | 3 previous) for every j from ``centre`` to the window's end, as an (m, L-centre) array.
 
         ``windows`` is (m, L) codes; the probability is Dirichlet-smoothed recursively from
-        unigrams up: P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta).
+        unigrams up: P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta). All the
+        counts a window needs are looked up in one vectorised call.
         """
         m, length = windows.shape
-        total = np.zeros(m)
+        w = windows.astype(np.uint64)
+        slots = []  # (j, n, is_context) in the order their keys are stacked
+        keys = []
         for j in range(centre, length):
-            p = None
             for n in range(1, ORDER + 1):
                 if j - n + 1 < 0:
                     break
-                gram = windows[:, j - n + 1 : j + 1]
-                c_full = self.lookup(_pack_rows(gram))
-                if n == 1:
-                    p = (c_full + 1.0) / (self.total + self.vocab)
-                    continue
-                ctx = windows[:, j - n + 1 : j]
-                c_ctx = self.lookup(_pack_rows(ctx))
-                p = (c_full + self.beta * p) / (c_ctx + self.beta)
-            total += np.log(p)
-        return total
+                keys.append(_pack_rows(w[:, j - n + 1 : j + 1]))
+                slots.append((j, n, False))
+                if n > 1:
+                    keys.append(_pack_rows(w[:, j - n + 1 : j]))
+                    slots.append((j, n, True))
+        counts = self.lookup(np.concatenate(keys)).reshape(len(keys), m)
+        at = {slot: counts[k] for k, slot in enumerate(slots)}
+        out = np.zeros((m, length - centre))
+        for j in range(centre, length):
+            p = (at[(j, 1, False)] + 1.0) / (self.total + self.vocab)
+            for n in range(2, ORDER + 1):
+                if (j, n, False) not in at:
+                    break
+                p = (at[(j, n, False)] + self.beta * p) / (at[(j, n, True)] + self.beta)
+            out[:, j - centre] = np.log(p)
+        return out
 
     def suspects(self, text: str) -> list[Suspect]:
         """Characters of ``text`` (one sentence or paragraph) that are probably typos.
@@ -145,37 +162,40 @@ class TypoModel:
         if n < 2:
             return []
         words = lexicon_words()
-        covered = _covered(text, words)
+        covered = _segment_covered(text, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
         arr = codes(text)
         off = ORDER - 1
-        out: list[Suspect] = []
-        for i in range(n):
-            if covered[i] or not is_han(text[i]) or words.get(text[i], 0) >= self.max_single_freq:
-                continue
-            if _in_name(text, i):
-                continue
-            cands = self.candidates.get(int(arr[i + off]))
-            if cands is None or not len(cands):
-                continue
-            formed = []
-            for c in cands:
-                ch = chr(int(c))
-                best = 0
-                for a in range(max(0, i - 3), i + 1):
-                    for b in range(i + 1, min(n, a + 4) + 1):
-                        if b - a < 2:
-                            continue
-                        w = text[a:i] + ch + text[i + 1 : b]
-                        f = words.get(w, 0)
-                        if f > best:
-                            best = f
-                if best >= self.min_word_freq:
-                    formed.append(c)
-            if not formed:
-                continue
-            s = self._best(arr, i, n, np.array(formed, dtype=np.uint64))
-            if s is not None:
-                out.append(s)
+        eligible = [
+            i for i in range(n)
+            if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
+            and not _in_name(text, i) and not _in_listed_name(text, i)
+            and int(arr[i + off]) in self.candidates
+        ]
+        if not eligible:
+            return []
+        # a word through the candidate implies its bigram with a neighbour is in the counts
+        # (dictionary words are counted): one vectorised filter before the word loop
+        pos = np.concatenate([np.full(len(self.candidates[int(arr[i + off])]), i) for i in eligible])
+        cand = np.concatenate([self.candidates[int(arr[i + off])] for i in eligible]).astype(np.uint64)
+        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
+        left = (padded[pos + off - 1] << np.uint64(16)) | cand
+        right = (cand << np.uint64(16)) | padded[pos + off + 1]
+        near = self.lookup(np.concatenate([left, right])).reshape(2, -1)
+        keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
+        rows: list[tuple[int, int, int]] = []  # (position, candidate, word frequency)
+        for i, c in zip(pos[keep].tolist(), cand[keep].tolist()):
+            ch = chr(c)
+            best = 0
+            for a in range(max(0, i - 3), i + 1):
+                for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
+                    f = words.get(text[a:i] + ch + text[i + 1 : b], 0)
+                    if f > best:
+                        best = f
+            if best >= self.min_word_freq:
+                rows.append((i, c, best))
+        if not rows:
+            return []
+        out = self._score(padded, n, rows)
         # neighbouring suspects usually stem from one error (the typo leaves its neighbour
         # uncovered too): keep the strongest of each cluster
         kept: list[Suspect] = []
@@ -187,23 +207,36 @@ class TypoModel:
             kept.append(s)
         return kept
 
-    def _best(self, arr: np.ndarray, i: int, n: int, cands: np.ndarray) -> Suspect | None:
+    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]]) -> list[Suspect]:
+        """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
-        lo = i + off - (ORDER - 1)
-        hi = min(i + off + ORDER, n + off)
-        base = arr[lo:hi]
         centre = ORDER - 1
-        windows = np.repeat(base[None, :], len(cands) + 1, axis=0)
-        windows[1:, centre] = cands
-        lp = self._window_logprob(windows, centre)
-        gains = lp[1:] - lp[0]
-        wrong = int(arr[i + off])
-        bonus = np.array([self.pair_bonus if ((wrong << 16) | int(c)) in self.pairs else 0.0 for c in cands])
-        score = gains + bonus
-        j = int(np.argmax(score))
-        if score[j] < self.threshold:
-            return None
-        return Suspect(i, chr(wrong), chr(int(cands[j])), float(score[j]))
+        positions = sorted({r[0] for r in rows})
+        # one original window per position, then one window per candidate
+        idx = {i: k for k, i in enumerate(positions)}
+        base = np.stack([padded[i + off - centre : i + off + ORDER] for i in positions])
+        win = np.concatenate([base, base[[idx[r[0]] for r in rows]]])
+        win[len(positions):, centre] = np.array([r[1] for r in rows], dtype=np.uint64)
+        per_j = self._window_logprob(win, centre)
+        # mask the padding beyond the end of the text
+        ends = np.array([min(ORDER, n - i) for i in positions] + [min(ORDER, n - r[0]) for r in rows])
+        mask = np.arange(ORDER)[None, :] < ends[:, None]
+        lp = (per_j * mask).sum(axis=1)
+        out: list[Suspect] = []
+        best: dict[int, tuple[float, int, float, float, bool]] = {}
+        for k, (i, c, f) in enumerate(rows):
+            gain = float(lp[len(positions) + k] - lp[idx[i]])
+            wrong = int(padded[i + off])
+            seen = ((wrong << 16) | c) in self.pairs
+            wf = math.log10(max(1, f))
+            score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
+            if i not in best or score > best[i][0]:
+                best[i] = (score, c, gain, wf, seen)
+        for i in positions:
+            score, c, gain, wf, seen = best[i]
+            if score >= self.threshold:
+                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen))
+        return out
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
@@ -218,13 +251,40 @@ def _in_name(text: str, i: int) -> bool:
     return False
 
 
-def _covered(text: str, words: dict) -> list[bool]:
+def _in_listed_name(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is in a short Han run set off by spaces (names in a list: 贾某某　教授)."""
+    a = i
+    while a > 0 and is_han(text[a - 1]):
+        a -= 1
+    b = i
+    while b < len(text) and is_han(text[b]):
+        b += 1
+    if b - a > 4:
+        return False
+    return (a > 0 and text[a - 1].isspace()) or (b < len(text) and text[b].isspace())
+
+
+def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
+    """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
+    import jieba
+
+    covered = [False] * len(text)
+    pos = 0
+    for tok in jieba.cut(text, HMM=False):
+        if len(tok) >= 2 and words.get(tok, 0) >= min_freq:
+            for k in range(pos, pos + len(tok)):
+                covered[k] = True
+        pos += len(tok)
+    return covered
+
+
+def _covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
     """Which characters of ``text`` lie inside some dictionary word of two or more characters."""
     n = len(text)
     covered = [False] * n
     for a in range(n):
         for b in range(a + 2, min(n, a + 6) + 1):
-            if words.get(text[a:b], 0) > 0:
+            if words.get(text[a:b], 0) >= min_freq:
                 for k in range(a, b):
                     covered[k] = True
     return covered
@@ -249,9 +309,10 @@ def lexicon_words() -> dict:
 
 
 def _pack_rows(rows: np.ndarray) -> np.ndarray:
-    key = np.zeros(rows.shape[0], dtype=np.uint64)
-    for k in range(rows.shape[1]):
-        key = (key << np.uint64(16)) | rows[:, k].astype(np.uint64)
+    rows = rows.astype(np.uint64, copy=False)
+    key = rows[:, 0].copy()
+    for k in range(1, rows.shape[1]):
+        key = (key << np.uint64(16)) | rows[:, k]
     return key
 
 
