@@ -72,3 +72,21 @@ def test_ngram_keys_are_distinct_across_orders():
     c = lm.pack([lm.code_of("国")])
     assert len({a, b, c}) == 3
     assert lm.code_of("7") == lm.code_of("３")  # digits fold into one class
+
+
+def test_names_set_off_by_spaces_are_not_corrected():
+    # a committee list: 贾→加 would "fix" a surname
+    assert lm.model().suspects("贾高建\u3000\u3000中央党史和文献研究院") == []
+
+
+def test_short_quotations_are_deliberate_wording():
+    m = lm.model()
+    assert m.suspects("推动大数局产业加快发展。")  # the same error outside quotes is found
+    assert m.suspects("推动“大数局”产业加快发展。") == []
+
+
+def test_strings_repeated_in_a_document_are_taken_as_terms(check_text):
+    once = "推动大数局产业加快发展。"
+    assert any(f.rule == "T110" for f in check_text(once).findings)
+    twice = once + "\n大数局产业规模持续扩大。"
+    assert not any(f.rule == "T110" for f in check_text(twice).findings)

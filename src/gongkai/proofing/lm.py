@@ -165,10 +165,11 @@ class TypoModel:
         covered = _segment_covered(text, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
         arr = codes(text)
         off = ORDER - 1
+        quoted = _quoted(text)
         eligible = [
             i for i in range(n)
             if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and not _in_name(text, i) and not _in_listed_name(text, i)
+            and not _in_name(text, i) and not _in_listed_name(text, i) and not quoted[i]
             and int(arr[i + off]) in self.candidates
         ]
         if not eligible:
@@ -249,6 +250,21 @@ def _in_name(text: str, i: int) -> bool:
         if k < len(text) and text[k] in _NAME_END and all(is_han(ch) for ch in text[i:k]):
             return True
     return False
+
+
+def _quoted(text: str, longest: int = 10) -> list[bool]:
+    """Characters inside short quotations (“以药养医”): coined slogans and names are deliberate wording."""
+    out = [False] * len(text)
+    start = None
+    for k, ch in enumerate(text):
+        if ch in "“「『":
+            start = k
+        elif ch in "”」』" and start is not None:
+            if k - start - 1 <= longest:
+                for j in range(start + 1, k):
+                    out[j] = True
+            start = None
+    return out
 
 
 def _in_listed_name(text: str, i: int) -> bool:
