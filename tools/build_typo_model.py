@@ -6,6 +6,7 @@ and the confusion pairs seen in training errors. Only shippable sources are used
 * jieba's dictionary (MIT): every word, weighted by the log of its frequency;
 * ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``);
 * the build half of govcn-2019 (official documents: 著作权法 第五条), see ``govcn_splits``;
+* the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
 * candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions) and
   same-pinyin characters from pypinyin (MIT), limited to characters seen in the corpus.
@@ -97,6 +98,14 @@ def govcn_splits(data: Path) -> dict[str, list[dict]]:
     return {"build": build, "held": held}
 
 
+def seed_lines(data: Path) -> list[str]:
+    """The town's regulations (the project's seed), one paragraph a line."""
+    path = data.parent / "seed" / "政务公开制度汇编.txt"
+    if not path.exists():
+        return []
+    return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
 def corpus(data: Path):
     """(text, weight, is_sentence) of the build corpus; words and phrases get no sentence-start n-grams."""
     import jieba
@@ -107,6 +116,8 @@ def corpus(data: Path):
         for line in d["body"].splitlines():
             if line.strip():
                 yield line.strip(), 1, True
+    for line in seed_lines(data):
+        yield line, 1, True
     for line in (data / "ecspell" / "公文写作.txt").read_text(encoding="utf-8").splitlines():
         if line.strip():
             yield line.strip(), 2, False
@@ -123,6 +134,7 @@ def domain_words(data: Path) -> Counter:
     texts = [t for _, _, t in odw_splits(data)["build"]]
     for d in govcn_splits(data)["build"]:
         texts.extend(l for l in d["body"].splitlines() if l.strip())
+    texts.extend(seed_lines(data))
     for t in texts:
         for n in (2, 3, 4):
             for i in range(len(t) - n + 1):
