@@ -232,12 +232,17 @@ def parse(text: str, name: str = "<lexicon>", *, check_specs: bool = True) -> Le
         ))
     lex = Lexicon(
         name=name, code=str(data["code"]), kind=str(data["kind"]), severity=str(data["severity"]),
-        basis=str(data["basis"]), message=str(data["message"]), doc=str(data["doc"]).strip(),
+        basis=str(data["basis"]), message=str(data["message"]), doc=_unfold(str(data["doc"])),
         source=str(data.get("source") or ""), entries=entries,
     )
     if check_specs:
         check(lex)
     return lex
+
+
+def _unfold(text: str) -> str:
+    """YAML folding joins lines with a space; Chinese text takes none."""
+    return regex.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text.strip())
 
 
 def check(lex: Lexicon) -> None:
