@@ -90,3 +90,14 @@ def test_strings_repeated_in_a_document_are_taken_as_terms(check_text):
     assert any(f.rule == "T110" for f in check_text(once).findings)
     twice = once + "\n大数局产业规模持续扩大。"
     assert not any(f.rule == "T110" for f in check_text(twice).findings)
+
+
+def test_short_table_cells_are_left_to_the_lexicons():
+    from gongkai import Config, check_document
+    from gongkai.models import Block, Document
+
+    doc = Document(path="<t>")
+    doc.add_block(Block(text="发展大数局产业", part="body", paragraph=0))
+    doc.add_block(Block(text="发展大数局产业", part="table", paragraph=1, table=0, row=0, col=0))
+    hits = [f for f in check_document(doc, Config(select=("T110",))).findings]
+    assert [f.location.part for f in hits] == ["body"]

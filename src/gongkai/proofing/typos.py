@@ -73,7 +73,8 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
     full = "\n".join(b.text for b in blocks)
     for block in blocks:
         text = block.text
-        if len(text) < 4:
+        # short cells and lines are mostly names, places and labels, which no model knows
+        if len(text) < (8 if block.part == "table" else 4):
             continue
         for s in model.suspects(text):
             if _repeated(full, text, s.start):
