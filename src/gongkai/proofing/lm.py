@@ -3,9 +3,11 @@
 The model ships as ``data/proofing/typo_model.npz`` (built by ``tools/build_typo_model.py``):
 sorted 64-bit keys of character 1–4-grams with their counts, and for each character the
 characters that sound or look like it (ECSpell's confusion sets plus same-pinyin characters).
-A character is suspected when the n-grams through it are rare; each candidate replacement is
-scored by the change in smoothed log-probability of the window around it, and a finding is
-raised only when the candidate is far more likely *and* attested in context — precision first.
+A character is suspected when jieba's dictionary segmentation leaves it outside every
+frequent word (and it is no common one-character word, proper name or quoted coinage); each
+candidate that forms a dictionary word with its neighbours is scored by the gain in smoothed
+log-probability of the window around it, plus a bonus for confusions seen in training errors
+and the log frequency of the word it forms. Only a high score is reported — precision first.
 
 Loading is lazy and happens once per process (:func:`model`).
 """
@@ -154,9 +156,9 @@ class TypoModel:
     def suspects(self, text: str) -> list[Suspect]:
         """Characters of ``text`` (one sentence or paragraph) that are probably typos.
 
-        A Han character is suspected only when no dictionary word covers it and its bigrams
-        with its neighbours are rare in the corpus; a candidate must then form a dictionary
-        word with its neighbours and raise the window's log-probability by ``threshold``.
+        A Han character is suspected only when no frequent dictionary word of the segmentation
+        covers it; a candidate must then form a dictionary word with its neighbours and reach
+        ``threshold`` (log-probability gain + pair bonus + word_weight × log10 word frequency).
         """
         n = len(text)
         if n < 2:
