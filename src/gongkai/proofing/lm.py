@@ -81,6 +81,7 @@ class Suspect:
     lm_gain: float = 0.0  # log-probability gain of the correction (nats)
     word_log_freq: float = 0.0  # log10 frequency of the dictionary word the correction forms
     seen_pair: bool = False  # the wrong→right pair occurs among the training errors
+    seg_gain: float = 0.0  # gain in best-segmentation log-probability (word unigram model)
 
 
 class TypoModel:
@@ -106,6 +107,7 @@ class TypoModel:
         self.cover_freq = int(params.get("cover_freq", 1))
         self.segment = int(params.get("segment", 0))
         self.word_weight = float(params.get("word_weight", 0.0))
+        self.seg_weight = float(params.get("seg_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
 
@@ -198,7 +200,7 @@ class TypoModel:
                 rows.append((i, c, best))
         if not rows:
             return []
-        out = self._score(padded, n, rows)
+        out = self._score(padded, n, rows, text)
         # neighbouring suspects usually stem from one error (the typo leaves its neighbour
         # uncovered too): keep the strongest of each cluster
         kept: list[Suspect] = []
@@ -210,7 +212,7 @@ class TypoModel:
             kept.append(s)
         return kept
 
-    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]]) -> list[Suspect]:
+    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "") -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
         centre = ORDER - 1
@@ -233,13 +235,49 @@ class TypoModel:
             seen = ((wrong << 16) | c) in self.pairs
             wf = math.log10(max(1, f))
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
+            seg = 0.0
+            if self.seg_weight and text:
+                seg = _segmentation_gain(text, i, chr(c))
+                score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
-                best[i] = (score, c, gain, wf, seen)
+                best[i] = (score, c, gain, wf, seen, seg)
         for i in positions:
-            score, c, gain, wf, seen = best[i]
+            score, c, gain, wf, seen, seg = best[i]
             if score >= self.threshold:
-                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen))
+                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
         return out
+
+
+_SEG_SPAN = 4
+_LOG_TOTAL = None
+
+
+def _segmentation_logprob(window: str, words: dict) -> float:
+    """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
+    global _LOG_TOTAL
+    if _LOG_TOTAL is None:
+        _LOG_TOTAL = math.log(sum(v for v in words.values() if v > 0))
+    n = len(window)
+    best = [0.0] + [-1e18] * n
+    for b in range(1, n + 1):
+        for a in range(max(0, b - _SEG_SPAN), b):
+            f = words.get(window[a:b], 0)
+            if f <= 0:
+                if b - a > 1:
+                    continue
+                f = 0.5  # an unknown single character
+            v = best[a] + math.log(f) - _LOG_TOTAL
+            if v > best[b]:
+                best[b] = v
+    return best[n]
+
+
+def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4) -> float:
+    words = lexicon_words()
+    a, b = max(0, i - radius), min(len(text), i + radius + 1)
+    window = text[a:b]
+    fixed = window[: i - a] + ch + window[i - a + 1 :]
+    return _segmentation_logprob(fixed, words) - _segmentation_logprob(window, words)
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
