@@ -45,7 +45,7 @@ OVERLAP = 12
 #: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
 #: false alarms on published text, and precision comes first.
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
-          "segment": 1, "cover_freq": 50}
+          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9}
 #: A character string of the real build text seen this often counts as a domain word.
 DOMAIN_MIN = 4
 
