@@ -228,7 +228,8 @@ class TypoModel:
         mask = np.arange(ORDER)[None, :] < ends[:, None]
         lp = (per_j * mask).sum(axis=1)
         out: list[Suspect] = []
-        best: dict[int, tuple[float, int, float, float, bool]] = {}
+        best: dict[int, tuple] = {}
+        seg_cache: dict[int, float] = {}
         for k, (i, c, f) in enumerate(rows):
             gain = float(lp[len(positions) + k] - lp[idx[i]])
             wrong = int(padded[i + off])
@@ -237,7 +238,7 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                seg = _segmentation_gain(text, i, chr(c))
+                seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
                 best[i] = (score, c, gain, wf, seen, seg)
@@ -272,12 +273,19 @@ def _segmentation_logprob(window: str, words: dict) -> float:
     return best[n]
 
 
-def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4) -> float:
+def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
+    """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
     words = lexicon_words()
     a, b = max(0, i - radius), min(len(text), i + radius + 1)
     window = text[a:b]
     fixed = window[: i - a] + ch + window[i - a + 1 :]
-    return _segmentation_logprob(fixed, words) - _segmentation_logprob(window, words)
+    if cache is not None:
+        if i not in cache:
+            cache[i] = _segmentation_logprob(window, words)
+        base = cache[i]
+    else:
+        base = _segmentation_logprob(window, words)
+    return _segmentation_logprob(fixed, words) - base
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
