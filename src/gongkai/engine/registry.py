@@ -15,6 +15,7 @@ PACKS = (
     "gongkai.proofing.numbers",
     "gongkai.proofing.format_rules",
     "gongkai.completeness.rules",
+    "gongkai.proofing.typos",
 )
 
 

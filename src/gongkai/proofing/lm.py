@@ -1,0 +1,395 @@
+"""A character n-gram model for typos no word list anticipates (别字 from sound- or shape-alike characters).
+
+The model ships as ``data/proofing/typo_model.npz`` (built by ``tools/build_typo_model.py``):
+sorted 64-bit keys of character 1–4-grams with their counts, and for each character the
+characters that sound or look like it (ECSpell's confusion sets plus same-pinyin characters).
+A character is suspected when jieba's dictionary segmentation leaves it outside every
+frequent word (and it is no common one-character word, proper name or quoted coinage); each
+candidate that forms a dictionary word with its neighbours is scored by the gain in smoothed
+log-probability of the window around it, plus a bonus for confusions seen in training errors
+and the log frequency of the word it forms. Only a high score is reported — precision first.
+
+Loading is lazy and happens once per process (:func:`model`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from io import BytesIO
+
+import numpy as np
+
+ORDER = 4
+#: Characters are packed as 16-bit codes; 0 never occurs, so n-grams of different orders differ.
+OTHER = 0xFFFF
+BOS = 0x0002
+_PAD = 0x0003  # beyond the end of a text (masked out of every score)
+
+_DIGITS = set("0123456789０１２３４５６７８９")
+_LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def code_of(ch: str) -> int:
+    """The 16-bit code of a character after folding digits and Latin letters into one class each."""
+    if ch in _DIGITS:
+        return ord("0")
+    if ch in _LATIN:
+        return ord("a")
+    o = ord(ch)
+    return o if 0 < o < OTHER else OTHER
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def codes(text: str) -> np.ndarray:
+    """Codes of ``text`` as uint64, preceded by ORDER-1 sentence-start markers."""
+    arr = np.fromiter((code_of(c) for c in text), dtype=np.uint64, count=len(text))
+    return np.concatenate([np.full(ORDER - 1, BOS, dtype=np.uint64), arr])
+
+
+def pack(seq: "list[int] | tuple[int, ...]") -> int:
+    """One n-gram (sequence of codes, oldest first) as a 64-bit key."""
+    key = 0
+    for c in seq:
+        key = (key << 16) | c
+    return key
+
+
+def ngram_keys(arr: np.ndarray, n: int) -> np.ndarray:
+    """Keys of every n-gram of a code array (vectorised)."""
+    if len(arr) < n:
+        return np.zeros(0, dtype=np.uint64)
+    key = np.zeros(len(arr) - n + 1, dtype=np.uint64)
+    for k in range(n):
+        key = (key << np.uint64(16)) | arr[k : len(arr) - n + 1 + k]
+    return key
+
+
+@dataclass
+class Suspect:
+    """A character the model believes is a typo, with its correction."""
+
+    start: int
+    wrong: str
+    right: str
+    gain: float  # the decision score: LM gain + pair bonus + word_weight * log10(word frequency)
+    lm_gain: float = 0.0  # log-probability gain of the correction (nats)
+    word_log_freq: float = 0.0  # log10 frequency of the dictionary word the correction forms
+    seen_pair: bool = False  # the wrong→right pair occurs among the training errors
+    seg_gain: float = 0.0  # gain in best-segmentation log-probability (word unigram model)
+
+
+class TypoModel:
+    """Counts of character n-grams plus candidate sets; scores corrections of a sentence."""
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray, cand_src: np.ndarray, cand_off: np.ndarray,
+                 cand_dst: np.ndarray, pairs: np.ndarray, params: dict):
+        self.keys = keys
+        self.counts = counts
+        self.candidates: dict[int, np.ndarray] = {
+            int(s): cand_dst[cand_off[i] : cand_off[i + 1]] for i, s in enumerate(cand_src)
+        }
+        self.pairs = set(int(p) for p in pairs)  # (wrong << 16 | right) seen in training errors
+        self.total = float(params["total"])
+        self.vocab = float(params["vocab"])
+        self.beta = float(params.get("beta", 2.0))
+        self.threshold = float(params.get("threshold", 7.0))
+        self.pair_bonus = float(params.get("pair_bonus", 3.0))
+        self.suspect_max = int(params.get("suspect_max", 0))
+        self.min_context = int(params.get("min_context", 1))
+        self.min_word_freq = int(params.get("min_word_freq", 10))
+        #: a dictionary word this frequent covering a character vouches for it
+        self.cover_freq = int(params.get("cover_freq", 1))
+        self.segment = int(params.get("segment", 0))
+        self.word_weight = float(params.get("word_weight", 0.0))
+        self.seg_weight = float(params.get("seg_weight", 0.0))
+        #: characters this frequent as one-character words (在、与、为…) are never suspected
+        self.max_single_freq = int(params.get("max_single_freq", 20000))
+
+    # -- counts -------------------------------------------------------------------------
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Counts of many keys at once (0 where absent)."""
+        idx = np.searchsorted(self.keys, keys)
+        idx[idx >= len(self.keys)] = 0
+        found = self.keys[idx] == keys
+        return np.where(found, self.counts[idx], 0).astype(np.float64)
+
+    def count(self, seq) -> int:
+        return int(self.lookup(np.array([pack(seq)], dtype=np.uint64))[0])
+
+    # -- scoring ------------------------------------------------------------------------
+    def _window_logprob(self, windows: np.ndarray, centre: int) -> np.ndarray:
+        """log P(w_j | 3 previous) for every j from ``centre`` to the window's end, as an (m, L-centre) array.
+
+        ``windows`` is (m, L) codes; the probability is Dirichlet-smoothed recursively from
+        unigrams up: P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta). All the
+        counts a window needs are looked up in one vectorised call.
+        """
+        m, length = windows.shape
+        w = windows.astype(np.uint64)
+        slots = []  # (j, n, is_context) in the order their keys are stacked
+        keys = []
+        for j in range(centre, length):
+            for n in range(1, ORDER + 1):
+                if j - n + 1 < 0:
+                    break
+                keys.append(_pack_rows(w[:, j - n + 1 : j + 1]))
+                slots.append((j, n, False))
+                if n > 1:
+                    keys.append(_pack_rows(w[:, j - n + 1 : j]))
+                    slots.append((j, n, True))
+        counts = self.lookup(np.concatenate(keys)).reshape(len(keys), m)
+        at = {slot: counts[k] for k, slot in enumerate(slots)}
+        out = np.zeros((m, length - centre))
+        for j in range(centre, length):
+            p = (at[(j, 1, False)] + 1.0) / (self.total + self.vocab)
+            for n in range(2, ORDER + 1):
+                if (j, n, False) not in at:
+                    break
+                p = (at[(j, n, False)] + self.beta * p) / (at[(j, n, True)] + self.beta)
+            out[:, j - centre] = np.log(p)
+        return out
+
+    def suspects(self, text: str) -> list[Suspect]:
+        """Characters of ``text`` (one sentence or paragraph) that are probably typos.
+
+        A Han character is suspected only when no frequent dictionary word of the segmentation
+        covers it; a candidate must then form a dictionary word with its neighbours and reach
+        ``threshold`` (log-probability gain + pair bonus + word_weight × log10 word frequency).
+        """
+        n = len(text)
+        if n < 2:
+            return []
+        words = lexicon_words()
+        covered = _segment_covered(text, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
+        arr = codes(text)
+        off = ORDER - 1
+        quoted = _quoted(text)
+        eligible = [
+            i for i in range(n)
+            if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
+            and not _in_name(text, i) and not _in_listed_name(text, i) and not quoted[i]
+            and int(arr[i + off]) in self.candidates
+        ]
+        if not eligible:
+            return []
+        # a word through the candidate implies its bigram with a neighbour is in the counts
+        # (dictionary words are counted): one vectorised filter before the word loop
+        pos = np.concatenate([np.full(len(self.candidates[int(arr[i + off])]), i) for i in eligible])
+        cand = np.concatenate([self.candidates[int(arr[i + off])] for i in eligible]).astype(np.uint64)
+        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
+        left = (padded[pos + off - 1] << np.uint64(16)) | cand
+        right = (cand << np.uint64(16)) | padded[pos + off + 1]
+        near = self.lookup(np.concatenate([left, right])).reshape(2, -1)
+        keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
+        rows: list[tuple[int, int, int]] = []  # (position, candidate, word frequency)
+        for i, c in zip(pos[keep].tolist(), cand[keep].tolist()):
+            ch = chr(c)
+            best = 0
+            for a in range(max(0, i - 3), i + 1):
+                for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
+                    f = words.get(text[a:i] + ch + text[i + 1 : b], 0)
+                    if f > best:
+                        best = f
+            if best >= self.min_word_freq:
+                rows.append((i, c, best))
+        if not rows:
+            return []
+        out = self._score(padded, n, rows, text)
+        # neighbouring suspects usually stem from one error (the typo leaves its neighbour
+        # uncovered too): keep the strongest of each cluster
+        kept: list[Suspect] = []
+        for s in out:
+            if kept and s.start - kept[-1].start <= 2:
+                if s.gain > kept[-1].gain:
+                    kept[-1] = s
+                continue
+            kept.append(s)
+        return kept
+
+    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "") -> list[Suspect]:
+        """Score every (position, candidate) at once; the best candidate per position above threshold."""
+        off = ORDER - 1
+        centre = ORDER - 1
+        positions = sorted({r[0] for r in rows})
+        # one original window per position, then one window per candidate
+        idx = {i: k for k, i in enumerate(positions)}
+        base = np.stack([padded[i + off - centre : i + off + ORDER] for i in positions])
+        win = np.concatenate([base, base[[idx[r[0]] for r in rows]]])
+        win[len(positions):, centre] = np.array([r[1] for r in rows], dtype=np.uint64)
+        per_j = self._window_logprob(win, centre)
+        # mask the padding beyond the end of the text
+        ends = np.array([min(ORDER, n - i) for i in positions] + [min(ORDER, n - r[0]) for r in rows])
+        mask = np.arange(ORDER)[None, :] < ends[:, None]
+        lp = (per_j * mask).sum(axis=1)
+        out: list[Suspect] = []
+        best: dict[int, tuple] = {}
+        seg_cache: dict[int, float] = {}
+        for k, (i, c, f) in enumerate(rows):
+            gain = float(lp[len(positions) + k] - lp[idx[i]])
+            wrong = int(padded[i + off])
+            seen = ((wrong << 16) | c) in self.pairs
+            wf = math.log10(max(1, f))
+            score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
+            seg = 0.0
+            if self.seg_weight and text:
+                seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
+                score += self.seg_weight * seg
+            if i not in best or score > best[i][0]:
+                best[i] = (score, c, gain, wf, seen, seg)
+        for i in positions:
+            score, c, gain, wf, seen, seg = best[i]
+            if score >= self.threshold:
+                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
+        return out
+
+
+_SEG_SPAN = 4
+_LOG_TOTAL = None
+
+
+def _segmentation_logprob(window: str, words: dict) -> float:
+    """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
+    global _LOG_TOTAL
+    if _LOG_TOTAL is None:
+        _LOG_TOTAL = math.log(sum(v for v in words.values() if v > 0))
+    n = len(window)
+    best = [0.0] + [-1e18] * n
+    for b in range(1, n + 1):
+        for a in range(max(0, b - _SEG_SPAN), b):
+            f = words.get(window[a:b], 0)
+            if f <= 0:
+                if b - a > 1:
+                    continue
+                f = 0.5  # an unknown single character
+            v = best[a] + math.log(f) - _LOG_TOTAL
+            if v > best[b]:
+                best[b] = v
+    return best[n]
+
+
+def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
+    """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
+    words = lexicon_words()
+    a, b = max(0, i - radius), min(len(text), i + radius + 1)
+    window = text[a:b]
+    fixed = window[: i - a] + ch + window[i - a + 1 :]
+    if cache is not None:
+        if i not in cache:
+            cache[i] = _segmentation_logprob(window, words)
+        base = cache[i]
+    else:
+        base = _segmentation_logprob(window, words)
+    return _segmentation_logprob(fixed, words) - base
+
+
+#: Endings of place and organisation names: characters just before them are likely proper names.
+_NAME_END = set("村镇乡县州旗寨屯庄湾坝坪沟岭峪洼铺埠圩垸冲")
+
+
+def _in_name(text: str, i: int) -> bool:
+    """Whether position ``i`` sits in the two characters before a place-name ending (…村、…镇)."""
+    for k in (i + 1, i + 2):
+        if k < len(text) and text[k] in _NAME_END and all(is_han(ch) for ch in text[i:k]):
+            return True
+    return False
+
+
+def _quoted(text: str, longest: int = 10) -> list[bool]:
+    """Characters inside short quotations (“以药养医”): coined slogans and names are deliberate wording."""
+    out = [False] * len(text)
+    start = None
+    for k, ch in enumerate(text):
+        if ch in "“「『":
+            start = k
+        elif ch in "”」』" and start is not None:
+            if k - start - 1 <= longest:
+                for j in range(start + 1, k):
+                    out[j] = True
+            start = None
+    return out
+
+
+def _in_listed_name(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is in a short Han run set off by spaces (names in a list: 贾某某　教授)."""
+    a = i
+    while a > 0 and is_han(text[a - 1]):
+        a -= 1
+    b = i
+    while b < len(text) and is_han(text[b]):
+        b += 1
+    if b - a > 4:
+        return False
+    return (a > 0 and text[a - 1].isspace()) or (b < len(text) and text[b].isspace())
+
+
+def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
+    """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
+    import jieba
+
+    covered = [False] * len(text)
+    pos = 0
+    for tok in jieba.cut(text, HMM=False):
+        if len(tok) >= 2 and words.get(tok, 0) >= min_freq:
+            for k in range(pos, pos + len(tok)):
+                covered[k] = True
+        pos += len(tok)
+    return covered
+
+
+def _covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
+    """Which characters of ``text`` lie inside some dictionary word of two or more characters."""
+    n = len(text)
+    covered = [False] * n
+    for a in range(n):
+        for b in range(a + 2, min(n, a + 6) + 1):
+            if words.get(text[a:b], 0) >= min_freq:
+                for k in range(a, b):
+                    covered[k] = True
+    return covered
+
+
+@lru_cache(maxsize=1)
+def lexicon_words() -> dict:
+    """Word → frequency: jieba's dictionary plus the domain words shipped with the model."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    words = dict(jieba.dt.FREQ)
+    ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
+    for line in ref.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if parts and parts[0]:
+            words[parts[0]] = max(words.get(parts[0], 0), int(parts[1]) if len(parts) > 1 else 1)
+    return words
+
+
+def _pack_rows(rows: np.ndarray) -> np.ndarray:
+    rows = rows.astype(np.uint64, copy=False)
+    key = rows[:, 0].copy()
+    for k in range(1, rows.shape[1]):
+        key = (key << np.uint64(16)) | rows[:, k]
+    return key
+
+
+def load(data: bytes) -> TypoModel:
+    """A model from the bytes of a ``typo_model.npz``."""
+    z = np.load(BytesIO(data), allow_pickle=False)
+    params = {k[2:]: float(z[k]) for k in z.files if k.startswith("p_")}
+    return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params)
+
+
+@lru_cache(maxsize=1)
+def model() -> TypoModel:
+    """The shipped model, loaded on first use and kept for the process."""
+    ref = resources.files("gongkai.data").joinpath("proofing", "typo_model.npz")
+    return load(ref.read_bytes())
+

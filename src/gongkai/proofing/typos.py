@@ -1,0 +1,106 @@
+"""Typos and word usage (T1xx): curated lexicons (T101–T105) and a statistical detector (T110).
+
+Basis: 《勺米镇政务公开信息审核发布管理制度》一（一）初审“避免出现错字、病句等低级错误”，
+一（二）复审“注意对字、词、句审核”.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..engine import Context, FunctionRule, Rule
+from ..models import Document, Finding, Severity
+from . import lexicon as lx
+from . import lm
+
+#: Parts whose text is the document's own prose (comments are reviewers' notes).
+PROSE = ("body", "table", "header", "footer", "footnote", "endnote", "textbox")
+
+
+@dataclass(eq=False)
+class LexiconRule(Rule):
+    """A rule whose knowledge is a lexicon file; its examples are the lexicon's specs."""
+
+    lexicon: lx.Lexicon | None = field(default=None, repr=False)
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
+        assert self.lexicon is not None
+        for block in self.blocks(doc):
+            if not block.text:
+                continue
+            for h in self.lexicon.find(block.text):
+                e = h.entry
+                yield self.finding(
+                    block, h.start, h.end,
+                    message=f"{self.message}：“{e.wrong}”应为“{e.right}”" + (f"（{e.note}）" if e.note else ""),
+                    suggestion=e.right,
+                    basis=e.basis or None,
+                    confidence=0.95 if self.kind == "typo" else 0.8,
+                    explanation={"lexicon": self.lexicon.name, "line": e.line, "source": self.lexicon.source},
+                )
+
+
+def lexicon_rule(name: str) -> LexiconRule:
+    """The rule of the shipped lexicon ``data/proofing/NAME.yaml`` (its specs are run on load)."""
+    lex = lx.builtin(name)
+    fires, silent = lex.examples()
+    return LexiconRule(
+        code=lex.code, category="proofing", kind=lex.kind, severity=Severity.parse(lex.severity),
+        message=lex.message, basis=lex.basis, doc=lex.doc, fires=fires, silent=silent,
+        name=name, priority=10, parts=PROSE, lexicon=lex,
+    )
+
+
+MISSPELLINGS = lexicon_rule("typos")
+IDIOMS = lexicon_rule("idioms")
+CONFUSABLES = lexicon_rule("usage")
+VARIANTS = lexicon_rule("variants")
+TERMS = lexicon_rule("terms")
+
+
+def _repeated(full: str, text: str, i: int) -> bool:
+    """Whether the strings around ``text[i]`` recur in the document: typos rarely repeat, terms do."""
+    for a, b in ((i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
+        if a >= 0 and b <= len(text) and full.count(text[a:b]) >= 2:
+            return True
+    return False
+
+
+def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
+    model = lm.model()
+    blocks = list(rule.blocks(doc))
+    full = "\n".join(b.text for b in blocks)
+    for block in blocks:
+        text = block.text
+        # short cells and lines are mostly names, places and labels, which no model knows
+        if len(text) < (8 if block.part == "table" else 4):
+            continue
+        for s in model.suspects(text):
+            if _repeated(full, text, s.start):
+                continue
+            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[s.start + 1 : s.start + 3]
+            yield rule.finding(
+                block, s.start, s.start + 1,
+                message=f"疑似别字：“{s.wrong}”可能应为“{s.right}”（“{fixed}”）",
+                suggestion=s.right,
+                confidence=round(min(0.95, 0.5 + s.gain / 40), 2),
+                explanation={"model": "character 4-gram", "gain": round(s.gain, 2)},
+            )
+
+
+STATISTICAL = FunctionRule(
+    code="T110", category="proofing", kind="typo", severity=Severity.WARNING,
+    message="疑似别字", basis="《勺米镇政务公开信息审核发布管理制度》一（一）", func=_statistical,
+    parts=PROSE,
+    doc="初审须避免错字等低级错误，而错字往往不在任何词表里。本规则用随软件发布的汉字n元语言模型（由公文语料、"
+        "jieba词典统计得出）检查每个汉字：若它与前后字的搭配罕见，而某个音近或形近字放在该处可使语句的概率大幅提高，"
+        "且替换后能与前后字组成词典中的词，则提示疑似别字并给出建议字。在同一文件中反复出现的搭配（多为简称、术语）不提示；"
+        "为避免误报，只在把握很大时提示，结果仅供校对参考。",
+    fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。"],
+    silent=["推动大数据产业加快发展。", "确保人民群众生命财产安全。", "提升群众满意度。",
+            "落实银担合作条件，夯实银担合作基础。",
+            "各乡镇人民政府要加强组织领导，确保各项工作落到实处。"],
+)
+
+RULES = [MISSPELLINGS, IDIOMS, CONFUSABLES, VARIANTS, TERMS, STATISTICAL]

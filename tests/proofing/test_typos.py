@@ -1,0 +1,105 @@
+"""Typo and word-usage findings through the whole pipeline, with suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.proofing import lm
+
+
+def _t1(report):
+    return [(f.rule, f.text, f.suggestion) for f in report.findings if f.rule.startswith("T1")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("认真贯切落实上级部署。", ("T101", "贯切", "贯彻")),
+    ("工作布署到位。", ("T101", "布署", "部署")),
+    ("及时拔付补助资金。", ("T101", "拔付", "拨付")),
+    ("希望大家再接再励。", ("T102", "再接再励", "再接再厉")),
+    ("截止目前，已完成80%。", ("T103", "截止", "截至")),
+    ("依法做出处理决定。", ("T103", "做出", "作出")),
+    ("按姓氏笔划排序。", ("T104", "笔划", "笔画")),
+    ("全面推行河长治。", ("T105", "河长治", "河长制")),
+])
+def test_lexicon_findings_carry_the_correction(check_text, text, expected):
+    assert expected in _t1(check_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "报名截止日期为2025年5月1日。",
+    "截至2024年底，全镇共有农户1200户。",
+    "支付主任补贴。",
+    "燃气泄漏事故应急预案。",
+    "原国土资源部印发的文件继续有效。",
+    "政府绿色采购中增加循环利用产品种类。",
+])
+def test_correct_usage_stays_silent(check_text, text):
+    assert _t1(check_text(text)) == []
+
+
+def test_word_usage_is_a_separate_kind_from_typos(check_text):
+    kinds = {f.rule: f.kind for f in check_text("截止目前，工作布署到位。").findings if f.rule.startswith("T1")}
+    assert kinds == {"T103": "word_usage", "T101": "typo"}
+
+
+def test_statistical_detector_suggests_the_likely_character(check_text):
+    findings = [f for f in check_text("推动大数局产业加快发展。").findings if f.rule == "T110"]
+    assert [(f.text, f.suggestion) for f in findings] == [("局", "据")]
+    assert "数据" in findings[0].message
+
+
+def test_statistical_detector_is_silent_on_ordinary_official_prose(check_text):
+    text = "\n".join([
+        "各乡镇人民政府要加强组织领导，确保各项工作落到实处。",
+        "镇政府将于下周召开安全生产工作会议，请各村委会主任准时参加。",
+        "进一步健全完善政务公开制度，推进决策、执行、管理、服务、结果公开。",
+    ])
+    assert [f for f in check_text(text).findings if f.rule == "T110"] == []
+
+
+def test_place_names_are_not_corrected():
+    # 老埠村 is a village; 埠→师 would make 老师, but proper names are left alone
+    assert lm.model().suspects("平乐县张家镇老埠村驻村第一书记") == []
+
+
+def test_model_loads_once_per_process():
+    assert lm.model() is lm.model()
+
+
+def test_ngram_keys_are_distinct_across_orders():
+    a = lm.pack([lm.code_of("中")])
+    b = lm.pack([lm.code_of("中"), lm.code_of("国")])
+    c = lm.pack([lm.code_of("国")])
+    assert len({a, b, c}) == 3
+    assert lm.code_of("7") == lm.code_of("３")  # digits fold into one class
+
+
+def test_names_set_off_by_spaces_are_not_corrected():
+    # a committee list: 贾→加 would "fix" a surname
+    assert lm.model().suspects("贾高建\u3000\u3000中央党史和文献研究院") == []
+
+
+def test_short_quotations_are_deliberate_wording():
+    m = lm.model()
+    assert m.suspects("推动大数局产业加快发展。")  # the same error outside quotes is found
+    assert m.suspects("推动“大数局”产业加快发展。") == []
+
+
+def test_strings_repeated_in_a_document_are_taken_as_terms(check_text):
+    once = "推动大数局产业加快发展。"
+    assert any(f.rule == "T110" for f in check_text(once).findings)
+    twice = once + "\n大数局产业规模持续扩大。"
+    assert not any(f.rule == "T110" for f in check_text(twice).findings)
+
+
+def test_short_table_cells_are_left_to_the_lexicons():
+    from gongkai import Config, check_document
+    from gongkai.models import Block, Document
+
+    def hits(part):
+        doc = Document(path="<t>")
+        doc.add_block(Block(text="发展大数局产业", part=part, paragraph=0, table=0 if part == "table" else None))
+        return [f.rule for f in check_document(doc, Config(select=("T110",))).findings]
+
+    assert hits("body") == ["T110"]
+    assert hits("table") == []

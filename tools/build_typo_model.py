@@ -1,0 +1,257 @@
+"""Build the typo model shipped in src/gongkai/data/proofing/typo_model.npz.
+
+Reads /work/shared/data (or --data DIR) and writes the character n-gram counts, candidate sets
+and the confusion pairs seen in training errors. Only shippable sources are used:
+
+* jieba's dictionary (MIT): every word, weighted by the log of its frequency;
+* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``);
+* the build half of govcn-2019 (official documents: 著作权法 第五条), see ``govcn_splits``;
+* the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
+* ECSpell 公文写作.txt phrases;
+* candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions) and
+  same-pinyin characters from pypinyin (MIT), limited to characters seen in the corpus.
+
+The held-out parts (odw tune/test, the other govcn half) are never read here except to be
+excluded; benchmarks/proofing_eval.py measures on them.
+
+    python3 tools/build_typo_model.py [--data /work/shared/data] [--out src/gongkai/data/proofing/typo_model.npz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from gongkai.proofing import lm  # noqa: E402
+
+#: odw.train lines [0, BUILD_END) build the model; [BUILD_END, TUNE_END) tune thresholds;
+#: [TUNE_END, end) are the held-out test part. Tune and test keep only sentences sharing no
+#: 12-character string with any build sentence (odw.train repeats many sentences).
+BUILD_END = 1000
+TUNE_END = 1300
+OVERLAP = 12
+
+#: Parameters chosen on the odw tune part and on govcn held-out documents with id ≡ 2 (mod 4)
+#: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
+#: false alarms on published text, and precision comes first.
+PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
+          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9}
+#: A character string of the real build text seen this often counts as a domain word.
+DOMAIN_MIN = 4
+
+
+def read_odw(data: Path) -> list[tuple[int, str, str]]:
+    out = []
+    for line in (data / "ecspell" / "odw.train").read_text(encoding="utf-8").splitlines():
+        n, src, tgt = line.split("\t")
+        out.append((int(n), src, tgt))
+    return out
+
+
+def shingles(text: str, k: int = OVERLAP) -> set[str]:
+    return {text[i : i + k] for i in range(len(text) - k + 1)}
+
+
+def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
+    """build / tune / test parts of odw.train; tune and test de-duplicated against build (and test against tune)."""
+    rows = read_odw(data)
+    build = rows[:BUILD_END]
+    seen: set[str] = set()
+    for _, src, tgt in build:
+        seen |= shingles(tgt) | shingles(src)
+
+    def clean(part, seen):
+        kept = []
+        for r in part:
+            sh = shingles(r[2]) | shingles(r[1])
+            if r[2] not in seen and not (sh & seen) and len(r[2]) >= 1:
+                kept.append(r)
+        return kept
+
+    tune = clean(rows[BUILD_END:TUNE_END], seen)
+    seen2 = set(seen)
+    for _, src, tgt in tune:
+        seen2 |= shingles(tgt) | shingles(src)
+    test = clean(rows[TUNE_END:], seen2)
+    # short sentences (< OVERLAP chars) have no shingles: drop exact repeats of earlier ones
+    earlier = {r[2] for r in build + tune}
+    test = [r for r in test if r[2] not in earlier]
+    tune = [r for r in tune if r[2] not in {b[2] for b in build}]
+    return {"build": build, "tune": tune, "test": test}
+
+
+def govcn_splits(data: Path) -> dict[str, list[dict]]:
+    """Odd-numbered documents build the model; even-numbered ones are held out for measuring."""
+    docs = [json.loads(l) for l in (data / "govcn-2019" / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    build = [d for d in docs if int(d["id"].split("-")[1]) % 2 == 1]
+    held = [d for d in docs if int(d["id"].split("-")[1]) % 2 == 0]
+    return {"build": build, "held": held}
+
+
+def seed_lines(data: Path) -> list[str]:
+    """The town's regulations (the project's seed), one paragraph a line."""
+    path = data.parent / "seed" / "政务公开制度汇编.txt"
+    if not path.exists():
+        return []
+    return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def corpus(data: Path):
+    """(text, weight, is_sentence) of the build corpus; words and phrases get no sentence-start n-grams."""
+    import jieba
+
+    for _, _, tgt in odw_splits(data)["build"]:
+        yield tgt, 1, True
+    for d in govcn_splits(data)["build"]:
+        for line in d["body"].splitlines():
+            if line.strip():
+                yield line.strip(), 1, True
+    for line in seed_lines(data):
+        yield line, 1, True
+    for line in (data / "ecspell" / "公文写作.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            yield line.strip(), 2, False
+    dict_path = Path(jieba.__file__).parent / "dict.txt"
+    for line in dict_path.read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 2 and len(parts[0]) >= 2:
+            yield parts[0], max(1, int(math.log2(int(parts[1]) + 1))), False
+
+
+def domain_words(data: Path) -> Counter:
+    """Phrases of 公文写作.txt and 2–4-character Han strings frequent in the real build text."""
+    c: Counter = Counter()
+    texts = [t for _, _, t in odw_splits(data)["build"]]
+    for d in govcn_splits(data)["build"]:
+        texts.extend(l for l in d["body"].splitlines() if l.strip())
+    texts.extend(seed_lines(data))
+    for t in texts:
+        for n in (2, 3, 4):
+            for i in range(len(t) - n + 1):
+                g = t[i : i + n]
+                if all(lm.is_han(ch) for ch in g):
+                    c[g] += 1
+    out = Counter({w: k for w, k in c.items() if k >= DOMAIN_MIN})
+    for line in (data / "ecspell" / "公文写作.txt").read_text(encoding="utf-8").splitlines():
+        if len(line.strip()) >= 2:
+            out[line.strip()] = max(out[line.strip()], 100)
+    return out
+
+
+def count_ngrams(items) -> tuple[np.ndarray, np.ndarray, int]:
+    chunks_k, chunks_w = [], []
+    total = 0
+    for text, weight, sentence in items:
+        arr = lm.codes(text)
+        if not sentence:
+            arr = arr[lm.ORDER - 1 :]
+        total += len(text) * weight
+        for n in range(1, lm.ORDER + 1):
+            k = lm.ngram_keys(arr, n)
+            if n == 1 and sentence:
+                k = k[lm.ORDER - 1 :]  # no unigram of the start marker
+            chunks_k.append(k)
+            chunks_w.append(np.full(len(k), weight, dtype=np.uint32))
+    keys = np.concatenate(chunks_k)
+    weights = np.concatenate(chunks_w)
+    order = np.argsort(keys, kind="stable")
+    keys, weights = keys[order], weights[order]
+    uniq, start = np.unique(keys, return_index=True)
+    counts = np.add.reduceat(weights, start).astype(np.uint32)
+    return uniq, counts, total
+
+
+def candidate_sets(data: Path, known: set[str]) -> dict[str, list[str]]:
+    from pypinyin import Style, lazy_pinyin
+
+    sets: dict[str, set[str]] = {}
+    for name in ("soundConfusion.json", "shapeConfusion.json"):
+        conf = json.loads((data / "ecspell" / name).read_text(encoding="utf-8"))
+        for a, bs in conf.items():
+            for b in bs:
+                if len(a) == 1 and len(b) == 1 and a != b:
+                    sets.setdefault(a, set()).add(b)
+                    sets.setdefault(b, set()).add(a)
+    by_sound: dict[str, set[str]] = {}
+    for ch in known:
+        py = lazy_pinyin(ch, style=Style.NORMAL)[0]
+        if py != ch:
+            by_sound.setdefault(py, set()).add(ch)
+    for group in by_sound.values():
+        for ch in group:
+            sets.setdefault(ch, set()).update(group - {ch})
+    return {a: sorted(b & known) for a, b in sets.items() if a in known and (b & known)}
+
+
+def build(data: Path, out: Path) -> None:
+    splits = odw_splits(data)
+    print(f"odw: build {len(splits['build'])}, tune {len(splits['tune'])}, test {len(splits['test'])} "
+          f"(tune/test share no {OVERLAP}-character string with build)")
+    keys, counts, total = count_ngrams(corpus(data))
+    uni = keys < (1 << 16)
+    known = {chr(int(k)) for k, c in zip(keys[uni], counts[uni]) if lm.is_han(chr(int(k))) and c >= 3}
+    print(f"n-grams: {len(keys):,}; characters known: {len(known):,}; tokens {total:,}")
+    # prune: 4-grams and 3-grams seen once carry little and take most of the space
+    order = np.zeros(len(keys), dtype=np.int8)
+    for n in range(1, lm.ORDER + 1):
+        order[keys >= (1 << (16 * (n - 1)))] = n
+    keep = (order <= 2) | (counts >= 2)
+    keys, counts = keys[keep], counts[keep]
+    print(f"after pruning singletons of order 3-4: {len(keys):,}")
+    cands = candidate_sets(data, known)
+    # the confusions seen in the build part's errors are candidates whatever the lists say
+    for _, s, t in splits["build"]:
+        if len(s) == len(t):
+            for a, b in zip(s, t):
+                if a != b and a in known and b in known:
+                    cands.setdefault(a, []).append(b) if b not in cands.get(a, []) else None
+    src = sorted(cands, key=ord)
+    off = np.zeros(len(src) + 1, dtype=np.int64)
+    dst: list[int] = []
+    for i, a in enumerate(src):
+        dst.extend(lm.code_of(b) for b in cands[a])
+        off[i + 1] = len(dst)
+    pairs = set()
+    for _, s, t in splits["build"]:
+        if len(s) == len(t):
+            for a, b in zip(s, t):
+                if a != b and lm.is_han(a) and lm.is_han(b):
+                    pairs.add((lm.code_of(a) << 16) | lm.code_of(b))
+    print(f"candidate sets: {len(src):,} characters, {len(dst):,} candidates; error pairs {len(pairs)}")
+    params = {f"p_{k}": np.float64(v) for k, v in PARAMS.items()}
+    params["p_total"] = np.float64(total)
+    params["p_vocab"] = np.float64(int(uni.sum()))
+    counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out, keys=keys.astype(np.uint64), counts=counts,
+        cand_src=np.array([lm.code_of(a) for a in src], dtype=np.uint64), cand_off=off,
+        cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params,
+    )
+    print(f"wrote {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
+    words = domain_words(data)
+    wpath = out.parent / "domain_words.txt"
+    wpath.write_text("".join(f"{w}\t{k}\n" for w, k in sorted(words.items())), encoding="utf-8")
+    print(f"wrote {wpath} ({len(words):,} domain words)")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--out", type=Path, default=ROOT / "src/gongkai/data/proofing/typo_model.npz")
+    args = ap.parse_args(argv)
+    build(args.data, args.out)
+
+
+if __name__ == "__main__":
+    main()
