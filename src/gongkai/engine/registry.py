@@ -12,6 +12,7 @@ PACKS = (
     "gongkai.screening.personal_data",
     "gongkai.attributes.rules",
     "gongkai.proofing.format_rules",
+    "gongkai.screening.secrets",
 )
 
 
