@@ -190,7 +190,7 @@ COMPANY = regex.compile(
 )
 DETAIL = regex.compile(r"^[^。；]{0,12}?(?:\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)|[:：]|为|是|如下|包括)")
 PUBLIC_PRICE = regex.compile(r"(?:中标|成交|控制|最高|限价|预算|招标控制)[^，。；]{0,2}$")
-NORMATIVE = regex.compile(r"(?:应当?|须|不得|严禁|禁止|依法|保护|按照|未经|不予)[^，。；]{0,6}$")
+NORMATIVE = regex.compile(r"(?:(?<![供响对相适反])应当?|须|不得|严禁|禁止|依法|保护|按照|未经|不予)[^，。；]{0,6}$")
 
 
 def _trade(rule, doc, ctx):
