@@ -13,6 +13,7 @@ PACKS = (
     "gongkai.attributes.rules",
     "gongkai.proofing.format_rules",
     "gongkai.screening.secrets",
+    "gongkai.screening.approvals",
 )
 
 
