@@ -52,7 +52,7 @@ def _negative(rule, doc, ctx):
                 clause = text[clause_start + 1: m.end()]
                 if PREVENTIVE.search(clause):
                     continue
-                if kind == "问责处分" and regex.search(r"(?:将|予以|依法|依纪|按照|按有关|追究)[^。]{0,6}$", text[max(0, m.start() - 8): m.start()]) \
+                if kind == "问责处分" and regex.search(r"(?:将|予以|依法|依纪|按照|按有关|追究|要|应当?|须|一律)[^。]{0,6}$", text[max(0, m.start() - 8): m.start()]) \
                         and not regex.search(r"已|决定|经研究", clause):
                     continue  # 对违反本制度的…将予以问责: a rule, not an event
                 if kind == "舆情" and regex.search(r"发现|对|如|若|一旦|防止|应对|处置|及时", text[max(0, m.start() - 6): m.start()]):
