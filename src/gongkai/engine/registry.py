@@ -14,6 +14,7 @@ PACKS = (
     "gongkai.proofing.format_rules",
     "gongkai.screening.secrets",
     "gongkai.screening.approvals",
+    "gongkai.screening.reprints",
 )
 
 
