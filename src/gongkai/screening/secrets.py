@@ -27,6 +27,11 @@ def _compact(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
+def _squash(text: str) -> str:
+    """Without white space (a mark as written, ★ kept)."""
+    return "".join(text.split())
+
+
 def _head_indices(doc: Document) -> set[int]:
     head = [b.index for b in doc.blocks if b.part == "body" and b.text.strip()]
     return set(head[:HEAD_BLOCKS])
@@ -78,7 +83,7 @@ def _classification(rule, doc, ctx):
             seen.append((start, end))
             yield rule.finding(
                 block, start, end,
-                message=f"{_where(block)}标有密级“{regex.sub(r'\s+', '', text[start:end])}”：涉及国家秘密的公文不得公开",
+                message=f"{_where(block)}标有密级“{_squash(text[start:end])}”：涉及国家秘密的公文不得公开",
                 suggestion="涉密公文不得在政务网站发布；确需公开的，须先经定密机关解密，并将公开属性标注为“不予公开”以外的属性前重新审查",
                 confidence=0.95, explanation={"pattern": why, "part": block.part},
             )
