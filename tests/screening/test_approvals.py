@@ -68,3 +68,11 @@ def test_normative_document_with_interpretation_is_silent(check_text):
 
 def test_ordinary_notice_needs_no_interpretation(check_text):
     assert "G103" not in _codes(check_text("关于开展环境卫生整治的通知\n各村（社区）：\n本通知自印发之日起执行。"))
+
+
+@pytest.mark.parametrize("text", [
+    "在公共场所有不当行为，造成不良影响的，给予警告或者严重警告处分。",
+    "发生农药使用事故，农药使用者应当立即采取措施，防止事故扩大。",
+])
+def test_rules_about_discipline_and_accidents_are_not_events(check_text, text):
+    assert "G101" not in _codes(check_text(text))

@@ -95,3 +95,7 @@ def test_unlabelled_reprints(check_text, text, missing):
 ])
 def test_labelled_reprints_and_other_sources_are_fine(check_text, text):
     assert "R103" not in _codes(check_text(text))
+
+
+def test_quoting_a_speech_is_not_a_reprint(check_text):
+    assert "R103" not in _codes(check_text("摘自某县领导讲话材料：2017年是脱贫攻坚收官年。"))

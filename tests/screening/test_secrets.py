@@ -153,3 +153,8 @@ def test_consultation_among_departments_is_still_a_process_draft(check_text):
 
 def test_discussion_in_prose_is_not_a_draft(check_text):
     assert "S104" not in _codes(check_text("会议讨论了2025年重点工作，形成如下意见。"))
+
+
+def test_title_of_a_request_about_a_draft_is_not_a_draft(check_text):
+    text = "根据《关于报送城市群发展规划（送审稿）的请示》（发改规划〔2017〕12号），现将有关事项通知如下。"
+    assert "S104" not in _codes(check_text(text))

@@ -246,6 +246,8 @@ DRAFT_TERMS = regex.compile(
 BRACKETED = regex.compile(
     r"[（(【\[]\s*(?P<term>讨论稿|征求意见稿|送审稿|审议稿|修改稿|报批稿|审签稿|初稿|草案)\s*[）)】\]]"
 )
+#: 《关于报送…规划（送审稿）的请示》: the title of a finished document about a draft.
+TITLE_OF_OTHER = regex.compile(r"\s*的(?:请示|报告|函|复函|批复)")
 PUBLIC_CALL = regex.compile(
     r"(?:公开|向社会|向社会各界|向公众|向广大群众)[^。]{0,6}征求|征求(?:社会|公众|社会各界|广大群众|群众)[^。]{0,4}意见"
 )
@@ -276,7 +278,8 @@ def _process(rule, doc, ctx):
         if not text.strip() or not DRAFT_TERMS.search(text):
             continue
         short = len(text.strip()) <= 60 and not text.strip().endswith(("。", "；", "，"))
-        hits = [(m.start("term"), m.end("term")) for m in BRACKETED.finditer(text)]
+        hits = [(m.start("term"), m.end("term")) for m in BRACKETED.finditer(text)
+                if not TITLE_OF_OTHER.match(text, m.end())]
         if block.part in MARGIN_PARTS or (short and (block.index in head or len(_compact(text)) <= 12)):
             hits += [m.span() for m in DRAFT_TERMS.finditer(text)]
         if short and regex.search(r"(?:会议)?讨论记录\s*$", text.strip()):
