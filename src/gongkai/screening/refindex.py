@@ -194,8 +194,11 @@ class RefIndex:
         h = np.concatenate(all_h) if all_h else np.zeros(0, np.uint64)
         r = np.concatenate(all_r) if all_r else np.zeros(0, np.uint32)
         p = np.concatenate(all_p) if all_p else np.zeros(0, np.uint32)
-        order = np.lexsort((p, r, h))
+        # References were appended in order and positions rise within each, so a stable sort
+        # by hash alone leaves every hash's postings ordered by (reference, position).
+        order = np.argsort(h, kind="stable")
         h, r, p = h[order], r[order], p[order]
+        del order
         h, r, p = _drop_boilerplate(h, r, p, max_df)
         lengths = np.array([len(c) for c in codes_list], np.int64)
         starts = np.zeros(count + 1, np.int64)
@@ -268,14 +271,16 @@ class RefIndex:
         refs = np.asarray(self.refs[idx])
         rpos = np.asarray(self.positions[idx]).astype(np.int64)
         min_hits = max(3, int(min_chars * 2 / (W + 1) * min_coverage * 0.8))
-        ids, n = np.unique(refs, return_counts=True)
-        candidates = ids[n >= min_hits]
-        candidates = candidates[np.argsort(-n[n >= min_hits], kind="stable")][:200]
+        order = np.argsort(refs, kind="stable")
+        refs, rep_q, rpos = refs[order], rep_q[order], rpos[order]
+        ids, first_hit, n = np.unique(refs, return_index=True, return_counts=True)
+        strong = np.flatnonzero(n >= min_hits)
+        strong = strong[np.argsort(-n[strong], kind="stable")][:200]  # most hits first
         found: list[Match] = []
-        for ref in candidates:
-            sel = refs == ref
-            for chain in _chains(rep_q[sel], rpos[sel]):
-                m = self._match(q, int(ref), chain, min_chars, min_coverage)
+        for i in strong.tolist():
+            a, b = first_hit[i], first_hit[i] + n[i]
+            for chain in _chains(rep_q[a:b], rpos[a:b]):
+                m = self._match(q, int(ids[i]), chain, min_chars, min_coverage)
                 if m is not None:
                     found.append(m)
         return _best_per_passage(found)
@@ -310,17 +315,20 @@ def _drop_boilerplate(h, r, p, max_df):
     """Drop fingerprints that occur in more than ``max_df`` references (h sorted, then r)."""
     if len(h) == 0:
         return h, r, p
-    new_pair = np.ones(len(h), bool)
-    new_pair[1:] = (h[1:] != h[:-1]) | (r[1:] != r[:-1])
-    uh, first, _ = np.unique(h, return_index=True, return_counts=True)
-    df = np.add.reduceat(new_pair.astype(np.int64), first)
-    bad = uh[df > max_df]
+    new_hash = np.ones(len(h), bool)
+    new_hash[1:] = h[1:] != h[:-1]
+    new_pair = new_hash.copy()
+    new_pair[1:] |= r[1:] != r[:-1]
+    starts = np.flatnonzero(new_hash)
+    df = np.add.reduceat(new_pair.astype(np.int32), starts)
+    counts = np.diff(np.append(starts, len(h)))
+    drop = np.repeat(df > max_df, counts)
     stock = stock_hashes()
     if len(stock):
-        bad = np.union1d(bad, stock)
-    if len(bad) == 0:
+        drop |= np.isin(h, stock)
+    if not drop.any():
         return h, r, p
-    keep = ~np.isin(h, bad)
+    keep = ~drop
     return h[keep], r[keep], p[keep]
 
 
