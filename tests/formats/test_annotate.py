@@ -154,3 +154,18 @@ def test_libreoffice_opens_the_annotated_copy(cli, draft, tmp_path):
     converted = conv / "out.docx"
     assert converted.exists(), "LibreOffice could not open the annotated copy"
     assert len(read_path(converted).comments) == expected
+
+
+def test_text_boxes_and_tables_keep_the_walk_aligned(cli, tmp_path):
+    b = DocxBuilder()
+    b.textbox("秘密★1年")
+    b.table([["项目", "说明"], ["内部资料", "注意保存"]])
+    b.paragraph("此件不得外传。")
+    src = b.save(tmp_path / "boxes.docx")
+    out = tmp_path / "out.docx"
+    assert _annotate(cli, src, out).exit_code == 0
+    doc, comments = _comments(out)
+    s102 = [c for c in comments.values() if c.text.startswith("[S102]")]
+    assert s102 and doc.blocks[s102[0].start_block].text == "此件不得外传。"
+    summary = [c for c in comments.values() if c.text.startswith("以下")]
+    assert summary and "文本框" in summary[0].text and "[S101]" in summary[0].text

@@ -158,3 +158,11 @@ def test_discussion_in_prose_is_not_a_draft(check_text):
 def test_title_of_a_request_about_a_draft_is_not_a_draft(check_text):
     text = "根据《关于报送城市群发展规划（送审稿）的请示》（发改规划〔2017〕12号），现将有关事项通知如下。"
     assert "S104" not in _codes(check_text(text))
+
+
+def test_short_table_cells_are_not_markings(tmp_path):
+    b = DocxBuilder()
+    b.paragraph("资料管理台账")
+    b.table([["类别", "保管期限"], ["内部资料", "长期"], ["讨论稿", "一年"]])
+    report = check(b.save(tmp_path / "ledger.docx"), Config())
+    assert not [f for f in report.findings if f.rule in ("S102", "S104")]

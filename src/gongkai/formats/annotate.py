@@ -220,6 +220,9 @@ def annotate_docx(data: bytes, report: Report, reveal: bool = False) -> Annotate
         p = paragraphs[loc.block]
         text = paragraph_text(p)
         start, end = loc.start, loc.end
+        if f.text and text[start:end] != f.text:
+            leftovers.append(f)  # the walk and the reader disagree here: never anchor on the wrong text
+            continue
         if end <= start or end > len(text):
             start, end = 0, len(text)
         runs = _covering(p, start, end) if end > start else []

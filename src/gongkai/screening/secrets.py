@@ -143,7 +143,8 @@ def _internal(rule, doc, ctx):
         if not text.strip() or not INTERNAL.search(text):
             continue
         spans: list[tuple[int, int, str]] = []
-        if block.part in MARGIN_PARTS or _is_marking_line(text):
+        # A short table cell is not a marking: tables list things (类别：内部资料).
+        if block.part in MARGIN_PARTS or (block.part != "table" and _is_marking_line(text)):
             spans += [(m.start(), m.end(), "marking") for m in INTERNAL.finditer(text)]
         else:
             spans += [(m.start("term"), m.end("term"), "self_reference") for m in SELF_REFERENCE.finditer(text)]
@@ -280,7 +281,7 @@ def _process(rule, doc, ctx):
         short = len(text.strip()) <= 60 and not text.strip().endswith(("。", "；", "，"))
         hits = [(m.start("term"), m.end("term")) for m in BRACKETED.finditer(text)
                 if not TITLE_OF_OTHER.match(text, m.end())]
-        if block.part in MARGIN_PARTS or (short and (block.index in head or len(_compact(text)) <= 12)):
+        if block.part in MARGIN_PARTS or (block.part != "table" and short and (block.index in head or len(_compact(text)) <= 12)):
             hits += [m.span() for m in DRAFT_TERMS.finditer(text)]
         if short and regex.search(r"(?:会议)?讨论记录\s*$", text.strip()):
             hits += [m.span() for m in regex.finditer(r"(?:会议)?讨论记录", text)]
