@@ -84,7 +84,7 @@ def _classification(rule, doc, ctx):
             yield rule.finding(
                 block, start, end,
                 message=f"{_where(block)}标有密级“{_squash(text[start:end])}”：涉及国家秘密的公文不得公开",
-                suggestion="涉密公文不得在政务网站发布；确需公开的，须先经定密机关解密，并将公开属性标注为“不予公开”以外的属性前重新审查",
+                suggestion="涉密公文不得在政务网站发布，公开属性应标注为“不予公开”；确需公开的，须先经定密机关依法解密，再重新审查",
                 confidence=0.95, explanation={"pattern": why, "part": block.part},
             )
         previous = block
