@@ -182,3 +182,21 @@ def test_check_cli_without_refs_has_no_reference_findings(tmp_path, corpus, cli)
     make_docx("关于做好有关工作的通知", corpus[17][300:620], path=draft)
     result = cli("check", "--format", "json", draft)
     assert not [f for f in json.loads(result.output)["findings"] if f["rule"] == "R104"]
+
+
+def test_winnowing_picks_the_leftmost_minimum_of_every_window():
+    rng = np.random.default_rng(3)
+    for length in (3, 9, 10, 11, 57, 300):
+        codes = rng.integers(0x4E00, 0x4E40, length).astype(np.uint16)  # a small alphabet: many ties
+        h = refindex.gram_hashes(codes)
+        hashes, positions = winnow(codes)
+        if len(h) < refindex.W:
+            expected = [int(np.argmin(h))] if len(h) else []
+        else:
+            expected = []
+            for i in range(len(h) - refindex.W + 1):
+                j = i + int(np.argmin(h[i:i + refindex.W]))
+                if not expected or expected[-1] != j:
+                    expected.append(j)
+        assert positions.tolist() == expected
+        assert hashes.tolist() == h[expected].tolist()
