@@ -22,7 +22,7 @@ CENTRAL_FULL_TEXT = (
     "国办发〔2019〕6号\n各省、自治区、直辖市人民政府：\n现将有关事项通知如下。",
     "近日，中共中央办公厅、国务院办公厅印发了《关于加强基层治理的意见》。\n《意见》指出，要健全基层治理体系。",
     "现将《国务院关于进一步优化营商环境的意见》全文转发给你们，全文如下：",
-    "中共中央 国务院关于实施乡村振兴战略的意见",
+    "中共中央 国务院关于实施乡村振兴战略的意见\n（2018年1月2日）",
 ])
 def test_reproducing_a_central_document_fires(check_text, text):
     assert "R101" in _codes(check_text(text))
@@ -99,3 +99,16 @@ def test_labelled_reprints_and_other_sources_are_fine(check_text, text):
 
 def test_quoting_a_speech_is_not_a_reprint(check_text):
     assert "R103" not in _codes(check_text("摘自某县领导讲话材料：2017年是脱贫攻坚收官年。"))
+
+
+def test_a_reading_list_of_central_titles_is_not_a_reprint(check_text):
+    text = ("关于开展政策学习的通知\n各股室：\n请认真学习以下文件：\n"
+            "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见\n"
+            "国务院办公厅关于全面推进政务公开工作的意见\n"
+            "中共中央 国务院关于实施乡村振兴战略的意见")
+    assert "R101" not in _codes(check_text(text))
+
+
+def test_a_central_title_followed_by_its_text_is_a_reprint(check_text):
+    text = "国务院办公厅关于全面推进政务公开工作的意见\n公开透明是法治政府的基本特征，全面推进政务公开，让权力在阳光下运行，对于发展社会主义民主政治具有重要意义。"
+    assert "R101" in _codes(check_text(text))

@@ -72,27 +72,42 @@ def _compact(text: str) -> str:
     return regex.sub(r"\s+", "", text)
 
 
-def _headings(doc: Document) -> list[tuple[Block, str]]:
-    """Short lines without sentence punctuation, each joined with the next when it continues a title."""
+DATE_LINE = regex.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
+
+
+def _is_heading(text: str) -> bool:
+    t = _compact(text)
+    return 0 < len(t) <= HEADING_MAX and not t.endswith(("。", "；", "，", "：", ":"))
+
+
+def _headings(doc: Document) -> list[tuple[Block, str, str | None]]:
+    """Title-like lines (alone or joined with the next), each with the text that follows them."""
     blocks = [b for b in doc.blocks if b.part in BODY_PARTS and b.text.strip()]
     out = []
     for i, b in enumerate(blocks):
-        t = _compact(b.text)
-        if len(t) > HEADING_MAX or t.endswith(("。", "；", "，", "：", ":")):
+        if not _is_heading(b.text):
             continue
-        out.append((b, t))
-        if i + 1 < len(blocks):
-            nxt = _compact(blocks[i + 1].text)
-            if len(nxt) <= HEADING_MAX and not nxt.endswith(("。", "；", "，", "：", ":")):
-                out.append((b, t + nxt))
+        after = lambda j: blocks[j].text.strip() if j < len(blocks) else None  # noqa: E731
+        out.append((b, _compact(b.text), after(i + 1)))
+        if i + 1 < len(blocks) and _is_heading(blocks[i + 1].text):
+            out.append((b, _compact(b.text) + _compact(blocks[i + 1].text), after(i + 2)))
     return out
+
+
+def _text_follows(level: "Level", after: str | None) -> bool:
+    """A reproduced title is followed by its document: 发文字号, 主送, body text or 全文如下 —
+    not by another title (a list of titles is a reading list, not a reprint)."""
+    if after is None:
+        return False
+    return bool(level.number_line.match(_compact(after)) or FULL_TEXT.search(after) or DATE_LINE.match(after)
+                or after.endswith(("：", ":")) or not _is_heading(after))
 
 
 def reproduction(doc: Document, level: Level, own_title_block: int | None = None) -> list[tuple[Block, int, int, str]]:
     """Evidence that the draft reproduces a document of ``level``: (block, start, end, why)."""
     evidence: list[tuple[Block, int, int, str]] = []
-    for block, joined in _headings(doc):
-        if level.heading.match(joined):
+    for block, joined, after in _headings(doc):
+        if level.heading.match(joined) and _text_follows(level, after):
             evidence.append((block, 0, len(block.text), "以该文件标题为标题"))
     for block in doc.blocks:
         if block.part not in BODY_PARTS or not block.text.strip():
