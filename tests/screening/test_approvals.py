@@ -76,3 +76,7 @@ def test_ordinary_notice_needs_no_interpretation(check_text):
 ])
 def test_rules_about_discipline_and_accidents_are_not_events(check_text, text):
     assert "G101" not in _codes(check_text(text))
+
+
+def test_what_a_government_may_do_after_an_accident_is_a_rule(check_text):
+    assert "G101" not in _codes(check_text("发生生产安全事故后，有关人民政府认为有必要的，可以组织调查。"))

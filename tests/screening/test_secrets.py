@@ -166,3 +166,7 @@ def test_short_table_cells_are_not_markings(tmp_path):
     b.table([["类别", "保管期限"], ["内部资料", "长期"], ["讨论稿", "一年"]])
     report = check(b.save(tmp_path / "ledger.docx"), Config())
     assert not [f for f in report.findings if f.rule in ("S102", "S104")]
+
+
+def test_short_line_naming_a_request_about_a_draft_is_not_a_draft(check_text):
+    assert "S104" not in _codes(check_text("关于报送城市群发展规划（送审稿）的请示"))

@@ -56,7 +56,7 @@ def _negative(rule, doc, ctx):
                     continue  # 情节较重的，给予警告处分: a rule's condition and consequence
                 sentence_end = text.find("。", m.end())
                 rest = text[m.end(): sentence_end if sentence_end >= 0 else len(text)][:30]
-                if kind != "问责处分" and regex.search(r"应当|应立即|应及时|须立即|必须|要立即|要及时", rest):
+                if kind != "问责处分" and regex.search(r"应当|应立即|应及时|须立即|必须|要立即|要及时|有必要的|的[，,]可以?", rest):
                     continue  # 发生事故，…应当立即报告: what to do if one happens
                 if kind == "问责处分" and regex.search(r"(?:将|予以|依法|依纪|按照|按有关|追究|要|应当?|须|一律)[^。]{0,6}$", text[max(0, m.start() - 8): m.start()]) \
                         and not regex.search(r"已|决定|经研究", clause):

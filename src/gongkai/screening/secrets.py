@@ -248,7 +248,7 @@ BRACKETED = regex.compile(
     r"[（(【\[]\s*(?P<term>讨论稿|征求意见稿|送审稿|审议稿|修改稿|报批稿|审签稿|初稿|草案)\s*[）)】\]]"
 )
 #: 《关于报送…规划（送审稿）的请示》: the title of a finished document about a draft.
-TITLE_OF_OTHER = regex.compile(r"\s*的(?:请示|报告|函|复函|批复)")
+TITLE_OF_OTHER = regex.compile(r"\s*[）)】\]]?\s*的(?:请示|报告|函|复函|批复)")
 PUBLIC_CALL = regex.compile(
     r"(?:公开|向社会|向社会各界|向公众|向广大群众)[^。]{0,6}征求|征求(?:社会|公众|社会各界|广大群众|群众)[^。]{0,4}意见"
 )
@@ -285,7 +285,7 @@ def _process(rule, doc, ctx):
             hits += [m.span() for m in DRAFT_TERMS.finditer(text)]
         if short and regex.search(r"(?:会议)?讨论记录\s*$", text.strip()):
             hits += [m.span() for m in regex.finditer(r"(?:会议)?讨论记录", text)]
-        hits = sorted(set(hits))
+        hits = sorted(h for h in set(hits) if not TITLE_OF_OTHER.match(text, h[1]))
         for start, end in hits:
             term = text[start:end]
             if term == "草案" and not BRACKETED.search(text):
