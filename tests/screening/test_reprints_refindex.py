@@ -151,12 +151,14 @@ def test_folder_index_is_cached_by_content(tmp_path, refs_dir, monkeypatch):
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     first = refindex.open_folder(refs_dir)
     assert first.size == 50 and "区政府/ref17.docx" in first.names
-    cached = list((tmp_path / "cache" / "refindex").iterdir())
+    cached = [p for p in (tmp_path / "cache" / "refindex").iterdir() if p.is_dir()]
     assert len(cached) == 1
     calls = []
     monkeypatch.setattr(refindex, "build_folder", lambda folder: calls.append(folder))
     again = refindex.open_folder(refs_dir)
     assert calls == [] and again.key == first.key  # reused, not rebuilt
+    monkeypatch.setattr(refindex, "content_key", lambda *a: pytest.fail("unchanged files are not re-hashed"))
+    assert refindex.open_folder(refs_dir).key == first.key
     (refs_dir / "区政府" / "ref00.txt").write_text("改动后的内容。" * 30, "utf-8")
     monkeypatch.undo()
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))

@@ -421,10 +421,22 @@ def reference_files(folder: Path) -> list[Path]:
     return out
 
 
-def content_key(folder: Path) -> str:
+def stat_signature(folder: Path, files: list[Path]) -> str:
+    """Names, sizes and modification times of the reference files: a cheap proxy for their content."""
+    h = hashlib.sha256(str(folder.resolve()).encode("utf-8"))
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def content_key(folder: Path, files: list[Path] | None = None) -> str:
     """A key for the references' content: names and bytes of every document file."""
     h = hashlib.sha256(f"refindex/{FORMAT_VERSION}/{K}/{W}".encode())
-    for path in reference_files(folder):
+    for path in files if files is not None else reference_files(folder):
         h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
         try:
             with open(path, "rb") as fh:
@@ -480,12 +492,24 @@ def open_folder(folder: str | Path, section: dict | None = None) -> RefIndex:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: 参考文件夹不存在")
-    key = content_key(folder)
-    where = cache_root(section) / "refindex" / key[:32]
+    root = cache_root(section) / "refindex"
+    files = reference_files(folder)
+    # Hashing 10,000 files' bytes takes seconds; unchanged names, sizes and mtimes reuse the
+    # content key computed last time (kept in a small memo beside the indexes).
+    signature = stat_signature(folder, files)
+    memo = root / "stat-keys.json"
+    try:
+        known = json.loads(memo.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    key = known.get(signature) or content_key(folder, files)
+    where = root / key[:32]
     if (where / "meta.json").is_file():
         try:
             index = RefIndex.load(where)
             if index.key == key:
+                if known.get(signature) != key:
+                    _remember(memo, signature, key)
                 return index
         except (OSError, ValueError, KeyError) as exc:
             log.warning("cached reference index %s unusable (%s); rebuilding", where, exc)
@@ -493,10 +517,29 @@ def open_folder(folder: str | Path, section: dict | None = None) -> RefIndex:
     index.key = key
     try:
         index.save(where)
+        _remember(memo, signature, key)
         return RefIndex.load(where)
     except OSError as exc:  # a read-only cache must not stop the check
         log.warning("cannot cache the reference index in %s: %s", where, exc)
         return index
+
+
+def _remember(memo: Path, signature: str, key: str) -> None:
+    """Record signature -> key (best effort; the memo keeps the latest 64 entries)."""
+    try:
+        known = json.loads(memo.read_text("utf-8")) if memo.is_file() else {}
+    except (OSError, ValueError):
+        known = {}
+    known.pop(signature, None)
+    known[signature] = key
+    known = dict(list(known.items())[-64:])
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known), "utf-8")
+        os.replace(tmp, memo)
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=4)
