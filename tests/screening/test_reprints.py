@@ -112,3 +112,14 @@ def test_a_reading_list_of_central_titles_is_not_a_reprint(check_text):
 def test_a_central_title_followed_by_its_text_is_a_reprint(check_text):
     text = "国务院办公厅关于全面推进政务公开工作的意见\n公开透明是法治政府的基本特征，全面推进政务公开，让权力在阳光下运行，对于发展社会主义民主政治具有重要意义。"
     assert "R101" in _codes(check_text(text))
+
+
+def test_a_table_of_titles_and_numbers_is_not_a_reprint(tmp_path):
+    from gongkai import check
+    from gongkai.formats.compose import DocxBuilder
+
+    b = DocxBuilder()
+    b.paragraph("政策文件清单")
+    b.table([["文件名称", "文号"], ["国务院办公厅关于全面推进政务公开工作的意见", "国办发〔2016〕8号"]])
+    report = check(b.save(tmp_path / "list.docx"), Config())
+    assert "R101" not in _codes(report)

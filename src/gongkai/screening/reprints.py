@@ -22,6 +22,8 @@ from . import refindex
 
 RELEASE = "《勺米镇政务公开信息审核发布管理制度》"
 BODY_PARTS = ("body", "table", "textbox")
+#: Where a reproduced document shows its shape (a table listing titles and numbers is a list).
+REPRODUCTION_PARTS = ("body", "textbox")
 DEFAULT_AUTHORIZED = ("水城报", "水城区融媒体中心", "区政府网站", "水城区人民政府网站", "水城区人民政府门户网站")
 DEFAULT_DISTRICT = ("水城区",)
 DEFAULT_DISTRICT_PREFIXES = ("水府发", "水府办发", "水府函", "水府办函", "水党发", "水党办发", "水委发", "水委办发",
@@ -82,7 +84,7 @@ def _is_heading(text: str) -> bool:
 
 def _headings(doc: Document) -> list[tuple[Block, str, str | None]]:
     """Title-like lines (alone or joined with the next), each with the text that follows them."""
-    blocks = [b for b in doc.blocks if b.part in BODY_PARTS and b.text.strip()]
+    blocks = [b for b in doc.blocks if b.part in REPRODUCTION_PARTS and b.text.strip()]
     out = []
     for i, b in enumerate(blocks):
         if not _is_heading(b.text):
@@ -103,14 +105,14 @@ def _text_follows(level: "Level", after: str | None) -> bool:
                 or after.endswith(("：", ":")) or not _is_heading(after))
 
 
-def reproduction(doc: Document, level: Level, own_title_block: int | None = None) -> list[tuple[Block, int, int, str]]:
+def reproduction(doc: Document, level: Level) -> list[tuple[Block, int, int, str]]:
     """Evidence that the draft reproduces a document of ``level``: (block, start, end, why)."""
     evidence: list[tuple[Block, int, int, str]] = []
     for block, joined, after in _headings(doc):
         if level.heading.match(joined) and _text_follows(level, after):
             evidence.append((block, 0, len(block.text), "以该文件标题为标题"))
     for block in doc.blocks:
-        if block.part not in BODY_PARTS or not block.text.strip():
+        if block.part not in REPRODUCTION_PARTS or not block.text.strip():
             continue
         text = block.text
         if level.number_line.match(_compact(text)):
