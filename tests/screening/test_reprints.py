@@ -123,3 +123,7 @@ def test_a_table_of_titles_and_numbers_is_not_a_reprint(tmp_path):
     b.table([["文件名称", "文号"], ["国务院办公厅关于全面推进政务公开工作的意见", "国办发〔2016〕8号"]])
     report = check(b.save(tmp_path / "list.docx"), Config())
     assert "R101" not in _codes(report)
+
+
+def test_a_note_on_where_figures_come_from_is_not_a_reprint(check_text):
+    assert "R103" not in _codes(check_text("来源：镇统计站"))

@@ -203,6 +203,7 @@ NOT_REPRINT = regex.compile(r"(?:数据|资金|经费|收入|水|货|病例|资�
 DATE_WORDS = regex.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|(?:转载|发布|发稿|更新)(?:时间|日期)\s*[:：]\s*\S"
 )
+MEDIA = regex.compile(r"网|报|台|新闻|融媒|媒体|公众号|客户端|微博|微信|电视|广播|杂志|新华社|中新社|通讯社|政府网站|门户")
 VAGUE_SOURCE = regex.compile(r"^(?:网络|互联网|网上|网友|综合|综合整理|转载|本站|不详|未知|朋友圈|微信群)?$")
 
 
@@ -216,6 +217,11 @@ def reprint_lines(doc: Document) -> list[tuple[Block, regex.Match]]:
             lead = block.text[: m.start()].strip()
             if lead and (NOT_REPRINT.search(lead) or len(lead) > 40):
                 continue  # 资金来源：区财政 is not a reprint
+            marker = m.group().strip(" （(【[")
+            source = m["source"].strip()
+            if marker.startswith(("来源", "信息来源")) and source and not VAGUE_SOURCE.match(source) \
+                    and not MEDIA.search(source) and not DATE_WORDS.search(block.text):
+                continue  # 来源：镇统计站 notes where figures come from, not a reprint
             out.append((block, m))
             break
     return out
