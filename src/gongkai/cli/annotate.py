@@ -47,10 +47,10 @@ def annotate(source, output, reveal, refs, config_path, select, ignore):
         data = src.read_bytes()
     except FileNotFoundError:
         error_line(f"{source}: 文件不存在")
-        raise SystemExit(EXIT_UNUSABLE)
+        raise SystemExit(EXIT_UNUSABLE) from None
     except OSError as exc:
         error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
-        raise SystemExit(EXIT_UNUSABLE)
+        raise SystemExit(EXIT_UNUSABLE) from None
     if sniff(data) != "zip":
         error_line(f"{source}: 只能批注 .docx 文件（请先另存为 .docx）")
         raise SystemExit(EXIT_UNUSABLE)
@@ -68,7 +68,7 @@ def annotate(source, output, reveal, refs, config_path, select, ignore):
         doc = read_bytes(data, str(src), cfg.limits)
     except UnreadableDocument as exc:
         error_line(f"{source}: {exc}")
-        raise SystemExit(EXIT_UNUSABLE)
+        raise SystemExit(EXIT_UNUSABLE) from None
     if doc.source_format != "docx":
         error_line(f"{source}: 只能批注 .docx 文件（请先另存为 .docx）")
         raise SystemExit(EXIT_UNUSABLE)
@@ -77,12 +77,12 @@ def annotate(source, output, reveal, refs, config_path, select, ignore):
         result = annotate_docx(data, report, reveal=reveal)
     except Exception as exc:  # python-docx on a document it cannot handle
         error_line(f"{source}: 无法写入批注（{type(exc).__name__}: {exc}）")
-        raise SystemExit(EXIT_UNUSABLE)
+        raise SystemExit(EXIT_UNUSABLE) from None
     try:
         dst.write_bytes(result.data)
     except OSError as exc:
         error_line(f"{output}: 无法写入（{exc.strerror or exc}）")
-        raise SystemExit(EXIT_UNUSABLE)
+        raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(f"{output}: 写入 {result.anchored + (1 if result.summarised else 0)} 条批注"
                f"（{len(report.findings)} 条发现，其中 {result.summarised} 条汇总在正文第一段）", err=True)
     raise SystemExit(EXIT_OK)

@@ -27,7 +27,6 @@ import logging
 import os
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources

@@ -12,7 +12,6 @@ Reproduction shows in the draft's shape: the document's title standing as a head
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import regex
 
