@@ -13,7 +13,18 @@ RULES = list(REGISTRY)
 
 
 def _doc(example) -> Document:
-    return example() if callable(example) else Document.from_text(example)
+    return _run(example)[0]
+
+
+def _run(example) -> tuple[Document, dict]:
+    """An example's document and the services it needs: a callable may return (Document, services)."""
+    built = example() if callable(example) else Document.from_text(example)
+    return built if isinstance(built, tuple) else (built, {})
+
+
+def _check(example):
+    doc, services = _run(example)
+    return check_document(doc, Config(), services=services)
 
 
 def test_registry_has_rules():
@@ -38,16 +49,14 @@ def _examples(attr):
 
 @pytest.mark.parametrize("rule, example", list(_examples("fires")))
 def test_rule_fires_on_its_examples(rule, example):
-    doc = _doc(example)
-    report = check_document(doc, Config())
+    report = _check(example)
     assert rule.code in {f.rule for f in report.findings}, f"{rule.code} did not fire on {example!r}"
     assert not report.warnings, report.warnings
 
 
 @pytest.mark.parametrize("rule, example", list(_examples("silent")))
 def test_rule_stays_silent_on_its_examples(rule, example):
-    doc = _doc(example)
-    report = check_document(doc, Config())
+    report = _check(example)
     hits = [f for f in report.findings if f.rule == rule.code]
     assert not hits, f"{rule.code} fired on {example!r}: {hits}"
     assert not report.warnings, report.warnings
@@ -55,7 +64,7 @@ def test_rule_stays_silent_on_its_examples(rule, example):
 
 @pytest.mark.parametrize("rule, example", list(_examples("fires")))
 def test_personal_data_never_leaks_into_messages(rule, example):
-    report = check_document(_doc(example), Config())
+    report = _check(example)
     for f in report.findings:
         if f.sensitive and len(f.text) >= 4:
             assert f.text not in f.message and f.text not in (f.suggestion or "")

@@ -143,3 +143,16 @@ def test_rules_lists_and_explains(cli):
     data = json.loads(cli("rules", "A", "--format", "json").output)
     assert {r["code"] for r in data} >= {"A101", "A102", "A103", "A104"}
     assert cli("rules", "Q999").exit_code == 2
+
+
+def test_personal_data_quoted_by_other_findings_is_masked_too(cli, tmp_path):
+    """A font finding quotes its paragraph; an attribute reason quotes a sentence: neither may leak."""
+    from gongkai.formats.compose import make_docx
+
+    path = tmp_path / "fonts.docx"
+    make_docx("关于发放补贴的通知", "各村（社区）：", "申请人王德贵，身份证号520221198003154517，补贴已发放。", path=path)
+    for fmt in ("json", "text", "sarif"):
+        out = cli("check", path, "--format", fmt).output
+        assert "520221198003154517" not in out, fmt
+        assert "520221********4517" in out
+    assert "520221198003154517" in cli("check", path, "--format", "json", "--reveal").output

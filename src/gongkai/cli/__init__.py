@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "gongkai.cli.check",
     "gongkai.cli.audit",
     "gongkai.cli.review",
+    "gongkai.cli.annotate",
 )
 
 

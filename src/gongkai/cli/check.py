@@ -13,6 +13,7 @@ from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError, Report
 from ..output import Totals, sarif_log, text_lines, to_json_line
+from ..screening.refindex import services_for
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -72,7 +73,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
                 runner = runners.get(id(cfg))
                 if runner is None:
                     runner = runners[id(cfg)] = Runner(registry, cfg)
-                result = check_source(item, cfg, runner=runner)
+                result = check_source(item, cfg, runner=runner, services=run_services(cfg))
             if isinstance(result, ReadError):
                 unusable += 1
                 error_line(result.line())
@@ -99,6 +100,14 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     if unusable:
         raise SystemExit(EXIT_UNUSABLE)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def run_services(cfg) -> dict:
+    """Shared services for a configuration (the reference index when refs are set), built once."""
+    try:
+        return services_for(cfg)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{cfg.refs}: 无法建立参考文件索引（{exc}）") from None
 
 
 @click.command()

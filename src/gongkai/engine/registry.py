@@ -16,6 +16,9 @@ PACKS = (
     "gongkai.proofing.format_rules",
     "gongkai.completeness.rules",
     "gongkai.proofing.typos",
+    "gongkai.screening.secrets",
+    "gongkai.screening.approvals",
+    "gongkai.screening.reprints",
 )
 
 

@@ -56,3 +56,26 @@ def mask_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+class Masker:
+    """Masks every personal-data value a report found wherever it appears in the report's text.
+
+    Findings of other rules quote text too (a font finding quotes its paragraph, a reason
+    quotes the sentence that triggered it): masking by value catches personal data in all of
+    them, not only in the personal-data findings themselves. ``reveal`` turns it off.
+    """
+
+    def __init__(self, findings=(), reveal: bool = False):
+        self._map: dict[str, str] = {}
+        if not reveal:
+            for f in findings:
+                if f.sensitive and len(f.text) >= 2:
+                    self._map[f.text] = mask(f.text, f.kind)
+        keys = sorted(self._map, key=len, reverse=True)
+        self._re = regex.compile("|".join(regex.escape(k) for k in keys)) if keys else None
+
+    def __call__(self, text):
+        if not text or self._re is None:
+            return text
+        return self._re.sub(lambda m: self._map[m.group()], text)

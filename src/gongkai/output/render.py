@@ -7,53 +7,68 @@ from typing import Iterable
 
 from .. import __version__
 from ..models import SCHEMA, Finding, ReadError, Report, Severity
-from .masking import mask, mask_spans
+from .masking import Masker, mask, mask_spans
 
 TOOL = {"name": "gongkai", "version": __version__}
 
 
-def shown_text(f: Finding, reveal: bool) -> str:
-    return f.text if reveal or not f.sensitive else mask(f.text, f.kind)
+def _identity(text):
+    return text
 
 
-def shown_excerpt(f: Finding, reveal: bool) -> str | None:
+def shown_text(f: Finding, reveal: bool, masker: Masker | None = None) -> str:
+    if not reveal and f.sensitive:
+        return mask(f.text, f.kind)
+    return (masker or _identity)(f.text)
+
+
+def shown_excerpt(f: Finding, reveal: bool, masker: Masker | None = None) -> str | None:
     if f.excerpt is None:
         return None
     e = f.excerpt
-    text = e.text if reveal else mask_spans(e.text, list(e.sensitive))
+    text = e.text if reveal else (masker or _identity)(mask_spans(e.text, list(e.sensitive)))
     return text.replace("\n", "⏎").replace("\t", " ")
 
 
-def finding_dict(f: Finding, reveal: bool = False) -> dict:
+def finding_dict(f: Finding, reveal: bool = False, masker: Masker | None = None) -> dict:
+    m = masker or _identity
     d = {
         "rule": f.rule,
         "category": f.category,
         "kind": f.kind,
         "severity": f.severity.label,
-        "message": f.message,
+        "message": m(f.message),
         "location": f.location.to_dict(),
-        "text": shown_text(f, reveal),
-        "suggestion": f.suggestion,
+        "text": shown_text(f, reveal, masker),
+        "suggestion": m(f.suggestion),
         "basis": f.basis,
         "confidence": round(f.confidence, 2),
     }
     if f.excerpt is not None:
-        d["context"] = shown_excerpt(f, reveal)
+        d["context"] = shown_excerpt(f, reveal, masker)
     if f.explanation:
         d["explanation"] = f.explanation
     return d
 
 
 def report_dict(report: Report, reveal: bool = False) -> dict:
+    masker = Masker(report.findings, reveal)
+    document = report.document.to_dict()
+    for key in ("title", "recipients"):
+        document[key] = masker(document[key])
+    attribute = report.attribute.to_dict() if report.attribute else None
+    if attribute:
+        for reason in attribute["reasons"]:
+            reason["text"] = masker(reason["text"])
     return {
         "schema": SCHEMA,
         "tool": dict(TOOL),
         "file": report.file,
         "sha256": report.sha256,
         "content_sha256": report.content_sha256,
-        "document": report.document.to_dict(),
-        "attribute": report.attribute.to_dict() if report.attribute else None,
-        "findings": [finding_dict(f, reveal) for f in report.findings],
+        "document": document,
+        "attribute": attribute,
+        "findings": [finding_dict(f, reveal, masker) for f in report.findings],
         "summary": report.summary,
         **({"warnings": report.warnings} if report.warnings else {}),
     }
@@ -114,7 +129,8 @@ def text_lines(report: Report, reveal: bool = False) -> list[tuple[str, str | No
         lines.append((f"  注意：{w}", "yellow"))
     s = report.summary
     lines.append((f"  共 {s['error']} 个错误，{s['warning']} 个警告，{s['info']} 个提示", "bold"))
-    return lines
+    masker = Masker(report.findings, reveal)
+    return [(masker(line), style) for line, style in lines]
 
 
 class Totals:
@@ -158,12 +174,13 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
             })
             continue
         artifacts.append({"location": {"uri": _uri(item.file)}, "hashes": {"sha-256": item.sha256}})
+        masker = Masker(item.findings, reveal)
         for f in item.findings:
             loc = f.location
             result = {
                 "ruleId": f.rule,
                 "level": _LEVEL[f.severity],
-                "message": {"text": f.message + (f"：{shown_text(f, reveal)}" if f.text else "")},
+                "message": {"text": masker(f.message + (f"：{shown_text(f, reveal)}" if f.text else ""))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(item.file)},
@@ -172,7 +189,7 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
                             "startLine": loc.paragraph + 1,
                             "startColumn": loc.start + 1,
                             "endColumn": max(loc.end, loc.start) + 1,
-                            **({"snippet": {"text": shown_excerpt(f, reveal)}} if f.excerpt else {}),
+                            **({"snippet": {"text": shown_excerpt(f, reveal, masker)}} if f.excerpt else {}),
                         },
                     },
                     "logicalLocations": [{"name": loc.describe(), "kind": loc.part}],
@@ -185,7 +202,7 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
             if f.rule in index:
                 result["ruleIndex"] = index[f.rule]
             if f.suggestion:
-                result["properties"]["suggestion"] = f.suggestion
+                result["properties"]["suggestion"] = masker(f.suggestion)
             results.append(result)
     driver = {
         "name": "gongkai",
