@@ -1,0 +1,181 @@
+"""Person names: a spaCy pipeline (blank ``zh`` with the jieba segmenter) and two components.
+
+``gongkai_name_evidence`` proposes candidates from the segmentation: a token that starts with a
+surname and is not a common word of jieba's dictionary (张三丰, 王芳), or a surname token
+followed by one or two given-name characters (王 + 小二). ``gongkai_name_context`` keeps a
+candidate only where the text says it is a private person — a role word before it
+(申请人、户主、来信人…), an enumeration continuing one (村民张三、李四), a gender after it
+(张三，男) or an action cue (张三反映…) — and drops officials named in their capacity (镇长杨明,
+杨明同志) and masked names (张某、张*).
+
+spaCy is loaded lazily, the first time the name rule runs, and built once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import regex
+
+from .context import MASK_CHARS, lexicon
+
+log = logging.getLogger(__name__)
+
+_HAN = regex.compile(r"^\p{Han}+$")
+#: jieba POS tags of words that are never the given-name part of a name.
+_NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
+_GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
+_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字)")
+_SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
+_ROLE_GAP = regex.compile(r"[：:\s，,为是系即\"“”（(]*$")
+
+_LOCK = threading.Lock()
+_NLP = None
+#: Seconds spent building the pipeline (for benchmarks/screening_speed.py).
+LOAD_SECONDS: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    start: int
+    end: int
+    evidence: str  # how the candidate was proposed
+    context: str  # role / enumeration / gender / cue
+    word: str | None  # the context word (a role word, never the name itself)
+    confidence: float
+
+
+def _tags():
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def split_name(text: str) -> tuple[str, str] | None:
+    """(surname, given) when ``text`` reads as a Chinese name: a known surname and 1–2 given characters."""
+    lex = lexicon()
+    for n in (2, 1):
+        sur = text[:n]
+        if (n == 2 and sur in lex.compound_surnames) or (n == 1 and sur in lex.surnames):
+            given = text[n:]
+            if 1 <= len(given) <= 2 and _HAN.match(given) and not any(ch in lex.name_stop for ch in given):
+                return sur, given
+    return None
+
+
+def _name_prefix(text: str) -> str | None:
+    """The longest leading name in a token (李四家 → 李四), or None."""
+    for size in (4, 3, 2):
+        if len(text) >= size and split_name(text[:size]):
+            return text[:size]
+    return None
+
+
+def _evidence(doc):
+    """spaCy component: candidate names from the segmentation and the surname lexicon."""
+    lex = lexicon()
+    tags = _tags()
+    cands = []
+    toks = list(doc)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        t = tok.text
+        if _HAN.match(t):
+            if len(t) >= 2 and (t[:1] in lex.surnames or t[:2] in lex.compound_surnames):
+                tag = tags.get(t)
+                if tag is None or tag.startswith("nr"):
+                    name = _name_prefix(t)
+                    if name:
+                        cands.append((tok.idx, tok.idx + len(name), "token" if tag is None else "dict_nr"))
+                        i += 1
+                        continue
+            if t in lex.surnames or t in lex.compound_surnames:
+                given = ""
+                j = i + 1
+                # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
+                head = _ROLE_GAP.sub("", doc.text[max(0, tok.idx - 10):tok.idx])
+                after_role = any(head.endswith(w) for w in lex.role_words)
+                while j < len(toks) and len(given) < 2:
+                    nt = toks[j].text
+                    tag = tags.get(nt)
+                    if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in lex.name_stop for ch in nt) \
+                            or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
+                                    and not (after_role and tag[0] in "nasv" and tag not in ("vn", "v"))):
+                        break
+                    given += nt
+                    j += 1
+                if given and split_name(t + given):
+                    cands.append((tok.idx, tok.idx + len(t) + len(given), "surname+given"))
+                    i = j
+                    continue
+        i += 1
+    doc.user_data["gongkai_name_candidates"] = cands
+    return doc
+
+
+def _context(doc):
+    """spaCy component: keep candidates the context marks as private persons."""
+    lex = lexicon()
+    text = doc.text
+    kept: list[NameSpan] = []
+    for start, end, evidence in doc.user_data.get("gongkai_name_candidates", []):
+        after = text[end:end + 6]
+        before = text[max(0, start - 10):start]
+        if after[:1] in MASK_CHARS or "某" in text[start:end]:
+            continue  # already masked
+        head = _ROLE_GAP.sub("", before)
+        title = lex.title_re.search(before[-6:]) if before else None
+        if title and before.endswith(title.group()) or after.startswith("同志"):
+            continue  # an official named in capacity
+        role = next((w for w in lex.role_words if head.endswith(w)), None)
+        if role:
+            kept.append(NameSpan(start, end, evidence, "role", role, 0.9))
+            continue
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.context in ("role", "enumeration", "gender") and _SEP.match(text[prev.end:start]):
+            kept.append(NameSpan(start, end, evidence, "enumeration", prev.word, 0.85))
+            continue
+        if _GENDER_AFTER.match(after):
+            kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
+            continue
+        cue = _CUE_AFTER.match(after)
+        if cue and evidence != "surname+given":
+            kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
+    doc.user_data["gongkai_names"] = kept
+    return doc
+
+
+def pipeline():
+    """The spaCy pipeline, built on first use and shared by the whole process."""
+    global _NLP, LOAD_SECONDS
+    if _NLP is None:
+        with _LOCK:
+            if _NLP is None:
+                t0 = time.perf_counter()
+                import spacy
+                from spacy.language import Language
+
+                if "gongkai_name_evidence" not in Language.factories:
+                    Language.component("gongkai_name_evidence", func=_evidence)
+                    Language.component("gongkai_name_context", func=_context)
+                nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+                nlp.add_pipe("gongkai_name_evidence")
+                nlp.add_pipe("gongkai_name_context")
+                _tags()  # load jieba's POS dictionary now, not inside the first document
+                nlp("申请人张三")
+                LOAD_SECONDS = time.perf_counter() - t0
+                log.debug("name pipeline built in %.2f s", LOAD_SECONDS)
+                _NLP = nlp
+    return _NLP
+
+
+def find_names(texts: list[str]) -> list[list[NameSpan]]:
+    """Names of private persons in each text (one paragraph each)."""
+    if not texts:
+        return []
+    nlp = pipeline()
+    return [d.user_data["gongkai_names"] for d in nlp.pipe(texts)]
