@@ -98,23 +98,71 @@ def _evidence(doc):
                 j = i + 1
                 # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
                 head = _ROLE_GAP.sub("", doc.text[max(0, tok.idx - 10):tok.idx])
-                after_role = any(head.endswith(w) for w in lex.role_words)
+                after_role = any(head.endswith(w) for w in lex.role_words) or bool(
+                    cands and _SEP.match(doc.text[cands[-1][1]:tok.idx]))
                 while j < len(toks) and len(given) < 2:
                     nt = toks[j].text
                     tag = tags.get(nt)
                     if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in lex.name_stop for ch in nt) \
                             or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
-                                    and not (after_role and tag[0] in "nasv" and tag not in ("vn", "v"))):
+                                    and not (after_role and (tag[0] in "nas" or (tag == "m" and len(nt) == 1)))):
                         break
                     given += nt
                     j += 1
-                if given and split_name(t + given):
+                if given and split_name(t + given) and not _common_word(tags, t, given):
                     cands.append((tok.idx, tok.idx + len(t) + len(given), "surname+given"))
                     i = j
                     continue
         i += 1
+    cands.extend(_anchored(doc, {c[0] for c in cands}))
+    cands.sort()
     doc.user_data["gongkai_name_candidates"] = cands
     return doc
+
+
+_GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
+_BAD_GIVEN = frozenset("t p c v vn d r u f q ul uj ud ug uv uz".split())
+
+
+def _common_word(tags, sur: str, given: str) -> bool:
+    """车牌号, 黄金: the candidate (or its first two characters) is an ordinary dictionary word."""
+    for w in (sur + given, sur + given[:1] if len(sur) == 1 else None):
+        tag = tags.get(w) if w else None
+        if tag and not tag.startswith("nr"):
+            return True
+    return False
+
+
+def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
+    """Candidates right after a role word, whatever the segmenter made of them (来信/人王/五)."""
+    lex = lexicon()
+    tags = _tags()
+    text = doc.text
+    bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+    out = []
+    for m in lex.role_re.finditer(text):
+        p = _GAP.match(text, m.end()).end()
+        for sur in (text[p:p + 2], text[p:p + 1]):
+            if sur in lex.compound_surnames or sur in lex.surnames:
+                break
+        else:
+            continue
+        if p in taken:
+            continue
+        g = p + len(sur)
+        for n in (2, 1):
+            e = g + n
+            given = text[g:e]
+            if len(given) < n or not _HAN.match(given) or any(ch in lex.name_stop for ch in given):
+                continue
+            tag = tags.get(given)
+            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given):
+                continue
+            nxt = text[e:e + 1]
+            if e in bounds or not nxt or not _HAN.match(nxt) or nxt in lex.name_stop:
+                out.append((p, e, "surname+given"))
+                break
+    return out
 
 
 def _context(doc):

@@ -442,6 +442,25 @@ DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|�
 ORG_AFTER = regex.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
+_FIRST_UNIT = regex.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
+_TRIM = None
+
+
+def _trim_address(value: str, start: int) -> int:
+    """Where the address really starts: after a context or role word swallowed by the first segment."""
+    global _TRIM
+    if _TRIM is None:
+        lex = lexicon()
+        words = set(lex.address_context) | set(lex.role_words) | {"在", "于", "系", "为", "是", "到"}
+        _TRIM = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    unit = _FIRST_UNIT.search(value)
+    head = value[:unit.start()] if unit else value
+    cut = 0
+    for m in _TRIM.finditer(head):
+        cut = m.end()
+    return start + cut
+
+
 def _addresses(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     lex = lexicon()
@@ -457,12 +476,13 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
                         explanation={"pattern": "住址", "validation": "表格住址栏", "header": header})
             continue
         for m in ADDRESS.finditer(text):
-            value = m.group()
-            if len(value) < 5 or _masked_around(text, m.start(), m.end()):
+            start, end = _trim_address(m.group(), m.start()), m.end()
+            value = text[start:end]
+            if len(value) < 5 or _masked_around(text, start, end):
                 continue
-            before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
-            near = text[max(0, m.start() - NEAR_WINDOW):m.start()]
-            after = text[m.end():m.end() + 8]
+            before = text[max(0, start - ROLE_WINDOW):start]
+            near = text[max(0, start - NEAR_WINDOW):start]
+            after = text[end:end + 8]
             hot = _hotline(near) or _office_subject(near + "地址")
             if ORG_AFTER.match(after) or (hot and not any(w in near for w in lex.address_context)):
                 continue  # an office's address or a place, not where a person lives
@@ -478,7 +498,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
                 expl["context"] = word
             if role:
                 expl["role"] = role
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=bool(word or role), confidence=0.9 if word else 0.8,
+            yield _emit(rule, block, start, end, pctx, strong=bool(word or role), confidence=0.9 if word else 0.8,
                         explanation=expl)
 
 
