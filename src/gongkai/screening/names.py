@@ -29,6 +29,8 @@ _HAN = regex.compile(r"^\p{Han}+$")
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
 _CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字)")
+_TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
+_HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
 _ROLE_GAP = regex.compile(r"[：:\s，,为是系即\"“”（(]*$")
 
@@ -89,8 +91,16 @@ def _evidence(doc):
                 tag = tags.get(t)
                 if tag is None or tag.startswith("nr"):
                     name = _name_prefix(t)
-                    if name:
-                        cands.append((tok.idx, tok.idx + len(name), "token" if tag is None else "dict_nr"))
+                    sur = name[:2] if name and name[:2] in lex.compound_surnames else (name or "")[:1]
+                    if name and not _common_word(tags, sur, name[len(sur):]):
+                        end = tok.idx + len(name)
+                        nxt = toks[i + 1] if i + 1 < len(toks) and name == t else None
+                        if (nxt is not None and len(name) - len(sur) == 1 and len(nxt.text) == 1
+                                and _HAN.match(nxt.text) and nxt.text not in lex.name_stop
+                                and (tags.get(nxt.text) or "nr")[:1] in ("n", "a", "z")):
+                            end += 1  # 孙子 + 涛: the segmenter split a three-character name
+                            i += 1
+                        cands.append((tok.idx, end, "token" if tag is None else "dict_nr"))
                         i += 1
                         continue
             if t in lex.surnames or t in lex.compound_surnames:
@@ -105,7 +115,7 @@ def _evidence(doc):
                     tag = tags.get(nt)
                     if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in lex.name_stop for ch in nt) \
                             or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
-                                    and not (after_role and (tag[0] in "nas" or (tag == "m" and len(nt) == 1)))):
+                                    and not (after_role and (tag[0] in "nasd" or (tag == "m" and len(nt) == 1)))):
                         break
                     given += nt
                     j += 1
@@ -121,7 +131,7 @@ def _evidence(doc):
 
 
 _GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
-_BAD_GIVEN = frozenset("t p c v vn d r u f q ul uj ud ug uv uz".split())
+_BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
 
 
 def _common_word(tags, sur: str, given: str) -> bool:
@@ -141,6 +151,8 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
     bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
     out = []
     for m in lex.role_re.finditer(text):
+        if m.start() not in bounds:
+            continue  # 业主 inside 行业主管 is no role word
         p = _GAP.match(text, m.end()).end()
         for sur in (text[p:p + 2], text[p:p + 1]):
             if sur in lex.compound_surnames or sur in lex.surnames:
@@ -150,6 +162,7 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
         if p in taken:
             continue
         g = p + len(sur)
+        plausible = []
         for n in (2, 1):
             e = g + n
             given = text[g:e]
@@ -158,10 +171,16 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
             tag = tags.get(given)
             if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given):
                 continue
+            if any(text[g:g + k] in tags for k in (3, 4) if g + k > e and g + k <= len(text)):
+                continue  # the "given name" starts a longer word (向/国务院)
+            plausible.append(e)
             nxt = text[e:e + 1]
             if e in bounds or not nxt or not _HAN.match(nxt) or nxt in lex.name_stop:
                 out.append((p, e, "surname+given"))
                 break
+        else:
+            if plausible:  # no boundary helps (文/小凤持): most names have two given characters
+                out.append((p, plausible[0], "surname+given"))
     return out
 
 
@@ -169,7 +188,10 @@ def _context(doc):
     """spaCy component: keep candidates the context marks as private persons."""
     lex = lexicon()
     text = doc.text
+    bounds = {t.idx for t in doc}
     kept: list[NameSpan] = []
+    role_hit = next((m for m in lex.role_re.finditer(text) if m.start() in bounds), None)
+    role_in_paragraph = role_hit.group() if role_hit else None
     for start, end, evidence in doc.user_data.get("gongkai_name_candidates", []):
         after = text[end:end + 6]
         before = text[max(0, start - 10):start]
@@ -177,9 +199,11 @@ def _context(doc):
             continue  # already masked
         head = _ROLE_GAP.sub("", before)
         title = lex.title_re.search(before[-6:]) if before else None
-        if title and before.endswith(title.group()) or after.startswith("同志"):
-            continue  # an official named in capacity
+        if (title and before.endswith(title.group())) or _TITLE_AFTER.match(after) or _HEAD_BEFORE.search(before):
+            continue  # an official or expert named in capacity (镇长杨明, 杨明同志, 矿长王某, 刘某院士)
         role = next((w for w in lex.role_words if head.endswith(w)), None)
+        if role and (start - len(before) + len(head) - len(role)) not in bounds:
+            role = None  # 业主 inside 行业主管
         if role:
             kept.append(NameSpan(start, end, evidence, "role", role, 0.9))
             continue
@@ -193,6 +217,9 @@ def _context(doc):
         cue = _CUE_AFTER.match(after)
         if cue and evidence != "surname+given":
             kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
+        elif evidence == "token" and end - start == 3 and role_in_paragraph:
+            # an unknown three-character word starting with a surname, in a paragraph about a person
+            kept.append(NameSpan(start, end, evidence, "paragraph", role_in_paragraph, 0.65))
     doc.user_data["gongkai_names"] = kept
     return doc
 

@@ -29,7 +29,7 @@ NEAR_WINDOW = 12
 #: Words before a number that make it a code of something else (统一社会信用代码, 项目编码, 文号…).
 CODE_WORDS = regex.compile(
     r"信用代码|机构代码|项目编码|项目代码|编码|编号|代码|注册号|文号|批准号|登记号|许可证号|证书号|订单号|单号|流水号|"
-    r"合同号|税号|纳税人识别号|批次|序列号|条形码|条码|工号|学号|档案号|案号|金额|资金|万元|元|邮编|邮政编码|传真"
+    r"合同号|税号|纳税人识别号|批次|序列号|条形码|条码|工号|学号|档案号|案号|金额|资金|万元|\d\s*元|邮编|邮政编码|传真"
 )
 ID_WORDS = ("身份证", "公民身份号码", "身份号码", "证件号", "身份证号")
 PHONE_WORDS = ("电话", "手机", "联系方式", "号码", "tel", "Tel", "TEL", "致电", "拨打")
@@ -397,10 +397,11 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
         for s in spans:
             expl = {"pattern": "姓名（姓氏+名）",
                     "validation": {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字"}[s.evidence],
-                    "context_rule": {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词"}[s.context]}
+                    "context_rule": {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词",
+                                     "paragraph": "同段有角色词"}[s.context]}
             if s.word:
                 expl["context"] = s.word
-            out.append((block, s.start, s.end, s.context != "cue", s.confidence, expl))
+            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph"), s.confidence, expl))
     return out
 
 
