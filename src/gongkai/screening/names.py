@@ -238,6 +238,7 @@ def pipeline():
                     Language.component("gongkai_name_evidence", func=_evidence)
                     Language.component("gongkai_name_context", func=_context)
                 nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+                nlp.tokenizer.jieba_seg = _segmenter()
                 nlp.add_pipe("gongkai_name_evidence")
                 nlp.add_pipe("gongkai_name_context")
                 _tags()  # load jieba's POS dictionary now, not inside the first document
@@ -246,6 +247,23 @@ def pipeline():
                 log.debug("name pipeline built in %.2f s", LOAD_SECONDS)
                 _NLP = nlp
     return _NLP
+
+
+def _segmenter():
+    """A private jieba tokenizer that knows the role words (户主, 来信人) as words.
+
+    jieba's default dictionary splits 该户户主石世伟 as 户户/主石/世伟; adding the lexicon's role
+    words and titles to a tokenizer of our own fixes that without touching the global jieba
+    that other parts of gongkai may use.
+    """
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    lex = lexicon()
+    for w in set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}:
+        tok.add_word(w, freq=200000)
+    return tok
 
 
 def find_names(texts: list[str]) -> list[list[NameSpan]]:
