@@ -41,6 +41,12 @@ LOAD_SECONDS: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
+class _Tok:
+    idx: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class NameSpan:
     start: int
     end: int
@@ -81,7 +87,10 @@ def _evidence(doc):
     lex = lexicon()
     tags = _tags()
     cands = []
-    toks = list(doc)
+    toks = [_Tok(t.idx, t.text) for t in doc]
+    text = "".join(t.text + t.whitespace_ for t in doc)
+    doc.user_data["gongkai_tokens"] = toks
+    doc.user_data["gongkai_text"] = text
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -107,9 +116,9 @@ def _evidence(doc):
                 given = ""
                 j = i + 1
                 # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
-                head = _ROLE_GAP.sub("", doc.text[max(0, tok.idx - 10):tok.idx])
+                head = _ROLE_GAP.sub("", text[max(0, tok.idx - 10):tok.idx])
                 after_role = any(head.endswith(w) for w in lex.role_words) or bool(
-                    cands and _SEP.match(doc.text[cands[-1][1]:tok.idx]))
+                    cands and _SEP.match(text[cands[-1][1]:tok.idx]))
                 while j < len(toks) and len(given) < 2:
                     nt = toks[j].text
                     tag = tags.get(nt)
@@ -147,8 +156,9 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
     """Candidates right after a role word, whatever the segmenter made of them (来信/人王/五)."""
     lex = lexicon()
     tags = _tags()
-    text = doc.text
-    bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+    text = doc.user_data["gongkai_text"]
+    toks = doc.user_data["gongkai_tokens"]
+    bounds = {t.idx for t in toks} | {t.idx + len(t.text) for t in toks}
     out = []
     for m in lex.role_re.finditer(text):
         if m.start() not in bounds:
@@ -187,8 +197,8 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
 def _context(doc):
     """spaCy component: keep candidates the context marks as private persons."""
     lex = lexicon()
-    text = doc.text
-    bounds = {t.idx for t in doc}
+    text = doc.user_data.get("gongkai_text") or doc.text
+    bounds = {t.idx for t in doc.user_data.get("gongkai_tokens", ())}
     kept: list[NameSpan] = []
     role_hit = next((m for m in lex.role_re.finditer(text) if m.start() in bounds), None)
     role_in_paragraph = role_hit.group() if role_hit else None
@@ -258,8 +268,10 @@ def _segmenter():
     """
     import jieba
 
+    jieba.dt.check_initialized()
     tok = jieba.Tokenizer()
-    tok.initialize()
+    tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
+    tok.initialized = True
     lex = lexicon()
     for w in set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}:
         tok.add_word(w, freq=200000)

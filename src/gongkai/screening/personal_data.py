@@ -42,8 +42,13 @@ def _pctx(doc: Document, ctx: Context) -> PersonalContext:
     return ctx.fact(personal_context)
 
 
+_FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
+
+
 def _text(block: Block) -> str:
-    return block.text.translate(HALF)
+    """The block's text with full-width digits read as ASCII (same length, offsets kept)."""
+    text = block.text
+    return text.translate(HALF) if _FULLWIDTH.search(text) else text
 
 
 def _masked_around(text: str, start: int, end: int) -> bool:
@@ -61,10 +66,16 @@ def _hotline(before: str) -> str | None:
     return hit[0] if hit else None
 
 
+_OFFICE = None
+
+
 def _office_subject(before: str) -> str | None:
     """An office named right before a phone word (镇党政办联系电话：…): its published number."""
-    m = regex.search(r"(" + "|".join(map(regex.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
-                     r"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$", before)
+    global _OFFICE
+    if _OFFICE is None:
+        _OFFICE = regex.compile(r"(" + "|".join(map(regex.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
+                                r"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$")
+    m = _OFFICE.search(before)
     return m.group(1) if m else None
 
 
@@ -376,7 +387,6 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     from .names import find_names, split_name
 
     pctx = _pctx(doc, ctx)
-    cue_re = _name_cue_re()
     out = []
     pending: list[Block] = []
     for block in doc.blocks:
@@ -391,7 +401,7 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
                 out.append((block, m.start(), m.end(), True, 0.9,
                             {"pattern": "姓名（姓氏+名）", "validation": "常见姓氏", "header": col[1]}))
             continue
-        if cue_re.search(text):
+        if _name_cue(text):
             pending.append(block)
     for block, spans in zip(pending, find_names([b.text for b in pending])):
         for s in spans:
@@ -405,16 +415,28 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     return out
 
 
-_CUE_RE = None
+_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇")
+_CUE_PARTS = None
 
 
-def _name_cue_re() -> regex.Pattern:
-    global _CUE_RE
-    if _CUE_RE is None:
-        cues = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女")
-        _CUE_RE = regex.compile(lexicon().role_re.pattern + r"|[，,（(][男女][，,）)]|"
-                                + "|".join(regex.escape(c) for c in cues))
-    return _CUE_RE
+def _name_cue(text: str) -> bool:
+    """Paragraphs worth segmenting: a role word followed by a surname, a gender, an action cue after a name.
+
+    Plain substring tests come first (C speed); the regular expressions run only where they may match.
+    """
+    global _CUE_PARTS
+    lex = lexicon()
+    if _CUE_PARTS is None:
+        first = "".join(sorted(lex.surnames | {s[0] for s in lex.compound_surnames}))
+        _CUE_PARTS = (
+            regex.compile(rf"(?:{lex.role_re.pattern})[：:\s为是系即\"“（(]*[{first}]"),
+            regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
+            regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
+        )
+    role, gender, cue = _CUE_PARTS
+    return bool((any(w in text for w in lex.role_words) and role.search(text))
+                or (("男" in text or "女" in text) and gender.search(text))
+                or (any(c in text for c in _CUES) and cue.search(text)))
 
 
 def _names(rule, doc, ctx) -> Iterator[Finding]:
@@ -447,6 +469,17 @@ _FIRST_UNIT = regex.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|�
 _TRIM = None
 
 
+_HINT = None
+
+
+def _address_hint() -> regex.Pattern:
+    global _HINT
+    if _HINT is None:
+        words = "|".join(regex.escape(w) for w in lexicon().address_context)
+        _HINT = regex.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
+    return _HINT
+
+
 def _trim_address(value: str, start: int) -> int:
     """Where the address really starts: after a context or role word swallowed by the first segment."""
     global _TRIM
@@ -466,11 +499,13 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     lex = lexicon()
     for block in rule.blocks(doc):
-        text = block.text.translate(HALF)
+        text = _text(block)
         if len(text) < 4:
             continue
         col = pctx.column_of(block)
         header = col[1] if col and col[0] == "address" else None
+        if not header and not _address_hint().search(text):
+            continue  # no house number, no 住址/家住: nothing the rule would report
         if header and regex.search(r"\p{Han}{2,}", text) and not any(c in MASK_CHARS for c in text):
             s, e = regex.search(r"\S.*\S|\S", text).span()
             yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.9,
@@ -536,7 +571,7 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     """Blocks (and whole table rows) that name or identify a private person."""
     found = {b.index for b, *_ in ctx.fact(name_findings)}
     for block in doc.blocks:
-        text = block.text.translate(HALF)
+        text = _text(block)
         if any(gb11643_valid(regex.sub(r"\s", "", m.group())) for m in ID18.finditer(text)):
             found.add(block.index)
     for idx in list(found):
