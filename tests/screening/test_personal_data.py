@@ -200,3 +200,14 @@ def test_spacy_pipeline_is_built_once():
     first = names.pipeline()
     assert names.pipeline() is first
     assert names.LOAD_SECONDS is not None
+
+
+def test_staff_contact_of_an_office_is_a_warning(check_text):
+    report = check_text("各村将结果报镇农业服务中心，联系人：李明，联系电话：0858-8123456。")
+    found = {f.kind: f.severity for f in report.findings if f.sensitive}
+    assert found == {"person_name": Severity.WARNING, "landline": Severity.WARNING}
+
+
+def test_applicant_contact_is_an_error(check_text):
+    report = check_text("申请人李明，联系电话：13885811234。")
+    assert {f.severity for f in report.findings if f.sensitive} == {Severity.ERROR}

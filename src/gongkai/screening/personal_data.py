@@ -79,6 +79,20 @@ def _office_subject(before: str) -> str | None:
     return m.group(1) if m else None
 
 
+STAFF_ROLES = ("联系人", "经办人")
+_OFFICE_IN_TEXT = None
+
+
+def _staff_contact(text: str, role: str | None) -> bool:
+    """联系人：李明 in a sentence that names an office: a staff contact, published on purpose more often than not."""
+    global _OFFICE_IN_TEXT
+    if role not in STAFF_ROLES:
+        return False
+    if _OFFICE_IN_TEXT is None:
+        _OFFICE_IN_TEXT = regex.compile(r"(?:人民政府|政府|办公室|党政办|中心|局|所|站|委员会|窗口|大厅|服务中心|科|股)")
+    return bool(_OFFICE_IN_TEXT.search(text))
+
+
 def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: PersonalContext, *,
           strong: bool, confidence: float, explanation: dict, message: str | None = None) -> Finding:
     severity, why = pctx.severity(rule.severity, strong)
@@ -209,8 +223,11 @@ def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
                 if word:
                     expl["context"] = word
                     conf = 0.85
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None, confidence=conf,
-                        explanation=expl)
+            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1])
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None and not staff,
+                        confidence=conf, explanation=expl)
 
 
 def _landlines(rule, doc, ctx) -> Iterator[Finding]:
@@ -239,7 +256,10 @@ def _landlines(rule, doc, ctx) -> Iterator[Finding]:
                     personal[0]: personal[1]}
             if phone_word:
                 expl["context"] = phone_word
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.9, explanation=expl)
+            staff = personal[0] == "role" and _staff_contact(text, personal[1])
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=not staff, confidence=0.9, explanation=expl)
 
 
 # -- D104 银行卡号 ---------------------------------------------------------------------------------
@@ -411,7 +431,10 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
                                      "paragraph": "同段有角色词"}[s.context]}
             if s.word:
                 expl["context"] = s.word
-            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph"), s.confidence, expl))
+            staff = s.context == "role" and _staff_contact(block.text, s.word)
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph") and not staff, s.confidence, expl))
     return out
 
 
