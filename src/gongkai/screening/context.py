@@ -8,6 +8,7 @@ and health terms. :func:`table_columns` reads table headers once per document: a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -47,8 +48,9 @@ class Lexicon:
     health_re: regex.Pattern = field(repr=False, default=None)
 
 
-def _alternation(words) -> regex.Pattern:
-    return regex.compile("|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+def _alternation(words) -> "re.Pattern":
+    """Longest-first alternation of literal words (stdlib ``re``: several times faster than ``regex`` here)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +82,7 @@ def lexicon() -> Lexicon:
     object.__setattr__(lex, "role_re", _alternation(lex.role_words))
     object.__setattr__(lex, "hotline_re", _alternation(lex.hotline_words))
     object.__setattr__(lex, "title_re", _alternation(lex.official_titles))
-    object.__setattr__(lex, "health_re", regex.compile(
+    object.__setattr__(lex, "health_re", re.compile(
         "(?:" + lex.disability_grade + ")|" + _alternation(lex.health_terms).pattern))
     return lex
 

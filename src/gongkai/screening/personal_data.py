@@ -11,6 +11,7 @@ its explanation: pattern, validation, context word, confidence. Findings of docu
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import regex
@@ -45,10 +46,22 @@ def _pctx(doc: Document, ctx: Context) -> PersonalContext:
 _FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
 
 
+_HALF_CACHE: dict[int, tuple[str, str]] = {}
+
+
 def _text(block: Block) -> str:
     """The block's text with full-width digits read as ASCII (same length, offsets kept)."""
     text = block.text
-    return text.translate(HALF) if _FULLWIDTH.search(text) else text
+    if text.isascii():
+        return text
+    cached = _HALF_CACHE.get(id(block))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    half = text.translate(HALF) if _FULLWIDTH.search(text) else text
+    if len(_HALF_CACHE) > 4096:
+        _HALF_CACHE.clear()
+    _HALF_CACHE[id(block)] = (text, half)
+    return half
 
 
 def _masked_around(text: str, start: int, end: int) -> bool:
@@ -121,6 +134,8 @@ def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> 
 
 # -- D101 公民身份号码 ----------------------------------------------------------------------------
 
+_SIX_DIGITS = re.compile(r"\d{6}")
+_SPACE = re.compile(r"\s")
 ID18 = regex.compile(r"(?<![0-9A-Za-z])\d{6}\s?\d{8}\s?\d{3}[\dXx](?![0-9A-Za-z])")
 ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
@@ -129,11 +144,11 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     for block in rule.blocks(doc):
         text = _text(block)
-        if len(text) < 15 or not regex.search(r"\d{6}", text):
+        if len(text) < 15 or not _SIX_DIGITS.search(text):
             continue
         header = _header_ctx(pctx, block, ("id_card",))
         for m in ID18.finditer(text):
-            value = regex.sub(r"\s", "", m.group())
+            value = _SPACE.sub("", m.group())
             if len(value) != 18:
                 continue
             before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
@@ -455,11 +470,12 @@ def _name_cue(text: str) -> bool:
             regex.compile(rf"(?:{lex.role_re.pattern})[：:\s为是系即\"“（(]*[{first}]"),
             regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
             regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
+            re.compile("|".join(_CUES)),
         )
-    role, gender, cue = _CUE_PARTS
-    return bool((any(w in text for w in lex.role_words) and role.search(text))
+    role, gender, cue, cue_words = _CUE_PARTS
+    return bool((lex.role_re.search(text) and role.search(text))
                 or (("男" in text or "女" in text) and gender.search(text))
-                or (any(c in text for c in _CUES) and cue.search(text)))
+                or (cue_words.search(text) and cue.search(text)))
 
 
 def _names(rule, doc, ctx) -> Iterator[Finding]:
@@ -498,8 +514,8 @@ _HINT = None
 def _address_hint() -> regex.Pattern:
     global _HINT
     if _HINT is None:
-        words = "|".join(regex.escape(w) for w in lexicon().address_context)
-        _HINT = regex.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
+        words = "|".join(re.escape(w) for w in lexicon().address_context)
+        _HINT = re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
     return _HINT
 
 
@@ -566,7 +582,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
 def _health(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     lex = lexicon()
-    person_blocks: set[int] | None = None
+    person_blocks = _blocks_about_persons(doc, ctx, pctx)
     for block in rule.blocks(doc):
         text = block.text
         if len(text) < 2:
@@ -578,14 +594,9 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
                 yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.85,
                             explanation={"pattern": "健康信息", "validation": "表格健康栏", "header": col[1]})
             continue
-        hits = list(lex.health_re.finditer(text))
-        if not hits:
-            continue
-        if person_blocks is None:
-            person_blocks = _blocks_about_persons(doc, ctx, pctx)
         if block.index not in person_blocks:
             continue  # a policy sentence about 大病救助 names no one
-        for m in hits:
+        for m in lex.health_re.finditer(text):
             yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.8, explanation={
                 "pattern": "健康信息（诊断、残疾等级、病历）", "validation": "医学术语", "context": "同段/同行有个人信息"})
 
@@ -595,7 +606,7 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     found = {b.index for b, *_ in ctx.fact(name_findings)}
     for block in doc.blocks:
         text = _text(block)
-        if any(gb11643_valid(regex.sub(r"\s", "", m.group())) for m in ID18.finditer(text)):
+        if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
             found.add(block.index)
     for idx in list(found):
         b = doc.blocks[idx]
