@@ -97,8 +97,11 @@ def last_word(words_re: regex.Pattern, text: str) -> tuple[str, int] | None:
 
 # -- table headers ---------------------------------------------------------------------------
 
+_HEADER_NOISE = re.compile(r"[\s:：*＊]|[（(].*?[）)]")
+
+
 def _clean_header(text: str) -> str:
-    return regex.sub(r"[\s:：*＊]|[（(].*?[）)]", "", text)
+    return _HEADER_NOISE.sub("", text) if len(text) < 40 else text
 
 
 def header_kind(text: str) -> str | None:

@@ -87,8 +87,11 @@ def _evidence(doc):
     lex = lexicon()
     tags = _tags()
     cands = []
-    toks = [_Tok(t.idx, t.text) for t in doc]
-    text = "".join(t.text + t.whitespace_ for t in doc)
+    toks, pieces = [], []
+    for t in doc:  # one pass: creating spaCy Token objects is the costly part
+        toks.append(_Tok(t.idx, t.text))
+        pieces.append(t.text_with_ws)
+    text = "".join(pieces)
     doc.user_data["gongkai_tokens"] = toks
     doc.user_data["gongkai_text"] = text
     i = 0

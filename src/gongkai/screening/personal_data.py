@@ -135,6 +135,12 @@ def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> 
 # -- D101 公民身份号码 ----------------------------------------------------------------------------
 
 _SIX_DIGITS = re.compile(r"\d{6}")
+_NON_DIGIT = re.compile(r"\D")
+_PLATE_SEP = re.compile(r"[·•.\s]")
+_HAN_RUN = regex.compile(r"\p{Han}{2,4}")
+_TRIMMED = re.compile(r"\S.*\S|\S", re.S)
+_LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
+_NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
 _SPACE = re.compile(r"\s")
 ID18 = regex.compile(r"(?<![0-9A-Za-z])\d{6}\s?\d{8}\s?\d{3}[\dXx](?![0-9A-Za-z])")
 ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
@@ -291,7 +297,7 @@ def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
             continue
         header = _header_ctx(pctx, block, ("bank_card",))
         for m in BANK.finditer(text):
-            digits = regex.sub(r"\D", "", m.group())
+            digits = _NON_DIGIT.sub("", m.group())
             if not 15 <= len(digits) <= 19:
                 continue
             if len(digits) == 18 and (gb11643_valid(digits) or uscc.is_valid(digits)):
@@ -396,7 +402,7 @@ def _plates(rule, doc, ctx) -> Iterator[Finding]:
         if len(text) < 7:
             continue
         for m in PLATE.finditer(text):
-            v = regex.sub(r"[·•.\s]", "", m.group())
+            v = _PLATE_SEP.sub("", m.group())
             tail = v[2:]
             if not any(c.isdigit() for c in tail) or sum(c.isalpha() and c.isascii() for c in tail) > 3:
                 continue  # 贵州ABCDE is not a plate
@@ -430,7 +436,7 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
             continue
         col = pctx.column_of(block)
         if col and col[0] == "person_name":
-            for m in regex.finditer(r"\p{Han}{2,4}", text):
+            for m in _HAN_RUN.finditer(text):
                 if _masked_around(text, m.start(), m.end()) or "某" in m.group() or not split_name(m.group()):
                     continue
                 out.append((block, m.start(), m.end(), True, 0.9,
@@ -545,8 +551,8 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
         header = col[1] if col and col[0] == "address" else None
         if not header and not _address_hint().search(text):
             continue  # no house number, no 住址/家住: nothing the rule would report
-        if header and regex.search(r"\p{Han}{2,}", text) and not any(c in MASK_CHARS for c in text):
-            s, e = regex.search(r"\S.*\S|\S", text).span()
+        if header and _HAN_RUN.search(text) and not any(c in MASK_CHARS for c in text):
+            s, e = _TRIMMED.search(text).span()
             yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.9,
                         explanation={"pattern": "住址", "validation": "表格住址栏", "header": header})
             continue
@@ -566,7 +572,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             role = _role(before)
             house = bool(HOUSE.search(value))
             door = bool(DOOR.search(value))
-            if not word and not (door and regex.search(r"村|社区|小区|组|路|街|巷", value)) and not (house and role):
+            if not word and not (door and _LOCALITY.search(value)) and not (house and role):
                 continue  # 新华村3组 is a place; 新华村3组12号 or 户主…住新华村3组 is where someone lives
             expl = {"pattern": "住址（行政区划+村组门牌）", "validation": "含门牌/村组" if house else "行政区划链"}
             if word:
@@ -589,8 +595,8 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
             continue
         col = pctx.column_of(block)
         if col and col[0] == "health_info":
-            if text.strip() and not regex.fullmatch(r"[\s无否—\-/]*|健康|正常", text):
-                s, e = regex.search(r"\S.*\S|\S", text).span()
+            if text.strip() and not _NOTHING.fullmatch(text):
+                s, e = _TRIMMED.search(text).span()
                 yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.85,
                             explanation={"pattern": "健康信息", "validation": "表格健康栏", "header": col[1]})
             continue
