@@ -211,3 +211,23 @@ def test_staff_contact_of_an_office_is_a_warning(check_text):
 def test_applicant_contact_is_an_error(check_text):
     report = check_text("申请人李明，联系电话：13885811234。")
     assert {f.severity for f in report.findings if f.sensitive} == {Severity.ERROR}
+
+
+def test_spacy_is_loaded_only_when_a_paragraph_needs_names():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from gongkai import check_text; "
+        "check_text('各村要加强统筹协调，监督电话：0858-8123456。'); print('spacy' in sys.modules); "
+        "check_text('来信人王小明反映道路破损。'); print('spacy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_id_number_with_a_typo_after_id_words_is_still_reported(check_text):
+    bad = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")
+    found = [f for f in check_text(f"申请人身份证号：{bad}").findings if f.kind == "id_card"]
+    assert len(found) == 1 and "校验位不符" in found[0].message
+    assert not [f for f in check_text(f"批次{bad}").findings if f.kind == "id_card"]

@@ -162,12 +162,14 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
             code = CODE_WORDS.search(before)
             if code and not word and not _role(before):
                 continue  # 项目编码、统一社会信用代码…
+            message = None
             if gb11643_valid(value):
                 expl = {"pattern": "18位公民身份号码", "validation": "GB 11643 校验位正确、出生日期合理"}
                 conf = 0.9
             elif word and value[:2].isdigit() and plausible_birth(value[6:14]):
                 expl = {"pattern": "18位公民身份号码", "validation": "校验位不符（疑为录入错误），依上下文认定"}
                 conf = 0.7
+                message = "公民身份号码（校验位不符，疑为录入错误，仍属个人信息）"
             else:
                 continue
             role = _role(text[max(0, m.start() - ROLE_WINDOW):m.start()])
@@ -178,13 +180,15 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
                 expl["role"] = role
             if header:
                 expl["header"] = header
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl)
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl,
+                        message=message)
         for m in ID15.finditer(text):
             before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
             word = header or next((w for w in ID_WORDS if w in before), None)
             if word and gb11643_15_valid(m.group()):
                 yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.85, explanation={
-                    "pattern": "15位公民身份号码（旧版）", "validation": "地区码、出生日期合理", "context": word})
+                    "pattern": "15位公民身份号码（旧版）", "validation": "地区码、出生日期合理", "context": word},
+                    message="公民身份号码（15位旧号码）")
 
 
 # -- D102 手机号码, D103 固定电话 -------------------------------------------------------------------
@@ -308,11 +312,13 @@ def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
             word = header or next((w for w in BANK_WORDS if w in before), None)
             if CODE_WORDS.search(before) and not word:
                 continue
+            message = None
             if not luhn_valid(digits):
                 if not (header and 16 <= len(digits) <= 19):
                     continue
                 expl = {"pattern": "银行卡号（16–19位）", "validation": "Luhn 校验未通过，依表头认定"}
                 conf = 0.7
+                message = "银行卡号（银行卡号栏，Luhn 校验未通过）"
             elif word or digits.startswith("62"):
                 expl = {"pattern": "银行卡号（16–19位）", "validation": "Luhn 校验通过"}
                 conf = 0.85
@@ -321,7 +327,8 @@ def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
             if word:
                 expl["context"] = word
                 conf += 0.1
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl)
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl,
+                        message=message)
 
 
 # -- D105 电子邮箱 ---------------------------------------------------------------------------------
