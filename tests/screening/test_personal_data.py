@@ -231,3 +231,9 @@ def test_id_number_with_a_typo_after_id_words_is_still_reported(check_text):
     found = [f for f in check_text(f"申请人身份证号：{bad}").findings if f.kind == "id_card"]
     assert len(found) == 1 and "校验位不符" in found[0].message
     assert not [f for f in check_text(f"批次{bad}").findings if f.kind == "id_card"]
+
+
+def test_role_word_counts_across_a_long_parenthesis(check_text):
+    report = check_text(f"申请人：张三（身份证号：{ID_A}，电话：13885811234，住址：勺米镇新华村3组）")
+    mobile = [f for f in report.findings if f.kind == "mobile"]
+    assert [(f.severity, f.explanation.get("role")) for f in mobile] == [(Severity.ERROR, "申请人")]

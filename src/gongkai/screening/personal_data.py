@@ -200,9 +200,22 @@ LANDLINE = regex.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _sentence_before(text: str, start: int, limit: int = 60) -> str:
+    window = text[max(0, start - limit):start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    return window[ends[-1]:] if ends else window
+
+
 def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
-    """(public_reason, personal_reason): why a number is an office's or a person's."""
-    before = text[max(0, start - ROLE_WINDOW):start]
+    """(public_reason, personal_reason): why a number is an office's or a person's.
+
+    Role and hotline words count within the sentence before the number (up to 60 characters):
+    申请人：张三（身份证号：…，电话：138…） is the applicant's phone however long the parenthesis.
+    """
+    before = _sentence_before(text, start)
     near = text[max(0, start - NEAR_WINDOW):start]
     header = _header_ctx(pctx, block, ("phone",))
     private = next((w for w in PRIVATE_PHONE_WORDS if w in near), None)
