@@ -98,3 +98,24 @@ def test_redact_round_trip_of_a_clean_document_changes_no_text(cli, docx_file, t
     result = cli("redact", src, "-o", out)
     assert result.exit_code == 0
     assert [b.text for b in read_path(out).blocks] == [b.text for b in read_path(src).blocks]
+
+
+@pytest.mark.parametrize("cut", [1, 6, 9, 17])
+def test_redact_masks_a_value_split_across_runs(cli, docx_builder, tmp_path, cut):
+    text = f"申请人身份证号：{ID_A}。"
+    at = text.index(ID_A) + cut
+    b = docx_builder()
+    b.paragraph(runs=[(text[:at], {"bold": False}), (text[at:], {"bold": True})])
+    src = b.save(tmp_path / "in.docx")
+    out = tmp_path / "out.docx"
+    assert cli("redact", src, "-o", out).exit_code == 0
+    p = open_docx(out).paragraphs[0]
+    assert p.text == text.replace(ID_A, "520221********2372")
+    assert [r.font.bold for r in p.runs] == [False, True]
+
+
+def test_redact_masks_an_email_with_a_shorter_mask(cli, docx_file, tmp_path):
+    src = docx_file("来信人邮箱：zhangsan1990@qq.com，请回复。")
+    out = tmp_path / "out.docx"
+    assert cli("redact", src, "-o", out).exit_code == 0
+    assert [b.text for b in read_path(out).blocks] == ["来信人邮箱：z***@qq.com，请回复。"]
