@@ -146,13 +146,27 @@ _GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
 _BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
 
 
-def _common_word(tags, sur: str, given: str) -> bool:
-    """车牌号, 黄金: the candidate (or its first two characters) is an ordinary dictionary word."""
+def _common_word(tags, sur: str, given: str, rare_ok: bool = False) -> bool:
+    """车牌号, 黄金: the candidate (or its first two characters) is an ordinary dictionary word.
+
+    With ``rare_ok`` (right after a role word and before punctuation) a dictionary word that
+    jieba has seen only a few times (陆金) still reads as a name; 方面 or 双方 do not.
+    """
     for w in (sur + given, sur + given[:1] if len(sur) == 1 else None):
         tag = tags.get(w) if w else None
-        if tag and not tag.startswith("nr"):
+        if tag and not tag.startswith("nr") and not (rare_ok and _freq(w) < RARE_WORD):
             return True
     return False
+
+
+#: jieba dictionary frequency below which a word after a role word may still be a name.
+RARE_WORD = 30
+
+
+def _freq(word: str) -> int:
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0)
 
 
 def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
@@ -167,12 +181,15 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
         p = _GAP.match(text, m.end()).end()
+        if p in taken:
+            continue
         for sur in (text[p:p + 2], text[p:p + 1]):
             if sur in lex.compound_surnames or sur in lex.surnames:
                 break
         else:
-            continue
-        if p in taken:
+            rare = _rare_surname_name(text, p, tags)
+            if rare:
+                out.append((p, rare, "unlisted_surname"))
             continue
         g = p + len(sur)
         plausible = []
@@ -182,7 +199,9 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
             if len(given) < n or not _HAN.match(given) or any(ch in lex.name_stop for ch in given):
                 continue
             tag = tags.get(given)
-            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given):
+            nxt = text[e:e + 1]
+            closed = not nxt or not _HAN.match(nxt) or nxt in lex.name_stop
+            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given, closed):
                 continue
             if any(text[g:g + k] in tags for k in (3, 4) if g + k > e and g + k <= len(text)):
                 continue  # the "given name" starts a longer word (向/国务院)
@@ -195,6 +214,22 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
             if plausible:  # no boundary helps (文/小凤持): most names have two given characters
                 out.append((p, plausible[0], "surname+given"))
     return out
+
+
+_NAME_END = regex.compile(r"[，,、（(：:；;。\s]|$")
+
+
+def _rare_surname_name(text: str, p: int, tags) -> int | None:
+    """A surname missing from the lexicon (笪, 仉): 2–3 characters right after a role word, closed by
+    punctuation, that are no dictionary word and hold no function character. Returns the end."""
+    lex = lexicon()
+    for n in (3, 2):
+        chunk = text[p:p + n]
+        if len(chunk) == n and _HAN.match(chunk) and _NAME_END.match(text, p + n) \
+                and not any(ch in lex.name_stop or ch in "们者方面" for ch in chunk) \
+                and chunk not in tags and chunk[:2] not in tags and _freq(chunk[:2]) == 0 and _freq(chunk[:1]) < 2000:
+            return p + n
+    return None
 
 
 def _context(doc):

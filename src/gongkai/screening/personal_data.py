@@ -467,7 +467,8 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     for block, spans in zip(pending, find_names([b.text for b in pending])):
         for s in spans:
             expl = {"pattern": "姓名（姓氏+名）",
-                    "validation": {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字"}[s.evidence],
+                    "validation": {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
+                                   "unlisted_surname": "姓氏表外，角色词后两三字"}[s.evidence],
                     "context_rule": {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词",
                                      "paragraph": "同段有角色词"}[s.context]}
             if s.word:
