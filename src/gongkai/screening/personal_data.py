@@ -457,10 +457,12 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
         col = pctx.column_of(block)
         if col and col[0] == "person_name":
             for m in _HAN_RUN.finditer(text):
-                if _masked_around(text, m.start(), m.end()) or "某" in m.group() or not split_name(m.group()):
+                if _masked_around(text, m.start(), m.end()) or "某" in m.group() or m.group() in ("无", "暂无"):
                     continue
-                out.append((block, m.start(), m.end(), True, 0.9,
-                            {"pattern": "姓名（姓氏+名）", "validation": "常见姓氏", "header": col[1]}))
+                known = split_name(m.group()) is not None
+                out.append((block, m.start(), m.end(), True, 0.9 if known else 0.75,
+                            {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
+                             "header": col[1]}))
             continue
         if _name_cue(text):
             pending.append(block)
