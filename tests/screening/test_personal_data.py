@@ -237,3 +237,12 @@ def test_role_word_counts_across_a_long_parenthesis(check_text):
     report = check_text(f"申请人：张三（身份证号：{ID_A}，电话：13885811234，住址：勺米镇新华村3组）")
     mobile = [f for f in report.findings if f.kind == "mobile"]
     assert [(f.severity, f.explanation.get("role")) for f in mobile] == [(Severity.ERROR, "申请人")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("关于王小明申请临时救助的复函", {"person_name"}),          # an applicant named in a reply's title
+    ("关于张家界申请国家级旅游度假区的批复", set()),              # a place, not a person
+    ("关于镇长杨明同志任职的通知", set()),
+])
+def test_names_before_an_application(check_text, text, expected):
+    assert kinds(check_text, text) == expected

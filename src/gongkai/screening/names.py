@@ -28,7 +28,8 @@ _HAN = regex.compile(r"^\p{Han}+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
-_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字)")
+_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字|"
+                           r"申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
 _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")

@@ -482,7 +482,7 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     return out
 
 
-_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇")
+_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求")
 _CUE_PARTS = None
 
 
