@@ -118,7 +118,7 @@ def main() -> None:
             doc = Document.from_text(d["body"])
             blocks = [b for b in doc.blocks if b.text.strip()]
             n += sum(len(s) for s in lac_names(lac, [b.text for b in blocks]))
-        print(f"  govcn-2019: LAC PER entities outside officials/masked: {n} (D108 flags 0–2 there)")
+        print(f"  govcn-2019: LAC PER entities outside officials/masked: {n} (D108: see screening_eval.py)")
 
 
 if __name__ == "__main__":
