@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "gongkai.cli.audit",
     "gongkai.cli.review",
     "gongkai.cli.annotate",
+    "gongkai.cli.redact",
 )
 
 

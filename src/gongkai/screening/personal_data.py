@@ -1,25 +1,739 @@
-"""Personal data recognisers (D1xx): pattern + validator + context, Presidio-style, for Chinese."""
+"""Personal data recognisers (D101–D110): pattern + validator + context, Presidio-style, for Chinese.
+
+Each rule scans every block (body, tables, headers, footers, footnotes, comments, text boxes)
+with a pattern, validates the value (GB 11643 checksum, Luhn…) and reads the words before it:
+a role word (申请人、户主、来信人…) or a table header (身份证号、姓名、联系电话、住址) makes a
+value personal data; a published hotline (投诉举报电话、值班电话) or an official named in office
+(镇长杨明) does not; masked values (5202**********3419, 张*) are not leaks. Every finding carries
+its explanation: pattern, validation, context word, confidence. Findings of documents labelled
+依申请公开/不予公开 are downgraded (the text is not published as it stands).
+"""
 
 from __future__ import annotations
 
-from ..engine import PatternRule
-from ..models import Severity
-from .validators import gb11643_valid
+import re
+from typing import Iterator
+
+import regex
+from stdnum.cn import uscc
+
+from ..engine import Context, FunctionRule
+from ..models import Block, Document, Finding, Severity
+from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
+from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth
 
 ON_REQUEST = "《勺米镇依申请公开制度》第三条（三）"
+INTERACTION = "《勺米镇政民互动管理制度》第五条"
+ROLE_WINDOW = 24
+NEAR_WINDOW = 12
 
-ID_CARD = PatternRule(
-    code="D101", category="personal_data", kind="id_card", severity=Severity.ERROR,
-    pattern=r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])",  # no \b: it never fires beside Han
-    validate=gb11643_valid,
-    context=("身份证", "公民身份号码", "证件号", "身份号码"),
-    message="公民身份号码（校验位正确）",
-    basis=ON_REQUEST, priority=10, base_confidence=0.7,
-    suggest="删除或遮蔽（如 520221********3419）",
-    doc="公民身份号码属于个人隐私，公开后可能导致个人合法权益受侵害，主动公开前须删除或遮蔽（区分处理）。"
-        "只报告校验位正确且出生日期合理的 18 位号码，项目编码等其他数字串不会误报。",
-    fires=["申请人身份证号：11010519491231002X。", "身份证号码11010519491231002x"],
-    silent=["项目编码：520221202500123456。", "身份证号：110105********002X", "110105194912310021"],
+#: Words before a number that make it a code of something else (统一社会信用代码, 项目编码, 文号…).
+CODE_WORDS = regex.compile(
+    r"信用代码|机构代码|项目编码|项目代码|编码|编号|代码|注册号|文号|批准号|登记号|许可证号|证书号|订单号|单号|流水号|"
+    r"合同号|税号|纳税人识别号|批次|序列号|条形码|条码|工号|学号|档案号|案号|金额|资金|万元|\d\s*元|邮编|邮政编码|传真"
+)
+ID_WORDS = ("身份证", "公民身份号码", "身份号码", "证件号", "身份证号")
+PHONE_WORDS = ("电话", "手机", "联系方式", "号码", "tel", "Tel", "TEL", "致电", "拨打")
+PRIVATE_PHONE_WORDS = ("家庭电话", "住宅电话", "宅电", "本人电话", "个人电话", "私人电话", "本人手机", "家属电话")
+BANK_WORDS = ("银行卡", "卡号", "账号", "帐号", "开户", "存折", "一卡通", "社保卡", "银行", "账户", "帐户", "收款")
+PASSPORT_WORDS = ("护照", "通行证", "旅行证", "证件号")
+
+
+def _pctx(doc: Document, ctx: Context) -> PersonalContext:
+    return ctx.fact(personal_context)
+
+
+_FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
+
+
+_HALF_CACHE: dict[int, tuple[str, str]] = {}
+
+
+def _text(block: Block) -> str:
+    """The block's text with full-width digits read as ASCII (same length, offsets kept)."""
+    text = block.text
+    if text.isascii():
+        return text
+    cached = _HALF_CACHE.get(id(block))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    half = text.translate(HALF) if _FULLWIDTH.search(text) else text
+    if len(_HALF_CACHE) > 4096:
+        _HALF_CACHE.clear()
+    _HALF_CACHE[id(block)] = (text, half)
+    return half
+
+
+def _masked_around(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in MASK_CHARS) or (end < len(text) and text[end] in MASK_CHARS)
+
+
+def _role(before: str) -> str | None:
+    hit = last_word(lexicon().role_re, before)
+    return hit[0] if hit else None
+
+
+def _hotline(before: str) -> str | None:
+    """A published-hotline word in the text just before a value (监督电话：…), or None."""
+    hit = last_word(lexicon().hotline_re, before)
+    return hit[0] if hit else None
+
+
+_OFFICE = None
+
+
+def _office_subject(before: str) -> str | None:
+    """An office named right before a phone word (镇党政办联系电话：…): its published number."""
+    global _OFFICE
+    if _OFFICE is None:
+        _OFFICE = regex.compile(r"(" + "|".join(map(regex.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
+                                r"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$")
+    m = _OFFICE.search(before)
+    return m.group(1) if m else None
+
+
+STAFF_ROLES = ("联系人", "经办人")
+_OFFICE_IN_TEXT = None
+
+
+def _staff_contact(text: str, role: str | None) -> bool:
+    """联系人：李明 in a sentence that names an office: a staff contact, published on purpose more often than not."""
+    global _OFFICE_IN_TEXT
+    if role not in STAFF_ROLES:
+        return False
+    if _OFFICE_IN_TEXT is None:
+        _OFFICE_IN_TEXT = regex.compile(r"(?:人民政府|政府|办公室|党政办|中心|局|所|站|委员会|窗口|大厅|服务中心|科|股)")
+    return bool(_OFFICE_IN_TEXT.search(text))
+
+
+def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: PersonalContext, *,
+          strong: bool, confidence: float, explanation: dict, message: str | None = None) -> Finding:
+    severity, why = pctx.severity(rule.severity, strong)
+    if why:
+        explanation = {**explanation, "severity": why}
+    explanation = {**explanation, "confidence": round(min(confidence, 0.99), 2)}
+    return rule.finding(block, start, end, message=message, severity=severity,
+                        suggestion=rule_suggestion(rule.kind), confidence=min(confidence, 0.99),
+                        explanation=explanation)
+
+
+def rule_suggestion(kind: str) -> str:
+    example = {
+        "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
+        "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
+        "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
+        "health_info": "病**",
+    }[kind]
+    return f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
+
+
+def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
+    col = pctx.column_of(block)
+    return col[1] if col and col[0] in kinds else None
+
+
+# -- D101 公民身份号码 ----------------------------------------------------------------------------
+
+_SIX_DIGITS = re.compile(r"\d{6}")
+_NON_DIGIT = re.compile(r"\D")
+_PLATE_SEP = re.compile(r"[·•.\s]")
+_HAN_RUN = regex.compile(r"\p{Han}{2,4}")
+_TRIMMED = re.compile(r"\S.*\S|\S", re.S)
+_LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
+_NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
+_SPACE = re.compile(r"\s")
+ID18 = regex.compile(r"(?<![0-9A-Za-z])\d{6}\s?\d{8}\s?\d{3}[\dXx](?![0-9A-Za-z])")
+ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+
+
+def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 15 or not _SIX_DIGITS.search(text):
+            continue
+        header = _header_ctx(pctx, block, ("id_card",))
+        for m in ID18.finditer(text):
+            value = _SPACE.sub("", m.group())
+            if len(value) != 18:
+                continue
+            before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            word = header or next((w for w in ID_WORDS if w in before), None)
+            code = CODE_WORDS.search(before)
+            if code and not word and not _role(before):
+                continue  # 项目编码、统一社会信用代码…
+            message = None
+            if gb11643_valid(value):
+                expl = {"pattern": "18位公民身份号码", "validation": "GB 11643 校验位正确、出生日期合理"}
+                conf = 0.9
+            elif word and value[:2].isdigit() and plausible_birth(value[6:14]):
+                expl = {"pattern": "18位公民身份号码", "validation": "校验位不符（疑为录入错误），依上下文认定"}
+                conf = 0.7
+                message = "公民身份号码（校验位不符，疑为录入错误，仍属个人信息）"
+            else:
+                continue
+            role = _role(text[max(0, m.start() - ROLE_WINDOW):m.start()])
+            if word:
+                expl["context"] = word
+                conf += 0.08
+            if role:
+                expl["role"] = role
+            if header:
+                expl["header"] = header
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl,
+                        message=message)
+        for m in ID15.finditer(text):
+            before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            word = header or next((w for w in ID_WORDS if w in before), None)
+            if word and gb11643_15_valid(m.group()):
+                yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.85, explanation={
+                    "pattern": "15位公民身份号码（旧版）", "validation": "地区码、出生日期合理", "context": word},
+                    message="公民身份号码（15位旧号码）")
+
+
+# -- D102 手机号码, D103 固定电话 -------------------------------------------------------------------
+
+MOBILE = regex.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9A-Za-z])")
+LANDLINE = regex.compile(
+    r"(?<![0-9A-Za-z])(?:(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-－—\s]?)?[2-9]\d{6,7}"
+    r"(?:(?:[-－]|转|分机|ext\.?)\d{1,5})?(?![0-9A-Za-z])"
 )
 
-RULES = [ID_CARD]
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _sentence_before(text: str, start: int, limit: int = 60) -> str:
+    window = text[max(0, start - limit):start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    return window[ends[-1]:] if ends else window
+
+
+def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
+    """(public_reason, personal_reason): why a number is an office's or a person's.
+
+    Role and hotline words count within the sentence before the number (up to 60 characters):
+    申请人：张三（身份证号：…，电话：138…） is the applicant's phone however long the parenthesis.
+    """
+    before = _sentence_before(text, start)
+    near = text[max(0, start - NEAR_WINDOW):start]
+    header = _header_ctx(pctx, block, ("phone",))
+    private = next((w for w in PRIVATE_PHONE_WORDS if w in near), None)
+    role_hit = last_word(lexicon().role_re, before)
+    hot_hit = last_word(lexicon().hotline_re, before)
+    office = _office_subject(before)
+    # the nearer of a role word and a hotline word decides
+    if hot_hit and (not role_hit or hot_hit[1] >= role_hit[1]) and not private and not header:
+        return hot_hit[0], None
+    if header:
+        return None, ("header", header)
+    if private:
+        return None, ("context", private)
+    if role_hit and not (office and role_hit[0] == "联系人"):
+        return None, ("role", role_hit[0])
+    if office:
+        return office, None
+    return None, None
+
+
+def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 11:
+            continue
+        for m in MOBILE.finditer(text):
+            if _masked_around(text, m.start(), m.end()):
+                continue
+            public, personal = _phone_context(text, m.start(), block, pctx)
+            if public:
+                continue
+            near = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            if not personal and CODE_WORDS.search(near):
+                continue
+            expl = {"pattern": "手机号码（1[3-9]开头11位）", "validation": "号段合理"}
+            conf = 0.75
+            if personal:
+                expl[personal[0]] = personal[1]
+                conf = 0.95
+            else:
+                word = next((w for w in PHONE_WORDS if w in near), None)
+                if word:
+                    expl["context"] = word
+                    conf = 0.85
+            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1])
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None and not staff,
+                        confidence=conf, explanation=expl)
+
+
+def _landlines(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    lex = lexicon()
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 7 or not (pctx.column_of(block) or lex.role_re.search(text)
+                                 or any(w in text for w in PRIVATE_PHONE_WORDS)):
+            continue
+        for m in LANDLINE.finditer(text):
+            value = m.group()
+            if _masked_around(text, m.start(), m.end()) or MOBILE.fullmatch(value):
+                continue
+            public, personal = _phone_context(text, m.start(), block, pctx)
+            if public or not personal:
+                continue  # an office's number is published on purpose; only a person's is private
+            near = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            has_area = value[:1] in "0(（"
+            phone_word = next((w for w in PHONE_WORDS if w in near), None)
+            if not has_area and not phone_word and personal[0] != "header":
+                continue  # a bare 7–8 digit number is an amount or a code more often than a phone
+            if CODE_WORDS.search(near) and not phone_word:
+                continue
+            expl = {"pattern": "固定电话（区号-号码-分机）", "validation": "区号格式" if has_area else "号码长度",
+                    personal[0]: personal[1]}
+            if phone_word:
+                expl["context"] = phone_word
+            staff = personal[0] == "role" and _staff_contact(text, personal[1])
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=not staff, confidence=0.9, explanation=expl)
+
+
+# -- D104 银行卡号 ---------------------------------------------------------------------------------
+
+BANK = regex.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?(?![0-9A-Za-z])|"
+                     r"(?<![0-9A-Za-z])\d{15,19}(?![0-9A-Za-z])")
+
+
+def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 15:
+            continue
+        header = _header_ctx(pctx, block, ("bank_card",))
+        for m in BANK.finditer(text):
+            digits = _NON_DIGIT.sub("", m.group())
+            if not 15 <= len(digits) <= 19:
+                continue
+            if len(digits) == 18 and (gb11643_valid(digits) or uscc.is_valid(digits)):
+                continue  # an ID number (D101 has priority) or a 统一社会信用代码
+            if len(digits) == 17 and gb11643_valid(digits + "X"):
+                continue
+            before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            word = header or next((w for w in BANK_WORDS if w in before), None)
+            if CODE_WORDS.search(before) and not word:
+                continue
+            message = None
+            if not luhn_valid(digits):
+                if not (header and 16 <= len(digits) <= 19):
+                    continue
+                expl = {"pattern": "银行卡号（16–19位）", "validation": "Luhn 校验未通过，依表头认定"}
+                conf = 0.7
+                message = "银行卡号（银行卡号栏，Luhn 校验未通过）"
+            elif word or digits.startswith("62"):
+                expl = {"pattern": "银行卡号（16–19位）", "validation": "Luhn 校验通过"}
+                conf = 0.85
+            else:
+                continue  # Luhn alone passes one random number in ten
+            if word:
+                expl["context"] = word
+                conf += 0.1
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl,
+                        message=message)
+
+
+# -- D105 电子邮箱 ---------------------------------------------------------------------------------
+
+EMAIL = regex.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,10}")
+PUBLIC_DOMAINS = regex.compile(r"(?:\.gov\.cn|\.gov|\.org\.cn|\.edu\.cn)$", regex.I)
+
+
+def _emails(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if "@" not in text:
+            continue
+        for m in EMAIL.finditer(text):
+            domain = m.group().rsplit("@", 1)[1]
+            before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
+            public, personal = _phone_context(text, m.start(), block, pctx)
+            if personal is None and (public or PUBLIC_DOMAINS.search(domain)):
+                continue  # an office's published mailbox
+            expl = {"pattern": "电子邮箱地址", "validation": "域名格式"}
+            conf = 0.85
+            if personal:
+                expl[personal[0]] = personal[1]
+                conf = 0.95
+            elif "邮箱" in before or "邮件" in before:
+                expl["context"] = "邮箱"
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None, confidence=conf,
+                        explanation=expl)
+
+
+# -- D106 护照/通行证号码 ---------------------------------------------------------------------------
+
+PASSPORT = regex.compile(r"(?<![0-9A-Za-z])(?:[EGDSP][A-HJ-NP-Z]?\d{7,8}|[CHM]\d{8,10}|[CHM][A-Z]\d{7})(?![0-9A-Za-z])")
+PASSPORT_STRICT = regex.compile(r"^(?:E[A-HJ-NP-Z0-9]\d{7}|G\d{8})$")
+
+
+def _passports(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 8:
+            continue
+        header = _header_ctx(pctx, block, ("passport",))
+        for m in PASSPORT.finditer(text):
+            v = m.group()
+            if len(v) not in (8, 9, 10, 11):
+                continue
+            before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+            word = header or next((w for w in PASSPORT_WORDS if w in before), None)
+            role = _role(text[max(0, m.start() - ROLE_WINDOW):m.start()])
+            if not word and not (role and PASSPORT_STRICT.match(v)):
+                continue
+            expl = {"pattern": "护照/通行证号码（字母+数字）", "validation": "格式符合签发规则"}
+            if word:
+                expl["context"] = word
+            if role:
+                expl["role"] = role
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.9 if word else 0.75,
+                        explanation=expl)
+
+
+# -- D107 机动车号牌 -------------------------------------------------------------------------------
+
+PLATE = regex.compile(
+    r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+    r"[A-HJ-NP-Z][·•.\s]?(?:[DF][A-HJ-NP-Z0-9]\d{4}|\d{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警])"
+    r"(?![A-Za-z0-9])"
+)
+PLATE_WORDS = ("车牌", "号牌", "牌照", "车辆", "驾驶", "车主", "小车", "轿车", "货车", "摩托")
+OFFICIAL_CAR = ("公务用车", "公车", "执法车", "警车", "公务车", "单位车辆")
+
+
+def _plates(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 7:
+            continue
+        for m in PLATE.finditer(text):
+            v = _PLATE_SEP.sub("", m.group())
+            tail = v[2:]
+            if not any(c.isdigit() for c in tail) or sum(c.isalpha() and c.isascii() for c in tail) > 3:
+                continue  # 贵州ABCDE is not a plate
+            before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
+            if any(w in before for w in OFFICIAL_CAR):
+                continue
+            energy = len(v) == 8
+            expl = {"pattern": "新能源汽车号牌" if energy else "机动车号牌", "validation": "省份简称+发牌机关代号+序号"}
+            word = next((w for w in PLATE_WORDS if w in before), None) or _header_ctx(pctx, block, ("license_plate",))
+            role = _role(before)
+            if word:
+                expl["context"] = word
+            if role:
+                expl["role"] = role
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=bool(role or word),
+                        confidence=0.9 if word else 0.75, explanation=expl)
+
+
+# -- D108 姓名 -------------------------------------------------------------------------------------
+
+def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bool, float, dict]]:
+    """Names of private persons in the document (a per-document fact shared with D110)."""
+    from .names import find_names, split_name
+
+    pctx = _pctx(doc, ctx)
+    out = []
+    pending: list[Block] = []
+    for block in doc.blocks:
+        text = block.text
+        if not text or len(text) < 2:
+            continue
+        col = pctx.column_of(block)
+        if col and col[0] == "person_name":
+            for m in _HAN_RUN.finditer(text):
+                if _masked_around(text, m.start(), m.end()) or "某" in m.group() or m.group() in ("无", "暂无"):
+                    continue
+                known = split_name(m.group()) is not None
+                out.append((block, m.start(), m.end(), True, 0.9 if known else 0.75,
+                            {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
+                             "header": col[1]}))
+            continue
+        if _name_cue(text):
+            pending.append(block)
+    for block, spans in zip(pending, find_names([b.text for b in pending])):
+        for s in spans:
+            expl = {"pattern": "姓名（姓氏+名）",
+                    "validation": {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
+                                   "unlisted_surname": "姓氏表外，角色词后两三字"}[s.evidence],
+                    "context_rule": {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词",
+                                     "paragraph": "同段有角色词"}[s.context]}
+            if s.word:
+                expl["context"] = s.word
+            staff = s.context == "role" and _staff_contact(block.text, s.word)
+            if staff:
+                expl["staff"] = "机关联系人，请确认是否有意公开"
+            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph") and not staff, s.confidence, expl))
+    return out
+
+
+_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求")
+_CUE_PARTS = None
+
+
+def _name_cue(text: str) -> bool:
+    """Paragraphs worth segmenting: a role word followed by a surname, a gender, an action cue after a name.
+
+    Plain substring tests come first (C speed); the regular expressions run only where they may match.
+    """
+    global _CUE_PARTS
+    lex = lexicon()
+    if _CUE_PARTS is None:
+        first = "".join(sorted(lex.surnames | {s[0] for s in lex.compound_surnames}))
+        _CUE_PARTS = (
+            regex.compile(rf"(?:{lex.role_re.pattern})[：:\s为是系即\"“（(]*[{first}]"),
+            regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
+            regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
+            re.compile("|".join(_CUES)),
+        )
+    role, gender, cue, cue_words = _CUE_PARTS
+    return bool((lex.role_re.search(text) and role.search(text))
+                or (("男" in text or "女" in text) and gender.search(text))
+                or (cue_words.search(text) and cue.search(text)))
+
+
+def _names(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    wanted = set(id(b) for b in rule.blocks(doc)) if rule.parts is not None else None
+    for block, start, end, strong, conf, expl in ctx.fact(name_findings):
+        if wanted is None or id(block) in wanted:
+            yield _emit(rule, block, start, end, pctx, strong=strong, confidence=conf, explanation=expl)
+
+
+# -- D109 住址 -------------------------------------------------------------------------------------
+
+_SEGCH = r"[\p{Han}A-Za-z0-9]"
+_NOSTART = "住在于的是为系和与及从向对把被让给等将已到省市县区镇乡村组"
+ADDRESS = regex.compile(
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:省|自治区))?"
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:市|自治州|州|盟))?"
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:区|县|旗|市))?"
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:镇|乡|街道|办事处))?"
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨))"
+    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
+    + r"]\p{Han}{0,4}?(?:组|巷))*"
+)
+HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
+DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)")
+ORG_AFTER = regex.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
+
+
+_FIRST_UNIT = regex.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
+_TRIM = None
+
+
+_HINT = None
+
+
+def _address_hint() -> regex.Pattern:
+    global _HINT
+    if _HINT is None:
+        words = "|".join(re.escape(w) for w in lexicon().address_context)
+        _HINT = re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
+    return _HINT
+
+
+def _trim_address(value: str, start: int) -> int:
+    """Where the address really starts: after a context or role word swallowed by the first segment."""
+    global _TRIM
+    if _TRIM is None:
+        lex = lexicon()
+        words = set(lex.address_context) | set(lex.role_words) | {"在", "于", "系", "为", "是", "到"}
+        _TRIM = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    unit = _FIRST_UNIT.search(value)
+    head = value[:unit.start()] if unit else value
+    cut = 0
+    for m in _TRIM.finditer(head):
+        cut = m.end()
+    return start + cut
+
+
+def _addresses(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    lex = lexicon()
+    for block in rule.blocks(doc):
+        text = _text(block)
+        if len(text) < 4:
+            continue
+        col = pctx.column_of(block)
+        header = col[1] if col and col[0] == "address" else None
+        if not header and not _address_hint().search(text):
+            continue  # no house number, no 住址/家住: nothing the rule would report
+        if header and _HAN_RUN.search(text) and not any(c in MASK_CHARS for c in text):
+            s, e = _TRIMMED.search(text).span()
+            yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.9,
+                        explanation={"pattern": "住址", "validation": "表格住址栏", "header": header})
+            continue
+        for m in ADDRESS.finditer(text):
+            start, end = _trim_address(m.group(), m.start()), m.end()
+            value = text[start:end]
+            if len(value) < 5 or _masked_around(text, start, end):
+                continue
+            before = text[max(0, start - ROLE_WINDOW):start]
+            near = text[max(0, start - NEAR_WINDOW):start]
+            after = text[end:end + 8]
+            hot = _hotline(near) or _office_subject(near + "地址")
+            if ORG_AFTER.match(after) or (hot and not any(w in near for w in lex.address_context)):
+                continue  # an office's address or a place, not where a person lives
+            word = next((w for w in sorted(lex.address_context, key=len, reverse=True) if near.endswith(w)
+                         or w in near[-6:]), None)
+            role = _role(before)
+            house = bool(HOUSE.search(value))
+            door = bool(DOOR.search(value))
+            if not word and not (door and _LOCALITY.search(value)) and not (house and role):
+                continue  # 新华村3组 is a place; 新华村3组12号 or 户主…住新华村3组 is where someone lives
+            expl = {"pattern": "住址（行政区划+村组门牌）", "validation": "含门牌/村组" if house else "行政区划链"}
+            if word:
+                expl["context"] = word
+            if role:
+                expl["role"] = role
+            yield _emit(rule, block, start, end, pctx, strong=bool(word or role), confidence=0.9 if word else 0.8,
+                        explanation=expl)
+
+
+# -- D110 健康信息 ---------------------------------------------------------------------------------
+
+def _health(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    lex = lexicon()
+    person_blocks = _blocks_about_persons(doc, ctx, pctx)
+    for block in rule.blocks(doc):
+        text = block.text
+        if len(text) < 2:
+            continue
+        col = pctx.column_of(block)
+        if col and col[0] == "health_info":
+            if text.strip() and not _NOTHING.fullmatch(text):
+                s, e = _TRIMMED.search(text).span()
+                yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.85,
+                            explanation={"pattern": "健康信息", "validation": "表格健康栏", "header": col[1]})
+            continue
+        if block.index not in person_blocks:
+            continue  # a policy sentence about 大病救助 names no one
+        for m in lex.health_re.finditer(text):
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.8, explanation={
+                "pattern": "健康信息（诊断、残疾等级、病历）", "validation": "医学术语", "context": "同段/同行有个人信息"})
+
+
+def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) -> set[int]:
+    """Blocks (and whole table rows) that name or identify a private person."""
+    found = {b.index for b, *_ in ctx.fact(name_findings)}
+    for block in doc.blocks:
+        text = _text(block)
+        if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
+            found.add(block.index)
+    for idx in list(found):
+        b = doc.blocks[idx]
+        if b.table is not None and (b.table, b.row) in pctx.rows:
+            found.update(pctx.rows[(b.table, b.row)])
+    return found
+
+
+# -- the rules --------------------------------------------------------------------------------------
+
+def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST):
+    return FunctionRule(code=code, category="personal_data", kind=kind, severity=severity, message=message,
+                        basis=basis, doc=doc, fires=fires, silent=silent, priority=priority, func=func)
+
+
+ID_CARD = _rule(
+    "D101", "id_card", _id_cards, "公民身份号码（校验位正确）",
+    "公民身份号码属于个人隐私，公开后可能导致个人合法权益受侵害，主动公开前须删除或遮蔽（区分处理）。"
+    "18 位号码须 GB 11643 校验位正确且出生日期合理；身份证号栏或“身份证号”字样后的号码校验位不符也报告（录入错误仍是他人号码）；"
+    "15 位旧号码只在有身份证上下文时报告。统一社会信用代码、项目编码、发文字号、金额不会误报，已遮蔽的号码（5202**********3419）不报告。",
+    ["申请人身份证号：11010519491231002X。", "身份证号码11010519491231002x",
+     "户主李四，公民身份号码 520221 19900307 2372，现住新华村。"],
+    ["项目编码：520221202500123456。", "身份证号：110105********002X", "110105194912310021",
+     "统一社会信用代码：91520221MA6DXXXX1K"],
+    priority=10,
+)
+MOBILE_RULE = _rule(
+    "D102", "mobile", _mobiles, "手机号码",
+    "个人手机号码属于个人隐私（《勺米镇政民互动管理制度》第五条：来信人的姓名、电话、住址应予保密）。"
+    "角色词（申请人、来信人、联系人…）或表格联系电话栏后的号码为错误；无上下文的手机号码为警告。"
+    "紧跟投诉举报电话、值班电话、监督电话等公开热线字样的号码是机关公开的联系方式，不报告。",
+    ["来信人王五，联系电话：13885811234。", "联系电话：13885811234"],
+    ["监督电话：13885811234", "值班电话 138-8581-1234（24小时）", "联系电话：138****1234"],
+    priority=6, basis=INTERACTION,
+)
+LANDLINE_RULE = _rule(
+    "D103", "landline", _landlines, "个人固定电话",
+    "固定电话多为机关公开的办公电话；只有在角色词（申请人、户主、来信人…）、家庭电话/住宅电话字样或个人信息表格的电话栏之后，"
+    "固定电话才是个人信息，须删除或遮蔽（《勺米镇政民互动管理制度》第五条）。监督电话、值班电话、咨询电话等公开热线不报告。",
+    ["来信人张三，家庭电话0858-8123456。", "申请人李四（住宅电话：(0858)8123456转12）"],
+    ["监督电话：0858-8123456", "镇党政办联系电话：0858-8123456。", "项目总投资12345678元。"],
+    priority=4, basis=INTERACTION,
+)
+BANK_CARD = _rule(
+    "D104", "bank_card", _bank_cards, "银行卡号（Luhn 校验通过）",
+    "银行卡号属于个人隐私。16–19 位数字须通过 Luhn 校验，并有卡号/账号/开户行等上下文或 62 开头的银联卡号；"
+    "同为 18 位且是有效公民身份号码的，按身份证号（D101）报告，不重复报告；统一社会信用代码、项目编码不报告。",
+    ["补贴发放至户主银行卡号 6222 0212 3456 7894。", "惠民一卡通账号：6217002870012345672"],
+    ["项目编码：6222021234567897", "卡号：6222 **** **** 7897", "11010519491231002X"],
+    priority=5,
+)
+EMAIL_RULE = _rule(
+    "D105", "email", _emails, "个人电子邮箱",
+    "个人电子邮箱属于个人信息。机关公开的邮箱（.gov.cn 等域名，或监督邮箱、举报邮箱、投稿邮箱字样之后）不报告。",
+    ["来信人邮箱：zhangsan1990@qq.com", "请联系 lisi_88@163.com 核实。"],
+    ["举报邮箱：jubao@126.com", "电子邮箱：smzdzb@shaomi.gov.cn"],
+    severity=Severity.WARNING, priority=3, basis=INTERACTION,
+)
+PASSPORT_RULE = _rule(
+    "D106", "passport", _passports, "护照/通行证号码",
+    "护照、港澳台通行证号码属于个人身份信息。字母+7–8 位数字的号码只在护照/通行证字样、护照号栏或角色词之后报告，"
+    "以免把型号、批次号当作证件号。",
+    ["申请人护照号码：E12345678", "当事人持港澳通行证，证件号C12345678。"],
+    ["产品型号E12345678", "高铁G1234次", "护照号：E1*****78"],
+    priority=3,
+)
+PLATE_RULE = _rule(
+    "D107", "license_plate", _plates, "机动车号牌",
+    "私人车辆号牌可识别车主，属于个人信息，公开前须遮蔽；含新能源汽车号牌（6 位序号，D/F 字母）。公务用车、执法车辆的号牌不报告。",
+    ["当事人驾驶贵B·12345号小型轿车。", "车主车牌号：贵AD12345"],
+    ["贵州省乡村振兴局", "公务用车贵A12345已按规定处置。", "车牌号：贵B***45"],
+    severity=Severity.WARNING, priority=3,
+)
+NAME_RULE = _rule(
+    "D108", "person_name", _names, "个人姓名",
+    "申请人、当事人、户主、来信人、联系人、村民等私人的姓名属于个人隐私（《勺米镇政民互动管理制度》第五条），"
+    "主动公开前须遮蔽（如 张*）。姓名依据：姓氏词表与 jieba 分词（spaCy 管道），并须有上下文：角色词、姓名栏、并列、性别或“反映/来信”等行为词。"
+    "以职务称谓出现的公职人员（镇长杨明、杨明同志）和已遮蔽的姓名（张*、张某某）不报告。",
+    ["来信人王小明反映道路破损。", "户主：陈建国", "村民张三丰、李四海反映用水困难。"],
+    ["镇长杨明主持会议。", "申请人张某某提交了申请。", "杨明同志任勺米镇党委委员。", "申请人于本月提交材料。"],
+    priority=2, basis=INTERACTION,
+)
+ADDRESS_RULE = _rule(
+    "D109", "address", _addresses, "个人住址",
+    "私人住址（省…村/组/号）属于个人隐私（《勺米镇政民互动管理制度》第五条）。报告含村组、门牌的地址链，"
+    "以及住址、家住、户籍地等字样或住址栏之后的地址；机关的办公地址、受理地点和不含门牌的地名不报告。",
+    ["来信人家住勺米镇新华村3组12号。", "住址：贵州省六盘水市钟山区大河镇周家村"],
+    ["办公地址：勺米镇人民政府大楼三楼", "新华村3组道路硬化工程已完工。", "地址：勺米镇新华村村委会"],
+    priority=1, basis=INTERACTION,
+)
+HEALTH_RULE = _rule(
+    "D110", "health_info", _health, "个人健康信息",
+    "个人的疾病诊断、残疾等级、病历属于个人隐私中的敏感信息，与姓名、身份证号同段或同一表格行出现时报告；"
+    "不指向具体个人的政策表述（如“对患重大疾病的困难群众给予救助”）不报告。",
+    ["户主王小明患尿毒症，长期透析。", "申请人李四海，肢体残疾二级。"],
+    ["对患重大疾病的困难群众给予临时救助。", "做好残疾人两项补贴发放工作。"],
+    priority=1,
+)
+
+RULES = [ID_CARD, MOBILE_RULE, LANDLINE_RULE, BANK_CARD, EMAIL_RULE, PASSPORT_RULE, PLATE_RULE, NAME_RULE,
+         ADDRESS_RULE, HEALTH_RULE]

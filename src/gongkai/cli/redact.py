@@ -1,0 +1,83 @@
+"""``gongkai redact IN.docx -o OUT.docx``: a copy with personal data masked, layout kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ..api import check_document
+from ..engine import Runner, default_registry
+from ..formats import UnreadableDocument, read_bytes, sniff
+from ..formats.redact import redact_docx
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs
+
+
+def register(group: click.Group) -> None:
+    group.add_command(redact)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def personal_findings(data: bytes, name: str, cfg):
+    """The document read from ``data`` and its personal-data findings (D1xx rules only)."""
+    doc = read_bytes(data, name, cfg.limits)
+    runner = Runner(default_registry(), cfg.merged(select=("D1",), ignore=()))
+    report = check_document(doc, runner.config, runner=runner)
+    return doc, [f for f in report.findings if f.sensitive]
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="遮蔽件的保存路径（不能是原文件）。")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件（默认向上查找 gongkai.toml）。")
+def redact(source, output, config_path):
+    """生成遮蔽件：把 SOURCE 中的个人信息（身份证号、电话、姓名、住址……）就地遮蔽，版式、样式和表格不变。
+
+    正文、表格、页眉、页脚、脚注、批注和文本框都会处理；写出后重新检查遮蔽件。
+    退出码：0 遮蔽完成且复查无个人信息；1 复查仍有个人信息；2 用法错误或文件无法读取。
+    """
+    src, dst = Path(source), Path(output)
+    if _same_file(src, dst):
+        error_line(f"{source}: 不能覆盖原文件，请用 -o 指定另一个输出路径")
+        raise SystemExit(EXIT_UNUSABLE)
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError:
+        error_line(f"{source}: 文件不存在")
+        raise SystemExit(EXIT_UNUSABLE)
+    except OSError as exc:
+        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
+        raise SystemExit(EXIT_UNUSABLE)
+    if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
+        error_line(f"{source}: 只能遮蔽 .docx 文件")
+        raise SystemExit(EXIT_UNUSABLE)
+    cfg = load_configs(config_path).for_path(str(src))
+    try:
+        doc, findings = personal_findings(data, str(src), cfg)
+        result = redact_docx(data, doc, findings)
+    except UnreadableDocument as exc:
+        error_line(f"{source}: {exc.message}")
+        raise SystemExit(EXIT_UNUSABLE)
+    try:
+        dst.write_bytes(result.data)
+    except OSError as exc:
+        error_line(f"{output}: 无法写入（{exc.strerror or exc}）")
+        raise SystemExit(EXIT_UNUSABLE)
+    _, left = personal_findings(result.data, str(dst), cfg)
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    detail = "、".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "无"
+    click.echo(f"{output}: 已遮蔽 {len(findings)} 处个人信息（{detail}）；复查剩余 {len(left)} 处")
+    if left:
+        for f in left:
+            error_line(f"{output}: 复查仍发现 {f.rule} {f.kind}（{f.location.describe()}）")
+        raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,223 @@
+"""What decides whether a number or a name is someone's private data: the words around it.
+
+The lexicon (``data/screening/personal.yaml``) holds the role words (申请人、户主、来信人…),
+published-hotline words (投诉举报电话、值班电话…), official titles (镇长…), table header words
+and health terms. :func:`table_columns` reads table headers once per document: a
+身份证号/姓名/联系电话/住址 column makes every cell below it personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import regex
+import yaml
+
+from ..models import Block, Document, Severity
+
+#: Full-width digits and letters read as ASCII (one character for one: offsets stay valid).
+HALF = str.maketrans(
+    "０１２３４５６７８９ＸｘＥＧＰＳＤ－＠．",
+    "0123456789XxEGPSD-@.",
+)
+#: A value with these characters is already masked (5202**********3419, 张*, 张某某, 李××).
+MASK_CHARS = frozenset("*＊×Ｘ某✱")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    role_words: tuple[str, ...]
+    headers: dict[str, tuple[str, ...]]
+    office_headers: tuple[str, ...]
+    hotline_words: tuple[str, ...]
+    office_words: tuple[str, ...]
+    official_titles: tuple[str, ...]
+    address_context: tuple[str, ...]
+    health_terms: tuple[str, ...]
+    disability_grade: str
+    name_cues: tuple[str, ...]
+    name_stop: frozenset[str]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    role_re: regex.Pattern = field(repr=False, default=None)
+    hotline_re: regex.Pattern = field(repr=False, default=None)
+    title_re: regex.Pattern = field(repr=False, default=None)
+    health_re: regex.Pattern = field(repr=False, default=None)
+
+
+def _alternation(words) -> "re.Pattern":
+    """Longest-first alternation of literal words (stdlib ``re``: several times faster than ``regex`` here)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once per process."""
+    base = resources.files("gongkai.data") / "screening"
+    data = yaml.safe_load((base / "personal.yaml").read_text(encoding="utf-8"))
+    single, compound = set(), set()
+    for line in (base / "surnames.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        for s in line.split():
+            (compound if len(s) > 1 else single).add(s)
+    lex = Lexicon(
+        role_words=tuple(data["role_words"]),
+        headers={k: tuple(v) for k, v in data["headers"].items()},
+        office_headers=tuple(data["office_headers"]),
+        hotline_words=tuple(data["hotline_words"]),
+        office_words=tuple(data["office_words"]),
+        official_titles=tuple(data["official_titles"]),
+        address_context=tuple(data["address_context"]),
+        health_terms=tuple(data["health_terms"]),
+        disability_grade=data["disability_grade"],
+        name_cues=tuple(data["name_cues"]),
+        name_stop=frozenset(data["name_stop"]),
+        surnames=frozenset(single),
+        compound_surnames=frozenset(compound),
+    )
+    object.__setattr__(lex, "role_re", _alternation(lex.role_words))
+    object.__setattr__(lex, "hotline_re", _alternation(lex.hotline_words))
+    object.__setattr__(lex, "title_re", _alternation(lex.official_titles))
+    object.__setattr__(lex, "health_re", re.compile(
+        "(?:" + lex.disability_grade + ")|" + _alternation(lex.health_terms).pattern))
+    return lex
+
+
+def last_word(words_re: regex.Pattern, text: str) -> tuple[str, int] | None:
+    """The last occurrence of a lexicon word in ``text`` and its end offset, or None."""
+    found = None
+    for m in words_re.finditer(text):
+        found = (m.group(), m.end())
+    return found
+
+
+# -- table headers ---------------------------------------------------------------------------
+
+_HEADER_NOISE = re.compile(r"[\s:：*＊]|[（(].*?[）)]")
+
+
+def _clean_header(text: str) -> str:
+    return _HEADER_NOISE.sub("", text) if len(text) < 40 else text
+
+
+def header_kind(text: str) -> str | None:
+    """The personal-data kind a table header announces (姓名 → person_name), or None."""
+    t = _clean_header(text)
+    if not t or len(t) > 10:
+        return None
+    for kind, words in lexicon().headers.items():
+        if t in words:
+            return kind
+    for kind, words in lexicon().headers.items():
+        if any(t.endswith(w) for w in words if len(w) >= 2):
+            return kind
+    return None
+
+
+@dataclass
+class TableInfo:
+    """What the headers of one table say about its columns."""
+
+    columns: dict[int, tuple[str, str]] = field(default_factory=dict)  # col -> (kind, header)
+    header_rows: set[int] = field(default_factory=set)
+    personal: bool = False  # lists people (a 姓名 or 身份证号 column), not offices
+    offices: bool = False
+
+
+@dataclass
+class PersonalContext:
+    """Per-document facts the personal-data rules share (built once, see Context.fact)."""
+
+    tables: dict[int, TableInfo]
+    #: (block index) -> (kind, header word) for a value cell right of a label cell (申请表 forms).
+    form_cells: dict[int, tuple[str, str]]
+    label: str | None
+    #: (table, row) -> block indexes, to relate cells of one row (health info beside a name).
+    rows: dict[tuple[int, int], list[int]]
+
+    def column_of(self, block: Block) -> tuple[str, str] | None:
+        """(kind, header) when ``block`` is a data cell of a personal-data column or form field."""
+        if block.index in self.form_cells:
+            return self.form_cells[block.index]
+        if block.table is None or block.part != "table":
+            return None
+        info = self.tables.get(block.table)
+        if info is None or block.row in info.header_rows:
+            return None
+        col = info.columns.get(block.col)
+        if col is None:
+            return None
+        kind, header = col
+        if kind in ("phone", "address", "email", "health_info") and not info.personal:
+            return None  # an office's phone/address column is published contact data
+        return col
+
+    def severity(self, base: Severity, strong: bool) -> tuple[Severity, str | None]:
+        """Severity after the document's 公开属性: not-published documents only warn."""
+        sev = base if strong else min(base, Severity.WARNING)
+        if self.label == "不予公开":
+            return Severity.INFO, "文件标注为不予公开"
+        if self.label == "依申请公开":
+            return min(sev, Severity.WARNING), "文件标注为依申请公开"
+        return sev, None
+
+
+def personal_context(doc: Document, ctx) -> PersonalContext:
+    """Build the shared facts: table columns, form fields and the document's label."""
+    by_table: dict[int, dict[int, dict[int, Block]]] = {}
+    for b in doc.blocks:
+        if b.part == "table" and b.table is not None:
+            by_table.setdefault(b.table, {}).setdefault(b.row, {})[b.col] = b
+    tables: dict[int, TableInfo] = {}
+    form: dict[int, tuple[str, str]] = {}
+    rows: dict[tuple[int, int], list[int]] = {}
+    lex = lexicon()
+    for t, trs in by_table.items():
+        info = TableInfo()
+        for r, cells in sorted(trs.items()):
+            rows[(t, r)] = [c.index for c in cells.values()]
+        # header row: the first of the first three rows where at least half the cells are header words
+        for r in sorted(trs)[:3]:
+            cells = trs[r]
+            kinds = {c: header_kind(b.text) for c, b in cells.items()}
+            hits = sum(1 for k in kinds.values() if k)
+            office = [c for c, b in cells.items() if _clean_header(b.text) in lex.office_headers]
+            if hits and (hits + len(office)) * 2 >= len(cells) and not _looks_like_form(cells, kinds):
+                info.header_rows.add(r)
+                for c, k in kinds.items():
+                    if k:
+                        info.columns[c] = (k, _clean_header(cells[c].text))
+                info.offices = bool(office)
+                break
+        kinds_present = {k for k, _ in info.columns.values()}
+        info.personal = bool(kinds_present & {"person_name", "id_card", "bank_card", "passport"})
+        tables[t] = info
+        if not info.header_rows:
+            # form layout: 姓名 | 张三 | 身份证号 | 5202…
+            for r, cells in trs.items():
+                for c, b in cells.items():
+                    k = header_kind(b.text)
+                    nxt = cells.get(c + 1)
+                    if k and nxt is not None and nxt.text.strip() and header_kind(nxt.text) is None:
+                        form[nxt.index] = (k, _clean_header(b.text))
+    label = None
+    try:
+        from ..attributes.structure import parse_structure
+
+        s = ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)
+        label = s.label.value if s.label else None
+    except Exception:  # structure analysis is a nicety here, never a reason to miss data
+        label = None
+    return PersonalContext(tables=tables, form_cells=form, label=label, rows=rows)
+
+
+def _looks_like_form(cells: dict[int, Block], kinds: dict[int, str | None]) -> bool:
+    """A row like 姓名 | 张三 | 电话 | 138…: label cells alternate with values."""
+    cols = sorted(cells)
+    return any(kinds.get(c) and kinds.get(c + 1) is None and cells[c + 1].text.strip()
+               and not _clean_header(cells[c + 1].text) in lexicon().office_headers
+               for c in cols if c + 1 in cells) and sum(1 for k in kinds.values() if k) * 2 <= len(cells)

@@ -1,0 +1,325 @@
+"""Person names: a spaCy pipeline (blank ``zh`` with the jieba segmenter) and two components.
+
+``gongkai_name_evidence`` proposes candidates from the segmentation: a token that starts with a
+surname and is not a common word of jieba's dictionary (张三丰, 王芳), or a surname token
+followed by one or two given-name characters (王 + 小二). ``gongkai_name_context`` keeps a
+candidate only where the text says it is a private person — a role word before it
+(申请人、户主、来信人…), an enumeration continuing one (村民张三、李四), a gender after it
+(张三，男) or an action cue (张三反映…) — and drops officials named in their capacity (镇长杨明,
+杨明同志) and masked names (张某、张*).
+
+spaCy is loaded lazily, the first time the name rule runs, and built once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import regex
+
+from .context import MASK_CHARS, lexicon
+
+log = logging.getLogger(__name__)
+
+_HAN = regex.compile(r"^\p{Han}+$")
+#: jieba POS tags of words that are never the given-name part of a name.
+_NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
+_GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
+_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字|"
+                           r"申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
+_TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
+_HEAD_BEFORE = regex.compile(r"(?<!家)长$")
+_SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
+_ROLE_GAP = regex.compile(r"[：:\s，,为是系即\"“”（(]*$")
+
+_LOCK = threading.Lock()
+_NLP = None
+#: Seconds spent building the pipeline (for benchmarks/screening_speed.py).
+LOAD_SECONDS: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    idx: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    start: int
+    end: int
+    evidence: str  # how the candidate was proposed
+    context: str  # role / enumeration / gender / cue
+    word: str | None  # the context word (a role word, never the name itself)
+    confidence: float
+
+
+def _tags():
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def split_name(text: str) -> tuple[str, str] | None:
+    """(surname, given) when ``text`` reads as a Chinese name: a known surname and 1–2 given characters."""
+    lex = lexicon()
+    for n in (2, 1):
+        sur = text[:n]
+        if (n == 2 and sur in lex.compound_surnames) or (n == 1 and sur in lex.surnames):
+            given = text[n:]
+            if 1 <= len(given) <= 2 and _HAN.match(given) and not any(ch in lex.name_stop for ch in given):
+                return sur, given
+    return None
+
+
+def _name_prefix(text: str) -> str | None:
+    """The longest leading name in a token (李四家 → 李四), or None."""
+    for size in (4, 3, 2):
+        if len(text) >= size and split_name(text[:size]):
+            return text[:size]
+    return None
+
+
+def _evidence(doc):
+    """spaCy component: candidate names from the segmentation and the surname lexicon."""
+    lex = lexicon()
+    tags = _tags()
+    cands = []
+    toks, pieces = [], []
+    for t in doc:  # one pass: creating spaCy Token objects is the costly part
+        toks.append(_Tok(t.idx, t.text))
+        pieces.append(t.text_with_ws)
+    text = "".join(pieces)
+    doc.user_data["gongkai_tokens"] = toks
+    doc.user_data["gongkai_text"] = text
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        t = tok.text
+        if _HAN.match(t):
+            if len(t) >= 2 and (t[:1] in lex.surnames or t[:2] in lex.compound_surnames):
+                tag = tags.get(t)
+                if tag is None or tag.startswith("nr"):
+                    name = _name_prefix(t)
+                    sur = name[:2] if name and name[:2] in lex.compound_surnames else (name or "")[:1]
+                    if name and not _common_word(tags, sur, name[len(sur):]):
+                        end = tok.idx + len(name)
+                        nxt = toks[i + 1] if i + 1 < len(toks) and name == t else None
+                        if (nxt is not None and len(name) - len(sur) == 1 and len(nxt.text) == 1
+                                and _HAN.match(nxt.text) and nxt.text not in lex.name_stop
+                                and (tags.get(nxt.text) or "nr")[:1] in ("n", "a", "z")):
+                            end += 1  # 孙子 + 涛: the segmenter split a three-character name
+                            i += 1
+                        cands.append((tok.idx, end, "token" if tag is None else "dict_nr"))
+                        i += 1
+                        continue
+            if t in lex.surnames or t in lex.compound_surnames:
+                given = ""
+                j = i + 1
+                # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
+                head = _ROLE_GAP.sub("", text[max(0, tok.idx - 10):tok.idx])
+                after_role = any(head.endswith(w) for w in lex.role_words) or bool(
+                    cands and _SEP.match(text[cands[-1][1]:tok.idx]))
+                while j < len(toks) and len(given) < 2:
+                    nt = toks[j].text
+                    tag = tags.get(nt)
+                    if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in lex.name_stop for ch in nt) \
+                            or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
+                                    and not (after_role and (tag[0] in "nasd" or (tag == "m" and len(nt) == 1)))):
+                        break
+                    given += nt
+                    j += 1
+                if given and split_name(t + given) and not _common_word(tags, t, given):
+                    cands.append((tok.idx, tok.idx + len(t) + len(given), "surname+given"))
+                    i = j
+                    continue
+        i += 1
+    cands.extend(_anchored(doc, {c[0] for c in cands}))
+    cands.sort()
+    doc.user_data["gongkai_name_candidates"] = cands
+    return doc
+
+
+_GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
+_BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
+
+
+def _common_word(tags, sur: str, given: str, rare_ok: bool = False) -> bool:
+    """车牌号, 黄金: the candidate (or its first two characters) is an ordinary dictionary word.
+
+    With ``rare_ok`` (right after a role word and before punctuation) a dictionary word that
+    jieba has seen only a few times (陆金) still reads as a name; 方面 or 双方 do not.
+    """
+    for w in (sur + given, sur + given[:1] if len(sur) == 1 else None):
+        tag = tags.get(w) if w else None
+        if tag and not tag.startswith("nr") and not (rare_ok and _freq(w) < RARE_WORD):
+            return True
+    return False
+
+
+#: jieba dictionary frequency below which a word after a role word may still be a name.
+RARE_WORD = 30
+
+
+def _freq(word: str) -> int:
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0)
+
+
+def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
+    """Candidates right after a role word, whatever the segmenter made of them (来信/人王/五)."""
+    lex = lexicon()
+    tags = _tags()
+    text = doc.user_data["gongkai_text"]
+    toks = doc.user_data["gongkai_tokens"]
+    bounds = {t.idx for t in toks} | {t.idx + len(t.text) for t in toks}
+    out = []
+    for m in lex.role_re.finditer(text):
+        if m.start() not in bounds:
+            continue  # 业主 inside 行业主管 is no role word
+        p = _GAP.match(text, m.end()).end()
+        if p in taken:
+            continue
+        for sur in (text[p:p + 2], text[p:p + 1]):
+            if sur in lex.compound_surnames or sur in lex.surnames:
+                break
+        else:
+            rare = _rare_surname_name(text, p, tags)
+            if rare:
+                out.append((p, rare, "unlisted_surname"))
+            continue
+        g = p + len(sur)
+        plausible = []
+        for n in (2, 1):
+            e = g + n
+            given = text[g:e]
+            if len(given) < n or not _HAN.match(given) or any(ch in lex.name_stop for ch in given):
+                continue
+            tag = tags.get(given)
+            nxt = text[e:e + 1]
+            closed = not nxt or not _HAN.match(nxt) or nxt in lex.name_stop
+            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given, closed):
+                continue
+            if any(text[g:g + k] in tags for k in (3, 4) if g + k > e and g + k <= len(text)):
+                continue  # the "given name" starts a longer word (向/国务院)
+            plausible.append(e)
+            nxt = text[e:e + 1]
+            if e in bounds or not nxt or not _HAN.match(nxt) or nxt in lex.name_stop:
+                out.append((p, e, "surname+given"))
+                break
+        else:
+            if plausible:  # no boundary helps (文/小凤持): most names have two given characters
+                out.append((p, plausible[0], "surname+given"))
+    return out
+
+
+_NAME_END = regex.compile(r"[，,、（(：:；;。\s]|$")
+
+
+def _rare_surname_name(text: str, p: int, tags) -> int | None:
+    """A surname missing from the lexicon (笪, 仉): 2–3 characters right after a role word, closed by
+    punctuation, that are no dictionary word and hold no function character. Returns the end."""
+    lex = lexicon()
+    for n in (3, 2):
+        chunk = text[p:p + n]
+        if len(chunk) == n and _HAN.match(chunk) and _NAME_END.match(text, p + n) \
+                and not any(ch in lex.name_stop or ch in "们者方面" for ch in chunk) \
+                and chunk not in tags and chunk[:2] not in tags and _freq(chunk[:2]) == 0 and _freq(chunk[:1]) < 2000:
+            return p + n
+    return None
+
+
+def _context(doc):
+    """spaCy component: keep candidates the context marks as private persons."""
+    lex = lexicon()
+    text = doc.user_data.get("gongkai_text") or doc.text
+    bounds = {t.idx for t in doc.user_data.get("gongkai_tokens", ())}
+    kept: list[NameSpan] = []
+    role_hit = next((m for m in lex.role_re.finditer(text) if m.start() in bounds), None)
+    role_in_paragraph = role_hit.group() if role_hit else None
+    for start, end, evidence in doc.user_data.get("gongkai_name_candidates", []):
+        after = text[end:end + 6]
+        before = text[max(0, start - 10):start]
+        if after[:1] in MASK_CHARS or "某" in text[start:end]:
+            continue  # already masked
+        head = _ROLE_GAP.sub("", before)
+        title = lex.title_re.search(before[-6:]) if before else None
+        if (title and before.endswith(title.group())) or _TITLE_AFTER.match(after) or _HEAD_BEFORE.search(before):
+            continue  # an official or expert named in capacity (镇长杨明, 杨明同志, 矿长王某, 刘某院士)
+        role = next((w for w in lex.role_words if head.endswith(w)), None)
+        if role and (start - len(before) + len(head) - len(role)) not in bounds:
+            role = None  # 业主 inside 行业主管
+        if role:
+            kept.append(NameSpan(start, end, evidence, "role", role, 0.9))
+            continue
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.context in ("role", "enumeration", "gender") and _SEP.match(text[prev.end:start]):
+            kept.append(NameSpan(start, end, evidence, "enumeration", prev.word, 0.85))
+            continue
+        if _GENDER_AFTER.match(after):
+            kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
+            continue
+        cue = _CUE_AFTER.match(after)
+        if cue and evidence != "surname+given":
+            kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
+        elif evidence == "token" and end - start == 3 and role_in_paragraph:
+            # an unknown three-character word starting with a surname, in a paragraph about a person
+            kept.append(NameSpan(start, end, evidence, "paragraph", role_in_paragraph, 0.65))
+    doc.user_data["gongkai_names"] = kept
+    return doc
+
+
+def pipeline():
+    """The spaCy pipeline, built on first use and shared by the whole process."""
+    global _NLP, LOAD_SECONDS
+    if _NLP is None:
+        with _LOCK:
+            if _NLP is None:
+                t0 = time.perf_counter()
+                import spacy
+                from spacy.language import Language
+
+                if "gongkai_name_evidence" not in Language.factories:
+                    Language.component("gongkai_name_evidence", func=_evidence)
+                    Language.component("gongkai_name_context", func=_context)
+                nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+                nlp.tokenizer.jieba_seg = _segmenter()
+                nlp.add_pipe("gongkai_name_evidence")
+                nlp.add_pipe("gongkai_name_context")
+                _tags()  # load jieba's POS dictionary now, not inside the first document
+                nlp("申请人张三")
+                LOAD_SECONDS = time.perf_counter() - t0
+                log.debug("name pipeline built in %.2f s", LOAD_SECONDS)
+                _NLP = nlp
+    return _NLP
+
+
+def _segmenter():
+    """A private jieba tokenizer that knows the role words (户主, 来信人) as words.
+
+    jieba's default dictionary splits 该户户主石世伟 as 户户/主石/世伟; adding the lexicon's role
+    words and titles to a tokenizer of our own fixes that without touching the global jieba
+    that other parts of gongkai may use.
+    """
+    import jieba
+
+    jieba.dt.check_initialized()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
+    tok.initialized = True
+    lex = lexicon()
+    for w in set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}:
+        tok.add_word(w, freq=200000)
+    return tok
+
+
+def find_names(texts: list[str]) -> list[list[NameSpan]]:
+    """Names of private persons in each text (one paragraph each)."""
+    if not texts:
+        return []
+    nlp = pipeline()
+    return [d.user_data["gongkai_names"] for d in nlp.pipe(texts)]
