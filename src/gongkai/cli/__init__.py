@@ -17,6 +17,7 @@ from .common import run_guarded
 #: Modules that each define ``register(group)``; a feature adds its commands by adding a line.
 COMMAND_MODULES = (
     "gongkai.cli.check",
+    "gongkai.cli.batch",
 )
 
 
