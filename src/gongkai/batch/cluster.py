@@ -14,9 +14,7 @@ is retried by the scheduler on another worker; after that a ``worker_crash`` err
 
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import replace
 from typing import Iterable, Iterator
 
 from .pool import Failure
@@ -66,8 +64,7 @@ class DaskExecutor:
                     except StopIteration:
                         exhausted = True
                         break
-                    shipped = replace(task, source=replace(task.source, path=os.path.abspath(task.source.path)))
-                    future = client.submit(check_task, shipped, pure=False)
+                    future = client.submit(check_task, task, pure=False)
                     pending[future] = [task, None]
                 if not pending:
                     return

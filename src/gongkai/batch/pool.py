@@ -20,10 +20,20 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
+
+# Workers import gongkai afresh with the parent's sys.path: a relative entry (PYTHONPATH=src)
+# must keep meaning what it meant at start-up even if the parent changes directory later.
+# (The fork server of Python 3.11 takes its sys.path from PYTHONPATH, so that too.)
+sys.path[:] = [os.path.abspath(p) if p and not os.path.isabs(p) else p for p in sys.path]
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        os.path.abspath(p) if p else p for p in os.environ["PYTHONPATH"].split(os.pathsep)
+    )
 
 #: Modules the fork server imports once, so each new worker starts warm.
 PRELOAD = ["gongkai.batch.worker", "gongkai.api", "gongkai.output"]

@@ -7,9 +7,10 @@ record goes straight to RESULTS. Nothing here holds more than the documents in f
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, Protocol
 
 from ..config import Config
@@ -188,7 +189,9 @@ def run_batch(
                     known = prior.sha256
         if stats.first_task is None:
             stats.first_task = time.monotonic()
-        yield Task(source, key, settings, config, options.reveal, known)
+        # Workers may run elsewhere (another cwd, another machine): ship an absolute path.
+        shipped = replace(source, path=os.path.abspath(source.path))
+        yield Task(shipped, key, settings, config, options.reveal, known)
 
     try:
         for item in executor.imap_unordered(tasks()):

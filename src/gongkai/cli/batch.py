@@ -19,6 +19,12 @@ from .common import (
 )
 
 
+class Unusable(click.ClickException):
+    """Unusable input (a results file, a config): exit 2 like every unusable input."""
+
+    exit_code = EXIT_UNUSABLE
+
+
 def register(group: click.Group) -> None:
     group.add_command(batch)
     group.add_command(summary)
@@ -154,7 +160,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     except ResultsError as exc:
         raise click.UsageError(str(exc)) from None
     if os.path.exists(out) and not (resume or overwrite):
-        raise click.ClickException(f"{out}: 结果文件已存在；用 --resume 续跑，或 --overwrite 从头检查")
+        raise Unusable(f"{out}: 结果文件已存在；用 --resume 续跑，或 --overwrite 从头检查")
     if resume and overwrite:
         raise click.UsageError("--resume 与 --overwrite 不能同时使用")
 
@@ -171,7 +177,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     try:
         settings = batch_settings(base)
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Unusable(str(exc)) from None
     jobs = jobs or int(settings["jobs"]) or _cores()
     timeout_s = timeout if timeout is not None else settings["timeout_s"]
     timeout_s = timeout_s or None
@@ -188,7 +194,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     try:
         results = open_results(out, resume=resume)
     except ResultsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Unusable(str(exc)) from None
     results.start_run([str(p) for p in paths], {
         "executor": executor, "jobs": jobs if executor == "local" else None, "scheduler": scheduler,
         "resume": resume, "reveal": reveal, "timeout_s": timeout_s, "select": list(overrides.get("select", ())),
@@ -206,7 +212,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     except KeyboardInterrupt:
         interrupted = True
     except ClusterError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Unusable(str(exc)) from None
     finally:
         observer.close()
         results.close()
@@ -262,7 +268,7 @@ def summary(results, fmt, output, worst, documents):
             return
         s = summarise(results, worst)
     except ResultsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Unusable(str(exc)) from None
     with output_stream(output) as out:
         if fmt == "csv":
             out.write(summ.to_csv(s))

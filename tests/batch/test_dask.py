@@ -1,0 +1,28 @@
+"""The Dask executor runs the same per-document function and gives the same results."""
+
+from __future__ import annotations
+
+from gongkai.batch.cluster import DaskExecutor
+
+
+def _without_timing(records: dict[str, dict]) -> dict[str, dict]:
+    out = {}
+    for name, r in records.items():
+        r = dict(r)
+        r["batch"] = {k: v for k, v in r.get("batch", {}).items() if k != "seconds"}
+        out[name] = r
+    return out
+
+
+def test_dask_executor_matches_the_local_pool(mixed_archive, batch_run, results_of):
+    from distributed import Client, LocalCluster
+
+    folder, expected = mixed_archive
+    batch_run([folder], "local.jsonl")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            stats = batch_run([folder], "dask.jsonl", executor=DaskExecutor(client, timeout_s=120))
+    local, dask = _without_timing(results_of("local.jsonl")), _without_timing(results_of("dask.jsonl"))
+    assert set(dask) == set(expected)
+    assert dask == local
+    assert stats.done == len(expected)
