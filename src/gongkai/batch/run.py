@@ -193,8 +193,9 @@ def run_batch(
         shipped = replace(source, path=os.path.abspath(source.path))
         yield Task(shipped, key, settings, config, options.reveal, known)
 
+    stream = executor.imap_unordered(tasks())
     try:
-        for item in executor.imap_unordered(tasks()):
+        for item in stream:
             if item is None:
                 maybe_sync()
                 notify()
@@ -222,6 +223,9 @@ def run_batch(
         raise
     finally:
         stop.set()
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # stops the workers now, not whenever the traceback lets go of the stream
         try:
             maybe_sync(force=True)
         finally:
