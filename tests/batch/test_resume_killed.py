@@ -71,3 +71,22 @@ def test_resume_after_sigkill_checks_each_document_exactly_once(tmp_path, kit, o
     for name, record in before.items():  # finished before the kill: kept, not checked again
         assert by_name[name] == record
     assert f"本次检查 {TOTAL - len(before)}，未改动跳过 {len(before)}" in stdout.decode()
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path, kit):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(TOTAL):
+        (docs / f"{i:03d}.docx").write_bytes(kit.draft(i))
+    path = tmp_path / "r.sqlite"
+    proc = _batch(tmp_path, "r.sqlite")
+    deadline = time.monotonic() + 120
+    while _done(path) < 5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "已中断" in stderr.decode()
+    db = sqlite3.connect(path)
+    kept = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert db.execute("SELECT status, checked FROM runs").fetchall() == [("interrupted", kept)]
+    assert 5 <= kept < TOTAL
