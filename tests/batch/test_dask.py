@@ -19,8 +19,8 @@ def test_dask_executor_matches_the_local_pool(mixed_archive, batch_run, results_
 
     folder, expected = mixed_archive
     batch_run([folder], "local.jsonl")
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        with Client(cluster) as client:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
+        with Client(cluster, set_as_default=False) as client:  # not the default: as from the CLI
             stats = batch_run([folder], "dask.jsonl", executor=DaskExecutor(client, timeout_s=120))
     local, dask = _without_timing(results_of("local.jsonl")), _without_timing(results_of("dask.jsonl"))
     assert set(dask) == set(expected)

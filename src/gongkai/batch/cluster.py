@@ -14,6 +14,7 @@ is retried by the scheduler on another worker; after that a ``worker_crash`` err
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Iterable, Iterator
 
@@ -50,12 +51,16 @@ class DaskExecutor:
         from distributed import wait
         from distributed.client import FutureCancelledError
 
+        source = iter(tasks)
+        first = next(source, None)
+        if first is None:
+            return  # nothing to check (e.g. a resumed run over an unchanged archive): no cluster needed
+        source = itertools.chain([first], source)
         client, own = self._client()
         pending: dict = {}  # future -> [task, started (monotonic) or None]
         try:
             threads = sum(client.nthreads().values()) or 1
             capacity = threads * self.per_thread
-            source = iter(tasks)
             exhausted = False
             while True:
                 while not exhausted and len(pending) < capacity:
@@ -76,7 +81,8 @@ class DaskExecutor:
                     if entry[1] is None:
                         entry[1] = now
                 try:
-                    done = wait(list(pending), timeout=self.tick_s, return_when="FIRST_COMPLETED").done
+                    with client.as_current():  # wait() looks up "the" client; ours need not be the default
+                        done = wait(list(pending), timeout=self.tick_s, return_when="FIRST_COMPLETED").done
                 except TimeoutError:
                     done = set()
                 out = []
