@@ -132,3 +132,26 @@ def summarise_both(*paths):
     from gongkai.batch import summarise
 
     return [summarise(p) for p in paths]
+
+
+@pytest.mark.parametrize("out", ["r.jsonl", "r.sqlite"])
+def test_one_writer_per_results_file(tmp_path, out):
+    from gongkai.batch import ResultsError, open_results
+
+    with open_results(tmp_path / out):
+        with pytest.raises(ResultsError, match="另一个 gongkai batch 正在写入"):
+            open_results(tmp_path / out, resume=True)
+    with open_results(tmp_path / out, resume=True):  # free again once closed
+        pass
+
+
+def test_a_timed_out_document_is_tried_again_on_resume(tmp_path, batch_run, kit):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.docx").write_bytes(kit.draft(1))
+    line = f"申请人张三，联系电话13885811234，身份证号{kit.FAKE_ID}，住址某某路1号。"
+    (folder / "巨大.txt").write_text("\n".join([line] * 40000), encoding="utf-8")
+    first = batch_run([folder], tmp_path / "r.sqlite", timeout_s=1.0)
+    assert first.errors == 1
+    again = batch_run([folder], tmp_path / "r.sqlite", resume=True, timeout_s=1.0)
+    assert again.checked == 1 and again.skipped == 1  # the timeout is not a verdict on the file

@@ -107,6 +107,18 @@ def open_results(path: str | os.PathLike, *, resume: bool = False) -> "Results":
     return JsonlResults(Path(path), resume) if kind == "jsonl" else SqliteResults(Path(path), resume)
 
 
+def _lock(fd: int, path: Path) -> None:
+    """One writer per results file: a second ``gongkai batch`` on it stops with a message."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise ResultsError(f"{path}: 另一个 gongkai batch 正在写入这个结果文件") from None
+
+
 class Results:
     """Where a run writes; see the module docstring for the durability promise."""
 
@@ -160,13 +172,18 @@ class JsonlResults(Results):
         self._index: dict[str, tuple[Prior, int]] = {}
         self.replaced = 0
         try:
-            if resume and path.exists():
-                self._load()
-                self._fh = open(path, "ab", buffering=0)
-            else:
-                self._fh = open(path, "wb", buffering=0)
+            self._fh = open(path, "ab", buffering=0)
         except OSError as exc:
             raise ResultsError(f"{path}: 无法写入结果文件（{exc.strerror or exc}）") from None
+        try:
+            _lock(self._fh.fileno(), path)
+            if resume:
+                self._load()
+            else:
+                self._fh.truncate(0)
+        except BaseException:
+            self._fh.close()
+            raise
         self._offset = self._fh.seek(0, os.SEEK_END)
 
     def _load(self) -> None:
@@ -353,18 +370,31 @@ class SqliteResults(Results):
 
     def __init__(self, path: Path, resume: bool):
         self.path = path
-        if not resume:
-            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                try:
-                    p.unlink()
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:
-                    raise ResultsError(f"{p}: 无法覆盖结果文件（{exc.strerror or exc}）") from None
+        self.db = None
         try:
-            self.db = connect(path, create=True)
-        except sqlite3.OperationalError as exc:
-            raise ResultsError(f"{path}: 无法写入结果文件（{exc}）") from None
+            self._lockfile = open(path, "ab")
+        except OSError as exc:
+            raise ResultsError(f"{path}: 无法写入结果文件（{exc.strerror or exc}）") from None
+        try:
+            _lock(self._lockfile.fileno(), path)
+            if not resume:
+                # Emptied in place (the lock lives on this inode), journals removed.
+                self._lockfile.truncate(0)
+                for p in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    try:
+                        p.unlink()
+                    except FileNotFoundError:
+                        pass
+            try:
+                self.db = connect(path, create=True)
+            except sqlite3.OperationalError as exc:
+                raise ResultsError(f"{path}: 无法写入结果文件（{exc}）") from None
+        except OSError as exc:
+            self._lockfile.close()
+            raise ResultsError(f"{path}: 无法覆盖结果文件（{exc.strerror or exc}）") from None
+        except BaseException:
+            self._lockfile.close()
+            raise
         self.run_id: int | None = None
 
     def start_run(self, paths: list[str], options: dict) -> None:
@@ -463,6 +493,7 @@ class SqliteResults(Results):
         self.sync()
         self.db.close()
         self.db = None
+        self._lockfile.close()
 
 
 def iter_sqlite_records(path: Path) -> Iterator[dict]:
