@@ -181,6 +181,24 @@ def bare_extraction(root: Path) -> tuple[float, int]:
     return len(sources) / (time.perf_counter() - start), ok
 
 
+def reader_alone(root: Path, sample: int = 200) -> float:
+    """documents/s of gongkai's reader alone (formats.read_source) on the first ``sample`` sources."""
+    from gongkai.config import Limits
+    from gongkai.formats import Source, iter_sources, read_source
+
+    limits = Limits()
+    sources = []
+    for s in iter_sources([str(root)], limits):
+        if isinstance(s, Source):
+            sources.append(s)
+            if len(sources) >= sample:
+                break
+    start = time.perf_counter()
+    for s in sources:
+        read_source(s, limits)
+    return len(sources) / (time.perf_counter() - start)
+
+
 class TreeMemory:
     """Peak summed RSS of a process and all its descendants, sampled in a thread (needs psutil)."""
 
@@ -268,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
               f"built in {time.perf_counter() - t:.0f} s")
         bare_rate, bare_ok = bare_extraction(root)
         print(f"bare zipfile+lxml text extraction: {bare_rate:.1f} docs/s ({bare_ok} readable .docx, 1 core)")
+        read_rate = reader_alone(root)
+        print(f"gongkai reader alone (formats.read_source, first 200): {read_rate:.1f} docs/s (1 core)")
         ext = args.format
         runs = {}
         for jobs in (1, 2):
@@ -290,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
               f"this machine has {os.cpu_count()} cores)")
         print(f"jobs 1 / bare text extraction:   {runs[1]['rate'] / bare_rate:.3f}   "
               f"({runs[1]['rate']:.1f} vs {bare_rate:.1f} docs/s: reading + every rule vs text only)")
+        print(f"jobs 1 / gongkai reader alone:   {runs[1]['rate'] / read_rate:.2f}   (the rest is the rules)")
         print(f"peak memory (process tree):      {peak:.0f} MB   (target < 500 MB)")
         print(f"resume speed-up:                 {first / resume['wall']:.0f}x   (target ≥ 50x)")
     finally:

@@ -167,6 +167,13 @@ def _summarise_sqlite(path: Path, worst: int) -> Summary:
 # -- rendering (strings only; the CLI prints) -------------------------------------------------
 
 
+def _cell(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (a Han character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(1, width - cell_len(text))
+
+
 def text_lines(s: Summary) -> list[tuple[str, str | None]]:
     """The summary as (line, rich style) pairs."""
     out: list[tuple[str, str | None]] = []
@@ -181,21 +188,21 @@ def text_lines(s: Summary) -> list[tuple[str, str | None]]:
     if s.category:
         out.append(("按类别", "bold"))
         for cat, n in s.category.most_common():
-            out.append((f"  {CATEGORY_NAMES.get(cat, cat):<8}{n:>8}", None))
+            out.append((f"  {_cell(CATEGORY_NAMES.get(cat, cat), 36)}{n:>6}", None))
         out.append(("按类型", "bold"))
         for kind, n in s.kind.most_common():
-            out.append((f"  {kind:<34}{n:>8}", None))
+            out.append((f"  {_cell(kind, 36)}{n:>6}", None))
     if s.attribute_status:
         out.append(("公开属性", "bold"))
         for status in ("missing", "differs", "agrees"):
             if s.attribute_status.get(status):
-                out.append((f"  {STATUS_NAMES[status]:<12}{s.attribute_status[status]:>8}", None))
+                out.append((f"  {_cell(STATUS_NAMES[status], 36)}{s.attribute_status[status]:>6}", None))
         for attr, n in s.suggested.most_common():
-            out.append((f"  建议{attr:<10}{n:>8}", "dim"))
+            out.append((f"  {_cell('建议' + attr, 36)}{n:>6}", "dim"))
     if s.error_codes:
         out.append(("无法读取", "bold"))
         for code, n in s.error_codes.most_common():
-            out.append((f"  {ERROR_NAMES.get(code, code)}（{code}）{n:>8}", "yellow"))
+            out.append((f"  {_cell(f'{ERROR_NAMES.get(code, code)}（{code}）', 36)}{n:>6}", "yellow"))
     if s.worst:
         out.append(("最需处理的文档", "bold"))
         for r in s.worst:
