@@ -155,3 +155,17 @@ def test_a_timed_out_document_is_tried_again_on_resume(tmp_path, batch_run, kit)
     assert first.errors == 1
     again = batch_run([folder], tmp_path / "r.sqlite", resume=True, timeout_s=1.0)
     assert again.checked == 1 and again.skipped == 1  # the timeout is not a verdict on the file
+
+
+def test_settings_fingerprint_ignores_what_does_not_shape_a_report():
+    from gongkai.batch.identity import settings_fingerprint
+    from gongkai.config import from_mapping
+    from gongkai.models import Severity
+
+    base = from_mapping({"batch": {"timeout_s": 10}}, "a/gongkai.toml")
+    same = from_mapping({"batch": {"timeout_s": 99}, "fail_on": "warning"}, "b/gongkai.toml")
+    assert settings_fingerprint(base, False) == settings_fingerprint(same, False)
+    assert settings_fingerprint(base, False) != settings_fingerprint(base, True)
+    assert settings_fingerprint(base, False) != settings_fingerprint(base.merged(ignore=("D",)), False)
+    assert settings_fingerprint(base, False) != settings_fingerprint(
+        base.merged(severity={"D101": Severity.WARNING}), False)

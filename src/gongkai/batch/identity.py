@@ -23,15 +23,28 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+from dataclasses import replace
 
 from .. import __version__
 from ..config import Config
 from ..formats import Source
 
 
+#: Configuration that does not change a report: how a run goes ([batch]) and the exit code.
+_NOT_IN_REPORT = {"batch"}
+
+
 def settings_fingerprint(config: Config, reveal: bool) -> str:
-    """A short stable digest of everything besides the file that shapes a report."""
-    text = f"{__version__}|{int(reveal)}|{config!r}"
+    """A short stable digest of everything besides the file that shapes a report.
+
+    The contents of a ``refs`` folder are not part of it (only its path): after changing the
+    reference documents, run with ``--overwrite``.
+    """
+    shaping = replace(
+        config, fail_on=None, source=None,
+        sections={k: v for k, v in sorted(config.sections.items()) if k not in _NOT_IN_REPORT},
+    )
+    text = f"{__version__}|{int(reveal)}|{shaping!r}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
