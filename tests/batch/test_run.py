@@ -169,3 +169,38 @@ def test_settings_fingerprint_ignores_what_does_not_shape_a_report():
     assert settings_fingerprint(base, False) != settings_fingerprint(base.merged(ignore=("D",)), False)
     assert settings_fingerprint(base, False) != settings_fingerprint(
         base.merged(severity={"D101": Severity.WARNING}), False)
+
+
+class _FailingExecutor:
+    """Stands in for a pool whose workers time out or die on some documents."""
+
+    def __init__(self, failures):
+        self.failures = failures
+
+    def imap_unordered(self, tasks):
+        from gongkai.batch.pool import Failure
+        from gongkai.batch.worker import check_task
+
+        for task in tasks:
+            base = task.source.name.rsplit("/", 1)[-1]
+            if base in self.failures:
+                yield task, Failure(*self.failures[base])
+            else:
+                yield task, check_task(task)
+
+
+def test_worker_failures_become_error_rows(tmp_path, batch_run, results_of, kit):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("ok.docx", "crash.docx", "slow.docx", "bug.docx"):
+        (folder / name).write_bytes(kit.draft(len(name)))
+    executor = _FailingExecutor({"crash.docx": ("crash", "信号 SIGKILL"), "slow.docx": ("timeout", "120"),
+                                 "bug.docx": ("exception", "RuntimeError: x")})
+    stats = batch_run([folder], tmp_path / "r.sqlite", executor=executor)
+    got = {name.rsplit("/", 1)[-1]: r for name, r in results_of(tmp_path / "r.sqlite").items()}
+    assert "error" not in got["ok.docx"]
+    assert got["crash.docx"]["error"] == {"code": "worker_crash",
+                                          "message": "检查进程意外退出（信号 SIGKILL；可能内存不足或文档触发了程序错误）"}
+    assert got["slow.docx"]["error"] == {"code": "timeout", "message": "检查超时（超过 120 秒），已终止该文档的检查"}
+    assert got["bug.docx"]["error"]["code"] == "internal"
+    assert stats.errors == 3 and stats.done == 4

@@ -90,3 +90,16 @@ def test_batch_section_of_the_config_is_validated(cli, drafts, tmp_path):
     (tmp_path / "gongkai.toml").write_text("[batch]\ntimeout = 5\n", encoding="utf-8")
     result = cli("batch", drafts, "--out", "r.sqlite")
     assert result.exit_code == 2 and "[batch] 未知配置项 timeout" in result.output
+
+
+def test_progress_lines_when_not_on_a_terminal(capsys):
+    from gongkai.batch.run import Stats
+    from gongkai.cli.batch import LogProgress
+
+    stats = Stats(total=10, enumerated=4, done=3, skipped=1, errors=1)
+    progress = LogProgress(5)
+    progress.update(stats)
+    assert capsys.readouterr().err == ""  # not yet: one line every few seconds
+    progress.last -= 6
+    progress.update(stats)
+    assert capsys.readouterr().err.startswith("gongkai: 进度 3/10+ 个文档（跳过 1），")
