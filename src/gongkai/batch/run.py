@@ -126,6 +126,7 @@ def run_batch(
     counter = threading.Thread(target=count, name="gongkai-count", daemon=True)
     counter.start()
     keys = SourceKeys()
+    fingerprints: dict[int, tuple[Config, str]] = {}  # one per configuration (folder), not per document
     last_sync = [time.monotonic(), 0]
     status = "failed"
 
@@ -174,7 +175,10 @@ def run_batch(
 
     def _task_for(source: Source) -> Iterator[Task]:
         config = config_for(source.path)
-        settings = settings_fingerprint(config, options.reveal)
+        memo = fingerprints.get(id(config))
+        if memo is None or memo[0] is not config:
+            memo = fingerprints[id(config)] = (config, settings_fingerprint(config, options.reveal))
+        settings = memo[1]
         key = keys.key(source) or "?"
         known = None
         if options.resume:
