@@ -87,7 +87,7 @@ def test_tasks_are_pulled_lazily():
     stream = pool.imap_unordered(tasks())
     first = next(item for item in stream if item is not None)
     assert first == (("sleep", 0.01), 0.01)
-    assert len(pulled) <= 3  # two in flight, at most one more asked for
+    assert len(pulled) <= 5  # two workers, each running one and holding the next; one more asked for
     stream.close()
 
 
@@ -95,7 +95,7 @@ def test_closing_the_stream_stops_busy_workers():
     pool = WorkerPool(work, 2, context=FORK, tick_s=0.05)
     stream = pool.imap_unordered([("sleep", 60)] * 2)
     assert next(stream) is None  # a tick while both sleep
-    procs = [w.process for w in pool._busy]
+    procs = [w.process for w in pool._workers]
     stream.close()
     assert procs and not any(p.is_alive() for p in procs)
 
@@ -104,3 +104,24 @@ def test_closing_the_stream_stops_busy_workers():
 def test_no_workers_for_no_tasks(jobs):
     pool = WorkerPool(work, jobs, context=FORK)
     assert results(pool, []) == [] and pool.started == 0
+
+
+def test_a_task_queued_behind_a_runaway_one_is_run_elsewhere():
+    pool = WorkerPool(work, 1, timeout_s=0.5, context=FORK)
+    got = results(pool, [("sleep", 60), ("echo", 1), ("echo", 2)])
+    assert got[0] == (("sleep", 60), Failure("timeout", "0.5"))
+    assert sorted(r for _t, r in got[1:]) == [1, 2]
+    assert pool.started == 2
+
+
+def test_a_task_queued_behind_a_crash_is_not_lost():
+    pool = WorkerPool(work, 1, context=FORK)
+    got = results(pool, [("kill", None), ("echo", 7)])
+    assert got[0][1].kind == "crash" and got[1] == (("echo", 7), 7)
+
+
+def test_large_tasks_are_not_queued_behind_others():
+    pool = WorkerPool(work, 1, context=FORK)
+    big = "文" * 20000
+    got = results(pool, [("echo", big)] * 3 + [("echo", "small")])
+    assert [r for _t, r in got] == [big, big, big, "small"]

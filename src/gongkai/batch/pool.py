@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
@@ -87,15 +89,22 @@ def _serve(conn, func: Callable[[Any], Any]) -> None:
                 return
 
 
+#: Tasks queued on one worker: the one it runs and the next, so it never waits for the parent.
+DEPTH = 2
+#: Only tasks this small are queued behind another (a pipe buffer holds them without blocking).
+QUEUE_MAX_BYTES = 16 * 1024
+
+
 class _Worker:
-    __slots__ = ("process", "conn", "task", "deadline", "done")
+    __slots__ = ("process", "conn", "tasks", "deadline", "done", "retiring")
 
     def __init__(self, process, conn):
         self.process = process
         self.conn = conn
-        self.task = None
-        self.deadline: float | None = None
+        self.tasks: deque = deque()  # task objects sent, in order; the head is running
+        self.deadline: float | None = None  # of the head task
         self.done = 0
+        self.retiring = False
 
 
 class WorkerPool:
@@ -103,7 +112,7 @@ class WorkerPool:
 
     def __init__(
         self, func: Callable[[Any], Any], jobs: int, *, timeout_s: float | None = None,
-        max_tasks_per_worker: int = 500, context=None, tick_s: float = 1.0,
+        max_tasks_per_worker: int = 500, context=None, tick_s: float = 1.0, depth: int = DEPTH,
     ):
         self.func = func
         self.jobs = max(1, int(jobs))
@@ -111,8 +120,8 @@ class WorkerPool:
         self.max_tasks = max(1, int(max_tasks_per_worker))
         self.ctx = context or default_context()
         self.tick_s = tick_s
-        self._idle: list[_Worker] = []
-        self._busy: list[_Worker] = []
+        self.depth = max(1, depth)
+        self._workers: list[_Worker] = []  # alive and taking work
         self._retired: list[_Worker] = []
         self.started = 0  # workers started, replacements included (observable in tests)
 
@@ -124,7 +133,9 @@ class WorkerPool:
         process.start()
         child_conn.close()
         self.started += 1
-        return _Worker(process, parent_conn)
+        w = _Worker(process, parent_conn)
+        self._workers.append(w)
+        return w
 
     @staticmethod
     def _kill(w: _Worker) -> None:
@@ -139,7 +150,18 @@ class WorkerPool:
         w.process.join(5)
         w.conn.close()
 
+    def _drop(self, w: _Worker) -> list:
+        """Kill ``w`` and take back the tasks queued behind its running one."""
+        if w in self._workers:
+            self._workers.remove(w)
+        self._kill(w)
+        queued = list(w.tasks)[1:]
+        w.tasks.clear()
+        return queued
+
     def _retire(self, w: _Worker) -> None:
+        if w in self._workers:
+            self._workers.remove(w)
         try:
             w.conn.send(None)
         except (OSError, EOFError):
@@ -159,19 +181,16 @@ class WorkerPool:
 
     def close(self, graceful: bool = True) -> None:
         """Stop every worker: idle ones are asked to leave, busy ones are killed."""
-        for w in self._busy:
-            self._kill(w)
-        self._busy = []
-        for w in self._idle:
-            if graceful:
-                self._retired.append(w)
-                try:
-                    w.conn.send(None)
-                except (OSError, EOFError):
-                    pass
-            else:
+        for w in self._workers:
+            if w.tasks or not graceful:
                 self._kill(w)
-        self._idle = []
+                continue
+            self._retired.append(w)
+            try:
+                w.conn.send(None)
+            except (OSError, EOFError):
+                pass
+        self._workers = []
         end = time.monotonic() + 3
         for w in self._retired:
             w.process.join(max(0.0, end - time.monotonic()))
@@ -181,79 +200,108 @@ class WorkerPool:
                 w.conn.close()
         self._retired = []
 
+    def _has_room(self) -> bool:
+        takers = [w for w in self._workers if not w.retiring]
+        return (len(self._workers) < self.jobs or any(not w.tasks for w in takers)
+                or any(len(w.tasks) < self.depth for w in takers))
+
+    def _slot(self) -> _Worker | None:
+        """The worker to give the next task: an idle one, a new one, or one with room in its queue."""
+        takers = [w for w in self._workers if not w.retiring]
+        for w in takers:
+            if not w.tasks:
+                return w
+        if len(self._workers) < self.jobs:
+            return self._spawn()
+        for w in takers:
+            if len(w.tasks) < self.depth:
+                return w
+        return None
+
     # -- running -----------------------------------------------------------------------------
     def imap_unordered(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any] | None]:
         """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
         ``None`` every ``tick_s`` seconds while waiting, so the caller can keep time."""
         source = iter(tasks)
+        again: deque = deque()  # tasks taken back from a killed worker, to run first
         exhausted = False
         seq = 0
         clean = False
         try:
             while True:
-                # Keep every worker busy while there is work.
-                while not exhausted and len(self._busy) < self.jobs:
-                    try:
-                        task = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    w = self._idle.pop() if self._idle else self._spawn()
+                finished: list[tuple[Any, Any]] = []
+                # Keep every worker busy (and one task ahead) while there is work.
+                while (again or not exhausted) and self._has_room():
+                    if again:
+                        task = again.popleft()
+                    else:
+                        try:
+                            task = next(source)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                    w = self._slot()
                     seq += 1
                     try:
-                        w.conn.send((seq, task))
-                    except (OSError, EOFError):
-                        self._kill(w)
-                        yield task, Failure("crash", "工作进程已退出")
-                        continue
+                        data = pickle.dumps((seq, task), protocol=pickle.HIGHEST_PROTOCOL)
                     except Exception as exc:  # the task itself cannot be sent
-                        self._idle.append(w)
-                        yield task, Failure("exception", f"{type(exc).__name__}: {exc}")
+                        finished.append((task, Failure("exception", f"{type(exc).__name__}: {exc}")))
                         continue
-                    w.task = task
-                    w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else None
-                    self._busy.append(w)
-                if not self._busy:
-                    if exhausted:
+                    if w.tasks and len(data) > QUEUE_MAX_BYTES:
+                        again.appendleft(task)  # too big to queue safely: wait for an idle worker
+                        break
+                    try:
+                        w.conn.send_bytes(data)
+                    except (OSError, EOFError):
+                        again.extend(self._drop(w))
+                        finished.append((task, Failure("crash", "工作进程已退出")))
+                        continue
+                    if not w.tasks:
+                        w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else None
+                    w.tasks.append(task)
+                busy = [w for w in self._workers if w.tasks]
+                if not busy and not finished:
+                    if exhausted and not again:
                         clean = True
                         return
                     continue
                 now = time.monotonic()
-                deadlines = [w.deadline for w in self._busy if w.deadline is not None]
-                wait_s = self.tick_s
+                deadlines = [w.deadline for w in busy if w.deadline is not None]
+                wait_s = 0.0 if finished else self.tick_s
                 if deadlines:
                     wait_s = max(0.0, min(wait_s, min(deadlines) - now))
-                handles = [w.conn for w in self._busy] + [w.process.sentinel for w in self._busy]
-                ready = set(wait(handles, wait_s))
-                finished: list[tuple[Any, Any]] = []
-                for w in list(self._busy):
+                handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                ready = set(wait(handles, wait_s)) if handles else set()
+                for w in busy:
                     if w.conn not in ready and w.process.sentinel not in ready:
                         continue
                     try:
-                        if not w.conn.poll():
+                        while w.tasks and w.conn.poll():
+                            _seq, ok, value = w.conn.recv()
+                            task = w.tasks.popleft()
+                            w.done += 1
+                            w.deadline = time.monotonic() + self.timeout_s if self.timeout_s and w.tasks else None
+                            finished.append((task, value if ok else Failure("exception", value)))
+                        if w.tasks and not w.process.is_alive():
                             raise EOFError
-                        _seq, ok, value = w.conn.recv()
                     except (EOFError, OSError):
-                        self._busy.remove(w)
+                        head = w.tasks[0] if w.tasks else None
                         w.process.join(1)
                         code = w.process.exitcode
-                        self._kill(w)
-                        finished.append((w.task, Failure("crash", _crash_message(code))))
+                        again.extend(self._drop(w))
+                        if head is not None:
+                            finished.append((head, Failure("crash", _crash_message(code))))
                         continue
-                    self._busy.remove(w)
-                    task, w.task, w.deadline = w.task, None, None
-                    w.done += 1
                     if w.done >= self.max_tasks:
+                        w.retiring = True
+                    if w.retiring and not w.tasks:
                         self._retire(w)
-                    else:
-                        self._idle.append(w)
-                    finished.append((task, value if ok else Failure("exception", value)))
                 now = time.monotonic()
-                for w in list(self._busy):
-                    if w.deadline is not None and now >= w.deadline:
-                        self._busy.remove(w)
-                        self._kill(w)
-                        finished.append((w.task, Failure("timeout", f"{self.timeout_s:g}")))
+                for w in list(self._workers):
+                    if w.tasks and w.deadline is not None and now >= w.deadline:
+                        head = w.tasks[0]
+                        again.extend(self._drop(w))
+                        finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
                 if self._retired:
                     self._reap()
                 if finished:
