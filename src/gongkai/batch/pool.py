@@ -1,16 +1,18 @@
 """A small process pool whose workers can be killed one at a time.
 
 ``concurrent.futures.ProcessPoolExecutor`` cannot stop one runaway task, and a worker that
-dies breaks the whole executor. Here each worker has its own pipe and runs one task at a
-time, so the parent always knows which document a worker holds and since when:
+dies breaks the whole executor. Here each worker has its own pipe, runs one task at a time
+and holds the next one (so it never waits for the parent between documents); the parent
+always knows which document a worker runs and since when:
 
 * a task past its deadline: the worker (and its process group, e.g. a LibreOffice child)
-  is killed, the task is reported as a ``timeout`` failure and a fresh worker takes over;
+  is killed, the task is reported as a ``timeout`` failure, the task queued behind it goes
+  to another worker and a fresh worker takes over;
 * a worker that dies (segfault, out of memory, killed by someone): its task is reported as a
   ``crash`` failure and it is replaced;
 * workers are recycled after ``max_tasks_per_worker`` documents so memory stays flat.
 
-Tasks are pulled lazily from the iterable, so at most ``jobs`` are in flight, and results
+Tasks are pulled lazily from the iterable, so at most ``2 × jobs`` are in flight, and results
 come back in completion order. Workers ignore SIGINT and live in their own process group:
 Ctrl-C reaches only the parent, which then stops them itself.
 """
