@@ -9,8 +9,11 @@ python-docx is still used where documents are written (annotate, redact).
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from lxml import etree
 
@@ -164,6 +167,33 @@ class _Styles:
                 return self.raw[sid][3]
             sid = self.raw[sid][1]
         return None
+
+
+#: Parsed style tables by content digest. Drafts of one office share a template whose
+#: styles part is often far larger than the text (python-docx's template: 350 KB), and
+#: parsing it was most of the reading time; a small per-process cache keeps one per template.
+_STYLES_CACHE: "OrderedDict[bytes, _Styles]" = OrderedDict()
+_STYLES_CACHE_SIZE = 8
+_STYLES_LOCK = threading.Lock()
+
+
+def styles_for(styles_xml: bytes | None, theme_xml: bytes | None) -> _Styles:
+    """The parsed style table of these parts, from the cache when the same bytes were seen."""
+    digest = hashlib.blake2b(styles_xml or b"", digest_size=16)
+    digest.update(b"\0theme\0")
+    digest.update(theme_xml or b"")
+    key = digest.digest()
+    with _STYLES_LOCK:
+        hit = _STYLES_CACHE.get(key)
+        if hit is not None:
+            _STYLES_CACHE.move_to_end(key)
+            return hit
+    styles = _Styles(styles_xml, theme_xml)
+    with _STYLES_LOCK:
+        _STYLES_CACHE[key] = styles
+        while len(_STYLES_CACHE) > _STYLES_CACHE_SIZE:
+            _STYLES_CACHE.popitem(last=False)
+    return styles
 
 
 def _on_attr(v: str | None) -> bool:
@@ -436,7 +466,7 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
         by_kind.setdefault(kind, []).append((rid, target))
     styles_part = next((t for _, t in by_kind.get("styles", [])), None)
     theme_part = next((t for _, t in by_kind.get("theme", [])), None)
-    styles = _Styles(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
+    styles = styles_for(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
 
     doc = Document(path=path, source_format="docx")
     b = _Builder(doc, styles)
