@@ -63,7 +63,12 @@ def _checked_in(out) -> dict[str, int]:
     return dict(rows)
 
 
-def test_resume_skips_unchanged_and_rechecks_changed(mixed_archive, batch_run, kit):
+@pytest.mark.parametrize("preload", [True, False], ids=["index-in-memory", "query-per-document"])
+def test_resume_skips_unchanged_and_rechecks_changed(mixed_archive, batch_run, kit, monkeypatch, preload):
+    from gongkai.batch import results
+
+    if not preload:
+        monkeypatch.setattr(results, "PRELOAD_MAX", 0)  # as for a results file of millions
     folder, expected = mixed_archive
     first = batch_run([folder], "r.sqlite")
     # 坏包.zip and the two bombs fail while the archive is listed, before any worker sees them.

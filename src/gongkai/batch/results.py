@@ -38,6 +38,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 #: Error codes that say nothing about the file: a resumed run tries these documents again.
 TRANSIENT_ERRORS = frozenset({"timeout", "worker_crash", "internal", "missing", "permission"})
+#: Up to this many documents, a resumed SQLite run reads its index in one query (~20 MB at most).
+PRELOAD_MAX = 100_000
 
 
 class ResultsError(Exception):
@@ -396,6 +398,9 @@ class SqliteResults(Results):
             self._lockfile.close()
             raise
         self.run_id: int | None = None
+        self._known: dict[str, Prior] | None = None
+        if resume:
+            self.preload()
 
     def start_run(self, paths: list[str], options: dict) -> None:
         cur = self.db.execute(
@@ -412,7 +417,23 @@ class SqliteResults(Results):
             (_now(), status, counts.get("checked", 0), counts.get("skipped", 0), counts.get("errors", 0), self.run_id),
         )
 
+    def preload(self, limit: int | None = None) -> None:
+        """Read what resume needs of every document at once (one query instead of one per
+        document) unless there are more than ``limit``: then memory stays flat instead."""
+        n = self.db.execute("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM errors)").fetchone()[0]
+        if n > (PRELOAD_MAX if limit is None else limit):
+            return
+        known: dict[str, Prior] = {}
+        for file, key, settings, sha, worst in self.db.execute(
+                "SELECT file, source_key, settings, sha256, worst FROM documents"):
+            known[file] = Prior(key, settings, sha, None, worst)
+        for file, key, settings, code in self.db.execute("SELECT file, source_key, settings, code FROM errors"):
+            known[file] = Prior(key, settings, None, code, None)
+        self._known = known
+
     def lookup(self, name: str) -> Prior | None:
+        if self._known is not None:
+            return self._known.get(name)
         row = self.db.execute(
             "SELECT source_key, settings, sha256, worst FROM documents WHERE file=?", (name,)
         ).fetchone()
@@ -472,6 +493,8 @@ class SqliteResults(Results):
                     ],
                 )
             db.execute("COMMIT")
+            if self._known is not None:
+                self._known[name] = _prior(record)
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -479,6 +502,9 @@ class SqliteResults(Results):
 
     def rekey(self, name: str, key: str) -> None:
         self.db.execute("UPDATE documents SET source_key=? WHERE file=?", (key, name))
+        if self._known is not None and name in self._known:
+            p = self._known[name]
+            self._known[name] = Prior(key, p.settings, p.sha256, p.error, p.worst)
 
     def sync(self) -> None:
         # In WAL mode with synchronous=NORMAL a checkpoint is where the WAL reaches the disk.

@@ -88,6 +88,9 @@ class Executor(Protocol):
     def imap_unordered(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, object] | None]: ...
 
 
+#: Seconds into a run before the documents are counted for the progress total.
+COUNT_AFTER_S = 0.5
+
 FAILURE_MESSAGES = {
     "timeout": ("timeout", "检查超时（超过 {} 秒），已终止该文档的检查"),
     "crash": ("worker_crash", "检查进程意外退出（{}；可能内存不足或文档触发了程序错误）"),
@@ -119,6 +122,10 @@ def run_batch(
     stop = threading.Event()
 
     def count() -> None:
+        # Only worth it for a run long enough to watch: a resumed run over an unchanged
+        # archive is over before this wakes up, and does not walk the archive twice.
+        if stop.wait(COUNT_AFTER_S):
+            return
         n = count_documents(paths, stop)
         if not stop.is_set():
             stats.total = n

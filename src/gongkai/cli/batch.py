@@ -168,9 +168,10 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     if refs:
         overrides["refs"] = refs
     configs = load_configs(config_path, **overrides)
-    registry = default_registry()
     for codes in (overrides.get("select", ()), overrides.get("ignore", ())):
-        unknown = registry.unknown_prefixes(codes)
+        # The registry is only loaded here to check the codes: a resumed run with nothing to
+        # do should not pay for loading every rule pack.
+        unknown = default_registry().unknown_prefixes(codes) if codes else []
         if unknown:
             raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
     base = configs.for_path(str(paths[0]))
