@@ -260,6 +260,17 @@ def run_batch(root: Path, out: Path, *extra: str) -> dict:
     return result
 
 
+def startup_seconds(rounds: int = 3) -> float:
+    """Wall seconds of ``python -m gongkai --help``: interpreter start-up and imports (best of a few)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gongkai", "--help"], stdout=subprocess.DEVNULL, env=env, check=False)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=2000, help="documents in the archive (at least 2,000 for the record)")
@@ -301,8 +312,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"gongkai parent process {r['maxrss_mb']:.0f} MB (ru_maxrss)")
         resume = run_batch(root, work / f"jobs2.{ext}", "--jobs", "2", "--resume")
         first = runs[2]["wall"]
+        startup = startup_seconds()
         print(f"--resume, archive unchanged: {resume['wall']:.2f} s ({first / resume['wall']:.0f}x faster than the "
-              f"first --jobs 2 run)")
+              f"first --jobs 2 run; `gongkai --help` alone takes {startup:.2f} s here)")
         print()
         speedup = runs[2]["rate"] / runs[1]["rate"]
         peak = max((r["tree_peak_mb"] or r["maxrss_mb"]) for r in (*runs.values(), resume))
