@@ -38,7 +38,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read import GOVCN, bare_text, govcn_documents  # noqa: E402
+from read import GOVCN, bare_text, govcn_documents
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 

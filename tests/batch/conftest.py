@@ -41,7 +41,7 @@ def declare_size(zip_bytes: bytes, member: str, size: int) -> bytes:
     name = member.encode()
     pos = 0
     while (pos := data.find(b"PK\x03\x04", pos)) >= 0:
-        n, extra = struct.unpack_from("<HH", data, pos + 26)
+        n = struct.unpack_from("<H", data, pos + 26)[0]
         if data[pos + 30: pos + 30 + n] == name:
             struct.pack_into("<I", data, pos + 22, size)
         pos += 4

@@ -118,7 +118,7 @@ def test_jsonl_resume_drops_a_line_cut_short_and_keeps_each_document_once(tmp_pa
 
 
 def test_summary_counts_match_the_records(mixed_archive, batch_run, results_of):
-    folder, expected = mixed_archive
+    folder, _expected = mixed_archive
     batch_run([folder], "r.sqlite")
     batch_run([folder], "r.jsonl")
     a, b = summarise_both("r.sqlite", "r.jsonl")
@@ -143,9 +143,8 @@ def summarise_both(*paths):
 def test_one_writer_per_results_file(tmp_path, out):
     from gongkai.batch import ResultsError, open_results
 
-    with open_results(tmp_path / out):
-        with pytest.raises(ResultsError, match="另一个 gongkai batch 正在写入"):
-            open_results(tmp_path / out, resume=True)
+    with open_results(tmp_path / out), pytest.raises(ResultsError, match="另一个 gongkai batch 正在写入"):
+        open_results(tmp_path / out, resume=True)
     with open_results(tmp_path / out, resume=True):  # free again once closed
         pass
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .pool import Failure
 from .worker import Task, check_task

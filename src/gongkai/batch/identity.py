@@ -29,7 +29,6 @@ from .. import __version__
 from ..config import Config
 from ..formats import Source
 
-
 #: Configuration that does not change a report: how a run goes ([batch]) and the exit code.
 _NOT_IN_REPORT = {"batch"}
 

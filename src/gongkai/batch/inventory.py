@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ..formats import DOCUMENT_EXTS
 

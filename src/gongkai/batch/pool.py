@@ -26,9 +26,10 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 # Workers import gongkai afresh with the parent's sys.path: a relative entry (PYTHONPATH=src)
 # must keep meaning what it meant at start-up even if the parent changes directory later.
@@ -98,7 +99,7 @@ QUEUE_MAX_BYTES = 16 * 1024
 
 
 class _Worker:
-    __slots__ = ("process", "conn", "tasks", "deadline", "done", "retiring")
+    __slots__ = ("conn", "deadline", "done", "process", "retiring", "tasks")
 
     def __init__(self, process, conn):
         self.process = process

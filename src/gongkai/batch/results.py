@@ -29,9 +29,9 @@ import datetime as _dt
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 SCHEMA = "gongkai.batch/1"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -87,7 +87,7 @@ def attribute_status(record: dict) -> str | None:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -103,7 +103,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def open_results(path: str | os.PathLike, *, resume: bool = False) -> "Results":
+def open_results(path: str | os.PathLike, *, resume: bool = False) -> Results:
     """Open RESULTS for writing: a fresh file, or (``resume``) the existing one to extend."""
     kind = kind_of(path)
     return JsonlResults(Path(path), resume) if kind == "jsonl" else SqliteResults(Path(path), resume)

@@ -12,9 +12,9 @@ import heapq
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .results import attribute_status, connect, iter_jsonl, kind_of
 
@@ -178,13 +178,15 @@ def text_lines(s: Summary) -> list[tuple[str, str | None]]:
     """The summary as (line, rich style) pairs."""
     out: list[tuple[str, str | None]] = []
     total_findings = sum(s.severity.values())
-    out.append((f"文档 {s.documents} 个，无法读取 {s.unreadable} 个；发现 {total_findings} 处"
+    headline = (f"文档 {s.documents} 个，无法读取 {s.unreadable} 个；发现 {total_findings} 处"
                 f"（错误 {s.severity.get('error', 0)}，警告 {s.severity.get('warning', 0)}，"
-                f"提示 {s.severity.get('info', 0)}）", "bold"))
+                f"提示 {s.severity.get('info', 0)}）")
+    out.append((headline, "bold"))
     if s.documents:
         w = s.documents_by_worst
-        out.append((f"  有错误的文档 {w.get('error', 0)} 个，最多只有警告的 {w.get('warning', 0)} 个，"
-                    f"只有提示的 {w.get('info', 0)} 个，没有发现的 {w.get('clean', 0)} 个", None))
+        line = (f"  有错误的文档 {w.get('error', 0)} 个，最多只有警告的 {w.get('warning', 0)} 个，"
+                f"只有提示的 {w.get('info', 0)} 个，没有发现的 {w.get('clean', 0)} 个")
+        out.append((line, None))
     if s.category:
         out.append(("按类别", "bold"))
         for cat, n in s.category.most_common():
