@@ -248,9 +248,11 @@ class JsonlResults(Results):
         if self._fh.closed:
             return
         self.sync()
-        self._fh.close()
-        if self.replaced:
-            self._compact()
+        try:
+            if self.replaced:
+                self._compact()  # while still holding the lock
+        finally:
+            self._fh.close()
 
     def _compact(self) -> None:
         keep = {offset for _prior_, offset in self._index.values()}
