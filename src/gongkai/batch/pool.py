@@ -69,6 +69,10 @@ def _serve(conn, func: Callable[[Any], Any]) -> None:
             os.setpgrp()
         except OSError:
             pass
+    try:
+        conn.send(READY)  # deadlines start now, not while the process was starting
+    except (OSError, EOFError):
+        return
     while True:
         try:
             msg = conn.recv()
@@ -92,6 +96,11 @@ def _serve(conn, func: Callable[[Any], Any]) -> None:
                 return
 
 
+#: A worker's first message: it has started and imported what it needs.
+READY = "ready"
+#: A worker that has not said READY after this long is taken for dead.
+STARTUP_LIMIT_S = 120.0
+
 #: Tasks queued on one worker: the one it runs and the next, so it never waits for the parent.
 DEPTH = 2
 #: Only tasks this small are queued behind another (a pipe buffer holds them without blocking).
@@ -99,7 +108,7 @@ QUEUE_MAX_BYTES = 16 * 1024
 
 
 class _Worker:
-    __slots__ = ("conn", "deadline", "done", "process", "retiring", "tasks")
+    __slots__ = ("conn", "deadline", "done", "process", "ready", "retiring", "started", "tasks")
 
     def __init__(self, process, conn):
         self.process = process
@@ -108,6 +117,8 @@ class _Worker:
         self.deadline: float | None = None  # of the head task
         self.done = 0
         self.retiring = False
+        self.ready = False
+        self.started = time.monotonic()
 
 
 class WorkerPool:
@@ -203,14 +214,26 @@ class WorkerPool:
                 w.conn.close()
         self._retired = []
 
+    def _deadline(self, w: _Worker) -> float | None:
+        """When the task now at the head of ``w`` must be done (None: no limit, or not started)."""
+        if not w.ready:
+            return w.started + STARTUP_LIMIT_S
+        if not self.timeout_s:
+            return None
+        return time.monotonic() + self.timeout_s
+
+    def _takers(self) -> list[_Worker]:
+        """Workers that may be given another task (not past their share before recycling)."""
+        return [w for w in self._workers if not w.retiring and w.done + len(w.tasks) < self.max_tasks]
+
     def _has_room(self) -> bool:
-        takers = [w for w in self._workers if not w.retiring]
+        takers = self._takers()
         return (len(self._workers) < self.jobs or any(not w.tasks for w in takers)
                 or any(len(w.tasks) < self.depth for w in takers))
 
     def _slot(self) -> _Worker | None:
         """The worker to give the next task: an idle one, a new one, or one with room in its queue."""
-        takers = [w for w in self._workers if not w.retiring]
+        takers = self._takers()
         for w in takers:
             if not w.tasks:
                 return w
@@ -260,7 +283,7 @@ class WorkerPool:
                         finished.append((task, Failure("crash", "工作进程已退出")))
                         continue
                     if not w.tasks:
-                        w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else None
+                        w.deadline = self._deadline(w)
                     w.tasks.append(task)
                 busy = [w for w in self._workers if w.tasks]
                 if not busy and not finished:
@@ -280,10 +303,15 @@ class WorkerPool:
                         continue
                     try:
                         while w.tasks and w.conn.poll():
-                            _seq, ok, value = w.conn.recv()
+                            msg = w.conn.recv()
+                            if msg == READY:
+                                w.ready = True
+                                w.deadline = self._deadline(w)
+                                continue
+                            _seq, ok, value = msg
                             task = w.tasks.popleft()
                             w.done += 1
-                            w.deadline = time.monotonic() + self.timeout_s if self.timeout_s and w.tasks else None
+                            w.deadline = self._deadline(w) if w.tasks else None
                             finished.append((task, value if ok else Failure("exception", value)))
                         if w.tasks and not w.process.is_alive():
                             raise EOFError
@@ -302,9 +330,12 @@ class WorkerPool:
                 now = time.monotonic()
                 for w in list(self._workers):
                     if w.tasks and w.deadline is not None and now >= w.deadline:
-                        head = w.tasks[0]
+                        head, ready = w.tasks[0], w.ready
                         again.extend(self._drop(w))
-                        finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
+                        if ready:
+                            finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
+                        else:
+                            finished.append((head, Failure("crash", "工作进程启动超时")))
                 if self._retired:
                     self._reap()
                 if finished:
