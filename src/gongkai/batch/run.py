@@ -135,6 +135,7 @@ def run_batch(
     counter.start()
     keys = SourceKeys()
     fingerprints: dict[int, tuple[Config, str]] = {}  # one per configuration (folder), not per document
+    configs: dict[str, Config] = {}  # config_for resolves paths on disk: once per folder is enough
     last_sync = [time.monotonic(), 0]
     status = "failed"
 
@@ -182,7 +183,10 @@ def run_batch(
         notify()
 
     def _task_for(source: Source) -> Iterator[Task]:
-        config = config_for(source.path)
+        folder = os.path.dirname(source.path)
+        config = configs.get(folder)
+        if config is None:
+            config = configs[folder] = config_for(source.path)
         memo = fingerprints.get(id(config))
         if memo is None or memo[0] is not config:
             memo = fingerprints[id(config)] = (config, settings_fingerprint(config, options.reveal))
