@@ -26,3 +26,23 @@ def test_dask_executor_matches_the_local_pool(mixed_archive, batch_run, results_
     assert set(dask) == set(expected)
     assert dask == local
     assert stats.done == len(expected)
+
+
+def _slow_or_echo(task):
+    import time
+
+    if task == "slow":
+        time.sleep(3)  # Dask cannot kill it: the client stops waiting and records a timeout
+    return task
+
+
+def test_dask_executor_records_a_timeout_and_goes_on():
+    from distributed import Client, LocalCluster
+
+    from gongkai.batch.pool import Failure
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
+        with Client(cluster, set_as_default=False) as client:
+            executor = DaskExecutor(client, timeout_s=0.5, tick_s=0.1, func=_slow_or_echo)
+            got = dict(item for item in executor.imap_unordered(["slow", "a", "b", "c"]) if item is not None)
+    assert got == {"slow": Failure("timeout", "0.5"), "a": "a", "b": "b", "c": "c"}

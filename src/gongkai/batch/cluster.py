@@ -29,8 +29,10 @@ class ClusterError(Exception):
 class DaskExecutor:
     """``imap_unordered`` over a Dask cluster, given a scheduler address or a Client."""
 
-    def __init__(self, scheduler, *, timeout_s: float | None = None, per_thread: int = 2, tick_s: float = 1.0):
+    def __init__(self, scheduler, *, timeout_s: float | None = None, per_thread: int = 2, tick_s: float = 1.0,
+                 func=check_task):
         self.scheduler = scheduler
+        self.func = func
         self.timeout_s = timeout_s if timeout_s and timeout_s > 0 else None
         self.per_thread = max(1, per_thread)
         self.tick_s = tick_s
@@ -69,7 +71,7 @@ class DaskExecutor:
                     except StopIteration:
                         exhausted = True
                         break
-                    future = client.submit(check_task, task, pure=False)
+                    future = client.submit(self.func, task, pure=False)
                     pending[future] = [task, None]
                 if not pending:
                     return
