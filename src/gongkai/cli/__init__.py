@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "gongkai.cli.review",
     "gongkai.cli.annotate",
     "gongkai.cli.redact",
+    "gongkai.cli.batch",
 )
 
 

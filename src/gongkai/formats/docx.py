@@ -10,6 +10,7 @@ python-docx is still used where documents are written (annotate, redact).
 from __future__ import annotations
 
 import posixpath
+import threading
 import zipfile
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ _RFONTS, _ASCII, _HANSI, _EASTASIA, _ASCII_THEME, _EA_THEME, _SZ, _B = (
 _NBHYPHEN, _SYM, _CHAR = w("noBreakHyphen"), w("sym"), w("char")
 _STYLES_CACHE: dict[tuple, "_Styles"] = {}
 _STYLES_CACHE_SIZE = 32
+_STYLES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +194,10 @@ def _styles_for(pkg: "DocxPackage", styles_part: str | None, theme_part: str | N
     cached = _STYLES_CACHE.get(key)
     if cached is None:
         cached = _Styles(pkg.read(styles_part) if styles_part else None, pkg.read(theme_part) if theme_part else None)
-        if len(_STYLES_CACHE) >= _STYLES_CACHE_SIZE:
-            _STYLES_CACHE.pop(next(iter(_STYLES_CACHE)))
-        _STYLES_CACHE[key] = cached
+        with _STYLES_LOCK:  # Dask workers read in threads
+            if len(_STYLES_CACHE) >= _STYLES_CACHE_SIZE:
+                _STYLES_CACHE.pop(next(iter(_STYLES_CACHE)))
+            _STYLES_CACHE[key] = cached
     return cached
 
 

@@ -14,7 +14,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from ..config import Limits
 from ..models import Document, ReadError
@@ -36,11 +36,17 @@ class Source:
     def read_bytes(self, limits: Limits) -> bytes:
         if not self.members:
             return read_file(self.path, limits.max_file_mb)
-        data = read_file(self.path, limits.archive_max_total_mb, "压缩包")
+        # The archive file is opened, not read whole: only its directory and the member are
+        # read, so a worker's memory does not grow with the archive's size.
+        data: bytes | None = None
         for member in self.members:
             try:
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                with zipfile.ZipFile(self.path if data is None else io.BytesIO(data)) as zf:
                     data = _read_member(zf, zf.getinfo(member), limits)
+            except FileNotFoundError:
+                raise UnreadableDocument("missing", "压缩包不存在（可能已被移动或删除）") from None
+            except PermissionError:
+                raise UnreadableDocument("permission", "没有读取压缩包的权限") from None
             except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
                 raise UnreadableDocument("unreadable", f"无法从压缩包读取（{exc}）") from None
         return data
@@ -100,10 +106,11 @@ def _skip(name: str) -> bool:
 
 
 def iter_archive(
-    data: bytes, display: str, path: str, chain: tuple[str, ...], limits: Limits, depth: int = 0
+    data: "bytes | BinaryIO", display: str, path: str, chain: tuple[str, ...], limits: Limits, depth: int = 0
 ) -> Iterator[Source | ReadError]:
+    """The members of an archive given as bytes or an open binary file (read through, not whole)."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
     except (zipfile.BadZipFile, ValueError, OSError):
         yield ReadError(display, "unreadable", "压缩包已损坏（zip 结构无效）")
         return
@@ -186,14 +193,15 @@ def _archive_file(p: Path, display: str, limits: Limits) -> Iterator[Source | Re
         if p.stat().st_size > limits.archive_max_total_mb * 1024 * 1024:
             yield ReadError(display, "too_large", "压缩包过大")
             return
-        data = p.read_bytes()
+        fh = open(p, "rb")  # listed through the file: only the zip directory is read
     except PermissionError:
         yield ReadError(display, "permission", "没有读取权限")
         return
     except OSError as exc:
         yield ReadError(display, "unreadable", f"无法读取（{exc.strerror or exc}）")
         return
-    yield from iter_archive(data, display, str(p), (), limits)
+    with fh:
+        yield from iter_archive(fh, display, str(p), (), limits)
 
 
 def read_source(source: Source, limits: Limits | None = None) -> Document | ReadError:

@@ -1,0 +1,363 @@
+"""A small process pool whose workers can be killed one at a time.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot stop one runaway task, and a worker that
+dies breaks the whole executor. Here each worker has its own pipe, runs one task at a time
+and holds the next one (so it never waits for the parent between documents); the parent
+always knows which document a worker runs and since when:
+
+* a task past its deadline: the worker (and its process group, e.g. a LibreOffice child)
+  is killed, the task is reported as a ``timeout`` failure, the task queued behind it goes
+  to another worker and a fresh worker takes over;
+* a worker that dies (segfault, out of memory, killed by someone): its task is reported as a
+  ``crash`` failure and it is replaced;
+* workers are recycled after ``max_tasks_per_worker`` documents so memory stays flat.
+
+Tasks are pulled lazily from the iterable, so at most ``2 × jobs`` are in flight, and results
+come back in completion order. Workers ignore SIGINT and live in their own process group:
+Ctrl-C reaches only the parent, which then stops them itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any
+
+# Workers import gongkai afresh with the parent's sys.path: a relative entry (PYTHONPATH=src)
+# must keep meaning what it meant at start-up even if the parent changes directory later.
+# (The fork server of Python 3.11 takes its sys.path from PYTHONPATH, so that too.)
+sys.path[:] = [os.path.abspath(p) if p and not os.path.isabs(p) else p for p in sys.path]
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        os.path.abspath(p) if p else p for p in os.environ["PYTHONPATH"].split(os.pathsep)
+    )
+
+#: Modules the fork server imports once, so each new worker starts warm.
+PRELOAD = ["gongkai.batch.worker", "gongkai.api", "gongkai.output"]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A task that produced no result: ``timeout``, ``crash`` or ``exception``."""
+
+    kind: str
+    message: str
+
+
+def default_context():
+    """fork server where there is one (fast, and safe with threads in the parent), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(conn, func: Callable[[Any], Any], initializer: Callable[[], Any] | None = None) -> None:
+    """Worker loop: one task at a time until told to stop or the parent goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "setpgrp"):
+        try:
+            os.setpgrp()
+        except OSError:
+            pass
+    if initializer is not None:
+        try:
+            initializer()  # load models before READY: start-up never counts against a deadline
+        except Exception:  # a worker that cannot warm up still works, only its first task is slower
+            pass
+    try:
+        conn.send(READY)  # deadlines start now, not while the process was starting
+    except (OSError, EOFError):
+        return
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        seq, payload = msg
+        try:
+            reply = (seq, True, func(payload))
+        except Exception as exc:
+            reply = (seq, False, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # an unpicklable result
+            try:
+                conn.send((seq, False, f"{type(exc).__name__}: {exc}"))
+            except Exception:
+                return
+
+
+#: A worker's first message: it has started and imported what it needs.
+READY = "ready"
+#: A worker that has not said READY after this long is taken for dead.
+STARTUP_LIMIT_S = 120.0
+
+#: Tasks queued on one worker: the one it runs and the next, so it never waits for the parent.
+DEPTH = 2
+#: Only tasks this small are queued behind another (a pipe buffer holds them without blocking).
+QUEUE_MAX_BYTES = 16 * 1024
+
+
+class _Worker:
+    __slots__ = ("conn", "deadline", "done", "process", "ready", "retiring", "started", "tasks")
+
+    def __init__(self, process, conn):
+        self.process = process
+        self.conn = conn
+        self.tasks: deque = deque()  # task objects sent, in order; the head is running
+        self.deadline: float | None = None  # of the head task
+        self.done = 0
+        self.retiring = False
+        self.ready = False
+        self.started = time.monotonic()
+
+
+class WorkerPool:
+    """``imap_unordered`` over worker processes with per-task deadlines."""
+
+    def __init__(
+        self, func: Callable[[Any], Any], jobs: int, *, timeout_s: float | None = None,
+        max_tasks_per_worker: int = 500, context=None, tick_s: float = 1.0, depth: int = DEPTH,
+        initializer: Callable[[], Any] | None = None,
+    ):
+        self.func = func
+        self.initializer = initializer
+        self.jobs = max(1, int(jobs))
+        self.timeout_s = timeout_s if timeout_s and timeout_s > 0 else None
+        self.max_tasks = max(1, int(max_tasks_per_worker))
+        self.ctx = context or default_context()
+        self.tick_s = tick_s
+        self.depth = max(1, depth)
+        self._workers: list[_Worker] = []  # alive and taking work
+        self._retired: list[_Worker] = []
+        self.started = 0  # workers started, replacements included (observable in tests)
+
+    # -- workers -----------------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        parent_conn, child_conn = self.ctx.Pipe(duplex=True)
+        process = self.ctx.Process(target=_serve, args=(child_conn, self.func, self.initializer), daemon=True,
+                                   name="gongkai-batch-worker")
+        process.start()
+        child_conn.close()
+        self.started += 1
+        w = _Worker(process, parent_conn)
+        self._workers.append(w)
+        return w
+
+    @staticmethod
+    def _kill(w: _Worker) -> None:
+        pid = w.process.pid
+        try:
+            if pid is not None and hasattr(os, "killpg") and os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)  # the worker and anything it started
+            else:
+                w.process.kill()
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        w.process.join(5)
+        w.conn.close()
+
+    def _drop(self, w: _Worker) -> list:
+        """Kill ``w`` and take back the tasks queued behind its running one."""
+        if w in self._workers:
+            self._workers.remove(w)
+        self._kill(w)
+        queued = list(w.tasks)[1:]
+        w.tasks.clear()
+        return queued
+
+    def _retire(self, w: _Worker) -> None:
+        if w in self._workers:
+            self._workers.remove(w)
+        try:
+            w.conn.send(None)
+        except (OSError, EOFError):
+            pass
+        self._retired.append(w)
+        self._reap()
+
+    def _reap(self) -> None:
+        alive = []
+        for w in self._retired:
+            if w.process.is_alive():
+                alive.append(w)
+            else:
+                w.process.join(0)
+                w.conn.close()
+        self._retired = alive
+
+    def close(self, graceful: bool = True) -> None:
+        """Stop every worker: idle ones are asked to leave, busy ones are killed."""
+        for w in self._workers:
+            if w.tasks or not graceful:
+                self._kill(w)
+                continue
+            self._retired.append(w)
+            try:
+                w.conn.send(None)
+            except (OSError, EOFError):
+                pass
+        self._workers = []
+        end = time.monotonic() + 3
+        for w in self._retired:
+            w.process.join(max(0.0, end - time.monotonic()))
+            if w.process.is_alive():
+                self._kill(w)
+            else:
+                w.conn.close()
+        self._retired = []
+
+    def _deadline(self, w: _Worker) -> float | None:
+        """When the task now at the head of ``w`` must be done (None: no limit, or not started)."""
+        if not w.ready:
+            return w.started + STARTUP_LIMIT_S
+        if not self.timeout_s:
+            return None
+        return time.monotonic() + self.timeout_s
+
+    def _takers(self) -> list[_Worker]:
+        """Workers that may be given another task (not past their share before recycling)."""
+        return [w for w in self._workers if not w.retiring and w.done + len(w.tasks) < self.max_tasks]
+
+    def _has_room(self) -> bool:
+        takers = self._takers()
+        return (len(self._workers) < self.jobs or any(not w.tasks for w in takers)
+                or any(len(w.tasks) < self.depth for w in takers))
+
+    def _slot(self) -> _Worker | None:
+        """The worker to give the next task: an idle one, a new one, or one with room in its queue."""
+        takers = self._takers()
+        for w in takers:
+            if not w.tasks:
+                return w
+        if len(self._workers) < self.jobs:
+            return self._spawn()
+        for w in takers:
+            if len(w.tasks) < self.depth:
+                return w
+        return None
+
+    # -- running -----------------------------------------------------------------------------
+    def imap_unordered(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any] | None]:
+        """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
+        ``None`` every ``tick_s`` seconds while waiting, so the caller can keep time."""
+        source = iter(tasks)
+        again: deque = deque()  # tasks taken back from a killed worker, to run first
+        exhausted = False
+        seq = 0
+        clean = False
+        try:
+            while True:
+                finished: list[tuple[Any, Any]] = []
+                # Keep every worker busy (and one task ahead) while there is work.
+                while (again or not exhausted) and self._has_room():
+                    if again:
+                        task = again.popleft()
+                    else:
+                        try:
+                            task = next(source)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                    w = self._slot()
+                    seq += 1
+                    try:
+                        data = pickle.dumps((seq, task), protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception as exc:  # the task itself cannot be sent
+                        finished.append((task, Failure("exception", f"{type(exc).__name__}: {exc}")))
+                        continue
+                    if w.tasks and len(data) > QUEUE_MAX_BYTES:
+                        again.appendleft(task)  # too big to queue safely: wait for an idle worker
+                        break
+                    try:
+                        w.conn.send_bytes(data)
+                    except (OSError, EOFError):
+                        again.extend(self._drop(w))
+                        finished.append((task, Failure("crash", "工作进程已退出")))
+                        continue
+                    if not w.tasks:
+                        w.deadline = self._deadline(w)
+                    w.tasks.append(task)
+                busy = [w for w in self._workers if w.tasks]
+                if not busy and not finished:
+                    if exhausted and not again:
+                        clean = True
+                        return
+                    continue
+                now = time.monotonic()
+                deadlines = [w.deadline for w in busy if w.deadline is not None]
+                wait_s = 0.0 if finished else self.tick_s
+                if deadlines:
+                    wait_s = max(0.0, min(wait_s, min(deadlines) - now))
+                handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                ready = set(wait(handles, wait_s)) if handles else set()
+                for w in busy:
+                    if w.conn not in ready and w.process.sentinel not in ready:
+                        continue
+                    try:
+                        while w.tasks and w.conn.poll():
+                            msg = w.conn.recv()
+                            if msg == READY:
+                                w.ready = True
+                                w.deadline = self._deadline(w)
+                                continue
+                            _seq, ok, value = msg
+                            task = w.tasks.popleft()
+                            w.done += 1
+                            w.deadline = self._deadline(w) if w.tasks else None
+                            finished.append((task, value if ok else Failure("exception", value)))
+                        if w.tasks and not w.process.is_alive():
+                            raise EOFError
+                    except (EOFError, OSError):
+                        head = w.tasks[0] if w.tasks else None
+                        w.process.join(1)
+                        code = w.process.exitcode
+                        again.extend(self._drop(w))
+                        if head is not None:
+                            finished.append((head, Failure("crash", _crash_message(code))))
+                        continue
+                    if w.done >= self.max_tasks:
+                        w.retiring = True
+                    if w.retiring and not w.tasks:
+                        self._retire(w)
+                now = time.monotonic()
+                for w in list(self._workers):
+                    if w.tasks and w.deadline is not None and now >= w.deadline:
+                        head, ready = w.tasks[0], w.ready
+                        again.extend(self._drop(w))
+                        if ready:
+                            finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
+                        else:
+                            finished.append((head, Failure("crash", "工作进程启动超时")))
+                if self._retired:
+                    self._reap()
+                if finished:
+                    yield from finished
+                elif not ready:
+                    yield None
+        finally:
+            self.close(graceful=clean)
+
+
+def _crash_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        return f"信号 {name}"
+    return f"退出码 {exitcode}"
