@@ -60,6 +60,20 @@ def _runner(task: Task):
         return runner
 
 
+_services_by_settings: dict[str, dict] = {}
+
+
+def _services(task: Task) -> dict:
+    """Shared services (the reference index when refs are set), opened once per settings."""
+    with _lock:
+        services = _services_by_settings.get(task.settings)
+        if services is None:
+            from ..screening.refindex import services_for
+
+            services = _services_by_settings[task.settings] = services_for(task.config)
+        return services
+
+
 def batch_section(task: Task, seconds: float | None) -> dict:
     d = {"key": task.key, "settings": task.settings}
     if seconds is not None:
@@ -89,7 +103,7 @@ def check_task(task: Task) -> Outcome:
             return Outcome(task.source.name, None, unchanged=True, key=task.key)
         del data
     try:
-        result = check_source(task.source, task.config, runner=_runner(task))
+        result = check_source(task.source, task.config, runner=_runner(task), services=_services(task))
     except Exception as exc:  # a rule failing on one document must not stop an archive
         log.exception("checking %s failed", task.source.name)
         result = ReadError(task.source.name, "internal", f"检查时出错（{type(exc).__name__}: {exc}）")

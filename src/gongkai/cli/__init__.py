@@ -14,18 +14,37 @@ import click
 from .. import __version__
 from .common import run_guarded
 
-#: Modules that each define ``register(group)``; a feature adds its commands by adding a line.
-COMMAND_MODULES = (
-    "gongkai.cli.check",
-    "gongkai.cli.audit",
-    "gongkai.cli.review",
-    "gongkai.cli.annotate",
-    "gongkai.cli.redact",
-    "gongkai.cli.batch",
-)
+#: Command name -> module that defines it (as a module-level click command of that name). A module
+#: is imported only when one of its commands runs, so ``gongkai batch --resume`` does not pay
+#: for the review store's SQLAlchemy nor the check command for the batch pool.
+COMMANDS = {
+    "check": "gongkai.cli.check",
+    "rules": "gongkai.cli.check",
+    "audit": "gongkai.cli.audit",
+    "review": "gongkai.cli.review",
+    "release": "gongkai.cli.review",
+    "archive": "gongkai.cli.review",
+    "annotate": "gongkai.cli.annotate",
+    "redact": "gongkai.cli.redact",
+    "batch": "gongkai.cli.batch",
+    "summary": "gongkai.cli.batch",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A click group that imports a command's module when the command is used."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        module = COMMANDS.get(name)
+        if module is None:
+            return None
+        return getattr(importlib.import_module(module), name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gongkai")
 @click.option("-v", "--verbose", count=True, help="更多日志（-v 信息，-vv 调试）。")
 def main(verbose: int) -> None:
@@ -35,10 +54,6 @@ def main(verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="gongkai: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(main)
 
 
 def entry() -> None:

@@ -15,9 +15,6 @@ from .check import run_services
 from .common import EXIT_OK, EXIT_UNUSABLE, config_overrides, error_line, load_configs, select_options
 
 
-def register(group: click.Group) -> None:
-    group.add_command(annotate)
-
 
 def _same_file(a: Path, b: Path) -> bool:
     try:

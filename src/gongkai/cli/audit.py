@@ -24,9 +24,6 @@ _STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricte
           "unreadable": "magenta"}
 
 
-def register(group: click.Group) -> None:
-    group.add_command(audit)
-
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())

@@ -25,10 +25,6 @@ class Unusable(click.ClickException):
     exit_code = EXIT_UNUSABLE
 
 
-def register(group: click.Group) -> None:
-    group.add_command(batch)
-    group.add_command(summary)
-
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
@@ -175,6 +171,11 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
         if unknown:
             raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
     base = configs.for_path(str(paths[0]))
+    if refs:
+        # Build (or find) the reference index once here, so workers only open the cached copy.
+        from .check import run_services
+
+        run_services(base)
     try:
         settings = batch_settings(base)
     except SettingsError as exc:

@@ -13,7 +13,6 @@ from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError, Report
 from ..output import Totals, sarif_log, text_lines, to_json_line
-from ..screening.refindex import services_for
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -25,10 +24,6 @@ from .common import (
     select_options,
 )
 
-
-def register(group: click.Group) -> None:
-    group.add_command(check)
-    group.add_command(rules)
 
 
 @click.command()
@@ -104,6 +99,10 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
 
 def run_services(cfg) -> dict:
     """Shared services for a configuration (the reference index when refs are set), built once."""
+    if not cfg.refs:
+        return {}
+    from ..screening.refindex import services_for
+
     try:
         return services_for(cfg)
     except (OSError, ValueError) as exc:

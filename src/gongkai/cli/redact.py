@@ -14,9 +14,6 @@ from ..formats.redact import redact_docx
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs
 
 
-def register(group: click.Group) -> None:
-    group.add_command(redact)
-
 
 def _same_file(a: Path, b: Path) -> bool:
     try:

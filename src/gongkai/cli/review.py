@@ -41,11 +41,6 @@ from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
 
 
-def register(group: click.Group) -> None:
-    group.add_command(review)
-    group.add_command(release)
-    group.add_command(archive)
-
 
 def _fail(message: str, code: int) -> None:
     error_line(message)

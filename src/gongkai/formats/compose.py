@@ -233,7 +233,7 @@ def render_text(text: str, *, title_lines: int = 1) -> bytes:
             b.paragraph(line, **body, align="center")
         elif i in date_rows or i in signature_rows:
             b.paragraph(line, **body, align="right")
-        elif (m := _H1.match(line)) or (m := _H2.match(line)):
+        elif _H1.match(line) or _H2.match(line):
             font = H1_FONT if _H1.match(line) else H2_FONT
             cut = line.find("。") + 1 or len(line)
             runs = [(line[:cut], {"font": font, "size": 16})]
