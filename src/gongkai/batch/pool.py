@@ -41,7 +41,7 @@ if os.environ.get("PYTHONPATH"):
     )
 
 #: Modules the fork server imports once, so each new worker starts warm.
-PRELOAD = ["gongkai.batch.worker", "gongkai.api", "gongkai.output"]
+PRELOAD = ["gongkai.batch.worker", "gongkai.api", "gongkai.output", "gongkai.batch.preload"]
 
 
 @dataclass(frozen=True, slots=True)
