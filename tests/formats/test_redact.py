@@ -74,7 +74,7 @@ def test_redact_refuses_to_overwrite_its_input(cli, leaky):
     data = leaky.read_bytes()
     result = cli("redact", leaky, "-o", leaky)
     assert result.exit_code == 2
-    assert "不能覆盖原文件" in result.output
+    assert "不能覆盖输入文件" in result.output
     assert leaky.read_bytes() == data
 
 

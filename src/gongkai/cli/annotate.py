@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from ..api import check_document
 from ..engine import Runner, default_registry
-from ..formats import UnreadableDocument, read_bytes, sniff
+from ..formats import UnreadableDocument, read_bytes
 from ..formats.annotate import annotate_docx
 from .check import run_services
-from .common import EXIT_OK, EXIT_UNUSABLE, config_overrides, error_line, load_configs, select_options
-
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
+from .common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    config_overrides,
+    docx_copy_input,
+    error_line,
+    load_configs,
+    reject_unknown_codes,
+    select_options,
+)
 
 
 @click.command()
@@ -37,30 +37,14 @@ def annotate(source, output, reveal, refs, config_path, select, ignore):
     退出码：0 已写入；2 用法错误、文件无法读取或输出会覆盖输入。
     """
     src, dst = Path(source), Path(output)
-    if _same_file(src, dst):
-        error_line(f"{output}: 不能覆盖输入文件，请用 -o 指定另一个文件")
-        raise SystemExit(EXIT_UNUSABLE)
-    try:
-        data = src.read_bytes()
-    except FileNotFoundError:
-        error_line(f"{source}: 文件不存在")
-        raise SystemExit(EXIT_UNUSABLE) from None
-    except OSError as exc:
-        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
-        raise SystemExit(EXIT_UNUSABLE) from None
-    if sniff(data) != "zip":
-        error_line(f"{source}: 只能批注 .docx 文件（请先另存为 .docx）")
-        raise SystemExit(EXIT_UNUSABLE)
+    data = docx_copy_input(source, output, "批注")
 
     overrides = config_overrides(select, ignore, None)
     if refs:
         overrides["refs"] = refs
     cfg = load_configs(config_path, **overrides).for_path(str(src))
     registry = default_registry()
-    for codes in (overrides.get("select", ()), overrides.get("ignore", ())):
-        unknown = registry.unknown_prefixes(codes)
-        if unknown:
-            raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
+    reject_unknown_codes(overrides)
     try:
         doc = read_bytes(data, str(src), cfg.limits)
     except UnreadableDocument as exc:

@@ -12,9 +12,15 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from ..engine import default_registry
 from .common import (
-    EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, config_overrides, error_line, load_configs, output_stream,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    config_overrides,
+    error_line,
+    load_configs,
+    output_stream,
+    reject_unknown_codes,
     select_options,
 )
 
@@ -164,12 +170,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
     if refs:
         overrides["refs"] = refs
     configs = load_configs(config_path, **overrides)
-    for codes in (overrides.get("select", ()), overrides.get("ignore", ())):
-        # The registry is only loaded here to check the codes: a resumed run with nothing to
-        # do should not pay for loading every rule pack.
-        unknown = default_registry().unknown_prefixes(codes) if codes else []
-        if unknown:
-            raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
+    reject_unknown_codes(overrides)
     base = configs.for_path(str(paths[0]))
     if refs:
         # Build (or find) the reference index once here, so workers only open the cached copy.

@@ -21,9 +21,9 @@ from .common import (
     error_line,
     load_configs,
     output_stream,
+    reject_unknown_codes,
     select_options,
 )
-
 
 
 @click.command()
@@ -47,10 +47,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
         overrides["refs"] = refs
     configs = load_configs(config_path, **overrides)
     registry = default_registry()
-    for cfg_codes in (overrides.get("select", ()), overrides.get("ignore", ())):
-        unknown = registry.unknown_prefixes(cfg_codes)
-        if unknown:
-            raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")
+    reject_unknown_codes(overrides)
 
     runners: dict[int, Runner] = {}
     results: list[Report | ReadError] = []

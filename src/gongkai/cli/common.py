@@ -104,3 +104,50 @@ def select_options(f):
     f = click.option("--ignore", multiple=True, metavar="CODES", help="忽略的规则代码或前缀，逗号分隔。")(f)
     f = click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则代码或前缀，逗号分隔。")(f)
     return f
+
+
+def docx_copy_input(source: str, output: str, action: str) -> bytes:
+    """The bytes of the .docx a command writes a copy of; exits 2 with one line when it cannot.
+
+    ``action`` names the copy in messages (批注, 遮蔽). The output may never be the input.
+    """
+    import os
+
+    from ..formats import sniff
+
+    src, dst = Path(source), Path(output)
+    try:
+        same = src.resolve() == dst.resolve() or (dst.exists() and os.path.samefile(src, dst))
+    except OSError:
+        same = False
+    if same:
+        error_line(f"{output}: 不能覆盖输入文件，请用 -o 指定另一个文件")
+        raise SystemExit(EXIT_UNUSABLE)
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError:
+        error_line(f"{source}: 文件不存在")
+        raise SystemExit(EXIT_UNUSABLE) from None
+    except OSError as exc:
+        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
+        raise SystemExit(EXIT_UNUSABLE) from None
+    if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
+        error_line(f"{source}: 只能{action} .docx 文件（请先另存为 .docx）")
+        raise SystemExit(EXIT_UNUSABLE)
+    return data
+
+
+def reject_unknown_codes(overrides: dict) -> None:
+    """A typo in --select/--ignore is a usage error, not a silent no-op.
+
+    The registry is loaded only when codes were given: a resumed batch with nothing to do
+    should not pay for loading every rule pack.
+    """
+    codes = [*overrides.get("select", ()), *overrides.get("ignore", ())]
+    if not codes:
+        return
+    from ..engine import default_registry
+
+    unknown = default_registry().unknown_prefixes(codes)
+    if unknown:
+        raise click.UsageError(f"没有这样的规则代码：{', '.join(unknown)}（gongkai rules 列出全部规则）")

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from ..api import check_document
 from ..engine import Runner, default_registry
-from ..formats import UnreadableDocument, read_bytes, sniff
+from ..formats import UnreadableDocument, read_bytes
 from ..formats.redact import redact_docx
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs
-
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, docx_copy_input, error_line, load_configs
 
 
 def personal_findings(data: bytes, name: str, cfg):
@@ -41,20 +32,7 @@ def redact(source, output, config_path):
     退出码：0 遮蔽完成且复查无个人信息；1 复查仍有个人信息；2 用法错误或文件无法读取。
     """
     src, dst = Path(source), Path(output)
-    if _same_file(src, dst):
-        error_line(f"{source}: 不能覆盖原文件，请用 -o 指定另一个输出路径")
-        raise SystemExit(EXIT_UNUSABLE)
-    try:
-        data = src.read_bytes()
-    except FileNotFoundError:
-        error_line(f"{source}: 文件不存在")
-        raise SystemExit(EXIT_UNUSABLE)
-    except OSError as exc:
-        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
-        raise SystemExit(EXIT_UNUSABLE)
-    if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
-        error_line(f"{source}: 只能遮蔽 .docx 文件")
-        raise SystemExit(EXIT_UNUSABLE)
+    data = docx_copy_input(source, output, "遮蔽")
     cfg = load_configs(config_path).for_path(str(src))
     try:
         doc, findings = personal_findings(data, str(src), cfg)

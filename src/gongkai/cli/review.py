@@ -41,7 +41,6 @@ from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
 
 
-
 def _fail(message: str, code: int) -> None:
     error_line(message)
     raise SystemExit(code)
