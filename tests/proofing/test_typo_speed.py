@@ -42,3 +42,11 @@ def test_segmentation_gain_reuses_the_prefix_exactly():
     expected = lm._segmentation_logprob(fixed, words) - lm._segmentation_logprob(text[a:b], words)
     assert lm._segmentation_gain(text, i, "财") == expected
     assert expected > 0
+
+
+def test_listed_names_in_one_pass_agree_with_the_per_character_test():
+    for text in ["贾高建\u3000\u3000中央党史和文献研究院", "主任 张三 副主任 李四四五", "平乐县张家镇老埠村", " 王五", "", "甲 乙丙丁戊 己"]:
+        mask = lm._listed_names(text)
+        assert [mask[i] for i in range(len(text)) if lm.is_han(text[i])] == \
+               [lm._in_listed_name(text, i) for i in range(len(text)) if lm.is_han(text[i])]
+    assert lm._listed_names("贾高建\u3000\u3000中央")[:3] == [True] * 3
