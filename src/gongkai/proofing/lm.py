@@ -398,24 +398,28 @@ def _segmentation_table(window: str, words: dict, base: tuple | None = None, sta
     terms: list = [None] * ((n + 1) * (n + 1)) if base is None else None
     get = words.get
     log = math.log
-    for b in range(start, n + 1):
-        for a in range(max(0, b - _SEG_SPAN), b):
+    width = n + 1
+    half = log(0.5)
+    for b in range(start, width):
+        top = best[b]
+        for a in range(b - _SEG_SPAN if b > _SEG_SPAN else 0, b):
             if a > changed and old_terms is not None:
-                lf = old_terms[a * (n + 1) + b]
+                lf = old_terms[a * width + b]
             else:
                 f = get(window[a:b], 0)
                 if f <= 0:
                     # an unknown single character counts as frequency 0.5; longer strings are no word
-                    lf = None if b - a > 1 else log(0.5)
+                    lf = None if b - a > 1 else half
                 else:
                     lf = log(f)
                 if terms is not None:
-                    terms[a * (n + 1) + b] = lf
+                    terms[a * width + b] = lf
             if lf is None:
                 continue
             v = best[a] + lf - log_total
-            if v > best[b]:
-                best[b] = v
+            if v > top:
+                top = v
+        best[b] = top
     return best, terms
 
 
