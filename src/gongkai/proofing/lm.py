@@ -22,6 +22,8 @@ from io import BytesIO
 
 import numpy as np
 
+from .. import segmentation
+
 ORDER = 4
 #: Characters are packed as 16-bit codes; 0 never occurs, so n-grams of different orders differ.
 OTHER = 0xFFFF
@@ -70,7 +72,7 @@ def ngram_keys(arr: np.ndarray, n: int) -> np.ndarray:
     return key
 
 
-@dataclass
+@dataclass(frozen=True)
 class Suspect:
     """A character the model believes is a typo, with its correction."""
 
@@ -110,41 +112,58 @@ class TypoModel:
         self.seg_weight = float(params.get("seg_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
+        #: (side, neighbour code, character code) → counts of the character's candidates next to it
+        self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
+        #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
+        self._text_cache: dict[str, tuple[Suspect, ...]] = {}
 
     # -- counts -------------------------------------------------------------------------
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Counts of many keys at once (0 where absent)."""
-        idx = np.searchsorted(self.keys, keys)
+        # sorted, distinct needles: binary searches share their path (2-3x faster on n-gram windows)
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        idx = np.searchsorted(self.keys, uniq)
         idx[idx >= len(self.keys)] = 0
-        found = self.keys[idx] == keys
-        return np.where(found, self.counts[idx], 0).astype(np.float64)
+        found = self.keys[idx] == uniq
+        return np.where(found, self.counts[idx], 0).astype(np.float64)[inverse.reshape(-1)]
 
     def count(self, seq) -> int:
         return int(self.lookup(np.array([pack(seq)], dtype=np.uint64))[0])
 
     # -- scoring ------------------------------------------------------------------------
-    def _window_logprob(self, windows: np.ndarray, centre: int) -> np.ndarray:
+    def _window_logprob(self, windows: np.ndarray, centre: int, base: int = 0, base_of: np.ndarray | None = None) -> np.ndarray:
         """log P(w_j | 3 previous) for every j from ``centre`` to the window's end, as an (m, L-centre) array.
 
         ``windows`` is (m, L) codes; the probability is Dirichlet-smoothed recursively from
         unigrams up: P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta). All the
-        counts a window needs are looked up in one vectorised call.
+        counts a window needs are looked up in one vectorised call. When rows from ``base`` on
+        differ from row ``base_of[r - base]`` only at ``centre``, their n-grams that leave out
+        the centre are not looked up again but copied from that row (the same counts).
         """
         m, length = windows.shape
         w = windows.astype(np.uint64)
-        slots = []  # (j, n, is_context) in the order their keys are stacked
-        keys = []
+        shared = base_of is not None
+        spans = []  # (slot, first, last column) with slot = (j, n, is_context), in stacking order
         for j in range(centre, length):
             for n in range(1, ORDER + 1):
                 if j - n + 1 < 0:
                     break
-                keys.append(_pack_rows(w[:, j - n + 1 : j + 1]))
-                slots.append((j, n, False))
+                spans.append(((j, n, False), j - n + 1, j + 1))
                 if n > 1:
-                    keys.append(_pack_rows(w[:, j - n + 1 : j]))
-                    slots.append((j, n, True))
-        counts = self.lookup(np.concatenate(keys)).reshape(len(keys), m)
-        at = {slot: counts[k] for k, slot in enumerate(slots)}
+                    spans.append(((j, n, True), j - n + 1, j))
+        keys = []
+        rows_of = []  # how many rows each stacked key block covers
+        for _, lo, hi in spans:
+            rows = w if not shared or lo <= centre < hi else w[:base]
+            keys.append(_pack_rows(rows[:, lo:hi]))
+            rows_of.append(len(rows))
+        counts = self.lookup(np.concatenate(keys))
+        at = {}
+        k = 0
+        for (slot, _, _), r in zip(spans, rows_of):
+            c = counts[k : k + r]
+            k += r
+            at[slot] = c if r == m else np.concatenate([c, c[base_of]])
         out = np.zeros((m, length - centre))
         for j in range(centre, length):
             p = (at[(j, 1, False)] + 1.0) / (self.total + self.vocab)
@@ -162,6 +181,19 @@ class TypoModel:
         covers it; a candidate must then form a dictionary word with its neighbours and reach
         ``threshold`` (log-probability gain + pair bonus + word_weight × log10 word frequency).
         """
+        cached = self._text_cache.get(text)
+        if cached is None:
+            if len(self._text_cache) > 20_000:
+                self._text_cache.clear()
+            cached = self._text_cache[text] = tuple(self._suspects(text))
+        return list(cached)
+
+    def clear_caches(self) -> None:
+        """Forget the per-process caches (results by text, neighbour counts); results do not change."""
+        self._text_cache.clear()
+        self._near_cache.clear()
+
+    def _suspects(self, text: str) -> list[Suspect]:
         n = len(text)
         if n < 2:
             return []
@@ -170,34 +202,26 @@ class TypoModel:
         arr = codes(text)
         off = ORDER - 1
         quoted = _quoted(text)
+        listed = _listed_names(text)
+        code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
+        candidates = self.candidates
         eligible = [
             i for i in range(n)
             if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and not _in_name(text, i) and not _in_listed_name(text, i) and not quoted[i]
-            and int(arr[i + off]) in self.candidates
+            and not _in_name(text, i) and not listed[i] and not quoted[i]
+            and code_list[i + off] in candidates
         ]
         if not eligible:
             return []
         # a word through the candidate implies its bigram with a neighbour is in the counts
         # (dictionary words are counted): one vectorised filter before the word loop
-        pos = np.concatenate([np.full(len(self.candidates[int(arr[i + off])]), i) for i in eligible])
-        cand = np.concatenate([self.candidates[int(arr[i + off])] for i in eligible]).astype(np.uint64)
+        sets = [candidates[code_list[i + off]] for i in eligible]
+        pos = np.repeat(np.array(eligible), [len(c) for c in sets])
+        cand = np.concatenate(sets).astype(np.uint64)
         padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
-        left = (padded[pos + off - 1] << np.uint64(16)) | cand
-        right = (cand << np.uint64(16)) | padded[pos + off + 1]
-        near = self.lookup(np.concatenate([left, right])).reshape(2, -1)
+        near = self._near(code_list + [_PAD] * ORDER, eligible)
         keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
-        rows: list[tuple[int, int, int]] = []  # (position, candidate, word frequency)
-        for i, c in zip(pos[keep].tolist(), cand[keep].tolist()):
-            ch = chr(c)
-            best = 0
-            for a in range(max(0, i - 3), i + 1):
-                for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
-                    f = words.get(text[a:i] + ch + text[i + 1 : b], 0)
-                    if f > best:
-                        best = f
-            if best >= self.min_word_freq:
-                rows.append((i, c, best))
+        rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
         out = self._score(padded, n, rows, text)
@@ -212,6 +236,99 @@ class TypoModel:
             kept.append(s)
         return kept
 
+    def _near(self, padded: list[int], eligible: list[int]) -> np.ndarray:
+        """Counts of (left neighbour, candidate) and (candidate, right neighbour) for every candidate
+        of every eligible position, as a (2, pairs) array in the order of the candidates.
+
+        The counts of one character's candidates next to one neighbour are kept for the process
+        (text repeats its character pairs), so only pairs never seen before are looked up.
+        """
+        off = ORDER - 1
+        cache = self._near_cache
+        if len(cache) > 200_000:
+            cache.clear()
+        keys = []
+        for i in eligible:
+            x = padded[i + off]
+            keys.append((0, padded[i + off - 1], x))
+            keys.append((1, padded[i + off + 1], x))
+        missing = list(dict.fromkeys(k for k in keys if k not in cache))
+        if missing:
+            sh16 = np.uint64(16)
+            parts = []
+            for side, nb, x in missing:
+                cands = self.candidates[x].astype(np.uint64)
+                parts.append((np.uint64(nb) << sh16) | cands if side == 0 else (cands << sh16) | np.uint64(nb))
+            counts = self.lookup(np.concatenate(parts))
+            at = 0
+            for k, part in zip(missing, parts):
+                cache[k] = counts[at : at + len(part)]
+                at += len(part)
+        return np.stack([np.concatenate([cache[k] for k in keys[0::2]]), np.concatenate([cache[k] for k in keys[1::2]])])
+
+    def _word_rows(self, text: str, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, left: np.ndarray,
+                   right: np.ndarray, words: dict) -> list[tuple[int, int, int]]:
+        """(position, candidate, frequency of the best word it forms) where that word is frequent enough.
+
+        The words tried are the 2–4-character substrings through ``pos`` with ``cand`` in its
+        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram of
+        the counts (the build counts every dictionary and domain word;
+        tests/proofing/test_typo_speed.py checks the shipped model), so substrings whose n-gram
+        is absent can only be rarer words, which never decide a row: they are dropped by
+        vectorised count lookups (longer n-grams only where their shorter parts occur) and only
+        the rest are looked up in the lexicon.
+        """
+        n = len(text)
+        off = ORDER - 1
+        m = len(pos)
+        sh16 = np.uint64(16)
+
+        def ctx(k: int) -> np.ndarray:
+            return padded[pos + off + k]
+
+        l1, r1, r2, l2, l3, r3 = ctx(-1), ctx(1), ctx(2), ctx(-2), ctx(-3), ctx(3)
+        has = {"L2": (left >= 1) & (pos >= 1), "R2": (right >= 1) & (pos + 2 <= n)}
+        tri = {
+            "L3": ((l2 << sh16 | l1) << sh16 | cand, has["L2"] & (pos >= 2)),
+            "M3": ((l1 << sh16 | cand) << sh16 | r1, has["L2"] & has["R2"]),
+            "R3": ((cand << sh16 | r1) << sh16 | r2, has["R2"] & (pos + 3 <= n)),
+        }
+        self._present(tri, has, m)
+        quad = {
+            "L4": (((l3 << sh16 | l2) << sh16 | l1) << sh16 | cand, has["L3"] & (pos >= 3)),
+            "ML4": (((l2 << sh16 | l1) << sh16 | cand) << sh16 | r1, has["L3"] & has["M3"]),
+            "MR4": (((l1 << sh16 | cand) << sh16 | r1) << sh16 | r2, has["M3"] & has["R3"]),
+            "R4": (((cand << sh16 | r1) << sh16 | r2) << sh16 | r3, has["R3"] & (pos + 4 <= n)),
+        }
+        self._present(quad, has, m)
+        # (prefix length, suffix length) of each shape
+        shapes = {"L2": (1, 0), "R2": (0, 1), "L3": (2, 0), "M3": (1, 1), "R3": (0, 2),
+                  "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
+        get = words.get
+        pos_l, chars = pos.tolist(), [chr(c) for c in cand.tolist()]
+        found: dict[int, int] = {}  # row index → best frequency
+        for name, (lp, ls) in shapes.items():
+            for k in np.flatnonzero(has[name]).tolist():
+                i = pos_l[k]
+                f = get(text[i - lp : i] + chars[k] + text[i + 1 : i + 1 + ls], 0)
+                if f > found.get(k, 0):
+                    found[k] = f
+        mwf = self.min_word_freq
+        return [(pos_l[k], ord(chars[k]), f) for k, f in sorted(found.items()) if f >= mwf]
+
+    def _present(self, grams: dict, has: dict, m: int) -> None:
+        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) occurs in the counts."""
+        sel = [np.flatnonzero(mask) for _, mask in grams.values()]
+        total = sum(len(s) for s in sel)
+        counts = self.lookup(np.concatenate([keys[s] for (keys, _), s in zip(grams.values(), sel)])) if total else None
+        at = 0
+        for (name, _), s in zip(grams.items(), sel):
+            out = np.zeros(m, dtype=bool)
+            if len(s):
+                out[s] = counts[at : at + len(s)] >= 1
+            at += len(s)
+            has[name] = out
+
     def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "") -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
@@ -222,7 +339,7 @@ class TypoModel:
         base = np.stack([padded[i + off - centre : i + off + ORDER] for i in positions])
         win = np.concatenate([base, base[[idx[r[0]] for r in rows]]])
         win[len(positions):, centre] = np.array([r[1] for r in rows], dtype=np.uint64)
-        per_j = self._window_logprob(win, centre)
+        per_j = self._window_logprob(win, centre, len(positions), np.array([idx[r[0]] for r in rows], dtype=np.intp))
         # mask the padding beyond the end of the text
         ends = np.array([min(ORDER, n - i) for i in positions] + [min(ORDER, n - r[0]) for r in rows])
         mask = np.arange(ORDER)[None, :] < ends[:, None]
@@ -230,9 +347,12 @@ class TypoModel:
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
         seg_cache: dict[int, float] = {}
+        lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
+        first = len(positions)
+        code_list = padded.tolist()
         for k, (i, c, f) in enumerate(rows):
-            gain = float(lp[len(positions) + k] - lp[idx[i]])
-            wrong = int(padded[i + off])
+            gain = lp_l[first + k] - lp_l[idx[i]]
+            wrong = code_list[i + off]
             seen = ((wrong << 16) | c) in self.pairs
             wf = math.log10(max(1, f))
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
@@ -253,24 +373,59 @@ _SEG_SPAN = 4
 _LOG_TOTAL = None
 
 
-def _segmentation_logprob(window: str, words: dict) -> float:
-    """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
+def _log_total(words: dict) -> float:
     global _LOG_TOTAL
     if _LOG_TOTAL is None:
         _LOG_TOTAL = math.log(sum(v for v in words.values() if v > 0))
+    return _LOG_TOTAL
+
+
+def _segmentation_table(window: str, words: dict, base: tuple | None = None, start: int = 1) -> tuple[list, dict]:
+    """(best, terms): best[b] is the log-probability of the best segmentation of ``window[:b]``;
+    terms[a * (len + 1) + b] the log frequency of ``window[a:b]`` as a word (None: no word).
+
+    With ``base`` (the result for a window of the same length that differs from this one only at
+    character ``start - 1``) and ``start``, entries of ``best`` below ``start`` and the terms of
+    substrings after the changed character are taken from it: they are the same numbers (no
+    terms are returned then).
+    """
+    log_total = _log_total(words)
     n = len(window)
-    best = [0.0] + [-1e18] * n
-    for b in range(1, n + 1):
-        for a in range(max(0, b - _SEG_SPAN), b):
-            f = words.get(window[a:b], 0)
-            if f <= 0:
-                if b - a > 1:
-                    continue
-                f = 0.5  # an unknown single character
-            v = best[a] + math.log(f) - _LOG_TOTAL
-            if v > best[b]:
-                best[b] = v
-    return best[n]
+    if base is None:
+        best, old_terms, changed = [0.0] + [-1e18] * n, None, -1
+    else:
+        best, old_terms, changed = base[0][:start] + [-1e18] * (n + 1 - start), base[1], start - 1
+    terms: list = [None] * ((n + 1) * (n + 1)) if base is None else None
+    get = words.get
+    log = math.log
+    width = n + 1
+    half = log(0.5)
+    for b in range(start, width):
+        top = best[b]
+        for a in range(b - _SEG_SPAN if b > _SEG_SPAN else 0, b):
+            if a > changed and old_terms is not None:
+                lf = old_terms[a * width + b]
+            else:
+                f = get(window[a:b], 0)
+                if f <= 0:
+                    # an unknown single character counts as frequency 0.5; longer strings are no word
+                    lf = None if b - a > 1 else half
+                else:
+                    lf = log(f)
+                if terms is not None:
+                    terms[a * width + b] = lf
+            if lf is None:
+                continue
+            v = best[a] + lf - log_total
+            if v > top:
+                top = v
+        best[b] = top
+    return best, terms
+
+
+def _segmentation_logprob(window: str, words: dict) -> float:
+    """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
+    return _segmentation_table(window, words)[0][len(window)]
 
 
 def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
@@ -279,13 +434,13 @@ def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict 
     a, b = max(0, i - radius), min(len(text), i + radius + 1)
     window = text[a:b]
     fixed = window[: i - a] + ch + window[i - a + 1 :]
-    if cache is not None:
-        if i not in cache:
-            cache[i] = _segmentation_logprob(window, words)
-        base = cache[i]
-    else:
-        base = _segmentation_logprob(window, words)
-    return _segmentation_logprob(fixed, words) - base
+    if cache is None:
+        cache = {}
+    base = cache.get(i)
+    if base is None:
+        base = cache[i] = _segmentation_table(window, words)
+    # segmentations before the changed character, and words after it, are the original window's
+    return _segmentation_table(fixed, words, base, i - a + 1)[0][len(fixed)] - base[0][len(window)]
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
@@ -328,13 +483,30 @@ def _in_listed_name(text: str, i: int) -> bool:
     return (a > 0 and text[a - 1].isspace()) or (b < len(text) and text[b].isspace())
 
 
+def _listed_names(text: str) -> list[bool]:
+    """:func:`_in_listed_name` of every Han character of ``text`` at once (one pass over its Han runs)."""
+    n = len(text)
+    out = [False] * n
+    a = 0
+    while a < n:
+        if not is_han(text[a]):
+            a += 1
+            continue
+        b = a
+        while b < n and is_han(text[b]):
+            b += 1
+        if b - a <= 4 and ((a > 0 and text[a - 1].isspace()) or (b < n and text[b].isspace())):
+            for k in range(a, b):
+                out[k] = True
+        a = b
+    return out
+
+
 def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
     """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
-    import jieba
-
     covered = [False] * len(text)
     pos = 0
-    for tok in jieba.cut(text, HMM=False):
+    for tok in segmentation.jieba().cut(text, HMM=False):
         if len(tok) >= 2 and words.get(tok, 0) >= min_freq:
             for k in range(pos, pos + len(tok)):
                 covered[k] = True
@@ -357,13 +529,7 @@ def _covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
 @lru_cache(maxsize=1)
 def lexicon_words() -> dict:
     """Word → frequency: jieba's dictionary plus the domain words shipped with the model."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    words = dict(jieba.dt.FREQ)
+    words = dict(segmentation.dictionary().FREQ)
     ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
     for line in ref.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
@@ -393,3 +559,9 @@ def model() -> TypoModel:
     ref = resources.files("gongkai.data").joinpath("proofing", "typo_model.npz")
     return load(ref.read_bytes())
 
+
+
+def clear_caches() -> None:
+    """Forget every per-process cache of the typo detector (for benchmarks of a cold process)."""
+    if model.cache_info().currsize:
+        model().clear_caches()

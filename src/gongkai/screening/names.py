@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .. import segmentation
 from .context import MASK_CHARS, lexicon
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class NameSpan:
 
 
 def _tags():
+    segmentation.jieba()
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab
@@ -165,9 +167,7 @@ RARE_WORD = 30
 
 
 def _freq(word: str) -> int:
-    import jieba
-
-    return jieba.dt.FREQ.get(word, 0)
+    return segmentation.jieba().dt.FREQ.get(word, 0)
 
 
 def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
@@ -286,6 +286,7 @@ def pipeline():
                 if "gongkai_name_evidence" not in Language.factories:
                     Language.component("gongkai_name_evidence", func=_evidence)
                     Language.component("gongkai_name_context", func=_context)
+                segmentation.jieba()  # quiet before spaCy's tokenizer loads the dictionary
                 nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
                 nlp.tokenizer.jieba_seg = _segmenter()
                 nlp.add_pipe("gongkai_name_evidence")
@@ -305,9 +306,8 @@ def _segmenter():
     words and titles to a tokenizer of our own fixes that without touching the global jieba
     that other parts of gongkai may use.
     """
-    import jieba
-
-    jieba.dt.check_initialized()
+    jieba = segmentation.jieba()
+    segmentation.dictionary()
     tok = jieba.Tokenizer()
     tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
     tok.initialized = True
