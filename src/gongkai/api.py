@@ -48,6 +48,11 @@ def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
         text = doc.blocks[loc.block].text
         a = max(0, loc.start - EXCERPT_WINDOW)
         b = min(len(text), max(loc.end, loc.start) + EXCERPT_WINDOW)
+        for s, e, _k in sensitive.get(loc.block, ()):  # never cut a value in two: mask it whole
+            if s < a < e:
+                a = s
+            if s < b < e:
+                b = e
         spans = tuple(
             (max(s, a) - a, min(e, b) - a, k) for s, e, k in sensitive.get(loc.block, ()) if s < b and e > a
         )

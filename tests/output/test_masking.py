@@ -37,3 +37,17 @@ def test_mask_spans_masks_each_span_in_place():
     text = "户主王德贵，身份证号520221198003154517。"
     spans = [(2, 5, "person_name"), (10, 28, "id_card")]
     assert mask_spans(text, spans) == "户主王**，身份证号520221********4517。"
+
+
+def test_excerpts_never_cut_a_value_so_it_is_masked_the_same_everywhere(check_text):
+    """A window edge inside a phone number would mask a fragment differently from the finding."""
+    report = check_text("各村于2025年3月20日前将复核结果报镇农业服务中心，联系人：李明，联系电话：0858-8123456。")
+    from gongkai.output.render import shown_excerpt, shown_text
+
+    phones = {shown_text(f, False) for f in report.findings if f.kind == "landline"}
+    assert phones
+    for f in report.findings:
+        excerpt = shown_excerpt(f, False) or ""
+        assert "8123456" not in excerpt
+        if "0858" in excerpt:
+            assert any(p in excerpt for p in phones), excerpt
