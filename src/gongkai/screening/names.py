@@ -317,9 +317,36 @@ def _segmenter():
     return tok
 
 
+#: Names found per paragraph text. The pipeline reads nothing but the text (lexicons and the
+#: jieba dictionary are fixed per process), so a cached result is exactly what a new run gives;
+#: documents repeat lines (letterheads, contact lines, form rows) and batches repeat documents.
+_CACHE: dict[str, tuple[NameSpan, ...]] = {}
+#: Cached paragraphs kept at most (the cache is emptied when full; ~a few MB).
+CACHE_SIZE = 20000
+
+
 def find_names(texts: list[str]) -> list[list[NameSpan]]:
-    """Names of private persons in each text (one paragraph each)."""
+    """Names of private persons in each text (one paragraph each).
+
+    Texts seen before come from the cache; the others (each distinct text once) go through the
+    spaCy pipeline in one ``nlp.pipe`` call.
+    """
     if not texts:
         return []
-    nlp = pipeline()
-    return [d.user_data["gongkai_names"] for d in nlp.pipe(texts)]
+    cache = _CACHE
+    found: dict[str, tuple[NameSpan, ...]] = {}
+    todo = []
+    for t in texts:
+        if t not in found:
+            hit = cache.get(t)
+            if hit is None:
+                todo.append(t)
+                found[t] = ()
+            else:
+                found[t] = hit
+    if todo:
+        if len(cache) + len(todo) > CACHE_SIZE:
+            cache.clear()
+        for text, d in zip(todo, pipeline().pipe(todo)):
+            found[text] = cache[text] = tuple(d.user_data["gongkai_names"])
+    return [list(found[t]) for t in texts]

@@ -1,0 +1,74 @@
+"""Record every D1xx finding on the labelled splits and the govcn-2019 bodies; compare with a saved run.
+
+    PYTHONPATH=src python3 tools/compare_personal.py save  /tmp/personal_before.jsonl
+    PYTHONPATH=src python3 tools/compare_personal.py check /tmp/personal_before.jsonl
+
+``check`` exits 1 and prints the first differences when any finding (rule, block, start, end,
+text, confidence, explanation) differs. Used to prove that speed work changes no output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from gongkai import Config  # noqa: E402
+from gongkai.engine import Runner, default_registry  # noqa: E402
+from gongkai.models import Document  # noqa: E402
+from screening_eval import GOVCN, to_document  # noqa: E402
+
+
+def documents():
+    for split in ("eval_dev", "eval_test"):
+        for line in (ROOT / "benchmarks" / "data" / f"{split}.jsonl").open(encoding="utf-8"):
+            rec = json.loads(line)
+            yield f"{split}/{rec['id']}", to_document(rec)
+    for line in GOVCN.open(encoding="utf-8"):
+        d = json.loads(line)
+        yield f"govcn/{d['id']}", Document.from_text(d["body"], path=d["id"])
+
+
+def records() -> list[str]:
+    runner = Runner(default_registry(), Config(select=("D1",)))
+    out = []
+    for key, doc in documents():
+        findings, _ = runner.run(doc)
+        for f in findings:
+            loc = f.location
+            out.append(json.dumps({"doc": key, "rule": f.rule, "block": loc.block, "start": loc.start,
+                                   "end": loc.end, "text": f.text, "confidence": f.confidence,
+                                   "explanation": f.explanation}, ensure_ascii=False, sort_keys=True, default=str))
+    return out
+
+
+def main() -> int:
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    got = records()
+    if mode == "save":
+        path.write_text("\n".join(got) + "\n", encoding="utf-8")
+        print(f"saved {len(got)} findings to {path}")
+        return 0
+    want = path.read_text(encoding="utf-8").splitlines()
+    if got == want:
+        print(f"identical: {len(got)} findings")
+        return 0
+    print(f"DIFFERENT: {len(want)} saved, {len(got)} now")
+    for a, b in zip(want, got):
+        if a != b:
+            print(" -", a, "\n +", b)
+            break
+    missing, extra = set(want) - set(got), set(got) - set(want)
+    for x in sorted(missing)[:10]:
+        print(" missing", x)
+    for x in sorted(extra)[:10]:
+        print(" extra  ", x)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
