@@ -130,6 +130,15 @@ def _formatted(doc: Document) -> bool:
     return doc.source_format not in ("txt", "md", "text") and any(b.runs for b in doc.blocks)
 
 
+def _applicable(doc: Document, ctx):
+    """The structure of a document the formatting rules apply to, else None: plain text has
+    no fonts, and documents older than ``exempt_before_year`` may be exempt."""
+    if not _formatted(doc):
+        return None
+    s = ctx.fact(parse_structure)
+    return None if is_exempt(ctx, s) else s
+
+
 # -- F102 heading sequence ----------------------------------------------------------------------
 def _heading_order(rule, doc, ctx):
     # Not exempted for older documents: GB/T 9704-1999 numbered headings the same way.
@@ -443,10 +452,8 @@ def _grouped(rule, items, what: str, want: str):
 
 
 def _title_font(rule, doc, ctx):
-    if not _formatted(doc):
-        return
-    s = ctx.fact(parse_structure)
-    if not s.title_blocks or is_exempt(ctx, s):
+    s = _applicable(doc, ctx)
+    if s is None or not s.title_blocks:
         return
     cfg = settings(ctx)
     items = [(doc.blocks[i], 0, len(doc.blocks[i].text),
@@ -500,10 +507,8 @@ TITLE_FONT = FunctionRule(
 
 
 def _body_font(rule, doc, ctx):
-    if not _formatted(doc):
-        return
-    s = ctx.fact(parse_structure)
-    if is_exempt(ctx, s):
+    s = _applicable(doc, ctx)
+    if s is None:
         return
     cfg = settings(ctx)
     items = []
@@ -529,10 +534,8 @@ BODY_FONT = FunctionRule(
 
 
 def _heading_font(rule, doc, ctx):
-    if not _formatted(doc):
-        return
-    s = ctx.fact(parse_structure)
-    if is_exempt(ctx, s):
+    s = _applicable(doc, ctx)
+    if s is None:
         return
     cfg = settings(ctx)
     wanted = {1: cfg["heading1_fonts"], 2: cfg["heading2_fonts"]}
@@ -558,7 +561,7 @@ HEADING_FONT = FunctionRule(
 
 
 def _page_layout(rule, doc, ctx):
-    if not _formatted(doc) or not doc.layouts or is_exempt(ctx, ctx.fact(parse_structure)):
+    if not doc.layouts or _applicable(doc, ctx) is None:
         return
     cfg = settings(ctx)
     tol = float(cfg["tolerance_mm"])
@@ -607,7 +610,7 @@ PAGE_LAYOUT = FunctionRule(
 
 
 def _lines_per_page(rule, doc, ctx):
-    if not _formatted(doc) or is_exempt(ctx, ctx.fact(parse_structure)):
+    if _applicable(doc, ctx) is None:
         return
     want = int(settings(ctx)["lines_per_page"])
     for n in dict.fromkeys(lay.lines_per_page for lay in doc.layouts if lay.lines_per_page):
@@ -625,10 +628,8 @@ LINES_PER_PAGE = FunctionRule(
 )
 
 def _date_position(rule, doc, ctx):
-    if not _formatted(doc):
-        return
-    s = ctx.fact(parse_structure)
-    if s.date is None or is_exempt(ctx, s):
+    s = _applicable(doc, ctx)
+    if s is None or s.date is None:
         return
     block = doc.blocks[s.date.block]
     size = float(settings(ctx)["body_size_pt"])
