@@ -82,6 +82,10 @@ class Session:
     def check(self) -> Report:
         return check_document(self.doc, self.config)
 
+    def event(self, kind: str, by: str, **fields) -> Event:
+        """An event by ``by`` on the document as it is now, with their role from the roster."""
+        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by), **fields)
+
     def facts(self, report: Report) -> Facts:
         return Facts(
             content=self.ref.content_sha256, label=report.document.label,
@@ -180,8 +184,7 @@ def review_start(doc, important, by, db, config_path):
     s = _session(doc, db, config_path)
     existing = s.store.find_open(s.ref)
     before = s.store.state(existing.id, s.roster) if existing else None
-    record, created = s.store.start(s.ref, Event(START, s.ref.content_sha256, by=by, important=important,
-                                                 role=(s.roster or {}).get(by)))
+    record, created = s.store.start(s.ref, s.event(START, by, important=important))
     state = s.store.state(record.id, s.roster)
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
@@ -207,8 +210,7 @@ def review_sign(doc, stage, by, reject, note, db, config_path):
     except ValueError as exc:
         _fail(str(exc), EXIT_UNUSABLE)
     s = _session(doc, db, config_path)
-    ev = Event(SIGN, s.ref.content_sha256, by=by, stage=stage, reject=reject, note=note,
-               role=(s.roster or {}).get(by))
+    ev = s.event(SIGN, by, stage=stage, reject=reject, note=note)
     _record_event(s, ev, f"{stage}已{'退回' if reject else '签署'}（{by}）")
 
 
@@ -222,7 +224,7 @@ def review_sign(doc, stage, by, reject, note, db, config_path):
 def review_proof(doc, by, note, db, config_path):
     """登记一个校次（每次调用一个校次，不少于三个校次）。"""
     s = _session(doc, db, config_path)
-    state = _record_event(s, Event(PROOF, s.ref.content_sha256, by=by, note=note, role=(s.roster or {}).get(by)),
+    state = _record_event(s, s.event(PROOF, by, note=note),
                           f"校对已登记（{by}）")
     click.echo(f"当前内容已校对 {len(state.proofs)} 个校次（至少 {PROOF_ROUNDS} 个）")
 
@@ -237,7 +239,7 @@ def review_proof(doc, by, note, db, config_path):
 def review_read_aloud(doc, by, note, db, config_path):
     """登记全文书面诵读（重要信息必须）。"""
     s = _session(doc, db, config_path)
-    _record_event(s, Event(READ_ALOUD, s.ref.content_sha256, by=by, note=note, role=(s.roster or {}).get(by)),
+    _record_event(s, s.event(READ_ALOUD, by, note=note),
                   f"全文书面诵读已登记（{by}）")
 
 
@@ -251,7 +253,7 @@ def review_read_aloud(doc, by, note, db, config_path):
 def review_secrecy(doc, by, note, db, config_path):
     """登记保密审查（谁发布谁审查、事前审查）。"""
     s = _session(doc, db, config_path)
-    _record_event(s, Event(SECRECY, s.ref.content_sha256, by=by, note=note, role=(s.roster or {}).get(by)),
+    _record_event(s, s.event(SECRECY, by, note=note),
                   f"保密审查已登记（{by}）")
 
 
@@ -270,8 +272,7 @@ def review_waive(doc, rule, by, reason, db, config_path):
     report = s.check()
     if rule not in {f.rule for f in report.findings}:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
-    _record_event(s, Event(WAIVE, s.ref.content_sha256, by=by, rule=rule, note=reason,
-                           role=(s.roster or {}).get(by)), f"已豁免 {rule}（{by}：{reason}）")
+    _record_event(s, s.event(WAIVE, by, rule=rule, note=reason), f"已豁免 {rule}（{by}：{reason}）")
 
 
 @review.command("status")
