@@ -208,3 +208,36 @@ def test_worker_failures_become_error_rows(tmp_path, batch_run, results_of, kit)
     assert got["slow.docx"]["error"] == {"code": "timeout", "message": "检查超时（超过 120 秒），已终止该文档的检查"}
     assert got["bug.docx"]["error"]["code"] == "internal"
     assert stats.errors == 3 and stats.done == 4
+
+
+@pytest.mark.parametrize("out", ["r.jsonl", "r.sqlite"])
+def test_ctrl_c_while_a_document_is_stored_keeps_counts_and_results_in_step(tmp_path, batch_run, out, kit,
+                                                                             monkeypatch):
+    import signal
+
+    from gongkai.batch import results as results_module
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.docx").write_bytes(kit.draft(i))
+    cls = results_module.JsonlResults if out.endswith(".jsonl") else results_module.SqliteResults
+    real_add = cls.add
+    calls = []
+
+    def add_then_interrupted(self, record):
+        calls.append(record["file"])
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands in the middle of storing
+        real_add(self, record)
+
+    monkeypatch.setattr(cls, "add", add_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        batch_run([folder], tmp_path / out, executor=_FailingExecutor({}))
+    if out.endswith(".sqlite"):
+        db = sqlite3.connect(tmp_path / out)
+        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+        assert db.execute("SELECT status, checked FROM runs").fetchall() == [("interrupted", 3)]
+    else:
+        lines = (tmp_path / out).read_text("utf-8").splitlines()
+        assert len(lines) == 3 and len(calls) == 3

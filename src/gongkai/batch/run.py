@@ -8,9 +8,11 @@ record goes straight to RESULTS. Nothing here holds more than the documents in f
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -104,6 +106,26 @@ def failure_record(task: Task, failure: Failure) -> dict:
     return error_record(task.source.name, code, template.format(failure.message), batch_section(task, None))
 
 
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C while a finished document is stored and counted, so that an interrupted
+    run's counts match what it kept; a Ctrl-C pressed meanwhile is raised right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread; elsewhere nothing can be held
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            elif previous != signal.SIG_IGN:
+                raise KeyboardInterrupt
+
+
 def _reusable(prior: Prior | None, settings: str) -> bool:
     return prior is not None and prior.settings == settings and prior.error not in TRANSIENT_ERRORS
 
@@ -174,8 +196,9 @@ def run_batch(
                     record_done(None, prior)
                 else:
                     record = error_record(item.file, item.code, item.message, {"key": f"e:{item.code}", "settings": "-"})
-                    results.add(record)
-                    record_done(record)
+                    with _interrupts_held():
+                        results.add(record)
+                        record_done(record)
                 notify()
                 continue
             yield from _task_for(item)
@@ -217,19 +240,20 @@ def run_batch(
                 notify()
                 continue
             task, result = item
-            if isinstance(result, Failure):
-                record = failure_record(task, result)
-            elif isinstance(result, Outcome) and result.unchanged:
-                results.rekey(result.name, task.key)
-                stats.skipped += 1
-                record_done(None, results.lookup(result.name), task.config.fail_on)
-                notify()
-                continue
-            else:
-                record = result.record
-            results.add(record)
-            stats.checked += 1
-            record_done(record, fail_on=task.config.fail_on)
+            with _interrupts_held():
+                if isinstance(result, Failure):
+                    record = failure_record(task, result)
+                elif isinstance(result, Outcome) and result.unchanged:
+                    results.rekey(result.name, task.key)
+                    stats.skipped += 1
+                    record_done(None, results.lookup(result.name), task.config.fail_on)
+                    notify()
+                    continue
+                else:
+                    record = result.record
+                results.add(record)
+                stats.checked += 1
+                record_done(record, fail_on=task.config.fail_on)
             maybe_sync()
             notify()
         status = "complete"
