@@ -125,3 +125,46 @@ def test_large_tasks_are_not_queued_behind_others():
     big = "文" * 20000
     got = results(pool, [("echo", big)] * 3 + [("echo", "small")])
     assert [r for _t, r in got] == [big, big, big, "small"]
+
+
+# -- sharing worker-side state (gongkai.memo through an Exchange) -------------------------------
+
+from gongkai import memo  # noqa: E402
+from gongkai.batch.pool import Exchange  # noqa: E402
+
+SHARED = memo.TextMemo("test-pool", 1000)
+
+
+def remember(task):
+    """Returns who computed the text's entry: this worker now, or the worker it came from."""
+    _kind, text = task
+    time.sleep(0.01)
+    key = memo.key_of(text)
+    origin = SHARED.get(key)
+    if origin is None:
+        SHARED.put(key, os.getpid())
+        return ("computed", os.getpid())
+    return ("known", origin, os.getpid())
+
+
+def start_recording():
+    memo.record(True)
+
+
+def test_workers_share_what_they_computed():
+    pool = WorkerPool(remember, 2, context=FORK, initializer=start_recording,
+                      exchange=Exchange(memo.drain, memo.absorb))
+    texts = [f"第{i}段" for i in range(10)]
+    got = [r for _t, r in results(pool, [("memo", t) for t in texts * 4])]
+    computed = [r for r in got if r[0] == "computed"]
+    from_peer = [r for r in got if r[0] == "known" and r[1] != r[2]]
+    assert from_peer, "a worker answered from an entry another worker computed"
+    assert len(computed) < 2 * len(texts)  # without sharing each worker computes each text
+    assert pool.shared_items > 0
+
+
+def test_without_an_exchange_nothing_is_shared():
+    pool = WorkerPool(remember, 2, context=FORK, initializer=start_recording)
+    got = [r for _t, r in results(pool, [("memo", f"独有{i}") for i in range(10)] * 4)]
+    assert not [r for r in got if r[0] == "known" and r[1] != r[2]]
+    assert pool.shared_items == 0

@@ -19,7 +19,7 @@ def test_cached_results_equal_fresh_ones():
 
 
 def test_cache_is_emptied_when_full(monkeypatch):
-    monkeypatch.setattr(names, "CACHE_SIZE", 2)
+    monkeypatch.setattr(names._CACHE, "limit", 2)
     out = fresh(TEXTS)
-    assert len(names._CACHE) <= 3
+    assert len(names._CACHE) <= 2
     assert names.find_names(TEXTS) == out

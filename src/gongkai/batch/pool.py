@@ -13,7 +13,10 @@ always knows which document a worker runs and since when:
 * workers are recycled after ``max_tasks_per_worker`` documents so memory stays flat.
 
 Tasks are pulled lazily from the iterable, so at most ``2 × jobs`` are in flight, and results
-come back in completion order. Workers ignore SIGINT and live in their own process group:
+come back in completion order. An optional :class:`Exchange` lets workers share what they
+learn: after each task a worker's ``drain()`` is sent back with the result, and the parent
+passes it on, with their next tasks, to the other workers' ``absorb()`` (batch runs share the
+per-paragraph memos of :mod:`gongkai.memo` this way). Workers ignore SIGINT and live in their own process group:
 Ctrl-C reaches only the parent, which then stops them itself.
 """
 
@@ -45,6 +48,17 @@ PRELOAD = ["gongkai.batch.worker", "gongkai.api", "gongkai.output", "gongkai.bat
 
 
 @dataclass(frozen=True, slots=True)
+class Exchange:
+    """Worker-side state shared between workers: ``drain() -> list | None`` after each task,
+    ``absorb(list)`` before the next (both module-level functions: they are pickled by name)."""
+
+    drain: Callable[[], list | None]
+    absorb: Callable[[list], None]
+    #: Items the parent keeps for one worker at most (older ones are dropped: they are hints).
+    backlog: int = 50_000
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A task that produced no result: ``timeout``, ``crash`` or ``exception``."""
 
@@ -61,7 +75,8 @@ def default_context():
     return multiprocessing.get_context("spawn")
 
 
-def _serve(conn, func: Callable[[Any], Any], initializer: Callable[[], Any] | None = None) -> None:
+def _serve(conn, func: Callable[[Any], Any], initializer: Callable[[], Any] | None = None,
+           exchange: Exchange | None = None) -> None:
     """Worker loop: one task at a time until told to stop or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "setpgrp"):
@@ -85,18 +100,23 @@ def _serve(conn, func: Callable[[Any], Any], initializer: Callable[[], Any] | No
             return
         if msg is None:
             return
-        seq, payload = msg
+        seq, payload, shared = msg
+        if shared and exchange is not None:
+            try:
+                exchange.absorb(shared)
+            except Exception:  # shared state is an optimisation: never fail a task over it
+                pass
         try:
-            reply = (seq, True, func(payload))
+            reply = (seq, True, func(payload), exchange.drain() if exchange is not None else None)
         except Exception as exc:
-            reply = (seq, False, f"{type(exc).__name__}: {exc}")
+            reply = (seq, False, f"{type(exc).__name__}: {exc}", exchange.drain() if exchange is not None else None)
         try:
             conn.send(reply)
         except (OSError, EOFError):
             return
         except Exception as exc:  # an unpicklable result
             try:
-                conn.send((seq, False, f"{type(exc).__name__}: {exc}"))
+                conn.send((seq, False, f"{type(exc).__name__}: {exc}", None))
             except Exception:
                 return
 
@@ -113,7 +133,7 @@ QUEUE_MAX_BYTES = 16 * 1024
 
 
 class _Worker:
-    __slots__ = ("conn", "deadline", "done", "process", "ready", "retiring", "started", "tasks")
+    __slots__ = ("conn", "deadline", "done", "inbox", "process", "ready", "retiring", "started", "tasks")
 
     def __init__(self, process, conn):
         self.process = process
@@ -124,6 +144,11 @@ class _Worker:
         self.retiring = False
         self.ready = False
         self.started = time.monotonic()
+        self.inbox: list = []  # shared items from other workers, not yet sent (see Exchange)
+
+
+#: Shared items sent with one task at most (a few kB: see QUEUE_MAX_BYTES).
+SHARE_PER_TASK = 400
 
 
 class WorkerPool:
@@ -132,10 +157,12 @@ class WorkerPool:
     def __init__(
         self, func: Callable[[Any], Any], jobs: int, *, timeout_s: float | None = None,
         max_tasks_per_worker: int = 500, context=None, tick_s: float = 1.0, depth: int = DEPTH,
-        initializer: Callable[[], Any] | None = None,
+        initializer: Callable[[], Any] | None = None, exchange: Exchange | None = None,
     ):
         self.func = func
         self.initializer = initializer
+        self.exchange = exchange
+        self.shared_items = 0  # items passed between workers (observable in tests and benchmarks)
         self.jobs = max(1, int(jobs))
         self.timeout_s = timeout_s if timeout_s and timeout_s > 0 else None
         self.max_tasks = max(1, int(max_tasks_per_worker))
@@ -149,7 +176,8 @@ class WorkerPool:
     # -- workers -----------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(target=_serve, args=(child_conn, self.func, self.initializer), daemon=True,
+        process = self.ctx.Process(target=_serve, args=(child_conn, self.func, self.initializer, self.exchange),
+                                   daemon=True,
                                    name="gongkai-batch-worker")
         process.start()
         child_conn.close()
@@ -251,6 +279,17 @@ class WorkerPool:
                 return w
         return None
 
+    def _pass_on(self, source: _Worker, learned: list) -> None:
+        """Queue what ``source`` learned for every other worker (flattened, to send in slices)."""
+        items = [(name, entry) for name, entries in learned for entry in entries]
+        backlog = self.exchange.backlog if self.exchange is not None else 0
+        for w in self._workers:
+            if w is source:
+                continue
+            w.inbox.extend(items)
+            if len(w.inbox) > backlog:
+                del w.inbox[: len(w.inbox) - backlog]
+
     # -- running -----------------------------------------------------------------------------
     def imap_unordered(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any] | None]:
         """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
@@ -275,8 +314,15 @@ class WorkerPool:
                             break
                     w = self._slot()
                     seq += 1
+                    shared = w.inbox[:SHARE_PER_TASK] if w.inbox else None
                     try:
-                        data = pickle.dumps((seq, task), protocol=pickle.HIGHEST_PROTOCOL)
+                        data = pickle.dumps((seq, task, None), protocol=pickle.HIGHEST_PROTOCOL)
+                        while shared:  # as much as still lets the task queue behind a running one
+                            with_shared = pickle.dumps((seq, task, _regroup(shared)), protocol=pickle.HIGHEST_PROTOCOL)
+                            if not w.tasks or len(with_shared) <= QUEUE_MAX_BYTES:
+                                data = with_shared
+                                break
+                            shared = shared[: len(shared) // 4] if len(shared) > 16 else None
                     except Exception as exc:  # the task itself cannot be sent
                         finished.append((task, Failure("exception", f"{type(exc).__name__}: {exc}")))
                         continue
@@ -289,6 +335,9 @@ class WorkerPool:
                         again.extend(self._drop(w))
                         finished.append((task, Failure("crash", "工作进程已退出")))
                         continue
+                    if shared:
+                        del w.inbox[:len(shared)]
+                        self.shared_items += len(shared)
                     if not w.tasks:
                         w.deadline = self._deadline(w)
                     w.tasks.append(task)
@@ -315,7 +364,9 @@ class WorkerPool:
                                 w.ready = True
                                 w.deadline = self._deadline(w)
                                 continue
-                            _seq, ok, value = msg
+                            _seq, ok, value, learned = msg
+                            if learned:
+                                self._pass_on(w, learned)
                             task = w.tasks.popleft()
                             w.done += 1
                             w.deadline = self._deadline(w) if w.tasks else None
@@ -351,6 +402,14 @@ class WorkerPool:
                     yield None
         finally:
             self.close(graceful=clean)
+
+
+def _regroup(items: list[tuple[str, Any]]) -> list[tuple[str, list]]:
+    """[(name, entry)…] → [(name, [entry…])…], the shape ``drain()`` gives and ``absorb()`` takes."""
+    groups: dict[str, list] = {}
+    for name, entry in items:
+        groups.setdefault(name, []).append(entry)
+    return list(groups.items())
 
 
 def _crash_message(exitcode: int | None) -> str:

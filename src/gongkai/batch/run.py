@@ -282,12 +282,14 @@ def _fails(summary: dict, threshold: Severity | None) -> bool:
 
 def local_executor(jobs: int, timeout_s: float | None, max_tasks_per_worker: int = 500, context=None):
     """The default executor: a process pool on this machine."""
-    from .pool import WorkerPool
-
+    from .. import memo
+    from .pool import Exchange, WorkerPool
     from ..api import warm_up
+    from .worker import start_worker
 
     return WorkerPool(check_task, jobs, timeout_s=timeout_s, max_tasks_per_worker=max_tasks_per_worker,
-                      context=context, initializer=warm_up)
+                      context=context, initializer=start_worker if jobs > 1 else warm_up,
+                      exchange=Exchange(memo.drain, memo.absorb) if jobs > 1 else None)
 
 
 #: ``[batch]`` configuration keys and their defaults.

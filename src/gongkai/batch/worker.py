@@ -88,6 +88,18 @@ def error_record(name: str, code: str, message: str, batch: dict) -> dict:
     return {**error_dict(ReadError(name, code, message)), "batch": batch}
 
 
+def start_worker() -> None:
+    """A local pool worker's start: load the models, then note what the per-paragraph memos
+    compute so the pool can share it with the other workers (see ``gongkai.memo``)."""
+    from .. import memo
+    from ..api import warm_up
+
+    try:
+        warm_up()
+    finally:
+        memo.record(True)
+
+
 def check_task(task: Task) -> Outcome:
     """Check one document; never raises (every failure becomes an error record)."""
     from ..api import check_source

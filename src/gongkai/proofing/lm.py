@@ -23,6 +23,7 @@ from io import BytesIO
 import numpy as np
 
 from .. import segmentation
+from ..memo import TextMemo, key_of
 
 ORDER = 4
 #: Characters are packed as 16-bit codes; 0 never occurs, so n-grams of different orders differ.
@@ -115,7 +116,7 @@ class TypoModel:
         #: (side, neighbour code, character code) → counts of the character's candidates next to it
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
-        self._text_cache: dict[str, tuple[Suspect, ...]] = {}
+        self._text_cache = TextMemo("typo-suspects", 20_000)  # results by text (see gongkai.memo)
 
     # -- counts -------------------------------------------------------------------------
     def lookup(self, keys: np.ndarray) -> np.ndarray:
@@ -181,11 +182,11 @@ class TypoModel:
         covers it; a candidate must then form a dictionary word with its neighbours and reach
         ``threshold`` (log-probability gain + pair bonus + word_weight × log10 word frequency).
         """
-        cached = self._text_cache.get(text)
+        key = key_of(text)
+        cached = self._text_cache.get(key)
         if cached is None:
-            if len(self._text_cache) > 20_000:
-                self._text_cache.clear()
-            cached = self._text_cache[text] = tuple(self._suspects(text))
+            cached = tuple(self._suspects(text))
+            self._text_cache.put(key, cached)
         return list(cached)
 
     def clear_caches(self) -> None:

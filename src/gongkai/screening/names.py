@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import segmentation
+from ..memo import TextMemo, key_of
 from .context import MASK_CHARS, lexicon
 
 log = logging.getLogger(__name__)
@@ -320,9 +321,8 @@ def _segmenter():
 #: Names found per paragraph text. The pipeline reads nothing but the text (lexicons and the
 #: jieba dictionary are fixed per process), so a cached result is exactly what a new run gives;
 #: documents repeat lines (letterheads, contact lines, form rows) and batches repeat documents.
-_CACHE: dict[str, tuple[NameSpan, ...]] = {}
-#: Cached paragraphs kept at most (the cache is emptied when full; ~a few MB).
-CACHE_SIZE = 20000
+#: Cached paragraphs kept at most 20,000 (the memo is emptied when full; ~a few MB).
+_CACHE = TextMemo("names", 20_000)
 
 
 def find_names(texts: list[str]) -> list[list[NameSpan]]:
@@ -336,17 +336,19 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
     cache = _CACHE
     found: dict[str, tuple[NameSpan, ...]] = {}
     todo = []
+    keys = []
     for t in texts:
         if t not in found:
-            hit = cache.get(t)
+            key = key_of(t)
+            hit = cache.get(key)
             if hit is None:
                 todo.append(t)
+                keys.append(key)
                 found[t] = ()
             else:
                 found[t] = hit
     if todo:
-        if len(cache) + len(todo) > CACHE_SIZE:
-            cache.clear()
-        for text, d in zip(todo, pipeline().pipe(todo)):
-            found[text] = cache[text] = tuple(d.user_data["gongkai_names"])
+        for text, key, d in zip(todo, keys, pipeline().pipe(todo)):
+            found[text] = spans = tuple(d.user_data["gongkai_names"])
+            cache.put(key, spans)
     return [list(found[t]) for t in texts]
