@@ -51,3 +51,29 @@ def test_excerpts_never_cut_a_value_so_it_is_masked_the_same_everywhere(check_te
         assert "8123456" not in excerpt
         if "0858" in excerpt:
             assert any(p in excerpt for p in phones), excerpt
+
+
+def _masker(values, many: bool):
+    from types import SimpleNamespace
+
+    from gongkai.output import masking
+
+    found = [SimpleNamespace(sensitive=True, text=v, kind="person_name") for v in values]
+    saved = masking.MANY_VALUES
+    masking.MANY_VALUES = -1 if many else 10**9
+    try:
+        return masking.Masker(found)
+    finally:
+        masking.MANY_VALUES = saved
+
+
+@given(st.lists(st.text(alphabet="张三丰王芳12", min_size=2, max_size=4), min_size=1, max_size=6),
+       st.text(alphabet="张三丰王芳12，。", max_size=30))
+def test_masker_finds_values_the_same_way_however_many_there_are(values, text):
+    # the str.find path (few values) and the alternation (many) mask identically
+    assert _masker(values, many=False)(text) == _masker(values, many=True)(text)
+
+
+def test_masker_prefers_the_longest_value_at_a_position():
+    m = _masker(["张三", "张三丰"], many=False)
+    assert m("申请人张三丰、张三") == "申请人张**、张*"

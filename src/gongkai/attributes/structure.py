@@ -110,11 +110,16 @@ class Structure:
         return self.attachment_start is not None and block_index >= self.attachment_start
 
 
+_TRAILING_PAREN = regex.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+_SPACES = regex.compile(r"\s+")
+_HAN_SPACES = regex.compile(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\p{Han}，、《》“”（）])")
+
+
 def doc_type_of(title: str) -> str | None:
     """The 文种 a title ends with (关于…的通知 → 通知), ignoring （试行）（征求意见稿）."""
     t = title.strip()
     for _ in range(2):
-        t = regex.sub(r"\s*[（(][^（()）]*[）)]\s*$", "", t)
+        t = _TRAILING_PAREN.sub("", t)
     t = t.rstrip("》”\" 　")
     for dt in DOC_TYPES:
         if t.endswith(dt):
@@ -123,7 +128,7 @@ def doc_type_of(title: str) -> str | None:
 
 
 def _clean(text: str) -> str:
-    return regex.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def _is_special(t: str) -> bool:
@@ -143,7 +148,7 @@ def _number_in(t: str) -> regex.Match | None:
 
 def _tight(text: str) -> str:
     """Text without the spaces drafters put between Han characters (几 个 问 题 的 通 知)."""
-    return regex.sub(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\p{Han}，、《》“”（）])", "", text.strip())
+    return _HAN_SPACES.sub("", text.strip())
 
 
 def _find_title(body: list[Block], skip: set[int]) -> list[Block]:

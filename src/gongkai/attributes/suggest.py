@@ -116,10 +116,28 @@ def _quote(line: str, m: regex.Match) -> str:
     return ("…" if a > 0 else "") + quote + ("…" if b < len(line) else "")
 
 
+#: Pattern syntax that looks past the matched characters: at a line's edge it sees the string's
+#: end alone, in joined lines a newline. (Everything else matches a line's characters alike in
+#: both, so a pattern without these that finds nothing in the joined lines finds nothing in any.)
+_EDGE_SENSITIVE = ("^", "$", "(?=", "(?!", "(?<", "\\A", "\\Z", "\\b", "\\B", "\\G", "\\m", "\\M", "\\K")
+
+
+@lru_cache(maxsize=512)
+def _line_local(p: regex.Pattern) -> bool:
+    """Whether ``p`` finds nothing in lines joined by newlines only if it finds nothing in each."""
+    return not any(token in p.pattern for token in _EDGE_SENSITIVE)
+
+
 def _search_body(patterns, body: list[str]) -> list[tuple[str, str]]:
     """(matched word, quoted sentence) for each pattern found in the body, in table order."""
     hits = []
+    joined = None
     for p in patterns:
+        if _line_local(p):  # most patterns are absent: one search of the whole body says so
+            if joined is None:
+                joined = "\n".join(body)
+            if not p.search(joined):
+                continue
         for line in body:
             m = p.search(line)
             if m:

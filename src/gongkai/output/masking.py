@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
+
+
+_AREA_CODE = regex.compile(r"^(\(?0\d{2,3}\)?[-－\s]?)")
 
 
 def _keep(value: str, head: int, tail: int) -> str:
@@ -17,14 +22,14 @@ def mask(value: str, kind: str) -> str:
     if kind == "id_card":
         return _keep(v, 6, 4)
     if kind == "mobile":
-        digits = regex.sub(r"\D", "", v)
+        digits = "".join(c for c in v if c.isdecimal())
         if len(digits) >= 11:
             return _keep(v, len(v) - 8, 4) if len(v) > 11 else _keep(v, 3, 4)
         return _keep(v, 3, 2)
     if kind == "bank_card":
         return _keep(v, 4, 4)
     if kind == "landline":
-        m = regex.match(r"^(\(?0\d{2,3}\)?[-－\s]?)", v)
+        m = _AREA_CODE.match(v)
         head = len(m.group(1)) if m else 0
         return _keep(v, head, 2)
     if kind == "email":
@@ -58,6 +63,10 @@ def mask_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+#: Above this many distinct values a report's masker compiles one regular expression.
+MANY_VALUES = 48
+
+
 class Masker:
     """Masks every personal-data value a report found wherever it appears in the report's text.
 
@@ -72,10 +81,33 @@ class Masker:
             for f in findings:
                 if f.sensitive and len(f.text) >= 2:
                     self._map[f.text] = mask(f.text, f.kind)
-        keys = sorted(self._map, key=len, reverse=True)
-        self._re = regex.compile("|".join(regex.escape(k) for k in keys)) if keys else None
+        self._keys = sorted(self._map, key=len, reverse=True)
+        # Leftmost, then longest, non-overlapping occurrences. A few values are found with
+        # str.find (compiling an alternation of them cost more per report than masking all
+        # of its text); many (a 公示 list of names) with one alternation, longest first.
+        self._re = (re.compile("|".join(re.escape(k) for k in self._keys))
+                    if len(self._keys) > MANY_VALUES else None)
 
     def __call__(self, text):
-        if not text or self._re is None:
+        if not text or not self._keys:
             return text
-        return self._re.sub(lambda m: self._map[m.group()], text)
+        if self._re is not None:
+            return self._re.sub(lambda m: self._map[m.group()], text)
+        hits = []
+        for key in self._keys:
+            at = text.find(key)
+            while at != -1:
+                hits.append((at, -len(key), key))
+                at = text.find(key, at + 1)
+        if not hits:
+            return text
+        hits.sort()
+        out, pos = [], 0
+        for at, neg_len, key in hits:
+            if at < pos:
+                continue
+            out.append(text[pos:at])
+            out.append(self._map[key])
+            pos = at - neg_len
+        out.append(text[pos:])
+        return "".join(out)

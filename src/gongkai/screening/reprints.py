@@ -12,6 +12,7 @@ Reproduction shows in the draft's shape: the document's title standing as a head
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -48,8 +49,10 @@ class Level:
     number_line: regex.Pattern  # a line that is only its 发文字号
     number: regex.Pattern  # its 发文字号 anywhere
     news: regex.Pattern  # 国务院近日印发《
+    quoted: regex.Pattern  # 《国务院关于…
 
 
+@lru_cache(maxsize=64)  # the district level is rebuilt from the configuration for every document
 def _level(name: str, issuer: str, prefixes: str) -> Level:
     number = rf"(?:{prefixes})\s*{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*\d{{1,4}}\s*号"
     return Level(
@@ -60,6 +63,7 @@ def _level(name: str, issuer: str, prefixes: str) -> Level:
         regex.compile(number),
         regex.compile(rf"(?:{issuer})[、和\s]*(?:近日|日前|今天|今日|\d{{1,2}}月\d{{1,2}}日|最近)?[，,]?\s*"
                       rf"(?:印发|发布|出台|下发|公布)了?《"),
+        regex.compile(rf"《(?:{issuer})"),
     )
 
 
@@ -69,8 +73,11 @@ FORWARD = regex.compile(r"(?:现将|特将|将)《(?P<title>[^》]{4,80})》[^�
 NEWS_BODY = regex.compile(rf"《{_DOC_TYPES}》(?:指出|提出|强调|明确|要求|部署|规定|共分|包括|全文)")
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _compact(text: str) -> str:
-    return regex.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 DATE_LINE = regex.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
@@ -119,7 +126,7 @@ def reproduction(doc: Document, level: Level) -> list[tuple[Block, int, int, str
             continue
         fm = FULL_TEXT.search(text)
         if fm and (level.issuer.search(text.lstrip("《（( ")) or level.number.search(_compact(text))
-                   or regex.search(r"《(?:" + level.issuer.pattern[1:] + ")", text)):
+                   or level.quoted.search(text)):
             evidence.append((block, fm.start(), fm.end(), "“全文如下”"))
         for m in FORWARD.finditer(text):
             if level.issuer.match(m["title"]):
