@@ -212,10 +212,27 @@ def _authors(rule: FunctionRule, doc: Document, ctx: Context) -> Iterator[Findin
         )
 
 
+class PropertyExample(str):
+    """A rule example that is a document with properties: called, it builds the Document; as text,
+    it reads ``[作者：王小明] 关于…`` (so ``gongkai rules`` can show it like any example)."""
+
+    build: Callable[[], Document]
+
+    def __new__(cls, label: str, build: Callable[[], Document]):
+        self = super().__new__(cls, label)
+        self.build = build
+        return self
+
+    def __call__(self) -> Document:
+        return self.build()
+
+
 def with_properties(text: str, core: dict | None = None, app: dict | None = None, custom: dict | None = None,
-                     authors: Iterable[tuple[str, str]] = ()) -> Callable[[], Document]:
+                    authors: Iterable[tuple[str, str]] = ()) -> PropertyExample:
     """A rule example: a document of ``text`` with the given properties and (role, name) authors."""
     from ..models import Author
+
+    authors = list(authors)
 
     def build() -> Document:
         doc = Document.from_text(text, path="<example>.docx", source_format="docx")
@@ -225,8 +242,10 @@ def with_properties(text: str, core: dict | None = None, app: dict | None = None
         doc.authors.extend(Author(role, name) for role, name in authors)
         return doc
 
-    build.__name__ = f"properties({core or ''}{app or ''}{custom or ''}{list(authors) or ''})"
-    return build
+    places = [(f"core:{k}", v) for k, v in (core or {}).items()] + [(f"app:{k}", v) for k, v in (app or {}).items()]
+    places += [(f"custom:{k}", v) for k, v in (custom or {}).items()] + [(role, name) for role, name in authors]
+    label = "；".join(f"{property_name(k)}：{v}" for k, v in places)
+    return PropertyExample(f"[{label}] {text}", build)
 
 
 BODY = "关于做好春耕备耕工作的通知\n各村（社区）：\n请做好春耕备耕工作。"
