@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 _EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
 _NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
@@ -134,6 +135,13 @@ class DocxBuilder:
             f'<w:r><w:{t} xml:space="preserve">{_esc(text)}</w:{t}></w:r></w:{kind}>'
         ))
         return p
+
+    def attached_template(self, path: str):
+        """The template the document was made from, as Word records it: an external path in settings.xml.rels."""
+        part = self.doc.part._settings_part
+        rid = part.relate_to(path, _ATTACHED_TEMPLATE, is_external=True)
+        part.element.insert(0, parse_xml(f'<w:attachedTemplate {_NS} r:id="{rid}"/>'))
+        return self
 
     def person(self, author: str):
         """A reviewer listed in word/people.xml (Word records everyone who commented or tracked changes)."""

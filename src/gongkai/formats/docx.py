@@ -10,6 +10,7 @@ python-docx is still used where documents are written (annotate, redact).
 from __future__ import annotations
 
 import posixpath
+import re
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -468,8 +469,8 @@ class DocxPackage:
         data = self.read(part)
         return parse(data) if data is not None else None
 
-    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """rId -> (type suffix, target part name) for a part."""
+    def relationships(self, part: str, external: list[str] | None = None) -> dict[str, tuple[str, str]]:
+        """rId -> (type suffix, target part name) for a part; external targets go to ``external`` if given."""
         folder, base = posixpath.split(part)
         rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
         out = {}
@@ -477,6 +478,8 @@ class DocxPackage:
             return out
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("TargetMode") == "External":
+                if external is not None:
+                    external.append(rel.get("Target", ""))
                 continue
             target = rel.get("Target", "")
             if target.startswith("/"):
@@ -497,7 +500,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     root = pkg.xml(main)
     if root is None:
         raise UnreadableDocument("unreadable", "不是 Word 文档（压缩包内没有 word/document.xml）")
-    rels = pkg.relationships(main)
+    external: list[str] = []
+    rels = pkg.relationships(main, external)
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for rid, (kind, target) in rels.items():
         by_kind.setdefault(kind, []).append((rid, target))
@@ -568,6 +572,11 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
                     CommentAnchor(cid, text, c.get(w("author")), start[0], start[1], end[0], end[1])
                 )
 
+    for _, target in by_kind.get("settings", []):
+        pkg.relationships(target, external)  # the attached template's path
+    for target in external:
+        if LOCAL_PATH.match(target) and target not in doc.file_paths:
+            doc.file_paths.append(target)
     for _, target in by_kind.get("people", []):
         el = pkg.xml(target)
         for person in el.iter(f"{{{W15}}}person") if el is not None else ():
@@ -577,6 +586,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
 
 
 _AUTHOR = w("author")
+#: An external target on a local disk or a network share (file:///C:/Users/…, \\\\server\\…, /home/…).
+LOCAL_PATH = re.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", re.I)
 _REVISION_AUTHORS = etree.XPath("//@w:author", namespaces={"w": W})
 _COMMENT_REVISION_AUTHORS = etree.XPath("//*[not(self::w:comment)]/@w:author", namespaces={"w": W})
 

@@ -21,7 +21,7 @@ PROPERTY_NAMES = {
     "core:title": "标题", "core:subject": "主题", "core:creator": "作者", "core:keywords": "关键词",
     "core:description": "备注", "core:lastModifiedBy": "最后修改者", "core:category": "类别",
     "core:contentStatus": "状态", "core:identifier": "标识符", "app:Company": "单位", "app:Manager": "经理",
-    "comment": "批注作者", "revision": "修订作者", "people": "审阅者",
+    "comment": "批注作者", "revision": "修订作者", "people": "审阅者", "path": "模板或链接路径",
 }
 
 
@@ -38,7 +38,8 @@ class Location:
     col: int | None = None
     block: int = 0  # index of the block in Document.blocks (-1 for a property)
     #: For part "property": which one, e.g. ``core:creator``, ``app:Company``, ``custom:联系人``,
-    #: ``comment:0`` / ``revision:1`` (an index into Document.authors). Offsets are in its value.
+    #: ``comment:0`` / ``revision:1`` (an index into Document.authors), ``path:0`` (into
+    #: Document.file_paths). Offsets are in its value.
     property: str | None = None
 
     @classmethod
@@ -184,6 +185,8 @@ class Document:
     custom_properties: dict[str, str] = field(default_factory=dict)
     app_properties: dict[str, str] = field(default_factory=dict)  # docProps/app.xml: Company, Manager
     authors: list[Author] = field(default_factory=list)  # distinct (role, name): comments, revisions, people
+    #: External targets on a local disk or share: the attached template, links to files (may hold a user name).
+    file_paths: list[str] = field(default_factory=list)
     comments: list[CommentAnchor] = field(default_factory=list)
     layouts: list[PageLayout] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the reader could not fully read
@@ -208,6 +211,8 @@ class Document:
             return self.custom_properties.get(name)
         if space in ("comment", "revision", "people") and name.isdigit() and int(name) < len(self.authors):
             return self.authors[int(name)].name
+        if space == "path" and name.isdigit() and int(name) < len(self.file_paths):
+            return self.file_paths[int(name)]
         return None
 
     def add_block(self, block: Block) -> Block:
