@@ -117,3 +117,16 @@ def test_document_without_metadata_findings_keeps_its_properties(cli, tmp_path, 
     assert before["docProps/core.xml"] == after["docProps/core.xml"]
     assert before["word/document.xml"] != after["word/document.xml"]
 
+
+
+def test_user_folder_in_the_template_path_is_masked(cli, tmp_path, docx_builder):
+    b = docx_builder()
+    b.paragraph("关于做好春耕备耕工作的通知")
+    b.attached_template("file:///C:/Users/zhangsan/AppData/Roaming/Microsoft/Templates/Normal.dotm")
+    src = b.save(tmp_path / "in.docx")
+    out = tmp_path / "out.docx"
+    result = cli("redact", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert read_path(out).file_paths == ["file:///C:/Users/z*******/AppData/Roaming/Microsoft/Templates/Normal.dotm"]
+    changed = {n for n, raw in _parts(src).items() if _parts(out)[n] != raw}
+    assert changed == {"word/_rels/settings.xml.rels"}

@@ -200,3 +200,33 @@ def test_sarif_names_the_property_without_a_line(tmp_path, cli):
     props = [r for r in log["runs"][0]["results"] if r["properties"]["location"]["part"] == "property"]
     assert props and all("region" not in r["locations"][0]["physicalLocation"] for r in props)
     assert {r["locations"][0]["logicalLocations"][0]["name"] for r in props} >= {"文档属性“作者”", "文档属性“备注”"}
+
+
+# -- user folders in local paths (attached template, linked files) ---------------------------------
+
+@pytest.mark.parametrize("path, expected", [
+    (r"file:///C:\Users\zhangsan\AppData\Roaming\Microsoft\Templates\Normal.dotm", ("zhangsan", Severity.INFO)),
+    ("file:///C:/Users/%E5%BC%A0%E5%BB%BA%E5%8D%8E/Templates/公文.dotx", ("%E5%BC%A0%E5%BB%BA%E5%8D%8E",
+                                                                          Severity.WARNING)),  # 张建华
+    (r"C:\Documents and Settings\王小明\Templates\红头.dot", ("王小明", Severity.WARNING)),
+    ("file:///C:/Users/Administrator/AppData/Roaming/Microsoft/Templates/Normal.dotm", None),
+    ("file:///C:/Users/Public/Documents/红头.dotx", None),
+    ("file:///D:/公文模板/红头.dotx", None),
+])
+def test_user_folder_in_a_local_path(path, expected):
+    doc = doc_with()
+    doc.file_paths.append(path)
+    found = [(f.text, f.severity) for f in property_findings(doc)]
+    assert found == ([expected] if expected else [])
+    for f in property_findings(doc):
+        assert path[f.location.start:f.location.end] == f.text and f.location.describe() == "文档属性“模板或链接路径”"
+
+
+def test_docx_reader_keeps_local_external_targets_only(docx_builder):
+    b = docx_builder()
+    p = b.paragraph("见附件。")
+    p.part.relate_to("https://www.gov.cn/zhengce/", "http://schemas.openxmlformats.org/officeDocument/2006/"
+                     "relationships/hyperlink", is_external=True)
+    b.attached_template("file:///C:/Users/zhangsan/AppData/Roaming/Microsoft/Templates/Normal.dotm")
+    doc = read_bytes(b.to_bytes(), "x.docx")
+    assert doc.file_paths == ["file:///C:/Users/zhangsan/AppData/Roaming/Microsoft/Templates/Normal.dotm"]

@@ -10,7 +10,8 @@ they are; a mask of another length (e-mail) goes into the first run of its span.
 Personal data outside the body is cleared too: the author places (作者 dc:creator, 最后修改者
 cp:lastModifiedBy, 经理 Manager, the w:author of comments and tracked changes, people.xml) are
 replaced by a neutral value (empty unless configured), other property values (标题、备注、
-custom properties…) are masked like body text. Everything else in the package, and every
+custom properties…) and the user folder in a local path (attached template, linked file) are
+masked like body text. Everything else in the package, and every
 part with nothing to change, is copied byte for byte.
 """
 
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..models import Document, Finding
 from ..output.masking import mask, mask_spans
-from .xml import APP, CUSTOM, MC, W15, parse, w
+from .xml import APP, CUSTOM, MC, PKG_REL, W15, parse, w
 
 _T, _R, _P = w("t"), w("r"), w("p")
 _SKIP_INLINE = (w("pPr"), w("del"), f"{{{MC}}}Fallback")
@@ -56,9 +57,10 @@ class MetadataPlan:
     values: dict[str, str]  # "core:title" / "app:Company" / "custom:名称" -> new value
     names: set[str]  # author names to replace in w:author and w15:author attributes
     neutral: str = ""
+    targets: dict[str, str] = field(default_factory=dict)  # external relationship target -> masked
 
     def __bool__(self) -> bool:
-        return bool(self.values or self.names)
+        return bool(self.values or self.names or self.targets)
 
 
 def metadata_plan(doc: Document, findings: list[Finding], neutral: str = "") -> MetadataPlan:
@@ -80,7 +82,11 @@ def metadata_plan(doc: Document, findings: list[Finding], neutral: str = "") -> 
         elif f.location.end > f.location.start:
             spans.setdefault(key, []).append((f.location.start, f.location.end, f.kind))
     for key, found in spans.items():
-        plan.values[key] = mask_spans(doc.property_value(key) or "", found)
+        masked = mask_spans(doc.property_value(key) or "", found)
+        if key.startswith("path:"):  # a relationship target: rewritten wherever it stands
+            plan.targets[doc.property_value(key) or ""] = masked
+        else:
+            plan.values[key] = masked
     # an author's name also stands in the other author places (dc:creator and their comments)
     for key in AUTHOR_KEYS:
         if doc.property_value(key) in plan.names:
@@ -279,6 +285,13 @@ def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_aut
                 n = _set_properties(root, name, plan, doc)
                 metadata += n
                 touched = touched or n > 0
+            if plan.targets and name.endswith(".rels") and any(_xml_attr(t) in raw for t in plan.targets):
+                root = parse(raw)
+                for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
+                    if rel.get("Target") in plan.targets:
+                        rel.set("Target", plan.targets[rel.get("Target")])
+                        metadata += 1
+                        touched = True
             if touched:
                 raw = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(info, raw)

@@ -13,7 +13,8 @@ Two things are screened here:
   ``名称：值`` so the property's name is the context word (a custom property 申请人身份证号 reads
   like a table header), and :func:`in_properties` maps the findings back onto the property;
 * the author places (作者、最后修改者、经理, author-like custom properties, the authors of
-  comments and tracked changes, people.xml) are judged by D111: a person's name left there is
+  comments and tracked changes, people.xml, the user folder in the attached template's or a
+  linked file's local path) are judged by D111: a person's name left there is
   a metadata-hygiene warning, an account name (zhangsan) a note; generic values (Administrator,
   起草单位, an office's name) and the neutral value ``gongkai redact`` writes are fine.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote
 
 import regex
 
@@ -164,13 +166,28 @@ def author_places(doc: Document) -> list[tuple[str, str]]:
     out = [(key, doc.property_value(key) or "") for key in AUTHOR_PROPERTIES]
     out += [(f"custom:{n}", v) for n, v in doc.custom_properties.items() if AUTHOR_CUSTOM.search(n)]
     out += [(f"{a.role}:{i}", a.name) for i, a in enumerate(doc.authors)]
+    out += [(f"path:{i}", p) for i, p in enumerate(doc.file_paths)]
     return [(k, v) for k, v in out if v]
+
+
+#: The user folder in a path: C:\Users\NAME\…, C:\Documents and Settings\NAME\…, /home/NAME/….
+USER_FOLDER = re.compile(r"(?:^|[\\/])(?:Users|Documents and Settings|home)[\\/]+([^\\/]+)", re.I)
+PUBLIC_FOLDERS = frozenset({"public", "default", "all users", "default user", "shared", "公用"})
+
+
+def user_in_path(path: str) -> tuple[int, int] | None:
+    """The span of the user name in a local path (file:///C:/Users/zhangsan/…), or None."""
+    m = USER_FOLDER.search(path)
+    if m is None or m.group(1).casefold() in PUBLIC_FOLDERS:
+        return None
+    return m.span(1)
 
 
 _WHERE = {
     "comment": ("批注作者为个人姓名", "发布前删除批注（审阅 → 删除 → 删除文档中的所有批注），并清除作者信息"),
     "revision": ("修订记录的作者为个人姓名", "发布前接受或拒绝全部修订（审阅 → 接受 → 接受所有修订），并清除作者信息"),
     "people": ("审阅者名单（people.xml）中有个人姓名", "发布前删除批注和修订，并清除文档中的个人信息"),
+    "path": ("模板或链接的本地路径中有个人姓名", "发布前改用不含个人文件夹的模板或链接（开发工具 → 文档模板），或清除文档中的个人信息"),
 }
 _CLEAR = "发布前应清除文档属性中的作者信息（文件 → 信息 → 检查文档 → 文档属性和个人信息），或用 gongkai redact 替换为中性值"
 
@@ -186,7 +203,15 @@ def _authors(rule: FunctionRule, doc: Document, ctx: Context) -> Iterator[Findin
         space = key.partition(":")[0]
         if space == "people" and value in named:
             continue  # the same person as a comment or revision author: reported there
-        verdict = judge_author(value, neutral, accounts=space not in ("custom", "app"))
+        if space == "path":
+            span = user_in_path(value)
+            verdict = judge_author(unquote(value[span[0]:span[1]]), neutral) if span else None
+            if verdict is not None:  # the span of the folder as written (percent-encoded or not)
+                verdict = (verdict[0], 0, span[1] - span[0])
+            if verdict is not None:
+                verdict = (verdict[0], span[0] + verdict[1], span[0] + verdict[2])
+        else:
+            verdict = judge_author(value, neutral, accounts=space not in ("custom", "app"))
         if verdict is None:
             continue
         what, start, end = verdict
@@ -228,7 +253,7 @@ class PropertyExample(str):
 
 
 def with_properties(text: str, core: dict | None = None, app: dict | None = None, custom: dict | None = None,
-                    authors: Iterable[tuple[str, str]] = ()) -> PropertyExample:
+                    authors: Iterable[tuple[str, str]] = (), paths: Iterable[str] = ()) -> PropertyExample:
     """A rule example: a document of ``text`` with the given properties and (role, name) authors."""
     from ..models import Author
 
@@ -240,10 +265,13 @@ def with_properties(text: str, core: dict | None = None, app: dict | None = None
         doc.app_properties.update(app or {})
         doc.custom_properties.update(custom or {})
         doc.authors.extend(Author(role, name) for role, name in authors)
+        doc.file_paths.extend(paths)
         return doc
 
+    paths = list(paths)
     places = [(f"core:{k}", v) for k, v in (core or {}).items()] + [(f"app:{k}", v) for k, v in (app or {}).items()]
     places += [(f"custom:{k}", v) for k, v in (custom or {}).items()] + [(role, name) for role, name in authors]
+    places += [("path", p) for p in paths]
     label = "；".join(f"{property_name(k)}：{v}" for k, v in places)
     return PropertyExample(f"[{label}] {text}", build)
 
@@ -254,10 +282,11 @@ AUTHOR_RULE = FunctionRule(
     code="D111", category="personal_data", kind="person_name", severity=Severity.WARNING,
     message="文档属性中留有个人姓名", basis="《勺米镇依申请公开制度》第三条（三）",
     doc="发布前应清除文档属性中的作者信息。Word 文件在正文之外还记录作者、最后修改者、经理、批注作者、修订作者和审阅者名单"
-        "（docProps/core.xml、app.xml、comments.xml、people.xml），读者在“文件 → 属性”里就能看到；其中的个人姓名属于个人信息"
+        "（docProps/core.xml、app.xml、comments.xml、people.xml），附加模板和链接文件的本地路径里还常有个人文件夹名"
+        "（C:\\Users\\zhangsan\\…），读者在“文件 → 属性”里就能看到；其中的个人姓名属于个人信息"
         "（《勺米镇依申请公开制度》第三条（三）），也不符合《勺米镇政务公开信息审核发布管理制度》第五条对发布信息安全性的要求。"
         "个人姓名为警告，拉丁字母账户名（zhangsan）为提示；Administrator、微软用户等软件默认值、单位名称（勺米镇党政办）、"
-        "已遮蔽的值和配置的中性值（[screening] neutral_author）不报告。gongkai redact 会把这些作者替换为中性值。"
+        "已遮蔽的值和配置的中性值（[screening] neutral_author）不报告。gongkai redact 会把这些作者替换为中性值，并遮蔽路径中的个人文件夹名。"
         "标题、备注、单位和自定义属性中的身份证号、电话等由 D101–D110 按正文同样的标准检查。",
     fires=[
         with_properties(BODY, core={"creator": "王小明"}),
@@ -265,12 +294,15 @@ AUTHOR_RULE = FunctionRule(
         with_properties(BODY, authors=[("comment", "李四海")]),
         with_properties(BODY, authors=[("revision", "陈建国")]),
         with_properties(BODY, custom={"gongkai.review.初审": "杨明 2025-03-05 10:00"}),
+        with_properties(BODY, paths=["file:///C:/Users/zhangsan/AppData/Roaming/Microsoft/Templates/Normal.dotm"]),
     ],
     silent=[
         with_properties(BODY, core={"creator": "Administrator", "lastModifiedBy": "微软用户"}),
         with_properties(BODY, core={"creator": "勺米镇党政办"}, app={"Manager": "起草单位"}),
         with_properties(BODY, authors=[("comment", "审核人"), ("revision", "gongkai")]),
         with_properties(BODY, core={"creator": "王*"}, custom={"gongkai.review.校对": "3/3"}),
+        with_properties(BODY, paths=["file:///C:/Users/Administrator/AppData/Roaming/Microsoft/Templates/Normal.dotm",
+                                     "file:///D:/公文模板/红头.dotx"]),
         BODY,
     ],
     priority=2, func=_authors,
