@@ -206,10 +206,8 @@ def _authors(rule: FunctionRule, doc: Document, ctx: Context) -> Iterator[Findin
         if space == "path":
             span = user_in_path(value)
             verdict = judge_author(unquote(value[span[0]:span[1]]), neutral) if span else None
-            if verdict is not None:  # the span of the folder as written (percent-encoded or not)
-                verdict = (verdict[0], 0, span[1] - span[0])
-            if verdict is not None:
-                verdict = (verdict[0], span[0] + verdict[1], span[0] + verdict[2])
+            if verdict is not None:  # the folder as written (percent-encoded or not) is what is reported
+                verdict = (verdict[0], *span)
         else:
             verdict = judge_author(value, neutral, accounts=space not in ("custom", "app"))
         if verdict is None:
@@ -220,7 +218,7 @@ def _authors(rule: FunctionRule, doc: Document, ctx: Context) -> Iterator[Findin
             message, suggestion = _WHERE[space]
             if what == "account":
                 message = message.replace("个人姓名", "个人账户名")
-            suggestion = f"{suggestion}；可用 gongkai redact 替换为中性值"
+            suggestion += "；可用 gongkai redact 遮蔽" if space == "path" else "；可用 gongkai redact 替换为中性值"
         else:
             message = f"文档属性“{where}”中留有{'个人姓名' if what == 'name' else '个人账户名'}"
             suggestion = _CLEAR
@@ -257,7 +255,7 @@ def with_properties(text: str, core: dict | None = None, app: dict | None = None
     """A rule example: a document of ``text`` with the given properties and (role, name) authors."""
     from ..models import Author
 
-    authors = list(authors)
+    authors, paths = list(authors), list(paths)
 
     def build() -> Document:
         doc = Document.from_text(text, path="<example>.docx", source_format="docx")
@@ -268,7 +266,6 @@ def with_properties(text: str, core: dict | None = None, app: dict | None = None
         doc.file_paths.extend(paths)
         return doc
 
-    paths = list(paths)
     places = [(f"core:{k}", v) for k, v in (core or {}).items()] + [(f"app:{k}", v) for k, v in (app or {}).items()]
     places += [(f"custom:{k}", v) for k, v in (custom or {}).items()] + [(role, name) for role, name in authors]
     places += [("path", p) for p in paths]
