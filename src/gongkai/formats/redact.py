@@ -11,8 +11,8 @@ Personal data outside the body is cleared too: the author places (作者 dc:crea
 cp:lastModifiedBy, 经理 Manager, the w:author of comments and tracked changes, people.xml) are
 replaced by a neutral value (empty unless configured), other property values (标题、备注、
 custom properties…) and the user folder in a local path (attached template, linked file) are
-masked like body text. Everything else in the package, and every
-part with nothing to change, is copied byte for byte.
+masked like body text. Everything else in the package, and every part with nothing to
+change, is copied byte for byte.
 """
 
 from __future__ import annotations
