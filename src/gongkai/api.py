@@ -35,29 +35,41 @@ EXCERPT_WINDOW = 16
 
 def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
     """Attach to each finding the text around it and the personal-data spans in that window."""
-    sensitive: dict[int, list[tuple[int, int, str]]] = {}
+    sensitive: dict[int | str, list[tuple[int, int, str]]] = {}
     for f in findings:
         if f.sensitive:
-            sensitive.setdefault(f.location.block, []).append((f.location.start, f.location.end, f.kind))
+            sensitive.setdefault(_place(f), []).append((f.location.start, f.location.end, f.kind))
     out = []
     for f in findings:
         loc = f.location
-        if not doc.blocks or loc.block >= len(doc.blocks):
+        if loc.property is not None:
+            text = doc.property_value(loc.property)
+            if text is None:
+                out.append(f)
+                continue
+        elif not doc.blocks or not 0 <= loc.block < len(doc.blocks):
             out.append(f)
             continue
-        text = doc.blocks[loc.block].text
+        else:
+            text = doc.blocks[loc.block].text
         a = max(0, loc.start - EXCERPT_WINDOW)
         b = min(len(text), max(loc.end, loc.start) + EXCERPT_WINDOW)
-        for s, e, _k in sensitive.get(loc.block, ()):  # never cut a value in two: mask it whole
+        place = _place(f)
+        for s, e, _k in sensitive.get(place, ()):  # never cut a value in two: mask it whole
             if s < a < e:
                 a = s
             if s < b < e:
                 b = e
         spans = tuple(
-            (max(s, a) - a, min(e, b) - a, k) for s, e, k in sensitive.get(loc.block, ()) if s < b and e > a
+            (max(s, a) - a, min(e, b) - a, k) for s, e, k in sensitive.get(place, ()) if s < b and e > a
         )
         out.append(replace(f, excerpt=Excerpt(text[a:b], loc.start - a, loc.end - a, spans)))
     return out
+
+
+def _place(f: Finding) -> int | str:
+    """The block index of a finding, or its property key for a finding in the file's metadata."""
+    return f.location.property if f.location.property is not None else f.location.block
 
 
 def check_document(

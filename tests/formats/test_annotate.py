@@ -172,3 +172,18 @@ def test_text_boxes_and_tables_keep_the_walk_aligned(cli, tmp_path):
     assert s102 and doc.blocks[s102[0].start_block].text == "此件不得外传。"
     summary = [c for c in comments.values() if c.text.startswith("以下")]
     assert summary and "文本框" in summary[0].text and "[S101]" in summary[0].text
+
+
+def test_property_findings_are_summarised_by_property_name_and_masked(cli, tmp_path):
+    b = DocxBuilder()
+    b.paragraph("关于做好春耕备耕工作的通知")
+    b.core_property("creator", "陈建国").custom_property("申请人身份证号", ID)
+    src = b.save(tmp_path / "in.docx")
+    out = tmp_path / "out.docx"
+    assert _annotate(cli, src, out).exit_code in (0, 1)
+    _doc, comments = _comments(out)
+    (summary,) = [c for c in comments.values() if c.text.startswith("以下")]
+    assert summary.start_block == 0
+    assert "文档属性“作者”：[D111]" in summary.text and "文档属性“申请人身份证号”：[D101]" in summary.text
+    assert "陈**" in summary.text and "陈建国" not in summary.text
+    assert ID not in summary.text and "110105********002X" in summary.text

@@ -240,7 +240,8 @@ def features(doc: Document, s: Structure, findings=()) -> Features:
     """The inputs of the table walk for ``doc``."""
     kinds: dict[str, list[str]] = {}
     for f in findings:
-        if f.category in ("personal_data", "secret"):
+        # metadata (an author, a property value) says how the file was kept, not what it is about
+        if f.category in ("personal_data", "secret") and f.location.property is None:
             kinds.setdefault(f.kind, []).append(f.rule)
     title_blocks = set(s.title_blocks)
     fields = (s.recipients, s.doc_number, s.banner, s.issuer, s.date)

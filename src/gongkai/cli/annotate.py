@@ -33,7 +33,7 @@ from .common import (
 def annotate(source, output, reveal, refs, config_path, select, ignore):
     """把检查结果写成 Word 批注：每条发现一条批注，锚定在对应文字上。
 
-    页眉、页脚、脚注、文本框中的发现汇总在正文第一段的一条批注里。原有批注保留。
+    页眉、页脚、脚注、文本框和文档属性（作者、标题……）中的发现汇总在正文第一段的一条批注里。原有批注保留。
     退出码：0 已写入；2 用法错误、文件无法读取或输出会覆盖输入。
     """
     src, dst = Path(source), Path(output)

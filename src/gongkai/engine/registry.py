@@ -10,6 +10,7 @@ from .rules import Rule
 #: Modules that each expose ``RULES: list[Rule]``. Add a family by adding its module here.
 PACKS = (
     "gongkai.screening.personal_data",
+    "gongkai.screening.properties",
     "gongkai.attributes.rules",
     "gongkai.proofing.punctuation",
     "gongkai.proofing.numbers",

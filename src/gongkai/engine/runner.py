@@ -53,7 +53,7 @@ def resolve_overlaps(findings: list[Finding], priority: dict[str, int]) -> list[
         key=lambda f: (-priority.get(f.rule, 0), -f.confidence, -(f.location.end - f.location.start)),
     )
     for f in ordered:
-        key = (f.location.block, f.category)
+        key = (f.location.block, f.location.property, f.category)
         rivals = by_place.setdefault(key, [])
         loc = f.location
         clash = any(

@@ -5,7 +5,8 @@ same XML the same way, so block *i* of a Report is paragraph *i* here, and chara
 inside a block are counted the same way (w:t text, w:tab = 1, w:br = 1…). Runs are split
 where a finding starts or ends, so the comment covers exactly the reported text. Findings in
 headers, footers, notes and text boxes (where Word comments cannot be anchored from the
-document body) are summarised in one comment on the first body paragraph. Existing comments
+document body) and findings in the file's properties or authors are summarised in one comment
+on the first body paragraph. Existing comments
 are kept untouched.
 """
 
@@ -180,7 +181,7 @@ def _covering(p, start: int, end: int) -> list:
 # -- comments -------------------------------------------------------------------------------------
 
 PART_NAMES = {"header": "页眉", "footer": "页脚", "footnote": "脚注", "endnote": "尾注", "textbox": "文本框",
-              "comment": "批注", "body": "正文", "table": "表格"}
+              "comment": "批注", "body": "正文", "table": "表格", "property": "文档属性"}
 
 
 def comment_text(f: Finding, reveal: bool = False, masker: Masker | None = None) -> str:
@@ -258,9 +259,10 @@ def _summarise(document, paragraphs: list, findings: list[Finding], reveal: bool
         paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
         paragraph.add_run("")
         target = paragraph._p
-    lines = [f"以下 {len(findings)} 条发现位于页眉、页脚、脚注、文本框等处，无法在正文中定位："]
+    lines = [f"以下 {len(findings)} 条发现位于页眉、页脚、脚注、文本框、文档属性等处，无法在正文中定位："]
     for i, f in enumerate(findings, 1):
-        where = PART_NAMES.get(f.location.part, f.location.part)
+        # a property is named (文档属性“作者”); its value is masked like any finding's text
+        where = f.location.describe() if f.location.property else PART_NAMES.get(f.location.part, f.location.part)
         lines.append(f"{i}. {where}：" + comment_text(f, reveal, masker).replace("\n", "；"))
     runs = _runs(target)
     document.add_comment(

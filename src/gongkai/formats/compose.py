@@ -1,8 +1,8 @@
 """Compose .docx files from a simple description, with python-docx.
 
 Used to build test fixtures, the bundled examples and benchmark corpora: every part the
-reader knows (tables, headers, footers, footnotes, comments, text boxes, custom
-properties) and the run formatting that format rules read.
+reader knows (tables, headers, footers, footnotes, comments, text boxes, tracked changes,
+core, app and custom properties, people.xml) and the run formatting that format rules read.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document as new_document
+from lxml import etree
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -22,6 +23,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
 _NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
@@ -46,6 +50,9 @@ class DocxBuilder:
     doc: object = field(default_factory=new_document)
     _footnotes: list[str] = field(default_factory=list)
     _custom: dict[str, str] = field(default_factory=dict)
+    _app: dict[str, str] = field(default_factory=dict)
+    _people: list[str] = field(default_factory=list)
+    _revision_id: int = 100
 
     def paragraph(self, text: str = "", *, font: str | None = None, size: float | None = None,
                   bold: bool | None = None, align: str | None = None, style: str | None = None,
@@ -118,6 +125,43 @@ class DocxBuilder:
         p._p.append(parse_xml(xml))
         return p
 
+    def revision(self, text: str, author: str, kind: str = "ins", paragraph=None):
+        """A tracked change by ``author``: ``kind`` "ins" (inserted text) or "del" (deleted text)."""
+        p = paragraph if paragraph is not None else self.doc.add_paragraph()
+        self._revision_id += 1
+        t = "t" if kind == "ins" else "delText"
+        p._p.append(parse_xml(
+            f'<w:{kind} {_NS} w:id="{self._revision_id}" w:author="{_esc(author)}" w:date="2025-03-05T09:00:00Z">'
+            f'<w:r><w:{t} xml:space="preserve">{_esc(text)}</w:{t}></w:r></w:{kind}>'
+        ))
+        return p
+
+    def attached_template(self, path: str):
+        """The template the document was made from, as Word records it: an external path in settings.xml.rels."""
+        part = self.doc.part._settings_part
+        rid = part.relate_to(path, _ATTACHED_TEMPLATE, is_external=True)
+        part.element.insert(0, parse_xml(f'<w:attachedTemplate {_NS} r:id="{rid}"/>'))
+        return self
+
+    def person(self, author: str):
+        """A reviewer listed in word/people.xml (Word records everyone who commented or tracked changes)."""
+        self._people.append(author)
+        return self
+
+    _CORE_ATTRS = {"creator": "author", "lastModifiedBy": "last_modified_by", "title": "title",
+                   "subject": "subject", "keywords": "keywords", "description": "comments",
+                   "category": "category", "contentStatus": "content_status", "identifier": "identifier"}
+
+    def core_property(self, name: str, value: str):
+        """A core property (docProps/core.xml) by its XML name: creator, lastModifiedBy, title, description…"""
+        setattr(self.doc.core_properties, self._CORE_ATTRS[name], value)
+        return self
+
+    def app_property(self, name: str, value: str):
+        """An extended property (docProps/app.xml): Company, Manager…"""
+        self._app[name] = value
+        return self
+
     def custom_property(self, name: str, value: str):
         self._custom[name] = value
         return self
@@ -175,8 +219,34 @@ class DocxBuilder:
             part.package.relate_to(cp, RT.CUSTOM_PROPERTIES)
             self._custom = {}
 
+    def _finish_metadata(self):
+        package = self.doc.part.package
+        if self._app:
+            app = next(p for p in package.iter_parts() if p.partname == "/docProps/app.xml")
+            root = parse_xml(app.blob)
+            for name, value in self._app.items():
+                el = root.find(f"{{{_EP}}}{name}")
+                if el is None:
+                    el = root.makeelement(f"{{{_EP}}}{name}", {})
+                    root.append(el)
+                el.text = value
+            app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            self._app = {}
+        if self._people:
+            persons = "".join(
+                f'<w15:person w15:author="{_esc(a)}"><w15:presenceInfo w15:providerId="None" w15:userId="{_esc(a)}"/>'
+                "</w15:person>" for a in self._people
+            )
+            xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                   f'<w15:people xmlns:w15="{_W15}">{persons}</w15:people>').encode("utf-8")
+            part = Part(PackURI("/word/people.xml"),
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml", xml, package)
+            self.doc.part.relate_to(part, "http://schemas.microsoft.com/office/2011/relationships/people")
+            self._people = []
+
     def to_bytes(self) -> bytes:
         self._finish()
+        self._finish_metadata()
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()

@@ -10,6 +10,7 @@ python-docx is still used where documents are written (annotate, redact).
 from __future__ import annotations
 
 import posixpath
+import re
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..config import Limits
-from ..models import Block, CommentAnchor, Document, PageLayout, Run
+from ..models import Author, Block, CommentAnchor, Document, PageLayout, Run
 from .errors import UnreadableDocument
-from .xml import CUSTOM, MC, PKG_REL, A, R, UnsafeXML, W, parse, w
+from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, UnsafeXML, W, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
     w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
@@ -468,8 +469,8 @@ class DocxPackage:
         data = self.read(part)
         return parse(data) if data is not None else None
 
-    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """rId -> (type suffix, target part name) for a part."""
+    def relationships(self, part: str, external: list[str] | None = None) -> dict[str, tuple[str, str]]:
+        """rId -> (type suffix, target part name) for a part; external targets go to ``external`` if given."""
         folder, base = posixpath.split(part)
         rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
         out = {}
@@ -477,6 +478,8 @@ class DocxPackage:
             return out
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("TargetMode") == "External":
+                if external is not None:
+                    external.append(rel.get("Target", ""))
                 continue
             target = rel.get("Target", "")
             if target.startswith("/"):
@@ -497,7 +500,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     root = pkg.xml(main)
     if root is None:
         raise UnreadableDocument("unreadable", "不是 Word 文档（压缩包内没有 word/document.xml）")
-    rels = pkg.relationships(main)
+    external: list[str] = []
+    rels = pkg.relationships(main, external)
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for rid, (kind, target) in rels.items():
         by_kind.setdefault(kind, []).append((rid, target))
@@ -507,6 +511,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
 
     doc = Document(path=path, source_format="docx")
     b = _Builder(doc, styles)
+    authors = _Authors(doc)
+    authors.revisions(root)
     body = root.find(w("body"))
     if body is not None:
         b.blocks(body, "body")
@@ -534,6 +540,7 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     for kind, target in order:
         el = pkg.xml(target)
         if el is not None:
+            authors.revisions(el)
             b.blocks(el, kind, source_id=target)
 
     for kind, tag in (("footnote", "footnote"), ("endnote", "endnote")):
@@ -541,6 +548,7 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
             el = pkg.xml(target)
             if el is None:
                 continue
+            authors.revisions(el)
             for note in el.iterfind(w(tag)):
                 if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
                     continue
@@ -550,8 +558,10 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
         el = pkg.xml(target)
         if el is None:
             continue
+        authors.revisions(el, comments=True)
         for c in el.iterfind(w("comment")):
             cid = c.get(_ID)
+            authors.add("comment", c.get(_AUTHOR), c.get(w("initials")))
             first = len(doc.blocks)
             b.blocks(c, "comment", source_id=cid)
             text = "\n".join(blk.text for blk in doc.blocks[first:])
@@ -562,8 +572,43 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
                     CommentAnchor(cid, text, c.get(w("author")), start[0], start[1], end[0], end[1])
                 )
 
+    for _, target in by_kind.get("settings", []):
+        pkg.relationships(target, external)  # the attached template's path
+    for target in external:
+        if LOCAL_PATH.match(target) and target not in doc.file_paths:
+            doc.file_paths.append(target)
+    for _, target in by_kind.get("people", []):
+        el = pkg.xml(target)
+        for person in el.iter(f"{{{W15}}}person") if el is not None else ():
+            authors.add("people", person.get(f"{{{W15}}}author"))
     _read_properties(pkg, doc)
     return doc
+
+
+_AUTHOR = w("author")
+#: An external target on a local disk or a network share (file:///C:/Users/…, \\\\server\\…, /home/…).
+LOCAL_PATH = re.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", re.I)
+_REVISION_AUTHORS = etree.XPath("//@w:author", namespaces={"w": W})
+_COMMENT_REVISION_AUTHORS = etree.XPath("//*[not(self::w:comment)]/@w:author", namespaces={"w": W})
+
+
+class _Authors:
+    """Collects the distinct names recorded as authors of comments and tracked changes."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, role: str, name: str | None, initials: str | None = None) -> None:
+        name = (name or "").strip()
+        if name and (role, name) not in self.seen:
+            self.seen.add((role, name))
+            self.doc.authors.append(Author(role, name, initials or None))
+
+    def revisions(self, root, comments: bool = False) -> None:
+        """Authors of w:ins, w:del, w:rPrChange… anywhere in a part (not the comments' own authors)."""
+        for name in (_COMMENT_REVISION_AUTHORS if comments else _REVISION_AUTHORS)(root):
+            self.add("revision", str(name))
 
 
 def _read_properties(pkg: DocxPackage, doc: Document) -> None:
@@ -572,6 +617,11 @@ def _read_properties(pkg: DocxPackage, doc: Document) -> None:
         for el in core:
             if isinstance(el.tag, str) and el.text and el.text.strip():
                 doc.core_properties[etree.QName(el).localname] = el.text.strip()
+    app = pkg.xml("docProps/app.xml")
+    if app is not None:
+        for el in app.iterchildren(f"{{{APP}}}*"):
+            if len(el) == 0 and el.text and el.text.strip():
+                doc.app_properties[etree.QName(el).localname] = el.text.strip()
     custom = pkg.xml("docProps/custom.xml")
     if custom is not None:
         for prop in custom.iter(f"{{{CUSTOM}}}property"):

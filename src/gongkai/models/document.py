@@ -12,6 +12,17 @@ from typing import Iterator
 
 #: Parts of a document a block can come from (DESIGN.md §2, ``location.part``).
 PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox")
+#: ``location.part`` of a finding in the file's metadata rather than in a block: a core/app/custom
+#: property or the author of comments and tracked changes (``location.property`` names which).
+PROPERTY_PART = "property"
+
+#: Chinese names of the metadata places a ``location.property`` key can name.
+PROPERTY_NAMES = {
+    "core:title": "标题", "core:subject": "主题", "core:creator": "作者", "core:keywords": "关键词",
+    "core:description": "备注", "core:lastModifiedBy": "最后修改者", "core:category": "类别",
+    "core:contentStatus": "状态", "core:identifier": "标识符", "app:Company": "单位", "app:Manager": "经理",
+    "comment": "批注作者", "revision": "修订作者", "people": "审阅者", "path": "模板或链接路径",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +36,30 @@ class Location:
     table: int | None = None
     row: int | None = None
     col: int | None = None
-    block: int = 0  # index of the block in Document.blocks
+    block: int = 0  # index of the block in Document.blocks (-1 for a property)
+    #: For part "property": which one, e.g. ``core:creator``, ``app:Company``, ``custom:联系人``,
+    #: ``comment:0`` / ``revision:1`` (an index into Document.authors), ``path:0`` (into
+    #: Document.file_paths). Offsets are in its value.
+    property: str | None = None
+
+    @classmethod
+    def of_property(cls, key: str, start: int = 0, end: int = 0) -> "Location":
+        """The place of a span of a document property's value (or of an author's name)."""
+        return cls(part=PROPERTY_PART, paragraph=0, start=start, end=end, block=-1, property=key)
 
     def to_dict(self) -> dict:
         d = {"part": self.part, "paragraph": self.paragraph}
         if self.table is not None:
             d.update(table=self.table, row=self.row, col=self.col)
+        if self.property is not None:
+            d["property"] = self.property
         d.update(start=self.start, end=self.end)
         return d
 
     def describe(self) -> str:
-        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉……"""
+        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉, 文档属性“作者”……"""
+        if self.part == PROPERTY_PART:
+            return f"文档属性“{property_name(self.property or '')}”"
         where = {
             "body": f"第{self.paragraph + 1}段",
             "header": "页眉",
@@ -48,6 +72,16 @@ class Location:
         if self.table is not None:
             where = f"表{self.table + 1}第{(self.row or 0) + 1}行第{(self.col or 0) + 1}列"
         return f"{where}:{self.start + 1}"
+
+
+def property_name(key: str) -> str:
+    """The Chinese name of a property key: core:creator → 作者, custom:联系人 → 联系人, comment:0 → 批注作者."""
+    if key in PROPERTY_NAMES:
+        return PROPERTY_NAMES[key]
+    space, _, name = key.partition(":")
+    if space == "custom":
+        return name
+    return PROPERTY_NAMES.get(space, name or key)
 
 
 @dataclass(slots=True)
@@ -116,6 +150,15 @@ class CommentAnchor:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A name the file records as the author of comments or tracked changes (or in people.xml)."""
+
+    role: str  # comment | revision | people
+    name: str
+    initials: str | None = None
+
+
 @dataclass(slots=True)
 class PageLayout:
     """Page geometry of a section, in millimetres (GB/T 9704 is stated in mm)."""
@@ -140,6 +183,10 @@ class Document:
     sha256: str = ""
     core_properties: dict[str, str] = field(default_factory=dict)
     custom_properties: dict[str, str] = field(default_factory=dict)
+    app_properties: dict[str, str] = field(default_factory=dict)  # docProps/app.xml: Company, Manager
+    authors: list[Author] = field(default_factory=list)  # distinct (role, name): comments, revisions, people
+    #: External targets on a local disk or share: the attached template, links to files (may hold a user name).
+    file_paths: list[str] = field(default_factory=list)
     comments: list[CommentAnchor] = field(default_factory=list)
     layouts: list[PageLayout] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the reader could not fully read
@@ -152,6 +199,21 @@ class Document:
             doc.add_block(Block(text=line, part="body", paragraph=i))
         doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return doc
+
+    def property_value(self, key: str) -> str | None:
+        """The value a ``location.property`` key names (see Location.property), or None."""
+        space, _, name = key.partition(":")
+        if space == "core":
+            return self.core_properties.get(name)
+        if space == "app":
+            return self.app_properties.get(name)
+        if space == "custom":
+            return self.custom_properties.get(name)
+        if space in ("comment", "revision", "people") and name.isdigit() and int(name) < len(self.authors):
+            return self.authors[int(name)].name
+        if space == "path" and name.isdigit() and int(name) < len(self.file_paths):
+            return self.file_paths[int(name)]
+        return None
 
     def add_block(self, block: Block) -> Block:
         block.index = len(self.blocks)

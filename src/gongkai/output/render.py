@@ -185,12 +185,13 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(item.file)},
                         # Paragraphs are the lines of a document; columns count characters.
-                        "region": {
+                        # A document property has no line: the logical location names it.
+                        **({} if loc.property is not None else {"region": {
                             "startLine": loc.paragraph + 1,
                             "startColumn": loc.start + 1,
                             "endColumn": max(loc.end, loc.start) + 1,
                             **({"snippet": {"text": shown_excerpt(f, reveal, masker)}} if f.excerpt else {}),
-                        },
+                        }}),
                     },
                     "logicalLocations": [{"name": loc.describe(), "kind": loc.part}],
                 }],

@@ -4,7 +4,9 @@ Each rule scans every block (body, tables, headers, footers, footnotes, comments
 with a pattern, validates the value (GB 11643 checksum, Luhn…) and reads the words before it:
 a role word (申请人、户主、来信人…) or a table header (身份证号、姓名、联系电话、住址) makes a
 value personal data; a published hotline (投诉举报电话、值班电话) or an official named in office
-(镇长杨明) does not; masked values (5202**********3419, 张*) are not leaks. Every finding carries
+(镇长杨明) does not; masked values (5202**********3419, 张*) are not leaks. The document's
+property values (标题、备注、单位、custom properties) are read the same way (properties.py), with
+the property's name as the context word. Every finding carries
 its explanation: pattern, validation, context word, confidence. Findings of documents labelled
 依申请公开/不予公开 are downgraded (the text is not published as it stands).
 """
@@ -20,6 +22,7 @@ from stdnum.cn import uscc
 from ..engine import Context, FunctionRule
 from ..models import Block, Document, Finding, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
+from .properties import in_properties, with_properties
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth
 
 ON_REQUEST = "《勺米镇依申请公开制度》第三条（三）"
@@ -648,7 +651,7 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
 
 def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST):
     return FunctionRule(code=code, category="personal_data", kind=kind, severity=severity, message=message,
-                        basis=basis, doc=doc, fires=fires, silent=silent, priority=priority, func=func)
+                        basis=basis, doc=doc, fires=fires, silent=silent, priority=priority, func=in_properties(func))
 
 
 ID_CARD = _rule(
@@ -657,7 +660,8 @@ ID_CARD = _rule(
     "18 位号码须 GB 11643 校验位正确且出生日期合理；身份证号栏或“身份证号”字样后的号码校验位不符也报告（录入错误仍是他人号码）；"
     "15 位旧号码只在有身份证上下文时报告。统一社会信用代码、项目编码、发文字号、金额不会误报，已遮蔽的号码（5202**********3419）不报告。",
     ["申请人身份证号：11010519491231002X。", "身份证号码11010519491231002x",
-     "户主李四，公民身份号码 520221 19900307 2372，现住新华村。"],
+     "户主李四，公民身份号码 520221 19900307 2372，现住新华村。",
+     with_properties("关于发放补贴的通知", custom={"申请人身份证号": "11010519491231002X"})],
     ["项目编码：520221202500123456。", "身份证号：110105********002X", "110105194912310021",
      "统一社会信用代码：91520221MA6DXXXX1K"],
     priority=10,
@@ -667,8 +671,10 @@ MOBILE_RULE = _rule(
     "个人手机号码属于个人隐私（《勺米镇政民互动管理制度》第五条：来信人的姓名、电话、住址应予保密）。"
     "角色词（申请人、来信人、联系人…）或表格联系电话栏后的号码为错误；无上下文的手机号码为警告。"
     "紧跟投诉举报电话、值班电话、监督电话等公开热线字样的号码是机关公开的联系方式，不报告。",
-    ["来信人王五，联系电话：13885811234。", "联系电话：13885811234"],
-    ["监督电话：13885811234", "值班电话 138-8581-1234（24小时）", "联系电话：138****1234"],
+    ["来信人王五，联系电话：13885811234。", "联系电话：13885811234",
+     with_properties("关于道路维修的回复", core={"description": "来信人王五，电话13885811234"})],
+    ["监督电话：13885811234", "值班电话 138-8581-1234（24小时）", "联系电话：138****1234",
+     with_properties("关于道路维修的通知", custom={"监督电话": "13885811234"})],
     priority=6, basis=INTERACTION,
 )
 LANDLINE_RULE = _rule(
