@@ -22,6 +22,7 @@ import regex
 
 from .. import segmentation
 from .context import MASK_CHARS, lexicon
+from .segmenter import Segmenter
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,18 @@ class NameSpan:
     confidence: float
 
 
-def _tags():
-    segmentation.jieba()
-    import jieba.posseg
+_TAGS: dict[str, str] | None = None
 
-    return jieba.posseg.dt.word_tag_tab
+
+def _tags() -> dict[str, str]:
+    """jieba's word → POS tag table (loaded once; asking jieba again would reset its logger each time)."""
+    global _TAGS
+    if _TAGS is None:
+        segmentation.jieba()
+        import jieba.posseg
+
+        _TAGS = jieba.posseg.dt.word_tag_tab
+    return _TAGS
 
 
 def split_name(text: str) -> tuple[str, str] | None:
@@ -288,7 +296,7 @@ def pipeline():
                     Language.component("gongkai_name_context", func=_context)
                 segmentation.jieba()  # quiet before spaCy's tokenizer loads the dictionary
                 nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-                nlp.tokenizer.jieba_seg = _segmenter()
+                nlp.tokenizer.jieba_seg = Segmenter(_segmenter())
                 nlp.add_pipe("gongkai_name_evidence")
                 nlp.add_pipe("gongkai_name_context")
                 _tags()  # load jieba's POS dictionary now, not inside the first document
