@@ -87,9 +87,14 @@ def _name_prefix(text: str) -> str | None:
     return None
 
 
-def _tokens(doc) -> list[tuple[int, str]]:
-    """(offset, text) of every token, read once: creating spaCy Token objects is the costly part."""
-    return [(t.idx, t.text) for t in doc]
+def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
+    """(offset, text) of every token and the doc's text, in one pass: creating spaCy Token objects
+    is the costly part (``doc.text`` would create them all again)."""
+    toks, pieces = [], []
+    for t in doc:
+        toks.append((t.idx, t.text))
+        pieces.append(t.text_with_ws)
+    return toks, "".join(pieces)
 
 
 _ROLE_RANK: dict[str, int] | None = None
@@ -122,8 +127,7 @@ def _evidence(doc):
     tags = _tags()
     surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
     cands = []
-    toks = _tokens(doc)
-    text = doc.text  # the tokens' text with their trailing spaces, joined
+    toks, text = _tokens(doc)
     doc.user_data["gongkai_tokens"] = toks
     doc.user_data["gongkai_text"] = text
     n = len(toks)
