@@ -117,14 +117,18 @@ def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: Personal
                         explanation=explanation)
 
 
+_MASK_EXAMPLES = {
+    "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
+    "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
+    "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
+    "health_info": "病**",
+}
+_SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
+                for kind, example in _MASK_EXAMPLES.items()}
+
+
 def rule_suggestion(kind: str) -> str:
-    example = {
-        "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
-        "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
-        "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
-        "health_info": "病**",
-    }[kind]
-    return f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
+    return _SUGGESTIONS[kind]
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
@@ -654,7 +658,11 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     """Blocks (and whole table rows) that name or identify a private person."""
     found = {b.index for b, *_ in ctx.fact(name_findings)}
     for block in doc.blocks:
+        if block.index in found:
+            continue
         text = _text(block)
+        if len(text) < 18 or not _SIX_DIGITS.search(text):
+            continue  # ID18 needs six digits in a row and 18 characters
         if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
             found.add(block.index)
     for idx in list(found):
