@@ -80,3 +80,24 @@ def test_equal_routes_break_ties_as_jieba_does():
     for text in ("甲乙丙", "甲乙丙丁", "乙丙丁", "甲乙丙丁甲乙丙"):
         assert Segmenter(tok).lcut(text) == list(tok.cut(text))
     assert Segmenter(tok).lcut("甲乙丙") == ["甲乙", "丙"]  # a tie goes to the longer first word
+
+
+def test_prepared_texts_give_the_same_words_once(tokenizer):
+    seg = Segmenter(tokenizer)
+    texts = ["来信人王小明反映道路破损。", "户主：陈建国", "申请人 张三\t男\n"]
+    seg.prepare(texts)
+    assert seg._ready  # segmented ahead
+    for t in texts:
+        assert list(seg.cut(t, cut_all=False)) == list(tokenizer.cut(t))
+    assert not seg._ready  # each handed out once
+    assert list(seg.cut(texts[0], cut_all=False)) == list(tokenizer.cut(texts[0]))
+
+
+@pytest.mark.parametrize("text", ["申请人 张三，男。  来信人王五反映\n问题", "户主：陈建国\t联系电话 13885811234 ",
+                                  "村民张三丰、李四海反映用水困难。", "  张三  "])
+def test_tokens_from_the_source_text_equal_spacy_tokens(text):
+    doc = names.pipeline().make_doc(text)
+    plain = names._tokens(doc)
+    doc.user_data["gongkai_source"] = text
+    assert names._tokens(doc) == plain
+    assert plain[1] == text

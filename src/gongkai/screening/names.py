@@ -88,8 +88,19 @@ def _name_prefix(text: str) -> str | None:
 
 
 def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
-    """(offset, text) of every token and the doc's text, in one pass: creating spaCy Token objects
-    is the costly part (``doc.text`` would create them all again)."""
+    """(offset, text) of every token and the doc's text.
+
+    Creating spaCy Token objects is the costly part: when the text the doc was made from is
+    known (``find_names`` puts it in ``user_data``), offsets and lengths come as one array;
+    otherwise one pass over the tokens (``doc.text`` would create them all again).
+    """
+    text = doc.user_data.get("gongkai_source")
+    if text is not None:
+        from spacy.attrs import IDX, LENGTH, SPACY  # spaCy is loaded by now (a doc exists)
+
+        spans = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+        if not spans or spans[-1][0] + spans[-1][1] + spans[-1][2] == len(text):
+            return [(i, text[i:i + n]) for i, n, _ in spans], text
     toks, pieces = [], []
     for t in doc:
         toks.append((t.idx, t.text))
@@ -389,7 +400,12 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
         # The pipeline stage by stage over all the texts (``nlp.pipe`` takes one text through every
         # stage at a time): each stage's tables (jieba's dictionary, spaCy's vocabulary, the
         # lexicons) stay in the processor's cache, which makes the whole about a third faster.
+        seg = nlp.tokenizer.jieba_seg
+        if isinstance(seg, Segmenter):
+            seg.prepare(todo)
         docs = [nlp.make_doc(text) for text in todo]
+        for d, text in zip(docs, todo):
+            d.user_data["gongkai_source"] = text  # the text the doc was made from (its doc.text)
         for _, proc in nlp.pipeline:
             docs = [proc(d) for d in docs]
         for text, d in zip(todo, docs):

@@ -44,6 +44,8 @@ class Segmenter:
         def tr(a: str, b: str) -> float:
             return trans[a].get(b, _MIN_FLOAT)
 
+        #: words of texts segmented ahead by :meth:`prepare`, handed out once by :meth:`cut`
+        self._ready: dict[str, list[str]] = {}
         # transitions into each state from its two possible predecessors (jieba's PrevStatus)
         self._trans = (tr("E", "B"), tr("S", "B"),  # B <- E | S
                        tr("M", "M"), tr("B", "M"),  # M <- M | B
@@ -54,7 +56,18 @@ class Segmenter:
         """The words of ``sentence``, as ``jieba.Tokenizer.cut(sentence)`` gives them."""
         if cut_all or not HMM:
             return self.tokenizer.cut(sentence, cut_all=cut_all, HMM=HMM)
-        return iter(self.lcut(sentence))
+        words = self._ready.pop(sentence, None)
+        return iter(words if words is not None else self.lcut(sentence))
+
+    def prepare(self, texts) -> None:
+        """Segment ``texts`` now, for the spaCy tokenizer's next ``cut`` of each.
+
+        The name pipeline segments a document's paragraphs in one go before spaCy builds
+        their docs: jieba's dictionary stays in the processor's cache instead of alternating
+        with spaCy's vocabulary. The words are the same either way; a text prepared twice or
+        by another thread at the same time is simply segmented again.
+        """
+        self._ready = {t: self.lcut(t) for t in texts}
 
     def lcut(self, sentence: str) -> list[str]:
         out: list[str] = []
