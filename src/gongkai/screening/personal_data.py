@@ -120,14 +120,18 @@ def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: Personal
                         explanation=explanation)
 
 
+_MASK_EXAMPLES = {
+    "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
+    "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
+    "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
+    "health_info": "病**",
+}
+_SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
+                for kind, example in _MASK_EXAMPLES.items()}
+
+
 def rule_suggestion(kind: str) -> str:
-    example = {
-        "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
-        "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
-        "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
-        "health_info": "病**",
-    }[kind]
-    return f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
+    return _SUGGESTIONS[kind]
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
@@ -521,13 +525,15 @@ def _names(rule, doc, ctx) -> Iterator[Finding]:
 # -- D109 住址 -------------------------------------------------------------------------------------
 
 _SEGCH = r"[\p{Han}A-Za-z0-9]"
+#: The units an address must name (its one mandatory part ends with one of them).
+_PLACE_UNITS = "村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨"
 _NOSTART = "住在于的是为系和与及从向对把被让给等将已到省市县区镇乡村组"
 ADDRESS = regex.compile(
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:省|自治区))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:市|自治州|州|盟))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:区|县|旗|市))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:镇|乡|街道|办事处))?"
-    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨))"
+    r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:" + _PLACE_UNITS + "))"
     r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
     + r"]\p{Han}{0,4}?(?:组|巷))*"
 )
@@ -543,12 +549,30 @@ _TRIM = None
 _HINT = None
 
 
-def _address_hint() -> regex.Pattern:
+def _address_hint(text: str) -> bool:
+    """A house number (3组, 12号) or an address word (住址, 家住) in ``text``.
+
+    Two searches, not one alternation: with the one-character word 住 in it, a single pattern
+    loses ``re``'s first-character scan and is several times slower on long paragraphs.
+    """
     global _HINT
     if _HINT is None:
         words = "|".join(re.escape(w) for w in lexicon().address_context)
-        _HINT = re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
-    return _HINT
+        _HINT = (re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)"), re.compile(words))
+    return bool(_HINT[0].search(text) or _HINT[1].search(text))
+
+
+#: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
+_ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
+_ADDRESS_UNITS = tuple(_PLACE_UNITS.split("|"))
+
+
+def _address_matches(text: str):
+    """``ADDRESS.finditer(text)``, run only over the stretches that hold a unit word (same matches, in order)."""
+    for run in _ADDRESS_RUN.finditer(text):
+        s = run.group()
+        if any(u in s for u in _ADDRESS_UNITS):
+            yield from ADDRESS.finditer(text, run.start(), run.end())
 
 
 def _trim_address(value: str, start: int) -> int:
@@ -575,14 +599,14 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             continue
         col = pctx.column_of(block)
         header = col[1] if col and col[0] == "address" else None
-        if not header and not _address_hint().search(text):
+        if not header and not _address_hint(text):
             continue  # no house number, no 住址/家住: nothing the rule would report
         if header and _HAN_RUN.search(text) and not any(c in MASK_CHARS for c in text):
             s, e = _TRIMMED.search(text).span()
             yield _emit(rule, block, s, e, pctx, strong=True, confidence=0.9,
                         explanation={"pattern": "住址", "validation": "表格住址栏", "header": header})
             continue
-        for m in ADDRESS.finditer(text):
+        for m in _address_matches(text):
             start, end = _trim_address(m.group(), m.start()), m.end()
             value = text[start:end]
             if len(value) < 5 or _masked_around(text, start, end):
@@ -637,7 +661,11 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     """Blocks (and whole table rows) that name or identify a private person."""
     found = {b.index for b, *_ in ctx.fact(name_findings)}
     for block in doc.blocks:
+        if block.index in found:
+            continue
         text = _text(block)
+        if len(text) < 18 or not _SIX_DIGITS.search(text):
+            continue  # ID18 needs six digits in a row and 18 characters
         if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
             found.add(block.index)
     for idx in list(found):

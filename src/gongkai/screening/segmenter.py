@@ -1,0 +1,205 @@
+"""jieba's accurate mode, the same words faster: the segmenter behind the name pipeline's spaCy tokenizer.
+
+``Segmenter(tokenizer).cut(text)`` yields exactly what ``tokenizer.cut(text)`` (jieba 0.42,
+``cut_all=False, HMM=True``) yields, for any dictionary the tokenizer holds. It runs jieba's
+own algorithm with less Python per character:
+
+- the prefix-dictionary DAG and the best route are computed in one backward pass (jieba builds
+  the DAG as a dict of lists, then walks it again slicing every word a second time);
+- the HMM that joins runs of single characters (``jieba.finalseg``) is jieba's Viterbi over the
+  four states B/M/E/S, unrolled, with back-pointers instead of copied path lists.
+
+Every floating-point expression is jieba's, term for term and in the same order
+(``log(freq or 1) - log(total) + route``; ``V + trans + emit``), and ties are broken as
+jieba's ``max`` over ``(probability, index|state)`` tuples breaks them, so the routes are
+identical, not merely close. ``tests/screening/test_segmenter.py`` checks that on generated
+text against jieba itself.
+"""
+
+from __future__ import annotations
+
+from math import log
+
+_MIN_FLOAT = -3.14e100
+
+
+class Segmenter:
+    """A drop-in for a jieba ``Tokenizer``'s ``cut(text)`` in accurate mode with HMM."""
+
+    def __init__(self, tokenizer) -> None:
+        import jieba
+        from jieba import finalseg
+
+        tokenizer.check_initialized()
+        self.tokenizer = tokenizer
+        self._re_han = jieba.re_han_default
+        self._re_skip = jieba.re_skip_default
+        self._hmm_han = finalseg.re_han
+        self._hmm_skip = finalseg.re_skip
+        self._force_split = finalseg.Force_Split_Words
+        start, trans, emit = finalseg.start_P, finalseg.trans_P, finalseg.emit_P
+        self._start = tuple(start[s] for s in "BMES")
+        self._emit = tuple(emit[s] for s in "BMES")
+
+        def tr(a: str, b: str) -> float:
+            return trans[a].get(b, _MIN_FLOAT)
+
+        #: words of texts segmented ahead by :meth:`prepare`, handed out once by :meth:`cut`
+        self._ready: dict[str, list[str]] = {}
+        # transitions into each state from its two possible predecessors (jieba's PrevStatus)
+        self._trans = (tr("E", "B"), tr("S", "B"),  # B <- E | S
+                       tr("M", "M"), tr("B", "M"),  # M <- M | B
+                       tr("S", "S"), tr("E", "S"),  # S <- S | E
+                       tr("B", "E"), tr("M", "E"))  # E <- B | M
+
+    def cut(self, sentence: str, cut_all: bool = False, HMM: bool = True):
+        """The words of ``sentence``, as ``jieba.Tokenizer.cut(sentence)`` gives them."""
+        if cut_all or not HMM:
+            return self.tokenizer.cut(sentence, cut_all=cut_all, HMM=HMM)
+        words = self._ready.pop(sentence, None)
+        return iter(words if words is not None else self.lcut(sentence))
+
+    def prepare(self, texts) -> None:
+        """Segment ``texts`` now, for the spaCy tokenizer's next ``cut`` of each.
+
+        The name pipeline segments a document's paragraphs in one go before spaCy builds
+        their docs: jieba's dictionary stays in the processor's cache instead of alternating
+        with spaCy's vocabulary. The words are the same either way; a text prepared twice or
+        by another thread at the same time is simply segmented again.
+        """
+        self._ready = {t: self.lcut(t) for t in texts}
+
+    def lcut(self, sentence: str) -> list[str]:
+        out: list[str] = []
+        re_han, re_skip = self._re_han, self._re_skip
+        for blk in re_han.split(sentence):
+            if not blk:
+                continue
+            if re_han.match(blk):
+                self._cut_block(blk, out)
+            else:
+                for x in re_skip.split(blk):
+                    if re_skip.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out
+
+    def _cut_block(self, sentence: str, out: list[str]) -> None:
+        """jieba's ``__cut_DAG``: the best route through the prefix dictionary, single characters joined by the HMM."""
+        tok = self.tokenizer
+        freq = tok.FREQ
+        get = freq.get
+        logtotal = log(tok.total)
+        n = len(sentence)
+        prob = [0.0] * (n + 1)
+        nxt = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best = None
+            bx = k
+            i = k
+            frag = sentence[k]
+            # jieba: DAG[k] = the ends i (ascending) where sentence[k:i+1] has a frequency, else [k];
+            # route[k] = max((log(FREQ.get(word) or 1) - logtotal + route[i+1][0], i) for i in DAG[k])
+            f = get(frag)
+            while f is not None:
+                if f:
+                    p = log(f) - logtotal + prob[i + 1]
+                    if best is None or p >= best:  # ascending i: a tie goes to the longer word, as max() does
+                        best = p
+                        bx = i
+                i += 1
+                if i >= n:
+                    break
+                f = get(sentence[k:i + 1])
+            if best is None:
+                best = log(freq.get(sentence[k]) or 1) - logtotal + prob[k + 1]
+            prob[k] = best
+            nxt[k] = bx + 1
+        x = 0
+        buf_start = -1
+        while x < n:
+            y = nxt[x]
+            if y - x == 1:
+                if buf_start < 0:
+                    buf_start = x
+            else:
+                if buf_start >= 0:
+                    self._flush(sentence[buf_start:x], out)
+                    buf_start = -1
+                out.append(sentence[x:y])
+            x = y
+        if buf_start >= 0:
+            self._flush(sentence[buf_start:], out)
+
+    def _flush(self, buf: str, out: list[str]) -> None:
+        if len(buf) == 1:
+            out.append(buf)
+        elif not self.tokenizer.FREQ.get(buf):
+            self._hmm(buf, out)
+        else:
+            out.extend(buf)
+
+    def _hmm(self, sentence: str, out: list[str]) -> None:
+        """``jieba.finalseg.cut``."""
+        re_han, re_skip, force = self._hmm_han, self._hmm_skip, self._force_split
+        for blk in re_han.split(sentence):
+            if re_han.match(blk):
+                for word in self._viterbi_words(blk):
+                    if word not in force:
+                        out.append(word)
+                    else:
+                        out.extend(word)
+            else:
+                for x in re_skip.split(blk):
+                    if x:
+                        out.append(x)
+
+    def _viterbi_words(self, sentence: str) -> list[str]:
+        """``jieba.finalseg.__cut``: the Viterbi B/M/E/S states, then words from them."""
+        eB, eM, eE, eS = self._emit[0], self._emit[1], self._emit[2], self._emit[3]
+        tEB, tSB, tMM, tBM, tSS, tES, tBE, tME = self._trans
+        c = sentence[0]
+        vB = self._start[0] + eB.get(c, _MIN_FLOAT)
+        vM = self._start[1] + eM.get(c, _MIN_FLOAT)
+        vE = self._start[2] + eE.get(c, _MIN_FLOAT)
+        vS = self._start[3] + eS.get(c, _MIN_FLOAT)
+        back = []  # per position after the first: the predecessor state of B, M, E, S (0..3 = B, M, E, S)
+        for t in range(1, len(sentence)):
+            c = sentence[t]
+            # max over (prob, state) tuples: on a tie the later letter wins (S > E, M > B)
+            em = eB.get(c, _MIN_FLOAT)
+            a, b = vE + tEB + em, vS + tSB + em
+            nB, pB = (b, 3) if b >= a else (a, 2)
+            em = eM.get(c, _MIN_FLOAT)
+            a, b = vM + tMM + em, vB + tBM + em
+            nM, pM = (a, 1) if a >= b else (b, 0)
+            em = eS.get(c, _MIN_FLOAT)
+            a, b = vS + tSS + em, vE + tES + em
+            nS, pS = (a, 3) if a >= b else (b, 2)
+            em = eE.get(c, _MIN_FLOAT)
+            a, b = vB + tBE + em, vM + tME + em
+            nE, pE = (b, 1) if b >= a else (a, 0)
+            vB, vM, vE, vS = nB, nM, nE, nS
+            back.append((pB, pM, pE, pS))
+        state = 3 if vS >= vE else 2
+        n = len(sentence)
+        states = [0] * n
+        states[n - 1] = state
+        for t in range(n - 1, 0, -1):
+            state = back[t - 1][state]
+            states[t - 1] = state
+        words = []
+        begin = nexti = 0
+        for i, st in enumerate(states):
+            if st == 0:
+                begin = i
+            elif st == 2:
+                words.append(sentence[begin:i + 1])
+                nexti = i + 1
+            elif st == 3:
+                words.append(sentence[i])
+                nexti = i + 1
+        if nexti < n:
+            words.append(sentence[nexti:])
+        return words

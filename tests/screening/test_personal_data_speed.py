@@ -1,0 +1,32 @@
+"""The shortcuts the personal-data rules take for speed find exactly what the plain scans find."""
+
+import random
+
+from gongkai.screening import personal_data as pd
+
+PIECES = ["贵州省", "六盘水市", "钟山区", "勺米镇", "新华村", "和谐小区", "石门社区", "人民路", "幸福街", "花园",
+          "3组", "12号", "16栋", "1761室", "二单元", "五组", "家住", "住址：", "现住", "户主", "李四海", "村委会",
+          "的", "在", "于", "和", "办公", "，", "。", "、", "：", " ", "\n", "（", "）", "12", "２３", "abc", "No.5",
+          "街道办事处", "大道", "巷", "屯", "寨", "苑", "居委会", "新村", "家园", "号楼", "单元", "楼", "室"]
+
+
+def _texts(count: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 16)))
+
+
+def test_address_scan_by_stretches_equals_the_whole_scan():
+    for text in _texts(4000, seed=11):
+        assert [m.span() for m in pd._address_matches(text)] == [m.span() for m in pd.ADDRESS.finditer(text)], text
+
+
+def test_address_hint_equals_one_alternation():
+    import re
+
+    from gongkai.screening.context import lexicon
+
+    words = "|".join(re.escape(w) for w in lexicon().address_context)
+    one = re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
+    for text in _texts(4000, seed=12):
+        assert pd._address_hint(text) == bool(one.search(text)), text

@@ -1,0 +1,103 @@
+"""The name pipeline's segmenter gives jieba's words, exactly, whatever the text."""
+
+import random
+
+import pytest
+
+from gongkai.screening import names
+from gongkai.screening.segmenter import Segmenter
+
+PUNCT = "，。、；：？！“”（）《》【】—…·\n\t  \r\n-.%+#&_/@"
+LATIN = "abcXYZ0123456789"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return names._segmenter()  # jieba's dictionary plus the lexicon's role words
+
+
+def _texts(tokenizer, count: int, seed: int):
+    rng = random.Random(seed)
+    words = [w for w, f in tokenizer.FREQ.items() if f]
+    rng.shuffle(words)
+    words = words[:20000]
+    lex = names.lexicon()
+    surnames = sorted(lex.surnames)
+    rare = [chr(c) for c in range(0x4E00, 0x9FD6)]
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            r = rng.random()
+            if r < 0.45:
+                parts.append(rng.choice(words))
+            elif r < 0.6:  # a surname and one or two characters: the HMM's business
+                parts.append(rng.choice(surnames) + "".join(rng.choice(rare) for _ in range(rng.randint(1, 2))))
+            elif r < 0.75:
+                parts.append("".join(rng.choice(rare) for _ in range(rng.randint(1, 4))))
+            elif r < 0.85:
+                parts.append(rng.choice(lex.role_words))
+            elif r < 0.93:
+                parts.append(rng.choice(PUNCT))
+            else:
+                parts.append("".join(rng.choice(LATIN) for _ in range(rng.randint(1, 6))))
+        yield "".join(parts)
+
+
+def test_generated_text_segments_as_jieba_does(tokenizer):
+    seg = Segmenter(tokenizer)
+    texts = list(_texts(tokenizer, 3000, seed=7))
+    diffs = [t for t in texts if list(seg.cut(t, cut_all=False)) != list(tokenizer.cut(t, cut_all=False))]
+    assert diffs == []
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "张", "申请人张三，男，身份证号：11010519491231002X。", "该户户主石世伟反映",
+    "来信人王小明反映道路破损。", "村民张三丰、李四海反映用水困难。", "2019年3月5日 上午 9:30",
+    "电话：0858-8123456转12", "ABC公司与甲乙丙丁戊己庚辛壬癸", "的的的的的的的的", "笪小凤持证上岗",
+])
+def test_known_sentences_segment_as_jieba_does(tokenizer, text):
+    assert Segmenter(tokenizer).lcut(text) == list(tokenizer.cut(text))
+
+
+def test_other_modes_are_left_to_jieba(tokenizer):
+    text = "中华人民共和国国务院办公厅"
+    seg = Segmenter(tokenizer)
+    assert list(seg.cut(text, cut_all=True)) == list(tokenizer.cut(text, cut_all=True))
+    assert list(seg.cut(text, HMM=False)) == list(tokenizer.cut(text, HMM=False))
+
+
+def test_the_name_pipeline_uses_it():
+    assert isinstance(names.pipeline().tokenizer.jieba_seg, Segmenter)
+
+
+def test_equal_routes_break_ties_as_jieba_does():
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.FREQ = {"甲": 1, "乙": 1, "丙": 1, "丁": 1, "甲乙": 1, "乙丙": 1, "丙丁": 1}
+    tok.total = 7
+    tok.initialized = True
+    for text in ("甲乙丙", "甲乙丙丁", "乙丙丁", "甲乙丙丁甲乙丙"):
+        assert Segmenter(tok).lcut(text) == list(tok.cut(text))
+    assert Segmenter(tok).lcut("甲乙丙") == ["甲乙", "丙"]  # a tie goes to the longer first word
+
+
+def test_prepared_texts_give_the_same_words_once(tokenizer):
+    seg = Segmenter(tokenizer)
+    texts = ["来信人王小明反映道路破损。", "户主：陈建国", "申请人 张三\t男\n"]
+    seg.prepare(texts)
+    assert seg._ready  # segmented ahead
+    for t in texts:
+        assert list(seg.cut(t, cut_all=False)) == list(tokenizer.cut(t))
+    assert not seg._ready  # each handed out once
+    assert list(seg.cut(texts[0], cut_all=False)) == list(tokenizer.cut(texts[0]))
+
+
+@pytest.mark.parametrize("text", ["申请人 张三，男。  来信人王五反映\n问题", "户主：陈建国\t联系电话 13885811234 ",
+                                  "村民张三丰、李四海反映用水困难。", "  张三  "])
+def test_tokens_from_the_source_text_equal_spacy_tokens(text):
+    doc = names.pipeline().make_doc(text)
+    plain = names._tokens(doc)
+    doc.user_data["gongkai_source"] = text
+    assert names._tokens(doc) == plain
+    assert plain[1] == text
