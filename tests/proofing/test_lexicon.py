@@ -99,3 +99,19 @@ def test_shipped_lexicons_load_with_their_specs(name):
     assert lex.basis.startswith("《")
     fires, silent = lex.examples()
     assert fires and silent
+
+
+@pytest.mark.parametrize("date, fires", [("2016年5月4日", False), ("2018年3月16日", False),
+                                         ("2018年3月17日", True), ("2019年5月4日", True), ("", True)])
+def test_a_renamed_organ_keeps_its_old_name_in_documents_written_before(check_text, date, fires):
+    text = f"关于做好土地确权工作的通知\n各村：\n请按国土资源部要求做好确权登记工作。\n勺米镇人民政府\n{date}"
+    found = [f for f in check_text(text).findings if f.rule == "T105"]
+    assert bool(found) is fires
+    if fires:
+        assert found[0].suggestion == "自然资源部"
+
+
+def test_renamed_must_be_a_date():
+    bad = GOOD.replace("specs: [\"截止目前 -> 截至目前\"]", "specs: [\"截止目前 -> 截至目前\"]\n    renamed: soon", 1)
+    with pytest.raises(lx.LexiconError, match="renamed"):
+        lx.parse(bad, "bad.yaml")

@@ -17,11 +17,14 @@ A lexicon file (``src/gongkai/data/proofing/*.yaml``) looks like::
 
 ``when`` may hold ``before`` / ``not_before`` (a regex matched right after the word: the word
 stands *before* such text) and ``after`` / ``not_after`` (a regex matched right before the
-word). ``except`` phrases silence a match that lies inside one of them. Loading a lexicon runs
+word). ``except`` phrases silence a match that lies inside one of them. ``renamed: YYYY-MM-DD``
+marks the old name of a renamed organ: documents whose 成文日期 is earlier keep it. Loading a lexicon runs
 every entry's specs; a broken entry raises :class:`LexiconError` naming file and line.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,6 +59,8 @@ class Entry:
     keep: tuple[str, ...] = ()
     note: str = ""
     basis: str = ""
+    #: The old name of a renamed organ is right in documents dated before this day.
+    renamed: dt.date | None = None
 
     def applies(self, text: str, start: int, end: int) -> bool:
         """Whether the word at ``text[start:end]`` is wrong here (conditions and exceptions)."""
@@ -169,7 +174,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _WHEN_KEYS = {"before", "not_before", "after", "not_after"}
-_ENTRY_KEYS = {"wrong", "right", "when", "specs", "keep", "except", "note", "basis", "__line__"}
+_ENTRY_KEYS = {"wrong", "right", "when", "specs", "keep", "except", "note", "basis", "renamed", "__line__"}
 
 
 def parse(text: str, name: str = "<lexicon>", *, check_specs: bool = True) -> Lexicon:
@@ -222,13 +227,19 @@ def parse(text: str, name: str = "<lexicon>", *, check_specs: bool = True) -> Le
             specs.append((src, dst))
         if not specs:
             raise fail(line, f"'{wrong}' needs at least one spec ('input -> expected')")
+        renamed = raw.get("renamed")
+        if renamed is not None and not isinstance(renamed, dt.date):
+            try:
+                renamed = dt.date.fromisoformat(str(renamed))
+            except ValueError:
+                raise fail(line, f"'renamed' must be a date (YYYY-MM-DD), not {renamed!r}") from None
         entries.append(Entry(
             wrong=wrong, right=right, line=line,
             before=compiled.get("before"), not_before=compiled.get("not_before"),
             after=compiled.get("after"), not_after=compiled.get("not_after"),
             exceptions=tuple(raw.get("except") or ()), specs=tuple(specs),
             keep=tuple(raw.get("keep") or ()), note=str(raw.get("note") or ""),
-            basis=str(raw.get("basis") or ""),
+            basis=str(raw.get("basis") or ""), renamed=renamed,
         ))
     lex = Lexicon(
         name=name, code=str(data["code"]), kind=str(data["kind"]), severity=str(data["severity"]),

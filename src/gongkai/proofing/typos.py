@@ -6,9 +6,12 @@ Basis: 《勺米镇政务公开信息审核发布管理制度》一（一）初�
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..attributes.structure import parse_structure
+from ..completeness.periods import parse_date
 from ..engine import Context, FunctionRule, Rule
 from ..models import Document, Finding, Severity
 from . import lexicon as lx
@@ -31,6 +34,10 @@ class LexiconRule(Rule):
                 continue
             for h in self.lexicon.find(block.text):
                 e = h.entry
+                if e.renamed is not None:
+                    issued = ctx.fact(written_on)
+                    if issued is not None and issued < e.renamed:
+                        continue  # the name was right when the document was written
                 yield self.finding(
                     block, h.start, h.end,
                     message=f"{self.message}：“{e.wrong}”应为“{e.right}”" + (f"（{e.note}）" if e.note else ""),
@@ -39,6 +46,12 @@ class LexiconRule(Rule):
                     confidence=0.95 if self.kind == "typo" else 0.8,
                     explanation={"lexicon": self.lexicon.name, "line": e.line, "source": self.lexicon.source},
                 )
+
+
+def written_on(doc: Document, ctx: Context) -> dt.date | None:
+    """The document's 成文日期, when it has one that reads as a date."""
+    s = ctx.fact(parse_structure)
+    return parse_date(s.date.text) if s.date else None
 
 
 def lexicon_rule(name: str) -> LexiconRule:
