@@ -45,7 +45,12 @@ OVERLAP = 12
 #: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
 #: false alarms on published text, and precision comes first.
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
-          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9}
+          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
+          "word_threshold": 31.0, "word_lm_min": 12.0}
+#: Words of jieba's dictionary at least this frequent are the corrections of the word path.
+HOMOPHONE_MIN_FREQ = 500
+#: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
+SYLLABLE_BASE = 1024
 #: A character string of the real build text seen this often counts as a domain word.
 DOMAIN_MIN = 4
 
@@ -193,6 +198,44 @@ def candidate_sets(data: Path, known: set[str]) -> dict[str, list[str]]:
     return {a: sorted(b & known) for a, b in sets.items() if a in known and (b & known)}
 
 
+def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
+    """Readings of the known characters and the frequent two-character words of jieba's dictionary by sound.
+
+    A word's key is its two syllables (tones ignored) as pypinyin reads the word (so 银行 is
+    yin-hang); a character's readings are all its pypinyin readings (heteronyms), so a string
+    of any two known characters finds every word that may sound like it.
+    """
+    import jieba
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    syllables: dict[str, int] = {}
+    rd_char, rd_syl = [], []
+    for ch in sorted(known):
+        for r in dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]):
+            if r.isascii() and r.isalpha():
+                rd_char.append(ord(ch))
+                rd_syl.append(syllables.setdefault(r, len(syllables)))
+    hw = set()
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) < 2 or len(parts[0]) != 2 or int(parts[1]) < HOMOPHONE_MIN_FREQ:
+            continue
+        w = parts[0]
+        if not all(ch in known for ch in w):
+            continue
+        py = lazy_pinyin(w, style=Style.NORMAL)
+        if len(py) == 2 and all(r in syllables for r in py):
+            hw.add((syllables[py[0]] * SYLLABLE_BASE + syllables[py[1]], (ord(w[0]) << 16) | ord(w[1])))
+    assert len(syllables) < SYLLABLE_BASE
+    hw_sorted = sorted(hw)
+    return {
+        "rd_char": np.array(rd_char, dtype=np.uint32), "rd_syl": np.array(rd_syl, dtype=np.uint32),
+        "hw_key": np.array([k for k, _ in hw_sorted], dtype=np.uint32),
+        "hw_word": np.array([w for _, w in hw_sorted], dtype=np.uint32),
+        "p_syllables": np.float64(SYLLABLE_BASE),
+    }
+
+
 def build(data: Path, out: Path) -> None:
     splits = odw_splits(data)
     print(f"odw: build {len(splits['build'])}, tune {len(splits['tune'])}, test {len(splits['test'])} "
@@ -232,11 +275,14 @@ def build(data: Path, out: Path) -> None:
     params["p_total"] = np.float64(total)
     params["p_vocab"] = np.float64(int(uni.sum()))
     counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
+    homo = homophone_tables(known)
+    print(f"homophone table: {len(homo['hw_key']):,} words of frequency >= {HOMOPHONE_MIN_FREQ}, "
+          f"{len(homo['rd_char']):,} character readings")
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out, keys=keys.astype(np.uint64), counts=counts,
         cand_src=np.array([lm.code_of(a) for a in src], dtype=np.uint64), cand_off=off,
-        cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params,
+        cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params, **homo,
     )
     print(f"wrote {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
     words = domain_words(data)

@@ -90,7 +90,7 @@ class TypoModel:
     """Counts of character n-grams plus candidate sets; scores corrections of a sentence."""
 
     def __init__(self, keys: np.ndarray, counts: np.ndarray, cand_src: np.ndarray, cand_off: np.ndarray,
-                 cand_dst: np.ndarray, pairs: np.ndarray, params: dict):
+                 cand_dst: np.ndarray, pairs: np.ndarray, params: dict, homophones: dict | None = None):
         self.keys = keys
         self.counts = counts
         self.candidates: dict[int, np.ndarray] = {
@@ -112,6 +112,19 @@ class TypoModel:
         self.seg_weight = float(params.get("seg_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
+        #: characters this frequent as one-character words (其、将、或…) need at least ``function_seg``
+        #: of segmentation gain: the n-gram counts alone often prefer a content word in their place
+        self.function_freq = int(params.get("function_freq", 10**9))
+        self.function_seg = float(params.get("function_seg", 0.0))
+        #: word path: a two-character string replaced by a same-sounding frequent word
+        self.word_threshold = float(params.get("word_threshold", math.inf))
+        self.word_lm_min = float(params.get("word_lm_min", 0.0))
+        h = homophones or {}
+        #: character → its readings (syllable ids, tones ignored)
+        self.readings: dict[str, tuple[int, ...]] = h.get("readings", {})
+        #: syllable pair key → the frequent two-character words that sound so
+        self.homophones: dict[int, tuple[str, ...]] = h.get("words", {})
+        self.syllables = int(h.get("syllables", 0))
         #: (side, neighbour code, character code) → counts of the character's candidates next to it
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
@@ -129,6 +142,10 @@ class TypoModel:
 
     def count(self, seq) -> int:
         return int(self.lookup(np.array([pack(seq)], dtype=np.uint64))[0])
+
+    def unigram_prob(self, ch: str) -> float:
+        """Smoothed probability of one character in the build corpus."""
+        return (self.count([code_of(ch)]) + 1.0) / (self.total + self.vocab)
 
     # -- scoring ------------------------------------------------------------------------
     def _window_logprob(self, windows: np.ndarray, centre: int, base: int = 0, base_of: np.ndarray | None = None) -> np.ndarray:
@@ -198,17 +215,33 @@ class TypoModel:
         if n < 2:
             return []
         words = lexicon_words()
-        covered = _segment_covered(text, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
+        tokens = list(segmentation.jieba().cut(text, HMM=False)) if self.segment or self.homophones else None
+        covered = _covered_by_tokens(tokens, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
         arr = codes(text)
-        off = ORDER - 1
+        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         quoted = _quoted(text)
         listed = _listed_names(text)
+        # names, list entries and quotations are deliberate wording
+        skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
+        found = self._char_suspects(text, words, covered, skip, arr, padded)
+        if self.homophones and self.word_threshold < math.inf:
+            near = {k for s in found for k in range(s.start - 1, s.start + 2)}
+            for s in self._word_suspects(text, tokens, skip, padded, words):
+                if s.start not in near and s.start + 1 not in near:
+                    found.append(s)
+            found.sort(key=lambda s: s.start)
+        return found
+
+    def _char_suspects(self, text: str, words: dict, covered: list, skip: list, arr: np.ndarray,
+                       padded: np.ndarray) -> list[Suspect]:
+        """One-character corrections: sound- or shape-alike characters that form a frequent word."""
+        n = len(text)
+        off = ORDER - 1
         code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
         eligible = [
             i for i in range(n)
-            if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and not _in_name(text, i) and not listed[i] and not quoted[i]
+            if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
             and code_list[i + off] in candidates
         ]
         if not eligible:
@@ -218,7 +251,6 @@ class TypoModel:
         sets = [candidates[code_list[i + off]] for i in eligible]
         pos = np.repeat(np.array(eligible), [len(c) for c in sets])
         cand = np.concatenate(sets).astype(np.uint64)
-        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         near = self._near(code_list + [_PAD] * ORDER, eligible)
         keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
         rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
@@ -235,6 +267,81 @@ class TypoModel:
                 continue
             kept.append(s)
         return kept
+
+    def _word_suspects(self, text: str, tokens: list[str], skip: list, padded: np.ndarray,
+                       words: dict) -> list[Suspect]:
+        """Two-character strings that a same-sounding frequent word fits much better (别字 typed by pinyin:
+        堆物→队伍、提喜→体系、优先公司→有限公司).
+
+        The strings tried are the two-character words of the segmentation and two adjacent
+        one-character tokens; each word of the homophone table that sounds like the string (tones
+        ignored) is scored by the gain in n-gram log-probability of the window (the two characters
+        and the three after them) plus the gain in best-segmentation log-probability; the best
+        word of a string is reported when the sum reaches ``word_threshold``.
+        """
+        n = len(text)
+        starts = []
+        pos, single = 0, -2  # single: start of the previous one-character Han token
+        for tok in tokens:
+            if len(tok) == 2:
+                if is_han(tok[0]) and is_han(tok[1]):
+                    starts.append(pos)
+                single = -2
+            elif len(tok) == 1 and is_han(tok):
+                if single == pos - 1:
+                    starts.append(single)
+                single = pos
+            else:
+                single = -2
+            pos += len(tok)
+        readings, table, syl = self.readings, self.homophones, self.syllables
+        rows: list[tuple[int, str]] = []
+        for i in starts:
+            if skip[i] or skip[i + 1]:
+                continue
+            a, b = readings.get(text[i], ()), readings.get(text[i + 1], ())
+            w = text[i : i + 2]
+            for ra in a:
+                for rb in b:
+                    for c in table.get(ra * syl + rb, ()):
+                        if c != w:
+                            rows.append((i, c))
+        if not rows:
+            return []
+        rows = list(dict.fromkeys(rows))
+        off = ORDER - 1
+        positions = sorted({i for i, _ in rows})
+        idx = {i: k for k, i in enumerate(positions)}
+        base = np.stack([padded[i + off - 3 : i + off + 5] for i in positions])
+        win = base[[idx[i] for i, _ in rows]].copy()
+        win[:, 3] = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
+        win[:, 4] = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
+        per_j = self._window_logprob(np.concatenate([base, win]), 3)
+        ends = np.array([min(5, n - i) for i in positions] + [min(5, n - i) for i, _ in rows])
+        lp = (per_j * (np.arange(5)[None, :] < ends[:, None])).sum(axis=1).tolist()
+        first = len(positions)
+        best: dict[int, tuple] = {}
+        orig: dict[int, float] = {}
+        for k, (i, c) in enumerate(rows):
+            gain = lp[first + k] - lp[idx[i]]
+            if gain < self.word_lm_min:
+                continue
+            a, b = max(0, i - 4), min(n, i + 6)
+            if i not in orig:
+                orig[i] = _segmentation_logprob(text[a:b], words)
+            seg = _segmentation_logprob(text[a:i] + c + text[i + 2 : b], words) - orig[i]
+            score = gain + seg
+            if score >= self.word_threshold and (i not in best or score > best[i][0]):
+                best[i] = (score, c, gain, seg)
+        out: list[Suspect] = []
+        for i in sorted(best):
+            score, c, gain, seg = best[i]
+            if out and i - out[-1].start <= 1:
+                if score > out[-1].gain:
+                    out[-1] = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), False, seg)
+                continue
+            out.append(Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), False, seg))
+        return out
 
     def _near(self, padded: list[int], eligible: list[int]) -> np.ndarray:
         """Counts of (left neighbour, candidate) and (candidate, right neighbour) for every candidate
@@ -362,10 +469,14 @@ class TypoModel:
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
                 best[i] = (score, c, gain, wf, seen, seg)
+        get = lexicon_words().get
         for i in positions:
             score, c, gain, wf, seen, seg = best[i]
-            if score >= self.threshold:
-                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
+            if score < self.threshold:
+                continue
+            if seg < self.function_seg and get(chr(code_list[i + off]), 0) >= self.function_freq:
+                continue
+            out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
         return out
 
 
@@ -504,9 +615,14 @@ def _listed_names(text: str) -> list[bool]:
 
 def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
     """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
-    covered = [False] * len(text)
+    return _covered_by_tokens(list(segmentation.jieba().cut(text, HMM=False)), words, min_freq)
+
+
+def _covered_by_tokens(tokens: list[str], words: dict, min_freq: int = 1) -> list[bool]:
+    """:func:`_segment_covered` from the tokens of a segmentation already made."""
+    covered = [False] * sum(len(t) for t in tokens)
     pos = 0
-    for tok in segmentation.jieba().cut(text, HMM=False):
+    for tok in tokens:
         if len(tok) >= 2 and words.get(tok, 0) >= min_freq:
             for k in range(pos, pos + len(tok)):
                 covered[k] = True
@@ -550,7 +666,18 @@ def load(data: bytes) -> TypoModel:
     """A model from the bytes of a ``typo_model.npz``."""
     z = np.load(BytesIO(data), allow_pickle=False)
     params = {k[2:]: float(z[k]) for k in z.files if k.startswith("p_")}
-    return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params)
+    homophones = None
+    if "hw_key" in z.files:
+        # readings: (character code, syllable id) rows; words: (syllable pair key, word as two codes)
+        readings: dict[str, tuple[int, ...]] = {}
+        for c, r in zip(z["rd_char"].tolist(), z["rd_syl"].tolist()):
+            readings[chr(c)] = readings.get(chr(c), ()) + (r,)
+        table: dict[int, tuple[str, ...]] = {}
+        for k, w in zip(z["hw_key"].tolist(), z["hw_word"].tolist()):
+            table[k] = table.get(k, ()) + (chr(w >> 16) + chr(w & 0xFFFF),)
+        homophones = {"readings": readings, "words": table, "syllables": int(z["p_syllables"])}
+    return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params,
+                     homophones)
 
 
 @lru_cache(maxsize=1)

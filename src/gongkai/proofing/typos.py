@@ -67,6 +67,19 @@ def _repeated(full: str, text: str, i: int) -> bool:
     return False
 
 
+#: A character seen in a document this many times more often than in the model's corpus (and at
+#: least twice besides the suspect) is a topic of the document — a place, a product — not a slip.
+BURST_RATIO = 4.0
+
+
+def _topical(model: lm.TypoModel, full: str, ch: str) -> bool:
+    """Whether ``ch`` recurs in the document far more often than its frequency in the corpus predicts."""
+    others = full.count(ch) - 1
+    if others < 2:
+        return False
+    return others > BURST_RATIO * len(full) * model.unigram_prob(ch)
+
+
 def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
     model = lm.model()
     blocks = list(rule.blocks(doc))
@@ -77,15 +90,19 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
         if len(text) < (8 if block.part == "table" else 4):
             continue
         for s in model.suspects(text):
-            if _repeated(full, text, s.start):
+            end = s.start + len(s.wrong)
+            if any(_repeated(full, text, i) for i in range(s.start, end)):
                 continue
-            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[s.start + 1 : s.start + 3]
+            if len(s.wrong) == 1 and _topical(model, full, s.wrong):
+                continue
+            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[end : end + 2]
             yield rule.finding(
-                block, s.start, s.start + 1,
+                block, s.start, end,
                 message=f"疑似别字：“{s.wrong}”可能应为“{s.right}”（“{fixed}”）",
                 suggestion=s.right,
                 confidence=round(min(0.95, 0.5 + s.gain / 40), 2),
-                explanation={"model": "character 4-gram", "gain": round(s.gain, 2)},
+                explanation={"model": "character 4-gram" if len(s.wrong) == 1 else "character 4-gram, homophone word",
+                             "gain": round(s.gain, 2)},
             )
 
 
