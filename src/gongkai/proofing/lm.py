@@ -119,6 +119,12 @@ class TypoModel:
         #: word path: a two-character string replaced by a same-sounding frequent word
         self.word_threshold = float(params.get("word_threshold", math.inf))
         self.word_lm_min = float(params.get("word_lm_min", 0.0))
+        #: completion path: rare characters (one-character word frequency below ``completion_max_single``)
+        #: replaced by any character forming a word of ``completion_min_freq`` with a neighbour
+        self.completion_threshold = float(params.get("completion_threshold", math.inf))
+        self.completion_min_freq = int(params.get("completion_min_freq", 1000))
+        self.completion_max_single = int(params.get("completion_max_single", 3000))
+        self.completion_seg = float(params.get("completion_seg", 0.0))
         h = homophones or {}
         #: character → its readings (syllable ids, tones ignored)
         self.readings: dict[str, tuple[int, ...]] = h.get("readings", {})
@@ -224,6 +230,10 @@ class TypoModel:
         # names, list entries and quotations are deliberate wording
         skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
         found = self._char_suspects(text, words, covered, skip, arr, padded)
+        if self.completion_threshold < math.inf:
+            near = {k for s in found for k in range(s.start - 2, s.start + 3)}
+            found += [s for s in self._completion_suspects(text, words, covered, skip, padded) if s.start not in near]
+            found.sort(key=lambda s: s.start)
         if self.homophones and self.word_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 1, s.start + 2)}
             for s in self._word_suspects(text, tokens, skip, padded, words):
@@ -261,6 +271,45 @@ class TypoModel:
         # uncovered too): keep the strongest of each cluster
         kept: list[Suspect] = []
         for s in out:
+            if kept and s.start - kept[-1].start <= 2:
+                if s.gain > kept[-1].gain:
+                    kept[-1] = s
+                continue
+            kept.append(s)
+        return kept
+
+    def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
+                             padded: np.ndarray) -> list[Suspect]:
+        """Rare characters that no confusion set links to the right one (申国→中国、审汁→审计): any
+        character that makes a very frequent two-character word with a neighbour is a candidate, and
+        only a score of ``completion_threshold`` (well above ``threshold``) with a segmentation gain
+        of ``completion_seg`` (the character completes a word) is reported.
+        """
+        n = len(text)
+        left, right = _completions(self.completion_min_freq)
+        cands = self.candidates
+        rows: list[tuple[int, int, int]] = []
+        for i in range(n):
+            ch = text[i]
+            if covered[i] or skip[i] or not is_han(ch) or words.get(ch, 0) >= self.completion_max_single:
+                continue
+            usual = cands.get(ord(ch))
+            usual = set(usual.tolist()) if usual is not None else set()
+            best: dict[int, int] = {}
+            if i > 0:
+                for c, f in right.get(text[i - 1], ()):
+                    best[c] = max(best.get(c, 0), f)
+            if i + 1 < n:
+                for c, f in left.get(text[i + 1], ()):
+                    best[c] = max(best.get(c, 0), f)
+            rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
+        if not rows:
+            return []
+        out = self._score(padded, n, rows, text, self.completion_threshold)
+        kept: list[Suspect] = []
+        for s in out:
+            if s.seg_gain < self.completion_seg:
+                continue
             if kept and s.start - kept[-1].start <= 2:
                 if s.gain > kept[-1].gain:
                     kept[-1] = s
@@ -436,7 +485,8 @@ class TypoModel:
             at += len(s)
             has[name] = out
 
-    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "") -> list[Suspect]:
+    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "",
+               threshold: float | None = None) -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
         centre = ORDER - 1
@@ -472,7 +522,7 @@ class TypoModel:
         get = lexicon_words().get
         for i in positions:
             score, c, gain, wf, seen, seg = best[i]
-            if score < self.threshold:
+            if score < (self.threshold if threshold is None else threshold):
                 continue
             if seg < self.function_seg and get(chr(code_list[i + off]), 0) >= self.function_freq:
                 continue
@@ -640,6 +690,19 @@ def _covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
                 for k in range(a, b):
                     covered[k] = True
     return covered
+
+
+@lru_cache(maxsize=4)
+def _completions(min_freq: int) -> tuple[dict, dict]:
+    """(left, right): for a character, the characters that precede / follow it in a lexicon word of
+    two Han characters at least ``min_freq`` frequent, with that frequency (as (code, frequency) pairs)."""
+    left: dict[str, list] = {}
+    right: dict[str, list] = {}
+    for w, f in lexicon_words().items():
+        if len(w) == 2 and f >= min_freq and is_han(w[0]) and is_han(w[1]):
+            right.setdefault(w[0], []).append((ord(w[1]), f))
+            left.setdefault(w[1], []).append((ord(w[0]), f))
+    return left, right
 
 
 @lru_cache(maxsize=1)
