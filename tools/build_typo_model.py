@@ -46,7 +46,9 @@ OVERLAP = 12
 #: false alarms on published text, and precision comes first.
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
-          "word_threshold": 31.0, "word_lm_min": 12.0}
+          "word_threshold": 31.0, "word_lm_min": 12.0,
+          "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
+          "completion_min_freq": 1000, "completion_max_single": 3000}
 #: Words of jieba's dictionary at least this frequent are the corrections of the word path.
 HOMOPHONE_MIN_FREQ = 500
 #: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).

@@ -125,6 +125,9 @@ class TypoModel:
         self.completion_min_freq = int(params.get("completion_min_freq", 1000))
         self.completion_max_single = int(params.get("completion_max_single", 3000))
         self.completion_seg = float(params.get("completion_seg", 0.0))
+        #: candidates of the completion path with a smaller n-gram gain are dropped before the
+        #: (costly) segmentation gain is computed
+        self.completion_lm_min = float(params.get("completion_lm_min", -math.inf))
         h = homophones or {}
         #: character → its readings (syllable ids, tones ignored)
         self.readings: dict[str, tuple[int, ...]] = h.get("readings", {})
@@ -305,7 +308,7 @@ class TypoModel:
             rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
         if not rows:
             return []
-        out = self._score(padded, n, rows, text, self.completion_threshold)
+        out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min)
         kept: list[Suspect] = []
         for s in out:
             if s.seg_gain < self.completion_seg:
@@ -486,7 +489,7 @@ class TypoModel:
             has[name] = out
 
     def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "",
-               threshold: float | None = None) -> list[Suspect]:
+               threshold: float | None = None, lm_min: float = -math.inf) -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
         centre = ORDER - 1
@@ -509,6 +512,8 @@ class TypoModel:
         code_list = padded.tolist()
         for k, (i, c, f) in enumerate(rows):
             gain = lp_l[first + k] - lp_l[idx[i]]
+            if gain < lm_min:
+                continue
             wrong = code_list[i + off]
             seen = ((wrong << 16) | c) in self.pairs
             wf = math.log10(max(1, f))
@@ -521,6 +526,8 @@ class TypoModel:
                 best[i] = (score, c, gain, wf, seen, seg)
         get = lexicon_words().get
         for i in positions:
+            if i not in best:
+                continue
             score, c, gain, wf, seen, seg = best[i]
             if score < (self.threshold if threshold is None else threshold):
                 continue
