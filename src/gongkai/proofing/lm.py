@@ -138,6 +138,8 @@ class TypoModel:
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
         self._text_cache: dict[str, tuple[Suspect, ...]] = {}
+        #: character → its candidate codes as a set (completion path)
+        self._usual_sets: dict[str, frozenset] = {}
 
     # -- counts -------------------------------------------------------------------------
     def lookup(self, keys: np.ndarray) -> np.ndarray:
@@ -290,14 +292,24 @@ class TypoModel:
         """
         n = len(text)
         left, right = _completions(self.completion_min_freq)
-        cands = self.candidates
+        at = [i for i in range(n) if not covered[i] and not skip[i] and is_han(text[i])
+              and words.get(text[i], 0) < self.completion_max_single]
+        if not at:
+            return []
+        # only characters out of place: neither bigram with a neighbour occurs in the counts
+        sh = np.uint64(16)
+        pos = np.array(at) + (ORDER - 1)
+        big = self.lookup(np.concatenate([(padded[pos - 1] << sh) | padded[pos], (padded[pos] << sh) | padded[pos + 1]]))
+        k = len(at)
+        at = [i for i, a, b in zip(at, big[:k].tolist(), big[k:].tolist()) if a < 1 and b < 1]
+        usual_sets = self._usual_sets
         rows: list[tuple[int, int, int]] = []
-        for i in range(n):
+        for i in at:
             ch = text[i]
-            if covered[i] or skip[i] or not is_han(ch) or words.get(ch, 0) >= self.completion_max_single:
-                continue
-            usual = cands.get(ord(ch))
-            usual = set(usual.tolist()) if usual is not None else set()
+            usual = usual_sets.get(ch)
+            if usual is None:
+                cand = self.candidates.get(ord(ch))
+                usual = usual_sets[ch] = frozenset(cand.tolist()) if cand is not None else frozenset()
             best: dict[int, int] = {}
             if i > 0:
                 for c, f in right.get(text[i - 1], ()):
@@ -362,6 +374,17 @@ class TypoModel:
             return []
         rows = list(dict.fromkeys(rows))
         off = ORDER - 1
+        # a word that fits its place makes a counted trigram with the character before or after it:
+        # one vectorised lookup drops the candidates that do not, before the full window is scored
+        sh = np.uint64(16)
+        at = np.array([i + off for i, _ in rows])
+        c0 = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
+        c1 = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
+        m = len(rows)
+        tri = self.lookup(np.concatenate([((padded[at - 1] << sh) | c0) << sh | c1, ((c0 << sh) | c1) << sh | padded[at + 2]]))
+        rows = [r for r, a, b in zip(rows, tri[:m].tolist(), tri[m:].tolist()) if a >= 1 or b >= 1]
+        if not rows:
+            return []
         positions = sorted({i for i, _ in rows})
         idx = {i: k for k, i in enumerate(positions)}
         base = np.stack([padded[i + off - 3 : i + off + 5] for i in positions])
