@@ -48,7 +48,8 @@ PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
           "word_threshold": 31.0, "word_lm_min": 12.0,
           "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
-          "completion_min_freq": 1000, "completion_max_single": 3000}
+          "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
+          "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
 #: Words of jieba's dictionary at least this frequent are the corrections of the word path.
 HOMOPHONE_MIN_FREQ = 500
 #: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
@@ -272,7 +273,17 @@ def build(data: Path, out: Path) -> None:
             for a, b in zip(s, t):
                 if a != b and lm.is_han(a) and lm.is_han(b):
                     pairs.add((lm.code_of(a) << 16) | lm.code_of(b))
-    print(f"candidate sets: {len(src):,} characters, {len(dst):,} candidates; error pairs {len(pairs)}")
+    # two adjacent characters both wrong: a word typed for another (起夜→企业, by pinyin)
+    word_pairs = set()
+    for _, s, t in splits["build"]:
+        if len(s) == len(t):
+            for i in range(len(s) - 1):
+                a, b = s[i : i + 2], t[i : i + 2]
+                if a[0] != b[0] and a[1] != b[1] and all(lm.is_han(ch) for ch in a + b) \
+                        and (i == 0 or s[i - 1] == t[i - 1]) and (i + 2 == len(s) or s[i + 2] == t[i + 2]):
+                    word_pairs.add((ord(a[0]) << 48) | (ord(a[1]) << 32) | (ord(b[0]) << 16) | ord(b[1]))
+    print(f"candidate sets: {len(src):,} characters, {len(dst):,} candidates; error pairs {len(pairs)}, "
+          f"two-character error pairs {len(word_pairs)}")
     params = {f"p_{k}": np.float64(v) for k, v in PARAMS.items()}
     params["p_total"] = np.float64(total)
     params["p_vocab"] = np.float64(int(uni.sum()))
@@ -285,6 +296,7 @@ def build(data: Path, out: Path) -> None:
         out, keys=keys.astype(np.uint64), counts=counts,
         cand_src=np.array([lm.code_of(a) for a in src], dtype=np.uint64), cand_off=off,
         cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params, **homo,
+        word_pairs=np.array(sorted(word_pairs), dtype=np.uint64),
     )
     print(f"wrote {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
     words = domain_words(data)

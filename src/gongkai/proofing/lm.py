@@ -128,12 +128,21 @@ class TypoModel:
         #: candidates of the completion path with a smaller n-gram gain are dropped before the
         #: (costly) segmentation gain is computed
         self.completion_lm_min = float(params.get("completion_lm_min", -math.inf))
+        #: any character is a candidate there, so the best must clearly beat the runner-up
+        #: (拔付: 支付、预付、交付… all fit, no correction is certain)
+        self.completion_margin = float(params.get("completion_margin", 0.0))
+        #: word path: a two-character confusion seen in the training errors (起夜→企业) adds
+        #: ``word_pair_bonus`` when the correction improves the segmentation by ``word_pair_seg``
+        self.word_pair_bonus = float(params.get("word_pair_bonus", 0.0))
+        self.word_pair_seg = float(params.get("word_pair_seg", 0.0))
         h = homophones or {}
         #: character → its readings (syllable ids, tones ignored)
         self.readings: dict[str, tuple[int, ...]] = h.get("readings", {})
         #: syllable pair key → the frequent two-character words that sound so
         self.homophones: dict[int, tuple[str, ...]] = h.get("words", {})
         self.syllables = int(h.get("syllables", 0))
+        #: wrong two-character string → the words it stood for in the training errors
+        self.word_pairs: dict[str, tuple[str, ...]] = h.get("pairs", {})
         #: (side, neighbour code, character code) → counts of the character's candidates next to it
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
@@ -320,7 +329,8 @@ class TypoModel:
             rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
         if not rows:
             return []
-        out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min)
+        out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min,
+                          self.completion_margin)
         kept: list[Suspect] = []
         for s in out:
             if s.seg_gain < self.completion_seg:
@@ -370,6 +380,12 @@ class TypoModel:
                     for c in table.get(ra * syl + rb, ()):
                         if c != w:
                             rows.append((i, c))
+        seen_words = self.word_pairs
+        if seen_words:
+            for i in range(n - 1):
+                rights = seen_words.get(text[i : i + 2])
+                if rights and not (skip[i] or skip[i + 1]):
+                    rows.extend((i, c) for c in rights)
         if not rows:
             return []
         rows = list(dict.fromkeys(rows))
@@ -399,23 +415,27 @@ class TypoModel:
         orig: dict[int, float] = {}
         for k, (i, c) in enumerate(rows):
             gain = lp[first + k] - lp[idx[i]]
-            if gain < self.word_lm_min:
+            seen = c in seen_words.get(text[i : i + 2], ())
+            if gain < (0.0 if seen else self.word_lm_min):
                 continue
             a, b = max(0, i - 4), min(n, i + 6)
             if i not in orig:
                 orig[i] = _segmentation_logprob(text[a:b], words)
             seg = _segmentation_logprob(text[a:i] + c + text[i + 2 : b], words) - orig[i]
             score = gain + seg
+            if seen and seg >= self.word_pair_seg:
+                score += self.word_pair_bonus
             if score >= self.word_threshold and (i not in best or score > best[i][0]):
-                best[i] = (score, c, gain, seg)
+                best[i] = (score, c, gain, seg, seen)
         out: list[Suspect] = []
         for i in sorted(best):
-            score, c, gain, seg = best[i]
+            score, c, gain, seg, seen = best[i]
+            s = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), seen, seg)
             if out and i - out[-1].start <= 1:
                 if score > out[-1].gain:
-                    out[-1] = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), False, seg)
+                    out[-1] = s
                 continue
-            out.append(Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), False, seg))
+            out.append(s)
         return out
 
     def _near(self, padded: list[int], eligible: list[int]) -> np.ndarray:
@@ -512,7 +532,7 @@ class TypoModel:
             has[name] = out
 
     def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "",
-               threshold: float | None = None, lm_min: float = -math.inf) -> list[Suspect]:
+               threshold: float | None = None, lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
         centre = ORDER - 1
@@ -529,6 +549,7 @@ class TypoModel:
         lp = (per_j * mask).sum(axis=1)
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
+        second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
         seg_cache: dict[int, float] = {}
         lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
         first = len(positions)
@@ -546,13 +567,19 @@ class TypoModel:
                 seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
+                if margin and i in best:
+                    second[i] = best[i][0]
                 best[i] = (score, c, gain, wf, seen, seg)
+            elif margin and score > second.get(i, -math.inf):
+                second[i] = score
         get = lexicon_words().get
         for i in positions:
             if i not in best:
                 continue
             score, c, gain, wf, seen, seg = best[i]
             if score < (self.threshold if threshold is None else threshold):
+                continue
+            if margin and score - second.get(i, -math.inf) < margin:
                 continue
             if seg < self.function_seg and get(chr(code_list[i + off]), 0) >= self.function_freq:
                 continue
@@ -768,7 +795,11 @@ def load(data: bytes) -> TypoModel:
         table: dict[int, tuple[str, ...]] = {}
         for k, w in zip(z["hw_key"].tolist(), z["hw_word"].tolist()):
             table[k] = table.get(k, ()) + (chr(w >> 16) + chr(w & 0xFFFF),)
-        homophones = {"readings": readings, "words": table, "syllables": int(z["p_syllables"])}
+        pairs: dict[str, tuple[str, ...]] = {}
+        for k in z["word_pairs"].tolist() if "word_pairs" in z.files else ():
+            w = chr(k >> 48) + chr((k >> 32) & 0xFFFF)
+            pairs[w] = pairs.get(w, ()) + (chr((k >> 16) & 0xFFFF) + chr(k & 0xFFFF),)
+        homophones = {"readings": readings, "words": table, "syllables": int(z["p_syllables"]), "pairs": pairs}
     return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params,
                      homophones)
 
