@@ -308,9 +308,15 @@ class TypoModel:
         # only characters out of place: neither bigram with a neighbour occurs in the counts
         sh = np.uint64(16)
         pos = np.array(at) + (ORDER - 1)
-        big = self.lookup(np.concatenate([(padded[pos - 1] << sh) | padded[pos], (padded[pos] << sh) | padded[pos + 1]]))
+        big = self.lookup(np.concatenate([(padded[pos - 1] << sh) | padded[pos], (padded[pos] << sh) | padded[pos + 1],
+                                          (padded[pos - 2] << sh) | padded[pos - 1],
+                                          (padded[pos + 1] << sh) | padded[pos + 2]]))
         k = len(at)
-        at = [i for i, a, b in zip(at, big[:k].tolist(), big[k:].tolist()) if a < 1 and b < 1]
+        big = big.reshape(4, k).tolist()
+        # a neighbour whose bigram on its far side is unseen may be the typo itself (民生福址: 址 is
+        # wrong, not 福): no word is completed with it
+        sides = {i: (far_l >= 1, far_r >= 1) for i, a, b, far_l, far_r in zip(at, *big) if a < 1 and b < 1}
+        at = list(sides)
         usual_sets = self._usual_sets
         rows: list[tuple[int, int, int]] = []
         for i in at:
@@ -320,10 +326,11 @@ class TypoModel:
                 cand = self.candidates.get(ord(ch))
                 usual = usual_sets[ch] = frozenset(cand.tolist()) if cand is not None else frozenset()
             best: dict[int, int] = {}
-            if i > 0:
+            use_left, use_right = sides[i]
+            if i > 0 and use_left:
                 for c, f in right.get(text[i - 1], ()):
                     best[c] = max(best.get(c, 0), f)
-            if i + 1 < n:
+            if i + 1 < n and use_right:
                 for c, f in left.get(text[i + 1], ()):
                     best[c] = max(best.get(c, 0), f)
             rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
