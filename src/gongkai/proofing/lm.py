@@ -9,6 +9,13 @@ candidate that forms a dictionary word with its neighbours is scored by the gain
 log-probability of the window around it, plus a bonus for confusions seen in training errors
 and the log frequency of the word it forms. Only a high score is reported — precision first.
 
+Two further paths catch what single sound/shape-alike characters miss, each with a higher bar:
+the *word path* replaces a two-character string by a frequent word that sounds the same (tones
+ignored; a homophone table ships in the model) or that stood for it in the training errors
+(提喜→体系、练习→联席), and the *completion path* replaces a rare, out-of-place character by
+any character that completes a very frequent word with a neighbour (嫩民→人民) when one
+completion clearly wins.
+
 Loading is lazy and happens once per process (:func:`model`).
 """
 
