@@ -119,10 +119,6 @@ class TypoModel:
         self.seg_weight = float(params.get("seg_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
-        #: characters this frequent as one-character words (其、将、或…) need at least ``function_seg``
-        #: of segmentation gain: the n-gram counts alone often prefer a content word in their place
-        self.function_freq = int(params.get("function_freq", 10**9))
-        self.function_seg = float(params.get("function_seg", 0.0))
         #: word path: a two-character string replaced by a same-sounding frequent word
         self.word_threshold = float(params.get("word_threshold", math.inf))
         self.word_lm_min = float(params.get("word_lm_min", 0.0))
@@ -586,7 +582,6 @@ class TypoModel:
                 best[i] = (score, c, gain, wf, seen, seg)
             elif margin and score > second.get(i, -math.inf):
                 second[i] = score
-        get = lexicon_words().get
         for i in positions:
             if i not in best:
                 continue
@@ -594,8 +589,6 @@ class TypoModel:
             if score < (self.threshold if threshold is None else threshold):
                 continue
             if margin and score - second.get(i, -math.inf) < margin:
-                continue
-            if seg < self.function_seg and get(chr(code_list[i + off]), 0) >= self.function_freq:
                 continue
             out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
         return out
