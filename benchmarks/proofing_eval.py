@@ -2,8 +2,10 @@
 
     PYTHONPATH=src python3 benchmarks/proofing_eval.py [--data /work/shared/data] [--list]
 
-* odw.train is DEVELOPMENT data. The shipped model was built from its lines 0–999 (corrected
-  side) and thresholds were tuned on lines 1000–1299; the figures below are on lines 1300–1719
+* odw.train is DEVELOPMENT data. The shipped model was built from its lines 0–999 (n-gram
+  counts from the corrected side; the wrong→right character and two-character confusions from
+  both sides) and every threshold and parameter (PARAMS in tools/build_typo_model.py) was
+  chosen on lines 1000–1299 (and govcn, below); the figures below are on lines 1300–1719
   after dropping every sentence that shares a 12-character string with the build or tune parts
   (odw.train repeats many sentences), so the model has not seen them. Tune-part figures are
   printed too, marked as such.
@@ -12,7 +14,7 @@
   share of strictly detected sentences whose suggestions give the corrected sentence.
 * govcn-2019: the model was built from the odd-numbered documents; findings per 10,000
   characters are measured on the 30 even-numbered (held-out) documents, split into the 15 never
-  used for anything (ids ≡ 0 mod 4) and the 15 on which the T110 threshold was tuned (ids ≡ 2
+  used for anything (ids ≡ 0 mod 4) and the 15 on which the T110 thresholds were tuned (ids ≡ 2
   mod 4); every document and every finding is listed. The figure over the 30 build documents is
   printed too but is contaminated (the model has seen them).
 """

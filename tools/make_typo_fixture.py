@@ -52,6 +52,14 @@ TEXTS = [
     "推进农业产业化经营，培育新型农业经营主体，带动农户增收至富。",
     "规范行政执法行为，全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度。",
     "加快构建现代化基础设施体系，统筹推进传统基础设施和新型基础设施建没。",
+    # synthetic sentences for the word path (a two-character string typed for a same-sounding
+    # word), the completion path (a rare character no confusion set links to the right one) and
+    # their clean counterparts
+    "加快构建现代产业提喜。", "切实加强基层干部堆物建设。", "本市各类优先公司应当依法纳税。",
+    "建立部门练习会议制度。", "落实各项安全防范错失。", "各级嫩民政府要加强组织领导。",
+    "加快构建现代产业体系。", "切实加强基层干部队伍建设。", "本市各类有限公司应当依法纳税。",
+    "建立部门联席会议制度。", "落实各项安全防范措施。", "各级人民政府要加强组织领导。",
+    "同学们在操场上练习跑步。", "优先发展教育事业。",
 ]
 
 

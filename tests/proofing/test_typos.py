@@ -103,3 +103,72 @@ def test_short_table_cells_are_left_to_the_lexicons():
 
     assert hits("body") == ["T110"]
     assert hits("table") == []
+
+
+def _t110(report):
+    return [(f.text, f.suggestion) for f in report.findings if f.rule == "T110"]
+
+
+@pytest.mark.parametrize("text, wrong, right", [
+    ("加快构建现代产业提喜。", "提喜", "体系"),          # a non-word typed for a same-sounding word
+    ("切实加强基层干部堆物建设。", "堆物", "队伍"),
+    ("本市各类优先公司应当依法纳税。", "优先", "有限"),  # a real word in the wrong place
+])
+def test_word_path_replaces_two_characters_by_a_same_sounding_word(check_text, text, wrong, right):
+    findings = [f for f in check_text(text).findings if f.rule == "T110"]
+    assert [(f.text, f.suggestion) for f in findings] == [(wrong, right)]
+    f = findings[0]
+    assert f.location.end - f.location.start == 2
+    assert text[f.location.start : f.location.end] == wrong
+    assert f"“{wrong}”可能应为“{right}”" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    "加快构建现代产业体系。", "切实加强基层干部队伍建设。", "本市各类有限公司应当依法纳税。",
+    "优先发展教育事业。", "同学们在操场上练习跑步。", "建立部门联席会议制度。",
+])
+def test_word_path_leaves_fitting_words_alone(check_text, text):
+    assert _t110(check_text(text)) == []
+
+
+def test_two_character_confusions_of_the_training_errors_count_in_context():
+    m = lm.model()
+    assert "联席" in m.word_pairs.get("练习", ())  # 练习→联席 occurs among the training errors
+    found = m.suspects("建立部门练习会议制度。")
+    assert [(s.wrong, s.right, s.seen_pair) for s in found] == [("练习", "联席", True)]
+    assert m.suspects("同学们在操场上练习跑步。") == []  # the same word where it fits
+
+
+def test_homophone_table_finds_words_by_toneless_syllables():
+    m = lm.model()
+    keys = {ra * m.syllables + rb for ra in m.readings["提"] for rb in m.readings["喜"]}
+    assert any("体系" in m.homophones.get(k, ()) for k in keys)
+    assert all(lm.lexicon_words().get(w, 0) >= 500 for ws in list(m.homophones.values())[:500] for w in ws)
+
+
+def test_completion_path_corrects_a_rare_character_outside_the_confusion_sets(check_text):
+    assert _t110(check_text("各级嫩民政府要加强组织领导。")) == [("嫩", "人")]
+    assert _t110(check_text("各级人民政府要加强组织领导。")) == []
+
+
+def test_completion_path_needs_a_clear_winner():
+    # 拔付: 支付、预付、交付… all fit; the lexicon rule T101 knows the answer (拨付)
+    assert lm.model().suspects("及时拔付补助资金。") == []
+
+
+def test_completion_path_does_not_complete_a_word_with_a_wrong_neighbour():
+    # 址 is the typo (福祉); completing 福→地 with it (地址) would be a wrong correction
+    assert [s for s in lm.model().suspects("不断增进民生福址。") if s.wrong == "福"] == []
+
+
+def test_shape_alike_candidates_share_a_sound_component():
+    m = lm.model()
+    assert ord("计") in m.candidates[ord("汁")].tolist()   # 氵十 / 讠十
+    assert ord("税") in m.candidates[ord("锐")].tolist()   # 钅兑 / 禾兑
+
+
+def test_a_character_frequent_in_the_document_is_its_topic(check_text):
+    line = "形成“一淀、三带、九片、多廊”的生态格局。"
+    assert _t110(check_text(line)) == [("淀", "点")]
+    # the same line in a document about 白洋淀: the character is the document's topic, not a slip
+    assert _t110(check_text("保护白洋淀生态环境。\n淀区水质持续改善。\n" + line)) == []

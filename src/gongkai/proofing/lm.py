@@ -9,6 +9,13 @@ candidate that forms a dictionary word with its neighbours is scored by the gain
 log-probability of the window around it, plus a bonus for confusions seen in training errors
 and the log frequency of the word it forms. Only a high score is reported — precision first.
 
+Two further paths catch what single sound/shape-alike characters miss, each with a higher bar:
+the *word path* replaces a two-character string by a frequent word that sounds the same (tones
+ignored; a homophone table ships in the model) or that stood for it in the training errors
+(提喜→体系、练习→联席), and the *completion path* replaces a rare, out-of-place character by
+any character that completes a very frequent word with a neighbour (嫩民→人民) when one
+completion clearly wins.
+
 Loading is lazy and happens once per process (:func:`model`).
 """
 
@@ -91,7 +98,7 @@ class TypoModel:
     """Counts of character n-grams plus candidate sets; scores corrections of a sentence."""
 
     def __init__(self, keys: np.ndarray, counts: np.ndarray, cand_src: np.ndarray, cand_off: np.ndarray,
-                 cand_dst: np.ndarray, pairs: np.ndarray, params: dict):
+                 cand_dst: np.ndarray, pairs: np.ndarray, params: dict, homophones: dict | None = None):
         self.keys = keys
         self.counts = counts
         self.candidates: dict[int, np.ndarray] = {
@@ -113,10 +120,39 @@ class TypoModel:
         self.seg_weight = float(params.get("seg_weight", 0.0))
         #: characters this frequent as one-character words (在、与、为…) are never suspected
         self.max_single_freq = int(params.get("max_single_freq", 20000))
+        #: word path: a two-character string replaced by a same-sounding frequent word
+        self.word_threshold = float(params.get("word_threshold", math.inf))
+        self.word_lm_min = float(params.get("word_lm_min", 0.0))
+        #: completion path: rare characters (one-character word frequency below ``completion_max_single``)
+        #: replaced by any character forming a word of ``completion_min_freq`` with a neighbour
+        self.completion_threshold = float(params.get("completion_threshold", math.inf))
+        self.completion_min_freq = int(params.get("completion_min_freq", 1000))
+        self.completion_max_single = int(params.get("completion_max_single", 3000))
+        self.completion_seg = float(params.get("completion_seg", 0.0))
+        #: candidates of the completion path with a smaller n-gram gain are dropped before the
+        #: (costly) segmentation gain is computed
+        self.completion_lm_min = float(params.get("completion_lm_min", -math.inf))
+        #: any character is a candidate there, so the best must clearly beat the runner-up
+        #: (拔付: 支付、预付、交付… all fit, no correction is certain)
+        self.completion_margin = float(params.get("completion_margin", 0.0))
+        #: word path: a two-character confusion seen in the training errors (起夜→企业) adds
+        #: ``word_pair_bonus`` when the correction improves the segmentation by ``word_pair_seg``
+        self.word_pair_bonus = float(params.get("word_pair_bonus", 0.0))
+        self.word_pair_seg = float(params.get("word_pair_seg", 0.0))
+        h = homophones or {}
+        #: character → its readings (syllable ids, tones ignored)
+        self.readings: dict[str, tuple[int, ...]] = h.get("readings", {})
+        #: syllable pair key → the frequent two-character words that sound so
+        self.homophones: dict[int, tuple[str, ...]] = h.get("words", {})
+        self.syllables = int(h.get("syllables", 0))
+        #: wrong two-character string → the words it stood for in the training errors
+        self.word_pairs: dict[str, tuple[str, ...]] = h.get("pairs", {})
         #: (side, neighbour code, character code) → counts of the character's candidates next to it
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
         self._text_cache = TextMemo("typo-suspects", 20_000)  # results by text (see gongkai.memo)
+        #: character → its candidate codes as a set (completion path)
+        self._usual_sets: dict[str, frozenset] = {}
 
     # -- counts -------------------------------------------------------------------------
     def lookup(self, keys: np.ndarray) -> np.ndarray:
@@ -130,6 +166,10 @@ class TypoModel:
 
     def count(self, seq) -> int:
         return int(self.lookup(np.array([pack(seq)], dtype=np.uint64))[0])
+
+    def unigram_prob(self, ch: str) -> float:
+        """Smoothed probability of one character in the build corpus."""
+        return (self.count([code_of(ch)]) + 1.0) / (self.total + self.vocab)
 
     # -- scoring ------------------------------------------------------------------------
     def _window_logprob(self, windows: np.ndarray, centre: int, base: int = 0, base_of: np.ndarray | None = None) -> np.ndarray:
@@ -199,17 +239,37 @@ class TypoModel:
         if n < 2:
             return []
         words = lexicon_words()
-        covered = _segment_covered(text, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
+        tokens = list(segmentation.jieba().cut(text, HMM=False)) if self.segment or self.homophones else None
+        covered = _covered_by_tokens(tokens, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
         arr = codes(text)
-        off = ORDER - 1
+        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         quoted = _quoted(text)
         listed = _listed_names(text)
+        # names, list entries and quotations are deliberate wording
+        skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
+        found = self._char_suspects(text, words, covered, skip, arr, padded)
+        if self.completion_threshold < math.inf:
+            near = {k for s in found for k in range(s.start - 2, s.start + 3)}
+            found += [s for s in self._completion_suspects(text, words, covered, skip, padded) if s.start not in near]
+            found.sort(key=lambda s: s.start)
+        if self.homophones and self.word_threshold < math.inf:
+            near = {k for s in found for k in range(s.start - 1, s.start + 2)}
+            for s in self._word_suspects(text, tokens, skip, padded, words):
+                if s.start not in near and s.start + 1 not in near:
+                    found.append(s)
+            found.sort(key=lambda s: s.start)
+        return found
+
+    def _char_suspects(self, text: str, words: dict, covered: list, skip: list, arr: np.ndarray,
+                       padded: np.ndarray) -> list[Suspect]:
+        """One-character corrections: sound- or shape-alike characters that form a frequent word."""
+        n = len(text)
+        off = ORDER - 1
         code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
         eligible = [
             i for i in range(n)
-            if not covered[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and not _in_name(text, i) and not listed[i] and not quoted[i]
+            if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
             and code_list[i + off] in candidates
         ]
         if not eligible:
@@ -219,7 +279,6 @@ class TypoModel:
         sets = [candidates[code_list[i + off]] for i in eligible]
         pos = np.repeat(np.array(eligible), [len(c) for c in sets])
         cand = np.concatenate(sets).astype(np.uint64)
-        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         near = self._near(code_list + [_PAD] * ORDER, eligible)
         keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
         rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
@@ -236,6 +295,159 @@ class TypoModel:
                 continue
             kept.append(s)
         return kept
+
+    def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
+                             padded: np.ndarray) -> list[Suspect]:
+        """Rare characters that no confusion set links to the right one (申国→中国、审汁→审计): any
+        character that makes a very frequent two-character word with a neighbour is a candidate, and
+        only a score of ``completion_threshold`` (well above ``threshold``) with a segmentation gain
+        of ``completion_seg`` (the character completes a word) is reported.
+        """
+        n = len(text)
+        left, right = _completions(self.completion_min_freq)
+        at = [i for i in range(n) if not covered[i] and not skip[i] and is_han(text[i])
+              and words.get(text[i], 0) < self.completion_max_single]
+        if not at:
+            return []
+        # only characters out of place: neither bigram with a neighbour occurs in the counts
+        sh = np.uint64(16)
+        pos = np.array(at) + (ORDER - 1)
+        big = self.lookup(np.concatenate([(padded[pos - 1] << sh) | padded[pos], (padded[pos] << sh) | padded[pos + 1],
+                                          (padded[pos - 2] << sh) | padded[pos - 1],
+                                          (padded[pos + 1] << sh) | padded[pos + 2]]))
+        k = len(at)
+        big = big.reshape(4, k).tolist()
+        # a neighbour whose bigram on its far side is unseen may be the typo itself (民生福址: 址 is
+        # wrong, not 福): no word is completed with it
+        sides = {i: (far_l >= 1, far_r >= 1) for i, a, b, far_l, far_r in zip(at, *big) if a < 1 and b < 1}
+        at = list(sides)
+        usual_sets = self._usual_sets
+        rows: list[tuple[int, int, int]] = []
+        for i in at:
+            ch = text[i]
+            usual = usual_sets.get(ch)
+            if usual is None:
+                cand = self.candidates.get(ord(ch))
+                usual = usual_sets[ch] = frozenset(cand.tolist()) if cand is not None else frozenset()
+            best: dict[int, int] = {}
+            use_left, use_right = sides[i]
+            if i > 0 and use_left:
+                for c, f in right.get(text[i - 1], ()):
+                    best[c] = max(best.get(c, 0), f)
+            if i + 1 < n and use_right:
+                for c, f in left.get(text[i + 1], ()):
+                    best[c] = max(best.get(c, 0), f)
+            rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
+        if not rows:
+            return []
+        out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min,
+                          self.completion_margin)
+        kept: list[Suspect] = []
+        for s in out:
+            if s.seg_gain < self.completion_seg:
+                continue
+            if kept and s.start - kept[-1].start <= 2:
+                if s.gain > kept[-1].gain:
+                    kept[-1] = s
+                continue
+            kept.append(s)
+        return kept
+
+    def _word_suspects(self, text: str, tokens: list[str], skip: list, padded: np.ndarray,
+                       words: dict) -> list[Suspect]:
+        """Two-character strings that a same-sounding frequent word fits much better (别字 typed by pinyin:
+        堆物→队伍、提喜→体系、优先公司→有限公司).
+
+        The strings tried are the two-character words of the segmentation and two adjacent
+        one-character tokens; each word of the homophone table that sounds like the string (tones
+        ignored) is scored by the gain in n-gram log-probability of the window (the two characters
+        and the three after them) plus the gain in best-segmentation log-probability; the best
+        word of a string is reported when the sum reaches ``word_threshold``.
+        """
+        n = len(text)
+        starts = []
+        pos, single = 0, -2  # single: start of the previous one-character Han token
+        for tok in tokens:
+            if len(tok) == 2:
+                if is_han(tok[0]) and is_han(tok[1]):
+                    starts.append(pos)
+                single = -2
+            elif len(tok) == 1 and is_han(tok):
+                if single == pos - 1:
+                    starts.append(single)
+                single = pos
+            else:
+                single = -2
+            pos += len(tok)
+        readings, table, syl = self.readings, self.homophones, self.syllables
+        rows: list[tuple[int, str]] = []
+        for i in starts:
+            if skip[i] or skip[i + 1]:
+                continue
+            a, b = readings.get(text[i], ()), readings.get(text[i + 1], ())
+            w = text[i : i + 2]
+            for ra in a:
+                for rb in b:
+                    for c in table.get(ra * syl + rb, ()):
+                        if c != w:
+                            rows.append((i, c))
+        seen_words = self.word_pairs
+        if seen_words:
+            for i in range(n - 1):
+                rights = seen_words.get(text[i : i + 2])
+                if rights and not (skip[i] or skip[i + 1]):
+                    rows.extend((i, c) for c in rights)
+        if not rows:
+            return []
+        rows = list(dict.fromkeys(rows))
+        off = ORDER - 1
+        # a word that fits its place makes a counted trigram with the character before or after it:
+        # one vectorised lookup drops the candidates that do not, before the full window is scored
+        sh = np.uint64(16)
+        at = np.array([i + off for i, _ in rows])
+        c0 = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
+        c1 = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
+        m = len(rows)
+        tri = self.lookup(np.concatenate([((padded[at - 1] << sh) | c0) << sh | c1, ((c0 << sh) | c1) << sh | padded[at + 2]]))
+        rows = [r for r, a, b in zip(rows, tri[:m].tolist(), tri[m:].tolist()) if a >= 1 or b >= 1]
+        if not rows:
+            return []
+        positions = sorted({i for i, _ in rows})
+        idx = {i: k for k, i in enumerate(positions)}
+        base = np.stack([padded[i + off - 3 : i + off + 5] for i in positions])
+        win = base[[idx[i] for i, _ in rows]].copy()
+        win[:, 3] = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
+        win[:, 4] = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
+        per_j = self._window_logprob(np.concatenate([base, win]), 3)
+        ends = np.array([min(5, n - i) for i in positions] + [min(5, n - i) for i, _ in rows])
+        lp = (per_j * (np.arange(5)[None, :] < ends[:, None])).sum(axis=1).tolist()
+        first = len(positions)
+        best: dict[int, tuple] = {}
+        orig: dict[int, float] = {}
+        for k, (i, c) in enumerate(rows):
+            gain = lp[first + k] - lp[idx[i]]
+            seen = c in seen_words.get(text[i : i + 2], ())
+            if gain < (0.0 if seen else self.word_lm_min):
+                continue
+            a, b = max(0, i - 4), min(n, i + 6)
+            if i not in orig:
+                orig[i] = _segmentation_logprob(text[a:b], words)
+            seg = _segmentation_logprob(text[a:i] + c + text[i + 2 : b], words) - orig[i]
+            score = gain + seg
+            if seen and seg >= self.word_pair_seg:
+                score += self.word_pair_bonus
+            if score >= self.word_threshold and (i not in best or score > best[i][0]):
+                best[i] = (score, c, gain, seg, seen)
+        out: list[Suspect] = []
+        for i in sorted(best):
+            score, c, gain, seg, seen = best[i]
+            s = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), seen, seg)
+            if out and i - out[-1].start <= 1:
+                if score > out[-1].gain:
+                    out[-1] = s
+                continue
+            out.append(s)
+        return out
 
     def _near(self, padded: list[int], eligible: list[int]) -> np.ndarray:
         """Counts of (left neighbour, candidate) and (candidate, right neighbour) for every candidate
@@ -330,7 +542,8 @@ class TypoModel:
             at += len(s)
             has[name] = out
 
-    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "") -> list[Suspect]:
+    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "",
+               threshold: float | None = None, lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
         off = ORDER - 1
         centre = ORDER - 1
@@ -347,12 +560,15 @@ class TypoModel:
         lp = (per_j * mask).sum(axis=1)
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
+        second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
         seg_cache: dict[int, float] = {}
         lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
         first = len(positions)
         code_list = padded.tolist()
         for k, (i, c, f) in enumerate(rows):
             gain = lp_l[first + k] - lp_l[idx[i]]
+            if gain < lm_min:
+                continue
             wrong = code_list[i + off]
             seen = ((wrong << 16) | c) in self.pairs
             wf = math.log10(max(1, f))
@@ -362,11 +578,20 @@ class TypoModel:
                 seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
+                if margin and i in best:
+                    second[i] = best[i][0]
                 best[i] = (score, c, gain, wf, seen, seg)
+            elif margin and score > second.get(i, -math.inf):
+                second[i] = score
         for i in positions:
+            if i not in best:
+                continue
             score, c, gain, wf, seen, seg = best[i]
-            if score >= self.threshold:
-                out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
+            if score < (self.threshold if threshold is None else threshold):
+                continue
+            if margin and score - second.get(i, -math.inf) < margin:
+                continue
+            out.append(Suspect(i, chr(int(padded[i + off])), chr(c), score, gain, wf, seen, seg))
         return out
 
 
@@ -505,9 +730,14 @@ def _listed_names(text: str) -> list[bool]:
 
 def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
     """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
-    covered = [False] * len(text)
+    return _covered_by_tokens(list(segmentation.jieba().cut(text, HMM=False)), words, min_freq)
+
+
+def _covered_by_tokens(tokens: list[str], words: dict, min_freq: int = 1) -> list[bool]:
+    """:func:`_segment_covered` from the tokens of a segmentation already made."""
+    covered = [False] * sum(len(t) for t in tokens)
     pos = 0
-    for tok in segmentation.jieba().cut(text, HMM=False):
+    for tok in tokens:
         if len(tok) >= 2 and words.get(tok, 0) >= min_freq:
             for k in range(pos, pos + len(tok)):
                 covered[k] = True
@@ -525,6 +755,19 @@ def _covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
                 for k in range(a, b):
                     covered[k] = True
     return covered
+
+
+@lru_cache(maxsize=4)
+def _completions(min_freq: int) -> tuple[dict, dict]:
+    """(left, right): for a character, the characters that precede / follow it in a lexicon word of
+    two Han characters at least ``min_freq`` frequent, with that frequency (as (code, frequency) pairs)."""
+    left: dict[str, list] = {}
+    right: dict[str, list] = {}
+    for w, f in lexicon_words().items():
+        if len(w) == 2 and f >= min_freq and is_han(w[0]) and is_han(w[1]):
+            right.setdefault(w[0], []).append((ord(w[1]), f))
+            left.setdefault(w[1], []).append((ord(w[0]), f))
+    return left, right
 
 
 @lru_cache(maxsize=1)
@@ -551,7 +794,22 @@ def load(data: bytes) -> TypoModel:
     """A model from the bytes of a ``typo_model.npz``."""
     z = np.load(BytesIO(data), allow_pickle=False)
     params = {k[2:]: float(z[k]) for k in z.files if k.startswith("p_")}
-    return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params)
+    homophones = None
+    if "hw_key" in z.files:
+        # readings: (character code, syllable id) rows; words: (syllable pair key, word as two codes)
+        readings: dict[str, tuple[int, ...]] = {}
+        for c, r in zip(z["rd_char"].tolist(), z["rd_syl"].tolist()):
+            readings[chr(c)] = readings.get(chr(c), ()) + (r,)
+        table: dict[int, tuple[str, ...]] = {}
+        for k, w in zip(z["hw_key"].tolist(), z["hw_word"].tolist()):
+            table[k] = table.get(k, ()) + (chr(w >> 16) + chr(w & 0xFFFF),)
+        pairs: dict[str, tuple[str, ...]] = {}
+        for k in z["word_pairs"].tolist() if "word_pairs" in z.files else ():
+            w = chr(k >> 48) + chr((k >> 32) & 0xFFFF)
+            pairs[w] = pairs.get(w, ()) + (chr((k >> 16) & 0xFFFF) + chr(k & 0xFFFF),)
+        homophones = {"readings": readings, "words": table, "syllables": int(z["p_syllables"]), "pairs": pairs}
+    return TypoModel(z["keys"], z["counts"], z["cand_src"], z["cand_off"], z["cand_dst"], z["pairs"], params,
+                     homophones)
 
 
 @lru_cache(maxsize=1)

@@ -80,6 +80,19 @@ def _repeated(full: str, text: str, i: int) -> bool:
     return False
 
 
+#: A character seen in a document this many times more often than in the model's corpus (and at
+#: least twice besides the suspect) is a topic of the document — a place, a product — not a slip.
+BURST_RATIO = 4.0
+
+
+def _topical(model: lm.TypoModel, full: str, ch: str) -> bool:
+    """Whether ``ch`` recurs in the document far more often than its frequency in the corpus predicts."""
+    others = full.count(ch) - 1
+    if others < 2:
+        return False
+    return others > BURST_RATIO * len(full) * model.unigram_prob(ch)
+
+
 def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
     model = lm.model()
     blocks = list(rule.blocks(doc))
@@ -90,15 +103,19 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
         if len(text) < (8 if block.part == "table" else 4):
             continue
         for s in model.suspects(text):
-            if _repeated(full, text, s.start):
+            end = s.start + len(s.wrong)
+            if any(_repeated(full, text, i) for i in range(s.start, end)):
                 continue
-            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[s.start + 1 : s.start + 3]
+            if len(s.wrong) == 1 and _topical(model, full, s.wrong):
+                continue
+            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[end : end + 2]
             yield rule.finding(
-                block, s.start, s.start + 1,
+                block, s.start, end,
                 message=f"疑似别字：“{s.wrong}”可能应为“{s.right}”（“{fixed}”）",
                 suggestion=s.right,
                 confidence=round(min(0.95, 0.5 + s.gain / 40), 2),
-                explanation={"model": "character 4-gram", "gain": round(s.gain, 2)},
+                explanation={"model": "character 4-gram" if len(s.wrong) == 1 else "character 4-gram, homophone word",
+                             "gain": round(s.gain, 2)},
             )
 
 
@@ -108,10 +125,14 @@ STATISTICAL = FunctionRule(
     parts=PROSE,
     doc="初审须避免错字等低级错误，而错字往往不在任何词表里。本规则用随软件发布的汉字n元语言模型（由公文语料、"
         "jieba词典统计得出）检查每个汉字：若它与前后字的搭配罕见，而某个音近或形近字放在该处可使语句的概率大幅提高，"
-        "且替换后能与前后字组成词典中的词，则提示疑似别字并给出建议字。在同一文件中反复出现的搭配（多为简称、术语）不提示；"
-        "为避免误报，只在把握很大时提示，结果仅供校对参考。",
-    fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。"],
-    silent=["推动大数据产业加快发展。", "确保人民群众生命财产安全。", "提升群众满意度。",
+        "且替换后能与前后字组成词典中的词，则提示疑似别字并给出建议字。拼音输入造成的整词别字（如“提喜”应为“体系”、"
+        "“优先公司”应为“有限公司”）按读音查找常用同音词；不在音近形近字表中的生僻字（如“嫩民政府”）只在某个字能与"
+        "前后字组成常用词且明显优于其他字时提示。在同一文件中反复出现的搭配（多为简称、术语）和文件反复使用的字"
+        "（多为地名、主题词）不提示；为避免误报，只在把握很大时提示，结果仅供校对参考。",
+    fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。", "加快构建现代产业提喜。",
+           "各级嫩民政府要加强组织领导。"],
+    silent=["推动大数据产业加快发展。", "确保人民群众生命财产安全。", "提升群众满意度。", "加快构建现代产业体系。",
+            "各级人民政府要加强组织领导。",
             "落实银担合作条件，夯实银担合作基础。",
             "各乡镇人民政府要加强组织领导，确保各项工作落到实处。"],
 )
