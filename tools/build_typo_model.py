@@ -41,9 +41,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from gongkai.proofing import lm  # noqa: E402
 
-#: odw.train lines [0, BUILD_END) build the model; [BUILD_END, TUNE_END) tune thresholds;
-#: [TUNE_END, end) are the held-out test part. Tune and test keep only sentences sharing no
-#: 12-character string with any build sentence (odw.train repeats many sentences).
+#: odw.train lines [0, BUILD_END) build the model the parameters are tuned with; [BUILD_END,
+#: TUNE_END) tune them; [TUNE_END, end) are the held-out test part. Once the parameters are
+#: chosen, the shipped model is built from all of [0, TUNE_END) (the "ship" part: more text,
+#: same parameters; ``--tuning`` builds the tuning model again). Tune keeps only sentences
+#: sharing no 12-character string with the build part, test none with any line of [0, TUNE_END)
+#: (odw.train repeats many sentences).
 BUILD_END = 1000
 TUNE_END = 1300
 OVERLAP = 12
@@ -96,15 +99,16 @@ def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
         return kept
 
     tune = clean(rows[BUILD_END:TUNE_END], seen)
+    ship = rows[:TUNE_END]
     seen2 = set(seen)
-    for _, src, tgt in tune:
+    for _, src, tgt in ship:
         seen2 |= shingles(tgt) | shingles(src)
     test = clean(rows[TUNE_END:], seen2)
     # short sentences (< OVERLAP chars) have no shingles: drop exact repeats of earlier ones
-    earlier = {r[2] for r in build + tune}
+    earlier = {r[2] for r in ship}
     test = [r for r in test if r[2] not in earlier]
     tune = [r for r in tune if r[2] not in {b[2] for b in build}]
-    return {"build": build, "tune": tune, "test": test}
+    return {"build": build, "tune": tune, "test": test, "ship": ship}
 
 
 def govcn_splits(data: Path) -> dict[str, list[dict]]:
@@ -123,11 +127,11 @@ def seed_lines(data: Path) -> list[str]:
     return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
-def corpus(data: Path):
+def corpus(data: Path, part: str = "ship"):
     """(text, weight, is_sentence) of the build corpus; words and phrases get no sentence-start n-grams."""
     import jieba
 
-    for _, _, tgt in odw_splits(data)["build"]:
+    for _, _, tgt in odw_splits(data)[part]:
         yield tgt, 1, True
     for d in govcn_splits(data)["build"]:
         for line in d["body"].splitlines():
@@ -145,10 +149,10 @@ def corpus(data: Path):
             yield parts[0], max(1, int(math.log2(int(parts[1]) + 1))), False
 
 
-def domain_words(data: Path) -> Counter:
+def domain_words(data: Path, part: str = "ship") -> Counter:
     """Phrases of 公文写作.txt and 2–4-character Han strings frequent in the real build text."""
     c: Counter = Counter()
-    texts = [t for _, _, t in odw_splits(data)["build"]]
+    texts = [t for _, _, t in odw_splits(data)[part]]
     for d in govcn_splits(data)["build"]:
         texts.extend(l for l in d["body"].splitlines() if l.strip())
     texts.extend(seed_lines(data))
@@ -269,11 +273,12 @@ def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
     }
 
 
-def build(data: Path, out: Path) -> None:
+def build(data: Path, out: Path, part: str = "ship") -> None:
     splits = odw_splits(data)
-    print(f"odw: build {len(splits['build'])}, tune {len(splits['tune'])}, test {len(splits['test'])} "
-          f"(tune/test share no {OVERLAP}-character string with build)")
-    keys, counts, total = count_ngrams(corpus(data))
+    print(f"odw: build {len(splits['build'])}, tune {len(splits['tune'])}, test {len(splits['test'])}, "
+          f"ship {len(splits['ship'])} (tune shares no {OVERLAP}-character string with build, test none with ship); "
+          f"this model: the {part} part")
+    keys, counts, total = count_ngrams(corpus(data, part))
     uni = keys < (1 << 16)
     known = {chr(int(k)) for k, c in zip(keys[uni], counts[uni]) if lm.is_han(chr(int(k))) and c >= 3}
     print(f"n-grams: {len(keys):,}; characters known: {len(known):,}; tokens {total:,}")
@@ -286,7 +291,7 @@ def build(data: Path, out: Path) -> None:
     print(f"after pruning singletons of order 3-4: {len(keys):,}")
     cands = candidate_sets(data, known)
     # the confusions seen in the build part's errors are candidates whatever the lists say
-    for _, s, t in splits["build"]:
+    for _, s, t in splits[part]:
         if len(s) == len(t):
             for a, b in zip(s, t):
                 if a != b and a in known and b in known:
@@ -298,14 +303,14 @@ def build(data: Path, out: Path) -> None:
         dst.extend(lm.code_of(b) for b in cands[a])
         off[i + 1] = len(dst)
     pairs = set()
-    for _, s, t in splits["build"]:
+    for _, s, t in splits[part]:
         if len(s) == len(t):
             for a, b in zip(s, t):
                 if a != b and lm.is_han(a) and lm.is_han(b):
                     pairs.add((lm.code_of(a) << 16) | lm.code_of(b))
     # two adjacent characters both wrong: a word typed for another (起夜→企业, by pinyin)
     word_pairs = set()
-    for _, s, t in splits["build"]:
+    for _, s, t in splits[part]:
         if len(s) == len(t):
             for i in range(len(s) - 1):
                 a, b = s[i : i + 2], t[i : i + 2]
@@ -329,7 +334,7 @@ def build(data: Path, out: Path) -> None:
         word_pairs=np.array(sorted(word_pairs), dtype=np.uint64),
     )
     print(f"wrote {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
-    words = domain_words(data)
+    words = domain_words(data, part)
     wpath = out.parent / "domain_words.txt"
     wpath.write_text("".join(f"{w}\t{k}\n" for w, k in sorted(words.items())), encoding="utf-8")
     print(f"wrote {wpath} ({len(words):,} domain words)")
@@ -339,8 +344,10 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--out", type=Path, default=ROOT / "src/gongkai/data/proofing/typo_model.npz")
+    ap.add_argument("--tuning", action="store_true",
+                    help="build from the build part only (the model PARAMS are tuned with), not from build + tune")
     args = ap.parse_args(argv)
-    build(args.data, args.out)
+    build(args.data, args.out, "build" if args.tuning else "ship")
 
 
 if __name__ == "__main__":
