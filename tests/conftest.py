@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -48,3 +50,29 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def libreoffice_roundtrip(tmp_path):
+    """libreoffice_roundtrip(path) -> the .docx LibreOffice headless wrote after opening
+    ``path`` (asserted to exist), or None where soffice is not installed (CI installs it, and
+    fails without it)."""
+    import os
+    import shutil
+    import subprocess
+
+    def roundtrip(path):
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            assert not os.environ.get("CI"), "LibreOffice (soffice) is missing in CI: .ci/run should have installed it"
+            return None
+        conv = tmp_path / "libreoffice-out"
+        conv.mkdir(exist_ok=True)
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'libreoffice-profile'}", "--headless",
+                        "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(conv), str(path)],
+                       capture_output=True, timeout=180, check=False)
+        converted = conv / Path(path).name
+        assert converted.exists(), f"LibreOffice could not open {Path(path).name}"
+        return converted
+
+    return roundtrip

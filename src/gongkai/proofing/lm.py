@@ -284,17 +284,7 @@ class TypoModel:
         rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        out = self._score(padded, n, rows, text)
-        # neighbouring suspects usually stem from one error (the typo leaves its neighbour
-        # uncovered too): keep the strongest of each cluster
-        kept: list[Suspect] = []
-        for s in out:
-            if kept and s.start - kept[-1].start <= 2:
-                if s.gain > kept[-1].gain:
-                    kept[-1] = s
-                continue
-            kept.append(s)
-        return kept
+        return _strongest_per_cluster(self._score(padded, n, rows, text))
 
     def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
                              padded: np.ndarray) -> list[Suspect]:
@@ -342,16 +332,7 @@ class TypoModel:
             return []
         out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min,
                           self.completion_margin)
-        kept: list[Suspect] = []
-        for s in out:
-            if s.seg_gain < self.completion_seg:
-                continue
-            if kept and s.start - kept[-1].start <= 2:
-                if s.gain > kept[-1].gain:
-                    kept[-1] = s
-                continue
-            kept.append(s)
-        return kept
+        return _strongest_per_cluster([s for s in out if s.seg_gain >= self.completion_seg])
 
     def _word_suspects(self, text: str, tokens: list[str], skip: list, padded: np.ndarray,
                        words: dict) -> list[Suspect]:
@@ -652,6 +633,19 @@ def _segmentation_table(window: str, words: dict, base: tuple | None = None, sta
 def _segmentation_logprob(window: str, words: dict) -> float:
     """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
     return _segmentation_table(window, words)[0][len(window)]
+
+
+def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
+    """Neighbouring suspects (within two characters) usually stem from one error (the typo
+    leaves its neighbour uncovered too): keep the strongest of each cluster, in order."""
+    kept: list[Suspect] = []
+    for s in suspects:
+        if kept and s.start - kept[-1].start <= 2:
+            if s.gain > kept[-1].gain:
+                kept[-1] = s
+            continue
+        kept.append(s)
+    return kept
 
 
 def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
