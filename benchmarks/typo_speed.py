@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-import gongkai
+import gongkai.api
 from gongkai import Config
 from gongkai.formats import read_bytes
 from gongkai.formats.compose import render_text

@@ -4,9 +4,10 @@ Reads /work/shared/data (or --data DIR) and writes the character n-gram counts, 
 and the confusion pairs seen in training errors. Only shippable sources are used:
 
 * jieba's dictionary (MIT): every word, weighted by the log of its frequency;
-* ECSpell odw.train (MIT): the *corrected* side of the build part only (see ``odw_splits``) for
+* ECSpell odw.train (MIT): the *corrected* side of lines 0–1299 (0–999 for ``--tuning``; see ``odw_splits``) for
   the counts; both sides of the build part for its confusions (below);
-* the build half of govcn-2019 (official documents: 著作权法 第五条), see ``govcn_splits``;
+* govcn-2019 (official documents: 著作权法 第五条): the odd-numbered documents, and for the
+  shipped model also the ids ≡ 2 (mod 4) the parameters were tuned on, see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
 * candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions),
@@ -112,11 +113,14 @@ def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
 
 
 def govcn_splits(data: Path) -> dict[str, list[dict]]:
-    """Odd-numbered documents build the model; even-numbered ones are held out for measuring."""
+    """Odd-numbered documents build the tuning model; even-numbered ones are held out: ids ≡ 2
+    (mod 4) tune the parameters, ids ≡ 0 (mod 4) are never used. The shipped model is built
+    from the odd ones and the ids ≡ 2 (mod 4) ("ship"), once the parameters are chosen."""
     docs = [json.loads(l) for l in (data / "govcn-2019" / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
     build = [d for d in docs if int(d["id"].split("-")[1]) % 2 == 1]
     held = [d for d in docs if int(d["id"].split("-")[1]) % 2 == 0]
-    return {"build": build, "held": held}
+    tune = [d for d in held if int(d["id"].split("-")[1]) % 4 == 2]
+    return {"build": build, "held": held, "tune": tune, "ship": build + tune}
 
 
 def seed_lines(data: Path) -> list[str]:
@@ -133,7 +137,7 @@ def corpus(data: Path, part: str = "ship"):
 
     for _, _, tgt in odw_splits(data)[part]:
         yield tgt, 1, True
-    for d in govcn_splits(data)["build"]:
+    for d in govcn_splits(data)["build" if part == "build" else "ship"]:
         for line in d["body"].splitlines():
             if line.strip():
                 yield line.strip(), 1, True
@@ -153,7 +157,7 @@ def domain_words(data: Path, part: str = "ship") -> Counter:
     """Phrases of 公文写作.txt and 2–4-character Han strings frequent in the real build text."""
     c: Counter = Counter()
     texts = [t for _, _, t in odw_splits(data)[part]]
-    for d in govcn_splits(data)["build"]:
+    for d in govcn_splits(data)["build" if part == "build" else "ship"]:
         texts.extend(l for l in d["body"].splitlines() if l.strip())
     texts.extend(seed_lines(data))
     for t in texts:

@@ -168,7 +168,7 @@ def test_shape_alike_candidates_share_a_sound_component():
 
 
 def test_a_character_frequent_in_the_document_is_its_topic(check_text):
-    line = "形成“一淀、三带、九片、多廊”的生态格局。"
-    assert _t110(check_text(line)) == [("淀", "点")]
-    # the same line in a document about 白洋淀: the character is the document's topic, not a slip
-    assert _t110(check_text("保护白洋淀生态环境。\n淀区水质持续改善。\n" + line)) == []
+    line = "加强嫩区湿地生态保护。"
+    assert _t110(check_text(line)) == [("嫩", "人")]
+    # the same line in a document about 嫩江: the character is the document's topic, not a slip
+    assert _t110(check_text("保护嫩江生态环境。\n嫩江水质持续改善。\n" + line)) == []
