@@ -8,10 +8,13 @@ are stable (add, never rename).
 
 from __future__ import annotations
 
+import datetime
+
 from dataclasses import dataclass, field
 
 import regex
 
+from ..completeness.periods import parse_date
 from ..models import Block, Document
 from . import labels as L
 
@@ -174,6 +177,12 @@ def _find_title(body: list[Block], skip: set[int]) -> list[Block]:
         if len(parts) >= 4:
             break
     return parts
+
+
+def written_on(doc: Document, ctx) -> datetime.date | None:
+    """The document's 成文日期 as a date, when it has one that reads as a date (a ``ctx.fact``)."""
+    s = ctx.fact(parse_structure)
+    return parse_date(s.date.text) if s.date else None
 
 
 def parse_structure(doc: Document, ctx=None) -> Structure:

@@ -13,7 +13,7 @@ from importlib import resources
 import regex
 import yaml
 
-from ..attributes.structure import parse_structure
+from ..attributes.structure import parse_structure, written_on
 from ..engine import FunctionRule
 from ..models import Document, Severity
 from . import periods as P
@@ -95,11 +95,6 @@ def _anchor(doc: Document, title_block: int | None):
     return b, 0, (len(b.text) if b else 0)
 
 
-def _issued(doc: Document, ctx):
-    s = ctx.fact(parse_structure)
-    return P.parse_date(s.date.text) if s.date else None
-
-
 def _missing_elements(rule, doc, ctx, kind: Kind):
     title, text, tb = _title_and_text(doc, ctx)
     if not _recognised(kind, title, text):
@@ -123,7 +118,7 @@ def _missing_elements(rule, doc, ctx, kind: Kind):
 
 
 def _consultation_period(rule, doc, ctx, kind, element, text, block, a, b):
-    period = P.find_period(text, _issued(doc, ctx))
+    period = P.find_period(text, ctx.fact(written_on))
     if period is None:
         yield rule.finding(block, a, b, text="", message=f"{kind.name}缺少“{element.name}”",
                            suggestion="写明征求意见的起止时间，如“征求意见时间：2025年9月1日至2025年9月30日”",
@@ -150,7 +145,7 @@ def _consultation_period(rule, doc, ctx, kind, element, text, block, a, b):
 
 
 def _pre_disclosure_period(rule, doc, ctx, kind, element, text, block, a, b):
-    period = P.find_period(text, _issued(doc, ctx))
+    period = P.find_period(text, ctx.fact(written_on))
     if period is None or (period.end is None and period.days is None):
         yield rule.finding(block, a, b, text="", message=f"{kind.name}未写明预公开期限（起止日期）",
                            suggestion="写明预公开的起止日期，期限自发布之日起不超过10个工作日",

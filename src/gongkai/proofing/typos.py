@@ -6,12 +6,10 @@ Basis: 《勺米镇政务公开信息审核发布管理制度》一（一）初�
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..attributes.structure import parse_structure
-from ..completeness.periods import parse_date
+from ..attributes.structure import written_on
 from ..engine import Context, FunctionRule, Rule
 from ..models import Document, Finding, Severity
 from . import lexicon as lx
@@ -46,12 +44,6 @@ class LexiconRule(Rule):
                     confidence=0.95 if self.kind == "typo" else 0.8,
                     explanation={"lexicon": self.lexicon.name, "line": e.line, "source": self.lexicon.source},
                 )
-
-
-def written_on(doc: Document, ctx: Context) -> dt.date | None:
-    """The document's 成文日期, when it has one that reads as a date."""
-    s = ctx.fact(parse_structure)
-    return parse_date(s.date.text) if s.date else None
 
 
 def lexicon_rule(name: str) -> LexiconRule:
