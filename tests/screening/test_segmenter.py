@@ -7,8 +7,11 @@ import pytest
 from gongkai.screening import names
 from gongkai.screening.segmenter import Segmenter
 
-PUNCT = "，。、；：？！“”（）《》【】—…·\n\t  \r\n-.%+#&_/@"
-LATIN = "abcXYZ0123456789"
+PUNCT = "，。、；：？！“”（）《》【】—…·\n\t  \r\n-.%+#&_/@０８５－ｘ＠\ue000"
+LATIN = "abcXYZ0123456789.-%"
+
+#: Both implementations: rjieba (installed with gongkai) and the pure-Python fallback.
+BACKENDS = pytest.mark.parametrize("native", [True, False], ids=["rjieba", "python"])
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +46,24 @@ def _texts(tokenizer, count: int, seed: int):
         yield "".join(parts)
 
 
-def test_generated_text_segments_as_jieba_does(tokenizer):
-    seg = Segmenter(tokenizer)
+@BACKENDS
+def test_generated_text_segments_as_jieba_does(tokenizer, native):
+    seg = Segmenter(tokenizer, native=native)
+    assert seg.backend == ("rjieba" if native else "python")
     texts = list(_texts(tokenizer, 3000, seed=7))
     diffs = [t for t in texts if list(seg.cut(t, cut_all=False)) != list(tokenizer.cut(t, cut_all=False))]
     assert diffs == []
 
 
+@BACKENDS
 @pytest.mark.parametrize("text", [
+    "地槽出过百巧千穷", "传真：0858-8629632，邮箱 wang.83677@126.com。", "执行GB 11643-1999标准，增长3.5%",
     "", " ", "张", "申请人张三，男，身份证号：11010519491231002X。", "该户户主石世伟反映",
     "来信人王小明反映道路破损。", "村民张三丰、李四海反映用水困难。", "2019年3月5日 上午 9:30",
     "电话：0858-8123456转12", "ABC公司与甲乙丙丁戊己庚辛壬癸", "的的的的的的的的", "笪小凤持证上岗",
 ])
-def test_known_sentences_segment_as_jieba_does(tokenizer, text):
-    assert Segmenter(tokenizer).lcut(text) == list(tokenizer.cut(text))
+def test_known_sentences_segment_as_jieba_does(tokenizer, text, native):
+    assert Segmenter(tokenizer, native=native).lcut(text) == list(tokenizer.cut(text))
 
 
 def test_other_modes_are_left_to_jieba(tokenizer):
@@ -70,7 +77,8 @@ def test_the_name_pipeline_uses_it():
     assert isinstance(names.pipeline().tokenizer.jieba_seg, Segmenter)
 
 
-def test_equal_routes_break_ties_as_jieba_does():
+@BACKENDS
+def test_equal_routes_break_ties_as_jieba_does(native):
     import jieba
 
     tok = jieba.Tokenizer()
@@ -78,12 +86,26 @@ def test_equal_routes_break_ties_as_jieba_does():
     tok.total = 7
     tok.initialized = True
     for text in ("甲乙丙", "甲乙丙丁", "乙丙丁", "甲乙丙丁甲乙丙"):
-        assert Segmenter(tok).lcut(text) == list(tok.cut(text))
-    assert Segmenter(tok).lcut("甲乙丙") == ["甲乙", "丙"]  # a tie goes to the longer first word
+        assert Segmenter(tok, native=native).lcut(text) == list(tok.cut(text))
+    assert Segmenter(tok, native=native).lcut("甲乙丙") == ["甲乙", "丙"]  # a tie goes to the longer first word
 
 
-def test_prepared_texts_give_the_same_words_once(tokenizer):
-    seg = Segmenter(tokenizer)
+def test_a_dictionary_total_above_its_words_is_kept_by_the_native_path():
+    """地槽 (3) against 地 (160541) + 槽 (1660) is a near-tie that only the dictionary total decides."""
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.FREQ = {"地": 160541, "槽": 1660, "地槽": 3}
+    tok.total = 90_000_000  # jieba's total (its whole dictionary; words added twice count twice)
+    tok.initialized = True
+    assert list(tok.cut("地槽")) == ["地槽"] == Segmenter(tok, native=True).lcut("地槽")
+    tok.total = sum(tok.FREQ.values())
+    assert list(tok.cut("地槽")) == ["地", "槽"] == Segmenter(tok, native=True).lcut("地槽")
+
+
+@BACKENDS
+def test_prepared_texts_give_the_same_words_once(tokenizer, native):
+    seg = Segmenter(tokenizer, native=native)
     texts = ["来信人王小明反映道路破损。", "户主：陈建国", "申请人 张三\t男\n"]
     seg.prepare(texts)
     assert seg._ready  # segmented ahead
