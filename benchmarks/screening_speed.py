@@ -113,8 +113,8 @@ _RUNNER = None
 def run_gongkai(items, cold: bool = False):
     """The D1xx rules over each document (the screening itself, without report assembly).
 
-    ``cold``: first empty the caches that results of earlier rounds fill (names per paragraph
-    text, full-width-free text per block), so that no paragraph has been seen before.
+    ``cold``: first empty the cache that results of earlier rounds fill (names per paragraph
+    text), so that no paragraph has been seen before.
     """
     global _RUNNER
     runner = _RUNNER = _RUNNER or Runner(default_registry(), Config(select=("D1",)))
@@ -122,7 +122,6 @@ def run_gongkai(items, cold: bool = False):
         from gongkai.screening import names
 
         names._CACHE.clear()
-        pd._HALF_CACHE.clear()
     found = []
     for doc, rec in items:
         findings, _ = runner.run(doc)

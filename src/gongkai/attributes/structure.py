@@ -268,7 +268,8 @@ def _find_tail(s: Structure, body: list[Block]) -> None:
         if s.body_start is not None and b.index < s.body_start:
             continue
         t = b.text.strip()
-        if ATTACHMENT_NOTE.match(t) and s.attachment_note is None and s.attachment_start is None:
+        lead = t[:1]  # cheap tests before the patterns: each one starts with (or needs) a given character
+        if lead == "附" and ATTACHMENT_NOTE.match(t) and s.attachment_note is None and s.attachment_start is None:
             s.attachment_note = Field(t, b.index)
             first = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
             s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", first).strip())
@@ -280,11 +281,11 @@ def _find_tail(s: Structure, body: list[Block]) -> None:
                 s.attachments.append(m["name"].strip())
                 continue
             listing = False
-        if ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
+        if lead == "附" and ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
             s.attachment_start = b.index
-        elif COPY_TO.match(t) and s.copy_to is None:
+        elif lead in "抄主" and lead and COPY_TO.match(t) and s.copy_to is None:
             s.copy_to = Field(t, b.index)
-        elif PRINTED.search(t) and DATE.search(t) and s.printed is None:
+        elif "印" in t and PRINTED.search(t) and DATE.search(t) and s.printed is None:
             s.printed = Field(t, b.index)
 
     main_end = s.attachment_start if s.attachment_start is not None else 10**9

@@ -49,22 +49,14 @@ def _pctx(doc: Document, ctx: Context) -> PersonalContext:
 _FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
 
 
-_HALF_CACHE: dict[int, tuple[str, str]] = {}
+def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
+    """Each block's text with full-width digits read as ASCII (same length, offsets kept), by block index.
 
-
-def _text(block: Block) -> str:
-    """The block's text with full-width digits read as ASCII (same length, offsets kept)."""
-    text = block.text
-    if text.isascii():
-        return text
-    cached = _HALF_CACHE.get(id(block))
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    half = text.translate(HALF) if _FULLWIDTH.search(text) else text
-    if len(_HALF_CACHE) > 4096:
-        _HALF_CACHE.clear()
-    _HALF_CACHE[id(block)] = (text, half)
-    return half
+    A per-document fact: every D1xx rule reads the blocks through it, so each text is
+    converted once per document instead of once per rule.
+    """
+    return [t if t.isascii() or not _FULLWIDTH.search(t) else t.translate(HALF)
+            for t in (b.text for b in doc.blocks)]
 
 
 def _masked_around(text: str, start: int, end: int) -> bool:
@@ -155,8 +147,9 @@ ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
 def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 15 or not _SIX_DIGITS.search(text):
             continue
         header = _header_ctx(pctx, block, ("id_card",))
@@ -245,8 +238,9 @@ def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
 
 def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 11:
             continue
         for m in MOBILE.finditer(text):
@@ -277,9 +271,10 @@ def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
 
 def _landlines(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     lex = lexicon()
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 7 or not (pctx.column_of(block) or lex.role_re.search(text)
                                  or any(w in text for w in PRIVATE_PHONE_WORDS)):
             continue
@@ -315,8 +310,9 @@ BANK = regex.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?
 
 def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 15:
             continue
         header = _header_ctx(pctx, block, ("bank_card",))
@@ -359,8 +355,9 @@ PUBLIC_DOMAINS = regex.compile(r"(?:\.gov\.cn|\.gov|\.org\.cn|\.edu\.cn)$", rege
 
 def _emails(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if "@" not in text:
             continue
         for m in EMAIL.finditer(text):
@@ -388,8 +385,9 @@ PASSPORT_STRICT = regex.compile(r"^(?:E[A-HJ-NP-Z0-9]\d{7}|G\d{8})$")
 
 def _passports(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 8:
             continue
         header = _header_ctx(pctx, block, ("passport",))
@@ -424,8 +422,9 @@ OFFICIAL_CAR = ("公务用车", "公车", "执法车", "警车", "公务车", "�
 
 def _plates(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 7:
             continue
         for m in PLATE.finditer(text):
@@ -592,9 +591,10 @@ def _trim_address(value: str, start: int) -> int:
 
 def _addresses(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
     lex = lexicon()
     for block in rule.blocks(doc):
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 4:
             continue
         col = pctx.column_of(block)
@@ -660,10 +660,11 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
 def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) -> set[int]:
     """Blocks (and whole table rows) that name or identify a private person."""
     found = {b.index for b, *_ in ctx.fact(name_findings)}
+    texts = ctx.fact(half_texts)
     for block in doc.blocks:
         if block.index in found:
             continue
-        text = _text(block)
+        text = texts[block.index]
         if len(text) < 18 or not _SIX_DIGITS.search(text):
             continue  # ID18 needs six digits in a row and 18 characters
         if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
