@@ -104,8 +104,13 @@ def _clean_header(text: str) -> str:
     return _HEADER_NOISE.sub("", text) if len(text) < 40 else text
 
 
+@lru_cache(maxsize=8192)
 def header_kind(text: str) -> str | None:
-    """The personal-data kind a table header announces (姓名 → person_name), or None."""
+    """The personal-data kind a table header announces (姓名 → person_name), or None.
+
+    Cached by text (the lexicon is fixed per process): tables repeat their header words, and
+    form layouts ask about every cell.
+    """
     t = _clean_header(text)
     if not t or len(t) > 10:
         return None
