@@ -42,7 +42,8 @@ def native_jieba(tokenizer):
         return None
     native = rjieba.Jieba.empty()
     total = 0
-    for word, freq in tokenizer.FREQ.items():
+    # in sorted order, the native double-array trie takes half the memory (30 MB, not 62 MB)
+    for word, freq in sorted(tokenizer.FREQ.items()):
         if freq:
             native.add_word(word, freq, None)
             total += freq
