@@ -55,3 +55,23 @@ def test_a_doc_renamed_to_docx_is_read_and_says_so(old_files, tmp_path):
     doc = read_path(renamed)
     assert "关于做好春耕工作的通知" in [b.text for b in doc.blocks]
     assert any("实际是旧版" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("size", [8, 600, "half"])
+def test_a_truncated_doc_is_reported_broken_not_read_as_text(old_files, tmp_path, size):
+    """A cut-off .doc is refused before LibreOffice sees it (which reads the first 8 bytes as a text file)."""
+    from gongkai.formats import UnreadableDocument
+
+    data = (old_files / "draft.doc").read_bytes()
+    cut = tmp_path / "cut.doc"
+    cut.write_bytes(data[: len(data) // 2 if size == "half" else size])
+    with pytest.raises(UnreadableDocument) as exc:
+        read_path(cut)
+    assert exc.value.code == "unreadable" and "结构无效" in exc.value.message
+
+
+def test_a_doc_missing_only_its_tail_padding_is_still_read(old_files, tmp_path):
+    data = (old_files / "draft.doc").read_bytes()
+    cut = tmp_path / "tail.doc"
+    cut.write_bytes(data[:-100])
+    assert "关于做好春耕工作的通知" in [b.text for b in read_path(cut).blocks]

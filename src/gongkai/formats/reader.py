@@ -55,6 +55,21 @@ def is_encrypted_ole(data: bytes) -> bool:
         return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data
 
 
+def ole_intact(data: bytes) -> bool:
+    """Whether an OLE compound file's structure can be read (a truncated .doc/.wps cannot).
+
+    LibreOffice imports a broken one as plain text and returns its bytes as the "document";
+    olefile (a dependency of msoffcrypto-tool) reads the sector tables first.
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.listdir())
+    except Exception:  # olefile raises OSError, ValueError, IndexError… on broken tables
+        return False
+
+
 def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document:
     """A Document from the bytes of a file called ``name`` (used in messages and reports)."""
     limits = limits or Limits()
@@ -71,6 +86,8 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
     elif kind == "ole":
         if is_encrypted_ole(data):
             raise UnreadableDocument("encrypted", "文档已加密（设有打开密码），请解除密码后再检查")
+        if not ole_intact(data):
+            raise UnreadableDocument("unreadable", "文件已损坏（旧版 Word/WPS 二进制文件结构无效，可能不完整）")
         real = ext if ext in (".doc", ".wps", ".wpt", ".dot") else ".doc"
         doc = convert_and_read(data, name, real, limits, note=None if ext == real else f"扩展名为 {ext or '（无）'}，实际是旧版 Word/WPS 二进制文件")
     elif kind == "rtf":
