@@ -96,6 +96,21 @@ def test_a_broken_rule_does_not_sink_the_document():
     assert any("X901" in w for w in doc.warnings)
 
 
+def test_a_broken_rule_is_logged_in_one_line_with_the_traceback_only_for_debugging(caplog):
+    def boom(rule, doc, ctx):
+        raise RuntimeError("bug")
+        yield
+
+    broken = FunctionRule(code="X901", category="proofing", kind="typo", severity="info", message="m",
+                          basis="《测试》", doc="d" * 20, fires=["a"], silent=["b"], func=boom)
+    with caplog.at_level("DEBUG", logger="gongkai.engine.runner"):
+        Runner(Registry([broken])).run(Document.from_text("正文", path="draft.docx"))
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and errors[0].exc_info is None
+    assert errors[0].getMessage() == "rule X901 failed on draft.docx: RuntimeError: bug"
+    assert [r.exc_info is not None for r in caplog.records if r.levelname == "DEBUG"] == [True]
+
+
 def test_registry_rejects_duplicates_and_bad_codes():
     r = _rule("D901", "id_card", 0, "x")
     with pytest.raises(ValueError):
