@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,12 +34,33 @@ def describe(doc: Document, ctx: Context) -> DocumentInfo:
 EXCERPT_WINDOW = 16
 
 
+class _Sensitive:
+    """The personal-data spans of one block, sorted, to find those near a window in log time."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _, _ in self.spans]
+        self.longest = max(e - s for s, e, _ in self.spans)
+
+    def overlapping(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        """The spans with some character in [a, b) (a zero-width span at a counts, as it always did)."""
+        lo = bisect_left(self.starts, a - self.longest)
+        hi = bisect_left(self.starts, b)
+        return [sp for sp in self.spans[lo:hi] if sp[1] > a]
+
+
 def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
-    """Attach to each finding the text around it and the personal-data spans in that window."""
-    sensitive: dict[int | str, list[tuple[int, int, str]]] = {}
+    """Attach to each finding the text around it and the personal-data spans in that window.
+
+    The window is widened until it cuts no personal-data value in two (each is masked whole).
+    A paragraph may hold thousands of values (a text file without line breaks): the spans near
+    a window are found by bisection, not by a scan of the paragraph's every value.
+    """
+    by_place: dict[int | str, list[tuple[int, int, str]]] = {}
     for f in findings:
         if f.sensitive:
-            sensitive.setdefault(_place(f), []).append((f.location.start, f.location.end, f.kind))
+            by_place.setdefault(_place(f), []).append((f.location.start, f.location.end, f.kind))
+    sensitive = {place: _Sensitive(spans) for place, spans in by_place.items()}
     out = []
     for f in findings:
         loc = f.location
@@ -54,15 +76,18 @@ def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
             text = doc.blocks[loc.block].text
         a = max(0, loc.start - EXCERPT_WINDOW)
         b = min(len(text), max(loc.end, loc.start) + EXCERPT_WINDOW)
-        place = _place(f)
-        for s, e, _k in sensitive.get(place, ()):  # never cut a value in two: mask it whole
-            if s < a < e:
-                a = s
-            if s < b < e:
-                b = e
-        spans = tuple(
-            (max(s, a) - a, min(e, b) - a, k) for s, e, k in sensitive.get(place, ()) if s < b and e > a
-        )
+        near = sensitive.get(_place(f))
+        spans: tuple = ()
+        if near is not None:
+            moved = True
+            while moved:  # never cut a value in two: mask it whole
+                moved = False
+                for s, e, _k in near.overlapping(a, b):
+                    if s < a < e:
+                        a, moved = s, True
+                    if s < b < e:
+                        b, moved = e, True
+            spans = tuple((max(s, a) - a, min(e, b) - a, k) for s, e, k in near.overlapping(a, b))
         out.append(replace(f, excerpt=Excerpt(text[a:b], loc.start - a, loc.end - a, spans)))
     return out
 
