@@ -26,3 +26,34 @@ def dictionary():
     dt = jieba().dt
     dt.check_initialized()
     return dt
+
+
+#: Where an over-long paragraph may be cut: after a sentence's end, else after a comma.
+_SENTENCE_ENDS = "。！？；!?;\n"
+_CLAUSE_ENDS = "，、,："
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pieces of at most ``limit`` characters, cut after sentence ends.
+
+    For models whose cost or memory grows with the length of what they read at once (spaCy's
+    ``max_length``, the typo model's lattice): a text file without line breaks is one
+    "paragraph" of millions of characters. A text within the limit is one piece, itself.
+    Each cut falls after the last sentence end in the window, else the last comma, else at
+    the limit.
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    out = []
+    start = 0
+    n = len(text)
+    while n - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(c) for c in _SENTENCE_ENDS)
+        if cut < limit // 4:
+            cut = max(cut, max(window.rfind(c) for c in _CLAUSE_ENDS))
+        end = start + (cut + 1 if cut >= limit // 4 else limit)
+        out.append((start, text[start:end]))
+        start = end
+    out.append((start, text[start:]))
+    return out

@@ -12,6 +12,7 @@ from typing import Iterable
 from ..attributes.structure import written_on
 from ..engine import Context, FunctionRule, Rule
 from ..models import Document, Finding, Severity
+from .. import segmentation
 from . import lexicon as lx
 from . import lm
 
@@ -85,6 +86,12 @@ def _topical(model: lm.TypoModel, full: str, ch: str) -> bool:
     return others > BURST_RATIO * len(full) * model.unigram_prob(ch)
 
 
+#: The typo model reads a paragraph at most this long at once (its lattice takes a few kB per
+#: character); a longer one, such as a text file without line breaks, in pieces cut after
+#: sentence ends. Published paragraphs stay far below it (govcn-2019's longest: 633).
+PIECE = 3000
+
+
 def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
     model = lm.model()
     blocks = list(rule.blocks(doc))
@@ -94,21 +101,27 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
         # short cells and lines are mostly names, places and labels, which no model knows
         if len(text) < (8 if block.part == "table" else 4):
             continue
-        for s in model.suspects(text):
-            end = s.start + len(s.wrong)
-            if any(_repeated(full, text, i) for i in range(s.start, end)):
-                continue
-            if len(s.wrong) == 1 and _topical(model, full, s.wrong):
-                continue
-            fixed = text[max(0, s.start - 2) : s.start] + s.right + text[end : end + 2]
-            yield rule.finding(
-                block, s.start, end,
-                message=f"疑似别字：“{s.wrong}”可能应为“{s.right}”（“{fixed}”）",
-                suggestion=s.right,
-                confidence=round(min(0.95, 0.5 + s.gain / 40), 2),
-                explanation={"model": "character 4-gram" if len(s.wrong) == 1 else "character 4-gram, homophone word",
-                             "gain": round(s.gain, 2)},
-            )
+        for offset, piece in segmentation.pieces(text, PIECE):
+            for s in model.suspects(piece):
+                start = offset + s.start
+                end = start + len(s.wrong)
+                if any(_repeated(full, text, i) for i in range(start, end)):
+                    continue
+                if len(s.wrong) == 1 and _topical(model, full, s.wrong):
+                    continue
+                fixed = text[max(0, start - 2) : start] + s.right + text[end : end + 2]
+                yield _typo(rule, block, start, end, s, fixed)
+
+
+def _typo(rule: FunctionRule, block, start: int, end: int, s: lm.Suspect, fixed: str) -> Finding:
+    return rule.finding(
+        block, start, end,
+        message=f"疑似别字：“{s.wrong}”可能应为“{s.right}”（“{fixed}”）",
+        suggestion=s.right,
+        confidence=round(min(0.95, 0.5 + s.gain / 40), 2),
+        explanation={"model": "character 4-gram" if len(s.wrong) == 1 else "character 4-gram, homophone word",
+                     "gain": round(s.gain, 2)},
+    )
 
 
 STATISTICAL = FunctionRule(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -374,6 +374,11 @@ def _segmenter():
 _CACHE = TextMemo("names", 20_000)
 
 
+#: A paragraph longer than this (a text file without line breaks) goes through the pipeline in
+#: pieces cut after sentence ends: spaCy refuses texts over ``nlp.max_length`` (1,000,000).
+PIECE = 20_000
+
+
 def find_names(texts: list[str]) -> list[list[NameSpan]]:
     """Names of private persons in each text (one paragraph each).
 
@@ -382,6 +387,14 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
     """
     if not texts:
         return []
+    if any(len(t) > PIECE for t in texts):
+        out = []
+        for t in texts:
+            cut = segmentation.pieces(t, PIECE)
+            found = find_names([piece for _, piece in cut])
+            out.append([replace(n, start=n.start + off, end=n.end + off) for (off, _), spans in zip(cut, found)
+                        for n in spans])
+        return out
     cache = _CACHE
     found: dict[str, tuple[NameSpan, ...]] = {}
     todo = []
