@@ -12,6 +12,7 @@ A project keeps ``gongkai.toml`` (or ``.gongkai.toml``, or ``[tool.gongkai]`` in
 
     [limits]                     # hostile-input limits for readers
     max_file_mb = 200
+    max_chars = 2000000          # characters of text in one document
 
     [reprint]                    # rule families read their own sections
     authorized_sources = ["水城报", "水城区融媒体中心", "区政府网站"]
@@ -46,6 +47,9 @@ class Limits:
     """Limits that keep hostile input from exhausting the machine."""
 
     max_file_mb: float = 200.0
+    #: characters of text in one document (2,000,000 ≈ 1,000 pages; a 公文 holds a few thousand):
+    #: every rule reads every character, the typo model at ~13,000 characters/s
+    max_chars: int = 2_000_000
     max_part_mb: float = 256.0  # one XML part of a .docx, uncompressed
     max_ratio: float = 200.0  # compression ratio of a large zip member
     archive_max_entries: int = 20000

@@ -48,7 +48,7 @@ def test_a_runaway_document_times_out_without_losing_the_rest(tmp_path, batch_ru
         (folder / f"{i}.docx").write_bytes(kit.draft(i))
     # Tens of thousands of personal-data matches: seconds of work, far past a 1 s limit.
     line = f"申请人张三，联系电话13885811234，身份证号{kit.FAKE_ID}，住址某某路1号。"
-    (folder / "巨大.txt").write_text("\n".join([line] * 40000), encoding="utf-8")
+    (folder / "巨大.txt").write_text("\n".join([line] * 30000), encoding="utf-8")  # under [limits] max_chars
     start = time.monotonic()
     stats = batch_run([folder], tmp_path / "r.jsonl", timeout_s=2.0)
     got = results_of(tmp_path / "r.jsonl")
@@ -154,7 +154,7 @@ def test_a_timed_out_document_is_tried_again_on_resume(tmp_path, batch_run, kit)
     folder.mkdir()
     (folder / "a.docx").write_bytes(kit.draft(1))
     line = f"申请人张三，联系电话13885811234，身份证号{kit.FAKE_ID}，住址某某路1号。"
-    (folder / "巨大.txt").write_text("\n".join([line] * 40000), encoding="utf-8")
+    (folder / "巨大.txt").write_text("\n".join([line] * 30000), encoding="utf-8")  # under [limits] max_chars
     first = batch_run([folder], tmp_path / "r.sqlite", timeout_s=1.0)
     assert first.errors == 1
     again = batch_run([folder], tmp_path / "r.sqlite", resume=True, timeout_s=1.0)

@@ -153,3 +153,17 @@ def test_old_formats_without_converter_name_the_missing_tool(tmp_path, monkeypat
     with pytest.raises(UnreadableDocument) as exc:
         read_bytes(b"{\\rtf1\\ansi hello}", "x.rtf")
     assert exc.value.code == "converter_missing" and "LibreOffice" in exc.value.message
+
+
+def test_a_document_beyond_the_character_limit_is_refused_with_the_setting_to_change():
+    data = ("申请人张三反映道路破损。" * 1000).encode("utf-8")  # 12,000 characters
+    assert read_bytes(data, "long.txt").chars == 12_000
+    with pytest.raises(UnreadableDocument) as exc:
+        read_bytes(data, "long.txt", Limits(max_chars=10_000))
+    assert exc.value.code == "too_large" and "max_chars" in exc.value.message
+
+
+def test_a_huge_text_file_gives_one_line_and_exit_2(tmp_path):
+    path = tmp_path / "dump.txt"
+    path.write_bytes(("申请人张三。" * 10).encode("utf-8") * 40_000)  # 2.4 million characters, one line
+    assert_one_clear_line(run_cli("check", path), path, ["文档过长"])

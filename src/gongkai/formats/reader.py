@@ -105,6 +105,10 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
     doc.sha256 = hashlib.sha256(data).hexdigest()
     if not any(b.text.strip() for b in doc.blocks):
         raise UnreadableDocument("empty", "文档没有文字内容")
+    if doc.chars > limits.max_chars:
+        raise UnreadableDocument(
+            "too_large", f"文档过长（{doc.chars / 10000:.0f} 万字，上限 {limits.max_chars / 10000:.0f} 万字，"
+                         "可在配置 [limits] max_chars 中调整）")
     return doc
 
 
