@@ -167,3 +167,15 @@ def test_a_huge_text_file_gives_one_line_and_exit_2(tmp_path):
     path = tmp_path / "dump.txt"
     path.write_bytes(("申请人张三。" * 10).encode("utf-8") * 40_000)  # 2.4 million characters, one line
     assert_one_clear_line(run_cli("check", path), path, ["文档过长"])
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_a_folder_or_zip_without_any_document_gives_one_line_and_exit_2(tmp_path, kind):
+    if kind == "folder":
+        path = tmp_path / "scans"
+        path.mkdir()
+        (path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    else:
+        path = tmp_path / "empty.zip"
+        zipfile.ZipFile(path, "w").close()
+    assert_one_clear_line(run_cli("check", path), path, ["没有可检查的文档"])
