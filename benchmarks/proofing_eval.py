@@ -144,7 +144,12 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--no-list", action="store_true", help="do not list the govcn findings")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="only the parts parameters may be chosen on (odw tune part, govcn ids ≡ 2 mod 4), with no "
+                         "figure of the held-out test parts; use with GONGKAI_TYPO_MODEL=<a --tuning model>")
     args = ap.parse_args(argv)
+    if args.tune_only:
+        return tune_only(args)
 
     reg = default_registry()
     typo_runner = Runner(reg, Config(select=TYPO_CODES))
@@ -184,6 +189,21 @@ def main(argv=None) -> None:
         el = time.perf_counter() - t0
         print(f"\nthroughput, {label}: {total / el:,.0f} chars/s ({total:,} characters of govcn-2019, 60 documents)")
     matcher_comparison([b.text for d in docs for b in d.blocks])
+
+
+def tune_only(args) -> None:
+    """Figures of the tuning parts only: what T110's parameters are chosen on while developing."""
+    import os
+
+    reg = default_registry()
+    typo_runner = Runner(reg, Config(select=TYPO_CODES))
+    all_runner = Runner(reg, Config(select=("T1",)))
+    print(f"model: {os.environ.get(lm.MODEL_ENV) or 'shipped (CONTAMINATED for the tune part)'}")
+    splits = odw_splits(args.data)
+    show(evaluate(splits["tune"], typo_runner, "odw tune part (lines 1000-1299)"))
+    g = govcn_splits(args.data)
+    govcn([d for d in g["held"] if int(d["id"].split("-")[1]) % 4 == 2], all_runner,
+          "govcn-2019 held-out, ids ≡ 2 (mod 4): the tuning quarter", not args.no_list)
 
 
 def naive_hits(lex, text: str) -> int:

@@ -22,6 +22,7 @@ Loading is lazy and happens once per process (:func:`model`).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -764,11 +765,30 @@ def _completions(min_freq: int) -> tuple[dict, dict]:
     return left, right
 
 
+#: Environment variable naming another model file (``tools/build_typo_model.py --out``) to use instead
+#: of the shipped one, for tuning and benchmarks; the ``domain_words.txt`` written next to it comes
+#: with it. Unset (the default), the shipped model is used.
+MODEL_ENV = "GONGKAI_TYPO_MODEL"
+
+
+def _model_override():
+    path = os.environ.get(MODEL_ENV)
+    if not path:
+        return None
+    from pathlib import Path
+
+    return Path(path)
+
+
 @lru_cache(maxsize=1)
 def lexicon_words() -> dict:
     """Word → frequency: jieba's dictionary plus the domain words shipped with the model."""
     words = dict(segmentation.dictionary().FREQ)
-    ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
+    override = _model_override()
+    if override is not None and (override.parent / "domain_words.txt").exists():
+        ref = override.parent / "domain_words.txt"
+    else:
+        ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
     for line in ref.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if parts and parts[0]:
@@ -808,7 +828,10 @@ def load(data: bytes) -> TypoModel:
 
 @lru_cache(maxsize=1)
 def model() -> TypoModel:
-    """The shipped model, loaded on first use and kept for the process."""
+    """The shipped model (or the one :data:`MODEL_ENV` names), loaded on first use and kept for the process."""
+    override = _model_override()
+    if override is not None:
+        return load(override.read_bytes())
     ref = resources.files("gongkai.data").joinpath("proofing", "typo_model.npz")
     return load(ref.read_bytes())
 
