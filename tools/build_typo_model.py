@@ -62,7 +62,7 @@ OVERLAP = 12
 #: false alarms on published text, and precision comes first.
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
-          "word_threshold": 31.0, "word_lm_min": 12.0,
+          "word_threshold": 26.0, "word_lm_min": 12.0,
           "completion_threshold": 38.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
           "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
           "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
@@ -70,6 +70,8 @@ PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0,
 SHAPE_MAX_GROUP = 30
 #: Words of jieba's dictionary at least this frequent are the corrections of the word path.
 HOMOPHONE_MIN_FREQ = 500
+#: ... and the jieba words seen at least this often in the running text (0: none).
+HOMOPHONE_MIN_COUNT = 8
 #: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
 SYLLABLE_BASE = 1024
 #: A character string of the real build text seen this often counts as a domain word.
@@ -314,7 +316,20 @@ def shape_pairs(known: set[str]) -> set[tuple[str, str]]:
     return out
 
 
-def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
+def running_text_pairs(data: Path, part: str) -> Counter:
+    """Counts of two-Han-character strings in the running text of the corpus (sentences, not word lists)."""
+    c: Counter = Counter()
+    for text, _, sentence in corpus(data, part):
+        if not sentence:
+            continue
+        for i in range(len(text) - 1):
+            a, b = text[i], text[i + 1]
+            if lm.is_han(a) and lm.is_han(b):
+                c[a + b] += 1
+    return c
+
+
+def homophone_tables(known: set[str], text_pairs: Counter | None = None) -> dict[str, np.ndarray]:
     """Readings of the known characters and the frequent two-character words of jieba's dictionary by sound.
 
     A word's key is its two syllables (tones ignored) as pypinyin reads the word (so 银行 is
@@ -334,7 +349,10 @@ def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
     hw = set()
     for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split(" ")
-        if len(parts) < 2 or len(parts[0]) != 2 or int(parts[1]) < HOMOPHONE_MIN_FREQ:
+        if len(parts) < 2 or len(parts[0]) != 2:
+            continue
+        # a word frequent in the running text (述职、申领、优抚: rare in jieba, common in official writing)
+        if int(parts[1]) < HOMOPHONE_MIN_FREQ and (text_pairs is None or text_pairs[parts[0]] < HOMOPHONE_MIN_COUNT):
             continue
         w = parts[0]
         if not all(ch in known for ch in w):
@@ -402,7 +420,7 @@ def build(data: Path, out: Path, part: str = "ship") -> None:
     params["p_total"] = np.float64(total)
     params["p_vocab"] = np.float64(int(uni.sum()))
     counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
-    homo = homophone_tables(known)
+    homo = homophone_tables(known, running_text_pairs(data, part) if HOMOPHONE_MIN_COUNT else None)
     print(f"homophone table: {len(homo['hw_key']):,} words of frequency >= {HOMOPHONE_MIN_FREQ}, "
           f"{len(homo['rd_char']):,} character readings")
     out.parent.mkdir(parents=True, exist_ok=True)
