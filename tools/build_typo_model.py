@@ -63,7 +63,7 @@ OVERLAP = 12
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
           "word_threshold": 26.0, "word_lm_min": 12.0,
-          "completion_threshold": 38.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
+          "completion_threshold": 38.0, "covered_threshold": 28.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
           "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
           "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
 #: Shape-alike pairs from a sound component shared by at most this many known characters.

@@ -127,6 +127,9 @@ class TypoModel:
         #: completion path: rare characters (one-character word frequency below ``completion_max_single``)
         #: replaced by any character forming a word of ``completion_min_freq`` with a neighbour
         self.completion_threshold = float(params.get("completion_threshold", math.inf))
+        #: out-of-place path: characters of a two-character word whose trigrams with both
+        #: neighbours are unseen, reported at this score (inf: path off)
+        self.covered_threshold = float(params.get("covered_threshold", math.inf))
         self.completion_min_freq = int(params.get("completion_min_freq", 1000))
         self.completion_max_single = int(params.get("completion_max_single", 3000))
         self.completion_seg = float(params.get("completion_seg", 0.0))
@@ -249,6 +252,11 @@ class TypoModel:
         # names, list entries and quotations are deliberate wording
         skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
         found = self._char_suspects(text, words, covered, skip, arr, padded)
+        if self.covered_threshold < math.inf and tokens is not None:
+            near = {k for s in found for k in range(s.start - 2, s.start + 3)}
+            found += [s for s in self._out_of_place_suspects(text, tokens, words, covered, skip, arr, padded)
+                      if s.start not in near]
+            found.sort(key=lambda s: s.start)
         if self.completion_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
             found += [s for s in self._completion_suspects(text, words, covered, skip, padded) if s.start not in near]
@@ -262,17 +270,26 @@ class TypoModel:
         return found
 
     def _char_suspects(self, text: str, words: dict, covered: list, skip: list, arr: np.ndarray,
-                       padded: np.ndarray) -> list[Suspect]:
-        """One-character corrections: sound- or shape-alike characters that form a frequent word."""
+                       padded: np.ndarray, at: list[int] | None = None, threshold: float | None = None,
+                       lm_min: float = -math.inf) -> list[Suspect]:
+        """One-character corrections: sound- or shape-alike characters that form a frequent word.
+
+        The characters tried are those no frequent word covers, or the positions ``at``; a
+        correction is reported at ``threshold`` (default: the model's ``threshold``); candidates
+        whose n-gram gain is below ``lm_min`` are dropped before their segmentation gain is computed.
+        """
         n = len(text)
         off = ORDER - 1
         code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
-        eligible = [
-            i for i in range(n)
-            if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and code_list[i + off] in candidates
-        ]
+        if at is None:
+            eligible = [
+                i for i in range(n)
+                if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
+                and code_list[i + off] in candidates
+            ]
+        else:
+            eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
         if not eligible:
             return []
         # a word through the candidate implies its bigram with a neighbour is in the counts
@@ -285,7 +302,38 @@ class TypoModel:
         rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return _strongest_per_cluster(self._score(padded, n, rows, text))
+        return _strongest_per_cluster(self._score(padded, n, rows, text, threshold, lm_min))
+
+    def _out_of_place_suspects(self, text: str, tokens: list[str], words: dict, covered: list, skip: list,
+                               arr: np.ndarray, padded: np.ndarray) -> list[Suspect]:
+        """Real-word slips (不旅行→不履行、防止法→防治法、高治病性→高致病性): a frequent two-character word
+        whose trigrams with both neighbours never occur in the counts is out of place; each of its
+        characters is tried like an uncovered one, and reported at ``covered_threshold`` (above
+        ``threshold``: a word that is there was usually meant) when the n-grams prefer it too.
+        """
+        n = len(text)
+        spans = []
+        pos = 0
+        for tok in tokens:
+            if len(tok) == 2 and 0 < pos and pos + 2 < n and covered[pos] and is_han(tok[0]) and is_han(tok[1]):
+                spans.append(pos)
+            pos += len(tok)
+        if not spans:
+            return []
+        off = ORDER - 1
+        sh = np.uint64(16)
+        at = np.array(spans) + off
+        a, b = padded[at], padded[at + 1]
+        counts = self.lookup(np.concatenate([((padded[at - 1] << sh) | a) << sh | b, ((a << sh) | b) << sh | padded[at + 2]]))
+        m = len(spans)
+        out_of_place = [i for i, left, right in zip(spans, counts[:m].tolist(), counts[m:].tolist())
+                        if left < 1 and right < 1]
+        if not out_of_place:
+            return []
+        chars = [k for i in out_of_place for k in (i, i + 1)]
+        # a correction the n-grams do not prefer at all is never reported there: skip its segmentation gain
+        return self._char_suspects(text, words, covered, skip, arr, padded, at=chars, threshold=self.covered_threshold,
+                                   lm_min=0.0)
 
     def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
                              padded: np.ndarray) -> list[Suspect]:
