@@ -1,6 +1,11 @@
 """Typo stage (T1xx) figures: precision/recall on held-out odw sentences, false alarms on published text, speed.
 
-    PYTHONPATH=src python3 benchmarks/proofing_eval.py [--data /work/shared/data] [--list]
+    PYTHONPATH=src python3 benchmarks/proofing_eval.py [--data /work/shared/data] [--no-list]
+    GONGKAI_TYPO_MODEL=/tmp/tuning/typo_model.npz PYTHONPATH=src python3 benchmarks/proofing_eval.py --tune-only [--fold A:B]
+
+``--tune-only`` prints only what parameters may be chosen on (the odw tune part, or the lines a
+``build_typo_model.py --tuning --fold A:B`` model held out, and govcn ids ≡ 2 mod 4), with the
+tuning model GONGKAI_TYPO_MODEL names: no figure of a held-out test part.
 
 * odw.train is DEVELOPMENT data. Every threshold and parameter (PARAMS in
   tools/build_typo_model.py) was chosen with a model built from its lines 0–999 (n-gram counts
