@@ -1,6 +1,11 @@
 """Typo stage (T1xx) figures: precision/recall on held-out odw sentences, false alarms on published text, speed.
 
-    PYTHONPATH=src python3 benchmarks/proofing_eval.py [--data /work/shared/data] [--list]
+    PYTHONPATH=src python3 benchmarks/proofing_eval.py [--data /work/shared/data] [--no-list]
+    GONGKAI_TYPO_MODEL=/tmp/tuning/typo_model.npz PYTHONPATH=src python3 benchmarks/proofing_eval.py --tune-only [--fold A:B]
+
+``--tune-only`` prints only what parameters may be chosen on (the odw tune part, or the lines a
+``build_typo_model.py --tuning --fold A:B`` model held out, and govcn ids ≡ 2 mod 4), with the
+tuning model GONGKAI_TYPO_MODEL names: no figure of a held-out test part.
 
 * odw.train is DEVELOPMENT data. Every threshold and parameter (PARAMS in
   tools/build_typo_model.py) was chosen with a model built from its lines 0–999 (n-gram counts
@@ -144,7 +149,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--no-list", action="store_true", help="do not list the govcn findings")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="only the parts parameters may be chosen on (odw tune part, govcn ids ≡ 2 mod 4), with no "
+                         "figure of the held-out test parts; use with GONGKAI_TYPO_MODEL=<a --tuning model>")
+    ap.add_argument("--fold", default=None, metavar="A:B",
+                    help="with --tune-only: the odw.train lines the tuning model held out (build_typo_model.py --fold)")
     args = ap.parse_args(argv)
+    if args.tune_only:
+        return tune_only(args)
 
     reg = default_registry()
     typo_runner = Runner(reg, Config(select=TYPO_CODES))
@@ -184,6 +196,23 @@ def main(argv=None) -> None:
         el = time.perf_counter() - t0
         print(f"\nthroughput, {label}: {total / el:,.0f} chars/s ({total:,} characters of govcn-2019, 60 documents)")
     matcher_comparison([b.text for d in docs for b in d.blocks])
+
+
+def tune_only(args) -> None:
+    """Figures of the tuning parts only: what T110's parameters are chosen on while developing."""
+    import os
+
+    reg = default_registry()
+    typo_runner = Runner(reg, Config(select=TYPO_CODES))
+    all_runner = Runner(reg, Config(select=("T1",)))
+    print(f"model: {os.environ.get(lm.MODEL_ENV) or 'shipped (CONTAMINATED for the tune part)'}")
+    fold = tuple(int(x) for x in args.fold.split(":")) if args.fold else None
+    splits = odw_splits(args.data, fold)
+    a, b = fold or (1000, 1300)
+    show(evaluate(splits["tune"], typo_runner, f"odw tune part (lines {a}-{b - 1})"))
+    g = govcn_splits(args.data)
+    govcn([d for d in g["held"] if int(d["id"].split("-")[1]) % 4 == 2], all_runner,
+          "govcn-2019 held-out, ids ≡ 2 (mod 4): the tuning quarter", not args.no_list)
 
 
 def naive_hits(lex, text: str) -> int:

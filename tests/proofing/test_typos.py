@@ -143,7 +143,9 @@ def test_homophone_table_finds_words_by_toneless_syllables():
     m = lm.model()
     keys = {ra * m.syllables + rb for ra in m.readings["提"] for rb in m.readings["喜"]}
     assert any("体系" in m.homophones.get(k, ()) for k in keys)
-    assert all(lm.lexicon_words().get(w, 0) >= 500 for ws in list(m.homophones.values())[:500] for w in ws)
+    # its words are frequent in jieba's dictionary or in the running text of the build corpus
+    assert sum(lm.lexicon_words().get(w, 0) >= 500 for ws in m.homophones.values() for w in ws) > 8000
+    assert all(lm.lexicon_words().get(w, 0) >= 1 for ws in list(m.homophones.values())[:500] for w in ws)
 
 
 def test_completion_path_corrects_a_rare_character_outside_the_confusion_sets(check_text):

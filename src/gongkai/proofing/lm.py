@@ -9,12 +9,18 @@ candidate that forms a dictionary word with its neighbours is scored by the gain
 log-probability of the window around it, plus a bonus for confusions seen in training errors
 and the log frequency of the word it forms. Only a high score is reported — precision first.
 
-Two further paths catch what single sound/shape-alike characters miss, each with a higher bar:
+Three further paths catch what single sound/shape-alike characters miss, each with a higher bar:
 the *word path* replaces a two-character string by a frequent word that sounds the same (tones
 ignored; a homophone table ships in the model) or that stood for it in the training errors
-(提喜→体系、练习→联席), and the *completion path* replaces a rare, out-of-place character by
+(提喜→体系、练习→联席); the *completion path* replaces a rare, out-of-place character by
 any character that completes a very frequent word with a neighbour (嫩民→人民) when one
-completion clearly wins.
+completion clearly wins; and the *out-of-place path* tries the characters of a frequent
+two-character word whose trigrams with both neighbours never occur in the counts like uncovered
+ones (不旅行→不履行、传染病防止法→传染病防治法: a real word typed for another).
+
+The counts come from official writing: the corrected ECSpell sentences, published State Council
+documents, the seed regulations and the articles of 378 national laws (see the build script).
+``GONGKAI_TYPO_MODEL`` may name another model file (a tuning model); unset, the shipped one is used.
 
 Loading is lazy and happens once per process (:func:`model`).
 """
@@ -22,6 +28,7 @@ Loading is lazy and happens once per process (:func:`model`).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -126,6 +133,9 @@ class TypoModel:
         #: completion path: rare characters (one-character word frequency below ``completion_max_single``)
         #: replaced by any character forming a word of ``completion_min_freq`` with a neighbour
         self.completion_threshold = float(params.get("completion_threshold", math.inf))
+        #: out-of-place path: characters of a two-character word whose trigrams with both
+        #: neighbours are unseen, reported at this score (inf: path off)
+        self.covered_threshold = float(params.get("covered_threshold", math.inf))
         self.completion_min_freq = int(params.get("completion_min_freq", 1000))
         self.completion_max_single = int(params.get("completion_max_single", 3000))
         self.completion_seg = float(params.get("completion_seg", 0.0))
@@ -248,6 +258,11 @@ class TypoModel:
         # names, list entries and quotations are deliberate wording
         skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
         found = self._char_suspects(text, words, covered, skip, arr, padded)
+        if self.covered_threshold < math.inf and tokens is not None:
+            near = {k for s in found for k in range(s.start - 2, s.start + 3)}
+            found += [s for s in self._out_of_place_suspects(text, tokens, words, covered, skip, arr, padded)
+                      if s.start not in near]
+            found.sort(key=lambda s: s.start)
         if self.completion_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
             found += [s for s in self._completion_suspects(text, words, covered, skip, padded) if s.start not in near]
@@ -261,17 +276,26 @@ class TypoModel:
         return found
 
     def _char_suspects(self, text: str, words: dict, covered: list, skip: list, arr: np.ndarray,
-                       padded: np.ndarray) -> list[Suspect]:
-        """One-character corrections: sound- or shape-alike characters that form a frequent word."""
+                       padded: np.ndarray, at: list[int] | None = None, threshold: float | None = None,
+                       lm_min: float = -math.inf) -> list[Suspect]:
+        """One-character corrections: sound- or shape-alike characters that form a frequent word.
+
+        The characters tried are those no frequent word covers, or the positions ``at``; a
+        correction is reported at ``threshold`` (default: the model's ``threshold``); candidates
+        whose n-gram gain is below ``lm_min`` are dropped before their segmentation gain is computed.
+        """
         n = len(text)
         off = ORDER - 1
         code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
-        eligible = [
-            i for i in range(n)
-            if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-            and code_list[i + off] in candidates
-        ]
+        if at is None:
+            eligible = [
+                i for i in range(n)
+                if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
+                and code_list[i + off] in candidates
+            ]
+        else:
+            eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
         if not eligible:
             return []
         # a word through the candidate implies its bigram with a neighbour is in the counts
@@ -284,7 +308,38 @@ class TypoModel:
         rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return _strongest_per_cluster(self._score(padded, n, rows, text))
+        return _strongest_per_cluster(self._score(padded, n, rows, text, threshold, lm_min))
+
+    def _out_of_place_suspects(self, text: str, tokens: list[str], words: dict, covered: list, skip: list,
+                               arr: np.ndarray, padded: np.ndarray) -> list[Suspect]:
+        """Real-word slips (不旅行→不履行、防止法→防治法、高治病性→高致病性): a frequent two-character word
+        whose trigrams with both neighbours never occur in the counts is out of place; each of its
+        characters is tried like an uncovered one, and reported at ``covered_threshold`` (above
+        ``threshold``: a word that is there was usually meant) when the n-grams prefer it too.
+        """
+        n = len(text)
+        spans = []
+        pos = 0
+        for tok in tokens:
+            if len(tok) == 2 and 0 < pos and pos + 2 < n and covered[pos] and is_han(tok[0]) and is_han(tok[1]):
+                spans.append(pos)
+            pos += len(tok)
+        if not spans:
+            return []
+        off = ORDER - 1
+        sh = np.uint64(16)
+        at = np.array(spans) + off
+        a, b = padded[at], padded[at + 1]
+        counts = self.lookup(np.concatenate([((padded[at - 1] << sh) | a) << sh | b, ((a << sh) | b) << sh | padded[at + 2]]))
+        m = len(spans)
+        out_of_place = [i for i, left, right in zip(spans, counts[:m].tolist(), counts[m:].tolist())
+                        if left < 1 and right < 1]
+        if not out_of_place:
+            return []
+        chars = [k for i in out_of_place for k in (i, i + 1)]
+        # a correction the n-grams do not prefer at all is never reported there: skip its segmentation gain
+        return self._char_suspects(text, words, covered, skip, arr, padded, at=chars, threshold=self.covered_threshold,
+                                   lm_min=0.0)
 
     def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
                              padded: np.ndarray) -> list[Suspect]:
@@ -764,11 +819,30 @@ def _completions(min_freq: int) -> tuple[dict, dict]:
     return left, right
 
 
+#: Environment variable naming another model file (``tools/build_typo_model.py --out``) to use instead
+#: of the shipped one, for tuning and benchmarks; the ``domain_words.txt`` written next to it comes
+#: with it. Unset (the default), the shipped model is used.
+MODEL_ENV = "GONGKAI_TYPO_MODEL"
+
+
+def _model_override():
+    path = os.environ.get(MODEL_ENV)
+    if not path:
+        return None
+    from pathlib import Path
+
+    return Path(path)
+
+
 @lru_cache(maxsize=1)
 def lexicon_words() -> dict:
     """Word → frequency: jieba's dictionary plus the domain words shipped with the model."""
     words = dict(segmentation.dictionary().FREQ)
-    ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
+    override = _model_override()
+    if override is not None and (override.parent / "domain_words.txt").exists():
+        ref = override.parent / "domain_words.txt"
+    else:
+        ref = resources.files("gongkai.data").joinpath("proofing", "domain_words.txt")
     for line in ref.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if parts and parts[0]:
@@ -808,7 +882,10 @@ def load(data: bytes) -> TypoModel:
 
 @lru_cache(maxsize=1)
 def model() -> TypoModel:
-    """The shipped model, loaded on first use and kept for the process."""
+    """The shipped model (or the one :data:`MODEL_ENV` names), loaded on first use and kept for the process."""
+    override = _model_override()
+    if override is not None:
+        return load(override.read_bytes())
     ref = resources.files("gongkai.data").joinpath("proofing", "typo_model.npz")
     return load(ref.read_bytes())
 
