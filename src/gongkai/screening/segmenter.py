@@ -34,22 +34,81 @@ _MIN_FLOAT = -3.14e100
 _BALLAST = "\ue000"
 
 
+#: Sentences whose words hang on near-ties of the dictionary (地槽 against 地/槽 turns on the
+#: total), checked through both paths when a native segmenter is built.
+PROBES = ("地槽出过百巧千穷不求上进", "该户户主石世伟反映", "来信人王小明反映道路破损。", "申请人张三，男，身份证号：11010519491231002X。",
+          "传真：0858-8629632，邮箱 wang.83677@126.com。", "乒乓球拍卖完了", "结婚的和尚未结婚的", "研究生命起源")
+
+
 def native_jieba(tokenizer):
-    """An rjieba ``Jieba`` holding ``tokenizer``'s dictionary, or None when rjieba is not installed."""
+    """An rjieba ``Jieba`` holding ``tokenizer``'s dictionary, or None when rjieba is not installed.
+
+    When the tokenizer holds jieba's default dictionary plus some words of its own (the name
+    pipeline's role words), rjieba starts from its copy of that dictionary (the same file;
+    ~28 MB, against ~35 MB more for half a million words added one by one) and gets only the
+    differences. Otherwise every word is added. The probes of :class:`Segmenter` check either
+    way that the words are jieba's.
+    """
     try:
         import rjieba
     except ImportError:
         return None
-    native = rjieba.Jieba.empty()
-    total = 0
-    # in sorted order, the native double-array trie takes half the memory (30 MB, not 62 MB)
-    for word, freq in sorted(tokenizer.FREQ.items()):
-        if freq:
-            native.add_word(word, freq, None)
-            total += freq
+    changed = _changes_from_default(tokenizer)
+    if changed is not None:
+        native, total = _default_instance(rjieba, changed[0]), changed[1]
+        for word, freq in changed[0].items():
+            native.add_word(word, freq, None)  # rjieba replaces an existing word's frequency in its total
+    else:
+        native, total = rjieba.Jieba.empty(), 0
+        freqs = tokenizer.FREQ
+        for word in sorted(freqs):  # in sorted order the double-array trie is half as large
+            freq = freqs[word]
+            if freq:
+                native.add_word(word, freq, None)
+                total += freq
     if tokenizer.total > total:
         native.add_word(_BALLAST, tokenizer.total - total, None)
     return native
+
+
+_SHARED: dict[str, frozenset] = {}
+
+
+def _default_instance(rjieba, changes: dict[str, int]):
+    """rjieba's module-level instance (importing rjieba builds it: 28 MB we would otherwise hold
+    twice), for the first set of changes asked for; a fresh instance for any other set.
+
+    The name pipeline's role words are then in that instance, so ``rjieba.cut`` elsewhere in a
+    gongkai process sees them too (nothing in gongkai calls it).
+    """
+    key = frozenset(changes.items())
+    shared = getattr(rjieba, "_DEFAULT_JIEBA", None)
+    if shared is not None and _SHARED.setdefault("changes", key) == key:
+        return shared
+    return rjieba.Jieba()
+
+
+def _changes_from_default(tokenizer) -> tuple[dict[str, int], int] | None:
+    """(words whose frequency differs from jieba's default dictionary, the total rjieba will then
+    hold), or None when the tokenizer lacks some default word (then nothing is shared)."""
+    import jieba
+
+    default = jieba.dt
+    if not default.initialized or tokenizer is default:
+        return None if not default.initialized else ({}, default.total)
+    base, freqs = default.FREQ, tokenizer.FREQ
+    if len(freqs) < len(base):
+        return None
+    changed = {}
+    total = default.total
+    for word, freq in freqs.items():
+        old = base.get(word, 0)
+        if freq != old:
+            if not freq:
+                return None  # a default word taken away
+            changed[word] = freq
+            total += freq - old
+    return changed, total
 
 
 class Segmenter:
@@ -76,13 +135,15 @@ class Segmenter:
 
         #: words of texts segmented ahead by :meth:`prepare`, handed out once by :meth:`cut`
         self._ready: dict[str, list[str]] = {}
-        self._native = native_jieba(tokenizer) if native else None
         self._ascii_split = finalseg.re_skip.split  # as jieba's HMM splits 0858-8629632: 0858 / - / 8629632
         # transitions into each state from its two possible predecessors (jieba's PrevStatus)
         self._trans = (tr("E", "B"), tr("S", "B"),  # B <- E | S
                        tr("M", "M"), tr("B", "M"),  # M <- M | B
                        tr("S", "S"), tr("E", "S"),  # S <- S | E
                        tr("B", "E"), tr("M", "E"))  # E <- B | M
+        self._native = native_jieba(tokenizer) if native else None
+        if self._native is not None and any(self._native_lcut(t) != self._python_lcut(t) for t in PROBES):
+            self._native = None  # an rjieba whose dictionary is not jieba's: the Python path, exact by construction
 
     def cut(self, sentence: str, cut_all: bool = False, HMM: bool = True):
         """The words of ``sentence``, as ``jieba.Tokenizer.cut(sentence)`` gives them."""
@@ -109,6 +170,9 @@ class Segmenter:
     def lcut(self, sentence: str) -> list[str]:
         if self._native is not None:
             return self._native_lcut(sentence)
+        return self._python_lcut(sentence)
+
+    def _python_lcut(self, sentence: str) -> list[str]:
         out: list[str] = []
         re_han, re_skip = self._re_han, self._re_skip
         for blk in re_han.split(sentence):
