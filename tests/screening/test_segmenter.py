@@ -123,3 +123,23 @@ def test_tokens_from_the_source_text_equal_spacy_tokens(text):
     doc.user_data["gongkai_source"] = text
     assert names._tokens(doc) == plain
     assert plain[1] == text
+
+
+def test_a_native_dictionary_that_is_not_jiebas_is_not_used(tokenizer, monkeypatch):
+    import rjieba
+
+    from gongkai.screening import segmenter
+
+    monkeypatch.setattr(segmenter, "native_jieba", lambda tok: rjieba.Jieba.empty())  # knows no word
+    seg = Segmenter(tokenizer)
+    assert seg.backend == "python"
+    assert seg.lcut("该户户主石世伟反映") == list(tokenizer.cut("该户户主石世伟反映"))
+
+
+def test_the_name_pipelines_segmenter_shares_rjiebas_default_dictionary(tokenizer):
+    import rjieba
+
+    from gongkai.screening.segmenter import native_jieba
+
+    assert native_jieba(tokenizer) is rjieba._DEFAULT_JIEBA
+    assert Segmenter(tokenizer).backend == "rjieba"
