@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -136,3 +137,37 @@ def test_text_documents_keep_lines_as_paragraphs(lines):
     for b in doc.blocks:
         loc = b.location(0, len(b.text))
         assert doc.blocks[loc.block].text[loc.start:loc.end] == b.text
+
+
+def test_members_of_one_archive_are_read_without_reopening_it(tmp_path, monkeypatch):
+    """Opening a zip parses its whole directory: once per archive, not once per member."""
+    from gongkai.formats import sources
+
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i in range(300):
+            z.writestr(f"docs/{i:03d}.txt", f"第{i}号：各村要认真做好春耕备耕工作。")
+    opened = []
+    real = sources.zipfile.ZipFile
+
+    def counting(file, *a, **k):
+        opened.append(file)
+        return real(file, *a, **k)
+
+    srcs = [s for s in iter_sources([archive]) if not isinstance(s, ReadError)]
+    monkeypatch.setattr(sources.zipfile, "ZipFile", counting)
+    texts = [s.read().blocks[0].text for s in srcs]
+    assert texts == [f"第{i}号：各村要认真做好春耕备耕工作。" for i in range(300)]
+    assert len([f for f in opened if not isinstance(f, io.BytesIO)]) <= 1
+
+
+def test_a_rewritten_archive_is_opened_afresh(tmp_path):
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("x.txt", "第一版正文。")
+    (src,) = list(iter_sources([archive]))
+    assert src.read().blocks[0].text == "第一版正文。"
+    os.utime(archive, ns=(0, 0))  # a copy with another time, as a newer upload would have
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("x.txt", "第二版正文，更长。")
+    assert src.read().blocks[0].text == "第二版正文，更长。"
