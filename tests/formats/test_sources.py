@@ -171,3 +171,18 @@ def test_a_rewritten_archive_is_opened_afresh(tmp_path):
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("x.txt", "第二版正文，更长。")
     assert src.read().blocks[0].text == "第二版正文，更长。"
+
+
+def test_a_folder_or_archive_without_any_document_is_one_read_error(tmp_path):
+    """Every command lists its paths here, so none reports '0 files checked' as a clean run."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    empty_zip = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty_zip, "w").close()
+    doc = tmp_path / "a.txt"
+    doc.write_text("正文。", encoding="utf-8")
+    items = list(iter_sources([scans, doc, empty_zip]))
+    assert [type(i).__name__ for i in items] == ["ReadError", "Source", "ReadError"]
+    assert [i.file for i in items if isinstance(i, ReadError)] == [str(scans), str(empty_zip)]
+    assert all(i.code == "empty" and "没有可检查的文档" in i.message for i in items if isinstance(i, ReadError))

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..api import check_source
 from ..engine import Runner, default_registry
-from ..formats import DOCUMENT_EXTS, iter_sources
+from ..formats import iter_sources
 from ..models import ReadError, Report
 from ..output import Totals, sarif_log, text_lines, to_json_line
 from .common import (
@@ -57,11 +57,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     with output_stream(output) as out:
         console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
                           force_terminal=None if output is None else False)
-        for item in _sources(paths):
-            if isinstance(item, str):  # a path that holds no document at all
-                unusable += 1
-                error_line(item)
-                continue
+        for item in iter_sources(paths):
             if isinstance(item, ReadError):
                 result = item
             else:
@@ -96,20 +92,6 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     if unusable:
         raise SystemExit(EXIT_UNUSABLE)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _sources(paths):
-    """The sources of each path in turn, and for a folder or zip without any document a line saying so."""
-    for path in paths:
-        empty = True
-        for item in iter_sources([path]):
-            empty = False
-            yield item
-        if empty:
-            yield f"{path}: 没有可检查的文档（支持 {NOTHING_TO_CHECK}，文件夹与 .zip 中的同样）"
-
-
-NOTHING_TO_CHECK = "、".join(sorted(DOCUMENT_EXTS))
 
 
 def run_services(cfg) -> dict:

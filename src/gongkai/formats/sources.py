@@ -194,30 +194,45 @@ def iter_archive(
                 yield Source(member_display, path, chain + (info.filename,))
 
 
+#: The extensions read, for the message about a folder or archive that holds none of them.
+NOTHING_TO_CHECK = "、".join(sorted(DOCUMENT_EXTS))
+
+
 def iter_sources(paths: Iterable[str | os.PathLike], limits: Limits | None = None) -> Iterator[Source | ReadError]:
-    """Every document under the given paths, in a stable order; problems come as ReadError."""
+    """Every document under the given paths, in a stable order; problems come as ReadError.
+
+    A folder or archive that holds no document at all is a problem too (one ReadError naming
+    it), so that no command reports "0 files checked" as a clean result.
+    """
     limits = limits or Limits()
     for raw in paths:
-        p = Path(raw)
-        display = str(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p, onerror=None):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for fname in sorted(files):
-                    if _skip(fname):
-                        continue
-                    ext = Path(fname).suffix.lower()
-                    full = Path(root) / fname
-                    if ext in ARCHIVE_EXTS:
-                        yield from _archive_file(full, str(full), limits)
-                    elif ext in DOCUMENT_EXTS:
-                        yield Source(str(full), str(full))
-        elif p.suffix.lower() in ARCHIVE_EXTS and p.exists():
-            yield from _archive_file(p, display, limits)
-        elif not p.exists():
-            yield ReadError(display, "missing", "文件不存在")
-        else:
-            yield Source(display, str(p))
+        empty = True
+        for item in _path_sources(Path(raw), str(raw), limits):
+            empty = False
+            yield item
+        if empty:
+            yield ReadError(str(raw), "empty", f"没有可检查的文档（支持 {NOTHING_TO_CHECK}，文件夹与 .zip 中的同样）")
+
+
+def _path_sources(p: Path, display: str, limits: Limits) -> Iterator[Source | ReadError]:
+    if p.is_dir():
+        for root, dirs, files in os.walk(p, onerror=None):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for fname in sorted(files):
+                if _skip(fname):
+                    continue
+                ext = Path(fname).suffix.lower()
+                full = Path(root) / fname
+                if ext in ARCHIVE_EXTS:
+                    yield from _archive_file(full, str(full), limits)
+                elif ext in DOCUMENT_EXTS:
+                    yield Source(str(full), str(full))
+    elif p.suffix.lower() in ARCHIVE_EXTS and p.exists():
+        yield from _archive_file(p, display, limits)
+    elif not p.exists():
+        yield ReadError(display, "missing", "文件不存在")
+    else:
+        yield Source(display, str(p))
 
 
 def _archive_file(p: Path, display: str, limits: Limits) -> Iterator[Source | ReadError]:

@@ -16,12 +16,13 @@ identical, not merely close. ``tests/screening/test_segmenter.py`` checks that o
 text against jieba itself.
 
 When rjieba (jieba-rs, the Rust port, MIT) is installed, the dictionary route and the HMM run
-there instead, about ten times faster again. It is given the same dictionary (every word of the
-tokenizer with its frequency, plus one placeholder word that makes its total equal jieba's, so
-that near-ties such as 地槽 against 地/槽 fall the same way), and the one place it differs is
-mended after it: an ASCII run outside the dictionary (0858-8629632, 126.com) is split as
-jieba's HMM splits it. The tests run both paths against jieba; without rjieba the pure-Python
-path is used.
+there instead, about ten times faster again. It is given the same dictionary (rjieba's own copy
+of jieba's default with the tokenizer's changes, or every word of a tokenizer with a dictionary
+of its own) plus one placeholder word that makes its total equal jieba's, so that near-ties
+such as 地槽 against 地/槽 fall the same way; the one place it differs is mended after it: an
+ASCII run outside the dictionary (0858-8629632, 126.com) is split as jieba's HMM splits it.
+Each Segmenter checks the native words on probe sentences and falls back to the pure-Python
+path when they differ (or without rjieba). The tests run both paths against jieba.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def native_jieba(tokenizer):
     return native
 
 
-_SHARED: dict[str, frozenset] = {}
+#: The changes rjieba's module-level instance was given (only one set may ever go there).
+_shared_changes: frozenset | None = None
 
 
 def _default_instance(rjieba, changes: dict[str, int]):
@@ -81,11 +83,14 @@ def _default_instance(rjieba, changes: dict[str, int]):
     The name pipeline's role words are then in that instance, so ``rjieba.cut`` elsewhere in a
     gongkai process sees them too (nothing in gongkai calls it).
     """
+    global _shared_changes
     key = frozenset(changes.items())
     shared = getattr(rjieba, "_DEFAULT_JIEBA", None)
-    if shared is not None and _SHARED.setdefault("changes", key) == key:
-        return shared
-    return rjieba.Jieba()
+    if shared is None:
+        return rjieba.Jieba()
+    if _shared_changes is None:
+        _shared_changes = key
+    return shared if _shared_changes == key else rjieba.Jieba()
 
 
 def _changes_from_default(tokenizer) -> tuple[dict[str, int], int] | None:
