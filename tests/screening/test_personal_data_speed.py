@@ -30,3 +30,26 @@ def test_address_hint_equals_one_alternation():
     one = re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)|" + words)
     for text in _texts(4000, seed=12):
         assert pd._address_hint(text) == bool(one.search(text)), text
+
+
+WORD_PIECES = ["申请人", "张三", "李四海", "户主", "：", "，", " ", "  ", "\t", "\n", "\u3000", "电话", "138 8581 1234",
+               "abc", "No. 5", "新华村", "3组", "王", "五", "（", "）", "\r\n", " 女 "]
+
+
+def test_name_tokenizer_builds_spacys_doc_with_offsets():
+    """The name pipeline's tokenizer: spaCy's ChineseTokenizer's words and spaces, plus the offsets."""
+    from spacy.util import get_words_and_spaces
+
+    from gongkai.screening import names
+
+    nlp = names.pipeline()
+    seg = nlp.tokenizer.jieba_seg
+    rng = random.Random(5)
+    for _ in range(1500):
+        text = "".join(rng.choice(WORD_PIECES) for _ in range(rng.randint(1, 12)))
+        words = [w for w in seg.cut(text) if w]
+        ours = names.words_and_spaces(words, text)
+        assert ours is not None and (ours[0], ours[1]) == get_words_and_spaces(words, text), repr(text)
+        doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
+        assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
+        assert doc.user_data["gongkai_words"] == ([(t.idx, t.text) for t in base], text), repr(text)

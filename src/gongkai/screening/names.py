@@ -91,10 +91,14 @@ def _name_prefix(text: str) -> str | None:
 def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
     """(offset, text) of every token and the doc's text.
 
-    Creating spaCy Token objects is the costly part: when the text the doc was made from is
-    known (``find_names`` puts it in ``user_data``), offsets and lengths come as one array;
-    otherwise one pass over the tokens (``doc.text`` would create them all again).
+    Creating spaCy Token objects is the costly part: the tokenizer (:class:`Tokenizer`) leaves
+    the words with their offsets in ``user_data``; failing that, when the text the doc was made
+    from is known (``find_names`` puts it in ``user_data``), offsets and lengths come as one
+    array; otherwise one pass over the tokens (``doc.text`` would create them all again).
     """
+    words = doc.user_data.get("gongkai_words")
+    if words is not None:
+        return words
     text = doc.user_data.get("gongkai_source")
     if text is not None:
         from spacy.attrs import IDX, LENGTH, SPACY  # spaCy is loaded by now (a doc exists)
@@ -323,6 +327,87 @@ def _context(doc):
     return doc
 
 
+_SPACE = regex.compile(r"\s")
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool], list[int]] | None:
+    """spaCy's ``get_words_and_spaces(words, text)`` and each word's offset, in one linear pass.
+
+    The same alignment as spaCy's (whitespace-only words dropped, each word looked for from
+    the current position, the gap before it kept as a word of its own, one following " "
+    becoming the word's trailing space), without copying the rest of the text for every word.
+    None when a word is not found (spaCy would raise; its own path reports it).
+    """
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    offsets: list[int] = []
+    pos, n = 0, len(text)
+    for word in words:
+        if word.isspace():
+            continue
+        at = text.find(word, pos)
+        if at < 0:
+            return None
+        if at > pos:
+            out_words.append(text[pos:at])
+            spaces.append(False)
+            offsets.append(pos)
+        out_words.append(word)
+        offsets.append(at)
+        pos = at + len(word)
+        if pos < n and text[pos] == " ":
+            spaces.append(True)
+            pos += 1
+        else:
+            spaces.append(False)
+    if pos < n:
+        out_words.append(text[pos:])
+        spaces.append(False)
+        offsets.append(pos)
+    return out_words, spaces, offsets
+
+
+class Tokenizer:
+    """The pipeline's tokenizer: spaCy's jieba tokenizer for Chinese, with the words' offsets.
+
+    It builds the same doc as spaCy's ``ChineseTokenizer`` (the jieba words, realigned with
+    the text as :func:`words_and_spaces` describes) and leaves every word with its offset in
+    ``user_data`` for the components, which then never create spaCy Token objects. Where the
+    words are the text itself (no whitespace: the common case) the realignment is skipped; it
+    would return them unchanged, with no space after any.
+    """
+
+    def __init__(self, base, segmenter: Segmenter) -> None:
+        from spacy.tokens import Doc
+
+        self._doc = Doc
+        self.base = base  # spaCy's ChineseTokenizer, configured with the segmenter
+        self.vocab = base.vocab
+        self.jieba_seg = base.jieba_seg = segmenter
+
+    def __call__(self, text: str):
+        words = [w for w in self.jieba_seg.cut(text) if w]
+        if _SPACE.search(text) is None:
+            offsets, i = [], 0
+            for w in words:
+                offsets.append(i)
+                i += len(w)
+            spaces = [False] * len(words)
+            aligned = (words, spaces, offsets) if i == len(text) else words_and_spaces(words, text)
+        else:
+            aligned = words_and_spaces(words, text)
+        if aligned is None:
+            return self.base(text)  # words that are not the text (never seen): spaCy's path decides
+        words, spaces, offsets = aligned
+        doc = self._doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["gongkai_words"] = (list(zip(offsets, words)), text)
+        return doc
+
+    # spaCy calls these when it serialises a pipeline; the base tokenizer knows how
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+
 def pipeline():
     """The spaCy pipeline, built on first use and shared by the whole process."""
     global _NLP, LOAD_SECONDS
@@ -338,7 +423,7 @@ def pipeline():
                     Language.component("gongkai_name_context", func=_context)
                 segmentation.jieba()  # quiet before spaCy's tokenizer loads the dictionary
                 nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-                nlp.tokenizer.jieba_seg = Segmenter(_segmenter())
+                nlp.tokenizer = Tokenizer(nlp.tokenizer, Segmenter(_segmenter()))
                 nlp.add_pipe("gongkai_name_evidence")
                 nlp.add_pipe("gongkai_name_context")
                 _tags()  # load jieba's POS dictionary now, not inside the first document
