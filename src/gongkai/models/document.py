@@ -25,9 +25,15 @@ PROPERTY_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Location:
-    """Where a span of text stands: the block's part and position plus character offsets."""
+    """Where a span of text stands: the block's part and position plus character offsets.
+
+    A value: never changed after it is made (``dataclasses.replace`` gives a changed copy).
+    Not declared frozen only because a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which makes it five times slower, and screening makes one
+    Location per finding (thousands per document in a form-heavy one).
+    """
 
     part: str
     paragraph: int

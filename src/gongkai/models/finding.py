@@ -62,9 +62,13 @@ class Excerpt:
     sensitive: tuple[tuple[int, int, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
-    """One problem at one place. ``text`` is the raw matched text; emitters mask it."""
+    """One problem at one place. ``text`` is the raw matched text; emitters mask it.
+
+    A value, like :class:`Location` (not frozen for the same reason): derive a changed one
+    with ``dataclasses.replace`` or :meth:`with_severity`, never assign to a field.
+    """
 
     rule: str
     category: str
