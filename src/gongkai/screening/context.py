@@ -144,8 +144,15 @@ class PersonalContext:
     #: (table, row) -> block indexes, to relate cells of one row (health info beside a name).
     rows: dict[tuple[int, int], list[int]]
 
+    #: block index -> column_of(block), for every block of the document that has one (filled
+    #: once by personal_context: every rule asks about every block).
+    columns: dict[int, tuple[str, str]] = field(default_factory=dict)
+
     def column_of(self, block: Block) -> tuple[str, str] | None:
-        """(kind, header) when ``block`` is a data cell of a personal-data column or form field."""
+        """(kind, header) when ``block`` (a block of this document) is a data cell of a personal-data column or form field."""
+        return self.columns.get(block.index)
+
+    def _column_of(self, block: Block) -> tuple[str, str] | None:
         if block.index in self.form_cells:
             return self.form_cells[block.index]
         if block.table is None or block.part != "table":
@@ -217,7 +224,12 @@ def personal_context(doc: Document, ctx) -> PersonalContext:
         label = s.label.value if s.label else None
     except Exception:  # structure analysis is a nicety here, never a reason to miss data
         label = None
-    return PersonalContext(tables=tables, form_cells=form, label=label, rows=rows)
+    pctx = PersonalContext(tables=tables, form_cells=form, label=label, rows=rows)
+    for idx in list(form) + [b.index for trs in by_table.values() for cells in trs.values() for b in cells.values()]:
+        col = pctx._column_of(doc.blocks[idx])
+        if col is not None:
+            pctx.columns[idx] = col
+    return pctx
 
 
 def _looks_like_form(cells: dict[int, Block], kinds: dict[int, str | None]) -> bool:
