@@ -14,6 +14,7 @@ its explanation: pattern, validation, context word, confidence. Findings of docu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 import regex
@@ -104,12 +105,13 @@ def _staff_contact(text: str, role: str | None) -> bool:
 def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: PersonalContext, *,
           strong: bool, confidence: float, explanation: dict, message: str | None = None) -> Finding:
     severity, why = pctx.severity(rule.severity, strong)
+    confidence = min(confidence, 0.99)
+    explanation = dict(explanation)  # the caller's may be shared (name_findings is a fact)
     if why:
-        explanation = {**explanation, "severity": why}
-    explanation = {**explanation, "confidence": round(min(confidence, 0.99), 2)}
+        explanation["severity"] = why
+    explanation["confidence"] = round(confidence, 2)
     return rule.finding(block, start, end, message=message, severity=severity,
-                        suggestion=rule_suggestion(rule.kind), confidence=min(confidence, 0.99),
-                        explanation=explanation)
+                        suggestion=_SUGGESTIONS[rule.kind], confidence=confidence, explanation=explanation)
 
 
 _MASK_EXAMPLES = {
@@ -120,10 +122,6 @@ _MASK_EXAMPLES = {
 }
 _SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
                 for kind, example in _MASK_EXAMPLES.items()}
-
-
-def rule_suggestion(kind: str) -> str:
-    return _SUGGESTIONS[kind]
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
@@ -589,6 +587,12 @@ def _trim_address(value: str, start: int) -> int:
     return start + cut
 
 
+@lru_cache(maxsize=1)
+def _address_words() -> tuple[str, ...]:
+    """The lexicon's address words, longest first (住址 before 住)."""
+    return tuple(sorted(lexicon().address_context, key=len, reverse=True))
+
+
 def _addresses(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     texts = ctx.fact(half_texts)
@@ -617,8 +621,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             hot = _hotline(near) or _office_subject(near + "地址")
             if ORG_AFTER.match(after) or (hot and not any(w in near for w in lex.address_context)):
                 continue  # an office's address or a place, not where a person lives
-            word = next((w for w in sorted(lex.address_context, key=len, reverse=True) if near.endswith(w)
-                         or w in near[-6:]), None)
+            word = next((w for w in _address_words() if near.endswith(w) or w in near[-6:]), None)
             role = _role(before)
             house = bool(HOUSE.search(value))
             door = bool(DOOR.search(value))
