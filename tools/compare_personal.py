@@ -3,8 +3,8 @@
     PYTHONPATH=src python3 tools/compare_personal.py save  /tmp/personal_before.jsonl
     PYTHONPATH=src python3 tools/compare_personal.py check /tmp/personal_before.jsonl
 
-``check`` exits 1 and prints the first differences when any finding (rule, block, start, end,
-text, confidence, explanation) differs. Used to prove that speed work changes no output.
+``check`` exits 1 and prints the first differences when any finding differs in rule, place, text,
+severity, message, suggestion, basis, confidence or explanation (with its key order). Used to prove that speed work changes no output.
 """
 
 from __future__ import annotations
@@ -40,9 +40,11 @@ def records() -> list[str]:
         findings, _ = runner.run(doc)
         for f in findings:
             loc = f.location
-            out.append(json.dumps({"doc": key, "rule": f.rule, "block": loc.block, "start": loc.start,
-                                   "end": loc.end, "text": f.text, "confidence": f.confidence,
-                                   "explanation": f.explanation}, ensure_ascii=False, sort_keys=True, default=str))
+            out.append(json.dumps({"doc": key, "rule": f.rule, "location": loc.to_dict(), "block": loc.block,
+                                   "text": f.text, "confidence": f.confidence, "severity": f.severity.name,
+                                   "message": f.message, "suggestion": f.suggestion, "basis": f.basis,
+                                   "explanation": list(f.explanation.items())},
+                                  ensure_ascii=False, sort_keys=True, default=str))
     return out
 
 
