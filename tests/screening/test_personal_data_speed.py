@@ -53,3 +53,18 @@ def test_name_tokenizer_builds_spacys_doc_with_offsets():
         doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
         assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
         assert doc.user_data["gongkai_words"] == ([(t.idx, t.text) for t in base], text), repr(text)
+
+
+def test_number_patterns_need_four_digits_in_a_row():
+    """numeric_blocks drops blocks without four digits in a row: no number pattern matches there."""
+    rng = random.Random(7)
+    alphabet = "0123456789０１２３-－ () （）转分机ext.EGDSPCHMXx+86 号电话身份证"
+    patterns = [pd.ID18, pd.ID15, pd.MOBILE, pd.LANDLINE, pd.BANK, pd.PASSPORT]
+    checked = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 30)))
+        if pd._FOUR_DIGITS.search(text):
+            continue
+        checked += 1
+        assert not any(p.search(text) for p in patterns), text
+    assert checked > 1000

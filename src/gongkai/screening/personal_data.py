@@ -60,6 +60,30 @@ def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
             for t in (b.text for b in doc.blocks)]
 
 
+#: Four digits in a row: every pattern of D101–D104 and D106 holds such a run (ID18's \\d{8},
+#: MOBILE's \\d{4} groups, LANDLINE's \\d{6,7} after [2-9], BANK's \\d{4}, PASSPORT's \\d{7,}).
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+def numeric_blocks(doc: Document, ctx: Context) -> list[tuple[Block, str]]:
+    """(block, half-width text) of the blocks with four digits in a row (a per-document fact).
+
+    The number rules read only these: one C-speed test per block instead of each rule's own
+    loop over every paragraph of a long document.
+    """
+    texts = ctx.fact(half_texts)
+    return [(b, texts[b.index]) for b in doc.blocks if _FOUR_DIGITS.search(texts[b.index])]
+
+
+def _numeric(rule, doc: Document, ctx: Context) -> list[tuple[Block, str]]:
+    """The (block, half-width text) pairs a number rule reads: :func:`numeric_blocks` within its parts."""
+    found = ctx.fact(numeric_blocks)
+    if rule.parts is None:
+        return found
+    wanted = {id(b) for b in rule.blocks(doc)}
+    return [(b, t) for b, t in found if id(b) in wanted]
+
+
 def _masked_around(text: str, start: int, end: int) -> bool:
     return (start > 0 and text[start - 1] in MASK_CHARS) or (end < len(text) and text[end] in MASK_CHARS)
 
@@ -145,9 +169,7 @@ ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
 def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
-    texts = ctx.fact(half_texts)
-    for block in rule.blocks(doc):
-        text = texts[block.index]
+    for block, text in _numeric(rule, doc, ctx):
         if len(text) < 15 or not _SIX_DIGITS.search(text):
             continue
         header = _header_ctx(pctx, block, ("id_card",))
@@ -236,9 +258,7 @@ def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
 
 def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
-    texts = ctx.fact(half_texts)
-    for block in rule.blocks(doc):
-        text = texts[block.index]
+    for block, text in _numeric(rule, doc, ctx):
         if len(text) < 11:
             continue
         for m in MOBILE.finditer(text):
@@ -269,10 +289,8 @@ def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
 
 def _landlines(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
-    texts = ctx.fact(half_texts)
     lex = lexicon()
-    for block in rule.blocks(doc):
-        text = texts[block.index]
+    for block, text in _numeric(rule, doc, ctx):
         if len(text) < 7 or not (pctx.column_of(block) or lex.role_re.search(text)
                                  or any(w in text for w in PRIVATE_PHONE_WORDS)):
             continue
@@ -308,9 +326,7 @@ BANK = regex.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?
 
 def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
-    texts = ctx.fact(half_texts)
-    for block in rule.blocks(doc):
-        text = texts[block.index]
+    for block, text in _numeric(rule, doc, ctx):
         if len(text) < 15:
             continue
         header = _header_ctx(pctx, block, ("bank_card",))
@@ -383,9 +399,7 @@ PASSPORT_STRICT = regex.compile(r"^(?:E[A-HJ-NP-Z0-9]\d{7}|G\d{8})$")
 
 def _passports(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
-    texts = ctx.fact(half_texts)
-    for block in rule.blocks(doc):
-        text = texts[block.index]
+    for block, text in _numeric(rule, doc, ctx):
         if len(text) < 8:
             continue
         header = _header_ctx(pctx, block, ("passport",))
