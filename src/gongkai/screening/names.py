@@ -14,9 +14,11 @@ spaCy is loaded lazily, the first time the name rule runs, and built once per pr
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 import regex
 
@@ -327,7 +329,7 @@ def _context(doc):
     return doc
 
 
-_SPACE = regex.compile(r"\s")
+_SPACE = re.compile(r"\s")
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool], list[int]] | None:
@@ -386,14 +388,11 @@ class Tokenizer:
         self.jieba_seg = base.jieba_seg = segmenter
 
     def __call__(self, text: str):
-        words = [w for w in self.jieba_seg.cut(text) if w]
+        words = list(filter(None, self.jieba_seg.cut(text)))
         if _SPACE.search(text) is None:
-            offsets, i = [], 0
-            for w in words:
-                offsets.append(i)
-                i += len(w)
+            offsets = list(accumulate(map(len, words), initial=0))  # one more: the end of the last word
             spaces = [False] * len(words)
-            aligned = (words, spaces, offsets) if i == len(text) else words_and_spaces(words, text)
+            aligned = (words, spaces, offsets) if offsets[-1] == len(text) else words_and_spaces(words, text)
         else:
             aligned = words_and_spaces(words, text)
         if aligned is None:
