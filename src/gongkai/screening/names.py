@@ -146,8 +146,11 @@ def _evidence(doc):
     surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
     cands = []
     toks, text = _tokens(doc)
-    doc.user_data["gongkai_tokens"] = toks
-    doc.user_data["gongkai_text"] = text
+    user = doc.user_data
+    user["gongkai_tokens"] = toks
+    user["gongkai_text"] = text
+    user["gongkai_starts"] = {a for a, _ in toks}
+    user["gongkai_roles"] = list(lex.role_re.finditer(text))  # read again by _anchored and _context
     n = len(toks)
     i = 0
     while i < n:
@@ -229,9 +232,9 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
     toks = doc.user_data["gongkai_tokens"]
     bounds = None
     out = []
-    for m in lex.role_re.finditer(text):
+    for m in doc.user_data["gongkai_roles"]:
         if bounds is None:
-            bounds = {t[0] for t in toks} | {t[0] + len(t[1]) for t in toks}
+            bounds = doc.user_data["gongkai_starts"].union([t[0] + len(t[1]) for t in toks])
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
         p = _GAP.match(text, m.end()).end()
@@ -295,8 +298,13 @@ def _context(doc):
     doc.user_data["gongkai_names"] = kept
     if not cands:
         return doc
-    bounds = {t[0] for t in doc.user_data.get("gongkai_tokens", ())}
-    role_hit = next((m for m in lex.role_re.finditer(text) if m.start() in bounds), None)
+    bounds = doc.user_data.get("gongkai_starts")
+    if bounds is None:
+        bounds = {t[0] for t in doc.user_data.get("gongkai_tokens", ())}
+    roles = doc.user_data.get("gongkai_roles")
+    if roles is None:
+        roles = lex.role_re.finditer(text)
+    role_hit = next((m for m in roles if m.start() in bounds), None)
     role_in_paragraph = role_hit.group() if role_hit else None
     for start, end, evidence in cands:
         after = text[end:end + 6]

@@ -47,7 +47,7 @@ def _pctx(doc: Document, ctx: Context) -> PersonalContext:
     return ctx.fact(personal_context)
 
 
-_FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
+_FULLWIDTH = re.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
 
 
 def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
@@ -461,6 +461,11 @@ def _plates(rule, doc, ctx) -> Iterator[Finding]:
 
 # -- D108 姓名 -------------------------------------------------------------------------------------
 
+_NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
+                  "unlisted_surname": "姓氏表外，角色词后两三字"}
+_NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词"}
+
+
 def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bool, float, dict]]:
     """Names of private persons in the document (a per-document fact shared with D110)."""
     from .names import find_names, split_name
@@ -468,11 +473,12 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     pctx = _pctx(doc, ctx)
     out = []
     pending: list[Block] = []
+    columns = pctx.columns
     for block in doc.blocks:
         text = block.text
-        if not text or len(text) < 2:
+        if len(text) < 2:
             continue
-        col = pctx.column_of(block)
+        col = columns.get(block.index)
         if col and col[0] == "person_name":
             for m in _HAN_RUN.finditer(text):
                 if _masked_around(text, m.start(), m.end()) or "某" in m.group() or m.group() in ("无", "暂无"):
@@ -486,11 +492,8 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
             pending.append(block)
     for block, spans in zip(pending, find_names([b.text for b in pending])):
         for s in spans:
-            expl = {"pattern": "姓名（姓氏+名）",
-                    "validation": {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
-                                   "unlisted_surname": "姓氏表外，角色词后两三字"}[s.evidence],
-                    "context_rule": {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词",
-                                     "paragraph": "同段有角色词"}[s.context]}
+            expl = {"pattern": "姓名（姓氏+名）", "validation": _NAME_EVIDENCE[s.evidence],
+                    "context_rule": _NAME_CONTEXT[s.context]}
             if s.word:
                 expl["context"] = s.word
             staff = s.context == "role" and _staff_contact(block.text, s.word)
@@ -575,14 +578,15 @@ def _address_hint(text: str) -> bool:
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
 _ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
-_ADDRESS_UNITS = tuple(_PLACE_UNITS.split("|"))
+_ADDRESS_UNITS = re.compile(_PLACE_UNITS)
 
 
 def _address_matches(text: str):
     """``ADDRESS.finditer(text)``, run only over the stretches that hold a unit word (same matches, in order)."""
+    if not _ADDRESS_UNITS.search(text):
+        return  # every match ends with a unit word
     for run in _ADDRESS_RUN.finditer(text):
-        s = run.group()
-        if any(u in s for u in _ADDRESS_UNITS):
+        if _ADDRESS_UNITS.search(text, run.start(), run.end()):
             yield from ADDRESS.finditer(text, run.start(), run.end())
 
 
