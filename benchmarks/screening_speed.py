@@ -113,15 +113,16 @@ _RUNNER = None
 def run_gongkai(items, cold: bool = False):
     """The D1xx rules over each document (the screening itself, without report assembly).
 
-    ``cold``: first empty the cache that results of earlier rounds fill (names per paragraph
-    text), so that no paragraph has been seen before.
+    ``cold``: first empty every cache that results of earlier rounds fill (names per paragraph
+    text, name and header words, ID check digits: gongkai.memo.clear_all), so that no
+    paragraph, word or number has been seen before.
     """
     global _RUNNER
     runner = _RUNNER = _RUNNER or Runner(default_registry(), Config(select=("D1",)))
     if cold:
-        from gongkai.screening import names
+        from gongkai import memo
 
-        names._CACHE.clear()
+        memo.clear_all()
     found = []
     for doc, rec in items:
         findings, _ = runner.run(doc)
@@ -176,8 +177,9 @@ def main() -> None:
     print(f"start-up: gongkai name pipeline (spaCy zh + jieba, built once per process) {load_gongkai:.2f} s"
           + (f"; Presidio analyzer {load_presidio:.2f} s (built afterwards, spaCy and jieba already loaded)"
              if analyzer else ""))
-    print("gongkai caches name results per paragraph text: '1st pass' is the best of rounds that each start with\n"
-          "empty caches (repeats inside the corpus still hit), 'chars/s' the best of rounds right after one\n"
+    print("gongkai caches results by text (names per paragraph; name words, header cells, ID numbers): '1st pass'\n"
+          "is the best of rounds that each start with every cache empty (repeats inside the corpus still hit),\n"
+          "'chars/s' the best of rounds right after one\n"
           f"(paragraphs seen before); {args.repeat} rounds each, interleaved with Presidio's; ratio and '1st ratio'"
           " against Presidio's best")
     print(f"{'corpus':<24}{'chars':>9}  {'1st pass':>10}{'gongkai chars/s':>16}{'Presidio chars/s':>18}{'ratio':>7}"

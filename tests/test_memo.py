@@ -35,3 +35,20 @@ def test_a_full_memo_is_emptied_not_grown():
 def test_keys_differ_for_different_texts():
     assert memo.key_of("申请人张三") != memo.key_of("申请人张四")
     assert len(memo.key_of("")) == 8
+
+
+def test_clear_all_forgets_memos_and_text_caches():
+    from gongkai import memo
+    from gongkai.screening import names
+    from gongkai.screening.context import header_kind
+    from gongkai.screening.validators import gb11643_valid
+
+    assert names.split_name("王小明") == ("王", "小明")
+    assert header_kind("身份证号") == "id_card"
+    assert gb11643_valid("11010519491231002X")
+    names._CACHE.put(memo.key_of("申请人王小明"), ())
+    memo.clear_all()
+    assert len(names._CACHE) == 0
+    assert names.split_name.cache_info().currsize == 0
+    assert header_kind.cache_info().currsize == 0
+    assert names.split_name("王小明") == ("王", "小明")  # still right after a clear

@@ -18,10 +18,35 @@ and a collision is out of practical reach (about 2^-64 per pair of texts).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from functools import lru_cache
+from typing import Any, Callable
 
 _MEMOS: dict[str, TextMemo] = {}
+_TEXT_CACHES: list = []
 _recording = False
+
+
+def text_cache(maxsize: int) -> Callable:
+    """``functools.lru_cache`` for a pure function of a short text (a word, a table cell, a number).
+
+    Such caches fill as documents are read, like the memos; :func:`clear_all` empties them all
+    (benchmarks that measure a first pass, tests that count work).
+    """
+
+    def wrap(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        _TEXT_CACHES.append(cached)
+        return cached
+
+    return wrap
+
+
+def clear_all() -> None:
+    """Forget every result remembered by text: the memos and the :func:`text_cache` caches."""
+    for memo in _MEMOS.values():
+        memo.clear()
+    for cached in _TEXT_CACHES:
+        cached.cache_clear()
 
 
 def key_of(text: str) -> bytes:

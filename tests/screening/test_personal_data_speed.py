@@ -53,6 +53,7 @@ def test_name_tokenizer_builds_spacys_doc_with_offsets():
         doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
         assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
         assert doc.user_data["gongkai_words"] == ([(t.idx, t.text) for t in base], text), repr(text)
+        assert doc.user_data["gongkai_starts"] == {t.idx for t in base}, repr(text)
 
 
 def test_number_patterns_need_four_digits_in_a_row():

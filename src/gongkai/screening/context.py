@@ -16,6 +16,7 @@ from importlib import resources
 import regex
 import yaml
 
+from ..memo import text_cache
 from ..models import Block, Document, Severity
 
 #: Full-width digits and letters read as ASCII (one character for one: offsets stay valid).
@@ -104,7 +105,7 @@ def _clean_header(text: str) -> str:
     return _HEADER_NOISE.sub("", text) if len(text) < 40 else text
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=8192)
 def header_kind(text: str) -> str | None:
     """The personal-data kind a table header announces (姓名 → person_name), or None.
 

@@ -23,7 +23,7 @@ from itertools import accumulate
 import regex
 
 from .. import segmentation
-from ..memo import TextMemo, key_of
+from ..memo import TextMemo, key_of, text_cache
 from .context import MASK_CHARS, lexicon
 from .segmenter import Segmenter
 
@@ -70,8 +70,12 @@ def _tags() -> dict[str, str]:
     return _TAGS
 
 
+@text_cache(maxsize=65536)
 def split_name(text: str) -> tuple[str, str] | None:
-    """(surname, given) when ``text`` reads as a Chinese name: a known surname and 1–2 given characters."""
+    """(surname, given) when ``text`` reads as a Chinese name: a known surname and 1–2 given characters.
+
+    Cached by text (the lexicon is fixed per process): the same words come up in every document.
+    """
     lex = lexicon()
     for n in (2, 1):
         sur = text[:n]
@@ -82,6 +86,7 @@ def split_name(text: str) -> tuple[str, str] | None:
     return None
 
 
+@text_cache(maxsize=65536)
 def _name_prefix(text: str) -> str | None:
     """The longest leading name in a token (李四家 → 李四), or None."""
     for size in (4, 3, 2):
@@ -149,7 +154,8 @@ def _evidence(doc):
     user = doc.user_data
     user["gongkai_tokens"] = toks
     user["gongkai_text"] = text
-    user["gongkai_starts"] = {a for a, _ in toks}
+    if "gongkai_starts" not in user:
+        user["gongkai_starts"] = {a for a, _ in toks}
     user["gongkai_roles"] = list(lex.role_re.finditer(text))  # read again by _anchored and _context
     n = len(toks)
     i = 0
@@ -407,7 +413,9 @@ class Tokenizer:
             return self.base(text)  # words that are not the text (never seen): spaCy's path decides
         words, spaces, offsets = aligned
         doc = self._doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data["gongkai_words"] = (list(zip(offsets, words)), text)
+        user = doc.user_data
+        user["gongkai_words"] = (list(zip(offsets, words)), text)
+        user["gongkai_starts"] = set(offsets[:len(words)])
         return doc
 
     # spaCy calls these when it serialises a pipeline; the base tokenizer knows how

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from functools import lru_cache
 
 from stdnum import luhn
 from stdnum.cn import ric
+
+from ..memo import text_cache
 
 
 def gb11643_valid(value: str) -> bool:
@@ -20,7 +21,7 @@ def gb11643_valid(value: str) -> bool:
     return _gb11643_checksum_ok(v) and plausible_birth(v[6:14]) and v[:2] in PROVINCES
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096)
 def _gb11643_checksum_ok(v: str) -> bool:
     """Form and check digit (cached: the ID, bank-card and health rules ask about the same numbers)."""
     if len(v) != 18 or not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
