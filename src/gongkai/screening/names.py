@@ -239,13 +239,13 @@ def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
     bounds = None
     out = []
     for m in doc.user_data["gongkai_roles"]:
+        p = _GAP.match(text, m.end()).end()
+        if p in taken:
+            continue  # the segmentation found the name already
         if bounds is None:
             bounds = doc.user_data["gongkai_starts"].union([t[0] + len(t[1]) for t in toks])
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
-        p = _GAP.match(text, m.end()).end()
-        if p in taken:
-            continue
         for sur in (text[p:p + 2], text[p:p + 1]):
             if sur in lex.compound_surnames or sur in lex.surnames:
                 break
