@@ -69,3 +69,17 @@ def test_number_patterns_need_four_digits_in_a_row():
         checked += 1
         assert not any(p.search(text) for p in patterns), text
     assert checked > 1000
+
+
+def test_sentence_before_equals_the_scan_for_the_last_end():
+    def reference(text, start, limit=60):
+        window = text[max(0, start - limit):start]
+        ends = [m.end() for m in pd._SENTENCE_END.finditer(window)]
+        return window[ends[-1]:] if ends else window
+
+    rng = random.Random(9)
+    alphabet = "申请人张三，电话。；;！？!?\n\r 住址abc1"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        start = rng.randint(0, len(text))
+        assert pd._sentence_before(text, start) == reference(text, start), (text, start)

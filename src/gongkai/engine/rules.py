@@ -84,19 +84,10 @@ class Rule:
             location = block.location(start, end)
             if text is None:
                 text = block.text[start:end]
-        return Finding(
-            rule=self.code,
-            category=self.category,
-            kind=self.kind,
-            severity=severity or self.severity,
-            message=message or self.message,
-            location=location,
-            text=text,
-            suggestion=suggestion,
-            basis=basis or self.basis,
-            confidence=confidence,
-            explanation=explanation or {},
-        )
+        # positional, in Finding's field order (rule, category, kind, severity, message, location,
+        # text, suggestion, basis, confidence, explanation): one call per finding
+        return Finding(self.code, self.category, self.kind, severity or self.severity, message or self.message,
+                       location, text, suggestion, basis or self.basis, confidence, explanation or {})
 
 
 @dataclass(eq=False)

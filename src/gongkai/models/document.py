@@ -121,16 +121,9 @@ class Block:
     indent_right_pt: float | None = None
 
     def location(self, start: int = 0, end: int | None = None) -> Location:
-        return Location(
-            part=self.part,
-            paragraph=self.paragraph,
-            start=start,
-            end=len(self.text) if end is None else end,
-            table=self.table,
-            row=self.row,
-            col=self.col,
-            block=self.index,
-        )
+        # positional: called once per finding, and keyword calls cost more
+        return Location(self.part, self.paragraph, start, len(self.text) if end is None else end,
+                        self.table, self.row, self.col, self.index)
 
     def runs_in(self, start: int, end: int) -> list[Run]:
         return [r for r in self.runs if r.start < end and r.end > start]

@@ -223,10 +223,15 @@ LANDLINE = regex.compile(
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
+#: Everything up to the last sentence end of a window (greedy: one match finds the last one).
+_UP_TO_LAST_END = re.compile(r".*[。；;！？!?\n]", re.S)
+
+
 def _sentence_before(text: str, start: int, limit: int = 60) -> str:
+    """The part of the ``limit`` characters before ``start`` after the last sentence end in them."""
     window = text[max(0, start - limit):start]
-    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
-    return window[ends[-1]:] if ends else window
+    m = _UP_TO_LAST_END.match(window)
+    return window[m.end():] if m else window
 
 
 def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
