@@ -83,3 +83,26 @@ def test_sentence_before_equals_the_scan_for_the_last_end():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
         start = rng.randint(0, len(text))
         assert pd._sentence_before(text, start) == reference(text, start), (text, start)
+
+
+def test_number_patterns_on_re_find_what_regex_finds():
+    """The stdlib-re patterns (with _WS for regex's \\s) match exactly as the regex module would."""
+    import regex
+
+    rng = random.Random(13)
+    alphabet = "0123456789０１２Xx-－—()（）转分机ext. \t\n\x1c\x1f\u3000\xa0元号码编号金额身份证电话贵AB京D"
+    pairs = [(p, regex.compile(p.pattern)) for p in (pd.ID18, pd.ID15, pd.LANDLINE, pd.CODE_WORDS)]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        for ours, ref in pairs:
+            assert [m.span() for m in ours.finditer(text)] == [m.span() for m in ref.finditer(text)], (ours.pattern, text)
+    assert pd.ID18.search("110105 19491231 002X") and not pd.ID18.search("110105\x1c19491231002X")
+
+
+def test_plate_start_is_implied_by_the_plate_pattern():
+    rng = random.Random(17)
+    alphabet = "贵京沪ABDFHIO0123456789·• 挂学警州省"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        if pd.PLATE.search(text):
+            assert pd._PLATE_START.search(text), text
