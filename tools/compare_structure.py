@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python3 tools/compare_structure.py save  /tmp/structure_before.jsonl
     PYTHONPATH=src python3 tools/compare_structure.py check /tmp/structure_before.jsonl
+    PYTHONPATH=src python3 tools/compare_structure.py time  [REV]
 
 Documents: both labelled splits (benchmarks/data), the govcn-2019 bodies (when
 /work/shared is present), every .docx under tests/ and examples/, the label test data, the
@@ -10,6 +11,11 @@ footers and attachments, 转发/印发 notices, 抄送/印发 tails, dates, 发�
 from a fixed seed. Each line holds every field of the Structure (dataclasses.asdict) and the
 raw ``labels.find_in_text`` result of every block that has one. ``check`` exits 1 and prints
 the first differences when any line differs. Used to prove that speed work changes no output.
+
+``time`` runs parse_structure as committed at REV (default HEAD) and as in the working tree,
+in alternate rounds over the labelled test split, the govcn-2019 bodies and eval_dev, and
+prints the best of 20 rounds of each in CPU time of the process (steadier than wall time on a
+shared machine).
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import subprocess
 import sys
+import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,7 +248,49 @@ def records() -> list[str]:
     return out
 
 
+def _module_at(rev: str):
+    """attributes/structure.py (with its labels.py) as committed at ``rev``, as a module."""
+    def source(name: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:src/gongkai/attributes/{name}.py"],
+                              capture_output=True, text=True, check=True).stdout
+
+    mods = []
+    for name, text in (("labels", source("labels")),
+                       ("structure", source("structure").replace("from . import labels as L",
+                                                                 "from . import _labels_at_rev as L"))):
+        mod = types.ModuleType(f"gongkai.attributes._{name}_at_rev")
+        mod.__package__ = "gongkai.attributes"
+        sys.modules[mod.__name__] = mod  # dataclasses look their module up
+        exec(compile(text, f"{rev}:{name}.py", "exec"), mod.__dict__)
+        mods.append(mod)
+    return mods[1]
+
+
+def timing(rev: str, rounds: int = 20) -> None:
+    import screening_speed
+
+    corpora = screening_speed.corpora()
+    dev = [to_document(json.loads(line)) for line in (ROOT / "benchmarks" / "data" / "eval_dev.jsonl").open(encoding="utf-8")]
+    sets = {"labelled test split": [d for d, _ in corpora["labelled test split"]], "eval_dev": dev}
+    if "govcn-2019 published" in corpora:
+        sets["govcn-2019 published"] = [d for d, _ in corpora["govcn-2019 published"]]
+    before = _module_at(rev).parse_structure
+    for name, docs in sets.items():
+        best = {"rev": 9e9, "tree": 9e9}
+        for _ in range(rounds):
+            for tag, parse in (("rev", before), ("tree", parse_structure)):
+                t = time.process_time()
+                for doc in docs:
+                    parse(doc)
+                best[tag] = min(best[tag], time.process_time() - t)
+        print(f"{name:22s} {rev}: {best['rev'] * 1000:6.2f} ms   working tree: {best['tree'] * 1000:6.2f} ms"
+              f"   ×{best['rev'] / best['tree']:.2f}  ({len(docs)} documents)")
+
+
 def main() -> int:
+    if sys.argv[1] == "time":
+        timing(sys.argv[2] if len(sys.argv) > 2 else "HEAD")
+        return 0
     mode, path = sys.argv[1], Path(sys.argv[2])
     got = records()
     if mode == "save":
