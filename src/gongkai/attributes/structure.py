@@ -315,7 +315,13 @@ def _find_tail(s: Structure, body: list[Block]) -> None:
 
 def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
     """The document's own label outside the attachment; the forwarded one inside it."""
-    for b in paras + [x for x in doc.blocks if x.part in ("footer", "header", "textbox", "footnote")]:
+    # Only blocks holding 公开 or 删减 can hold a label: the same test find_in_text starts with
+    # (every form of its patterns holds one of the two), made here to skip a call per block.
+    candidates = [b for b in paras if "公开" in b.text or "删减" in b.text] + [
+        x for x in doc.blocks
+        if x.part in ("footer", "header", "textbox", "footnote") and ("公开" in x.text or "删减" in x.text)
+    ]
+    for b in candidates:
         for start, end, raw, value, cut in L.find_in_text(b.text):
             rest = (b.text[:start] + b.text[end:]).strip()
             if len(rest) > 30 and b.text[end:].strip():
@@ -413,15 +419,16 @@ def direction_of(s: Structure, doc: Document) -> str | None:
 
 def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str | None]:
     """The direction and what showed it (文种, the 主送 line, or the wording of the body)."""
-    main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
-    text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
-    to = s.recipients.text if s.recipients else ""
     if s.doc_type in UPWARD_TYPES:
         return "上行", f"文种为“{s.doc_type}”"
     if s.doc_type in DOWNWARD_TYPES:
         return "下行", f"文种为“{s.doc_type}”"
     if s.doc_type == "函":
         return "平行", "文种为“函”"
+    # The body text is only read when the 文种 does not decide (most documents are 通知).
+    main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
+    text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
+    to = s.recipients.text if s.recipients else ""
     m = UPWARD_WORDS.search(text)
     if m:
         return "上行", f"正文“{m.group()}”"
