@@ -219,13 +219,14 @@ def written_on(doc: Document, ctx) -> datetime.date | None:
 def parse_structure(doc: Document, ctx=None) -> Structure:
     """Find the parts of a 公文 in a Document. Usable as a Context fact."""
     s = Structure()
-    body = [b for b in doc.blocks if b.part in ("body", "table") and b.text.strip()]
     paras = [b for b in doc.blocks if b.part in ("body", "table")]
+    stripped = [b.text.strip() for b in paras]
+    body = [b for b, t in zip(paras, stripped) if t]
+    lines = [t for t in stripped if t]  # lines[i] is body[i].text.strip(), stripped once
     head = body[:16]
     skip: set[int] = set()
 
-    for b in head[:8]:
-        t = b.text.strip()
+    for b, t in zip(head[:8], lines):
         if s.copy_number is None and _is_copy_number(t):
             s.copy_number = Field(t, b.index)
         elif s.secret is None and len(t) <= 20 and _is_secret_mark(t):
@@ -266,10 +267,9 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
 
     # 主送机关: the first line ending with a colon after the title / 发文字号.
     after = max([*s.title_blocks, number_block.index if number_block else -1, s.banner.block if s.banner else -1])
-    for b in body:
-        if b.index <= after or b.index in skip or _is_special(b.text.strip()):
+    for b, t in zip(body, lines):
+        if b.index <= after or b.index in skip or _is_special(t):
             continue
-        t = b.text.strip()
         m = RECIPIENT.match(t)
         if (m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t)
                 and not NOT_RECIPIENT.search(t) and len(t) <= 120):
@@ -277,11 +277,10 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
         break
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
-    _find_tail(s, body)
+    _find_tail(s, body, lines)
     if s.attachment_start is None and s.date is not None and s.title is not None and FORWARD.search(s.title.text):
         # An 印发/转发 notice followed by the document itself, without a 附件 heading.
-        for b in body:
-            t = b.text.strip()
+        for b, t in zip(body, lines):
             if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
                 continue
             s.attachment_start = b.index
@@ -293,53 +292,63 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
     return s
 
 
-def _find_tail(s: Structure, body: list[Block]) -> None:
-    """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记."""
-    listing = False
-    for b in body:
-        if s.body_start is not None and b.index < s.body_start:
+def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
+    """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记 (``lines``: the stripped
+    texts of ``body``)."""
+    first = 0
+    if s.body_start is not None:
+        while first < len(body) and body[first].index < s.body_start:
+            first += 1
+    # Each test of the loop needs a line starting with 附 (附件说明, 附件 heading), 抄 or 主
+    # (COPY_TO), or holding 印 (PRINTED): only those lines are visited. The names listed
+    # under a 附件说明 are read right after it.
+    visit = [i for i in range(first, len(body)) if lines[i][0] in "附抄主" or "印" in lines[i]]
+    main_end = len(body)  # the attached document(s) start here
+    listed = 0  # lines before this one were read as names of attachments
+    for i in visit:
+        if i < listed:
             continue
-        t = b.text.strip()
-        lead = t[:1]  # cheap tests before the patterns: each one starts with (or needs) a given character
-        if lead == "附" and ATTACHMENT_NOTE.match(t) and s.attachment_note is None and s.attachment_start is None:
+        b, t = body[i], lines[i]
+        lead = t[0]
+        if lead == "附" and s.attachment_note is None and s.attachment_start is None and ATTACHMENT_NOTE.match(t):
             s.attachment_note = Field(t, b.index)
-            first = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
-            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", first).strip())
-            listing = True
-            continue
-        if listing:
-            m = ATTACHMENT_ITEM.match(t)
-            if m and not t.endswith("。"):
+            name = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
+            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", name).strip())
+            listed = i + 1
+            while listed < len(body):
+                m = ATTACHMENT_ITEM.match(lines[listed])
+                if not m or lines[listed].endswith("。"):
+                    break
                 s.attachments.append(m["name"].strip())
-                continue
-            listing = False
+                listed += 1
+            continue
         if lead == "附" and ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
             s.attachment_start = b.index
-        elif lead in "抄主" and lead and COPY_TO.match(t) and s.copy_to is None:
+            main_end = i
+        elif (lead == "抄" or lead == "主") and COPY_TO.match(t) and s.copy_to is None:
             s.copy_to = Field(t, b.index)
         elif "印" in t and PRINTED.search(t) and DATE.search(t) and s.printed is None:
             s.printed = Field(t, b.index)
 
-    main_end = s.attachment_start if s.attachment_start is not None else 10**9
-    main = [x for x in body if x.index < main_end]
-    for i in range(len(main) - 1, -1, -1):
-        b = main[i]
-        t = b.text.strip()
-        if len(t) > 24:
+    for i in range(main_end - 1, -1, -1):
+        t = lines[i]
+        # DATE ends with 日, which _clean keeps: a line without it is no 成文日期.
+        if len(t) > 24 or "日" not in t:
             continue
         m = DATE.fullmatch(_clean(t))
         if not m:
             continue
+        b = body[i]
         if s.printed is not None and b.index >= s.printed.block:
             continue
         s.date = Field(t, b.index, 0, len(b.text))
         if i > 0:
-            pt = main[i - 1].text.strip()
+            pt = lines[i - 1]
             if ISSUER_SUFFIX.search(_clean(pt)) and len(pt) <= 60 and not pt.endswith(("。", "：", ":")):
-                s.issuer = Field(pt, main[i - 1].index)
+                s.issuer = Field(pt, body[i - 1].index)
                 s.issuer_source = "signature"
-        if i + 1 < len(main) and NOTE_LINE.match(main[i + 1].text.strip()):
-            s.note = Field(main[i + 1].text.strip(), main[i + 1].index)
+        if i + 1 < main_end and NOTE_LINE.match(lines[i + 1]):
+            s.note = Field(lines[i + 1], body[i + 1].index)
         break
 
 
