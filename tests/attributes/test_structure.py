@@ -89,6 +89,9 @@ def test_issuer_from_the_title_when_unsigned():
     ("党政联席会议纪要", "纪要"), ("森林防火工作方案", "方案"), ("村级财务管理办法", "办法"),
     ("公务用车管理规定", "规定"), ("低保对象公示", "公示"), ("集镇停车管理办法（征求意见稿）", "办法"),
     ("关于印发《集镇管理办法》的通知", "通知"),
+    # Brackets are cut only when the title ends with one (spaces after it count as its end).
+    ("集镇停车管理办法（试行）（征求意见稿） ", "办法"), ("集镇停车管理办法(试行)\u3000", "办法"),
+    ("关于同意（暂缓）实施", None), ("集镇停车管理（办法）说明", None),
 ])
 def test_doc_type_from_the_title(title, doc_type):
     assert doc_type_of(title) == doc_type

@@ -118,13 +118,22 @@ _SPACES = regex.compile(r"\s+")
 _HAN_SPACES = regex.compile(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\p{Han}，、《》“”（）])")
 
 
+#: DOC_TYPES by their last character, in their order: only those can end a given title.
+_TYPES_BY_LAST = {}
+for _dt in DOC_TYPES:
+    _TYPES_BY_LAST.setdefault(_dt[-1], []).append(_dt)
+
+
 def doc_type_of(title: str) -> str | None:
     """The 文种 a title ends with (关于…的通知 → 通知), ignoring （试行）（征求意见稿）."""
     t = title.strip()
     for _ in range(2):
-        t = _TRAILING_PAREN.sub("", t)
+        # _TRAILING_PAREN ends with a closing bracket and spaces (\s, all of which str.rstrip
+        # removes): without one there is nothing to cut.
+        if t.rstrip().endswith(("）", ")")):
+            t = _TRAILING_PAREN.sub("", t)
     t = t.rstrip("》”\" 　")
-    for dt in DOC_TYPES:
+    for dt in _TYPES_BY_LAST.get(t[-1:], ()):
         if t.endswith(dt):
             return _TYPE_NORMAL.get(dt, dt)
     return None
