@@ -163,6 +163,14 @@ def _is_urgency(t: str) -> bool:
     return t.startswith(("特急", "加急", "特提", "平急")) and URGENCY.match(t) is not None
 
 
+def _is_attachment_note(t: str) -> bool:
+    return t.startswith("附") and ATTACHMENT_NOTE.match(t) is not None  # anchored, opens with 附
+
+
+def _is_copy_to(t: str) -> bool:
+    return t.startswith(("抄", "主")) and COPY_TO.match(t) is not None  # anchored: 抄送, 抄报, 主送
+
+
 def _is_special(t: str) -> bool:
     """Lines of the 版头 that are never part of the title."""
     return bool(
@@ -187,11 +195,12 @@ def _tight(text: str) -> str:
     return _HAN_SPACES.sub("", text.strip())
 
 
-def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str]:
-    """The first run of title-like lines in the head (before or after the 发文字号), and their
-    text joined without the spaces between Han characters."""
+def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str, str | None]:
+    """The first run of title-like lines in the head (before or after the 发文字号), their text
+    joined without the spaces between Han characters, and the 文种 it ends with."""
     parts: list[Block] = []
     joined = ""
+    joined_type = None  # doc_type_of(joined)
     for b in body[:16]:
         if b.index in skip:
             if parts:
@@ -210,13 +219,14 @@ def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str]:
             break
         # Already a title: absorb the next line only when the title still ends with a
         # 文种 after it (…制度 / …的指导意见; …方案 / 的通知).
-        if parts and doc_type_of(joined) and not doc_type_of(joined + t):
+        longer_type = doc_type_of(joined + t)
+        if parts and joined_type and not longer_type:
             break
         parts.append(b)
-        joined += t
+        joined, joined_type = joined + t, longer_type
         if len(parts) >= 4:
             break
-    return parts, joined
+    return parts, joined, joined_type
 
 
 def written_on(doc: Document, ctx) -> datetime.date | None:
@@ -229,13 +239,17 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
     """Find the parts of a 公文 in a Document. Usable as a Context fact."""
     s = Structure()
     paras = [b for b in doc.blocks if b.part in ("body", "table")]
-    stripped = [b.text.strip() for b in paras]
-    body = [b for b, t in zip(paras, stripped) if t]
-    lines = [t for t in stripped if t]  # lines[i] is body[i].text.strip(), stripped once
+    lines = [b.text.strip() for b in paras]  # lines[i] is body[i].text.strip(), stripped once
+    body = paras
+    if not all(lines):  # blank paragraphs are no part of the layout
+        body = [b for b, t in zip(paras, lines) if t]
+        lines = [t for t in lines if t]
     head = body[:16]
     skip: set[int] = set()
 
     for b, t in zip(head[:8], lines):
+        if len(t) > 30 and not t.startswith("份号"):
+            continue  # too long for a 密级 (≤ 20), a 紧急程度 (a word) or a 发文机关标志 (≤ 30)
         if s.copy_number is None and _is_copy_number(t):
             s.copy_number = Field(t, b.index)
         elif s.secret is None and len(t) <= 20 and _is_secret_mark(t):
@@ -261,11 +275,11 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
                 s.signer = Field(_clean(sm["name"]), b.index, sm.start("name"), sm.end("name"))
             break
 
-    title_parts, joined = _find_title(body, skip)
+    title_parts, joined, joined_type = _find_title(body, skip)
     if title_parts:
         s.title = Field(joined, title_parts[0].index, 0, len(title_parts[0].text))
         s.title_blocks = [x.index for x in title_parts]
-        s.doc_type = doc_type_of(joined)
+        s.doc_type = joined_type
     if s.title is None and doc.core_properties.get("title"):
         s.title = Field(doc.core_properties["title"], 0)  # from the file's properties: no block of its own
         s.doc_type = doc_type_of(s.title.text)
@@ -280,14 +294,16 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
         if b.index <= after or b.index in skip or _is_special(t):
             continue
         m = RECIPIENT.match(t)
-        if (m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t)
+        if (m and not _is_attachment_note(t) and not _is_copy_to(t) and not HEADING.match(t)
                 and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
     _find_tail(s, body, lines)
-    if s.attachment_start is None and s.date is not None and s.title is not None and FORWARD.search(s.title.text):
+    # Every verb of FORWARD holds 发 or 转 (转发, 印发, 转印发, 发布; 批转, 转送).
+    forward = FORWARD.search(s.title.text) if s.title is not None and ("发" in s.title.text or "转" in s.title.text) else None
+    if s.attachment_start is None and s.date is not None and forward:
         # An 印发/转发 notice followed by the document itself, without a 附件 heading.
         for b, t in zip(body, lines):
             if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
@@ -295,7 +311,7 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
             s.attachment_start = b.index
             break
     _find_labels(s, doc, paras)
-    _find_forwarded(s, body)
+    _find_forwarded(s, body, forward)
     _find_issuer(s)
     s.direction, s.direction_reason = direction_with_reason(s, doc)
     return s
@@ -318,8 +334,7 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
         if i < listed:
             continue
         b, t = body[i], lines[i]
-        lead = t[0]
-        if lead == "附" and s.attachment_note is None and s.attachment_start is None and ATTACHMENT_NOTE.match(t):
+        if s.attachment_note is None and s.attachment_start is None and _is_attachment_note(t):
             s.attachment_note = Field(t, b.index)
             name = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
             s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", name).strip())
@@ -331,10 +346,10 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
                 s.attachments.append(m["name"].strip())
                 listed += 1
             continue
-        if lead == "附" and ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
+        if t.startswith("附") and s.attachment_start is None and ATTACHMENT_HEAD.match(t):
             s.attachment_start = b.index
             main_end = i
-        elif (lead == "抄" or lead == "主") and COPY_TO.match(t) and s.copy_to is None:
+        elif s.copy_to is None and _is_copy_to(t):
             s.copy_to = Field(t, b.index)
         elif "印" in t and PRINTED.search(t) and DATE.search(t) and s.printed is None:
             s.printed = Field(t, b.index)
@@ -365,11 +380,10 @@ def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
     """The document's own label outside the attachment; the forwarded one inside it."""
     # Only blocks holding 公开 or 删减 can hold a label: the same test find_in_text starts with
     # (every form of its patterns holds one of the two), made here to skip a call per block.
-    candidates = [b for b in paras if "公开" in b.text or "删减" in b.text] + [
-        x for x in doc.blocks
-        if x.part in ("footer", "header", "textbox", "footnote") and ("公开" in x.text or "删减" in x.text)
-    ]
-    for b in candidates:
+    # The body's labels come first, then those of headers, footers, text boxes and footnotes.
+    hits = [b for b in doc.blocks if "公开" in b.text or "删减" in b.text]
+    for b in [x for x in hits if x.part in ("body", "table")] + [
+            x for x in hits if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
             rest = (b.text[:start] + b.text[end:]).strip()
             if len(rest) > 30 and b.text[end:].strip():
@@ -397,11 +411,8 @@ def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
         s.label = L.from_properties(doc.custom_properties)
 
 
-def _find_forwarded(s: Structure, body: list[Block]) -> None:
-    """转发类 (转发/批转/转送《…》) and 印发 notices carrying a 方案/办法/公示."""
-    if s.title is None:
-        return
-    m = FORWARD.search(s.title.text)
+def _find_forwarded(s: Structure, body: list[Block], m: regex.Match | None) -> None:
+    """转发类 (转发/批转/转送《…》) and 印发 notices carrying a 方案/办法/公示 (``m``: FORWARD in the title)."""
     if not m:
         return
     what = m["what"].strip()
@@ -475,7 +486,7 @@ def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str 
         return "平行", "文种为“函”"
     # The body text is only read when the 文种 does not decide (most documents are 通知).
     main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
-    text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
+    text = "\n".join([b.text for b in doc.blocks[:main_end] if b.part in ("body", "table")])
     to = s.recipients.text if s.recipients else ""
     m = UPWARD_WORDS.search(text)
     if m:
