@@ -170,3 +170,23 @@ def test_an_opening_sentence_ending_in_a_colon_is_not_the_recipient(first_line):
 
 def test_recipients_with_commas_are_kept():
     assert _s("关于做好防汛工作的通知\n各村（社区），镇属各单位：\n请做好防汛工作。").recipients.text == "各村（社区），镇属各单位："
+
+
+@pytest.mark.parametrize("sentence, direction, words", [
+    # direction_with_reason searches the body only when it holds a word every match of
+    # UPWARD_WORDS / PEER_WORDS holds: each form must still be found.
+    ("妥否，请批示。", "上行", "妥否，请批示"), ("以上意见请予审批。", "上行", "请予审批"), ("请审阅。", "上行", "请审阅"),
+    ("特此请示。", "上行", "特此请示"), ("特此报告。", "上行", "特此报告"), ("请审定。", "上行", "请审定"),
+    ("请予批准。", "上行", "请予批准"), ("请予审定。", "上行", "请予审定"), ("请审批。", "上行", "请审批"),
+    ("恳请区人民政府给予资金支持。", "上行", "恳请区人民政府给予资金支持"),
+    ("现将今年防汛工作情况报告如下。", "上行", "现将今年防汛工作情况报告如下"),
+    ("特此函告。", "平行", "特此函告"), ("请予以支持为盼。", "平行", "请予以支持为盼"),
+    ("请研究提出意见。", "平行", "请研究提出"), ("请于6月1日前反馈。", "平行", "请于6月1日前反馈"),
+    ("盼函复。", "平行", "函复"), ("请予以复函。", "平行", "予以复函"),
+    ("请各村做好村道修缮工作。", None, None),
+])
+def test_direction_from_the_wording_of_the_body(sentence, direction, words):
+    s = _s(f"关于村道修缮有关事项\n为做好村道修缮工作，{sentence}")
+    assert s.doc_type is None and s.recipients is None
+    assert s.direction == direction
+    assert s.direction_reason == (f"正文“{words}”" if words else None)

@@ -468,6 +468,9 @@ SUPERIORS = regex.compile(
     r"^(?:中共)?[\p{Han}]{0,8}(?:区|县|市|州|盟|省)(?:委|人民政府|政府|人大常委会|委员会)(?:办公室|[:：、，]|$)"
     r"|^[\p{Han}]{0,8}(?:区|县|市)[\p{Han}]{1,12}(?:局|委|办)[:：]?$|上级"
 )
+#: Words every match of UPWARD_WORDS (PEER_WORDS) holds: a body without any is not searched.
+_UPWARD_NEEDS = ("请批示", "请予审", "请予批准", "请审", "特此请示", "特此报告", "恳请", "报告如下")
+_PEER_NEEDS = ("特此函", "支持为盼", "请研究", "前反馈", "函复", "复函")
 SUBORDINATES = regex.compile(r"^各|村（社区）|各村|各股室|各站所|各部门|各单位|各有关单位|各居委会|各村委会|全体")
 
 
@@ -488,14 +491,14 @@ def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str 
     main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
     text = "\n".join([b.text for b in doc.blocks[:main_end] if b.part in ("body", "table")])
     to = s.recipients.text if s.recipients else ""
-    m = UPWARD_WORDS.search(text)
+    m = UPWARD_WORDS.search(text) if any(w in text for w in _UPWARD_NEEDS) else None
     if m:
         return "上行", f"正文“{m.group()}”"
     if to and SUPERIORS.search(to) and not SUBORDINATES.search(to):
         return "上行", f"主送“{to}”"
     if to and SUBORDINATES.search(to):
         return "下行", f"主送“{to}”"
-    m = PEER_WORDS.search(text)
+    m = PEER_WORDS.search(text) if any(w in text for w in _PEER_NEEDS) else None
     if m:
         return "平行", f"正文“{m.group()}”"
     if s.doc_type in {"意见", "方案", "办法", "规定", "细则", "办事指南", "公示", "规划", "计划", "要点", "预案", "制度"}:
