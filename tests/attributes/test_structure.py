@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from functools import cache
+
 import pytest
+import regex
 
 from gongkai.attributes.structure import doc_type_of, parse_structure
 from gongkai.models import Document
@@ -190,3 +194,30 @@ def test_direction_from_the_wording_of_the_body(sentence, direction, words):
     assert s.doc_type is None and s.recipients is None
     assert s.direction == direction
     assert s.direction_reason == (f"正文“{words}”" if words else None)
+
+
+@cache
+def _every_character() -> str:
+    return "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_every_character_spaces_match_is_the_space_or_unprintable():
+    # _has_space, which lets _clean and _tight skip their substitution, rests on this.
+    spaces = regex.findall(r"\s", _every_character())
+    assert "\u3000" in spaces and all(c == " " or not c.isprintable() for c in spaces)
+
+
+def test_no_digit_a_heading_may_open_with_is_a_letter():
+    # _is_heading skips HEADING for a line opening with a letter other than 一…十/第, on this.
+    digits = regex.findall(r"\d", _every_character())
+    assert "１" in digits and not any(c.isalpha() for c in digits)
+
+
+def test_a_heading_numbered_with_a_full_width_digit_ends_the_title():
+    assert _s("关于做好防汛工作\n１、加强值班\n各村要做好值班。").title.text == "关于做好防汛工作"
+    assert _s("关于做好防汛工作\n加强值班\n各村要做好值班。").title.text == "关于做好防汛工作加强值班"
+
+
+def test_a_date_spaced_with_ideographic_spaces_and_tabs_is_the_date():
+    s = _s("关于做好防汛工作的通知\n各村：\n请做好防汛。\n勺米镇人民政府\n2025\u3000年 3 月\t5 日")
+    assert s.date.text == "2025\u3000年 3 月\t5 日" and s.issuer.text == "勺米镇人民政府"

@@ -53,13 +53,15 @@ def find_in_text(text: str) -> list[tuple[int, int, str, str, bool]]:
     # 公开方式/属性/类型/选项 before its colon.
     if "此件" in text or "本件" in text or "此文" in text or "本文件" in text or "删减" in text:
         for m in NOTE.finditer(text):
-            if m["cut"]:
-                out.append((m.start(), m.end(), m.group(), ACTIVE, True))
+            raw, cut, label = m.group(0, "cut", "label")
+            if cut:
+                out.append((*m.span(), raw, ACTIVE, True))
             else:
-                out.append((m.start(), m.end(), m.group(), _NORMAL[m["label"]], False))
+                out.append((*m.span(), raw, _NORMAL[label], False))
     if "公开方式" in text or "公开属性" in text or "公开类型" in text or "公开选项" in text:
         for m in LINE.finditer(text):
-            out.append((m.start(), m.end(), m.group(), _NORMAL[m["label"]], False))
+            raw, label = m.group(0, "label")
+            out.append((*m.span(), raw, _NORMAL[label], False))
     out.sort()
     return out
 

@@ -139,8 +139,15 @@ def doc_type_of(title: str) -> str | None:
     return None
 
 
+def _has_space(text: str) -> bool:
+    """Whether ``text`` may hold a character that ``\\s`` matches: each of them is the space or a
+    character str.isprintable rejects (tests/attributes/test_structure.py checks this over all
+    of Unicode), so a printable text without a space has none."""
+    return " " in text or not text.isprintable()
+
+
 def _clean(text: str) -> str:
-    return _SPACES.sub("", text)
+    return _SPACES.sub("", text) if _has_space(text) else text
 
 
 # The tests of the 版头 run on the first lines of every document. Each puts in front of its
@@ -161,6 +168,15 @@ def _is_secret_mark(t: str) -> bool:
 def _is_urgency(t: str) -> bool:
     # URGENCY is one of these words (anchored at the start).
     return t.startswith(("特急", "加急", "特提", "平急")) and URGENCY.match(t) is not None
+
+
+#: HEADING opens with one of these or with a \d digit, never a letter (checked over all of Unicode
+#: in tests/attributes/test_structure.py): a line opening with any other letter (关于…) is none.
+_HEADING_OPENINGS = "一二三四五六七八九十（(第"
+
+
+def _is_heading(t: str) -> bool:
+    return (t[:1] in _HEADING_OPENINGS or not t[:1].isalpha()) and HEADING.match(t) is not None
 
 
 def _is_attachment_note(t: str) -> bool:
@@ -192,7 +208,8 @@ def _number_in(t: str) -> regex.Match | None:
 
 def _tight(text: str) -> str:
     """Text without the spaces drafters put between Han characters (几 个 问 题 的 通 知)."""
-    return _HAN_SPACES.sub("", text.strip())
+    text = text.strip()
+    return _HAN_SPACES.sub("", text) if _has_space(text) else text
 
 
 def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str, str | None]:
@@ -212,7 +229,7 @@ def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str, st
                 break
             continue
         # Needed by the patterns: RECIPIENT a colon, DATE a 日, NOTE_LINE an opening bracket.
-        if (((":" in t or "：" in t) and RECIPIENT.match(t)) or HEADING.match(t)
+        if (((":" in t or "：" in t) and RECIPIENT.match(t)) or _is_heading(t)
                 or ("日" in t and DATE.fullmatch(_clean(t))) or (t.startswith(("（", "(")) and NOTE_LINE.match(t))):
             break
         if t.endswith(("。", "；", "！", "？")) or len(t) > 60:
@@ -294,7 +311,7 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
         if b.index <= after or b.index in skip or _is_special(t):
             continue
         m = RECIPIENT.match(t)
-        if (m and not _is_attachment_note(t) and not _is_copy_to(t) and not HEADING.match(t)
+        if (m and not _is_attachment_note(t) and not _is_copy_to(t) and not _is_heading(t)
                 and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
@@ -327,7 +344,7 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
     # Each test of the loop needs a line starting with 附 (附件说明, 附件 heading), 抄 or 主
     # (COPY_TO), or holding 印 (PRINTED): only those lines are visited. The names listed
     # under a 附件说明 are read right after it.
-    visit = [i for i in range(first, len(body)) if lines[i][0] in "附抄主" or "印" in lines[i]]
+    visit = [i for i, t in enumerate(lines[first:], first) if t[0] in "附抄主" or "印" in t]
     main_end = len(body)  # the attached document(s) start here
     listed = 0  # lines before this one were read as names of attachments
     for i in visit:
