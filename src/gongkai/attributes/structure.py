@@ -342,9 +342,9 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
         while first < len(body) and body[first].index < s.body_start:
             first += 1
     # Each test of the loop needs a line starting with 附 (附件说明, 附件 heading), 抄 or 主
-    # (COPY_TO), or holding 印 (PRINTED): only those lines are visited. The names listed
-    # under a 附件说明 are read right after it.
-    visit = [i for i, t in enumerate(lines[first:], first) if t[0] in "附抄主" or "印" in t]
+    # (COPY_TO), or holding 印 and 日 (PRINTED with a DATE): only those lines are visited.
+    # The names listed under a 附件说明 are read right after it.
+    visit = [i for i, t in enumerate(lines[first:], first) if t[0] in "附抄主" or ("印" in t and "日" in t)]
     main_end = len(body)  # the attached document(s) start here
     listed = 0  # lines before this one were read as names of attachments
     for i in visit:
@@ -368,7 +368,7 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
             main_end = i
         elif s.copy_to is None and _is_copy_to(t):
             s.copy_to = Field(t, b.index)
-        elif "印" in t and PRINTED.search(t) and DATE.search(t) and s.printed is None:
+        elif s.printed is None and "印" in t and "日" in t and PRINTED.search(t) and DATE.search(t):
             s.printed = Field(t, b.index)
 
     for i in range(main_end - 1, -1, -1):
