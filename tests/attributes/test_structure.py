@@ -179,7 +179,8 @@ def test_recipients_with_commas_are_kept():
 @pytest.mark.parametrize("sentence, direction, words", [
     # direction_with_reason searches the body only when it holds a word every match of
     # UPWARD_WORDS / PEER_WORDS holds: each form must still be found.
-    ("妥否，请批示。", "上行", "妥否，请批示"), ("以上意见请予审批。", "上行", "请予审批"), ("请审阅。", "上行", "请审阅"),
+    ("妥否，请批示。", "上行", "妥否，请批示"), ("以上意见请予审批。", "上行", "请予审批"),
+    ("请审阅。", "上行", "请审阅"),
     ("特此请示。", "上行", "特此请示"), ("特此报告。", "上行", "特此报告"), ("请审定。", "上行", "请审定"),
     ("请予批准。", "上行", "请予批准"), ("请予审定。", "上行", "请予审定"), ("请审批。", "上行", "请审批"),
     ("恳请区人民政府给予资金支持。", "上行", "恳请区人民政府给予资金支持"),

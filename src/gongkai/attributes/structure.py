@@ -119,9 +119,7 @@ _HAN_SPACES = regex.compile(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\
 
 
 #: DOC_TYPES by their last character, in their order: only those can end a given title.
-_TYPES_BY_LAST = {}
-for _dt in DOC_TYPES:
-    _TYPES_BY_LAST.setdefault(_dt[-1], []).append(_dt)
+_TYPES_BY_LAST = {last: tuple(dt for dt in DOC_TYPES if dt[-1] == last) for last in {dt[-1] for dt in DOC_TYPES}}
 
 
 def doc_type_of(title: str) -> str | None:
@@ -266,7 +264,7 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
 
     for b, t in zip(head[:8], lines):
         if len(t) > 30 and not t.startswith("份号"):
-            continue  # too long for a 密级 (≤ 20), a 紧急程度 (a word) or a 发文机关标志 (≤ 30)
+            continue  # too long for a 份号 without the word, a 密级 (≤ 20), a 紧急程度 or a 发文机关标志 (≤ 30)
         if s.copy_number is None and _is_copy_number(t):
             s.copy_number = Field(t, b.index)
         elif s.secret is None and len(t) <= 20 and _is_secret_mark(t):
@@ -318,8 +316,9 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
     _find_tail(s, body, lines)
-    # Every verb of FORWARD holds 发 or 转 (转发, 印发, 转印发, 发布; 批转, 转送).
-    forward = FORWARD.search(s.title.text) if s.title is not None and ("发" in s.title.text or "转" in s.title.text) else None
+    forward = None  # FORWARD in the title; each of its verbs holds 发 or 转 (转发, 印发, 转印发, 发布; 批转, 转送)
+    if s.title is not None and ("发" in s.title.text or "转" in s.title.text):
+        forward = FORWARD.search(s.title.text)
     if s.attachment_start is None and s.date is not None and forward:
         # An 印发/转发 notice followed by the document itself, without a 附件 heading.
         for b, t in zip(body, lines):
