@@ -37,6 +37,21 @@ def test_label_forms_are_normalised(line, value, redacted):
     assert label.raw.replace(" ", "") == line.replace(" ", "")
 
 
+@pytest.mark.parametrize("text, raw, value, redacted", [
+    # find_in_text runs NOTE only on a text holding 此件/本件/此文/本文件/删减, and LINE only on
+    # one holding 公开方式/属性/类型/选项: each word must still let its label through.
+    ("（此文公开发布）", "（此文公开发布）", "主动公开", False),
+    ("（本文件主动公开）", "（本文件主动公开）", "主动公开", False),
+    ("本件不予公开。", "本件不予公开。", "不予公开", False),
+    ("[此件有删减]", "[此件有删减]", "主动公开", True),
+    ("信息公开类型：免予公开", "信息公开类型：免予公开", "不予公开", False),
+    ("请各单位注明公开属性：依申请公开，并报镇党政办。", "公开属性：依申请公开", "依申请公开", False),
+])
+def test_every_word_of_a_label_form_reaches_its_pattern(text, raw, value, redacted):
+    [(start, end, found, normalised, cut)] = L.find_in_text(text)
+    assert (found, text[start:end], normalised, cut) == (raw, raw, value, redacted)
+
+
 def test_label_from_custom_document_property():
     doc = Document.from_text("关于做好防汛工作的通知\n各村：\n请做好防汛工作。")
     doc.custom_properties = {"公开属性": "依申请公开"}

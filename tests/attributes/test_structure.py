@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from functools import cache
+
 import pytest
+import regex
 
 from gongkai.attributes.structure import doc_type_of, parse_structure
 from gongkai.models import Document
@@ -89,6 +93,9 @@ def test_issuer_from_the_title_when_unsigned():
     ("党政联席会议纪要", "纪要"), ("森林防火工作方案", "方案"), ("村级财务管理办法", "办法"),
     ("公务用车管理规定", "规定"), ("低保对象公示", "公示"), ("集镇停车管理办法（征求意见稿）", "办法"),
     ("关于印发《集镇管理办法》的通知", "通知"),
+    # Brackets are cut only when the title ends with one (spaces after it count as its end).
+    ("集镇停车管理办法（试行）（征求意见稿） ", "办法"), ("集镇停车管理办法(试行)\u3000", "办法"),
+    ("关于同意（暂缓）实施", None), ("集镇停车管理（办法）说明", None),
 ])
 def test_doc_type_from_the_title(title, doc_type):
     assert doc_type_of(title) == doc_type
@@ -167,3 +174,51 @@ def test_an_opening_sentence_ending_in_a_colon_is_not_the_recipient(first_line):
 
 def test_recipients_with_commas_are_kept():
     assert _s("关于做好防汛工作的通知\n各村（社区），镇属各单位：\n请做好防汛工作。").recipients.text == "各村（社区），镇属各单位："
+
+
+@pytest.mark.parametrize("sentence, direction, words", [
+    # direction_with_reason searches the body only when it holds a word every match of
+    # UPWARD_WORDS / PEER_WORDS holds: each form must still be found.
+    ("妥否，请批示。", "上行", "妥否，请批示"), ("以上意见请予审批。", "上行", "请予审批"),
+    ("请审阅。", "上行", "请审阅"),
+    ("特此请示。", "上行", "特此请示"), ("特此报告。", "上行", "特此报告"), ("请审定。", "上行", "请审定"),
+    ("请予批准。", "上行", "请予批准"), ("请予审定。", "上行", "请予审定"), ("请审批。", "上行", "请审批"),
+    ("恳请区人民政府给予资金支持。", "上行", "恳请区人民政府给予资金支持"),
+    ("现将今年防汛工作情况报告如下。", "上行", "现将今年防汛工作情况报告如下"),
+    ("特此函告。", "平行", "特此函告"), ("请予以支持为盼。", "平行", "请予以支持为盼"),
+    ("请研究提出意见。", "平行", "请研究提出"), ("请于6月1日前反馈。", "平行", "请于6月1日前反馈"),
+    ("盼函复。", "平行", "函复"), ("请予以复函。", "平行", "予以复函"),
+    ("请各村做好村道修缮工作。", None, None),
+])
+def test_direction_from_the_wording_of_the_body(sentence, direction, words):
+    s = _s(f"关于村道修缮有关事项\n为做好村道修缮工作，{sentence}")
+    assert s.doc_type is None and s.recipients is None
+    assert s.direction == direction
+    assert s.direction_reason == (f"正文“{words}”" if words else None)
+
+
+@cache
+def _every_character() -> str:
+    return "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_every_character_spaces_match_is_the_space_or_unprintable():
+    # _has_space, which lets _clean and _tight skip their substitution, rests on this.
+    spaces = regex.findall(r"\s", _every_character())
+    assert "\u3000" in spaces and all(c == " " or not c.isprintable() for c in spaces)
+
+
+def test_no_digit_a_heading_may_open_with_is_a_letter():
+    # _is_heading skips HEADING for a line opening with a letter other than 一…十/第, on this.
+    digits = regex.findall(r"\d", _every_character())
+    assert "１" in digits and not any(c.isalpha() for c in digits)
+
+
+def test_a_heading_numbered_with_a_full_width_digit_ends_the_title():
+    assert _s("关于做好防汛工作\n１、加强值班\n各村要做好值班。").title.text == "关于做好防汛工作"
+    assert _s("关于做好防汛工作\n加强值班\n各村要做好值班。").title.text == "关于做好防汛工作加强值班"
+
+
+def test_a_date_spaced_with_ideographic_spaces_and_tabs_is_the_date():
+    s = _s("关于做好防汛工作的通知\n各村：\n请做好防汛。\n勺米镇人民政府\n2025\u3000年 3 月\t5 日")
+    assert s.date.text == "2025\u3000年 3 月\t5 日" and s.issuer.text == "勺米镇人民政府"

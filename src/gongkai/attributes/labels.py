@@ -48,13 +48,20 @@ def find_in_text(text: str) -> list[tuple[int, int, str, str, bool]]:
     if "公开" not in text and "删减" not in text:
         return []  # every form of NOTE and LINE holds one of the two
     out = []
-    for m in NOTE.finditer(text):
-        if m["cut"]:
-            out.append((m.start(), m.end(), m.group(), ACTIVE, True))
-        else:
-            out.append((m.start(), m.end(), m.group(), _NORMAL[m["label"]], False))
-    for m in LINE.finditer(text):
-        out.append((m.start(), m.end(), m.group(), _NORMAL[m["label"]], False))
+    # Many sentences speak of 公开 without a label; a pattern only runs on a text holding a
+    # word every one of its matches holds: NOTE its 此件/本件/此文/本文件 or 删减, LINE the
+    # 公开方式/属性/类型/选项 before its colon.
+    if "此件" in text or "本件" in text or "此文" in text or "本文件" in text or "删减" in text:
+        for m in NOTE.finditer(text):
+            raw, cut, label = m.group(0, "cut", "label")
+            if cut:
+                out.append((*m.span(), raw, ACTIVE, True))
+            else:
+                out.append((*m.span(), raw, _NORMAL[label], False))
+    if "公开方式" in text or "公开属性" in text or "公开类型" in text or "公开选项" in text:
+        for m in LINE.finditer(text):
+            raw, label = m.group(0, "label")
+            out.append((*m.span(), raw, _NORMAL[label], False))
     out.sort()
     return out
 

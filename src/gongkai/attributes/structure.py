@@ -118,67 +118,130 @@ _SPACES = regex.compile(r"\s+")
 _HAN_SPACES = regex.compile(r"(?<=[\p{Han}，、《》“”（）])\s+|\s+(?=[\p{Han}，、《》“”（）])")
 
 
+#: DOC_TYPES by their last character, in their order: only those can end a given title.
+_TYPES_BY_LAST = {last: tuple(dt for dt in DOC_TYPES if dt[-1] == last) for last in {dt[-1] for dt in DOC_TYPES}}
+
+
 def doc_type_of(title: str) -> str | None:
     """The 文种 a title ends with (关于…的通知 → 通知), ignoring （试行）（征求意见稿）."""
     t = title.strip()
     for _ in range(2):
-        t = _TRAILING_PAREN.sub("", t)
+        # _TRAILING_PAREN ends with a closing bracket and spaces (\s, all of which str.rstrip
+        # removes): without one there is nothing to cut.
+        if t.rstrip().endswith(("）", ")")):
+            t = _TRAILING_PAREN.sub("", t)
     t = t.rstrip("》”\" 　")
-    for dt in DOC_TYPES:
+    for dt in _TYPES_BY_LAST.get(t[-1:], ()):
         if t.endswith(dt):
             return _TYPE_NORMAL.get(dt, dt)
     return None
 
 
+def _has_space(text: str) -> bool:
+    """Whether ``text`` may hold a character that ``\\s`` matches: each of them is the space or a
+    character str.isprintable rejects (tests/attributes/test_structure.py checks this over all
+    of Unicode), so a printable text without a space has none."""
+    return " " in text or not text.isprintable()
+
+
 def _clean(text: str) -> str:
-    return _SPACES.sub("", text)
+    return _SPACES.sub("", text) if _has_space(text) else text
+
+
+# The tests of the 版头 run on the first lines of every document. Each puts in front of its
+# pattern a str test that every match passes: it only skips lines the pattern cannot match,
+# at a tenth of the cost of a regex call.
+
+
+def _is_copy_number(t: str) -> bool:
+    # COPY_NUMBER is six digits alone (its `$` allows one final newline) or after 份号.
+    return (len(t) <= 7 or t.startswith("份号")) and COPY_NUMBER.match(t) is not None
+
+
+def _is_secret_mark(t: str) -> bool:
+    # SECRET_MARK is anchored at the start and begins with the 密级 word.
+    return t.startswith(("绝密", "机密", "秘密")) and SECRET_MARK.match(t) is not None
+
+
+def _is_urgency(t: str) -> bool:
+    # URGENCY is one of these words (anchored at the start).
+    return t.startswith(("特急", "加急", "特提", "平急")) and URGENCY.match(t) is not None
+
+
+#: HEADING opens with one of these or with a \d digit, never a letter (checked over all of Unicode
+#: in tests/attributes/test_structure.py): a line opening with any other letter (关于…) is none.
+_HEADING_OPENINGS = "一二三四五六七八九十（(第"
+
+
+def _is_heading(t: str) -> bool:
+    return (t[:1] in _HEADING_OPENINGS or not t[:1].isalpha()) and HEADING.match(t) is not None
+
+
+def _is_attachment_note(t: str) -> bool:
+    return t.startswith("附") and ATTACHMENT_NOTE.match(t) is not None  # anchored, opens with 附
+
+
+def _is_copy_to(t: str) -> bool:
+    return t.startswith(("抄", "主")) and COPY_TO.match(t) is not None  # anchored: 抄送, 抄报, 主送
 
 
 def _is_special(t: str) -> bool:
     """Lines of the 版头 that are never part of the title."""
     return bool(
-        COPY_NUMBER.match(t) or (SECRET_MARK.match(t) and len(t) <= 20) or URGENCY.match(t)
-        or SIGNER.search(t) or (L.find_in_text(t) and len(t) < 24)
+        _is_copy_number(t) or (len(t) <= 20 and _is_secret_mark(t)) or _is_urgency(t)
+        or ("签发人" in t and SIGNER.search(t)) or (len(t) < 24 and L.find_in_text(t))
     )
 
 
 def _number_in(t: str) -> regex.Match | None:
-    if "号" not in t:
-        return None  # DOC_NUMBER ends with 号; its lazy 机关代字 makes a search of a long line slow
+    # DOC_NUMBER ends with 号, and its lazy 机关代字 makes a search of a long line slow: the
+    # tests that need no search come first.
+    if "号" not in t or len(t) > 60 or t.endswith(("。", "；")):
+        return None
     m = DOC_NUMBER.search(t)
-    if m and len(t) <= 60 and "关于" not in t[: m.start()] and not t.endswith(("。", "；")):
+    if m and "关于" not in t[: m.start()]:
         return m
     return None
 
 
 def _tight(text: str) -> str:
     """Text without the spaces drafters put between Han characters (几 个 问 题 的 通 知)."""
-    return _HAN_SPACES.sub("", text.strip())
+    text = text.strip()
+    return _HAN_SPACES.sub("", text) if _has_space(text) else text
 
 
-def _find_title(body: list[Block], skip: set[int]) -> list[Block]:
-    """The first run of title-like lines in the head (before or after the 发文字号)."""
+def _find_title(body: list[Block], skip: set[int]) -> tuple[list[Block], str, str | None]:
+    """The first run of title-like lines in the head (before or after the 发文字号), their text
+    joined without the spaces between Han characters, and the 文种 it ends with."""
     parts: list[Block] = []
+    joined = ""
+    joined_type = None  # doc_type_of(joined)
     for b in body[:16]:
-        t = _tight(b.text)
-        if b.index in skip or _is_special(t):
+        if b.index in skip:
             if parts:
                 break
             continue
-        if RECIPIENT.match(t) or HEADING.match(t) or DATE.fullmatch(_clean(t)) or NOTE_LINE.match(t):
+        t = _tight(b.text)
+        if _is_special(t):
+            if parts:
+                break
+            continue
+        # Needed by the patterns: RECIPIENT a colon, DATE a 日, NOTE_LINE an opening bracket.
+        if (((":" in t or "：" in t) and RECIPIENT.match(t)) or _is_heading(t)
+                or ("日" in t and DATE.fullmatch(_clean(t))) or (t.startswith(("（", "(")) and NOTE_LINE.match(t))):
             break
         if t.endswith(("。", "；", "！", "？")) or len(t) > 60:
             break
-        if parts:
-            joined = "".join(_tight(x.text) for x in parts)
-            # Already a title: absorb the next line only when the title still ends with a
-            # 文种 after it (…制度 / …的指导意见; …方案 / 的通知).
-            if doc_type_of(joined) and not doc_type_of(joined + t):
-                break
+        # Already a title: absorb the next line only when the title still ends with a
+        # 文种 after it (…制度 / …的指导意见; …方案 / 的通知).
+        longer_type = doc_type_of(joined + t)
+        if parts and joined_type and not longer_type:
+            break
         parts.append(b)
+        joined, joined_type = joined + t, longer_type
         if len(parts) >= 4:
             break
-    return parts
+    return parts, joined, joined_type
 
 
 def written_on(doc: Document, ctx) -> datetime.date | None:
@@ -190,20 +253,27 @@ def written_on(doc: Document, ctx) -> datetime.date | None:
 def parse_structure(doc: Document, ctx=None) -> Structure:
     """Find the parts of a 公文 in a Document. Usable as a Context fact."""
     s = Structure()
-    body = [b for b in doc.blocks if b.part in ("body", "table") and b.text.strip()]
     paras = [b for b in doc.blocks if b.part in ("body", "table")]
+    lines = [b.text.strip() for b in paras]  # lines[i] is body[i].text.strip(), stripped once
+    body = paras
+    if not all(lines):  # blank paragraphs are no part of the layout
+        body = [b for b, t in zip(paras, lines) if t]
+        lines = [t for t in lines if t]
     head = body[:16]
     skip: set[int] = set()
 
-    for b in head[:8]:
-        t = b.text.strip()
-        if s.copy_number is None and COPY_NUMBER.match(t):
+    for b, t in zip(head[:8], lines):
+        if len(t) > 30 and not t.startswith("份号"):
+            continue  # too long for a 份号 without the word, a 密级 (≤ 20), a 紧急程度 or a 发文机关标志 (≤ 30)
+        if s.copy_number is None and _is_copy_number(t):
             s.copy_number = Field(t, b.index)
-        elif s.secret is None and SECRET_MARK.match(t) and len(t) <= 20:
+        elif s.secret is None and len(t) <= 20 and _is_secret_mark(t):
             s.secret = Field(t, b.index)
-        elif s.urgency is None and URGENCY.match(t):
+        elif s.urgency is None and _is_urgency(t):
             s.urgency = Field(t, b.index)
-        elif s.banner is None and BANNER.match(t) and len(t) <= 30 and "关于" not in t and "的" not in t:
+        # t is stripped, so BANNER's `$` is the end of t: t ends with the word BANNER ends with.
+        elif (s.banner is None and len(t) <= 30 and "关于" not in t and "的" not in t
+              and t.endswith(("文件", "函", "纪要", "简报", "通报")) and BANNER.match(t)):
             s.banner = Field(t, b.index)
             skip.add(b.index)
 
@@ -220,12 +290,11 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
                 s.signer = Field(_clean(sm["name"]), b.index, sm.start("name"), sm.end("name"))
             break
 
-    title_parts = _find_title(body, skip)
+    title_parts, joined, joined_type = _find_title(body, skip)
     if title_parts:
-        joined = "".join(_tight(x.text) for x in title_parts)
         s.title = Field(joined, title_parts[0].index, 0, len(title_parts[0].text))
         s.title_blocks = [x.index for x in title_parts]
-        s.doc_type = doc_type_of(joined)
+        s.doc_type = joined_type
     if s.title is None and doc.core_properties.get("title"):
         s.title = Field(doc.core_properties["title"], 0)  # from the file's properties: no block of its own
         s.doc_type = doc_type_of(s.title.text)
@@ -236,86 +305,101 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
 
     # 主送机关: the first line ending with a colon after the title / 发文字号.
     after = max([*s.title_blocks, number_block.index if number_block else -1, s.banner.block if s.banner else -1])
-    for b in body:
-        if b.index <= after or b.index in skip or _is_special(b.text.strip()):
+    for b, t in zip(body, lines):
+        if b.index <= after or b.index in skip or _is_special(t):
             continue
-        t = b.text.strip()
         m = RECIPIENT.match(t)
-        if (m and not ATTACHMENT_NOTE.match(t) and not COPY_TO.match(t) and not HEADING.match(t)
+        if (m and not _is_attachment_note(t) and not _is_copy_to(t) and not _is_heading(t)
                 and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
     s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
-    _find_tail(s, body)
-    if s.attachment_start is None and s.date is not None and s.title is not None and FORWARD.search(s.title.text):
+    _find_tail(s, body, lines)
+    forward = None  # FORWARD in the title; each of its verbs holds 发 or 转 (转发, 印发, 转印发, 发布; 批转, 转送)
+    if s.title is not None and ("发" in s.title.text or "转" in s.title.text):
+        forward = FORWARD.search(s.title.text)
+    if s.attachment_start is None and s.date is not None and forward:
         # An 印发/转发 notice followed by the document itself, without a 附件 heading.
-        for b in body:
-            t = b.text.strip()
+        for b, t in zip(body, lines):
             if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
                 continue
             s.attachment_start = b.index
             break
     _find_labels(s, doc, paras)
-    _find_forwarded(s, body)
+    _find_forwarded(s, body, forward)
     _find_issuer(s)
     s.direction, s.direction_reason = direction_with_reason(s, doc)
     return s
 
 
-def _find_tail(s: Structure, body: list[Block]) -> None:
-    """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记."""
-    listing = False
-    for b in body:
-        if s.body_start is not None and b.index < s.body_start:
+def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
+    """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记 (``lines``: the stripped
+    texts of ``body``)."""
+    first = 0
+    if s.body_start is not None:
+        while first < len(body) and body[first].index < s.body_start:
+            first += 1
+    # Each test of the loop needs a line starting with 附 (附件说明, 附件 heading), 抄 or 主
+    # (COPY_TO), or holding 印 and 日 (PRINTED with a DATE): only those lines are visited.
+    # The names listed under a 附件说明 are read right after it.
+    visit = [i for i, t in enumerate(lines[first:], first) if t[0] in "附抄主" or ("印" in t and "日" in t)]
+    main_end = len(body)  # the attached document(s) start here
+    listed = 0  # lines before this one were read as names of attachments
+    for i in visit:
+        if i < listed:
             continue
-        t = b.text.strip()
-        lead = t[:1]  # cheap tests before the patterns: each one starts with (or needs) a given character
-        if lead == "附" and ATTACHMENT_NOTE.match(t) and s.attachment_note is None and s.attachment_start is None:
+        b, t = body[i], lines[i]
+        if s.attachment_note is None and s.attachment_start is None and _is_attachment_note(t):
             s.attachment_note = Field(t, b.index)
-            first = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
-            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", first).strip())
-            listing = True
-            continue
-        if listing:
-            m = ATTACHMENT_ITEM.match(t)
-            if m and not t.endswith("。"):
+            name = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
+            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", name).strip())
+            listed = i + 1
+            while listed < len(body):
+                m = ATTACHMENT_ITEM.match(lines[listed])
+                if not m or lines[listed].endswith("。"):
+                    break
                 s.attachments.append(m["name"].strip())
-                continue
-            listing = False
-        if lead == "附" and ATTACHMENT_HEAD.match(t) and s.attachment_start is None:
+                listed += 1
+            continue
+        if t.startswith("附") and s.attachment_start is None and ATTACHMENT_HEAD.match(t):
             s.attachment_start = b.index
-        elif lead in "抄主" and lead and COPY_TO.match(t) and s.copy_to is None:
+            main_end = i
+        elif s.copy_to is None and _is_copy_to(t):
             s.copy_to = Field(t, b.index)
-        elif "印" in t and PRINTED.search(t) and DATE.search(t) and s.printed is None:
+        elif s.printed is None and "印" in t and "日" in t and PRINTED.search(t) and DATE.search(t):
             s.printed = Field(t, b.index)
 
-    main_end = s.attachment_start if s.attachment_start is not None else 10**9
-    main = [x for x in body if x.index < main_end]
-    for i in range(len(main) - 1, -1, -1):
-        b = main[i]
-        t = b.text.strip()
-        if len(t) > 24:
+    for i in range(main_end - 1, -1, -1):
+        t = lines[i]
+        # DATE ends with 日, which _clean keeps: a line without it is no 成文日期.
+        if len(t) > 24 or "日" not in t:
             continue
         m = DATE.fullmatch(_clean(t))
         if not m:
             continue
+        b = body[i]
         if s.printed is not None and b.index >= s.printed.block:
             continue
         s.date = Field(t, b.index, 0, len(b.text))
         if i > 0:
-            pt = main[i - 1].text.strip()
+            pt = lines[i - 1]
             if ISSUER_SUFFIX.search(_clean(pt)) and len(pt) <= 60 and not pt.endswith(("。", "：", ":")):
-                s.issuer = Field(pt, main[i - 1].index)
+                s.issuer = Field(pt, body[i - 1].index)
                 s.issuer_source = "signature"
-        if i + 1 < len(main) and NOTE_LINE.match(main[i + 1].text.strip()):
-            s.note = Field(main[i + 1].text.strip(), main[i + 1].index)
+        if i + 1 < main_end and NOTE_LINE.match(lines[i + 1]):
+            s.note = Field(lines[i + 1], body[i + 1].index)
         break
 
 
 def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
     """The document's own label outside the attachment; the forwarded one inside it."""
-    for b in paras + [x for x in doc.blocks if x.part in ("footer", "header", "textbox", "footnote")]:
+    # Only blocks holding 公开 or 删减 can hold a label: the same test find_in_text starts with
+    # (every form of its patterns holds one of the two), made here to skip a call per block.
+    # The body's labels come first, then those of headers, footers, text boxes and footnotes.
+    hits = [b for b in doc.blocks if "公开" in b.text or "删减" in b.text]
+    for b in [x for x in hits if x.part in ("body", "table")] + [
+            x for x in hits if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
             rest = (b.text[:start] + b.text[end:]).strip()
             if len(rest) > 30 and b.text[end:].strip():
@@ -343,11 +427,8 @@ def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
         s.label = L.from_properties(doc.custom_properties)
 
 
-def _find_forwarded(s: Structure, body: list[Block]) -> None:
-    """转发类 (转发/批转/转送《…》) and 印发 notices carrying a 方案/办法/公示."""
-    if s.title is None:
-        return
-    m = FORWARD.search(s.title.text)
+def _find_forwarded(s: Structure, body: list[Block], m: regex.Match | None) -> None:
+    """转发类 (转发/批转/转送《…》) and 印发 notices carrying a 方案/办法/公示 (``m``: FORWARD in the title)."""
     if not m:
         return
     what = m["what"].strip()
@@ -403,6 +484,9 @@ SUPERIORS = regex.compile(
     r"^(?:中共)?[\p{Han}]{0,8}(?:区|县|市|州|盟|省)(?:委|人民政府|政府|人大常委会|委员会)(?:办公室|[:：、，]|$)"
     r"|^[\p{Han}]{0,8}(?:区|县|市)[\p{Han}]{1,12}(?:局|委|办)[:：]?$|上级"
 )
+#: Words every match of UPWARD_WORDS (PEER_WORDS) holds: a body without any is not searched.
+_UPWARD_NEEDS = ("请批示", "请予审", "请予批准", "请审", "特此请示", "特此报告", "恳请", "报告如下")
+_PEER_NEEDS = ("特此函", "支持为盼", "请研究", "前反馈", "函复", "复函")
 SUBORDINATES = regex.compile(r"^各|村（社区）|各村|各股室|各站所|各部门|各单位|各有关单位|各居委会|各村委会|全体")
 
 
@@ -413,23 +497,24 @@ def direction_of(s: Structure, doc: Document) -> str | None:
 
 def direction_with_reason(s: Structure, doc: Document) -> tuple[str | None, str | None]:
     """The direction and what showed it (文种, the 主送 line, or the wording of the body)."""
-    main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
-    text = "\n".join(b.text for b in doc.blocks[:main_end] if b.part in ("body", "table"))
-    to = s.recipients.text if s.recipients else ""
     if s.doc_type in UPWARD_TYPES:
         return "上行", f"文种为“{s.doc_type}”"
     if s.doc_type in DOWNWARD_TYPES:
         return "下行", f"文种为“{s.doc_type}”"
     if s.doc_type == "函":
         return "平行", "文种为“函”"
-    m = UPWARD_WORDS.search(text)
+    # The body text is only read when the 文种 does not decide (most documents are 通知).
+    main_end = s.attachment_start if s.attachment_start is not None else len(doc.blocks)
+    text = "\n".join([b.text for b in doc.blocks[:main_end] if b.part in ("body", "table")])
+    to = s.recipients.text if s.recipients else ""
+    m = UPWARD_WORDS.search(text) if any(w in text for w in _UPWARD_NEEDS) else None
     if m:
         return "上行", f"正文“{m.group()}”"
     if to and SUPERIORS.search(to) and not SUBORDINATES.search(to):
         return "上行", f"主送“{to}”"
     if to and SUBORDINATES.search(to):
         return "下行", f"主送“{to}”"
-    m = PEER_WORDS.search(text)
+    m = PEER_WORDS.search(text) if any(w in text for w in _PEER_NEEDS) else None
     if m:
         return "平行", f"正文“{m.group()}”"
     if s.doc_type in {"意见", "方案", "办法", "规定", "细则", "办事指南", "公示", "规划", "计划", "要点", "预案", "制度"}:
