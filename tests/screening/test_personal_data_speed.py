@@ -106,3 +106,22 @@ def test_plate_start_is_implied_by_the_plate_pattern():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
         if pd.PLATE.search(text):
             assert pd._PLATE_START.search(text), text
+
+
+def test_health_matches_equal_the_full_alternation():
+    from gongkai.screening.context import lexicon
+
+    lex = lexicon()
+    rng = random.Random(21)
+    pieces = list(lex.health_terms) + ["残疾", "肢体", "二级", "三级残疾", "残疾等级：", "一", "4", "级", "，", "患", "张三",
+                                       "视力", "精神", "高", "心", "重度", "等"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert [m.span() for m in lex.health_matches(text)] == [m.span() for m in lex.health_re.finditer(text)], text
+    # every disability-grade match holds 残疾: the shortcut's premise
+    import re
+
+    grade = re.compile(lex.disability_grade)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert all("残疾" in m.group() for m in grade.finditer(text)), text

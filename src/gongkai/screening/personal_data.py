@@ -685,7 +685,7 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
             continue
         if block.index not in person_blocks:
             continue  # a policy sentence about 大病救助 names no one
-        for m in lex.health_re.finditer(text):
+        for m in lex.health_matches(text):
             yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.8, explanation={
                 "pattern": "健康信息（诊断、残疾等级、病历）", "validation": "医学术语", "context": "同段/同行有个人信息"})
 
@@ -693,11 +693,9 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
 def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) -> set[int]:
     """Blocks (and whole table rows) that name or identify a private person."""
     found = {b.index for b, *_ in ctx.fact(name_findings)}
-    texts = ctx.fact(half_texts)
-    for block in doc.blocks:
+    for block, text in ctx.fact(numeric_blocks):  # an ID number has digits in a row
         if block.index in found:
             continue
-        text = texts[block.index]
         if len(text) < 18 or not _SIX_DIGITS.search(text):
             continue  # ID18 needs six digits in a row and 18 characters
         if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
