@@ -53,7 +53,29 @@ def test_name_tokenizer_builds_spacys_doc_with_offsets():
         doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
         assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
         assert doc.user_data["gongkai_words"] == ([(t.idx, t.text) for t in base], text), repr(text)
-        assert doc.user_data["gongkai_starts"] == {t.idx for t in base}, repr(text)
+        (para,) = names.paragraphs(doc)
+        assert para.starts == {t.idx for t in base} and para.text == text, repr(text)
+
+
+def test_one_doc_for_many_paragraphs_finds_what_one_doc_each_finds():
+    """find_names puts a document's paragraphs in one doc: the same words, the same names."""
+    from gongkai.screening import names
+
+    nlp = names.pipeline()
+    tokenizer = nlp.tokenizer
+    rng = random.Random(6)
+    pieces = WORD_PIECES + ["村民", "来信人", "王小明", "，男，", "反映", "同志", "镇长杨明", "、", "陈建国", "户主", "。"]
+    for _ in range(300):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(rng.randint(1, 6))]
+        texts = list(dict.fromkeys(texts))
+        doc = tokenizer.batch(texts)
+        assert doc.text == "\n".join(texts)
+        for text, para in zip(texts, names.paragraphs(doc), strict=True):
+            single = names.paragraphs(nlp.make_doc(text))[0]
+            assert (para.text, para.toks, para.starts) == (single.text, single.toks, single.starts), repr(text)
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        assert [p.names for p in names.paragraphs(doc)] == [nlp(t).user_data["gongkai_names"] for t in texts]
 
 
 def test_number_patterns_need_four_digits_in_a_row():

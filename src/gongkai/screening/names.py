@@ -120,6 +120,34 @@ def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
     return toks, "".join(pieces)
 
 
+class Paragraph:
+    """One paragraph of a doc as the name components see it (a doc holds one or several).
+
+    ``toks`` are (offset, word) pairs with offsets in ``text``; ``starts`` their offsets as a set;
+    ``roles`` the lexicon's role-word matches in ``text``; the components fill ``cands``
+    (evidence) and ``names`` (context).
+    """
+
+    __slots__ = ("text", "toks", "starts", "roles", "cands", "names")
+
+    def __init__(self, text: str, toks: list[tuple[int, str]], starts: set[int] | None = None) -> None:
+        self.text = text
+        self.toks = toks
+        self.starts = {a for a, _ in toks} if starts is None else starts
+        self.roles: list = []
+        self.cands: list[tuple[int, int, str]] = []
+        self.names: list[NameSpan] = []
+
+
+def paragraphs(doc) -> list[Paragraph]:
+    """The paragraphs of ``doc``: as the tokenizer or :func:`find_names` laid them out, else the doc as one."""
+    paras = doc.user_data.get("gongkai_paragraphs")
+    if paras is None:
+        toks, text = _tokens(doc)
+        paras = doc.user_data["gongkai_paragraphs"] = [Paragraph(text, toks)]
+    return paras
+
+
 _ROLE_RANK: dict[str, int] | None = None
 _ROLE_LENGTHS: tuple[int, ...] = ()
 
@@ -148,15 +176,17 @@ def _evidence(doc):
     """spaCy component: candidate names from the segmentation and the surname lexicon."""
     lex = lexicon()
     tags = _tags()
+    for para in paragraphs(doc):
+        _evidence_in(para, lex, tags)
+    return doc
+
+
+def _evidence_in(para: Paragraph, lex, tags) -> None:
+    """The candidates of one paragraph (``para.cands``: start, end, evidence), in text order."""
     surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
     cands = []
-    toks, text = _tokens(doc)
-    user = doc.user_data
-    user["gongkai_tokens"] = toks
-    user["gongkai_text"] = text
-    if "gongkai_starts" not in user:
-        user["gongkai_starts"] = {a for a, _ in toks}
-    user["gongkai_roles"] = list(lex.role_re.finditer(text))  # read again by _anchored and _context
+    toks, text = para.toks, para.text
+    para.roles = list(lex.role_re.finditer(text))  # read again by _anchored and _context
     n = len(toks)
     i = 0
     while i < n:
@@ -200,10 +230,9 @@ def _evidence(doc):
                     i = j
                     continue
         i += 1
-    cands.extend(_anchored(doc, {c[0] for c in cands}))
+    cands.extend(_anchored(para, {c[0] for c in cands}))
     cands.sort()
-    doc.user_data["gongkai_name_candidates"] = cands
-    return doc
+    para.cands = cands
 
 _GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
 _BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
@@ -230,20 +259,19 @@ def _freq(word: str) -> int:
     return segmentation.jieba().dt.FREQ.get(word, 0)
 
 
-def _anchored(doc, taken: set[int]) -> list[tuple[int, int, str]]:
+def _anchored(para: Paragraph, taken: set[int]) -> list[tuple[int, int, str]]:
     """Candidates right after a role word, whatever the segmenter made of them (来信/人王/五)."""
     lex = lexicon()
     tags = _tags()
-    text = doc.user_data["gongkai_text"]
-    toks = doc.user_data["gongkai_tokens"]
+    text = para.text
     bounds = None
     out = []
-    for m in doc.user_data["gongkai_roles"]:
+    for m in para.roles:
         p = _GAP.match(text, m.end()).end()
         if p in taken:
             continue  # the segmentation found the name already
         if bounds is None:
-            bounds = doc.user_data["gongkai_starts"].union([t[0] + len(t[1]) for t in toks])
+            bounds = para.starts.union([t[0] + len(t[1]) for t in para.toks])
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
         for sur in (text[p:p + 2], text[p:p + 1]):
@@ -296,21 +324,28 @@ def _rare_surname_name(text: str, p: int, tags) -> int | None:
 
 
 def _context(doc):
-    """spaCy component: keep candidates the context marks as private persons."""
+    """spaCy component: keep candidates the context marks as private persons.
+
+    The names of all the doc's paragraphs are also left in ``user_data["gongkai_names"]``.
+    """
     lex = lexicon()
-    text = doc.user_data.get("gongkai_text") or doc.text
-    cands = doc.user_data.get("gongkai_name_candidates", [])
+    names: list[NameSpan] = []
+    for para in paragraphs(doc):
+        _context_in(para, lex)
+        names.extend(para.names)
+    doc.user_data["gongkai_names"] = names
+    return doc
+
+
+def _context_in(para: Paragraph, lex) -> None:
+    """The candidates of one paragraph that its text marks as private persons (``para.names``)."""
+    text, cands = para.text, para.cands
     kept: list[NameSpan] = []
-    doc.user_data["gongkai_names"] = kept
+    para.names = kept
     if not cands:
-        return doc
-    bounds = doc.user_data.get("gongkai_starts")
-    if bounds is None:
-        bounds = {t[0] for t in doc.user_data.get("gongkai_tokens", ())}
-    roles = doc.user_data.get("gongkai_roles")
-    if roles is None:
-        roles = lex.role_re.finditer(text)
-    role_hit = next((m for m in roles if m.start() in bounds), None)
+        return
+    bounds = para.starts
+    role_hit = next((m for m in para.roles if m.start() in bounds), None)
     role_in_paragraph = role_hit.group() if role_hit else None
     for start, end, evidence in cands:
         after = text[end:end + 6]
@@ -340,7 +375,6 @@ def _context(doc):
         elif evidence == "token" and end - start == 3 and role_in_paragraph:
             # an unknown three-character word starting with a surname, in a paragraph about a person
             kept.append(NameSpan(start, end, evidence, "paragraph", role_in_paragraph, 0.65))
-    return doc
 
 
 _SPACE = re.compile(r"\s")
@@ -401,21 +435,52 @@ class Tokenizer:
         self.vocab = base.vocab
         self.jieba_seg = base.jieba_seg = segmenter
 
-    def __call__(self, text: str):
+    def _align(self, text: str) -> tuple[list[str], list[bool], list[int]] | None:
+        """The doc's words, their trailing spaces and offsets for ``text`` (None: spaCy's path decides)."""
         words = list(filter(None, self.jieba_seg.cut(text)))
         if _SPACE.search(text) is None:
             offsets = list(accumulate(map(len, words), initial=0))  # one more: the end of the last word
-            spaces = [False] * len(words)
-            aligned = (words, spaces, offsets) if offsets[-1] == len(text) else words_and_spaces(words, text)
-        else:
-            aligned = words_and_spaces(words, text)
+            if offsets[-1] == len(text):
+                return words, [False] * len(words), offsets
+        return words_and_spaces(words, text)
+
+    def __call__(self, text: str):
+        aligned = self._align(text)
         if aligned is None:
-            return self.base(text)  # words that are not the text (never seen): spaCy's path decides
+            return self.base(text)  # words that are not the text (never seen)
         words, spaces, offsets = aligned
         doc = self._doc(self.vocab, words=words, spaces=spaces)
-        user = doc.user_data
-        user["gongkai_words"] = (list(zip(offsets, words)), text)
-        user["gongkai_starts"] = set(offsets[:len(words)])
+        toks = list(zip(offsets, words))
+        doc.user_data["gongkai_words"] = (toks, text)
+        doc.user_data["gongkai_paragraphs"] = [Paragraph(text, toks, set(offsets[:len(words)]))]
+        return doc
+
+    def batch(self, texts: list[str]):
+        """One doc for several paragraphs: their words, each paragraph followed by a "\\n" word.
+
+        Its text is the paragraphs joined by newlines, and ``user_data`` lays out the paragraphs
+        (:func:`paragraphs`), each with offsets of its own. One doc instead of one per paragraph
+        saves spaCy's and the components' cost per doc, most of the cost of a short paragraph.
+        None when some paragraph's words do not align with its text (never seen).
+        """
+        all_words: list[str] = []
+        all_spaces: list[bool] = []
+        paras = []
+        for text in texts:
+            aligned = self._align(text)
+            if aligned is None:
+                return None
+            words, spaces, offsets = aligned
+            all_words += words
+            all_spaces += spaces
+            all_words.append("\n")
+            all_spaces.append(False)
+            paras.append(Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)])))
+        if all_words:
+            all_words.pop()  # no newline after the last paragraph
+            all_spaces.pop()
+        doc = self._doc(self.vocab, words=all_words, spaces=all_spaces)
+        doc.user_data["gongkai_paragraphs"] = paras
         return doc
 
     # spaCy calls these when it serialises a pipeline; the base tokenizer knows how
@@ -511,18 +576,46 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
                 found[t] = hit
     if todo:
         nlp = pipeline()
-        # The pipeline stage by stage over all the texts (``nlp.pipe`` takes one text through every
-        # stage at a time): each stage's tables (jieba's dictionary, spaCy's vocabulary, the
-        # lexicons) stay in the processor's cache, which makes the whole about a third faster.
-        seg = nlp.tokenizer.jieba_seg
+        tokenizer = nlp.tokenizer
+        seg = tokenizer.jieba_seg
+        # The paragraphs go through the pipeline as docs of up to BATCH characters each, stage by
+        # stage: one doc per paragraph cost more in spaCy and the components than the work itself,
+        # and each stage's tables (jieba's dictionary, spaCy's vocabulary, the lexicons) stay in
+        # the processor's cache.
         if isinstance(seg, Segmenter):
             seg.prepare(todo)
-        docs = [nlp.make_doc(text) for text in todo]
-        for d, text in zip(docs, todo):
-            d.user_data["gongkai_source"] = text  # the text the doc was made from (its doc.text)
+        docs = []
+        for chunk in _chunks(todo, BATCH):
+            doc = tokenizer.batch(chunk) if isinstance(tokenizer, Tokenizer) else None
+            if doc is not None:
+                docs.append(doc)
+                continue
+            for text in chunk:  # one doc per paragraph, as spaCy's tokenizer makes them
+                d = nlp.make_doc(text)
+                d.user_data["gongkai_source"] = text  # the text the doc was made from (its doc.text)
+                docs.append(d)
         for _, proc in nlp.pipeline:
             docs = [proc(d) for d in docs]
-        for text, key, d in zip(todo, keys, docs):
-            found[text] = spans = tuple(d.user_data["gongkai_names"])
+        paras = [para for d in docs for para in paragraphs(d)]
+        for text, key, para in zip(todo, keys, paras, strict=True):
+            found[text] = spans = tuple(para.names)
             cache.put(key, spans)
     return [list(found[t]) for t in texts]
+
+
+#: Characters of paragraphs put in one doc by find_names.
+BATCH = 50_000
+
+
+def _chunks(texts: list[str], limit: int):
+    """``texts`` in consecutive runs of at most ``limit`` characters (a longer text alone)."""
+    run: list[str] = []
+    size = 0
+    for t in texts:
+        if run and size + len(t) > limit:
+            yield run
+            run, size = [], 0
+        run.append(t)
+        size += len(t) + 1
+    if run:
+        yield run
