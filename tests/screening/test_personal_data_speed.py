@@ -147,3 +147,13 @@ def test_health_matches_equal_the_full_alternation():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
         assert all("残疾" in m.group() for m in grade.finditer(text)), text
+
+
+def test_gap_strip_equals_the_role_gap_pattern():
+    from gongkai.screening import names
+
+    rng = random.Random(23)
+    alphabet = "：:，,为是系即\"“”（(申请人张三\t\n\r \x1c\x1f\x85\xa0\u2000\u200a\u200b\u3000a1"
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert text.rstrip(names._GAP_CHARS) == names._ROLE_GAP.sub("", text), repr(text)
