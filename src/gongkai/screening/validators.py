@@ -35,11 +35,16 @@ def gb11643_15_valid(value: str) -> bool:
 
 
 def plausible_birth(yyyymmdd: str, today: _dt.date | None = None) -> bool:
+    """A real date from 1900-01-01 to ``today`` (default: the current date)."""
+    return _born_between(yyyymmdd, today or _dt.date.today())
+
+
+@text_cache(maxsize=8192)
+def _born_between(yyyymmdd: str, today: _dt.date) -> bool:
     try:
         born = _dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
         return False
-    today = today or _dt.date.today()
     return _dt.date(1900, 1, 1) <= born <= today
 
 
