@@ -157,3 +157,40 @@ def test_gap_strip_equals_the_role_gap_pattern():
     for _ in range(30000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert text.rstrip(names._GAP_CHARS) == names._ROLE_GAP.sub("", text), repr(text)
+
+
+def test_findings_built_directly_are_what_rule_finding_builds():
+    """_emit builds its Finding without Rule.finding: the same place, text, basis and suggestion."""
+    from gongkai import Config
+    from gongkai.engine import Runner, default_registry
+    from gongkai.models import Document
+
+    doc = Document.from_text("来信人王小明（身份证号11010519491231002X，电话13885811234）家住勺米镇新华村3组12号，患尿毒症。")
+    runner = Runner(default_registry(), Config(select=("D1",)))
+    findings, _ = runner.run(doc)
+    assert {f.rule for f in findings} >= {"D101", "D102", "D108", "D109", "D110"}
+    rules = {r.code: r for r in default_registry()}
+    for f in findings:
+        block = doc.blocks[f.location.block]
+        rule = rules[f.rule]
+        ref = rule.finding(block, f.location.start, f.location.end, message=f.message, severity=f.severity,
+                           suggestion=f.suggestion, confidence=f.confidence, explanation=f.explanation)
+        assert f == ref
+        assert f.suggestion and f.basis == rule.basis
+
+
+def test_name_cue_role_pattern_on_re_matches_like_regex():
+    import regex
+
+    from gongkai.screening.context import lexicon
+
+    pd._name_cue("申请人张三")  # builds the patterns
+    role = pd._CUE_PARTS[0]
+    lex = lexicon()
+    first = "".join(sorted(lex.surnames | {s[0] for s in lex.compound_surnames}))
+    reference = regex.compile(rf"(?:{lex.role_re.pattern})[：:\s为是系即\"“（(]*[{first}]")
+    rng = random.Random(29)
+    pieces = ["申请人", "户主", "来信人", "：", " ", "\x1c", "\t", "为", "“", "张", "王", "的", "村民", "\u3000", "于"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert [m.span() for m in role.finditer(text)] == [m.span() for m in reference.finditer(text)], repr(text)

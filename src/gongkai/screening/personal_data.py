@@ -21,7 +21,7 @@ import regex
 from stdnum.cn import uscc
 
 from ..engine import Context, FunctionRule
-from ..models import Block, Document, Finding, Severity
+from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth
@@ -134,13 +134,23 @@ def _staff_contact(text: str, role: str | None) -> bool:
 def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: PersonalContext, *,
           strong: bool, confidence: float, explanation: dict, message: str | None = None) -> Finding:
     severity, why = pctx.severity(rule.severity, strong)
-    confidence = min(confidence, 0.99)
+    if confidence > 0.99:
+        confidence = 0.99
     explanation = dict(explanation)  # the caller's may be shared (name_findings is a fact)
     if why:
         explanation["severity"] = why
-    explanation["confidence"] = round(confidence, 2)
-    return rule.finding(block, start, end, message=message, severity=severity,
-                        suggestion=_SUGGESTIONS[rule.kind], confidence=confidence, explanation=explanation)
+    rounded = _ROUNDED.get(confidence)
+    if rounded is None:
+        rounded = _ROUNDED[confidence] = round(confidence, 2)
+    explanation["confidence"] = rounded
+    # what rule.finding(block, start, end, …) makes, built directly: this runs once per finding
+    return Finding(rule.code, rule.category, rule.kind, severity, message or rule.message,
+                   Location(block.part, block.paragraph, start, end, block.table, block.row, block.col, block.index),
+                   block.text[start:end], _SUGGESTIONS[rule.kind], rule.basis, confidence, explanation)
+
+
+#: round(confidence, 2) by confidence (a handful of values)
+_ROUNDED: dict[float, float] = {}
 
 
 _MASK_EXAMPLES = {
@@ -529,7 +539,7 @@ def _name_cue(text: str) -> bool:
     if _CUE_PARTS is None:
         first = "".join(sorted(lex.surnames | {s[0] for s in lex.compound_surnames}))
         _CUE_PARTS = (
-            regex.compile(rf"(?:{lex.role_re.pattern})[：:\s为是系即\"“（(]*[{first}]"),
+            re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
             regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
             regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
             re.compile("|".join(_CUES)),
