@@ -16,11 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from gongkai import Config  # noqa: E402
 from gongkai.engine import Runner, default_registry  # noqa: E402
 from gongkai.models import Document  # noqa: E402
 from screening_eval import GOVCN, to_document  # noqa: E402
+from snapshot import save_or_check  # noqa: E402
 
 
 def documents():
@@ -49,27 +51,7 @@ def records() -> list[str]:
 
 
 def main() -> int:
-    mode, path = sys.argv[1], Path(sys.argv[2])
-    got = records()
-    if mode == "save":
-        path.write_text("\n".join(got) + "\n", encoding="utf-8")
-        print(f"saved {len(got)} findings to {path}")
-        return 0
-    want = path.read_text(encoding="utf-8").splitlines()
-    if got == want:
-        print(f"identical: {len(got)} findings")
-        return 0
-    print(f"DIFFERENT: {len(want)} saved, {len(got)} now")
-    for a, b in zip(want, got):
-        if a != b:
-            print(" -", a, "\n +", b)
-            break
-    missing, extra = set(want) - set(got), set(got) - set(want)
-    for x in sorted(missing)[:10]:
-        print(" missing", x)
-    for x in sorted(extra)[:10]:
-        print(" extra  ", x)
-    return 1
+    return save_or_check(sys.argv[1], Path(sys.argv[2]), records(), "findings")
 
 
 if __name__ == "__main__":

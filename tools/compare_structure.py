@@ -33,8 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from screening_eval import GOVCN, to_document
+from snapshot import save_or_check
 
 from gongkai.attributes import labels as L
 from gongkai.attributes.structure import parse_structure
@@ -298,23 +300,7 @@ def main() -> int:
     if sys.argv[1] == "time":
         timing(sys.argv[2] if len(sys.argv) > 2 else "HEAD")
         return 0
-    mode, path = sys.argv[1], Path(sys.argv[2])
-    got = records()
-    if mode == "save":
-        path.write_text("\n".join(got) + "\n", encoding="utf-8")
-        print(f"saved {len(got)} documents to {path}")
-        return 0
-    want = path.read_text(encoding="utf-8").splitlines()
-    if got == want:
-        print(f"identical: {len(got)} documents")
-        return 0
-    print(f"DIFFERENT: {len(want)} saved, {len(got)} now")
-    shown = 0
-    for a, b in zip(want, got):
-        if a != b and shown < 5:
-            print(" -", a[:600], "\n +", b[:600])
-            shown += 1
-    return 1
+    return save_or_check(sys.argv[1], Path(sys.argv[2]), records(), "documents")
 
 
 if __name__ == "__main__":
