@@ -52,9 +52,9 @@ def test_name_tokenizer_builds_spacys_doc_with_offsets():
         assert ours is not None and (ours[0], ours[1]) == get_words_and_spaces(words, text), repr(text)
         doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
         assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
-        assert doc.user_data["gongkai_words"] == ([(t.idx, t.text) for t in base], text), repr(text)
         (para,) = names.paragraphs(doc)
-        assert para.starts == {t.idx for t in base} and para.text == text, repr(text)
+        assert para.toks == [(t.idx, t.text) for t in base] and para.text == text, repr(text)
+        assert para.starts == {t.idx for t in base}, repr(text)
 
 
 def test_one_doc_for_many_paragraphs_finds_what_one_doc_each_finds():

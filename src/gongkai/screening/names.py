@@ -113,14 +113,11 @@ def _name_prefix(text: str) -> str | None:
 def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
     """(offset, text) of every token and the doc's text.
 
-    Creating spaCy Token objects is the costly part: the tokenizer (:class:`Tokenizer`) leaves
-    the words with their offsets in ``user_data``; failing that, when the text the doc was made
-    from is known (``find_names`` puts it in ``user_data``), offsets and lengths come as one
-    array; otherwise one pass over the tokens (``doc.text`` would create them all again).
+    For a doc the pipeline's own tokenizer did not make (that one lays out its paragraphs, see
+    :func:`paragraphs`). Creating spaCy Token objects is the costly part: when the text the doc
+    was made from is known (``find_names`` puts it in ``user_data``), offsets and lengths come
+    as one array; otherwise one pass over the tokens (``doc.text`` would create them all again).
     """
-    words = doc.user_data.get("gongkai_words")
-    if words is not None:
-        return words
     text = doc.user_data.get("gongkai_source")
     if text is not None:
         from spacy.attrs import IDX, LENGTH, SPACY  # spaCy is loaded by now (a doc exists)
@@ -464,9 +461,7 @@ class Tokenizer:
             return self.base(text)  # words that are not the text (never seen)
         words, spaces, offsets = aligned
         doc = self._doc(self.vocab, words=words, spaces=spaces)
-        toks = list(zip(offsets, words))
-        doc.user_data["gongkai_words"] = (toks, text)
-        doc.user_data["gongkai_paragraphs"] = [Paragraph(text, toks, set(offsets[:len(words)]))]
+        doc.user_data["gongkai_paragraphs"] = [Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)]))]
         return doc
 
     def batch(self, texts: list[str]):
