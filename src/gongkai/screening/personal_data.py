@@ -32,8 +32,8 @@ ROLE_WINDOW = 24
 NEAR_WINDOW = 12
 
 #: Words before a number that make it a code of something else (统一社会信用代码, 项目编码, 文号…).
-#: ``regex``'s \\s (Unicode White_Space) for patterns compiled with the stdlib ``re``, whose \\s also
-#: takes the four control characters \\x1c–\\x1f. The number patterns run with ``re``: several times
+#: ``regex``'s \s (Unicode White_Space) for patterns compiled with the stdlib ``re``, whose \s also
+#: takes the four control characters \x1c–\x1f. The number patterns run with ``re``: several times
 #: cheaper per call than ``regex`` on these short texts (tests/screening/test_personal_data_speed.py
 #: checks that both engines find the same spans).
 _WS = r"[^\S\x1c-\x1f]"
@@ -65,8 +65,8 @@ def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
             for t in (b.text for b in doc.blocks)]
 
 
-#: Four digits in a row: every pattern of D101–D104 and D106 holds such a run (ID18's \\d{8},
-#: MOBILE's \\d{4} groups, LANDLINE's \\d{6,7} after [2-9], BANK's \\d{4}, PASSPORT's \\d{7,}).
+#: Four digits in a row: every pattern of D101–D104 and D106 holds such a run (ID18's \d{8},
+#: MOBILE's \d{4} groups, LANDLINE's \d{6,7} after [2-9], BANK's \d{4}, PASSPORT's \d{7,}).
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
