@@ -1,6 +1,7 @@
 """The shortcuts the personal-data rules take for speed find exactly what the plain scans find."""
 
 import random
+import re
 
 from gongkai.screening import personal_data as pd
 
@@ -96,7 +97,7 @@ def test_number_patterns_need_four_digits_in_a_row():
 def test_sentence_before_equals_the_scan_for_the_last_end():
     def reference(text, start, limit=60):
         window = text[max(0, start - limit):start]
-        ends = [m.end() for m in pd._SENTENCE_END.finditer(window)]
+        ends = [m.end() for m in re.finditer(r"[。；;！？!?\n]", window)]
         return window[ends[-1]:] if ends else window
 
     rng = random.Random(9)
@@ -150,13 +151,17 @@ def test_health_matches_equal_the_full_alternation():
 
 
 def test_gap_strip_equals_the_role_gap_pattern():
+    import regex
+
     from gongkai.screening import names
+
+    role_gap = regex.compile(r"[：:\s，,为是系即\"“”（(]*$")  # the pattern _GAP_CHARS replaced
 
     rng = random.Random(23)
     alphabet = "：:，,为是系即\"“”（(申请人张三\t\n\r \x1c\x1f\x85\xa0\u2000\u200a\u200b\u3000a1"
     for _ in range(30000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert text.rstrip(names._GAP_CHARS) == names._ROLE_GAP.sub("", text), repr(text)
+        assert text.rstrip(names._GAP_CHARS) == role_gap.sub("", text), repr(text)
 
 
 def test_findings_built_directly_are_what_rule_finding_builds():

@@ -38,10 +38,10 @@ _CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|�
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
 _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
-_ROLE_GAP = regex.compile(r"[：:\s，,为是系即\"“”（(]*$")
-#: The characters _ROLE_GAP strips from the end of a text (\s as the regex module reads it:
-#: Unicode White_Space): ``text.rstrip(_GAP_CHARS)`` is ``_ROLE_GAP.sub("", text)``, without the
-#: cost of a regular expression call (tests/screening/test_personal_data_speed.py).
+#: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
+#: text: punctuation, 为是系即 and \s as the regex module reads it (Unicode White_Space).
+#: ``text.rstrip(_GAP_CHARS)`` is ``regex.sub(r"[：:\s，,为是系即\"“”（(]*$", "", text)`` without
+#: a regular expression call (tests/screening/test_personal_data_speed.py).
 _GAP_CHARS = "：:，,为是系即\"“”（(\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
     + "\u2028\u2029\u202f\u205f\u3000"
 

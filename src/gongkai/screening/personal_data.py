@@ -235,7 +235,6 @@ LANDLINE = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
 #: Everything up to the last sentence end of a window (greedy: one match finds the last one).
