@@ -13,12 +13,22 @@ import logging
 from types import ModuleType
 
 
-def jieba() -> ModuleType:
-    """The jieba module, its progress messages silenced."""
-    import jieba as module
+_JIEBA: ModuleType | None = None
 
-    module.setLogLevel(logging.WARNING)
-    return module
+
+def jieba() -> ModuleType:
+    """The jieba module, its progress messages silenced.
+
+    The level is set once: ``setLogLevel`` clears the cache of every logger of the process
+    (tens of microseconds), and the name and typo rules ask for jieba per word or text.
+    """
+    global _JIEBA
+    if _JIEBA is None:
+        import jieba as module
+
+        module.setLogLevel(logging.WARNING)
+        _JIEBA = module
+    return _JIEBA
 
 
 def dictionary():

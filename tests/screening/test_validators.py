@@ -37,3 +37,42 @@ def test_gb11643_valid_agrees_with_the_check_digit_and_birth_date():
             want = ric.calc_check_digit(number) == last and plausible_birth(number[6:14]) and body[:2] != "99"
             assert gb11643_valid(number) is want, number
             assert gb11643_valid(number.lower()) is want
+
+
+def test_uscc_valid_agrees_with_stdnum():
+    from stdnum.cn import uscc
+
+    from gongkai.screening.validators import uscc_valid
+
+    rng = random.Random(5)
+    checked = valid = 0
+    for _ in range(20000):
+        body = "".join(rng.choice("0123456789") for _ in range(17))
+        for last in (uscc.calc_check_digit(body + "0"), rng.choice("0123456789"), rng.choice("ABX")):
+            number = body + last
+            assert uscc_valid(number) is uscc.is_valid(number), number
+            checked += 1
+            valid += uscc_valid(number)
+    assert valid > 10000 and checked - valid > 10000  # both outcomes well exercised
+    for other in ("91520200MA6DL1234X", "9152 0200 MA6D L123 4X", "１２３", "", "91520200123456789"):
+        assert uscc_valid(other) is uscc.is_valid(other), other  # not 18 ASCII digits: stdnum decides
+
+
+def test_plausible_birth_asks_the_date_again_after_midnight(monkeypatch):
+    import datetime as dt
+
+    from gongkai.screening import validators
+
+    day = [dt.date(2026, 11, 27)]
+    calls = []
+    monkeypatch.setattr(validators, "_TODAY", None)
+    monkeypatch.setattr(validators, "_date_today", lambda: calls.append(1) or day[0])
+    now = dt.datetime(2026, 11, 27, 23, 59, 0).timestamp()
+    monkeypatch.setattr(validators._time, "time", lambda: now)
+    assert not plausible_birth("20261128")  # tomorrow
+    assert plausible_birth("20261127")
+    assert len(calls) == 1  # the second check reused the date
+    day[0] = dt.date(2026, 11, 28)
+    now += 120  # past midnight
+    assert plausible_birth("20261128")
+    assert len(calls) == 2

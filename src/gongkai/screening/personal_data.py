@@ -18,13 +18,12 @@ from functools import lru_cache
 from typing import Iterator
 
 import regex
-from stdnum.cn import uscc
 
 from ..engine import Context, FunctionRule
 from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
-from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth
+from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth, uscc_valid
 
 ON_REQUEST = "《勺米镇依申请公开制度》第三条（三）"
 INTERACTION = "《勺米镇政民互动管理制度》第五条"
@@ -353,7 +352,7 @@ def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
             digits = _NON_DIGIT.sub("", m.group())
             if not 15 <= len(digits) <= 19:
                 continue
-            if len(digits) == 18 and (gb11643_valid(digits) or uscc.is_valid(digits)):
+            if len(digits) == 18 and (gb11643_valid(digits) or uscc_valid(digits)):
                 continue  # an ID number (D101 has priority) or a 统一社会信用代码
             if len(digits) == 17 and gb11643_valid(digits + "X"):
                 continue

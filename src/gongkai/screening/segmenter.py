@@ -27,9 +27,12 @@ path when they differ (or without rjieba). The tests run both paths against jieb
 
 from __future__ import annotations
 
+import re
 from math import log
 
 _MIN_FLOAT = -3.14e100
+#: Two ASCII characters in a row: without them a text has no ASCII word of two or more characters.
+_ASCII_PAIR = re.compile(r"[\x00-\x7f]{2}")
 #: A word that no text segments into (a private-use character outside jieba's Han blocks): it
 #: carries the frequency that makes the native dictionary's total equal the tokenizer's.
 _BALLAST = "\ue000"
@@ -195,6 +198,8 @@ class Segmenter:
 
     def _native_lcut(self, sentence: str) -> list[str]:
         words = self._native.cut(sentence, True)
+        if _ASCII_PAIR.search(sentence) is None:
+            return words  # no ASCII word of two characters or more (most Chinese paragraphs)
         freq = self.tokenizer.FREQ
         if not any(len(w) > 1 and w.isascii() and not freq.get(w) for w in words):
             return words
