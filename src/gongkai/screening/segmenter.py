@@ -31,8 +31,11 @@ import re
 from math import log
 
 _MIN_FLOAT = -3.14e100
-#: Two ASCII characters in a row: without them a text has no ASCII word of two or more characters.
-_ASCII_PAIR = re.compile(r"[\x00-\x7f]{2}")
+#: A letter or digit next to other printable ASCII (0858-86, a@b, -5): every word the ASCII
+#: re-split of _native_lcut changes holds such a pair. finalseg.re_skip splits a word into
+#: runs of [a-zA-Z0-9]+(?:\.\d+)?%? and what lies between; a word without letters or digits, or
+#: made of them alone, comes back whole; and rjieba's words hold no whitespace.
+_ASCII_MIXED = re.compile(r"[0-9A-Za-z][!-/:-@\[-`{-~]|[!-/:-@\[-`{-~][0-9A-Za-z]")
 #: A word that no text segments into (a private-use character outside jieba's Han blocks): it
 #: carries the frequency that makes the native dictionary's total equal the tokenizer's.
 _BALLAST = "\ue000"
@@ -198,8 +201,8 @@ class Segmenter:
 
     def _native_lcut(self, sentence: str) -> list[str]:
         words = self._native.cut(sentence, True)
-        if _ASCII_PAIR.search(sentence) is None:
-            return words  # no ASCII word of two characters or more (most Chinese paragraphs)
+        if _ASCII_MIXED.search(sentence) is None:
+            return words  # no word the re-split would change (nine paragraphs in ten)
         freq = self.tokenizer.FREQ
         if not any(len(w) > 1 and w.isascii() and not freq.get(w) for w in words):
             return words
