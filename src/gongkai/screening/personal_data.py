@@ -163,7 +163,7 @@ _SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
-    col = pctx.column_of(block)
+    col = pctx.columns.get(block.index)  # column_of(block), without a method call per block and rule
     return col[1] if col and col[0] in kinds else None
 
 
@@ -309,7 +309,7 @@ def _landlines(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     lex = lexicon()
     for block, text in _numeric(rule, doc, ctx):
-        if len(text) < 7 or not (pctx.column_of(block) or lex.role_re.search(text)
+        if len(text) < 7 or not (pctx.columns.get(block.index) or lex.role_re.search(text)
                                  or any(w in text for w in PRIVATE_PHONE_WORDS)):
             continue
         for m in LANDLINE.finditer(text):
@@ -641,7 +641,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
         text = texts[block.index]
         if len(text) < 4:
             continue
-        col = pctx.column_of(block)
+        col = pctx.columns.get(block.index)
         header = col[1] if col and col[0] == "address" else None
         if not header and not _address_hint(text):
             continue  # no house number, no 住址/家住: nothing the rule would report
@@ -661,7 +661,8 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             hot = _hotline(near) or _office_subject(near + "地址")
             if ORG_AFTER.match(after) or (hot and not any(w in near for w in lex.address_context)):
                 continue  # an office's address or a place, not where a person lives
-            word = next((w for w in _address_words() if near.endswith(w) or w in near[-6:]), None)
+            tail = near[-6:]
+            word = next((w for w in _address_words() if w in tail or near.endswith(w)), None)
             role = _role(before)
             house = bool(HOUSE.search(value))
             door = bool(DOOR.search(value))
@@ -686,7 +687,7 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
         text = block.text
         if len(text) < 2:
             continue
-        col = pctx.column_of(block)
+        col = pctx.columns.get(block.index)
         if col and col[0] == "health_info":
             if text.strip() and not _NOTHING.fullmatch(text):
                 s, e = _TRIMMED.search(text).span()
