@@ -462,13 +462,16 @@ class Tokenizer:
         self.vocab = base.vocab
         self.jieba_seg = base.jieba_seg = segmenter
 
-    def _align(self, text: str) -> tuple[list[str], list[bool], list[int]] | None:
-        """The doc's words, their trailing spaces and offsets for ``text`` (None: spaCy's path decides)."""
+    def _align(self, text: str) -> tuple[list[str], list[bool] | None, list[int]] | None:
+        """The doc's words, their trailing spaces and offsets for ``text`` (None: spaCy's path decides).
+
+        Spaces are None when no word has one (the text has no whitespace: the common case).
+        """
         words = list(filter(None, self.jieba_seg.cut(text)))
         if _SPACE.search(text) is None:
             offsets = list(accumulate(map(len, words), initial=0))  # one more: the end of the last word
             if offsets[-1] == len(text):
-                return words, [False] * len(words), offsets
+                return words, None, offsets
         return words_and_spaces(words, text)
 
     def __call__(self, text: str):
@@ -476,7 +479,7 @@ class Tokenizer:
         if aligned is None:
             return self.base(text)  # words that are not the text (never seen)
         words, spaces, offsets = aligned
-        doc = self._doc(self.vocab, words=words, spaces=spaces)
+        doc = self._doc(self.vocab, words=words, spaces=spaces or [False] * len(words))
         doc.user_data["gongkai_paragraphs"] = [Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)]))]
         return doc
 
@@ -489,21 +492,23 @@ class Tokenizer:
         None when some paragraph's words do not align with its text (never seen).
         """
         all_words: list[str] = []
-        all_spaces: list[bool] = []
+        spaced: list[tuple[int, list[bool]]] = []  # (first word, spaces) of the paragraphs that have any
         paras = []
         for text in texts:
             aligned = self._align(text)
             if aligned is None:
                 return None
             words, spaces, offsets = aligned
+            if spaces is not None:
+                spaced.append((len(all_words), spaces))
             all_words += words
-            all_spaces += spaces
             all_words.append("\n")
-            all_spaces.append(False)
             paras.append(Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)])))
         if all_words:
             all_words.pop()  # no newline after the last paragraph
-            all_spaces.pop()
+        all_spaces = [False] * len(all_words)
+        for at, spaces in spaced:
+            all_spaces[at:at + len(spaces)] = spaces
         doc = self._doc(self.vocab, words=all_words, spaces=all_spaces)
         doc.user_data["gongkai_paragraphs"] = paras
         return doc
