@@ -47,6 +47,8 @@ _GAP_CHARS = "：:，,为是系即\"“”（(\t\n\x0b\x0c\r \x85\xa0\u1680" + "
 
 _LOCK = threading.Lock()
 _NLP = None
+#: The components of _NLP, in order (filled when it is built).
+_PROCS: list = []
 #: Seconds spent building the pipeline (for benchmarks/screening_speed.py).
 LOAD_SECONDS: float | None = None
 
@@ -538,6 +540,7 @@ def pipeline():
                 nlp.add_pipe("gongkai_name_context")
                 _tags()  # load jieba's POS dictionary now, not inside the first document
                 nlp("申请人张三")
+                _PROCS[:] = [proc for _, proc in nlp.pipeline]  # the pipeline never changes once built
                 LOAD_SECONDS = time.perf_counter() - t0
                 log.debug("name pipeline built in %.2f s", LOAD_SECONDS)
                 _NLP = nlp
@@ -625,7 +628,7 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
                 d = nlp.make_doc(text)
                 d.user_data["gongkai_source"] = text  # the text the doc was made from (its doc.text)
                 docs.append(d)
-        for _, proc in nlp.pipeline:
+        for proc in _PROCS:  # nlp.pipeline, read once: the property builds a list and formats a message
             docs = [proc(d) for d in docs]
         paras = [para for d in docs for para in paragraphs(d)]
         for text, key, para in zip(todo, keys, paras, strict=True):
