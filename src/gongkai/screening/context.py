@@ -49,6 +49,8 @@ class Lexicon:
     health_re: regex.Pattern = field(repr=False, default=None)
     #: health_re without its disability-grade branch, which only matches text holding 残疾
     health_terms_re: regex.Pattern = field(repr=False, default=None)
+    #: the first characters of the surnames, single and compound (a name can start with no other)
+    surname_firsts: frozenset[str] = field(repr=False, default=frozenset())
 
     def health_matches(self, text: str):
         """``health_re.finditer(text)``; the costly disability-grade branch only where 残疾 is written.
@@ -97,6 +99,7 @@ def lexicon() -> Lexicon:
     object.__setattr__(lex, "health_re", re.compile(
         "(?:" + lex.disability_grade + ")|" + _alternation(lex.health_terms).pattern))
     object.__setattr__(lex, "health_terms_re", _alternation(lex.health_terms))
+    object.__setattr__(lex, "surname_firsts", lex.surnames | {s[:1] for s in lex.compound_surnames})
     return lex
 
 

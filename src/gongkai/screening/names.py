@@ -195,17 +195,6 @@ def _evidence(doc):
     return doc
 
 
-_FIRSTS: tuple[object, frozenset[str]] | None = None
-
-
-def _surname_firsts(lex) -> frozenset[str]:
-    """The first characters of the lexicon's surnames, single and compound (for ``lex``)."""
-    global _FIRSTS
-    if _FIRSTS is None or _FIRSTS[0] is not lex:
-        _FIRSTS = lex, frozenset(lex.surnames) | {s[:1] for s in lex.compound_surnames}
-    return _FIRSTS[1]
-
-
 def _evidence_in(para: Paragraph, lex, tags) -> None:
     """The candidates of one paragraph (``para.cands``: start, end, evidence), in text order."""
     surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
@@ -213,7 +202,7 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     toks, text = para.toks, para.text
     para.roles = list(lex.role_re.finditer(text))  # read again by _anchored and _context
     n = len(toks)
-    first = _surname_firsts(lex)
+    first = lex.surname_firsts
     i = 0  # the first token a new candidate may start at
     # Only a token that starts with a surname's first character can pass _surname_token: the
     # loop visits those (about one token in six) and skips what a candidate took in.

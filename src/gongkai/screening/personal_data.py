@@ -535,7 +535,7 @@ def _name_cue(text: str) -> bool:
     global _CUE_PARTS
     lex = lexicon()
     if _CUE_PARTS is None:
-        first = "".join(sorted(lex.surnames | {s[0] for s in lex.compound_surnames}))
+        first = "".join(sorted(lex.surname_firsts))
         _CUE_PARTS = (
             re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
             regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),

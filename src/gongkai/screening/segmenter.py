@@ -34,7 +34,8 @@ _MIN_FLOAT = -3.14e100
 #: A letter or digit next to other printable ASCII (0858-86, a@b, -5): every word the ASCII
 #: re-split of _native_lcut changes holds such a pair. finalseg.re_skip splits a word into
 #: runs of [a-zA-Z0-9]+(?:\.\d+)?%? and what lies between; a word without letters or digits, or
-#: made of them alone, comes back whole; and rjieba's words hold no whitespace.
+#: made of them alone, comes back whole. Letters and digits share a word only with +#&._%-
+#: (jieba's re_han_default), never with whitespace or control characters.
 _ASCII_MIXED = re.compile(r"[0-9A-Za-z][!-/:-@\[-`{-~]|[!-/:-@\[-`{-~][0-9A-Za-z]")
 #: A word that no text segments into (a private-use character outside jieba's Han blocks): it
 #: carries the frequency that makes the native dictionary's total equal the tokenizer's.
