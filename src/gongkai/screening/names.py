@@ -248,7 +248,8 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
                     cands.append((idx, idx + len(t) + len(given), "surname+given"))
                     i = j
                     continue
-    cands.extend(_anchored(para, {c[0] for c in cands}))
+    if para.roles:
+        cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
     cands.sort()
     para.cands = cands
 
@@ -277,10 +278,8 @@ def _freq(word: str) -> int:
     return segmentation.jieba().dt.FREQ.get(word, 0)
 
 
-def _anchored(para: Paragraph, taken: set[int]) -> list[tuple[int, int, str]]:
+def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, int, str]]:
     """Candidates right after a role word, whatever the segmenter made of them (来信/人王/五)."""
-    lex = lexicon()
-    tags = _tags()
     text = para.text
     bounds = None
     out = []
