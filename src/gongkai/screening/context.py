@@ -160,15 +160,13 @@ class PersonalContext:
     #: (table, row) -> block indexes, to relate cells of one row (health info beside a name).
     rows: dict[tuple[int, int], list[int]]
 
-    #: block index -> column_of(block), for every block of the document that has one (filled
-    #: once by personal_context: every rule asks about every block).
+    #: block index -> (kind, header) for every block of the document that is a data cell of a
+    #: personal-data column or form field (filled once by personal_context: every rule asks
+    #: about every block, with ``columns.get(block.index)``).
     columns: dict[int, tuple[str, str]] = field(default_factory=dict)
 
-    def column_of(self, block: Block) -> tuple[str, str] | None:
-        """(kind, header) when ``block`` (a block of this document) is a data cell of a personal-data column or form field."""
-        return self.columns.get(block.index)
-
     def _column_of(self, block: Block) -> tuple[str, str] | None:
+        """What ``columns`` holds for ``block``, worked out from the tables and form fields."""
         if block.index in self.form_cells:
             return self.form_cells[block.index]
         if block.table is None or block.part != "table":

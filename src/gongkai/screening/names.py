@@ -465,13 +465,8 @@ class Tokenizer:
         return words_and_spaces(words, text)
 
     def __call__(self, text: str):
-        aligned = self._align(text)
-        if aligned is None:
-            return self.base(text)  # words that are not the text (never seen)
-        words, spaces, offsets = aligned
-        doc = self._doc(self.vocab, words=words, spaces=spaces or [False] * len(words))
-        doc.user_data["gongkai_paragraphs"] = [Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)]))]
-        return doc
+        doc = self.batch([text])  # a batch of one: the same doc, laid out as one paragraph
+        return self.base(text) if doc is None else doc  # None: words that are not the text (never seen)
 
     def batch(self, texts: list[str]):
         """One doc for several paragraphs: their words, each paragraph followed by a "\\n" word.
@@ -604,11 +599,10 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
         # and each stage's tables (jieba's dictionary, spaCy's vocabulary, the lexicons) stay in
         # the processor's cache. Segmenting every paragraph first (prepare), not paragraph by
         # paragraph inside Tokenizer.batch, is ~10% faster for the name pipeline for that reason.
-        if isinstance(seg, Segmenter):
-            seg.prepare(todo)
+        seg.prepare(todo)
         docs = []
         for chunk in _chunks(todo, BATCH):
-            doc = tokenizer.batch(chunk) if isinstance(tokenizer, Tokenizer) else None
+            doc = tokenizer.batch(chunk)
             if doc is not None:
                 docs.append(doc)
                 continue

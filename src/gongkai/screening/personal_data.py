@@ -163,7 +163,7 @@ _SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
-    col = pctx.columns.get(block.index)  # column_of(block), without a method call per block and rule
+    col = pctx.columns.get(block.index)
     return col[1] if col and col[0] in kinds else None
 
 
@@ -232,8 +232,6 @@ LANDLINE = re.compile(
     r"(?<![0-9A-Za-z])(?:(?:[(（]0\d{2,3}[)）]|0\d{2,3})(?:[-－—]|" + _WS + r")?)?[2-9]\d{6,7}"
     r"(?:(?:[-－]|转|分机|ext\.?)\d{1,5})?(?![0-9A-Za-z])"
 )
-
-
 
 
 #: Everything up to the last sentence end of a window (greedy: one match finds the last one).
