@@ -1,12 +1,13 @@
 """Instructions of one first pass of personal-data screening, counted by callgrind.
 
-    PYTHONPATH=src python3 benchmarks/screening_instructions.py [--corpus labelled|govcn]
+    PYTHONPATH=src python3 benchmarks/screening_instructions.py [--corpus labelled|govcn] [--one-by-one]
 
 Wall-clock figures on a shared machine move by ±10% from one minute to the next, more than
 most single speed changes. An instruction count does not: this script runs the D1xx rules
 over the labelled test split (or the govcn-2019 bodies) under ``valgrind --tool=callgrind``,
 with instrumentation switched on only around one first pass (every cache by text emptied, as
-``screening_speed.py``'s 1st pass), and prints the count. Runs repeat to about 0.2%
+``screening_speed.py``'s 1st pass; documents checked together as ``gongkai check`` does, or one
+by one with ``--one-by-one``), and prints the count. Runs repeat to about 0.2%
 (PYTHONHASHSEED is fixed). To compare two versions, run the script in each checkout.
 
 Instructions are not time: code that waits on memory (jieba's and spaCy's tables) costs more
@@ -28,28 +29,35 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def inner(corpus: str) -> None:
+def inner(corpus: str, group: int) -> None:
     """Inside valgrind: warm up, then count one cold pass."""
     sys.path.insert(0, str(HERE))
     import screening_speed as ss
 
     items = ss.corpora()["labelled test split" if corpus == "labelled" else "govcn-2019 published"]
-    ss.run_gongkai(items)  # rule set, lexicons, spaCy and jieba loaded
-    ss.run_gongkai(items, cold=True)
+    ss.run_gongkai(items, group=group)  # rule set, lexicons, spaCy and jieba loaded
+    ss.run_gongkai(items, cold=True, group=group)
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
-    found = ss.run_gongkai(items, cold=True)
+    found = ss.run_gongkai(items, cold=True, group=group)
     subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
     print(f"{sum(d.chars for d, _ in items)} {len(found)}")
+
+
+def ss_group() -> int:
+    from gongkai.api import GROUP
+
+    return GROUP
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", choices=["labelled", "govcn"], default="labelled")
+    ap.add_argument("--one-by-one", action="store_true", help="check the documents one at a time (Runner.run)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:
-        inner(args.corpus)
+        inner(args.corpus, 1 if args.one_by_one else ss_group())
         return
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         raise SystemExit("screening_instructions.py: needs valgrind (apt-get install valgrind)")
@@ -57,14 +65,15 @@ def main() -> None:
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
-             sys.executable, __file__, "--inner", "--corpus", args.corpus],
+             sys.executable, __file__, "--inner", "--corpus", args.corpus]
+            + (["--one-by-one"] if args.one_by_one else []),
             capture_output=True, text=True, env=env)
     counted = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode != 0 or not counted or not out.stdout.strip():
         raise SystemExit(f"screening_instructions.py: the run failed:\n{out.stderr[-2000:]}")
     chars, findings = map(int, out.stdout.split()[-2:])
     n = int(counted.group(1))
-    print(f"{args.corpus}: one first pass over {chars:,} characters ({findings:,} personal-data findings): "
+    print(f"{args.corpus}{' (one by one)' if args.one_by_one else ''}: one first pass over {chars:,} characters ({findings:,} personal-data findings): "
           f"{n:,} instructions, {n / chars:,.0f} per character")
 
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
 from gongkai import Config  # noqa: E402
+from gongkai.api import GROUP  # noqa: E402
 from gongkai.engine import Runner, default_registry  # noqa: E402
 from gongkai.models import Document  # noqa: E402
 from gongkai.screening import personal_data as pd  # noqa: E402
@@ -110,8 +111,12 @@ def recall(found: list[tuple[str, int, int, int, str]], records) -> tuple[int, i
 _RUNNER = None
 
 
-def run_gongkai(items, cold: bool = False):
+def run_gongkai(items, cold: bool = False, group: int = GROUP):
     """The D1xx rules over each document (the screening itself, without report assembly).
+
+    Documents go ``group`` at a time through ``Runner.run_many``, as ``gongkai check`` hands
+    them to ``check_documents``; ``group=1`` checks them one by one (``Runner.run``), as each
+    worker of ``gongkai batch`` does.
 
     ``cold``: first empty every cache that results of earlier rounds fill (names per paragraph
     text, name and header words, ID check digits: gongkai.memo.clear_all), so that no
@@ -124,8 +129,12 @@ def run_gongkai(items, cold: bool = False):
 
         memo.clear_all()
     found = []
-    for doc, rec in items:
-        findings, _ = runner.run(doc)
+    docs = [doc for doc, _ in items]
+    if group == 1:
+        results = [runner.run(doc)[0] for doc in docs]
+    else:
+        results = [f for i in range(0, len(docs), group) for f, _ in runner.run_many(docs[i:i + group])]
+    for doc, findings in zip(docs, results):
         for f in findings:
             if f.sensitive:
                 found.append((doc.path, f.location.block, f.location.start, f.location.end, f.kind))
@@ -180,23 +189,27 @@ def main() -> None:
     print("gongkai caches results by text (names per paragraph; name words, header cells, ID numbers): '1st pass'\n"
           "is the best of rounds that each start with every cache empty (repeats inside the corpus still hit),\n"
           "'chars/s' the best of rounds right after one\n"
-          f"(paragraphs seen before); {args.repeat} rounds each, interleaved with Presidio's; ratio and '1st ratio'"
-          " against Presidio's best")
+          f"(paragraphs seen before); documents {GROUP} at a time (as gongkai check), '1st, 1 doc' one by one (as\n"
+          f"each gongkai batch worker); {args.repeat} rounds each, interleaved with Presidio's; ratios against"
+          " Presidio's best")
     print(f"{'corpus':<24}{'chars':>9}  {'1st pass':>10}{'gongkai chars/s':>16}{'Presidio chars/s':>18}{'ratio':>7}"
-          f"{'1st ratio':>10}  recall gongkai / Presidio")
+          f"{'1st ratio':>10}{'1st, 1 doc':>11}  recall gongkai / Presidio")
     for name, items in corpora().items():
         chars = sum(d.chars for d, _ in items)
-        fns = [lambda: run_gongkai(items, cold=True), lambda: run_gongkai(items)]
+        fns = [lambda: run_gongkai(items, cold=True), lambda: run_gongkai(items),
+               lambda: run_gongkai(items, cold=True, group=1)]
         fns += [lambda: run_presidio(analyzer, items)] if analyzer else []
         run_gongkai(items)  # warm up (rule set, lexicons, compiled patterns) once per process
         times, outs = interleaved(fns, args.repeat)
-        first, tg, found_g = times[0], times[1], outs[1]
-        assert outs[0] == found_g
+        first, tg, single, found_g = times[0], times[1], times[2], outs[1]
+        assert outs[0] == found_g == outs[2]
         line = f"{name:<24}{chars:>9}  {chars / first:>10,.0f}{chars / tg:>16,.0f}"
         records = [r for _, r in items if r is not None]
         if analyzer is not None:
-            tp, found_p = times[2], outs[2]
-            line += f"{chars / tp:>18,.0f}{tp / tg:>7.1f}×{tp / first:>9.1f}×"
+            tp, found_p = times[3], outs[3]
+            line += f"{chars / tp:>18,.0f}{tp / tg:>7.1f}×{tp / first:>9.1f}×{tp / single:>10.1f}×"
+        else:
+            line += f"{'':>34}{chars / single:>11,.0f}"
         if records:
             hg, total = recall(found_g, records)
             line += f"  {hg / total:.3f}"

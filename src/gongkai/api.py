@@ -105,6 +105,32 @@ def check_document(
     runner = runner or Runner(registry or default_registry(), config)
     ctx = Context(doc, runner.config, services=services)
     findings, ctx = runner.run(doc, ctx)
+    return _report(doc, findings, ctx)
+
+
+def check_documents(
+    docs: "list[Document]", config: Config | None = None, registry: Registry | None = None,
+    services: dict | None = None, runner: Runner | None = None,
+) -> list[Report]:
+    """:func:`check_document` for each of ``docs``, the same Reports, faster together.
+
+    The rules' batch preparation (:meth:`Runner.run_many`) runs once over all of them: the
+    name pipeline reads every document's paragraphs in one pass. Hand in a few dozen
+    documents at a time (:data:`GROUP`); all of them stay in memory until the last is checked.
+    """
+    runner = runner or Runner(registry or default_registry(), config)
+    ctxs = [Context(doc, runner.config, services=services) for doc in docs]
+    return [_report(doc, findings, ctx) for doc, (findings, ctx) in zip(docs, runner.run_many(docs, ctxs))]
+
+
+#: How many documents (and at most how many characters) ``gongkai check`` reads before checking
+#: them together with check_documents. Larger groups gain a little more, but hold more in
+#: memory and delay the first report.
+GROUP = 64
+GROUP_CHARS = 500_000
+
+
+def _report(doc: Document, findings: list[Finding], ctx: Context) -> Report:
     findings = with_excerpts(doc, findings)
     return Report(
         file=doc.path,

@@ -156,3 +156,29 @@ def test_personal_data_quoted_by_other_findings_is_masked_too(cli, tmp_path):
         assert "520221198003154517" not in out, fmt
         assert "520221********4517" in out
     assert "520221198003154517" in cli("check", path, "--format", "json", "--reveal").output
+
+
+def test_documents_checked_in_groups_report_as_if_one_by_one(cli, tmp_path, monkeypatch):
+    """gongkai check reads GROUP sources, then checks the readable ones together (check_documents)."""
+    from gongkai.cli import check as check_cli
+
+    texts = [CLEAN, [*CLEAN[:-1], "来信人王小明反映道路破损，联系电话13885811234。", CLEAN[-1]], CLEAN,
+             [*CLEAN[:-1], "申请人李四海，肢体残疾二级，身份证号11010519491231002X。", CLEAN[-1]]]
+    paths = [write_docx(tmp_path, lines, f"{i}.docx") for i, lines in enumerate(texts)]
+    broken = tmp_path / "2b.docx"
+    broken.write_bytes(b"not a zip at all")
+    paths.insert(3, broken)
+
+    def without_time(output):
+        records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]  # not stderr's
+        for r in records:
+            r.pop("elapsed_ms", None)
+        return records
+
+    alone = [without_time(cli("check", p, "--format", "json").output)[0] for p in paths]
+    monkeypatch.setattr(check_cli, "GROUP", 2)
+    grouped = cli("check", *paths, "--format", "json")
+    assert without_time(grouped.output) == alone
+    assert grouped.exit_code == 2  # the unreadable file, in its place among the reports
+    assert [i for i, r in enumerate(alone) if "error" in r] == [3]
+    assert {f["rule"] for f in alone[1]["findings"]} >= {"D102", "D108"}

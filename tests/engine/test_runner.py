@@ -119,3 +119,66 @@ def test_registry_rejects_duplicates_and_bad_codes():
         _rule("D9", "id_card", 0, "x")
     with pytest.raises(ValueError):
         _rule("D902", "not_a_kind", 0, "x")
+
+
+# -- run_many: the rules' batch preparation ----------------------------------------------------
+
+def _counting_registry(calls: list, fail: bool = False) -> Registry:
+    """One rule whose finding comes from a fact its ``prepare`` can provide for many documents."""
+
+    def words(doc, ctx):
+        calls.append(("fact", doc.path))
+        return [b for b in doc.blocks if "申请人" in b.text]
+
+    def prepare(pairs):
+        calls.append(("prepare", len(pairs)))
+        if fail:
+            raise RuntimeError("preparation broke")
+        for doc, ctx in pairs:
+            ctx.provide(words, [b for b in doc.blocks if "申请人" in b.text])
+
+    def check(rule, doc, ctx):
+        for b in ctx.fact(words):
+            yield rule.finding(b, 0, 3)
+
+    return Registry([FunctionRule(code="D199", category="personal_data", kind="person_name", severity="error",
+                                  message="m", basis="b", doc="d", func=check, prepare=prepare)])
+
+
+def test_run_many_prepares_once_and_finds_what_run_finds():
+    docs = [Document.from_text(t, path=f"d{i}") for i, t in enumerate(["申请人张三", "无", "村民李四\n申请人王五"])]
+    calls: list = []
+    runner = Runner(_counting_registry(calls))
+    many = runner.run_many(docs)
+    assert calls == [("prepare", 3)]  # the facts came from the preparation, none computed again
+    alone = [Runner(_counting_registry([])).run(d)[0] for d in docs]
+    assert [[(f.rule, f.location.block) for f in fs] for fs, _ in many] == \
+        [[(f.rule, f.location.block) for f in fs] for fs in alone] == [[("D199", 0)], [], [("D199", 1)]]
+
+
+def test_run_many_survives_a_failing_preparation(caplog):
+    docs = [Document.from_text("申请人张三", path="a"), Document.from_text("申请人李四", path="b")]
+    calls: list = []
+    many = Runner(_counting_registry(calls, fail=True)).run_many(docs)
+    assert [len(fs) for fs, _ in many] == [1, 1]  # each document checked alone instead
+    assert calls == [("prepare", 2), ("fact", "a"), ("fact", "b")]
+    assert "batch preparation of D199 failed" in caplog.text
+
+
+def test_run_many_with_one_document_skips_preparation():
+    calls: list = []
+    (found, _), = Runner(_counting_registry(calls)).run_many([Document.from_text("申请人张三")])
+    assert len(found) == 1 and calls == [("fact", "<text>")]
+
+
+def test_check_documents_gives_the_reports_of_check_document():
+    from gongkai.api import check_documents
+    from gongkai.output import report_dict
+
+    texts = ["来信人王小明反映道路破损，联系电话13885811234。", "申请人李四海，肢体残疾二级。\n户主：陈建国",
+             "镇长杨明主持会议。", "来信人王小明反映道路破损，联系电话13885811234。"]
+    docs = [Document.from_text(t, path=f"d{i}.txt") for i, t in enumerate(texts)]
+    together = [report_dict(r, False) for r in check_documents(docs)]
+    alone = [report_dict(check_document(Document.from_text(t, path=f"d{i}.txt")), False) for i, t in enumerate(texts)]
+    assert together == alone
+    assert any(f["rule"] == "D108" for f in together[0]["findings"])

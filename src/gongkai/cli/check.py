@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 import click
 from rich.console import Console
 from rich.text import Text
 
-from ..api import check_source
+from ..api import GROUP, GROUP_CHARS, check_documents
 from ..engine import Runner, default_registry
-from ..formats import iter_sources
+from ..formats import iter_sources, read_source
 from ..models import ReadError, Report
 from ..output import Totals, sarif_log, text_lines, to_json_line
 from .common import (
@@ -57,15 +58,13 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     with output_stream(output) as out:
         console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
                           force_terminal=None if output is None else False)
-        for item in iter_sources(paths):
-            if isinstance(item, ReadError):
-                result = item
-            else:
-                cfg = configs.for_path(item.path)
-                runner = runners.get(id(cfg))
-                if runner is None:
-                    runner = runners[id(cfg)] = Runner(registry, cfg)
-                result = check_source(item, cfg, runner=runner, services=run_services(cfg))
+        def runner_for(cfg) -> Runner:
+            runner = runners.get(id(cfg))
+            if runner is None:
+                runner = runners[id(cfg)] = Runner(registry, cfg)
+            return runner
+
+        for result in checked(iter_sources(paths), configs, runner_for):
             if isinstance(result, ReadError):
                 unusable += 1
                 error_line(result.line())
@@ -92,6 +91,44 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     if unusable:
         raise SystemExit(EXIT_UNUSABLE)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def checked(items, configs, runner_for) -> Iterator[Report | ReadError]:
+    """Each source's Report (or ReadError), in order.
+
+    Sources are read until GROUP documents or GROUP_CHARS characters wait; those of one
+    configuration are then checked together (:func:`check_documents`: the same reports, faster).
+    """
+    slots: list = []  # the results in order; None where a waiting document's report goes
+    waiting: list[tuple[int, object, object]] = []  # (slot, config, document)
+    chars = 0
+    for item in items:
+        if isinstance(item, ReadError):
+            slots.append(item)
+        else:
+            cfg = configs.for_path(item.path)
+            doc = read_source(item, cfg.limits)
+            if isinstance(doc, ReadError):
+                slots.append(doc)
+            else:
+                waiting.append((len(slots), cfg, doc))
+                slots.append(None)
+                chars += doc.chars
+        if len(slots) >= GROUP or chars >= GROUP_CHARS:
+            yield from _check_waiting(slots, waiting, runner_for)
+            slots, waiting, chars = [], [], 0
+    yield from _check_waiting(slots, waiting, runner_for)
+
+
+def _check_waiting(slots: list, waiting: list, runner_for) -> list[Report | ReadError]:
+    by_config: dict[int, tuple] = {}
+    for slot, cfg, doc in waiting:
+        by_config.setdefault(id(cfg), (cfg, []))[1].append((slot, doc))
+    for cfg, docs in by_config.values():
+        reports = check_documents([d for _, d in docs], cfg, runner=runner_for(cfg), services=run_services(cfg))
+        for (slot, _), report in zip(docs, reports):
+            slots[slot] = report
+    return slots
 
 
 def run_services(cfg) -> dict:

@@ -38,6 +38,11 @@ class Context:
             value = self._facts[fn] = fn(self.doc, self)
             return value
 
+    def provide(self, fn: Callable[["Document", "Context"], T], value: T) -> None:
+        """Set the fact ``fn`` ahead of time: a rule's batch preparation worked it out (see
+        :attr:`Rule.prepare`). ``value`` must be what ``fn(doc, ctx)`` would return."""
+        self._facts[fn] = value
+
     def section(self, name: str) -> dict:
         """The config section for a rule family (e.g. ``format``, ``reprint``)."""
         return self.config.section(name)

@@ -42,6 +42,12 @@ class Rule:
     priority: int = 0
     #: Which parts of the document the rule reads; None = all.
     parts: tuple[str, ...] | None = None
+    #: Work the rule can do for many documents at once, before they are checked one by one
+    #: (:meth:`Runner.run_many`): ``prepare(pairs)`` gets (document, context) pairs and may only
+    #: provide context facts (:meth:`Context.provide`) that checking each document alone would
+    #: compute the same way. The name pipeline uses it to read all the documents' paragraphs
+    #: in one pass.
+    prepare: Callable[[list[tuple[Document, Context]]], None] | None = None
 
     def __post_init__(self) -> None:
         if not regex.fullmatch(r"[A-Z]\d{3}", self.code):

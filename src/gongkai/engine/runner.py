@@ -125,6 +125,41 @@ class Runner:
             out.append(f if sev == f.severity else f.with_severity(sev))
         return out
 
+    def prepare(self, pairs: list[tuple[Document, Context]]) -> None:
+        """Let the selected rules do their work for many documents at once (:attr:`Rule.prepare`).
+
+        A failing preparation is logged and skipped: each document is then checked alone, as
+        :meth:`run` always can.
+        """
+        done: list = []
+        for rule in self.rules:
+            hook = rule.prepare
+            if hook is None or any(hook is h for h in done):
+                continue
+            done.append(hook)
+            try:
+                hook(pairs)
+            except Exception as exc:
+                log.warning("batch preparation of %s failed (%s: %s); checking the documents one by one",
+                            rule.code, type(exc).__name__, exc)
+                log.debug("batch preparation traceback", exc_info=True)
+
+    def run_many(self, docs: Iterable[Document],
+                 contexts: Iterable[Context] | None = None) -> list[tuple[list[Finding], Context]]:
+        """:meth:`run` for each document, after the rules' preparation over all of them.
+
+        The findings are those of ``run`` one document at a time; a stage that pays for being
+        run over much text at once (the name pipeline: jieba's and spaCy's tables stay in the
+        processor's cache, one spaCy doc instead of one per document) runs once for all.
+        """
+        docs = list(docs)
+        ctxs = list(contexts) if contexts is not None else [Context(d, self.config) for d in docs]
+        if len(ctxs) != len(docs):
+            raise ValueError("run_many: one context per document")
+        if len(docs) > 1:
+            self.prepare(list(zip(docs, ctxs)))
+        return [self.run(d, c) for d, c in zip(docs, ctxs)]
+
     def run(self, doc: Document, ctx: Context | None = None) -> tuple[list[Finding], Context]:
         """All findings for ``doc`` (sorted by place) and the context that produced them."""
         ctx = ctx or Context(doc, self.config)

@@ -13,6 +13,7 @@ its explanation: pattern, validation, context word, confidence. Findings of docu
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Iterator
@@ -24,6 +25,8 @@ from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth, uscc_valid
+
+log = logging.getLogger(__name__)
 
 ON_REQUEST = "《勺米镇依申请公开制度》第三条（三）"
 INTERACTION = "《勺米镇政民互动管理制度》第五条"
@@ -484,12 +487,12 @@ _NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "
 _NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词"}
 
 
-def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bool, float, dict]]:
-    """Names of private persons in the document (a per-document fact shared with D110)."""
-    from .names import find_names, split_name
+def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
+    """The names of the document's name columns, and the blocks the name pipeline must read."""
+    from .names import split_name
 
     pctx = _pctx(doc, ctx)
-    out = []
+    listed = []
     pending: list[Block] = []
     columns = pctx.columns
     for block in doc.blocks:
@@ -502,13 +505,19 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
                 if _masked_around(text, m.start(), m.end()) or "某" in m.group() or m.group() in ("无", "暂无"):
                     continue
                 known = split_name(m.group()) is not None
-                out.append((block, m.start(), m.end(), True, 0.9 if known else 0.75,
-                            {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
-                             "header": col[1]}))
+                listed.append((block, m.start(), m.end(), True, 0.9 if known else 0.75,
+                               {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
+                                "header": col[1]}))
             continue
         if _name_cue(text):
             pending.append(block)
-    for block, spans in zip(pending, find_names([b.text for b in pending])):
+    return listed, pending
+
+
+def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool, float, dict]]:
+    """name_findings entries for the names the pipeline found in the ``pending`` blocks."""
+    out = []
+    for block, spans in zip(pending, found, strict=True):
         for s in spans:
             expl = {"pattern": "姓名（姓氏+名）", "validation": _NAME_EVIDENCE[s.evidence],
                     "context_rule": _NAME_CONTEXT[s.context]}
@@ -519,6 +528,36 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
                 expl["staff"] = "机关联系人，请确认是否有意公开"
             out.append((block, s.start, s.end, s.context not in ("cue", "paragraph") and not staff, s.confidence, expl))
     return out
+
+
+def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bool, float, dict]]:
+    """Names of private persons in the document (a per-document fact shared with D110)."""
+    from .names import find_names
+
+    listed, pending = _name_plan(doc, ctx)
+    return listed + _name_spans(pending, find_names([b.text for b in pending]))
+
+
+def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
+    """``Rule.prepare`` of D108 and D110: name_findings of many documents, one name-pipeline run.
+
+    Each document's blocks are chosen as :func:`name_findings` chooses them; the pipeline then
+    reads all of them together (it works paragraph by paragraph, so each paragraph gets the
+    names it gets alone), and each context is given its document's fact.
+    """
+    from .names import find_names
+
+    plans = []
+    for doc, ctx in pairs:
+        try:
+            plans.append((ctx, *_name_plan(doc, ctx)))
+        except Exception:  # that document's own check meets the problem again and reports it
+            log.debug("name plan of %s failed", doc.path, exc_info=True)
+    found = find_names([b.text for _, _, pending in plans for b in pending])
+    at = 0
+    for ctx, listed, pending in plans:
+        ctx.provide(name_findings, listed + _name_spans(pending, found[at:at + len(pending)]))
+        at += len(pending)
 
 
 _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求")
@@ -718,9 +757,11 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
 
 # -- the rules --------------------------------------------------------------------------------------
 
-def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST):
+def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST,
+          prepare=None):
     return FunctionRule(code=code, category="personal_data", kind=kind, severity=severity, message=message,
-                        basis=basis, doc=doc, fires=fires, silent=silent, priority=priority, func=in_properties(func))
+                        basis=basis, doc=doc, fires=fires, silent=silent, priority=priority, func=in_properties(func),
+                        prepare=prepare)
 
 
 ID_CARD = _rule(
@@ -791,7 +832,7 @@ NAME_RULE = _rule(
     "以职务称谓出现的公职人员（镇长杨明、杨明同志）和已遮蔽的姓名（张*、张某某）不报告。",
     ["来信人王小明反映道路破损。", "户主：陈建国", "村民张三丰、李四海反映用水困难。"],
     ["镇长杨明主持会议。", "申请人张某某提交了申请。", "杨明同志任勺米镇党委委员。", "申请人于本月提交材料。"],
-    priority=2, basis=INTERACTION,
+    priority=2, basis=INTERACTION, prepare=prepare_names,
 )
 ADDRESS_RULE = _rule(
     "D109", "address", _addresses, "个人住址",
@@ -807,7 +848,7 @@ HEALTH_RULE = _rule(
     "不指向具体个人的政策表述（如“对患重大疾病的困难群众给予救助”）不报告。",
     ["户主王小明患尿毒症，长期透析。", "申请人李四海，肢体残疾二级。"],
     ["对患重大疾病的困难群众给予临时救助。", "做好残疾人两项补贴发放工作。"],
-    priority=1,
+    priority=1, prepare=prepare_names,
 )
 
 RULES = [ID_CARD, MOBILE_RULE, LANDLINE_RULE, BANK_CARD, EMAIL_RULE, PASSPORT_RULE, PLATE_RULE, NAME_RULE,
