@@ -222,3 +222,69 @@ def test_a_heading_numbered_with_a_full_width_digit_ends_the_title():
 def test_a_date_spaced_with_ideographic_spaces_and_tabs_is_the_date():
     s = _s("关于做好防汛工作的通知\n各村：\n请做好防汛。\n勺米镇人民政府\n2025\u3000年 3 月\t5 日")
     assert s.date.text == "2025\u3000年 3 月\t5 日" and s.issuer.text == "勺米镇人民政府"
+
+
+# -- document_label: the label without the whole analysis where it is certain ------------------
+
+_POOL = [
+    "勺米镇人民政府关于做好春耕工作的通知", "勺米镇人民政府关于印发《春耕工作方案》的通知", "关于转发区政府文件的通知",
+    "勺米镇人民政府关于发布森林防火命令的通知", "勺府发〔2025〕3号", "各村（社区）：", "现将有关事项通知如下。",
+    "请各村认真贯彻落实。", "附件", "附件1", "附件：春耕工作方案", "1.春耕工作方案", "勺米镇人民政府", "2025年3月5日",
+    "二〇二五年三月五日", "（此件公开发布）", "（此件依申请公开）", "（此件不予公开）", "公开属性：主动公开",
+    "公开方式：依申请公开", "春耕工作方案", "一、总体要求", "抄送：区政府办公室。", "勺米镇党政办公室 2025年3月5日印发",
+    "请在文末标注“（此件公开发布）”字样，并于3月10日前报送镇党政办，逾期不报的予以通报批评。", "（联系人：王明，电话：0858-8123456）",
+]
+
+
+def _random_documents(n: int, seed: int = 20261127):
+    import random
+
+    rng = random.Random(seed)
+    for i in range(n):
+        lines = [rng.choice(_POOL) for _ in range(rng.randint(1, 14))]
+        doc = Document.from_text("\n".join(lines), path=f"r{i}")
+        if rng.random() < 0.2:
+            from gongkai.models import Block
+
+            doc.add_block(Block(text=rng.choice(["（此件公开发布）", "公开属性：依申请公开", "第1页"]), part="footer"))
+        if rng.random() < 0.1:
+            doc.custom_properties["公开属性"] = rng.choice(["主动公开", "不予公开"])
+        if rng.random() < 0.1:
+            doc.core_properties["title"] = rng.choice(["关于印发方案的通知", "关于春耕的通知"])
+        yield doc
+
+
+def test_document_label_is_parse_structures_label(monkeypatch):
+    """On random layouts (labels before and after 附件 headings and 成文日期, 印发 notices, footers,
+    properties) the cheap path and the full analysis agree, and both paths are taken."""
+    from gongkai.attributes import structure as S
+
+    def key(label):
+        return label and (label.value, label.block, label.start, label.source)
+
+    full = 0
+    real = S.parse_structure
+
+    def counting(doc, ctx=None):
+        nonlocal full
+        full += 1
+        return real(doc, ctx)
+
+    docs = list(_random_documents(600))
+    expected = [key(real(d).label) for d in docs]
+    monkeypatch.setattr(S, "parse_structure", counting)
+    got = [key(S.document_label(d)) for d in docs]
+    assert got == expected
+    assert 50 < full < 550  # the cheap path decided most, the full analysis the rest
+    assert sum(1 for k in expected if k) > 300 and sum(1 for k in expected if not k) > 20
+
+
+def test_document_label_uses_the_analysis_a_context_has():
+    from gongkai.attributes.structure import document_label
+    from gongkai.engine import Context
+
+    doc = Document.from_text(FULL)
+    ctx = Context(doc)
+    s = ctx.fact(parse_structure)
+    assert ctx.known(parse_structure)
+    assert document_label(doc, ctx) is s.label and s.label.value == "不予公开"

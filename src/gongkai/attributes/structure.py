@@ -392,20 +392,59 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
         break
 
 
-def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
-    """The document's own label outside the attachment; the forwarded one inside it."""
+def label_candidates(doc: Document) -> list[L.Label]:
+    """Every label written in the document (``Structure.labels``): the body's first, then those of
+    headers, footers, text boxes and footnotes; labels quoted inside a sentence left out."""
     # Only blocks holding 公开 or 删减 can hold a label: the same test find_in_text starts with
     # (every form of its patterns holds one of the two), made here to skip a call per block.
-    # The body's labels come first, then those of headers, footers, text boxes and footnotes.
     hits = [b for b in doc.blocks if "公开" in b.text or "删减" in b.text]
+    out = []
     for b in [x for x in hits if x.part in ("body", "table")] + [
             x for x in hits if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
             rest = (b.text[:start] + b.text[end:]).strip()
             if len(rest) > 30 and b.text[end:].strip():
                 continue  # a label quoted inside a sentence (请标注“（此件公开发布）”字样) is not one
-            label = L.Label(value, raw, "line" if "：" in raw or ":" in raw else "note", b.index, start, cut)
-            s.labels.append(label)
+            out.append(L.Label(value, raw, "line" if "：" in raw or ":" in raw else "note", b.index, start, cut))
+    return out
+
+
+_NO_SPACE = regex.compile(r"\s+")
+#: The verbs of FORWARD: a title without any of them makes no 印发/转发 notice.
+_FORWARD_VERBS = ("转发", "印发", "批转", "转送", "发布")
+
+
+def document_label(doc: Document, ctx=None) -> L.Label | None:
+    """``parse_structure(doc).label``, without the whole analysis where the answer is certain.
+
+    The label is the first of :func:`label_candidates` outside the attachment (else the file's
+    custom property). The attachment starts (``_find_tail``, ``parse_structure``) either at a
+    line that is only 附件 N (it starts with 附), or, in a 印发/转发 notice without such a line,
+    after the 成文日期 (a line of at most 24 characters holding 日), and a notice needs one of
+    FORWARD's verbs in its title (the first 16 lines, or the file's title). So when the first
+    candidate comes before the first line starting with 附, and either no verb is there or it
+    comes no later than the first short line holding 日, it is the label: the attachment
+    cannot start before it. Otherwise (and when ``ctx`` has the analysis already) this is
+    ``parse_structure``'s answer. A Context fact.
+    """
+    if ctx is not None and ctx.known(parse_structure):
+        return ctx.fact(parse_structure).label
+    cands = label_candidates(doc)
+    if not cands:
+        return L.from_properties(doc.custom_properties)
+    first = cands[0].block
+    lines = [(b.index, t) for b in doc.blocks if b.part in ("body", "table") and (t := b.text.strip())]
+    if not any(t.startswith("附") for i, t in lines if i <= first):
+        head = _NO_SPACE.sub("", "".join(t for _, t in lines[:16]) + (doc.core_properties.get("title") or ""))
+        if (not any(v in head for v in _FORWARD_VERBS)
+                or not any(len(t) <= 24 and "日" in t for i, t in lines if i < first)):
+            return cands[0]
+    return (ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)).label
+
+
+def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
+    """The document's own label outside the attachment; the forwarded one inside it."""
+    s.labels.extend(label_candidates(doc))
     own = [x for x in s.labels if not s.in_attachment(x.block)]
     inside = [x for x in s.labels if s.in_attachment(x.block)]
     if s.attachment_start is None and s.date is not None and len(own) > 1:

@@ -38,6 +38,10 @@ class Context:
             value = self._facts[fn] = fn(self.doc, self)
             return value
 
+    def known(self, fn: Callable) -> bool:
+        """Whether the fact ``fn`` has been worked out (or provided) already."""
+        return fn in self._facts
+
     def provide(self, fn: Callable[["Document", "Context"], T], value: T) -> None:
         """Set the fact ``fn`` ahead of time: a rule's batch preparation worked it out (see
         :attr:`Rule.prepare`). ``value`` must be what ``fn(doc, ctx)`` would return."""

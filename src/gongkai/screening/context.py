@@ -232,10 +232,10 @@ def personal_context(doc: Document, ctx) -> PersonalContext:
                         form[nxt.index] = (k, _clean_header(b.text))
     label = None
     try:
-        from ..attributes.structure import parse_structure
+        from ..attributes.structure import document_label
 
-        s = ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)
-        label = s.label.value if s.label else None
+        found = ctx.fact(document_label) if ctx is not None else document_label(doc)
+        label = found.value if found else None
     except Exception:  # structure analysis is a nicety here, never a reason to miss data
         label = None
     pctx = PersonalContext(tables=tables, form_cells=form, label=label, rows=rows)
