@@ -182,3 +182,17 @@ def test_documents_checked_in_groups_report_as_if_one_by_one(cli, tmp_path, monk
     assert grouped.exit_code == 2  # the unreadable file, in its place among the reports
     assert [i for i, r in enumerate(alone) if "error" in r] == [3]
     assert {f["rule"] for f in alone[1]["findings"]} >= {"D102", "D108"}
+
+
+def test_a_group_that_fails_together_is_checked_one_by_one(cli, tmp_path, monkeypatch):
+    from gongkai.cli import check as check_cli
+
+    paths = [write_docx(tmp_path, CLEAN, f"{i}.docx") for i in range(3)]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("grouped check broke")
+
+    monkeypatch.setattr(check_cli, "check_documents", broken)
+    result = cli("check", *paths, "--format", "json")
+    assert [json.loads(line)["file"] for line in result.output.splitlines()] == [str(p) for p in paths]
+    assert result.exit_code == 0

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Iterator
 
 import click
 from rich.console import Console
 from rich.text import Text
 
-from ..api import GROUP, GROUP_CHARS, check_documents
+from ..api import GROUP, GROUP_CHARS, check_document, check_documents
 from ..engine import Runner, default_registry
 from ..formats import iter_sources, read_source
 from ..models import ReadError, Report
@@ -25,6 +26,8 @@ from .common import (
     reject_unknown_codes,
     select_options,
 )
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -125,7 +128,12 @@ def _check_waiting(slots: list, waiting: list, runner_for) -> list[Report | Read
     for slot, cfg, doc in waiting:
         by_config.setdefault(id(cfg), (cfg, []))[1].append((slot, doc))
     for cfg, docs in by_config.values():
-        reports = check_documents([d for _, d in docs], cfg, runner=runner_for(cfg), services=run_services(cfg))
+        runner, services = runner_for(cfg), run_services(cfg)
+        try:
+            reports = check_documents([d for _, d in docs], cfg, runner=runner, services=services)
+        except Exception:  # never lose the group to one document: check them one by one, as before
+            log.debug("checking %d documents together failed; one by one", len(docs), exc_info=True)
+            reports = [check_document(d, cfg, runner=runner, services=services) for _, d in docs]
         for (slot, _), report in zip(docs, reports):
             slots[slot] = report
     return slots
