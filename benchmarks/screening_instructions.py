@@ -29,11 +29,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def inner(corpus: str, group: int) -> None:
+def inner(corpus: str, one_by_one: bool) -> None:
     """Inside valgrind: warm up, then count one cold pass."""
     sys.path.insert(0, str(HERE))
     import screening_speed as ss
 
+    group = 1 if one_by_one else ss.GROUP
     items = ss.corpora()["labelled test split" if corpus == "labelled" else "govcn-2019 published"]
     ss.run_gongkai(items, group=group)  # rule set, lexicons, spaCy and jieba loaded
     ss.run_gongkai(items, cold=True, group=group)
@@ -44,12 +45,6 @@ def inner(corpus: str, group: int) -> None:
     print(f"{sum(d.chars for d, _ in items)} {len(found)}")
 
 
-def ss_group() -> int:
-    from gongkai.api import GROUP
-
-    return GROUP
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", choices=["labelled", "govcn"], default="labelled")
@@ -57,7 +52,7 @@ def main() -> None:
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:
-        inner(args.corpus, 1 if args.one_by_one else ss_group())
+        inner(args.corpus, args.one_by_one)
         return
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         raise SystemExit("screening_instructions.py: needs valgrind (apt-get install valgrind)")
@@ -73,7 +68,8 @@ def main() -> None:
         raise SystemExit(f"screening_instructions.py: the run failed:\n{out.stderr[-2000:]}")
     chars, findings = map(int, out.stdout.split()[-2:])
     n = int(counted.group(1))
-    print(f"{args.corpus}{' (one by one)' if args.one_by_one else ''}: one first pass over {chars:,} characters ({findings:,} personal-data findings): "
+    label = f"{args.corpus} (one by one)" if args.one_by_one else args.corpus
+    print(f"{label}: one first pass over {chars:,} characters ({findings:,} personal-data findings): "
           f"{n:,} instructions, {n / chars:,.0f} per character")
 
 

@@ -115,8 +115,8 @@ def run_gongkai(items, cold: bool = False, group: int = GROUP):
     """The D1xx rules over each document (the screening itself, without report assembly).
 
     Documents go ``group`` at a time through ``Runner.run_many``, as ``gongkai check`` hands
-    them to ``check_documents``; ``group=1`` checks them one by one (``Runner.run``), as each
-    worker of ``gongkai batch`` does.
+    them to ``check_documents``; ``group=1`` checks them one by one (run_many of one document is
+    ``Runner.run``), as each worker of ``gongkai batch`` does.
 
     ``cold``: first empty every cache that results of earlier rounds fill (names per paragraph
     text, name and header words, ID check digits: gongkai.memo.clear_all), so that no
@@ -130,10 +130,7 @@ def run_gongkai(items, cold: bool = False, group: int = GROUP):
         memo.clear_all()
     found = []
     docs = [doc for doc, _ in items]
-    if group == 1:
-        results = [runner.run(doc)[0] for doc in docs]
-    else:
-        results = [f for i in range(0, len(docs), group) for f, _ in runner.run_many(docs[i:i + group])]
+    results = [f for i in range(0, len(docs), group) for f, _ in runner.run_many(docs[i:i + group])]
     for doc, findings in zip(docs, results):
         for f in findings:
             if f.sensitive:

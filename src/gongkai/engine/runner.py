@@ -131,12 +131,12 @@ class Runner:
         A failing preparation is logged and skipped: each document is then checked alone, as
         :meth:`run` always can.
         """
-        done: list = []
+        done: set = set()  # D108 and D110 share one hook
         for rule in self.rules:
             hook = rule.prepare
-            if hook is None or any(hook is h for h in done):
+            if hook is None or hook in done:
                 continue
-            done.append(hook)
+            done.add(hook)
             try:
                 hook(pairs)
             except Exception as exc:
