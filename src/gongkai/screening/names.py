@@ -18,7 +18,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass, replace
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import itemgetter
 
 import regex
 
@@ -30,6 +31,8 @@ from .segmenter import Segmenter
 log = logging.getLogger(__name__)
 
 _HAN = regex.compile(r"^\p{Han}+$")
+#: A word's first character (as ``w[:1]``; words are never empty)
+_FIRST_CHAR = itemgetter(slice(0, 1))
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
@@ -112,8 +115,8 @@ def _name_prefix(text: str) -> str | None:
     return None
 
 
-def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
-    """(offset, text) of every token and the doc's text.
+def _tokens(doc) -> tuple[list[int], list[str], str]:
+    """The offset and the text of every token, and the doc's text.
 
     For a doc the pipeline's own tokenizer did not make (that one lays out its paragraphs, see
     :func:`paragraphs`). Creating spaCy Token objects is the costly part: when the text the doc
@@ -126,39 +129,59 @@ def _tokens(doc) -> tuple[list[tuple[int, str]], str]:
 
         spans = doc.to_array([IDX, LENGTH, SPACY]).tolist()
         if not spans or spans[-1][0] + spans[-1][1] + spans[-1][2] == len(text):
-            return [(i, text[i:i + n]) for i, n, _ in spans], text
-    toks, pieces = [], []
+            return [i for i, _, _ in spans], [text[i:i + n] for i, n, _ in spans], text
+    offs, words, pieces = [], [], []
     for t in doc:
-        toks.append((t.idx, t.text))
+        offs.append(t.idx)
+        words.append(t.text)
         pieces.append(t.text_with_ws)
-    return toks, "".join(pieces)
+    return offs, words, "".join(pieces)
 
 
 class Paragraph:
     """One paragraph of a doc as the name components see it (a doc holds one or several).
 
-    ``toks`` are (offset, word) pairs with offsets in ``text``; ``starts`` their offsets as a set;
-    ``roles`` the lexicon's role-word matches in ``text``; the components fill ``cands``
-    (evidence) and ``names`` (context).
+    ``words`` are its tokens and ``offs`` their offsets in ``text`` (``offs`` may hold one more
+    entry, the end of the last word); ``starts`` is the set of the words' offsets; ``roles`` the
+    lexicon's role-word matches in ``text``; the components fill ``cands`` (evidence) and
+    ``names`` (context).
+
+    Words and offsets stay two lists, not a list of (offset, word) pairs: thousands of pairs
+    per batch each cost an allocation and, as they live through the pipeline, the garbage
+    collector's attention several times over.
     """
 
-    __slots__ = ("text", "toks", "starts", "roles", "cands", "names")
+    __slots__ = ("text", "words", "offs", "_starts", "roles", "cands", "names")
 
-    def __init__(self, text: str, toks: list[tuple[int, str]], starts: set[int] | None = None) -> None:
+    def __init__(self, text: str, words: list[str], offs: list[int]) -> None:
         self.text = text
-        self.toks = toks
-        self.starts = {a for a, _ in toks} if starts is None else starts
+        self.words = words
+        self.offs = offs
+        self._starts: set[int] | None = None
         self.roles: list = []
         self.cands: list[tuple[int, int, str]] = []
         self.names: list[NameSpan] = []
+
+    @property
+    def starts(self) -> set[int]:
+        """The words' offsets (made when first asked: only paragraphs with candidates or role words need it)."""
+        if self._starts is None:
+            offs = self.offs
+            self._starts = set(offs if len(offs) == len(self.words) else offs[:len(self.words)])
+        return self._starts
+
+    @property
+    def toks(self) -> list[tuple[int, str]]:
+        """(offset, word) of every word."""
+        return list(zip(self.offs, self.words))
 
 
 def paragraphs(doc) -> list[Paragraph]:
     """The paragraphs of ``doc``: as the tokenizer or :func:`find_names` laid them out, else the doc as one."""
     paras = doc.user_data.get("gongkai_paragraphs")
     if paras is None:
-        toks, text = _tokens(doc)
-        paras = doc.user_data["gongkai_paragraphs"] = [Paragraph(text, toks)]
+        offs, words, text = _tokens(doc)
+        paras = doc.user_data["gongkai_paragraphs"] = [Paragraph(text, words, offs)]
     return paras
 
 
@@ -199,18 +222,18 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     """The candidates of one paragraph (``para.cands``: start, end, evidence), in text order."""
     surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
     cands = []
-    toks, text = para.toks, para.text
+    words, offs, text = para.words, para.offs, para.text
     para.roles = list(lex.role_re.finditer(text))  # read again by _anchored and _context
-    n = len(toks)
-    first = lex.surname_firsts
+    n = len(words)
     i = 0  # the first token a new candidate may start at
     # Only a token that starts with a surname's first character can pass _surname_token: the
-    # loop visits those (about one token in six) and skips what a candidate took in.
-    for k in [k for k, tok in enumerate(toks) if tok[1][:1] in first]:
+    # loop visits those (about one token in six) and skips what a candidate took in. Which
+    # tokens those are is worked out in C (no bytecode per token).
+    for k in compress(count(), map(lex.surname_firsts.__contains__, map(_FIRST_CHAR, words))):
         if k < i:
             continue
         i = k
-        idx, t = toks[i]
+        idx, t = offs[i], words[i]
         if _surname_token(t):  # both branches need a Han token that starts with a surname
             if len(t) >= 2 and (t[:1] in surnames or t[:2] in compound):
                 tag = tags.get(t)
@@ -219,7 +242,7 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
                     sur = name[:2] if name and name[:2] in compound else (name or "")[:1]
                     if name and not _common_word(tags, sur, name[len(sur):]):
                         end = idx + len(name)
-                        nxt = toks[i + 1][1] if i + 1 < n and name == t else None
+                        nxt = words[i + 1] if i + 1 < n and name == t else None
                         if (nxt is not None and len(name) - len(sur) == 1 and len(nxt) == 1
                                 and _HAN.match(nxt) and nxt not in stop
                                 and (tags.get(nxt) or "nr")[:1] in ("n", "a", "z")):
@@ -236,7 +259,7 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
                 after_role = _role_suffix(head) is not None or bool(
                     cands and _SEP.match(text[cands[-1][1]:idx]))
                 while j < n and len(given) < 2:
-                    nt = toks[j][1]
+                    nt = words[j]
                     tag = tags.get(nt)
                     if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in stop for ch in nt) \
                             or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
@@ -288,7 +311,7 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
         if p in taken:
             continue  # the segmentation found the name already
         if bounds is None:
-            bounds = para.starts.union([t[0] + len(t[1]) for t in para.toks])
+            bounds = para.starts.union([o + len(w) for o, w in zip(para.offs, para.words)])
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
         for sur in (text[p:p + 2], text[p:p + 1]):
@@ -488,7 +511,7 @@ class Tokenizer:
                 spaced.append((len(all_words), spaces))
             all_words += words
             all_words.append("\n")
-            paras.append(Paragraph(text, list(zip(offsets, words)), set(offsets[:len(words)])))
+            paras.append(Paragraph(text, words, offsets))
         if all_words:
             all_words.pop()  # no newline after the last paragraph
         all_spaces = [False] * len(all_words)
