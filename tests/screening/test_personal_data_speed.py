@@ -199,3 +199,45 @@ def test_name_cue_role_pattern_on_re_matches_like_regex():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
         assert [m.span() for m in role.finditer(text)] == [m.span() for m in reference.finditer(text)], repr(text)
+
+
+def test_header_kind_lookups_equal_the_lexicon_scan():
+    """header_kind's exact and suffix tables give the kind the lexicon's ordered scan gives."""
+    from gongkai.screening.context import header_kind, header_kind_plain, lexicon
+
+    words = [w for ws in lexicon().headers.values() for w in ws]
+    rng = random.Random(11)
+    texts = words + [w + "：" for w in words] + [f"（{w}）" for w in words]
+    texts += ["".join(rng.choice(words + ["申请人", "家庭", "本人", "号", "码", " ", "*"]) for _ in range(rng.randint(1, 3)))
+              for _ in range(3000)]
+    for text in texts:
+        header_kind.cache_clear()
+        assert header_kind(text) == header_kind_plain(text), text
+
+
+def test_personal_columns_equal_the_cell_by_cell_rule():
+    """personal_context's columns, worked out table by table, are what _column_of says of each cell."""
+    from gongkai.models import Block, Document
+    from gongkai.screening.context import lexicon, personal_context
+
+    heads = [w for ws in lexicon().headers.values() for w in ws[:3]] + ["序号", "备注", "单位", "办公电话", "科室"]
+    values = ["张三", "13885811234", "新华村3组", "520221199003072372", "", "李四", "1", "党政办", "无"]
+    rng = random.Random(12)
+    for _ in range(300):
+        doc = Document(path="t.docx")
+        doc.add_block(Block(text="关于公示的通知", part="body", paragraph=0))
+        for t in range(rng.randint(1, 3)):
+            cols = rng.randint(1, 5)
+            form = rng.random() < 0.3
+            for r in range(rng.randint(1, 5)):
+                for c in range(cols):
+                    header_row = r == 0 and not form
+                    pick = heads if header_row or (form and c % 2 == 0) else values
+                    doc.add_block(Block(text=rng.choice(pick), part="table", table=t, row=r, col=c))
+        pctx = personal_context(doc, None)
+        expected = {}
+        for b in doc.blocks:
+            col = pctx._column_of(b)
+            if col is not None:
+                expected[b.index] = col
+        assert pctx.columns == expected

@@ -433,7 +433,13 @@ def document_label(doc: Document, ctx=None) -> L.Label | None:
     if not cands:
         return L.from_properties(doc.custom_properties)
     first = cands[0].block
-    lines = [(b.index, t) for b in doc.blocks if b.part in ("body", "table") and (t := b.text.strip())]
+    # the body's non-empty lines up to the candidate, and at least the first 16 (the head)
+    lines = []
+    for b in doc.blocks:
+        if b.index > first and len(lines) >= 16:
+            break
+        if b.part in ("body", "table") and (t := b.text.strip()):
+            lines.append((b.index, t))
     if not any(t.startswith("附") for i, t in lines if i <= first):
         head = _NO_SPACE.sub("", "".join(t for _, t in lines[:16]) + (doc.core_properties.get("title") or ""))
         if (not any(v in head for v in _FORWARD_VERBS)

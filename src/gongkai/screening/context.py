@@ -130,6 +130,27 @@ def header_kind(text: str) -> str | None:
     t = _clean_header(text)
     if not t or len(t) > 10:
         return None
+    exact, suffix, lengths, kinds = _header_tables()
+    kind = exact.get(t)
+    if kind is not None:
+        return kind
+    best = None
+    for n in lengths:
+        if n > len(t):
+            break
+        rank = suffix.get(t[-n:])
+        if rank is not None and (best is None or rank < best):
+            best = rank
+    return None if best is None else kinds[best]
+
+
+def header_kind_plain(text: str) -> str | None:
+    """:func:`header_kind` as the lexicon states it (the reference for tests): the first kind
+    with ``text`` among its header words, else the first kind with a word of two characters or
+    more that ``text`` ends with."""
+    t = _clean_header(text)
+    if not t or len(t) > 10:
+        return None
     for kind, words in lexicon().headers.items():
         if t in words:
             return kind
@@ -137,6 +158,21 @@ def header_kind(text: str) -> str | None:
         if any(t.endswith(w) for w in words if len(w) >= 2):
             return kind
     return None
+
+
+@lru_cache(maxsize=1)
+def _header_tables() -> tuple[dict[str, str], dict[str, int], tuple[int, ...], tuple[str, ...]]:
+    """header_kind's lookups: word -> its first kind; suffix word (2+ characters) -> the rank of
+    its first kind; the suffix words' lengths; the kinds by rank (the lexicon's order)."""
+    kinds = tuple(lexicon().headers)
+    exact: dict[str, str] = {}
+    suffix: dict[str, int] = {}
+    for rank, kind in enumerate(kinds):
+        for w in lexicon().headers[kind]:
+            exact.setdefault(w, kind)
+            if len(w) >= 2:
+                suffix.setdefault(w, rank)
+    return exact, suffix, tuple(sorted({len(w) for w in suffix})), kinds
 
 
 @dataclass
@@ -147,6 +183,10 @@ class TableInfo:
     header_rows: set[int] = field(default_factory=set)
     personal: bool = False  # lists people (a 姓名 or 身份证号 column), not offices
     offices: bool = False
+
+
+#: Column kinds that are an office's published contact data unless the table lists people.
+_OFFICE_KINDS = ("phone", "address", "email", "health_info")
 
 
 @dataclass
@@ -177,8 +217,7 @@ class PersonalContext:
         col = info.columns.get(block.col)
         if col is None:
             return None
-        kind, header = col
-        if kind in ("phone", "address", "email", "health_info") and not info.personal:
+        if col[0] in _OFFICE_KINDS and not info.personal:
             return None  # an office's phone/address column is published contact data
         return col
 
@@ -239,10 +278,21 @@ def personal_context(doc: Document, ctx) -> PersonalContext:
     except Exception:  # structure analysis is a nicety here, never a reason to miss data
         label = None
     pctx = PersonalContext(tables=tables, form_cells=form, label=label, rows=rows)
-    for idx in list(form) + [b.index for trs in by_table.values() for cells in trs.values() for b in cells.values()]:
-        col = pctx._column_of(doc.blocks[idx])
-        if col is not None:
-            pctx.columns[idx] = col
+    # columns: what _column_of says of every form cell and table cell, worked out table by table
+    columns = pctx.columns
+    columns.update(form)
+    for t, trs in by_table.items():
+        info = tables[t]
+        if not info.columns:
+            continue
+        public_too = info.personal  # else an office's phone/address column is published contact data
+        for r, cells in trs.items():
+            if r in info.header_rows:
+                continue
+            for c, b in cells.items():
+                col = info.columns.get(c)
+                if col is not None and b.index not in form and (public_too or col[0] not in _OFFICE_KINDS):
+                    columns[b.index] = col
     return pctx
 
 
