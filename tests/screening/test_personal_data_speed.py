@@ -241,3 +241,23 @@ def test_personal_columns_equal_the_cell_by_cell_rule():
             if col is not None:
                 expected[b.index] = col
         assert pctx.columns == expected
+
+
+def test_batch_doc_from_word_ids_equals_the_doc_from_words():
+    """Tokenizer.batch hands spaCy string-store ids: the doc is the one its words make."""
+    from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, ORTH, SPACY
+    from spacy.tokens import Doc
+
+    from gongkai.screening import names
+
+    nlp = names.pipeline()
+    rng = random.Random(13)
+    pieces = WORD_PIECES + ["PERSON", "NOUN", "ADJ", "IS_ALPHA", "ORTH", " ", "  ", "罕见词甲乙", "12.5%", "x"]
+    for _ in range(100):
+        texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+                                   for _ in range(rng.randint(1, 6))))
+        doc = nlp.tokenizer.batch(texts)
+        plain = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        attrs = [ORTH, SPACY, IS_ALPHA, IS_PUNCT, LIKE_NUM]
+        assert doc.text == plain.text == "\n".join(texts)
+        assert (doc.to_array(attrs) == plain.to_array(attrs)).all()

@@ -143,3 +143,19 @@ def test_the_name_pipelines_segmenter_shares_rjiebas_default_dictionary(tokenize
 
     assert native_jieba(tokenizer) is rjieba._DEFAULT_JIEBA
     assert Segmenter(tokenizer).backend == "rjieba"
+
+
+@BACKENDS
+def test_many_texts_cut_together_give_each_texts_words(tokenizer, native):
+    """lcut_many joins the texts (one rjieba call): each text still gets the words it gets alone,
+    including texts ending in \\r or starting with \\n, empty ones, and ASCII runs re-split."""
+    seg = Segmenter(tokenizer, native=native)
+    rng = random.Random(8)
+    texts = list(_texts(tokenizer, 2000, seed=9))
+    texts += ["", "\r", "\n", "abc\r", "\n张三", "0858-8629632", "tel:0858-8629632\r", "王五\r\n", "  "]
+    for _ in range(60):
+        group = [rng.choice(texts) for _ in range(rng.randint(2, 40))]
+        assert seg.lcut_many(group) == [seg.lcut(t) for t in group]
+        assert seg.lcut_many(group) == [list(tokenizer.cut(t, cut_all=False)) for t in group]
+    held = ["申请人\x00张三", "王五"]  # a text holding the separator itself is cut alone
+    assert seg.lcut_many(held) == [seg.lcut(t) for t in held]

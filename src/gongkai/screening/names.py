@@ -517,7 +517,12 @@ class Tokenizer:
         all_spaces = [False] * len(all_words)
         for at, spaces in spaced:
             all_spaces[at:at + len(spaces)] = spaces
-        doc = self._doc(self.vocab, words=all_words, spaces=all_spaces)
+        # The words go in as their string-store ids (Doc takes either): spaCy then hashes each
+        # distinct word once (StringStore.add, what it does for a word it has not seen) instead
+        # of once per token. The doc is the same (tests/screening/test_personal_data_speed.py).
+        distinct = dict.fromkeys(all_words)
+        ids = dict(zip(distinct, map(self.vocab.strings.add, distinct)))
+        doc = self._doc(self.vocab, words=list(map(ids.__getitem__, all_words)), spaces=all_spaces)
         doc.user_data["gongkai_paragraphs"] = paras
         return doc
 
