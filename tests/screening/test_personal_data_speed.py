@@ -74,6 +74,7 @@ def test_one_doc_for_many_paragraphs_finds_what_one_doc_each_finds():
         for text, para in zip(texts, names.paragraphs(doc), strict=True):
             single = names.paragraphs(nlp.make_doc(text))[0]
             assert (para.text, para.toks, para.starts) == (single.text, single.toks, single.starts), repr(text)
+            assert para.bounds() == para.starts | {o + len(w) for o, w in para.toks}, repr(text)
         for _, proc in nlp.pipeline:
             doc = proc(doc)
         assert [p.names for p in names.paragraphs(doc)] == [nlp(t).user_data["gongkai_names"] for t in texts]

@@ -18,8 +18,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, replace
-from itertools import accumulate, compress, count
-from operator import itemgetter
+from itertools import accumulate
 
 import regex
 
@@ -31,8 +30,6 @@ from .segmenter import Segmenter
 log = logging.getLogger(__name__)
 
 _HAN = regex.compile(r"^\p{Han}+$")
-#: A word's first character (as ``w[:1]``; words are never empty)
-_FIRST_CHAR = itemgetter(slice(0, 1))
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
@@ -141,8 +138,9 @@ def _tokens(doc) -> tuple[list[int], list[str], str]:
 class Paragraph:
     """One paragraph of a doc as the name components see it (a doc holds one or several).
 
-    ``words`` are its tokens and ``offs`` their offsets in ``text`` (``offs`` may hold one more
-    entry, the end of the last word); ``starts`` is the set of the words' offsets; ``roles`` the
+    ``words`` are its tokens and ``offs`` their offsets in ``text``; ``offs`` holds one more
+    entry, the end of the last word, exactly when the words tile the text (each starts where
+    the one before ends: offsets accumulated from the lengths); ``starts`` is the set of the words' offsets; ``roles`` the
     lexicon's role-word matches in ``text``; the components fill ``cands`` (evidence) and
     ``names`` (context).
 
@@ -169,6 +167,13 @@ class Paragraph:
             offs = self.offs
             self._starts = set(offs if len(offs) == len(self.words) else offs[:len(self.words)])
         return self._starts
+
+    def bounds(self) -> set[int]:
+        """Where words start or end."""
+        offs, words = self.offs, self.words
+        if len(offs) == len(words) + 1:  # offsets by accumulated lengths: the words tile the text
+            return set(offs)
+        return self.starts.union([o + len(w) for o, w in zip(offs, words)])
 
     @property
     def toks(self) -> list[tuple[int, str]]:
@@ -227,9 +232,9 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     n = len(words)
     i = 0  # the first token a new candidate may start at
     # Only a token that starts with a surname's first character can pass _surname_token: the
-    # loop visits those (about one token in six) and skips what a candidate took in. Which
-    # tokens those are is worked out in C (no bytecode per token).
-    for k in compress(count(), map(lex.surname_firsts.__contains__, map(_FIRST_CHAR, words))):
+    # loop visits those (about one token in six) and skips what a candidate took in.
+    first = lex.surname_firsts
+    for k in [k for k, w in enumerate(words) if w[:1] in first]:
         if k < i:
             continue
         i = k
@@ -311,7 +316,7 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
         if p in taken:
             continue  # the segmentation found the name already
         if bounds is None:
-            bounds = para.starts.union([o + len(w) for o, w in zip(para.offs, para.words)])
+            bounds = para.bounds()
         if m.start() not in bounds:
             continue  # 业主 inside 行业主管 is no role word
         for sur in (text[p:p + 2], text[p:p + 1]):

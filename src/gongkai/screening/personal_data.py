@@ -695,8 +695,8 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             before = text[max(0, start - ROLE_WINDOW):start]
             near = text[max(0, start - NEAR_WINDOW):start]
             after = text[end:end + 8]
-            hot = _hotline(near) or _office_subject(near + "地址")
-            if ORG_AFTER.match(after) or (hot and not any(w in near for w in lex.address_context)):
+            if ORG_AFTER.match(after) or (not any(w in near for w in lex.address_context)
+                                          and (_hotline(near) or _office_subject(near + "地址"))):
                 continue  # an office's address or a place, not where a person lives
             tail = near[-6:]
             word = next((w for w in _address_words() if w in tail or near.endswith(w)), None)
