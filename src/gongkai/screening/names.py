@@ -26,18 +26,22 @@ from .. import segmentation
 from ..memo import TextMemo, key_of, text_cache
 from .context import MASK_CHARS, lexicon
 from .segmenter import Segmenter
+from .uclass import DIGIT, HAN, SPACE
 
 log = logging.getLogger(__name__)
 
-_HAN = regex.compile(r"^\p{Han}+$")
+# The component's patterns run thousands of times on a few characters each: they are written for
+# the stdlib re (about half regex's cost per call), with regex's \p{Han}, \s and \d spelled out
+# (uclass); tests/screening/test_personal_data_speed.py checks each against its regex form.
+_HAN = re.compile(f"^[{HAN}]+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
-_GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
-_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字|"
-                           r"申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
-_TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
-_HEAD_BEFORE = regex.compile(r"(?<!家)长$")
-_SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
+_GENDER_AFTER = re.compile(f"^[，,（(、{SPACE}]{{0,2}}[男女](?:[，,）)、{SPACE}]|$)")
+_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+人|先生|女士|夫妇|一家|"
+                        "本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
+_TITLE_AFTER = re.compile(f"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\\[|（[{DIGIT}]{{4}}）)")
+_HEAD_BEFORE = re.compile(r"(?<!家)长$")
+_SEP = re.compile(f"^[、，,和及与{SPACE}]{{1,2}}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
 #: text: punctuation, 为是系即 and \s as the regex module reads it (Unicode White_Space).
 #: ``text.rstrip(_GAP_CHARS)`` is ``regex.sub(r"[：:\s，,为是系即\"“”（(]*$", "", text)`` without
@@ -281,7 +285,7 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     cands.sort()
     para.cands = cands
 
-_GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
+_GAP = re.compile(f"[：:{SPACE}为是系即\"“（(]*")
 _BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
 
 
@@ -352,7 +356,7 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
     return out
 
 
-_NAME_END = regex.compile(r"[，,、（(：:；;。\s]|$")
+_NAME_END = re.compile(f"[，,、（(：:；;。{SPACE}]|$")
 
 
 def _rare_surname_name(text: str, p: int, tags) -> int | None:

@@ -24,6 +24,7 @@ from ..engine import Context, FunctionRule
 from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
+from .uclass import DIGIT, HAN, SPACE
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth, uscc_valid
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,8 @@ def _office_subject(before: str) -> str | None:
     """An office named right before a phone word (镇党政办联系电话：…): its published number."""
     global _OFFICE
     if _OFFICE is None:
-        _OFFICE = regex.compile(r"(" + "|".join(map(regex.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
-                                r"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$")
+        _OFFICE = re.compile(r"(" + "|".join(map(re.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
+                             f"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:{SPACE}]*$")
     m = _OFFICE.search(before)
     return m.group(1) if m else None
 
@@ -129,7 +130,7 @@ def _staff_contact(text: str, role: str | None) -> bool:
     if role not in STAFF_ROLES:
         return False
     if _OFFICE_IN_TEXT is None:
-        _OFFICE_IN_TEXT = regex.compile(r"(?:人民政府|政府|办公室|党政办|中心|局|所|站|委员会|窗口|大厅|服务中心|科|股)")
+        _OFFICE_IN_TEXT = re.compile(r"(?:人民政府|政府|办公室|党政办|中心|局|所|站|委员会|窗口|大厅|服务中心|科|股)")
     return bool(_OFFICE_IN_TEXT.search(text))
 
 
@@ -175,7 +176,7 @@ def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> 
 _SIX_DIGITS = re.compile(r"\d{6}")
 _NON_DIGIT = re.compile(r"\D")
 _PLATE_SEP = re.compile(r"[·•.\s]")
-_HAN_RUN = regex.compile(r"\p{Han}{2,4}")
+_HAN_RUN = re.compile(f"[{HAN}]{{2,4}}")
 _TRIMMED = re.compile(r"\S.*\S|\S", re.S)
 _LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
 _NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
@@ -575,8 +576,8 @@ def _name_cue(text: str) -> bool:
         first = "".join(sorted(lex.surname_firsts))
         _CUE_PARTS = (
             re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
-            regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
-            regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
+            re.compile(f"[{HAN}][，,（(、{SPACE}]{{1,2}}[男女](?:[，,）)、{SPACE}]|$)"),
+            re.compile(f"[{first}][{HAN}]{{1,3}}(?:{'|'.join(_CUES)})"),
             re.compile("|".join(_CUES)),
         )
     role, gender, cue, cue_words = _CUE_PARTS
@@ -608,12 +609,12 @@ ADDRESS = regex.compile(
     r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
     + r"]\p{Han}{0,4}?(?:组|巷))*"
 )
-HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
-DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)")
-ORG_AFTER = regex.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
+HOUSE = re.compile(f"(?:[{DIGIT}]{{1,4}}|[一二三四五六七八九十]{{1,3}})(?:组|号|栋|幢|单元|室|户)|组$")
+DOOR = re.compile(f"(?:[{DIGIT}]{{1,4}}|[一二三四五六七八九十]{{1,3}})(?:号|栋|幢|单元|室|户)")
+ORG_AFTER = re.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
-_FIRST_UNIT = regex.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
+_FIRST_UNIT = re.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
 _TRIM = None
 
 
@@ -636,7 +637,7 @@ def _address_hint(text: str) -> bool:
 
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
-_ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
+_ADDRESS_RUN = re.compile(f"[{HAN}{DIGIT}]+")
 _ADDRESS_UNITS = re.compile(_PLACE_UNITS)
 
 
@@ -655,7 +656,7 @@ def _trim_address(value: str, start: int) -> int:
     if _TRIM is None:
         lex = lexicon()
         words = set(lex.address_context) | set(lex.role_words) | {"在", "于", "系", "为", "是", "到"}
-        _TRIM = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+        _TRIM = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     unit = _FIRST_UNIT.search(value)
     head = value[:unit.start()] if unit else value
     cut = 0
