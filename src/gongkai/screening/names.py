@@ -108,6 +108,30 @@ def _surname_token(t: str) -> bool:
 
 
 @text_cache(maxsize=65536)
+def _token_reading(t: str) -> tuple[tuple[str, int, str] | None, bool] | None:
+    """What the evidence loop asks of a token, worked out once per word (the tables are fixed per process).
+
+    None when the token is no Han token starting with a surname (_surname_token); else
+    (whole, alone): ``whole`` is (name, length of the given name, evidence) when the token
+    itself starts with a name that is no common word (a dictionary word only if tagged as a
+    person's name), ``alone`` whether the token is just a surname (a given name may follow).
+    """
+    if not _surname_token(t):
+        return None
+    lex = lexicon()
+    whole = None
+    if len(t) >= 2 and (t[:1] in lex.surnames or t[:2] in lex.compound_surnames):
+        tags = _tags()
+        tag = tags.get(t)
+        if tag is None or tag.startswith("nr"):
+            name = _name_prefix(t)
+            sur = name[:2] if name and name[:2] in lex.compound_surnames else (name or "")[:1]
+            if name and not _common_word(tags, sur, name[len(sur):]):
+                whole = (name, len(name) - len(sur), "token" if tag is None else "dict_nr")
+    return whole, t in lex.surnames or t in lex.compound_surnames
+
+
+@text_cache(maxsize=65536)
 def _name_prefix(text: str) -> str | None:
     """The longest leading name in a token (李四家 → 李四), or None."""
     for size in (4, 3, 2):
@@ -229,7 +253,7 @@ def _evidence(doc):
 
 def _evidence_in(para: Paragraph, lex, tags) -> None:
     """The candidates of one paragraph (``para.cands``: start, end, evidence), in text order."""
-    surnames, compound, stop = lex.surnames, lex.compound_surnames, lex.name_stop
+    stop = lex.name_stop
     cands = []
     words, offs, text = para.words, para.offs, para.text
     para.roles = list(lex.role_re.finditer(text))  # read again by _anchored and _context
@@ -243,24 +267,22 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
             continue
         i = k
         idx, t = offs[i], words[i]
-        if _surname_token(t):  # both branches need a Han token that starts with a surname
-            if len(t) >= 2 and (t[:1] in surnames or t[:2] in compound):
-                tag = tags.get(t)
-                if tag is None or tag.startswith("nr"):
-                    name = _name_prefix(t)
-                    sur = name[:2] if name and name[:2] in compound else (name or "")[:1]
-                    if name and not _common_word(tags, sur, name[len(sur):]):
-                        end = idx + len(name)
-                        nxt = words[i + 1] if i + 1 < n and name == t else None
-                        if (nxt is not None and len(name) - len(sur) == 1 and len(nxt) == 1
-                                and _HAN.match(nxt) and nxt not in stop
-                                and (tags.get(nxt) or "nr")[:1] in ("n", "a", "z")):
-                            end += 1  # 孙子 + 涛: the segmenter split a three-character name
-                            i += 1
-                        cands.append((idx, end, "token" if tag is None else "dict_nr"))
-                        i += 1
-                        continue
-            if t in surnames or t in compound:
+        reading = _token_reading(t)
+        if reading is not None:  # a Han token that starts with a surname
+            whole, alone = reading
+            if whole is not None:
+                name, given_len, evidence = whole
+                end = idx + len(name)
+                nxt = words[i + 1] if i + 1 < n and name == t else None
+                if (nxt is not None and given_len == 1 and len(nxt) == 1
+                        and _HAN.match(nxt) and nxt not in stop
+                        and (tags.get(nxt) or "nr")[:1] in ("n", "a", "z")):
+                    end += 1  # 孙子 + 涛: the segmenter split a three-character name
+                    i += 1
+                cands.append((idx, end, evidence))
+                i += 1
+                continue
+            if alone:
                 given = ""
                 j = i + 1
                 # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
