@@ -47,49 +47,64 @@ def resolve_overlaps(findings: list[Finding], priority: dict[str, int]) -> list[
     A valid 18-digit ID number also passes Luhn; the id_card rule's higher priority keeps the
     bank_card reading from reporting the same digits twice. A finding is dropped when a kept
     finding of a strictly higher priority overlaps it; findings of equal priority never drop
-    each other. Findings are taken a priority level at a time, and each level is tested
-    against an index of the higher levels' spans (start-sorted, with the running maximum of
-    their ends), so a block with thousands of findings costs n log n, not n².
+    each other. The findings come back in the order (priority, confidence, length), strongest
+    first.
+
+    Only findings of one place (block, property, category) can hide each other, and most places
+    hold one finding or findings of one priority: those are kept as they are. The others are
+    taken a priority level at a time, each level tested against an index of the higher levels'
+    spans (start-sorted, with the running maximum of their ends), so a block with thousands of
+    findings costs n log n, not n².
     """
     ordered = sorted(
         findings,
         key=lambda f: (-priority.get(f.rule, 0), -f.confidence, -(f.location.end - f.location.start)),
     )
-    kept: list[Finding] = []
-    spans: dict[tuple, list[tuple[int, int]]] = {}  # every kept span of the levels done, per place
-    index: dict[tuple, tuple[list[int], list[int]]] = {}  # place -> (sorted starts, running max of ends)
-    level_spans: dict[tuple, list[tuple[int, int]]] = {}
-    level = None
+    places: dict[tuple, list[Finding]] = {}
     for f in ordered:
-        p = priority.get(f.rule, 0)
-        if p != level:
-            _fold(level_spans, spans, index)
-            level = p
         loc = f.location
         key = (loc.block, loc.property, f.category)
-        idx = index.get(key)
-        if idx is not None:
-            i = bisect_left(idx[0], loc.end)  # the spans starting before this one ends…
-            if i and idx[1][i - 1] > loc.start:  # …one of them ends after it starts
+        group = places.get(key)
+        if group is None:
+            places[key] = [f]
+        else:
+            group.append(f)
+    if len(places) == len(ordered):
+        return ordered  # one finding per place: nothing to hide
+    dropped: set[int] = set()
+    for group in places.values():
+        if len(group) > 1 and priority.get(group[0].rule, 0) != priority.get(group[-1].rule, 0):
+            _hide(group, priority, dropped)
+    return [f for f in ordered if id(f) not in dropped] if dropped else ordered
+
+
+def _hide(group: list[Finding], priority: dict[str, int], dropped: set[int]) -> None:
+    """Add to ``dropped`` the findings of one place (strongest first) that a kept finding of a higher level overlaps."""
+    level = None
+    done: list[tuple[int, int]] = []  # kept spans of the levels before this one
+    starts: list[int] = []  # their starts, sorted, and the running maximum of their ends
+    ends: list[int] = []
+    current: list[tuple[int, int]] = []  # kept spans of this level
+    for f in group:
+        p = priority.get(f.rule, 0)
+        if p != level:
+            if current:
+                done.extend(current)
+                done.sort()
+                starts, ends, top = [], [], -1
+                for s, e in done:
+                    top = max(top, e)
+                    starts.append(s)
+                    ends.append(top)
+                current = []
+            level = p
+        loc = f.location
+        if starts:
+            i = bisect_left(starts, loc.end)  # the spans starting before this one ends…
+            if i and ends[i - 1] > loc.start:  # …one of them ends after it starts
+                dropped.add(id(f))
                 continue
-        level_spans.setdefault(key, []).append((loc.start, loc.end))
-        kept.append(f)
-    return kept
-
-
-def _fold(level_spans: dict, spans: dict, index: dict) -> None:
-    """Add one priority level's kept spans to the index the lower levels are tested against."""
-    for key, new in level_spans.items():
-        allspans = spans.setdefault(key, [])
-        allspans.extend(new)
-        allspans.sort()
-        starts, ends, top = [], [], -1
-        for s, e in allspans:
-            top = max(top, e)
-            starts.append(s)
-            ends.append(top)
-        index[key] = (starts, ends)
-    level_spans.clear()
+        current.append((loc.start, loc.end))
 
 
 class Runner:
