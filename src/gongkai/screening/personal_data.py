@@ -47,6 +47,8 @@ CODE_WORDS = re.compile(
 ID_WORDS = ("身份证", "公民身份号码", "身份号码", "证件号", "身份证号")
 PHONE_WORDS = ("电话", "手机", "联系方式", "号码", "tel", "Tel", "TEL", "致电", "拨打")
 PRIVATE_PHONE_WORDS = ("家庭电话", "住宅电话", "宅电", "本人电话", "个人电话", "私人电话", "本人手机", "家属电话")
+#: Any of PRIVATE_PHONE_WORDS (one search instead of a test per word)
+_PRIVATE_PHONE = re.compile("|".join(map(re.escape, PRIVATE_PHONE_WORDS)))
 BANK_WORDS = ("银行卡", "卡号", "账号", "帐号", "开户", "存折", "一卡通", "社保卡", "银行", "账户", "帐户", "收款")
 PASSPORT_WORDS = ("护照", "通行证", "旅行证", "证件号")
 
@@ -81,6 +83,14 @@ def numeric_blocks(doc: Document, ctx: Context) -> list[tuple[Block, str]]:
     """
     texts = ctx.fact(half_texts)
     return [(b, texts[b.index]) for b in doc.blocks if _FOUR_DIGITS.search(texts[b.index])]
+
+
+def _in_parts(rule, doc: Document, indexes) -> list[Block]:
+    """The blocks of ``indexes`` (ascending) that ``rule`` reads (all, or those of its parts)."""
+    blocks = doc.blocks
+    if rule.parts is None:
+        return [blocks[i] for i in indexes]
+    return [blocks[i] for i in indexes if blocks[i].part in rule.parts]
 
 
 def _numeric(rule, doc: Document, ctx: Context) -> list[tuple[Block, str]]:
@@ -185,23 +195,40 @@ ID18 = re.compile(r"(?<![0-9A-Za-z])\d{6}" + _WS + r"?\d{8}" + _WS + r"?\d{3}[\d
 ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
 
+def id18_matches(doc: Document, ctx: Context) -> dict[int, list[tuple[int, int, str, bool]]]:
+    """(start, end, digits, GB 11643-valid) of every ID18 match, by block index (a per-document fact).
+
+    D101 reports them; D110 asks which blocks hold a valid one (a block about a person).
+    """
+    out = {}
+    for block, text in ctx.fact(numeric_blocks):
+        if len(text) < 18 or not _SIX_DIGITS.search(text):
+            continue  # ID18 needs 18 characters, six digits in a row among them
+        found = []
+        for m in ID18.finditer(text):
+            value = _SPACE.sub("", m.group())
+            if len(value) == 18:
+                found.append((m.start(), m.end(), value, gb11643_valid(value)))
+        if found:
+            out[block.index] = found
+    return out
+
+
 def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    ids = ctx.fact(id18_matches)
     for block, text in _numeric(rule, doc, ctx):
         if len(text) < 15 or not _SIX_DIGITS.search(text):
             continue
         header = _header_ctx(pctx, block, ("id_card",))
-        for m in ID18.finditer(text):
-            value = _SPACE.sub("", m.group())
-            if len(value) != 18:
-                continue
-            before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
+        for start, end, value, valid in ids.get(block.index, ()):
+            before = text[max(0, start - NEAR_WINDOW):start]
             word = header or next((w for w in ID_WORDS if w in before), None)
             code = CODE_WORDS.search(before)
             if code and not word and not _role(before):
                 continue  # 项目编码、统一社会信用代码…
             message = None
-            if gb11643_valid(value):
+            if valid:
                 expl = {"pattern": "18位公民身份号码", "validation": "GB 11643 校验位正确、出生日期合理"}
                 conf = 0.9
             elif word and value[:2].isdigit() and plausible_birth(value[6:14]):
@@ -210,7 +237,7 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
                 message = "公民身份号码（校验位不符，疑为录入错误，仍属个人信息）"
             else:
                 continue
-            role = _role(text[max(0, m.start() - ROLE_WINDOW):m.start()])
+            role = _role(text[max(0, start - ROLE_WINDOW):start])
             if word:
                 expl["context"] = word
                 conf += 0.08
@@ -218,7 +245,7 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
                 expl["role"] = role
             if header:
                 expl["header"] = header
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=conf, explanation=expl,
+            yield _emit(rule, block, start, end, pctx, strong=True, confidence=conf, explanation=expl,
                         message=message)
         for m in ID15.finditer(text):
             before = text[max(0, m.start() - NEAR_WINDOW):m.start()]
@@ -255,25 +282,27 @@ def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
     Role and hotline words count within the sentence before the number (up to 60 characters):
     申请人：张三（身份证号：…，电话：138…） is the applicant's phone however long the parenthesis.
     """
-    before = _sentence_before(text, start)
-    near = text[max(0, start - NEAR_WINDOW):start]
+    # A phone column's header, then a private-phone word (家庭电话) right before, decide first;
+    # then the nearer of a role word and a hotline word in the sentence; then an office named
+    # before the phone word. Each is looked for only when the ones before it decided nothing.
     header = _header_ctx(pctx, block, ("phone",))
-    private = next((w for w in PRIVATE_PHONE_WORDS if w in near), None)
-    role_hit = last_word(lexicon().role_re, before)
-    hot_hit = last_word(lexicon().hotline_re, before)
-    office = _office_subject(before)
-    # the nearer of a role word and a hotline word decides
-    if hot_hit and (not role_hit or hot_hit[1] >= role_hit[1]) and not private and not header:
-        return hot_hit[0], None
     if header:
         return None, ("header", header)
+    near = text[max(0, start - NEAR_WINDOW):start]
+    private = next((w for w in PRIVATE_PHONE_WORDS if w in near), None)
     if private:
         return None, ("context", private)
-    if role_hit and not (office and role_hit[0] == "联系人"):
+    before = _sentence_before(text, start)
+    role_hit = last_word(lexicon().role_re, before)
+    hot_hit = last_word(lexicon().hotline_re, before)
+    if hot_hit and (not role_hit or hot_hit[1] >= role_hit[1]):
+        return hot_hit[0], None
+    if role_hit and role_hit[0] != "联系人":
         return None, ("role", role_hit[0])
+    office = _office_subject(before)  # 镇党政办联系人：… is the office's published contact
     if office:
         return office, None
-    return None, None
+    return (None, ("role", role_hit[0])) if role_hit else (None, None)
 
 
 def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
@@ -312,7 +341,7 @@ def _landlines(rule, doc, ctx) -> Iterator[Finding]:
     lex = lexicon()
     for block, text in _numeric(rule, doc, ctx):
         if len(text) < 7 or not (pctx.columns.get(block.index) or lex.role_re.search(text)
-                                 or any(w in text for w in PRIVATE_PHONE_WORDS)):
+                                 or _PRIVATE_PHONE.search(text)):
             continue
         for m in LANDLINE.finditer(text):
             value = m.group()
@@ -346,6 +375,8 @@ BANK = regex.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?
 
 def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
+    # the valid ID numbers the ID18 scan found: most 18-digit runs here are one of them
+    ids = {value for found in ctx.fact(id18_matches).values() for _, _, value, valid in found if valid}
     for block, text in _numeric(rule, doc, ctx):
         if len(text) < 15:
             continue
@@ -354,7 +385,7 @@ def _bank_cards(rule, doc, ctx) -> Iterator[Finding]:
             digits = _NON_DIGIT.sub("", m.group())
             if not 15 <= len(digits) <= 19:
                 continue
-            if len(digits) == 18 and (gb11643_valid(digits) or uscc_valid(digits)):
+            if len(digits) == 18 and (digits in ids or gb11643_valid(digits) or uscc_valid(digits)):
                 continue  # an ID number (D101 has priority) or a 统一社会信用代码
             if len(digits) == 17 and gb11643_valid(digits + "X"):
                 continue
@@ -721,7 +752,10 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     lex = lexicon()
     person_blocks = _blocks_about_persons(doc, ctx, pctx)
-    for block in rule.blocks(doc):
+    # only a health column's cells and the blocks about a person can yield anything
+    chosen = set(person_blocks)
+    chosen.update(i for i, col in pctx.columns.items() if col[0] == "health_info")
+    for block in _in_parts(rule, doc, sorted(chosen)):
         text = block.text
         if len(text) < 2:
             continue
@@ -741,14 +775,10 @@ def _health(rule, doc, ctx) -> Iterator[Finding]:
 
 def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) -> set[int]:
     """Blocks (and whole table rows) that name or identify a private person."""
-    found = {b.index for b, *_ in ctx.fact(name_findings)}
-    for block, text in ctx.fact(numeric_blocks):  # an ID number has digits in a row
-        if block.index in found:
-            continue
-        if len(text) < 18 or not _SIX_DIGITS.search(text):
-            continue  # ID18 needs six digits in a row and 18 characters
-        if any(gb11643_valid(_SPACE.sub("", m.group())) for m in ID18.finditer(text)):
-            found.add(block.index)
+    found = {f[0].index for f in ctx.fact(name_findings)}
+    for index, ids in ctx.fact(id18_matches).items():
+        if index not in found and any(valid for _, _, _, valid in ids):
+            found.add(index)
     for idx in list(found):
         b = doc.blocks[idx]
         if b.table is not None and (b.table, b.row) in pctx.rows:
