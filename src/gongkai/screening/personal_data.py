@@ -21,6 +21,7 @@ from typing import Iterator
 import regex
 
 from ..engine import Context, FunctionRule
+from ..memo import text_cache
 from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
@@ -596,10 +597,12 @@ _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "
 _CUE_PARTS = None
 
 
+@text_cache(maxsize=16384)
 def _name_cue(text: str) -> bool:
     """Paragraphs worth segmenting: a role word followed by a surname, a gender, an action cue after a name.
 
     Plain substring tests come first (C speed); the regular expressions run only where they may match.
+    Cached by text, like the names themselves: documents repeat their boilerplate paragraphs.
     """
     global _CUE_PARTS
     lex = lexicon()
