@@ -25,7 +25,7 @@ from ..memo import text_cache
 from ..models import Block, Document, Finding, Location, Severity
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
-from .uclass import DIGIT, HAN, SPACE
+from .uclass import HAN, SPACE
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth, uscc_valid
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> 
 _SIX_DIGITS = re.compile(r"\d{6}")
 _NON_DIGIT = re.compile(r"\D")
 _PLATE_SEP = re.compile(r"[·•.\s]")
-_HAN_RUN = re.compile(f"[{HAN}]{{2,4}}")
+_HAN_RUN = regex.compile(r"\p{Han}{2,4}")
 _TRIMMED = re.compile(r"\S.*\S|\S", re.S)
 _LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
 _NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
@@ -610,7 +610,7 @@ def _name_cue(text: str) -> bool:
         first = "".join(sorted(lex.surname_firsts))
         _CUE_PARTS = (
             re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
-            re.compile(f"[{HAN}][，,（(、{SPACE}]{{1,2}}[男女](?:[，,）)、{SPACE}]|$)"),
+            regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
             re.compile(f"[{first}][{HAN}]{{1,3}}(?:{'|'.join(_CUES)})"),
             re.compile("|".join(_CUES)),
         )
@@ -643,8 +643,8 @@ ADDRESS = regex.compile(
     r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
     + r"]\p{Han}{0,4}?(?:组|巷))*"
 )
-HOUSE = re.compile(f"(?:[{DIGIT}]{{1,4}}|[一二三四五六七八九十]{{1,3}})(?:组|号|栋|幢|单元|室|户)|组$")
-DOOR = re.compile(f"(?:[{DIGIT}]{{1,4}}|[一二三四五六七八九十]{{1,3}})(?:号|栋|幢|单元|室|户)")
+HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
+DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)")
 ORG_AFTER = re.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
@@ -671,7 +671,7 @@ def _address_hint(text: str) -> bool:
 
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
-_ADDRESS_RUN = re.compile(f"[{HAN}{DIGIT}]+")
+_ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
 _ADDRESS_UNITS = re.compile(_PLACE_UNITS)
 
 
