@@ -433,17 +433,17 @@ def document_label(doc: Document, ctx=None) -> L.Label | None:
     if not cands:
         return L.from_properties(doc.custom_properties)
     first = cands[0].block
-    # the body's non-empty lines up to the candidate, and at least the first 16 (the head)
-    lines = []
-    for b in doc.blocks:
-        if b.index > first and len(lines) >= 16:
-            break
-        if b.part in ("body", "table") and (t := b.text.strip()):
-            lines.append((b.index, t))
-    if not any(t.startswith("附") for i, t in lines if i <= first):
-        head = _NO_SPACE.sub("", "".join(t for _, t in lines[:16]) + (doc.core_properties.get("title") or ""))
+    body = [b for b in doc.blocks[:first + 1] if b.part in ("body", "table")]  # blocks up to the candidate
+    if not any(b.text.strip().startswith("附") for b in body if "附" in b.text):
+        head = []  # the first 16 non-empty body lines (the title is among them)
+        for b in doc.blocks:
+            if b.part in ("body", "table") and (t := b.text.strip()):
+                head.append(t)
+                if len(head) == 16:
+                    break
+        head = _NO_SPACE.sub("", "".join(head) + (doc.core_properties.get("title") or ""))
         if (not any(v in head for v in _FORWARD_VERBS)
-                or not any(len(t) <= 24 and "日" in t for i, t in lines if i < first)):
+                or not any(len(t) <= 24 for b in body if b.index < first and "日" in b.text and (t := b.text.strip()))):
             return cands[0]
     return (ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)).label
 
