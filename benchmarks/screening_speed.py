@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -152,11 +153,12 @@ def run_presidio(analyzer, items):
 
 
 def interleaved(fns, repeat, setups=None):
-    """Best time of each function over ``repeat`` alternating rounds (a shared machine's load hits both).
+    """Each function's times over ``repeat`` alternating rounds (a shared machine's load hits all).
 
+    Returns (best time of each, last output of each, every round's times of each).
     ``setups[i]``, when given and not None, runs before ``fns[i]`` each round, off the clock.
     """
-    best = [float("inf")] * len(fns)
+    rounds = [[] for _ in fns]
     outs = [None] * len(fns)
     setups = setups or [None] * len(fns)
     for _ in range(repeat):
@@ -165,8 +167,8 @@ def interleaved(fns, repeat, setups=None):
                 setups[i]()
             t0 = time.perf_counter()
             outs[i] = fn()
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return best, outs
+            rounds[i].append(time.perf_counter() - t0)
+    return [min(r) for r in rounds], outs, rounds
 
 
 def main() -> None:
@@ -194,9 +196,11 @@ def main() -> None:
           "'chars/s' the best of rounds right after one\n"
           f"(paragraphs seen before); documents {GROUP} at a time (as gongkai check), '1st, 1 doc' one by one (as\n"
           f"each gongkai batch worker); {args.repeat} rounds each, interleaved with Presidio's; ratios against"
-          " Presidio's best")
+          " Presidio's best,\n'1st, pairs' the median over rounds of Presidio's time over the first pass's in the"
+          " same round\n(a load burst on the shared machine slows both sides of a round, where a best-of ratio"
+          " takes each side's luckiest round)")
     print(f"{'corpus':<24}{'chars':>9}  {'1st pass':>10}{'gongkai chars/s':>16}{'Presidio chars/s':>18}{'ratio':>7}"
-          f"{'1st ratio':>10}{'1st, 1 doc':>11}  recall gongkai / Presidio")
+          f"{'1st ratio':>10}{'1st, pairs':>11}{'1st, 1 doc':>11}  recall gongkai / Presidio")
     for name, items in corpora().items():
         chars = sum(d.chars for d, _ in items)
         # first passes: every cache emptied before the clock starts (memo.clear_all as set-up)
@@ -205,16 +209,18 @@ def main() -> None:
         fns += [lambda: run_presidio(analyzer, items)] if analyzer else []
         setups += [None] if analyzer else []
         run_gongkai(items)  # warm up (rule set, lexicons, compiled patterns) once per process
-        times, outs = interleaved(fns, args.repeat, setups)
+        times, outs, rounds = interleaved(fns, args.repeat, setups)
         first, tg, single, found_g = times[0], times[1], times[2], outs[1]
         assert outs[0] == found_g == outs[2]
         line = f"{name:<24}{chars:>9}  {chars / first:>10,.0f}{chars / tg:>16,.0f}"
         records = [r for _, r in items if r is not None]
         if analyzer is not None:
             tp, found_p = times[3], outs[3]
-            line += f"{chars / tp:>18,.0f}{tp / tg:>7.1f}×{tp / first:>9.1f}×{tp / single:>10.1f}×"
+            paired = statistics.median(p / g for p, g in zip(rounds[3], rounds[0]))
+            line += (f"{chars / tp:>18,.0f}{tp / tg:>7.1f}×{tp / first:>9.1f}×{paired:>10.1f}×"
+                     f"{tp / single:>10.1f}×")
         else:
-            line += f"{'':>34}{chars / single:>11,.0f}"
+            line += f"{'':>44}{chars / single:>11,.0f}"
         if records:
             hg, total = recall(found_g, records)
             line += f"  {hg / total:.3f}"
