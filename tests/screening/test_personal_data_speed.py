@@ -264,8 +264,9 @@ def test_batch_doc_from_word_ids_equals_the_doc_from_words():
         assert (doc.to_array(attrs) == plain.to_array(attrs)).all()
 
 
-def test_generated_unicode_classes_equal_regex_over_every_code_point():
-    """uclass spells out regex's \\p{Han}, \\s and \\d for re (tools/gen_unicode_classes.py)."""
+def test_unicode_classes_equal_regex_over_every_code_point():
+    """uclass spells out the installed regex's \\p{Han}, \\s and \\d for re, over all of Unicode
+    (it reads only the planes that can hold such characters)."""
     import regex
 
     from gongkai.screening.uclass import DIGIT, HAN, SPACE
