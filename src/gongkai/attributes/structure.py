@@ -442,9 +442,10 @@ def document_label(doc: Document, ctx=None) -> L.Label | None:
                 if len(head) == 16:
                     break
         head = _NO_SPACE.sub("", "".join(head) + (doc.core_properties.get("title") or ""))
-        if (not any(v in head for v in _FORWARD_VERBS)
-                or not any(len(t) <= 24 for b in body if b.index < first and "日" in b.text and (t := b.text.strip()))):
-            return cands[0]
+        if not any(v in head for v in _FORWARD_VERBS):
+            return cands[0]  # no 印发/转发 notice: the attachment starts only at a 附件 line
+        if not any(len(t) <= 24 for b in body if b.index < first and "日" in b.text and (t := b.text.strip())):
+            return cands[0]  # no 成文日期 line before the candidate
     return (ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)).label
 
 

@@ -20,8 +20,6 @@ import time
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-import regex
-
 from .. import segmentation
 from ..memo import TextMemo, key_of, text_cache
 from .context import MASK_CHARS, lexicon
@@ -168,9 +166,9 @@ class Paragraph:
 
     ``words`` are its tokens and ``offs`` their offsets in ``text``; ``offs`` holds one more
     entry, the end of the last word, exactly when the words tile the text (each starts where
-    the one before ends: offsets accumulated from the lengths); ``starts`` is the set of the words' offsets; ``roles`` the
-    lexicon's role-word matches in ``text``; the components fill ``cands`` (evidence) and
-    ``names`` (context).
+    the one before ends: offsets accumulated from the lengths). ``starts`` is the set of the
+    words' offsets; ``roles`` the lexicon's role-word matches in ``text``; the components fill
+    ``cands`` (evidence) and ``names`` (context).
 
     Words and offsets stay two lists, not a list of (offset, word) pairs: thousands of pairs
     per batch each cost an allocation and, as they live through the pipeline, the garbage

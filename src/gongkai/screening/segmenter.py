@@ -235,7 +235,7 @@ class Segmenter:
         return self._ascii_resplit(sentence, self._native.cut(sentence, True))
 
     def _ascii_resplit(self, sentence: str, words: list[str]) -> list[str]:
-        """rjieba's ``words`` of ``sentence`` with each ASCII run outside the dictionary split as jieba's HMM splits it."""
+        """rjieba's ``words`` of ``sentence``, each ASCII run outside the dictionary split as jieba's HMM splits it."""
         if _ASCII_MIXED.search(sentence) is None:
             return words  # no word the re-split would change (nine paragraphs in ten)
         freq = self.tokenizer.FREQ
