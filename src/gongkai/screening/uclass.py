@@ -13,6 +13,7 @@ the result against regex over every code point.
 
 from __future__ import annotations
 
+import sys
 from array import array
 
 import regex
@@ -23,9 +24,14 @@ PLANES = ((0, 0xD800), (0xE000, 0x40000), (0xE0000, 0xF0000))
 _SPECIAL = frozenset("\\]^-[")
 
 
+#: 32-bit code units in the machine's byte order, and the codec that reads them
+_UNIT = next(code for code in "IL" if array(code).itemsize == 4)
+_CODEC = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+
+
 def _planes() -> list[tuple[int, str]]:
     """(first code point, every character of the range in order) for each range of PLANES."""
-    return [(start, array("I", range(start, end)).tobytes().decode("utf-32-le")) for start, end in PLANES]
+    return [(start, array(_UNIT, range(start, end)).tobytes().decode(_CODEC)) for start, end in PLANES]
 
 
 def ranges(pattern: str, planes: list[tuple[int, str]] | None = None) -> list[tuple[int, int]]:
