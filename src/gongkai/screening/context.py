@@ -206,7 +206,11 @@ class PersonalContext:
     columns: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def _column_of(self, block: Block) -> tuple[str, str] | None:
-        """What ``columns`` holds for ``block``, worked out from the tables and form fields."""
+        """What ``columns`` holds for ``block``, worked out from the tables and form fields.
+
+        The rule, cell by cell; personal_context applies it table by table, and the tests hold
+        that to this (tests/screening/test_personal_data_speed.py).
+        """
         if block.index in self.form_cells:
             return self.form_cells[block.index]
         if block.table is None or block.part != "table":

@@ -219,8 +219,8 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
     pctx = _pctx(doc, ctx)
     ids = ctx.fact(id18_matches)
     for block, text in _numeric(rule, doc, ctx):
-        if len(text) < 15 or not _SIX_DIGITS.search(text):
-            continue
+        if len(text) < 15 or (block.index not in ids and not _SIX_DIGITS.search(text)):
+            continue  # both patterns need six digits in a row; a block with an ID18 match has them
         header = _header_ctx(pctx, block, ("id_card",))
         for start, end, value, valid in ids.get(block.index, ()):
             before = text[max(0, start - NEAR_WINDOW):start]

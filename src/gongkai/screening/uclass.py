@@ -34,10 +34,10 @@ def _planes() -> list[tuple[int, str]]:
     return [(start, array(_UNIT, range(start, end)).tobytes().decode(_CODEC)) for start, end in PLANES]
 
 
-def ranges(pattern: str, planes: list[tuple[int, str]] | None = None) -> list[tuple[int, int]]:
-    """The (first, last) code points of the runs of characters ``regex`` matches with ``pattern``, in PLANES."""
+def ranges(pattern: str, planes: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """The (first, last) code points of the runs of characters ``regex`` matches with ``pattern`` in ``planes``."""
     out: list[tuple[int, int]] = []
-    for start, text in planes or _planes():
+    for start, text in planes:
         for m in regex.finditer(pattern + "+", text):
             out.append((start + m.start(), start + m.end() - 1))
     return out
@@ -48,7 +48,7 @@ def _char(c: int) -> str:
     return "\\" + ch if ch in _SPECIAL else ch
 
 
-def class_body(pattern: str, planes: list[tuple[int, str]] | None = None) -> str:
+def class_body(pattern: str, planes: list[tuple[int, str]]) -> str:
     """A [...] body for re holding what ``pattern`` (one regex class) matches."""
     return "".join(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in ranges(pattern, planes))
 
