@@ -11,8 +11,8 @@ A current finding takes the verdict of the label with the same (rule, part, para
 end), else of one with the same (rule, paragraph, text); a finding no label matches is
 *unjudged*. A labelled ``tp`` that no current finding matches is a *true finding lost*. A
 labelled miss is *caught* when a current finding of its family overlaps the miss's span in its
-paragraph (the quote; for a personal-data miss, whose quote is the words before the value, the
-span runs on to the end of the value). Per rule family (the code's letter) it prints findings,
+paragraph (the quote; for a miss of family D, whose quote is the words before the value, the
+span runs on to the end of the value: the next punctuation mark, at most 40 characters). Per rule family (the code's letter) it prints findings,
 TP, FP, debatable, unjudged, false alarms per 10,000 characters (the manifest characters of
 the labelled files evaluated), error-level precision (TP / (TP + FP) of the findings reported
 at error level; debatable ones left out), misses caught, personal-data exposures caught
@@ -116,7 +116,7 @@ def miss_span(text: str, miss: dict) -> tuple[int, int] | None:
     if at < 0:
         return None
     end = at + len(miss["quote"])
-    if miss.get("personal_data"):
+    if miss.get("personal_data") or miss.get("family") == "D":  # the quote is the words before the value
         stop = end
         while stop < len(text) and stop - end < VALUE_MAX and (stop == end or text[stop] not in VALUE_END):
             stop += 1

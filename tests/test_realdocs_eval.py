@@ -125,6 +125,11 @@ def test_a_personal_data_miss_spans_the_value_after_its_quote():
     assert after["personal_data"] == {"caught": 0, "labelled": 1}
 
 
+def test_any_d_miss_spans_the_value_after_its_quote_but_only_personal_ones_count_as_exposures():
+    _, s = evaluate([cur("D102", 2, 11, 22, "138****1234", "info")], [], [miss("D", 2, "联系电话")], PARAS)
+    assert s["families"]["D"]["caught"] == 1 and s["personal_data"] == {"caught": 0, "labelled": 0}
+
+
 def test_personal_data_exposures_count_true_d_findings_and_personal_misses():
     findings = [cur("D102", 2, 11, 22, "138****1234")]
     labels = [lab("D102", 2, 11, 22, "tp", "138****1234"), lab("D101", 2, 0, 18, "tp", "5202**")]
