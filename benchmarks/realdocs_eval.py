@@ -35,7 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from gongkai.api import check_documents  # noqa: E402
-from gongkai.formats import read_path  # noqa: E402
+from gongkai.formats import UnreadableDocument, read_path  # noqa: E402
 from gongkai.output.render import report_dict  # noqa: E402
 
 LABELS = HERE / "data" / "realdocs" / "labels"
@@ -247,7 +247,10 @@ def run(data: Path, labels: list[dict]) -> Result:
         path = data / lab["file"]
         if not path.is_file():
             raise FileNotFoundError(f"{path}：标注所指的文件不存在")
-        docs.append(read_path(path))
+        try:
+            docs.append(read_path(path))
+        except UnreadableDocument as e:
+            raise ValueError(f"{path}：{e.message}") from None
     reports = check_documents(docs) if docs else []
     for lab, doc, report in zip(labels, docs, reports):
         paragraphs = {}

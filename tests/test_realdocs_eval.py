@@ -203,3 +203,15 @@ def test_the_command_prints_figures_and_fails_clearly_without_data(corpus, capsy
     assert "unjudged findings:" in text and "debatable" in text
     assert ev.main(["--data", str(tmp_path / "nowhere"), "--labels", str(labels)]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_a_label_whose_document_is_missing_or_unreadable_fails_with_one_line(corpus, capsys):
+    data, labels, _ = corpus
+    write_label(labels, [], [])
+    (data / "d-001.txt").write_text("  \n", encoding="utf-8")  # no text at all: unreadable
+    assert ev.main(["--data", str(data), "--labels", str(labels)]) == 2
+    assert "d-001.txt" in capsys.readouterr().err
+    (data / "d-001.txt").unlink()
+    assert ev.main(["--data", str(data), "--labels", str(labels)]) == 2
+    err = capsys.readouterr().err
+    assert "d-001.txt" in err and len(err.strip().splitlines()) == 1
