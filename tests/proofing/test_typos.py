@@ -174,3 +174,30 @@ def test_a_character_frequent_in_the_document_is_its_topic(check_text):
     assert _t110(check_text(line)) == [("嫩", "人")]
     # the same line in a document about 嫩江: the character is the document's topic, not a slip
     assert _t110(check_text("保护嫩江生态环境。\n嫩江水质持续改善。\n" + line)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "根据闽委宣联〔2024〕7号文件精神，做好相关工作。",  # 机关代字 of a 发文字号
+    "成立贵阳综合实验区管委会。",                      # a zone named after a place
+    "在姜山岛开展海洋主题活动。",                      # a name before a place suffix
+    "由半淞园街道负责组织。",
+])
+def test_no_typo_suggestion_on_proper_names_and_terms(check_text, text):
+    assert "T110" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text, right", [
+    ("实行封山肓林。", "育"),
+    ("加强对运输企业姿质的审查。", "资"),
+    ("提升群众满意杜。", "度"),
+])
+def test_typos_beside_names_and_terms_still_fire(check_text, text, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
+
+
+@pytest.mark.parametrize("text, right", [
+    ("成立勺米综合实验区管委会。", "试"),          # no place name of the gazetteer before the zone's name
+    ("推进自贸实验区建设。", "试"),
+])
+def test_zone_names_without_a_place_are_still_checked(check_text, text, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
