@@ -201,3 +201,37 @@ def test_typos_beside_names_and_terms_still_fire(check_text, text, right):
 ])
 def test_zone_names_without_a_place_are_still_checked(check_text, text, right):
     assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
+
+
+@pytest.mark.parametrize("text, rule, right", [
+    ("为全县发展做出更大贡献。", "T103", "作出"),
+    ("确保工作秘密不泄漏。", "T103", "泄露"),
+    ("严防燃气泄露引发事故。", "T103", "泄漏"),
+    ("请登陆县政府门户网站下载表格。", "T103", "登录"),
+    ("请在申请表中写明车辆途径地。", "T103", "途经"),
+    ("不得将营运车辆交于无资格人员驾驶。", "T103", "交予"),
+    ("全县分为二个片区推进。", "T103", "两个"),
+    ("这是当前急待解决的问题。", "T101", "亟待"),
+])
+def test_commonly_confused_words_fire(check_text, text, rule, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == rule] == [right]
+
+
+@pytest.mark.parametrize("text", [
+    "台风登陆后各村加强巡查。", "拓宽群众反映问题的途径。", "第二个阶段自6月开始。", "全县十二个乡镇参加。",
+    "严防泄露国家秘密。", "燃气管道泄漏应立即报警。", "各部门做出更大成绩。",
+])
+def test_commonly_confused_words_right_in_context_stay_silent(check_text, text):
+    assert not {f.rule for f in check_text(text).findings} & {"T101", "T103"}
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("请各村按照按照通知要求报送。", True),
+    ("认真落实落实各项措施。", True),
+    ("请各村按照通知要求报送。", False),
+    ("城关派出所所长、交警大队大队长参加。", False),   # the second 大队 starts 大队长
+    ("的的确确如此。", False),
+    ("依据《某某县用地用地标准》执行。", False),        # a quoted title is cited as issued
+])
+def test_doubled_words(check_text, text, fires):
+    assert ("T106" in {f.rule for f in check_text(text).findings}) is fires

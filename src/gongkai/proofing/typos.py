@@ -199,4 +199,40 @@ STATISTICAL = FunctionRule(
             "根据闽委宣联〔2013〕19号文件精神", "贵阳综合实验区管委会"],
 )
 
-RULES = [MISSPELLINGS, IDIOMS, CONFUSABLES, VARIANTS, TERMS, STATISTICAL]
+#: A word typed twice (按照按照): two to four characters, then the same again.
+_DOUBLED_WORD = regex.compile(r"(\p{Han}{2,4})\1")
+#: Column headings of a table repeat side by side once its cells are flattened into a line.
+_HEADINGS = frozenset({"合计", "小计", "总计", "备注", "数量", "金额", "其中", "面积", "单位", "名称"})
+#: A dictionary word this frequent is a word a clerk meant to write.
+DOUBLED_MIN_FREQ = 100
+
+
+def _doubled(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
+    words = lm.lexicon_words()
+    for block in rule.blocks(doc):
+        text = block.text
+        for m in _DOUBLED_WORD.finditer(text):
+            w, end = m[1], m.end()
+            if w[0] == "一" or w in _HEADINGS or words.get(w, 0) < DOUBLED_MIN_FREQ or words.get(m.group(), 0):
+                continue  # 一个一个 is an adverb; a rare "word" doubled is likelier a name
+            if any(words.get(w[k:] + text[end:end + j], 0) for k in range(len(w)) for j in (1, 2) if end + j <= len(text)):
+                continue  # 城关中队中队长: the second one starts a longer word
+            o = text.rfind("《", 0, m.start())
+            if o > text.rfind("》", 0, m.start()) and "》" in text[end:end + 40]:
+                continue  # a quoted title is cited as issued
+            yield rule.finding(block, m.start(), end, suggestion=w,
+                               message=f"词语重复：“{m.group()}”应为“{w}”", confidence=0.9)
+
+
+DOUBLED = FunctionRule(
+    code="T106", category="proofing", kind="typo", severity=Severity.WARNING,
+    message="字词重复", basis="《勺米镇政务公开信息审核发布管理制度》一（一）", func=_doubled, parts=PROSE,
+    doc="初审须避免错字等低级错误。本规则查找连打两遍的常用词语（“按照按照”“要求要求”）。叠用本身成词的"
+        "（“的的确确”）、“一个一个”、后一个与后文组成另一词语的（“城关中队中队长”）、表格栏目名称（“合计合计”）"
+        "和书名号内的标题不提示。单字重复（“湖湖”可能是“滞洪湖湖周”）不在此列。",
+    fires=["各单位要按照按照要求报送。", "认真落实落实各项措施"],
+    silent=["各单位要按照要求报送。", "天天坚持锻炼", "一个一个地核对", "的的确确如此", "交警大队大队长张某",
+            "依据《某某用地用地标准》执行", "合计合计"],
+)
+
+RULES = [MISSPELLINGS, IDIOMS, CONFUSABLES, VARIANTS, TERMS, STATISTICAL, DOUBLED]
