@@ -203,3 +203,30 @@ def test_check_and_rules_commands_speak_chinese(cli, tmp_path):
     assert "办事指南缺少“申报材料”" in out and "《勺米镇办事公开制度》第二条" in out
     doc = cli("rules", "C103").output
     assert "10个工作日" in doc and "会报告" in doc
+
+
+REPORT = "勺米镇人民政府关于2025年禁毒工作情况的报告\n区人民政府：\n现将今年禁毒工作情况报告如下。\n{closing}\n勺米镇人民政府\n2025年11月3日"
+ASKING = "勺米镇人民政府关于{what}的请示\n区人民政府：\n今年雨量偏多，需要资金。\n{closing}\n勺米镇人民政府\n2025年6月1日"
+LETTER = "勺米镇人民政府关于商请支持道路建设的函\n县交通运输局：\n我镇拟建设通村道路。\n{closing}\n勺米镇人民政府\n2025年6月1日"
+
+
+@pytest.mark.parametrize("text, fires", [
+    (REPORT.format(closing="当否，请批示。"), True),           # a 报告 may not carry a request
+    (REPORT.format(closing="特此报告。"), False),
+    (ASKING.format(what="申请维修村道", closing="以上请示，请审阅。"), True),
+    (ASKING.format(what="申请维修村道", closing="妥否，请批示。"), False),
+    (LETTER.format(closing="妥否，请批示。"), True),            # a 函 asks no 批示 of a body not its superior
+    (LETTER.format(closing="请予函复。"), False),
+])
+def test_closing_formula_of_another_document_type(check_text, text, fires):
+    assert ("C106" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("what, fires", [
+    ("申请追加春耕经费和调整项目资金用途", True),
+    ("申请追加春耕经费", False),
+    ("申请村道维修和养护经费", False),                        # one request, two objects
+])
+def test_a_request_asks_one_matter(check_text, what, fires):
+    text = ASKING.format(what=what, closing="妥否，请批示。")
+    assert ("C107" in {f.rule for f in check_text(text).findings}) is fires
