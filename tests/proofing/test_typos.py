@@ -235,3 +235,13 @@ def test_commonly_confused_words_right_in_context_stay_silent(check_text, text):
 ])
 def test_doubled_words(check_text, text, fires):
     assert ("T106" in {f.rule for f in check_text(text).findings}) is fires
+
+
+def test_names_of_listed_bodies_of_one_kind_are_not_corrected(check_text):
+    listing = "补助资金分配：南庠卫生院500元，敖北卫生院300元，城关卫生院800元。"  # 南庠: a name slot
+    assert "T110" not in {f.rule for f in check_text(listing).findings}
+    assert [f.suggestion for f in check_text("我镇附鼠小学开展安全教育。").findings if f.rule == "T110"] == ["属"]
+
+
+def test_a_body_named_once_is_still_checked(check_text):
+    assert [f.suggestion for f in check_text("请到南庠卫生院报名。").findings if f.rule == "T110"] == ["洋"]

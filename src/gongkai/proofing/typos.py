@@ -120,6 +120,27 @@ def _after_place(text: str, end: int) -> bool:
     return any(head[-k:] in names for k in range(2, 5) if len(head) >= k)
 
 
+#: Suffixes of bodies named after their place (东庠卫生院、敖东卫生院): when the document names
+#: several bodies of one kind, the characters before the suffix are a name slot.
+_BODY_SUFFIX = regex.compile(r"(?:卫生院|卫生所|派出所|幼儿园|中心小学|小学|中学|中心校|财政所|国土所|司法所|供电所|信用社)")
+#: A suffix seen this often in a document makes a list of bodies of that kind.
+BODY_SUFFIX_REPEATS = 3
+
+
+def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is in the name of a body whose kind the document lists (…卫生院 ×3)."""
+    for m in _BODY_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 4)):
+        if full.count(m.group()) < BODY_SUFFIX_REPEATS:
+            continue
+        a = m.start()
+        name = a
+        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+            name -= 1
+        if name <= start:
+            return True
+    return False
+
+
 def _in_proper_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies in a 发文字号's 机关代字, a place name or a zone named after a place."""
     for m in _DOC_NUMBER_HEAD.finditer(text, max(0, start - 12), min(len(text), end + 12)):
@@ -161,7 +182,7 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
                     continue
                 if len(s.wrong) == 1 and _topical(model, full, s.wrong):
                     continue
-                if _in_proper_name(text, start, end):
+                if _in_proper_name(text, start, end) or _in_listed_body(full, text, start, end):
                     continue
                 fixed = text[max(0, start - 2) : start] + s.right + text[end : end + 2]
                 yield _typo(rule, block, start, end, s, fixed)
@@ -188,7 +209,7 @@ STATISTICAL = FunctionRule(
         "“优先公司”应为“有限公司”）按读音查找常用同音词；不在音近形近字表中的生僻字（如“嫩民政府”）只在某个字能与"
         "前后字组成常用词且明显优于其他字时提示。在同一文件中反复出现的搭配（多为简称、术语）和文件反复使用的字"
         "（多为地名、主题词）不提示；发文字号的机关代字（闽、沪）、地名后缀（××乡、××岛、××街道）前的专名、"
-        "以词典地名开头的园区名称（××综合实验区）的后缀也不提示；"
+        "以词典地名开头的园区名称（××综合实验区）的后缀、文件列举的多个同类机构（××卫生院）的名称也不提示；"
         "为避免误报，只在把握很大时提示，结果仅供校对参考。",
     fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。", "加快构建现代产业提喜。",
            "各级嫩民政府要加强组织领导。"],
