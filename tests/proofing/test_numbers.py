@@ -133,3 +133,12 @@ def test_years_in_chinese_numerals_in_the_body_fire(check_text, text, fixed):
 ])
 def test_years_in_chinese_numerals_stay_silent(check_text, text):
     assert "N111" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("公示期为5月21日-8月30日。", "公示期为5月21日—8月30日。"),
+    ("报名时间为3月1日－15日。", "报名时间为3月1日—15日。"),
+    ("公示期为5月21 日-－8月30日。", "公示期为5月21 日—8月30日。"),
+])
+def test_date_ranges_with_hyphens(text, fixed):
+    assert autocorrect(text) == fixed

@@ -441,8 +441,14 @@ _HYPHEN_UNIT_RANGE = regex.compile(
 )
 
 
+#: A date range joined by hyphens: 5月21日-8月30日, 21日-－30日.
+_DATE_HYPHEN = regex.compile(r"(?<=\d\s*日)\s*(?P<sep>[\-－]+)\s*(?=\d{1,2}\s*(?:月\s*\d{1,2}\s*)?日)")
+
+
 def _hyphen_ranges(text: str):
     yield from _hyphen_range(text)
+    for m in _DATE_HYPHEN.finditer(text):
+        yield Fix(m.start(), m.end(), "—", "时间起止应使用一字线“—”，不用连字符“-”")
     for m in _HYPHEN_UNIT_RANGE.finditer(text):
         a, b, u = m["a"], m["b"], m["u"]
         if a.startswith("0") or float(b) <= float(a):
@@ -455,10 +461,11 @@ def _hyphen_ranges(text: str):
 HYPHEN_RANGE = CorrectionRule(
     code="N109", category="proofing", kind="number_format", severity=Severity.WARNING,
     message="数值范围使用了连字符", basis=f"{GB15834} 4.13；{GB15835} 5.1",
-    judge=_hyphen_ranges, needs=r"\d[\p{Han}]{0,2}[\-－]\d",
+    judge=_hyphen_ranges, needs=r"\d[\p{Han}\s]{0,3}[\-－]+\s*\d",
     doc="标示数值范围用浪纹线“～”（如“3～5天”），年份起止可用一字线“—”（如“2019—2020年”），不用连字符“-”。"
         "电话号码、图表编号（表3-1）、地址中的门牌楼号（××村10-70号）不在此列。",
-    fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%", "月薪1800元-2000元", "3月-5月开展"],
+    fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%", "月薪1800元-2000元", "3月-5月开展",
+           "公示期为5月21日-8月30日"],
     silent=["办理时限为3～5个工作日", "联系电话0858-8123456", "见表3-1", "GB/T 9704-2012",
             "办公时间为上午9:30-12:00", "经营场所：某某镇前村10-70号", "住所：某某路南段B区71-151 张三",
             "某某城8-9楼一层"],
