@@ -142,3 +142,11 @@ def test_comma_among_list_items(check_text, text, fires):
 ])
 def test_closing_formula_takes_a_full_stop(check_text, text, fires):
     assert ("P109" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("区农业农村局《关于报请区政府批转\n某某镇农村公路养护办法\n的请示》收悉。", False),   # a title broken over short lines
+    ("区农业农村局《关于报请区政府批转某某办法的请示收悉。\n请各村执行。\n特此通知。", True),
+])
+def test_title_marks_wrapped_over_lines(check_text, text, fires):
+    assert ("P103" in {f.rule for f in check_text(text).findings}) is fires

@@ -7,8 +7,6 @@ marks are left alone in English and number contexts (3.5%, 1:1000, 10:30, www.x.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import regex
 
 from ..models import Severity
@@ -142,6 +140,11 @@ def _unpaired(text: str):
         yield Fix(i, i + 1, None, f"“{mark}”缺少对应的{'后' if opening else '前'}半“{other}”（{what}半符号不成对）", 0.8)
 
 
+#: A mark may close this many blocks after the one it opens in, across lines this short.
+WRAP_LINES = 3
+WRAP_LINE_CHARS = 80
+
+
 class UnpairedRule(CorrectionRule):
     """P103 with one exception the paragraph alone cannot see: a title or a parenthesis that
     wraps onto the next line (《…\n…》) opens in one block and closes in the next."""
@@ -151,16 +154,21 @@ class UnpairedRule(CorrectionRule):
         for block in self.blocks(doc):
             found.append((block, self.fixes(block.text)))
         drop: set[tuple[int, int]] = set()
-        for (b1, f1), (b2, f2) in pairwise(found):
-            if b1.part != b2.part or not f1 or not f2:
-                continue
-            opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF]
-            closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
-            for o in opens:
-                k = _OPEN_OF[b1.text[o.start]]
-                c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
-                if c is not None:
-                    drop.update({(b1.index, o.start), (b2.index, c.start)})
+        for i, (b1, f1) in enumerate(found):
+            # a web page may break a long title over several short lines (《…\n…\n…》)
+            for j in range(i + 1, min(len(found), i + 1 + WRAP_LINES)):
+                b2, f2 = found[j]
+                if b1.part != b2.part or any(len(found[k][0].text) > WRAP_LINE_CHARS for k in range(i + 1, j)):
+                    break
+                if not f1 or not f2:
+                    continue
+                opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF and (b1.index, f.start) not in drop]
+                closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
+                for o in opens:
+                    k = _OPEN_OF[b1.text[o.start]]
+                    c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
+                    if c is not None:
+                        drop.update({(b1.index, o.start), (b2.index, c.start)})
         for block, fixes in found:
             for fx in fixes:
                 if (block.index, fx.start) not in drop:
