@@ -185,10 +185,17 @@ def _is_copy_to(t: str) -> bool:
     return t.startswith(("抄", "主")) and COPY_TO.match(t) is not None  # anchored: 抄送, 抄报, 主送
 
 
+#: An internal-circulation mark above the masthead (内部资料 注意保存), never the title.
+INTERNAL_MARK = regex.compile(
+    r"^(?:内部资料|内部文件|内部刊物|内部材料|内部参阅|仅供内部参阅|内部明电)[\s，,、]*(?:注意保存|注意保密|妥善保管|不得外传|请勿外传|严禁外传)?$"
+)
+
+
 def _is_special(t: str) -> bool:
     """Lines of the 版头 that are never part of the title."""
     return bool(
         _is_copy_number(t) or (len(t) <= 20 and _is_secret_mark(t)) or _is_urgency(t)
+        or (len(t) <= 20 and INTERNAL_MARK.match(t) is not None)
         or ("签发人" in t and SIGNER.search(t)) or (len(t) < 24 and L.find_in_text(t))
     )
 
