@@ -230,3 +230,17 @@ def test_closing_formula_of_another_document_type(check_text, text, fires):
 def test_a_request_asks_one_matter(check_text, what, fires):
     text = ASKING.format(what=what, closing="妥否，请批示。")
     assert ("C107" in {f.rule for f in check_text(text).findings}) is fires
+
+
+RULES_TEXT = ("{title}\n第一条 为规范宅基地审批，制定本办法。\n第二条 设定依据：《土地管理法》。\n第三条 申请条件：本村村民。\n"
+              "第四条 办理程序：申请、审核、审批。\n第五条 申请材料：申请书、户口簿。\n第六条 本办法自印发之日起施行。")
+
+
+@pytest.mark.parametrize("title, fires", [
+    ("勺米镇农村宅基地审批管理办法", False),                   # a 办法 is not a 办事指南
+    ("关于印发勺米镇农村宅基地审批管理规定的通知", False),
+    ("勺米镇农村宅基地审批办事指南", True),
+    ("勺米镇农村宅基地审批须知事项", True),                     # no title of its own kind: the elements decide
+])
+def test_a_regulation_is_not_a_service_guide(check_text, title, fires):
+    assert ("C101" in {f.rule for f in check_text(RULES_TEXT.format(title=title)).findings}) is fires
