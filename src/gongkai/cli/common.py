@@ -113,7 +113,8 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
     """
     import os
 
-    from ..formats import sniff
+    from ..formats import UnreadableDocument, sniff
+    from ..formats.reader import verify_package
 
     src, dst = Path(source), Path(output)
     try:
@@ -134,6 +135,11 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
     if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
         error_line(f"{source}: 只能{action} .docx 文件（请先另存为 .docx）")
         raise SystemExit(EXIT_UNUSABLE)
+    try:  # the whole package is copied: a damaged member is reported before anything is written
+        verify_package(data)
+    except UnreadableDocument as exc:
+        error_line(f"{source}: {exc.message}")
+        raise SystemExit(EXIT_UNUSABLE) from None
     return data
 
 

@@ -19,7 +19,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from ..config import Limits
 from ..models import Document, ReadError
-from .errors import UnreadableDocument
+from .errors import ZIP_ERRORS, UnreadableDocument, open_zip, read_member, zip_failure
 from .reader import ARCHIVE_EXTS, DOCUMENT_EXTS, read_bytes, read_file, read_path
 
 MAX_NESTING = 2
@@ -46,14 +46,18 @@ class Source:
                     zf = open_archive(self.path)
                     data = _read_member(zf, zf.getinfo(member), limits)
                     continue
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                with open_zip(io.BytesIO(data), "内层压缩包") as zf:
                     data = _read_member(zf, zf.getinfo(member), limits)
             except FileNotFoundError:
                 raise UnreadableDocument("missing", "压缩包不存在（可能已被移动或删除）") from None
             except PermissionError:
                 raise UnreadableDocument("permission", "没有读取压缩包的权限") from None
-            except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-                raise UnreadableDocument("unreadable", f"无法从压缩包读取（{exc}）") from None
+            except KeyError:
+                raise UnreadableDocument("missing", "压缩包中已没有这个成员（压缩包可能已被改动）") from None
+            except UnreadableDocument:
+                raise
+            except ZIP_ERRORS as exc:
+                raise zip_failure(exc, "压缩包") from None
         return data
 
     def read(self, limits: Limits | None = None) -> Document:
@@ -93,8 +97,7 @@ def open_archive(path: str) -> zipfile.ZipFile:
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     cap = int(limits.archive_max_entry_mb * 1024 * 1024)
     _check_member(info, limits)
-    with zf.open(info) as fh:
-        data = fh.read(cap + 1)
+    data = read_member(zf, info, cap, "压缩包成员")
     if len(data) > cap:
         raise UnreadableDocument("archive_limit", "压缩包成员解压后超过大小上限（疑似压缩炸弹）")
     return data
@@ -142,9 +145,9 @@ def iter_archive(
 ) -> Iterator[Source | ReadError]:
     """The members of an archive given as bytes or an open binary file (read through, not whole)."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        yield ReadError(display, "unreadable", "压缩包已损坏（zip 结构无效）")
+        zf = open_zip(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
+    except UnreadableDocument as exc:
+        yield ReadError(display, exc.code, "压缩包已损坏（zip 结构无效）" if exc.code == "unreadable" else exc.message)
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -185,9 +188,8 @@ def iter_archive(
                     continue
                 try:
                     inner = _read_member(zf, info, limits)
-                except (UnreadableDocument, zipfile.BadZipFile, OSError, EOFError) as exc:
-                    msg = exc.message if isinstance(exc, UnreadableDocument) else f"无法读取（{exc}）"
-                    yield ReadError(member_display, "unreadable", msg)
+                except UnreadableDocument as exc:
+                    yield ReadError(member_display, exc.code, exc.message)
                     continue
                 yield from iter_archive(inner, member_display, path, chain + (info.filename,), limits, depth + 1)
             else:
@@ -261,6 +263,6 @@ def read_source(source: Source, limits: Limits | None = None) -> Document | Read
         return ReadError(source.name, "too_large", "文档过大，内存不足")
     except RecursionError:
         return ReadError(source.name, "unreadable", "文档结构嵌套过深")
-    except Exception as exc:  # never a traceback for a hostile file: say what failed
-        log.exception("reading %s failed", source.name)
-        return ReadError(source.name, "unreadable", f"无法读取（{type(exc).__name__}: {exc}）")
+    except Exception as exc:  # never a traceback for a hostile file: say what failed (-vv shows it)
+        log.debug("reading %s failed", source.name, exc_info=True)
+        return ReadError(source.name, "unreadable", f"无法读取（读取程序出错：{type(exc).__name__}，加 -vv 查看详情）")
