@@ -16,9 +16,19 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 log = logging.getLogger("gongkai.cli")
 
 
+#: Characters that would end or garble a line on a terminal or for ``str.splitlines``: shown escaped.
+_LINE_BREAKING = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, 0x85) if c != 0x09}
+_LINE_BREAKING.update({0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(message: str) -> str:
+    """``message`` with every character that breaks a line escaped (a file name may hold a newline)."""
+    return message.translate(_LINE_BREAKING)
+
+
 def error_line(message: str) -> None:
-    """One line on stderr, prefixed like every gongkai message."""
-    click.echo(f"gongkai: {message}", err=True)
+    """One line on stderr, prefixed like every gongkai message; a newline in a file name stays on it."""
+    click.echo(f"gongkai: {one_line(message)}", err=True)
 
 
 def run_guarded(group: click.Group) -> None:
