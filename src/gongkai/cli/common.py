@@ -71,7 +71,10 @@ class Configs:
     def for_path(self, path: str) -> Config:
         if self._fixed is not None:
             return self._fixed
-        folder = Path(path.split("!", 1)[0]).resolve().parent
+        try:
+            folder = Path(path.split("!", 1)[0]).resolve().parent
+        except (RuntimeError, OSError):  # a symbolic link loop: the folder it sits in
+            folder = Path(path.split("!", 1)[0]).absolute().parent
         cfg = self._cache.get(folder)
         if cfg is None:
             cfg = self._cache[folder] = self._apply(for_path(folder / "_"))
@@ -110,6 +113,12 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         yield fh
 
 
+def follow_links_option(f):
+    """``--follow-links``: follow symbolic links that lead out of a folder being walked."""
+    return click.option("--follow-links", is_flag=True,
+                        help="跟随指向所查文件夹之外的符号链接（默认只报告、不跟随；循环链接总是跳过）。")(f)
+
+
 def select_options(f):
     f = click.option("--ignore", multiple=True, metavar="CODES", help="忽略的规则代码或前缀，逗号分隔。")(f)
     f = click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则代码或前缀，逗号分隔。")(f)
@@ -129,7 +138,7 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
     src, dst = Path(source), Path(output)
     try:
         same = src.resolve() == dst.resolve() or (dst.exists() and os.path.samefile(src, dst))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
         same = False
     if same:
         error_line(f"{output}: 不能覆盖输入文件，请用 -o 指定另一个文件")
@@ -140,7 +149,10 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
         error_line(f"{source}: 文件不存在")
         raise SystemExit(EXIT_UNUSABLE) from None
     except OSError as exc:
-        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
+        import errno
+
+        reason = "符号链接循环（链接最终指向自身）" if exc.errno == errno.ELOOP else f"无法读取（{exc.strerror or exc}）"
+        error_line(f"{source}: {reason}")
         raise SystemExit(EXIT_UNUSABLE) from None
     if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
         error_line(f"{source}: 只能{action} .docx 文件（请先另存为 .docx）")

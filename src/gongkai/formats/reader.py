@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -222,6 +223,8 @@ def read_file(path: str | Path, max_mb: float, what: str = "文件") -> bytes:
     except IsADirectoryError:
         raise UnreadableDocument("unreadable", "是文件夹，不是文件") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableDocument("link_loop", "符号链接循环（链接最终指向自身）") from None
         raise UnreadableDocument("unreadable", f"无法读取（{exc.strerror or exc}）") from None
 
 
