@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -17,6 +16,7 @@ from ..attributes.audit import COLUMNS, HEADERS, STATUS_NAMES, AuditRow, row_for
 from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError
+from ..output import spreadsheet
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -102,7 +102,7 @@ def _cell(value) -> str:
 
 def _write_csv(out, rows: list[AuditRow], summary: dict[str, int]) -> None:
     out.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
-    w = csv.writer(out, lineterminator="\r\n")
+    w = spreadsheet.writer(out)  # a title such as =HYPERLINK(…) must stay text in Excel
     w.writerow([HEADERS[c] for c in COLUMNS])
     for r in rows:
         d = r.to_dict()
