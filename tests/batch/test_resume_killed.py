@@ -71,6 +71,11 @@ def test_resume_after_sigkill_checks_each_document_exactly_once(tmp_path, kit, o
     for name, record in before.items():  # finished before the kill: kept, not checked again
         assert by_name[name] == record
     assert f"本次检查 {TOTAL - len(before)}，未改动跳过 {len(before)}" in stdout.decode()
+    if out.endswith(".sqlite"):  # the killed run no longer claims to be running
+        db = sqlite3.connect(path)
+        runs = db.execute("SELECT status, checked FROM runs ORDER BY id").fetchall()
+        db.close()
+        assert runs == [("interrupted", len(before)), ("complete", TOTAL - len(before))]
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path, kit):
