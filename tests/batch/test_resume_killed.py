@@ -39,9 +39,16 @@ def _records(out: Path) -> list[dict]:
     return [{**json.loads(r), "run_id": run, "seconds": s} for r, run, s in rows]
 
 
+def _sigint_default() -> None:
+    """In the child before exec: SIGINT back to its default, so Python turns it into
+    KeyboardInterrupt even when the shell that started the tests ignored it (a background job)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _batch(cwd: Path, out: str, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gongkai", "batch", "docs", "--out", out, "--jobs", "2", "--no-progress", *extra]
-    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+                            preexec_fn=_sigint_default)
 
 
 @pytest.mark.parametrize("out", ["r.sqlite", "r.jsonl"])
