@@ -25,6 +25,8 @@ from lxml import etree
 
 from ..models import Document, Finding
 from ..output.masking import mask, mask_spans
+from ..config import Limits
+from .errors import read_member
 from .xml import APP, CUSTOM, MC, PKG_REL, W15, parse, w
 
 _T, _R, _P = w("t"), w("r"), w("p")
@@ -247,6 +249,10 @@ def _apply(pieces: list[tuple[str, object]], spans: list[tuple[int, int, str]], 
     return applied
 
 
+#: Members are sized by verify_package before a copy is written; this only bounds a read.
+_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
+
+
 def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_author: str = "") -> RedactionResult:
     """A copy of the .docx ``data`` with the personal-data findings of ``doc`` masked.
 
@@ -261,7 +267,7 @@ def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_aut
     masked = changed = metadata = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            raw = src.read(info)
+            raw = read_member(src, info, _MEMBER_CAP)  # damage -> UnreadableDocument, not zlib.error
             name = info.filename
             root = None
             touched = False
