@@ -385,7 +385,29 @@ def recognise(units: list[Unit], config: Config | None = None, properties: dict 
         index = maps[loc.block]
         start, end = index[loc.start], index[loc.end - 1] + 1
         hits.append(Hit(loc.block, start, end, f.kind, f.rule))
-    return hits
+    return hits + _elsewhere(units, doc, maps, hits)
+
+
+def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: list[Hit]) -> list[Hit]:
+    """Each value found once (with its context) wherever else it stands in the package, even alone
+    (an image title that is only the name 张三, a cell with only the number)."""
+    values: dict[str, tuple[str, str]] = {}
+    for hit in hits:
+        value = normalise(units[hit.unit].text[hit.start:hit.end])[0]
+        if len(value) >= 2 and not any(c in "*＊●×" for c in value):
+            values.setdefault(value, (hit.kind, hit.rule))
+    if not values:
+        return []
+    covered = {(h.unit, h.start) for h in hits}
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    out = []
+    for i, block in enumerate(doc.blocks):
+        for m in pattern.finditer(block.text):
+            start, end = maps[i][m.start()], maps[i][m.end() - 1] + 1
+            if (i, start) not in covered:
+                kind, rule = values[m.group(0)]
+                out.append(Hit(i, start, end, kind, rule))
+    return out
 
 
 def _property_hit(f: Finding, idx: int, unit: Unit) -> list[Hit]:
@@ -527,27 +549,28 @@ def _binary_reason(name: str, raw: bytes) -> str:
     return "二进制内容"
 
 
-def property_sources(members: list[Member]) -> dict:
-    """Properties and authors of the top-level package, as the screening reads them (see recognise)."""
+def property_sources(members: list[Member], prefix: str = "") -> dict:
+    """Properties and authors of the package at ``prefix`` (the top one by default), as the
+    screening reads them (see recognise); unit indexes count over all ``members``."""
     out: dict = {"core": {}, "app": {}, "custom": {}, "authors": [], "paths": []}
     by_value: dict[tuple[str, str], list[int]] = {}
     offset = 0
     for m in members:
-        top = "!/" not in m.name
+        name = m.name[len(prefix):] if m.name.startswith(prefix) else "!/"
         for i, unit in enumerate(m.units):
             idx = offset + i
-            if not top or not unit.segments:
+            if "!/" in name or not unit.segments:
                 continue
             seg = unit.segments[0]
-            if m.name == "docProps/custom.xml" and seg.slot == "text" and _local(seg.el.getparent().tag) == "property":
+            if name == "docProps/custom.xml" and seg.slot == "text" and _local(seg.el.getparent().tag) == "property":
                 out["custom"][seg.el.getparent().get("name") or ""] = (unit.text, idx)
-            elif m.name in ("docProps/core.xml", "docProps/app.xml") and seg.slot == "text" \
+            elif name in ("docProps/core.xml", "docProps/app.xml") and seg.slot == "text" \
                     and seg.el.getparent() is not None and _local(seg.el.getparent().tag) in ("coreProperties", "Properties"):
-                space = "core" if m.name == "docProps/core.xml" else "app"
+                space = "core" if name == "docProps/core.xml" else "app"
                 out[space][_local(seg.el.tag)] = (unit.text, idx)
             elif seg.slot == "attr" and _local(seg.key) in AUTHOR_ATTRS:
-                role = "people" if m.name == "word/people.xml" else (
-                    "comment" if m.name.startswith("word/comments") else "revision")
+                role = "people" if name == "word/people.xml" else (
+                    "comment" if name.startswith("word/comments") else "revision")
                 by_value.setdefault((role, unit.text), []).append(idx)
             elif seg.slot == "attr" and seg.key == "Target" and LOCAL_PATH.match(unit.text) \
                     and (unit.url or "%" not in unit.text):
