@@ -313,6 +313,7 @@ class Place:
     inspectable: bool
     build: Callable[[Planted], bytes]
     kinds: tuple[str, ...] = ("person_name", "id_card", "mobile", "bank_card", "address")  # what is planted
+    plant: Callable[[Package, Planted], None] | None = None  # adds the place to a Package (to combine places)
 
 
 PLACES: list[Place] = []
@@ -328,7 +329,7 @@ def place(key: str, where: str, inspectable: bool = True, kinds: tuple[str, ...]
             func(pkg, p)
             return pkg.to_bytes()
         build.__name__ = f"build_{key}"
-        PLACES.append(Place(key, where, inspectable, build, kinds))
+        PLACES.append(Place(key, where, inspectable, build, kinds, func))
         return func
     return register
 
@@ -966,6 +967,14 @@ def _thumbnail(pkg, p):
 
 
 PLACE_BY_KEY = {pl.key: pl for pl in PLACES}
+
+
+def build_many(places: list[Place], p: Planted) -> bytes:
+    """One package with ``p`` planted at each of ``places`` (a member two places write is the last one's)."""
+    pkg = Package()
+    for pl in places:
+        pl.plant(pkg, p)
+    return pkg.to_bytes()
 assert len(PLACE_BY_KEY) == len(PLACES), "duplicate place keys"
 
 
