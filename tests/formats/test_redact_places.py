@@ -135,3 +135,15 @@ def test_libreoffice_opens_a_copy_redacted_in_many_places(cli, tmp_path, libreof
         return  # soffice not installed here (CI has it)
     assert read_path(converted).blocks[0].text == TITLE
     assert leaks(converted.read_bytes(), P) == []
+
+
+@pytest.mark.parametrize("mark", ["机密★1年", "秘密★5年", "绝密★长期"])
+def test_a_classified_document_is_refused_naming_the_mark(cli, tmp_path, mark):
+    from tests.formats.hiding_places import BODY, Package, para
+
+    pkg = Package()
+    pkg.body = [para(mark), para(TITLE), para("（此件主动公开）"), para(BODY)]
+    result, out = _redact(cli, tmp_path, pkg.to_bytes())
+    assert result.exit_code == 2
+    assert f"标有密级“{mark}”" in result.output and "不生成遮蔽件" in result.output
+    assert not out.exists()

@@ -31,6 +31,12 @@ def personal_findings(data: bytes, name: str, cfg, runner=None):
     return doc, [f for f in report.findings if f.sensitive]
 
 
+def classification_marks(doc, cfg):
+    """The 密级 marks (S101) of ``doc``: a classified document is never turned into a 公开稿."""
+    runner = Runner(default_registry(), cfg.merged(select=("S101",), ignore=()))
+    return [f for f in check_document(doc, runner.config, runner=runner).findings if f.rule == "S101"]
+
+
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="遮蔽件的保存路径（不能是原文件）。")
@@ -45,7 +51,8 @@ def redact(source, output, config_path, neutral_author):
     批注和修订作者中的个人姓名替换为中性值。无法遮蔽的内容删除并在摘要中列出：修订中删除的文字（接受删除）、
     与显示内容不同的文本框兼容内容、缩略图、二进制嵌入对象。
     写出后对遮蔽件的每个部件独立复查，仍有个人信息或无法检查的内容时不交付遮蔽件。
-    退出码：0 遮蔽完成且复查无个人信息；2 复查未通过（不生成遮蔽件）、用法错误或文件无法读取。
+    标有密级（绝密、机密、秘密★）的公文不生成遮蔽件。
+    退出码：0 遮蔽完成且复查无个人信息；2 复查未通过（不生成遮蔽件）、标有密级、用法错误或文件无法读取。
     """
     src, dst = Path(source), Path(output)
     data = docx_copy_input(source, output, "遮蔽")
@@ -58,6 +65,12 @@ def redact(source, output, config_path, neutral_author):
     runner = Runner(default_registry(), cfg.merged(select=("D1",), ignore=()))
     try:
         doc, findings = personal_findings(data, str(src), cfg, runner)
+        marks = classification_marks(doc, cfg)
+        if marks:  # 涉密公文 are 不公开 (《勺米镇公文类信息公开属性源头认定制度》第三条（一）): a masked copy would look publishable
+            for f in marks:
+                error_line(f"{source}: 标有密级“{f.text}”（{f.location.describe()}）：涉密公文不得公开发布，不生成遮蔽件"
+                           "（须先经定密机关依法解密）")
+            raise SystemExit(EXIT_UNUSABLE)
         result = redact_docx(data, doc, findings, neutral_author)
         package = redact_package(result.data, cfg, runner)
     except UnreadableDocument as exc:
