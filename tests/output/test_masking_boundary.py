@@ -66,3 +66,20 @@ def test_masker_masks_numbers_the_validators_recognise_without_any_finding():
     # dates, amounts, document numbers and office numbers stay as they are
     kept = "勺府发〔2025〕3号，2025年3月5日，资金12345678.00元，电话0858-8123456"
     assert m(kept) == kept
+
+
+def test_n110_reports_a_grouped_full_width_number_as_one_span(check_text):
+    # group by group, the middle digits of a mobile would be quoted and suggested unmasked
+    report = check_text(f"申请人联系电话{'138－8581－1234'.translate(WIDE)}。")
+    n110 = [f for f in report.findings if f.rule == "N110"]
+    assert [f.text for f in n110] == ["１３８－８５８１－１２３４"]
+    d = report_dict(report)
+    assert [f["suggestion"] for f in d["findings"] if f["rule"] == "N110"] == ["138-****-1234"]
+
+
+def test_an_id_number_ending_in_x_is_masked_with_or_without_its_letter():
+    body = "11010519491231002"  # GB 11643's own example, 11010519491231002X
+    m = Masker()
+    assert m(body + "X") == "110105********002X"
+    assert m(body) == "110105********002"
+    assert m(body.translate(WIDE) + "Ｘ") == "１１０１０５********００２Ｘ"

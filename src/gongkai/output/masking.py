@@ -43,8 +43,8 @@ def _keep(value: str, head: int, tail: int) -> str:
 
 
 def _digit_mask(digits: str, kind: str) -> str:
-    if kind == "id_card":
-        return _keep(digits, 6, 4)
+    if kind == "id_card":  # seventeen digits: an ID whose check letter is cut off
+        return _keep(digits, 6, 3 if len(digits) == 17 else 4)
     if kind == "mobile":
         return _keep(digits, len(digits) - 8, 4) if len(digits) >= 11 else _keep(digits, 3, 2)
     return _keep(digits, 4, 4)  # bank_card
@@ -130,9 +130,9 @@ def _digit_keys(value: str, kind: str) -> list[str]:
 
 def recognised(digits: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the personal numbers the validators recognise in a run of digits:
-    a checksum-valid 公民身份号码 (also inside a longer run), a 15-digit legacy one, a mobile
-    number, a Luhn-valid 15–19-digit card number. Masking errs on the safe side: a number that
-    merely looks like one of these is masked too."""
+    a checksum-valid 公民身份号码 (also inside a longer run, or without its check letter X), a
+    15-digit legacy one, a mobile number, a Luhn-valid 15–19-digit card number. Masking errs on
+    the safe side: a number that merely looks like one of these is masked too."""
     from ..screening.validators import gb11643_15_valid, gb11643_valid, luhn_valid
 
     n = len(digits)
@@ -147,6 +147,8 @@ def recognised(digits: str) -> list[tuple[int, int, str]]:
                 i += 1
     if out:
         return out
+    if n == 17 and gb11643_valid(digits + "X"):
+        return [(0, n, "id_card")]  # an ID number whose check letter X was cut off
     if n == 15 and gb11643_15_valid(digits):
         return [(0, n, "id_card")]
     if _MOBILE.fullmatch(digits):
