@@ -83,3 +83,14 @@ def test_an_id_number_ending_in_x_is_masked_with_or_without_its_letter():
     assert m(body + "X") == "110105********002X"
     assert m(body) == "110105********002"
     assert m(body.translate(WIDE) + "Ｘ") == "１１０１０５********００２Ｘ"
+
+
+def test_the_advice_quotes_the_mask_the_report_uses(check_text):
+    # issue 20 item 8: the advice said 如 张* while the name was masked 张**
+    report = check_text(f"申请人张建国，身份证号{ID_A}，联系电话{MOBILE}，银行卡号{CARD}。")
+    personal = [f for f in report.findings if f.category == "personal_data"]
+    assert {f.kind for f in personal} >= {"person_name", "id_card", "mobile", "bank_card"}
+    d = {f["kind"]: f for f in report_dict(report)["findings"] if f["category"] == "personal_data"}
+    assert d["person_name"]["text"] == "张**"
+    for kind, f in d.items():
+        assert f"如 {f['text']}；" in f["suggestion"], (kind, f["suggestion"])
