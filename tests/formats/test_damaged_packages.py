@@ -207,3 +207,13 @@ def test_garbled_members_of_an_archive_are_named_and_the_rest_checked(tmp_path):
     assert "压缩包成员解压失败" in lines[0]
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["file"] for r in records if "findings" in r] == [f"{path}!good.docx"]
+
+
+@pytest.mark.parametrize("damage", ["deflate.docx", "crc.docx", "nested.docx"])
+def test_review_names_a_damaged_document_with_one_line(damaged_folder, tmp_path, damage):
+    path = damaged_folder / damage
+    result = run_cli("review", "start", path, "--db", tmp_path / "register.sqlite")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0] and DAMAGED[damage][1] in lines[0], lines
+    assert "内部错误" not in result.stderr
