@@ -20,6 +20,7 @@ from lxml import etree
 from ..config import Limits
 from ..models import Author, Block, CommentAnchor, Document, PageLayout, Run
 from .errors import UnreadableDocument
+from .places import Places, scan_package
 from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, UnsafeXML, W, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
@@ -490,9 +491,10 @@ class DocxPackage:
         return out
 
 
-def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
-    """Read an opened .docx zip into a Document."""
+def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) -> Document:
+    """Read an opened .docx zip into a Document (``depth``: how deeply it is embedded in another)."""
     pkg = DocxPackage(zf, path, limits)
+    places = Places(limits, depth)
     main = next(
         (target for kind, target in pkg.relationships("").values() if kind == "officeDocument"),
         "word/document.xml",
@@ -513,6 +515,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     b = _Builder(doc, styles)
     authors = _Authors(doc)
     authors.revisions(root)
+    places.wordml(root, main)
+    read = {main, styles_part, theme_part}
     body = root.find(w("body"))
     if body is not None:
         b.blocks(body, "body")
@@ -539,16 +543,20 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
                 order.append((kind, target))
     for kind, target in order:
         el = pkg.xml(target)
+        read.add(target)
         if el is not None:
             authors.revisions(el)
+            places.wordml(el, target)
             b.blocks(el, kind, source_id=target)
 
     for kind, tag in (("footnote", "footnote"), ("endnote", "endnote")):
         for _, target in by_kind.get(kind + "s", []):
             el = pkg.xml(target)
+            read.add(target)
             if el is None:
                 continue
             authors.revisions(el)
+            places.wordml(el, target)
             for note in el.iterfind(w(tag)):
                 if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
                     continue
@@ -556,9 +564,11 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
 
     for _, target in by_kind.get("comments", []):
         el = pkg.xml(target)
+        read.add(target)
         if el is None:
             continue
         authors.revisions(el, comments=True)
+        places.wordml(el, target)
         for c in el.iterfind(w("comment")):
             cid = c.get(_ID)
             authors.add("comment", c.get(_AUTHOR), c.get(w("initials")))
@@ -578,10 +588,13 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
         if LOCAL_PATH.match(target) and target not in doc.file_paths:
             doc.file_paths.append(target)
     for _, target in by_kind.get("people", []):
+        read.add(target)
         el = pkg.xml(target)
         for person in el.iter(f"{{{W15}}}person") if el is not None else ():
             authors.add("people", person.get(f"{{{W15}}}author"))
     _read_properties(pkg, doc)
+    scan_package(pkg, places, main, by_kind, read)
+    places.into(doc)
     return doc
 
 
