@@ -447,6 +447,7 @@ class DocxPackage:
         self.name = name
         self.limits = limits
         self.names = set(zf.namelist())
+        self._parsed: dict[str, object] = {}
 
     def info(self, part: str | None) -> zipfile.ZipInfo | None:
         return self.zf.getinfo(part) if part in self.names else None
@@ -467,8 +468,13 @@ class DocxPackage:
         return data
 
     def xml(self, part: str):
+        """A part parsed (once: the reading and the places both ask for rels and properties)."""
+        if part in self._parsed:
+            return self._parsed[part]
         data = self.read(part)
-        return parse(data) if data is not None else None
+        root = parse(data) if data is not None else None
+        self._parsed[part] = root
+        return root
 
     def relationships(self, part: str, external: list[str] | None = None) -> dict[str, tuple[str, str]]:
         """rId -> (type suffix, target part name) for a part; external targets go to ``external`` if given."""

@@ -388,7 +388,8 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             if rels is not None:
                 referenced |= places.relationships(rels, name)
     for _, target in by_kind.get("settings", []):
-        root = _xml(pkg, places, target)
+        data = pkg.read(target)  # long (revision ids); parsed only when it holds variables
+        root = _xml(pkg, places, target) if data is not None and b"docVar" in data else None
         if root is not None:
             places.doc_vars(root, target)
         read.add(target)
