@@ -19,9 +19,9 @@ from lxml import etree
 
 from ..config import Limits
 from ..models import Author, Block, CommentAnchor, Document, PageLayout, Run
-from .errors import UnreadableDocument
+from .errors import UnreadableDocument, read_member
 from .places import Places, scan_package
-from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, UnsafeXML, W, parse, w
+from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, W, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
     w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
@@ -111,7 +111,7 @@ class _Styles:
             return fonts
         try:
             root = parse(theme_xml)
-        except (etree.XMLSyntaxError, UnsafeXML):
+        except UnreadableDocument:  # a damaged theme costs only its fonts
             return fonts
         for kind in ("major", "minor"):
             el = root.find(f".//{{{A}}}{kind}Font")
@@ -461,8 +461,7 @@ class DocxPackage:
             raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大（{info.file_size // 2**20} MB）")
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
             raise UnreadableDocument("archive_limit", f"文档部件 {part} 压缩比异常（疑似压缩炸弹）")
-        with self.zf.open(info) as fh:
-            data = fh.read(cap + 1)
+        data = read_member(self.zf, info, cap, part)
         if len(data) > cap:
             raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大")
         return data
@@ -472,7 +471,7 @@ class DocxPackage:
         if part in self._parsed:
             return self._parsed[part]
         data = self.read(part)
-        root = parse(data) if data is not None else None
+        root = parse(data, part) if data is not None else None
         self._parsed[part] = root
         return root
 

@@ -27,8 +27,8 @@ from lxml import etree
 
 from ..config import Limits
 from ..models import Block, Document
-from .errors import UnreadableDocument
-from .xml import APP, CUSTOM, MC, PKG_REL, VT, A, UnsafeXML, parse, w
+from .errors import ZIP_ERRORS, UnreadableDocument, read_member
+from .xml import APP, CUSTOM, MC, PKG_REL, VT, A, BadXML, parse, w
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -257,7 +257,7 @@ class Places:
                 try:
                     self.generic_xml(parse(data), part, member)
                     return
-                except (etree.XMLSyntaxError, UnsafeXML):
+                except UnreadableDocument:  # not well-formed, or a DTD: read as plain text
                     pass
             self.lines(part, member, text)
         else:
@@ -270,7 +270,7 @@ class Places:
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
             names = zf.namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
+        except ZIP_ERRORS:
             self.uninspectable.append((member, "损坏的压缩文件"))
             return
         if len(names) > self.limits.archive_max_entries:
@@ -282,8 +282,7 @@ class Places:
                     self._docx(member, zf, part)
                 else:
                     self._office(member, zf, part)
-            except (UnreadableDocument, UnsafeXML, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError,
-                    OSError, ValueError, RuntimeError) as exc:
+            except (UnreadableDocument, *ZIP_ERRORS) as exc:
                 reason = exc.message if isinstance(exc, UnreadableDocument) else type(exc).__name__
                 self.uninspectable.append((member, f"无法读取的嵌入文件（{reason}）"))
 
@@ -360,8 +359,7 @@ class Places:
             raise UnreadableDocument("too_large", f"嵌入文件成员 {name} 解压后过大")
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
             raise UnreadableDocument("archive_limit", f"嵌入文件成员 {name} 压缩比异常（疑似压缩炸弹）")
-        with zf.open(info) as fh:
-            data = fh.read(cap + 1)
+        data = read_member(zf, info, cap, name)
         if len(data) > cap:
             raise UnreadableDocument("too_large", f"嵌入文件成员 {name} 解压后过大")
         self._budget -= len(data)
@@ -445,8 +443,8 @@ def _xml(pkg, places: Places, name: str):
     """A place part parsed, or None (recorded as uninspectable) when it is not well-formed XML."""
     try:
         return pkg.xml(name)
-    except etree.XMLSyntaxError:
-        places.uninspectable.append((name, "无法解析的 XML 部件"))
+    except BadXML as exc:
+        places.uninspectable.append((name, f"无法解析的 XML 部件（{exc.message}）"))
         return None
 
 
