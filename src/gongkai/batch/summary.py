@@ -97,7 +97,9 @@ def _jsonl(path: Path) -> Iterator[dict]:
 
 
 def _top(counter: Counter) -> str:
-    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in counter.most_common(3))
+    # ties broken by name: a .sqlite and a .jsonl of one run list categories in different orders
+    top = sorted(counter.items(), key=lambda cn: (-cn[1], cn[0]))[:3]
+    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in top)
 
 
 def _summarise_records(records: Iterator[dict], worst: int) -> Summary:
