@@ -384,3 +384,18 @@ def test_stamp_refuses_to_overwrite_the_original(gk, doc):
     gk("review", "start", doc)
     result = gk("review", "stamp", doc, "-o", doc)
     assert result.exit_code == 2 and "副本" in result.stderr
+
+
+def test_waive_takes_a_rule_prefix_as_everywhere_else(gk, cli, tmp_path):
+    doc = notice(tmp_path / "名单.docx", f"申请人身份证号：{FAKE_ID}，手机号码：13885811234。")
+    review_fully(gk, doc)
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    d1 = {f["rule"] for f in report["findings"] if f["rule"].startswith("D1")}
+    assert {"D101", "D102"} <= d1
+    result = gk("review", "waive", doc, "--rule", "d1", "--by", "丙", "--reason", "示例号码")
+    assert result.exit_code == 0, result.stderr
+    assert all(f"已豁免 {code}" in result.stdout for code in d1)
+    waived = {w["rule"] for w in status(gk, doc)["waivers"]}
+    assert waived == d1
+    absent = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "无")
+    assert absent.exit_code == 1 and "没有规则 S1 的发现" in absent.stderr

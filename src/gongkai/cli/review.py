@@ -259,7 +259,7 @@ def review_secrecy(doc, by, note, db, config_path):
 
 @review.command("waive")
 @click.argument("doc", type=click.Path())
-@click.option("--rule", required=True, help="豁免的规则代码，如 D101。")
+@click.option("--rule", required=True, help="豁免的规则代码或前缀，如 D101；D1 豁免全部 D1xx。")
 @click.option("--by", required=True, help="终审签署人姓名。")
 @click.option("--reason", required=True, help="豁免理由。")
 @db_option
@@ -270,9 +270,12 @@ def review_waive(doc, rule, by, reason, db, config_path):
     s = _session(doc, db, config_path)
     rule = rule.strip().upper()
     report = s.check()
-    if rule not in {f.rule for f in report.findings}:
+    # A code or a prefix, as in --select: D1 waives every D1xx finding, one waiver per code.
+    codes = sorted({f.rule for f in report.findings if f.rule.startswith(rule)})
+    if not rule or not codes:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
-    _record_event(s, s.event(WAIVE, by, rule=rule, note=reason), f"已豁免 {rule}（{by}：{reason}）")
+    for code in codes:
+        _record_event(s, s.event(WAIVE, by, rule=code, note=reason), f"已豁免 {code}（{by}：{reason}）")
 
 
 @review.command("status")
