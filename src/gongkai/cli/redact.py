@@ -10,6 +10,7 @@ from ..api import check_document
 from ..engine import Runner, default_registry
 from ..formats import UnreadableDocument, read_bytes
 from ..formats.redact import redact_docx
+from ..models import kind_label
 from ..screening.properties import NEUTRAL_KEY
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, docx_copy_input, error_line, load_configs
 
@@ -29,7 +30,7 @@ def personal_findings(data: bytes, name: str, cfg):
 @click.option("--author", "neutral_author", default=None, metavar="TEXT",
               help="替换作者、最后修改者、批注和修订作者的中性值（默认取配置 [screening] neutral_author，否则留空），如 起草单位。")
 def redact(source, output, config_path, neutral_author):
-    """生成遮蔽件：把 SOURCE 中的个人信息（身份证号、电话、姓名、住址……）就地遮蔽，版式、样式和表格不变。
+    """生成遮蔽件：把源文件中的个人信息（身份证号、电话、姓名、住址……）就地遮蔽，版式、样式和表格不变。
 
     正文、表格、页眉、页脚、脚注、批注和文本框都会处理；文档属性（标题、备注、自定义属性……）中的个人信息同样遮蔽，
     作者、最后修改者、经理、批注作者、修订作者中的个人姓名替换为中性值。写出后重新检查遮蔽件。
@@ -58,11 +59,11 @@ def redact(source, output, config_path, neutral_author):
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
-    detail = "、".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "无"
+    detail = "、".join(f"{kind_label(k)} {n}" for k, n in sorted(kinds.items())) or "无"
     metadata = f"，其中文档属性和作者信息改写 {result.metadata} 处" if result.metadata else ""
     click.echo(f"{output}: 已遮蔽 {len(findings)} 处个人信息（{detail}）{metadata}；复查剩余 {len(left)} 处")
     if left:
         for f in left:
-            error_line(f"{output}: 复查仍发现 {f.rule} {f.kind}（{f.location.describe()}）")
+            error_line(f"{output}: 复查仍发现 {f.rule} {kind_label(f.kind)}（{f.location.describe()}）")
         raise SystemExit(EXIT_FINDINGS)
     raise SystemExit(EXIT_OK)
