@@ -399,3 +399,8 @@ def test_waive_takes_a_rule_prefix_as_everywhere_else(gk, cli, tmp_path):
     assert waived == d1
     absent = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "无")
     assert absent.exit_code == 1 and "没有规则 S1 的发现" in absent.stderr
+
+
+def test_review_start_says_where_the_register_is(gk, doc):
+    out = gk("review", "start", doc).stdout
+    assert f"审核登记库：{gk.db}" in out and "GONGKAI_DB" in out

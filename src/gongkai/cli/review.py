@@ -189,6 +189,7 @@ def review_start(doc, important, by, db, config_path):
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
     click.echo(f"{_name(s.ref)}：{what}（记录 #{record.id}{round_}{'，重要信息' if state.important else ''}）")
+    click.echo(f"审核登记库：{s.store.name}（以后的 review、release、archive 命令须用同一个库：--db 或环境变量 GONGKAI_DB）")
     if before is not None and before.content not in (None, s.ref.content_sha256):
         redo = "、".join(state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
