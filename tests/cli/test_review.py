@@ -404,3 +404,26 @@ def test_waive_takes_a_rule_prefix_as_everywhere_else(gk, cli, tmp_path):
 def test_review_start_says_where_the_register_is(gk, doc):
     out = gk("review", "start", doc).stdout
     assert f"审核登记库：{gk.db}" in out and "GONGKAI_DB" in out
+
+
+def test_times_shown_in_local_time_and_kept_iso_in_json(gk, doc, tmp_path, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from gongkai.output.timefmt import local_time
+
+    (tmp_path / "gongkai.toml").write_text('[display]\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    review_fully(gk, doc)
+    signed = status(gk, doc)["stages"][0]["signed"]["at"]
+    assert signed.endswith("+00:00")  # stored and shown in JSON as UTC with its offset
+    shown = local_time(signed, ZoneInfo("Asia/Shanghai"))
+    assert f"初审  已签署  甲  {shown}" in gk("review", "status", doc).stdout
+    released = gk("release", doc).stdout
+    entry = json.loads(gk("archive", "list", "--format", "json").stdout)[0]
+    assert entry["released_at"].endswith("+00:00")
+    local = local_time(entry["released_at"], ZoneInfo("Asia/Shanghai"))
+    assert local in released and "+00:00" not in released
+    monkeypatch.chdir(tmp_path)  # archive list reads the config of the folder it runs in
+    listing = gk("archive", "list").stdout
+    table = gk("archive", "list", "--format", "csv").stdout
+    assert f"#1  {local}" in listing and "+00:00" not in listing
+    assert local in table and "+00:00" not in table
