@@ -130,8 +130,8 @@ def localise(command: click.Command) -> click.Command:
     return command
 
 
-from .. import __version__  # after click's messages are replaced
-from .common import run_guarded
+from .. import __version__  # noqa: E402 - after click's messages are replaced
+from .common import run_guarded  # noqa: E402
 
 #: Command name -> module that defines it (as a module-level click command of that name). A module
 #: is imported only when one of its commands runs, so ``gongkai batch --resume`` does not pay
