@@ -960,6 +960,38 @@ def _template(pkg, p):
     pkg.settings.append(f'<w:attachedTemplate r:id="{rid}"/>')
 
 
+def _jpeg_with_exif(text: str, rnd: random.Random) -> bytes:
+    exif = b"Exif\x00\x00" + text.encode("utf-8")
+    pixels = bytes(rnd.randrange(256) for _ in range(2048)).replace(b"\xff", b"\x00")
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + b"\xff\xda" + pixels + b"\xff\xd9"
+
+
+def emf_with_text(text: str) -> bytes:
+    """A minimal EMF picture (header, one EMR_EXTTEXTOUTW drawing ``text``, EOF), as an object's preview."""
+    chars = text.encode("utf-16-le")
+    header = struct.pack("<II", 1, 88) + b"\x00" * 32 + b" EMF" + b"\x00" * 44
+    record = struct.pack("<II", 84, 76 + len(chars)) + b"\x00" * 36 + struct.pack("<II", len(text), 76)
+    return header + record + b"\x00" * 24 + chars + struct.pack("<II", 14, 20) + b"\x00" * 12
+
+
+@place("image_exif", "图片元数据 word/media/image1.jpeg", kinds=("person_name", "id_card", "mobile"))
+def _image_exif(pkg, p):
+    text = f"申请人{p.name}，身份证号{p.id_number}，联系电话{p.mobile}"
+    rid = pkg.add("word/media/image1.jpeg", _jpeg_with_exif(text, random.Random(5)), rel="image")
+    pkg.body.append(f"<w:p>{drawing(picture(rid))}</w:p>")
+
+
+@place("object_preview_emf", "嵌入文件 word/embeddings/Microsoft_Excel_Worksheet.xlsx 的预览图")
+def _object_preview(pkg, p):
+    rid = pkg.add("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx(["申请表"]), rel="package")
+    img = pkg.add("word/media/image2.emf", emf_with_text(p.sentence()), rel="image")
+    pkg.defaults["emf"] = "image/x-emf"
+    pkg.body.append(f'<w:p><w:r><w:object w:dxaOrig="1440" w:dyaOrig="1440"><v:shape id="_x0000_i1026" '
+                    f'style="width:72pt;height:72pt" o:ole=""><v:imagedata r:id="{img}" o:title=""/></v:shape>'
+                    '<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1026" DrawAspect="Content" '
+                    f'ObjectID="_1700000002" r:id="{rid}"/></w:object></w:r></w:p>')
+
+
 @place("thumbnail", "缩略图 docProps/thumbnail.png", inspectable=False, kinds=())
 def _thumbnail(pkg, p):
     pkg.add("docProps/thumbnail.png", p.image)

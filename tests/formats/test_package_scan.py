@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from tests.formats.hiding_places import PLACES, Package, para, planted
+from tests.formats.hiding_places import PLACES, Package, emf_with_text, para, planted
 
 from gongkai.config import Config
 from gongkai.engine import Runner, default_registry
@@ -112,3 +112,21 @@ def test_scan_of_an_embedded_zip_names_the_embedded_file(built, runner):
                               for leak in scan.leaks)
     with zipfile.ZipFile(io.BytesIO(built["embedded_docx_nested"])) as z:
         assert "word/embeddings/Microsoft_Word_Document.docx" in z.namelist()
+
+
+def test_text_an_emf_preview_draws_is_read(runner):
+    pkg = Package()
+    pkg.add("word/media/image1.emf", emf_with_text(f"申请人身份证号{P.id_number}"), rel="image")
+    pkg.defaults["emf"] = "image/x-emf"
+    assert [leak.kind for leak in scan_package(pkg.to_bytes(), runner=runner).leaks] == ["id_card"]
+
+
+def test_exif_of_a_photo_is_read_and_its_pixels_are_not(runner):
+    import os
+    import struct
+
+    exif = b"Exif\x00\x00" + f"联系电话{P.mobile}".encode()
+    photo = b"\xff\xd8\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + b"\xff\xda" + os.urandom(200_000)
+    pkg = Package()
+    pkg.add("word/media/image1.jpeg", photo, rel="image")
+    assert [leak.kind for leak in scan_package(pkg.to_bytes(), runner=runner).leaks] == ["mobile"]

@@ -52,10 +52,10 @@ def test_redact_hands_back_no_copy_that_holds_the_data(cli, tmp_path, built, pl)
 
 
 @pytest.mark.parametrize("key, removed", [
-    ("embedded_ole", "二进制 OLE 嵌入对象 word/embeddings/oleObject1.bin（已删除）"),
-    ("thumbnail", "缩略图 docProps/thumbnail.png（已删除）"),
-    ("del_text", "修订删除 1 处（已接受删除）"),
-    ("textbox_fallback", "文本框兼容内容 1 处（与显示内容不同）"),
+    ("embedded_ole", "已删除二进制 OLE 嵌入对象 word/embeddings/oleObject1.bin"),
+    ("thumbnail", "已删除缩略图 docProps/thumbnail.png"),
+    ("del_text", "已接受修订中的删除 1 处"),
+    ("textbox_fallback", "已删除与显示内容不同的文本框兼容内容 1 处"),
 ])
 def test_what_cannot_be_made_safe_is_removed_and_said(cli, tmp_path, built, key, removed):
     result, out = _redact(cli, tmp_path, built[key])

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -57,8 +59,6 @@ LOCAL_PATH = re.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
 _SPACE = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\u202f-")
 _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
-_STRINGS_UTF16 = re.compile(rb"(?:[\x20-\x7e\x00-\xff][\x00-\x9f]){6,}")
-_STRINGS_8 = re.compile(rb"[\x20-\x7e\x80-\xff]{8,}")
 
 
 # -- where a text stands ---------------------------------------------------------------------------
@@ -298,23 +298,108 @@ def text_units(lines: list[str], member: str, place: str) -> list[Unit]:
             for i, line in enumerate(lines) if line.strip()]
 
 
-def binary_strings(raw: bytes) -> list[str]:
-    """Runs of text in a binary member: UTF-16LE (Windows strings, EMF text) and UTF-8/GB18030 runs."""
-    out = []
-    for m in _STRINGS_UTF16.finditer(raw):
-        chunk = m.group(0)
-        text = chunk[: len(chunk) // 2 * 2].decode("utf-16-le", errors="ignore")
-        if sum(c.isalnum() for c in text) >= 6:
-            out.append(text)
-    for m in _STRINGS_8.finditer(raw):
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                text = m.group(0).decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if sum(c.isdigit() for c in text) >= 7 or sum("\u4e00" <= c <= "\u9fff" for c in text) >= 2:
-                out.append(text)
+def binary_strings(raw: bytes, name: str = "") -> list[str]:
+    """Texts inside a binary member: an EMF's text records, a PNG's text chunks, printable ASCII
+    and UTF-8 runs, ASCII-range UTF-16LE runs (EXIF, document summaries). Random image data
+    makes no such runs of any length, so photographs cost little and yield nothing."""
+    out: list[str] = []
+    if raw[40:44] == b" EMF":
+        out += _emf_texts(raw)
+    if raw.startswith(b"\x89PNG"):
+        out += _png_texts(raw)
+        raw = _png_metadata(raw)
+    elif raw.startswith(b"\xff\xd8"):
+        raw = _jpeg_metadata(raw)
+    else:
+        raw = raw[:BINARY_TEXT_SCAN]
+    for m in _ASCII_RUN.finditer(raw):
+        out.append(m.group(0).decode("ascii"))
+    for m in _CJK_UTF8.finditer(raw):  # Chinese text in UTF-8 (XMP, comments), with the ASCII around it
+        out.append(raw[max(0, m.start() - 48): m.end() + 48].decode("utf-8", errors="ignore"))
+    for m in _UTF16_ASCII_RUN.finditer(raw):
+        out.append(m.group(0).decode("utf-16-le"))
+    kept, total = [], 0
+    for text in out:
+        if sum(c.isdigit() for c in text) >= 7 or sum(not c.isascii() for c in text) >= 2 or _EMAIL.search(text):
+            kept.append(text[:4096])
+            total += len(kept[-1])
+            if total > 200_000:
+                break
+    return kept
+
+
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]{8,}")
+#: Two or more CJK characters in UTF-8 (lead bytes E4–E9).
+_CJK_UTF8 = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
+_EMAIL = re.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
+_UTF16_ASCII_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){6,}")
+
+
+#: How much of a binary member other than a PNG or JPEG (whose metadata segments are read) is searched for text.
+BINARY_TEXT_SCAN = 2 * 1024 * 1024
+
+
+def _jpeg_metadata(raw: bytes) -> bytes:
+    """The APPn and COM segments of a JPEG (EXIF, XMP, comments): the pixels hold no strings."""
+    out, pos = [], 2
+    while pos + 4 <= len(raw) and raw[pos] == 0xFF:
+        marker = raw[pos + 1]
+        if marker == 0xDA or marker == 0xD9:  # start of scan / end of image
             break
+        length = int.from_bytes(raw[pos + 2: pos + 4], "big")
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            out.append(raw[pos + 4: pos + 2 + length])
+        pos += 2 + length
+    return b"\x00".join(out)
+
+
+def _png_metadata(raw: bytes) -> bytes:
+    """Every PNG chunk but the image data (IDAT)."""
+    out, pos = [], 8
+    while pos + 8 <= len(raw):
+        length, kind = struct.unpack_from(">I4s", raw, pos)
+        if kind != b"IDAT":
+            out.append(raw[pos + 8: pos + 8 + length])
+        if kind == b"IEND":
+            break
+        pos += 12 + length
+    return b"\x00".join(out)
+
+
+def _emf_texts(raw: bytes) -> list[str]:
+    """The strings of an EMF's EMR_EXTTEXTOUTW records (what an embedded object's preview shows)."""
+    out = []
+    pos, n = 0, len(raw)
+    while pos + 8 <= n:
+        kind, size = struct.unpack_from("<II", raw, pos)
+        if size < 8 or pos + size > n:
+            break
+        if kind == 84 and size >= 76:  # EMR_EXTTEXTOUTW: EMRTEXT at offset 36
+            chars, offset = struct.unpack_from("<II", raw, pos + 44)
+            if 0 < chars < 65536 and pos + offset + 2 * chars <= pos + size:
+                out.append(raw[pos + offset: pos + offset + 2 * chars].decode("utf-16-le", errors="ignore"))
+        pos += size
+    return out
+
+
+def _png_texts(raw: bytes) -> list[str]:
+    """The tEXt, zTXt and iTXt chunks of a PNG (comments, authors, software)."""
+    out = []
+    pos = 8
+    while pos + 8 <= len(raw):
+        length, kind = struct.unpack_from(">I4s", raw, pos)
+        data = raw[pos + 8: pos + 8 + length]
+        if kind in (b"tEXt", b"iTXt"):
+            out.append(data.replace(b"\x00", b" ").decode("utf-8", errors="ignore"))
+        elif kind == b"zTXt":
+            _key, _, rest = data.partition(b"\x00")
+            try:
+                out.append(zlib.decompressobj().decompress(rest[1:], 1 << 20).decode("latin-1"))
+            except zlib.error:
+                pass
+        if kind == b"IEND":
+            break
+        pos += 12 + length
     return out
 
 
@@ -473,7 +558,7 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
         return Member(name, raw, "binary")
     if MEDIA.search(inner) or lower.endswith(IMAGE_EXT):
         m = Member(name, raw, "media")
-        m.units = [Unit(name, place, s, []) for s in binary_strings(raw)]
+        m.units = [Unit(name, place, s, []) for s in binary_strings(raw, name)]
         return m
     if not raw.startswith(OLE_MAGIC) and (lower.endswith(TEXT_EXT) or not lower.endswith(".bin")):
         decoded = decode_text(raw)

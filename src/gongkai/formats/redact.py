@@ -388,9 +388,9 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
                 touched.add(fname)
                 m.units = xml_units(m.root, m.name, member_place(m.name))
             if n_del:
-                result.removed.append(f"修订删除 {n_del} 处（已接受删除）{_in(prefix, fname)}")
+                result.removed.append(f"已接受修订中的删除 {n_del} 处（删去的文字不再保留）{_in(prefix, fname)}")
             if n_fallback:
-                result.removed.append(f"文本框兼容内容 {n_fallback} 处（与显示内容不同）{_in(prefix, fname)}")
+                result.removed.append(f"已删除与显示内容不同的文本框兼容内容 {n_fallback} 处{_in(prefix, fname)}")
     ms = list(members.values())
     units = [u for m in ms for u in m.units]
     units += sheet_cells(ms)
@@ -580,7 +580,7 @@ def _remove_members(drop: dict[str, str], members: dict, touched: set[str], raw_
                 types.remove(o)
                 touched.add("[Content_Types].xml")
     for fname, why in drop.items():
-        result.removed.append(f"{why} {prefix}{fname}（已删除）")
+        result.removed.append(f"已删除{why} {prefix}{fname}")
 
 
 def _fix_sheet_cells(members: dict, touched: set[str]) -> None:
