@@ -52,6 +52,9 @@ def main(verbose: int) -> None:
 
     检查公文草稿中的个人信息、涉密内容、擅自转载、公开属性、错别字和格式问题。
     """
+    from ..output.masking import mask_logs
+
+    mask_logs()  # every log record passes the masker, at every -v level
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="gongkai: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 

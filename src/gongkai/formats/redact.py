@@ -28,6 +28,8 @@ from lxml import html as lxml_html
 
 from ..models import Document, Finding
 from ..output.masking import mask, mask_spans
+from ..config import Limits
+from .errors import UnreadableDocument, read_member
 from .package_scan import (
     MAX_DEPTH,
     OLE_MAGIC,
@@ -259,6 +261,10 @@ def _apply(pieces: list[tuple[str, object]], spans: list[tuple[int, int, str]], 
     return applied
 
 
+#: Members are sized by verify_package before a copy is written; this only bounds a read.
+_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
+
+
 def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_author: str = "") -> RedactionResult:
     """A copy of the .docx ``data`` with the personal-data findings of ``doc`` masked.
 
@@ -273,7 +279,7 @@ def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_aut
     masked = changed = metadata = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            raw = src.read(info)
+            raw = read_member(src, info, _MEMBER_CAP)  # damage -> UnreadableDocument, not zlib.error
             name = info.filename
             root = None
             touched = False
@@ -355,9 +361,12 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     drop: dict[str, str] = {}  # member -> why (Chinese)
     embedded = False
     for info in infos:
-        raw = src.read(info)
+        raw = read_member(src, info, _MEMBER_CAP)  # bounded: an embedded package may be a zip bomb
         raw_of[info.filename] = raw
         order.append(info)
+        if len(raw) > _MEMBER_CAP:
+            drop[info.filename] = "成员过大，无法检查"
+            continue
         name = prefix + info.filename
         if raw.startswith(b"PK\x03\x04"):
             if depth + 1 >= MAX_DEPTH:
@@ -365,7 +374,7 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
                 continue
             try:
                 inner = redact_package(raw, config, runner, prefix=name + "!/", depth=depth + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, etree.XMLSyntaxError):
+            except (zipfile.BadZipFile, OSError, ValueError, etree.XMLSyntaxError, UnreadableDocument):
                 drop[info.filename] = "嵌入文件无法读取"
                 continue
             if inner.data != raw:
