@@ -192,8 +192,10 @@ def _local(tag) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _cell(el) -> tuple | None:
-    """(table, row, column) of a paragraph in a Word table cell (the cell's own table), else None."""
+def _cell(el, positions: dict) -> tuple | None:
+    """(table, row, column) of a paragraph in a Word table cell (the cell's own table), else None.
+
+    ``positions`` caches each row's and cell's ordinal (one pass per table, not one per cell)."""
     node = el.getparent()
     while node is not None and _local(node.tag) != "tc":
         if _local(node.tag) in ("txbxContent", "tbl"):
@@ -205,9 +207,14 @@ def _cell(el) -> tuple | None:
     tbl = tr.getparent() if tr is not None else None
     if tr is None or tbl is None:
         return None
-    col = sum(1 for c in tr if _local(c.tag) == "tc" and c is not node and tr.index(c) < tr.index(node))
-    row = sum(1 for r in tbl if _local(r.tag) == "tr" and tbl.index(r) < tbl.index(tr))
-    return (tbl, row, col)
+    if tbl not in positions:
+        positions[tbl] = True
+        rows = [r for r in tbl if _local(r.tag) == "tr"]
+        for i, r in enumerate(rows):
+            positions[r] = i
+            for j, c in enumerate(c for c in r if _local(c.tag) == "tc"):
+                positions[c] = j
+    return (tbl, positions.get(tr, 0), positions.get(node, 0))
 
 
 def _worth_reading(name: str, value: str) -> bool:
@@ -246,6 +253,7 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
         return "".join(parts), segs
 
     covered: set[int] = set()
+    positions: dict = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -253,7 +261,7 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
         if local in CONTAINERS:
             text, segs = container_text(el)
             if text.strip():
-                units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el)))
+                units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el, positions)))
                 for s in segs:
                     covered.add(id(s.el) * 2 + (s.slot == "tail"))
         for name, value in el.attrib.items():
