@@ -147,3 +147,19 @@ def test_a_classified_document_is_refused_naming_the_mark(cli, tmp_path, mark):
     assert result.exit_code == 2
     assert f"标有密级“{mark}”" in result.output and "不生成遮蔽件" in result.output
     assert not out.exists()
+
+
+def test_a_zip_bomb_inside_an_embedded_package_is_removed_not_expanded(cli, tmp_path):
+    import io
+
+    from tests.formats.hiding_places import Package
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/sharedStrings.xml", b"0" * (64 * 1024 * 1024))  # 64 MB of zeros, ~64 KB compressed
+    pkg = Package()
+    pkg.add("word/embeddings/Microsoft_Excel_Worksheet.xlsx", bomb.getvalue(), rel="package")
+    result, out = _redact(cli, tmp_path, pkg.to_bytes())
+    assert result.exit_code == 0, result.output
+    assert "已删除压缩比异常的成员 word/embeddings/Microsoft_Excel_Worksheet.xlsx!/xl/sharedStrings.xml" in result.output

@@ -360,11 +360,23 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     raw_of = {}
     drop: dict[str, str] = {}  # member -> why (Chinese)
     embedded = False
+    cap = min(_MEMBER_CAP, int(limits.max_part_mb * 1024 * 1024))
     for info in infos:
-        raw = read_member(src, info, _MEMBER_CAP)  # bounded: an embedded package may be a zip bomb
-        raw_of[info.filename] = raw
         order.append(info)
-        if len(raw) > _MEMBER_CAP:
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio:
+            raw_of[info.filename] = b""
+            drop[info.filename] = "压缩比异常的成员"
+            continue
+        try:
+            raw = read_member(src, info, cap)  # bounded: an embedded package may be a zip bomb
+        except UnreadableDocument:
+            if not prefix:
+                raise  # the copy itself is damaged: the command says so
+            raw_of[info.filename] = b""
+            drop[info.filename] = "无法解压的成员"
+            continue
+        raw_of[info.filename] = raw
+        if len(raw) > cap:
             drop[info.filename] = "成员过大，无法检查"
             continue
         name = prefix + info.filename
