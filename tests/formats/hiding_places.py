@@ -992,6 +992,26 @@ def _object_preview(pkg, p):
                     f'ObjectID="_1700000002" r:id="{rid}"/></w:object></w:r></w:p>')
 
 
+@place("xml_comment", "正文（XML 注释）")
+def _xml_comment(pkg, p):
+    pkg.body.append(f"<!-- {esc(p.sentence())} -->" + para("已审核。"))
+
+
+@place("namespace_uri", "正文（命名空间）", kinds=("person_name", "id_card", "mobile"))
+def _namespace_uri(pkg, p):
+    uri = "urn:" + urllib.parse.quote(f"申请人{p.name}身份证号{p.id_number}联系电话{p.mobile}")
+    pkg.body.append(f'<w:p><w:r><w:t>已审核。</w:t></w:r><w:customXml xmlns:x="{uri}" w:element="x"/></w:p>')
+
+
+@place("form_field", "窗体域")
+def _form_field(pkg, p):
+    pkg.body.append('<w:p><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text1"/><w:enabled/>'
+                    f'<w:helpText w:type="text" w:val="{esc(p.sentence())}"/><w:textInput><w:default '
+                    f'w:val="{esc(p.sentence())}"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText '
+                    'xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                    '</w:r><w:r><w:t>请填写</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
 @place("thumbnail", "缩略图 docProps/thumbnail.png", inspectable=False, kinds=())
 def _thumbnail(pkg, p):
     pkg.add("docProps/thumbnail.png", p.image)

@@ -136,6 +136,7 @@ class Unit:
     segments: list[Segment]
     url: bool = False  # a URL-decoded attribute: written back percent-encoded
     cell: tuple | None = None  # (table key, row, column) of a table or sheet cell: headers give context
+    raw: str = ""  # "comment" | "pi" | "xmlns": read from the bytes, not the tree (no segments)
 
 
 @dataclass
@@ -283,6 +284,28 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
         if unit.place != place and not unit.place.startswith(place):
             unit.place = f"{unit.place}（{place}）" if place not in ("正文",) else unit.place
     return units
+
+
+_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+_PI = re.compile(rb"<\?(?!xml[\s?])(.*?)\?>", re.DOTALL)
+_XMLNS = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def markup_units(raw: bytes, member: str, place: str) -> list[Unit]:
+    """What the parsed tree does not keep or hold as text: comments and processing instructions
+    (dropped when the part is written again) and namespace URIs (rewritten in the bytes)."""
+    out: list[Unit] = []
+    if b"<!--" in raw or b"<?" in raw[60:]:
+        for pattern, why in ((_COMMENT, "comment"), (_PI, "pi")):
+            for m in pattern.finditer(raw):
+                text = m.group(1).decode("utf-8", errors="replace")
+                if text.strip():
+                    out.append(Unit(member, f"{place}（XML 注释）", text, [], raw=why))
+    for m in _XMLNS.finditer(raw):
+        value = unquote((m.group(1) or m.group(2) or b"").decode("utf-8", errors="replace"))
+        if not value.isascii() or sum(c.isdigit() for c in value) >= 7:
+            out.append(Unit(member, f"{place}（命名空间）", value, [], raw="xmlns"))
+    return out
 
 
 def decode_text(raw: bytes) -> tuple[str, str] | None:
@@ -556,7 +579,7 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
         except (UnsafeXML, etree.XMLSyntaxError):
             return Member(name, raw, "unsafe")
         m = Member(name, raw, "xml", root=root)
-        m.units = xml_units(root, name, place)
+        m.units = xml_units(root, name, place) + markup_units(raw, name, place)
         if lower.endswith(".rels"):
             for unit in m.units:
                 if unit.segments[0].slot == "attr" and unit.segments[0].key == "Target":

@@ -416,11 +416,25 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     units = [u for m in ms for u in m.units]
     units += sheet_cells(ms)
     hits = recognise(units, config, property_sources(ms, prefix), runner)
-    # media with text (image metadata) cannot be masked in place: removed with what shows them
+    # media with text (image metadata) cannot be masked in place: removed with what shows them;
+    # an XML comment goes when its part is written again; a namespace URI is rewritten in the bytes
+    rewrite: dict[str, list[tuple[bytes, bytes]]] = {}
+    by_unit: dict[int, list[tuple[int, int, str]]] = {}
     for hit in hits:
-        u = units[hit.unit]
+        by_unit.setdefault(hit.unit, []).append((hit.start, hit.end, hit.kind))
+    for idx, spans in by_unit.items():
+        u = units[idx]
         fname = u.member[len(prefix):]
-        if not u.segments and fname not in drop:
+        if u.segments or fname in drop:
+            continue
+        if u.raw in ("comment", "pi"):
+            touched.add(fname)
+        elif u.raw == "xmlns":
+            touched.add(fname)
+            new = quote(mask_spans(u.text, spans), safe="/:?&=#;,+@!$'()*~%-._[]")
+            for old in {u.text, quote(u.text, safe="/:?&=#;,+@!$'()*~%-._[]")}:
+                rewrite.setdefault(fname, []).append((_xml_attr(old), _xml_attr(new)))
+        else:
             drop[fname] = "图片元数据含个人信息"
     result.masked += _write_masks(units, hits, touched, prefix)
     for fname in drop:
@@ -437,6 +451,8 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
             raw = raw_of[fname]
             if fname in touched and fname in members:
                 raw = _serialise(members[fname])
+                for old, new in rewrite.get(fname, ()):
+                    raw = raw.replace(old, new)
             dst.writestr(info, raw)
     if touched or drop or embedded:
         result.data = out.getvalue()
