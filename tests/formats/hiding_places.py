@@ -1012,6 +1012,32 @@ def _form_field(pkg, p):
                     '</w:r><w:r><w:t>请填写</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
 
 
+@place("mail_merge", "邮件合并数据源", kinds=("person_name", "id_card", "mobile"))
+def _mail_merge(pkg, p):
+    source = f"C:\\Users\\ouyang\\申请人{p.name}身份证号{p.id_number}联系电话{p.mobile}.xlsx"
+    rid = pkg.relate("word/settings.xml", "mailMergeSource", "file:///" + urllib.parse.quote(source.replace("\\", "/")),
+                     external=True)
+    pkg.settings.append(f'<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:linkToQuery/>'
+                        f'<w:dataType w:val="native"/><w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;'
+                        f'Data Source={esc(source)};"/><w:query w:val="SELECT * FROM `{esc(source)}`"/>'
+                        f'<w:dataSource r:id="{rid}"/></w:mailMerge>')
+
+
+@place("smartart", "SmartArt 图示 word/diagrams/data1.xml")
+def _smartart(pkg, p):
+    dgm = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+    data = (DECL + f'<dgm:dataModel xmlns:dgm="{dgm}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            '<dgm:ptLst><dgm:pt modelId="{00000000-0000-0000-0000-000000000001}" type="doc"><dgm:prSet/><dgm:spPr/>'
+            '<dgm:t><a:bodyPr/><a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt><dgm:pt modelId="{00000000-0000-0000-0000-'
+            f'000000000002}}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>{esc(p.sentence())}</a:t></a:r>'
+            "</a:p></dgm:t></dgm:pt></dgm:ptLst><dgm:cxnLst/></dgm:dataModel>")
+    rid = pkg.add("word/diagrams/data1.xml", data,
+                  "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml", rel="diagramData")
+    inner = ('<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+             f'<dgm:relIds xmlns:dgm="{dgm}" r:dm="{rid}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic>')
+    pkg.body.append(f"<w:p>{drawing(inner, name='图示 1')}</w:p>")
+
+
 @place("thumbnail", "缩略图 docProps/thumbnail.png", inspectable=False, kinds=())
 def _thumbnail(pkg, p):
     pkg.add("docProps/thumbnail.png", p.image)
