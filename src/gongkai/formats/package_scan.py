@@ -147,9 +147,10 @@ class Leak:
     kind: str
     value: str
     rule: str = ""
+    message: str = ""  # the rule's Chinese name of what was found (公民身份号码（校验位正确）…)
 
     def line(self) -> str:
-        return f"{self.place}：{self.kind} {self.value}"
+        return f"{self.place}：{self.message or self.kind} {self.value}"
 
 
 @dataclass
@@ -443,6 +444,7 @@ class Hit:
     end: int
     kind: str
     rule: str
+    message: str = ""
 
 
 def recognise(units: list[Unit], config: Config | None = None, properties: dict | None = None,
@@ -500,18 +502,18 @@ def recognise(units: list[Unit], config: Config | None = None, properties: dict 
             continue
         index = maps[loc.block]
         start, end = index[loc.start], index[loc.end - 1] + 1
-        hits.append(Hit(loc.block, start, end, f.kind, f.rule))
+        hits.append(Hit(loc.block, start, end, f.kind, f.rule, f.message))
     return hits + _elsewhere(units, doc, maps, hits)
 
 
 def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: list[Hit]) -> list[Hit]:
     """Each value found once (with its context) wherever else it stands in the package, even alone
     (an image title that is only the name 张三, a cell with only the number)."""
-    values: dict[str, tuple[str, str]] = {}
+    values: dict[str, Hit] = {}
     for hit in hits:
         value = normalise(units[hit.unit].text[hit.start:hit.end])[0]
         if len(value) >= 2 and not any(c in "*＊●×" for c in value):
-            values.setdefault(value, (hit.kind, hit.rule))
+            values.setdefault(value, hit)
     if not values:
         return []
     covered = {(h.unit, h.start) for h in hits}
@@ -521,8 +523,8 @@ def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: li
         for m in pattern.finditer(block.text):
             start, end = maps[i][m.start()], maps[i][m.end() - 1] + 1
             if (i, start) not in covered:
-                kind, rule = values[m.group(0)]
-                out.append(Hit(i, start, end, kind, rule))
+                found = values[m.group(0)]
+                out.append(Hit(i, start, end, found.kind, found.rule, found.message))
     return out
 
 
@@ -530,11 +532,11 @@ def _property_hit(f: Finding, idx: int, unit: Unit) -> list[Hit]:
     loc = f.location
     value = f.text or ""
     if loc.end > loc.start and unit.text[loc.start:loc.end] == value:
-        return [Hit(idx, loc.start, loc.end, f.kind, f.rule)]
+        return [Hit(idx, loc.start, loc.end, f.kind, f.rule, f.message)]
     at = unit.text.find(value) if value else -1
     if at >= 0:
-        return [Hit(idx, at, at + len(value), f.kind, f.rule)]
-    return [Hit(idx, 0, len(unit.text), f.kind, f.rule)] if unit.text.strip() else []
+        return [Hit(idx, at, at + len(value), f.kind, f.rule, f.message)]
+    return [Hit(idx, 0, len(unit.text), f.kind, f.rule, f.message)] if unit.text.strip() else []
 
 
 # -- the package walk ----------------------------------------------------------------------------------
@@ -776,7 +778,7 @@ def scan_package(data: bytes, name: str = "", limits: Limits | None = None, conf
             continue
         seen.add(key)
         place = unit.place if unit.member in unit.place else f"{unit.place} {unit.member}"
-        leaks.append(Leak(place, hit.kind, mask(value, hit.kind), hit.rule))
+        leaks.append(Leak(place, hit.kind, mask(value, hit.kind), hit.rule, hit.message))
     return PackageScan(leaks, problems)
 
 
