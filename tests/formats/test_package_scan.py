@@ -130,3 +130,18 @@ def test_exif_of_a_photo_is_read_and_its_pixels_are_not(runner):
     pkg = Package()
     pkg.add("word/media/image1.jpeg", photo, rel="image")
     assert [leak.kind for leak in scan_package(pkg.to_bytes(), runner=runner).leaks] == ["mobile"]
+
+
+def test_a_comment_in_a_relationships_part_is_read(runner):
+    data = Package().to_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            raw = src.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                raw = raw.replace(b"<Relationship ", f"<!-- 身份证号{P.id_number} --><Relationship ".encode(), 1)
+            z.writestr(info, raw)
+    scan = scan_package(out.getvalue(), runner=runner)
+    assert [leak.kind for leak in scan.leaks] == ["id_card"]
+    assert "XML 注释" in scan.leaks[0].place

@@ -584,7 +584,7 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
         m.units = xml_units(root, name, place) + markup_units(raw, name, place)
         if lower.endswith(".rels"):
             for unit in m.units:
-                if unit.segments[0].slot == "attr" and unit.segments[0].key == "Target":
+                if unit.segments and unit.segments[0].slot == "attr" and unit.segments[0].key == "Target":
                     unit.place = _target_place(unit.segments[0].el, name)
         return m
     if THUMBNAIL.search(inner):
@@ -680,10 +680,12 @@ def property_sources(members: list[Member], prefix: str = "") -> dict:
             if "!/" in name or not unit.segments:
                 continue
             seg = unit.segments[0]
-            if name == "docProps/custom.xml" and seg.slot == "text" and _local(seg.el.getparent().tag) == "property":
-                out["custom"][seg.el.getparent().get("name") or ""] = (unit.text, idx)
+            parent = seg.el.getparent() if seg.slot in ("text", "tail") else None
+            if name == "docProps/custom.xml" and seg.slot == "text" and parent is not None \
+                    and _local(parent.tag) == "property":
+                out["custom"][parent.get("name") or ""] = (unit.text, idx)
             elif name in ("docProps/core.xml", "docProps/app.xml") and seg.slot == "text" \
-                    and seg.el.getparent() is not None and _local(seg.el.getparent().tag) in ("coreProperties", "Properties"):
+                    and parent is not None and _local(parent.tag) in ("coreProperties", "Properties"):
                 space = "core" if name == "docProps/core.xml" else "app"
                 out[space][_local(seg.el.tag)] = (unit.text, idx)
             elif seg.slot == "attr" and _local(seg.key) in AUTHOR_ATTRS:
