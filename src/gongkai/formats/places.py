@@ -16,6 +16,7 @@ Embedded Office files are read recursively, within the reader's limits and three
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -28,7 +29,7 @@ from lxml import etree
 from ..config import Limits
 from ..models import Block, Document
 from .errors import ZIP_ERRORS, UnreadableDocument, read_member
-from .xml import APP, CUSTOM, MC, PKG_REL, VT, A, BadXML, parse, w
+from .xml import APP, CUSTOM, MC, PKG_REL, VT, W15, A, BadXML, parse, w
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -36,7 +37,7 @@ PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 V = "urn:schemas-microsoft-com:vml"
-O = "urn:schemas-microsoft-com:office:office"
+OFFICE = "urn:schemas-microsoft-com:office:office"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 SS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -47,6 +48,7 @@ _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE = w("delText"), w("moveFrom"), w("instrT
 _HYPERLINK, _ALIAS, _TAG, _LISTITEM = w("hyperlink"), w("alias"), w("tag"), w("listItem")
 _RUBY, _RT, _RUBYBASE = w("ruby"), w("rt"), w("rubyBase")
 _TBLCAPTION, _TBLDESCRIPTION = w("tblCaption"), w("tblDescription")
+_BOOKMARK, _SMARTTAG_ATTR, _DOCPART_NAME = w("bookmarkStart"), w("attr"), w("name")
 _P, _T, _VAL = w("p"), w("t"), w("val")
 _ALT = f"{{{MC}}}AlternateContent"
 _CHOICE, _FALLBACK = f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -58,7 +60,8 @@ _VML_SHAPES = tuple(f"{{{V}}}{n}" for n in ("shape", "rect", "roundrect", "oval"
 #: Every element one pass over a WordprocessingML part stops at (lxml filters in C).
 _TAGS = (
     _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE, _HYPERLINK, _ALIAS, _TAG, _LISTITEM, _RUBY,
-    _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, *_ALT_TAGS, *_VML_SHAPES,
+    _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, _BOOKMARK, _SMARTTAG_ATTR,
+    *_ALT_TAGS, *_VML_SHAPES,
 )
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -80,6 +83,9 @@ _BOILERPLATE = re.compile(
     r"|\[Content_Types\]\.xml$",
     re.IGNORECASE,
 )
+_STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
+_STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
+_LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 #: An attribute value worth reading in generic XML: non-ASCII, five digits, or an @.
 _WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
 
@@ -132,7 +138,7 @@ class Places:
             elif tag == _FLDSIMPLE:
                 self.add("field", member, el.get(w("instr")))
             elif tag in _ALT_TAGS or tag in _VML_SHAPES:
-                for attr in ("descr", "title", "alt", f"{{{O}}}title"):
+                for attr in ("descr", "title", "alt", f"{{{OFFICE}}}title", "name"):
                     self.add("alt_text", f"{member} {etree.QName(tag).localname}@{attr.rsplit('}', 1)[-1]}",
                              el.get(attr))
             elif tag in (_TBLCAPTION, _TBLDESCRIPTION):
@@ -142,6 +148,12 @@ class Places:
                     self.add("link_tip", f"{member} hyperlink@{attr}", el.get(w(attr)))
             elif tag == _HLINKCLICK:
                 self.add("link_tip", f"{member} hlinkClick@tooltip", el.get("tooltip"))
+            elif tag == _BOOKMARK:
+                name = el.get(w("name"))
+                if name and _WORTH.search(name):  # not _GoBack; a _Toc with its number is harmless
+                    self.add("link_tip", f"{member} bookmark@name", name)
+            elif tag == _SMARTTAG_ATTR:  # smart-tag properties: invisible name/value pairs
+                self.add("smarttag", member, f"{el.get(w('name')) or ''}：{el.get(_VAL) or ''}")
             elif tag in (_ALIAS, _TAG):
                 self.add("control", f"{member} sdt@{etree.QName(tag).localname}", el.get(_VAL))
             elif tag == _LISTITEM:
@@ -183,7 +195,12 @@ class Places:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 decoded = unquote(target)
-                self.add("hyperlink", f"{member}#{rel.get('Id', '')}", decoded)
+                source = f"{member}#{rel.get('Id', '')}"
+                self.add("hyperlink", source, decoded)
+                _, _, query = decoded.partition("?")
+                if "=" in query:  # 申请人=…&sfz=… read as 申请人：…；sfz：… so the keys are context words
+                    self.add("hyperlink", source, "；".join(
+                        pair.replace("=", "：", 1) for pair in query.replace("+", " ").split("&") if pair))
             else:
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join(folder, unquote(target)))
@@ -214,6 +231,20 @@ class Places:
         for texts in paragraphs.values():
             self.add(part, member, "".join(texts))
 
+    def names(self, styles, numbering: bytes | None, people, member_styles: str, member_numbering: str) -> None:
+        """Style names, numbering level texts and reviewers' presence ids: names a clerk never sees."""
+        for sid, (name, *_rest) in styles.raw.items():
+            if name and _WORTH.search(name):
+                self.add("style", f"{member_styles} {sid}", name)
+        if numbering and b"lvlText" in numbering:
+            for value in _LVLTEXT.findall(numbering):
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _WORTH.search(text) and sum(ch.isalnum() for ch in text) >= 2:  # not a bullet glyph
+                    self.add("numbering", member_numbering, text.replace("%", " "))
+        if people is not None:
+            for el in people.iter(f"{{{W15}}}presenceInfo"):
+                self.add("metadata", "people:userId", el.get(f"{{{W15}}}userId"))
+
     def chart(self, root, member: str) -> None:
         for el in root.iter(f"{{{C}}}v"):
             text = (el.text or "").strip()
@@ -229,8 +260,13 @@ class Places:
                 if isinstance(el.tag, str) and etree.QName(el).localname in ("language", "version"):
                     self.add("metadata", f"core:{etree.QName(el).localname}", el.text)
         if app is not None:
-            for el in app.iter(f"{{{APP}}}HyperlinkBase"):  # a template's local path is D111's (file_paths)
-                self.add("metadata", f"app:{etree.QName(el).localname}", unquote(el.text or ""))
+            for el in app.iter(f"{{{APP}}}HyperlinkBase", f"{{{APP}}}Template"):
+                value = unquote(el.text or "")
+                if _WORTH.search(value):  # not Normal.dotm
+                    self.add("metadata", f"app:{etree.QName(el).localname}", value)
+            for links in app.iter(f"{{{APP}}}HLinks"):  # the document's link targets, kept by Word
+                for s in links.iter(f"{{{VT}}}lpstr", f"{{{VT}}}lpwstr"):
+                    self.add("metadata", "app:HLinks", unquote(s.text or ""))
             for titles in app.iter(f"{{{APP}}}TitlesOfParts"):
                 for s in titles.iter(f"{{{VT}}}lpstr", f"{{{VT}}}lpwstr"):
                     self.add("metadata", "app:TitlesOfParts", s.text)
@@ -335,10 +371,18 @@ class Places:
             self.uninspectable.append((f"{member} › {m}", why))
 
     def sheet(self, root, member: str, shared: list[str], used: set[int]) -> None:
-        """One block per row: its cells' values (shared, inline and formula strings, numbers)."""
+        """One block per row: its cells' values (shared, inline and formula strings, numbers).
+
+        Below a first row of labels, each value is written ``label：value`` so that the column's
+        header is the context word a recogniser needs (姓名：…, 身份证号：…), as in a Word table.
+        """
+        header: list[str] | None = None
         for row in root.iter(f"{{{SS}}}row"):
-            cells = []
+            cells: list[str] = []
             for c in row.iter(f"{{{SS}}}c"):
+                col = _column(c.get("r"))
+                while col is not None and len(cells) < col:
+                    cells.append("")  # cells left empty are not written
                 t = c.get("t")
                 v = c.find(f"{{{SS}}}v")
                 if t == "s" and v is not None and (v.text or "").strip().isdigit():
@@ -349,7 +393,14 @@ class Places:
                     cells.append(_text_of(c, f"{{{SS}}}t"))
                 elif v is not None and v.text:
                     cells.append(v.text)
-            self.add("embedded", member, "；".join(x for x in cells if x))
+                else:
+                    cells.append("")
+            if header is None:
+                header = cells if any(cells) and not any(any(ch.isdigit() for ch in x) for x in cells) else []
+                self.add("embedded", member, "；".join(x for x in cells if x))
+                continue
+            self.add("embedded", member, "；".join(
+                (f"{header[i]}：{x}" if i < len(header) and header[i] else x) for i, x in enumerate(cells) if x))
 
     def _read(self, zf: zipfile.ZipFile, name: str) -> bytes:
         """A member of an embedded archive within the part cap, the ratio limit and the total budget."""
@@ -397,6 +448,8 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             places.wordml(root, target)
             for p in root.iter(_P):
                 places.add("glossary", target, _text_of(p))
+            for name in root.iter(_DOCPART_NAME):
+                places.add("glossary", f"{target} docPart@name", name.get(_VAL))
         read.add(target)
     for _, target in by_kind.get("aFChunk", []):
         data = pkg.read(target)
@@ -406,6 +459,12 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
     places.properties(*(_xml(pkg, places, n) for n in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")))
     read |= {"docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"}
     for name in names:
+        if name not in read and _STYLE_PART.search(name):  # a second style table (stylesWithEffects)
+            data = pkg.read(name) or b""
+            for value in _STYLE_NAME.findall(data):
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _WORTH.search(text):
+                    places.add("style", name, text)
         if name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name):
             continue
         lower = name.lower()
@@ -446,6 +505,17 @@ def _xml(pkg, places: Places, name: str):
     except BadXML as exc:
         places.uninspectable.append((name, f"无法解析的 XML 部件（{exc.message}）"))
         return None
+
+
+def _column(ref: str | None) -> int | None:
+    """The 0-based column of a cell reference (B7 → 1)."""
+    n = 0
+    for ch in ref or "":
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1 if n else None
 
 
 class _HTMLText(HTMLParser):
