@@ -496,3 +496,14 @@ def test_every_place_of_the_issue_is_read_under_a_place_name():
     named = {pl.key for pl in PLACES if pl.inspectable} - {
         "body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox"}
     assert len(named) >= 50
+
+
+def test_a_link_to_the_address_the_page_shows_adds_no_place():
+    rels = f'<Relationship Id="rIdM" Type="{REL}/hyperlink" Target="mailto:jdjb@shaomi.gov.cn" TargetMode="External"/>'
+    body = _p(_run("监督邮箱：") + f'<w:hyperlink r:id="rIdM">{_run("jdjb@shaomi.gov.cn")}</w:hyperlink>')
+    doc, _ = findings_at(package(body, rels=rels))
+    assert not [b for b in doc.blocks if b.part == "hyperlink"]
+    hidden = f'<Relationship Id="rIdM" Type="{REL}/hyperlink" Target="mailto:zhangsan1990@qq.com" TargetMode="External"/>'
+    doc, findings = findings_at(package(body, rels=hidden))
+    assert [b.text for b in doc.blocks if b.part == "hyperlink"] == ["mailto:zhangsan1990@qq.com"]
+    assert any(f.rule == "D105" and f.location.part == "hyperlink" for f in findings)

@@ -83,6 +83,8 @@ _BOILERPLATE = re.compile(
     r"|\[Content_Types\]\.xml$",
     re.IGNORECASE,
 )
+#: A link target (or a HYPERLINK field holding only one) with its scheme: the address itself in group 1.
+_LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
 _STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
 _STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
 _LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
@@ -417,9 +419,20 @@ class Places:
         return data
 
     def into(self, doc: Document) -> None:
-        """Append the collected places to ``doc`` as blocks (after the reading-order blocks)."""
+        """Append the collected places to ``doc`` as blocks (after the reading-order blocks).
+
+        A link whose target the page already shows (mailto:某@gov.cn under the address itself)
+        adds nothing and would lose the context the page gives it (监督邮箱：…): left out.
+        """
         counters: dict[str, int] = {}
+        shown = None
         for part, source, text in self.items:
+            link = _LINK.match(text) if part in ("hyperlink", "field") else None
+            if link is not None:
+                if shown is None:
+                    shown = "\n".join(b.text for b in doc.blocks)
+                if link.group(1) in shown:
+                    continue
             n = counters.get(part, 0)
             counters[part] = n + 1
             doc.add_block(Block(text=text, part=part, paragraph=n, source_id=source))
