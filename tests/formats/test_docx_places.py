@@ -12,12 +12,14 @@ import zipfile
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gongkai import Config, check_document
 from gongkai.formats import read_bytes
 from gongkai.formats.compose import DocxBuilder
 from gongkai.models import PLACE_PARTS, PROPERTY_PART
-from tests.formats.hiding_places import PLACES, planted
+from tests.formats.hiding_places import PLACES, build_many, planted
 
 ID = "520221199003072372"  # synthetic, checksum-valid
 PLANT = f"申请人身份证号：{ID}"
@@ -507,3 +509,23 @@ def test_a_link_to_the_address_the_page_shows_adds_no_place():
     doc, findings = findings_at(package(body, rels=hidden))
     assert [b.text for b in doc.blocks if b.part == "hyperlink"] == ["mailto:zhangsan1990@qq.com"]
     assert any(f.rule == "D105" and f.location.part == "hyperlink" for f in findings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6),
+       places=st.lists(st.sampled_from(PLACES), min_size=1, max_size=5, unique_by=lambda pl: pl.where))
+def test_random_values_in_random_places_are_all_reported(seed, places):
+    """Several places in one package (each writes its own member): every value found or reported."""
+    p = planted(seed)
+    doc = read_bytes(build_many(places, p), "many.docx")
+    findings = check_document(doc, Config()).findings
+    values = p.values()
+    for pl in places:
+        if not pl.inspectable:
+            assert pl.where.split()[-1] in {f.location.source for f in findings if f.rule == "S105"}, pl.key
+            continue
+        missing = [k for k in pl.kinds if (pl.key, k) not in UNSEEN and not _hits(findings, k, values[k])]
+        assert not missing, (pl.key, missing)
+    if any(pl.inspectable and pl.where.split("（")[0] not in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框")
+           and pl.key not in ON_PAGE for pl in places):
+        assert {f.location.part for f in findings} & (set(PLACE_PARTS) | {PROPERTY_PART})
