@@ -529,3 +529,23 @@ def test_random_values_in_random_places_are_all_reported(seed, places):
     if any(pl.inspectable and pl.where.split("（")[0] not in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框")
            and pl.key not in ON_PAGE for pl in places):
         assert {f.location.part for f in findings} & (set(PLACE_PARTS) | {PROPERTY_PART})
+
+
+def test_text_in_a_binary_ole_object_is_salvaged_and_the_object_still_reported():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + PLANT.encode("utf-16-le") + b"\x00" * 64
+    doc, findings = findings_at(package(members={"word/embeddings/oleObject2.bin": ole}))
+    assert any(f.rule == "D101" and f.location.source == "word/embeddings/oleObject2.bin" for f in findings)
+    assert [f.location.source for f in findings if f.rule == "S105"] == ["word/embeddings/oleObject2.bin"]
+
+
+def test_a_packaged_file_is_taken_out_of_its_ole10native_stream():
+    import struct
+
+    from gongkai.formats.places import _ole10native
+
+    payload = PLANT.encode("utf-8")
+    body = (struct.pack("<H", 2) + "名单.txt".encode("gb18030") + b"\x00" + b"C:\\tmp\\a.txt\x00"
+            + struct.pack("<II", 0, 3) + b"C:\\Temp\\a.txt\x00" + struct.pack("<I", len(payload)) + payload)
+    stream = struct.pack("<I", len(body)) + body
+    assert _ole10native(stream) == ("名单.txt", payload)
+    assert _ole10native(b"\x01\x02") == ("", b"")

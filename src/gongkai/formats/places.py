@@ -20,6 +20,7 @@ import html
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -85,6 +86,9 @@ _BOILERPLATE = re.compile(
 )
 #: A link target (or a HYPERLINK field holding only one) with its scheme: the address itself in group 1.
 _LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
+#: Text in raw bytes: UTF-16LE runs of printable ASCII, CJK and full-width forms; ASCII runs.
+_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]{6,}")
 _STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
 _STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
 _LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
@@ -286,6 +290,7 @@ class Places:
                 return
             self._archive(member, data, part)
         elif head.startswith(_OLE):
+            self._ole(member, data, part)
             self.uninspectable.append((member, "二进制 OLE 对象"))
         elif _HTML_EXT.search(member) or data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
             self.lines(part, member, html_text(_decode(data)))
@@ -303,6 +308,31 @@ class Places:
             if what is None and _IMAGE_EXT.search(member):
                 what = "图片"
             self.uninspectable.append((member, what or "无法识别的二进制文件"))
+
+    def _ole(self, member: str, data: bytes, part: str) -> None:
+        """What can be salvaged from a binary OLE object: a packaged file, and strings of text.
+
+        Best effort only (the object stays uninspectable): a "Package" object's file
+        (Ole10Native) is read like any embedded file, and runs of UTF-16 or ASCII text with data
+        in the raw bytes (Excel 97 cells, Word 97 text) are read as text.
+        """
+        import olefile
+
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                for entry in ole.listdir():
+                    if entry[-1] == "\x01Ole10Native":
+                        name, payload = _ole10native(ole.openstream(entry).read())
+                        if payload:
+                            self.embedded(f"{member} › {name or 'Ole10Native'}", payload, part)
+        except (OSError, ValueError, IndexError, EOFError, struct.error, NotImplementedError, RuntimeError):
+            pass  # not a well-formed compound file: the strings below are all there is
+        for m in _UTF16_RUN.finditer(data):
+            self.add(part, member, m.group().decode("utf-16-le", "replace").strip("\x00 "))
+        for m in _ASCII_RUN.finditer(data):
+            text = m.group().decode("ascii")
+            if _WORTH.search(text):
+                self.add(part, member, text)
 
     def _archive(self, member: str, data: bytes, part: str) -> None:
         try:
@@ -529,6 +559,20 @@ def _column(ref: str | None) -> int | None:
         else:
             break
     return n - 1 if n else None
+
+
+def _ole10native(stream: bytes) -> tuple[str, bytes]:
+    """(file name, contents) of an OLE "Package" object's Ole10Native stream; ("", b"") if malformed."""
+    try:
+        at = 4 + 2  # total size, a flag
+        label_end = stream.index(b"\x00", at)
+        name = stream[at:label_end].decode("gb18030", "replace")
+        at = stream.index(b"\x00", label_end + 1) + 1 + 4  # source path, then a reserved word
+        at = stream.index(b"\x00", at + 4) + 1  # the temporary path after its length
+        (size,) = struct.unpack_from("<I", stream, at)
+        return name, stream[at + 4:at + 4 + size]
+    except (ValueError, struct.error):
+        return "", b""
 
 
 class _HTMLText(HTMLParser):
