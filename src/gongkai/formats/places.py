@@ -94,6 +94,9 @@ _STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
 _LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 #: An attribute value worth reading in generic XML: non-ASCII, five digits, or an @.
 _WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
+#: A style name that may hold data: digits, an @, or longer than any an office suite ships
+#: (WPS names its styles in Chinese: 正文, 标题 1, 批注框文本 are not read).
+_DATA_NAME = re.compile(r"\d{5}|@|^.{13,}$")
 
 
 def _text_of(el, tag=_T) -> str:
@@ -240,7 +243,7 @@ class Places:
     def names(self, styles, numbering: bytes | None, people, member_styles: str, member_numbering: str) -> None:
         """Style names, numbering level texts and reviewers' presence ids: names a clerk never sees."""
         for sid, (name, *_rest) in styles.raw.items():
-            if name and _WORTH.search(name):
+            if name and _DATA_NAME.search(name):
                 self.add("style", f"{member_styles} {sid}", name)
         if numbering and b"lvlText" in numbering:
             for value in _LVLTEXT.findall(numbering):
@@ -506,7 +509,7 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             data = pkg.read(name) or b""
             for value in _STYLE_NAME.findall(data):
                 text = html.unescape(value.decode("utf-8", "replace"))
-                if _WORTH.search(text):
+                if _DATA_NAME.search(text):
                     places.add("style", name, text)
         if name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name):
             continue
