@@ -226,8 +226,9 @@ def test_document_variables_are_read():
     z = zipfile.ZipFile(io.BytesIO(data))
     settings = z.read("word/settings.xml").decode("utf-8")
     settings = settings.replace("</w:settings>", f'<w:docVars><w:docVar w:name="申请人身份证号" w:val="{ID}"/></w:docVars></w:settings>')
-    f = _located(package(members={"word/settings.xml": settings}), "docvar", "申请人身份证号")
-    assert f.location.describe().startswith("文档变量 申请人身份证号")
+    f = _located(package(members={"word/settings.xml": settings}), "docvar", "word/settings.xml")
+    assert f.location.describe().startswith("文档变量 word/settings.xml")
+    assert "申请人" not in f.location.source  # a variable's name may itself be data: never a location
 
 
 def test_custom_xml_item_text_and_attributes_are_read():
@@ -549,3 +550,15 @@ def test_a_packaged_file_is_taken_out_of_its_ole10native_stream():
     stream = struct.pack("<I", len(body)) + body
     assert _ole10native(stream) == ("名单.txt", payload)
     assert _ole10native(b"\x01\x02") == ("", b"")
+
+
+@pytest.mark.parametrize("pl", PLACES, ids=lambda pl: pl.key)
+def test_no_report_names_a_planted_number_in_a_location(pl):
+    """Locations (part, source, the Chinese description) never carry the data they point at."""
+    p = planted(7)
+    doc = read_bytes(pl.build(p), f"{pl.key}.docx")
+    report = check_document(doc, Config())
+    numbers = [p.id_number, p.mobile, p.bank_card]
+    for f in report.findings:
+        where = f"{f.location.to_dict()} {f.location.describe()}"
+        assert not any(n in where for n in numbers), (pl.key, where)

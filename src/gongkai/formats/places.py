@@ -219,7 +219,7 @@ class Places:
     def doc_vars(self, root, member: str) -> None:
         for var in root.iter(w("docVar")):
             name = var.get(w("name")) or ""
-            self.add("docvar", name, f"{name}：{var.get(_VAL) or ''}")
+            self.add("docvar", member, f"{name}：{var.get(_VAL) or ''}")  # the name may be data: not a source
 
     def generic_xml(self, root, part: str, member: str, attributes: str = "worth") -> None:
         """Every text node (grouped by paragraph where there are paragraphs) and attribute value."""
@@ -244,7 +244,7 @@ class Places:
         """Style names, numbering level texts and reviewers' presence ids: names a clerk never sees."""
         for sid, (name, *_rest) in styles.raw.items():
             if name and _DATA_NAME.search(name):
-                self.add("style", f"{member_styles} {sid}", name)
+                self.add("style", member_styles, name)
         if numbering and b"lvlText" in numbering:
             for value in _LVLTEXT.findall(numbering):
                 text = html.unescape(value.decode("utf-8", "replace"))
