@@ -179,3 +179,41 @@ def test_any_document_type_node_is_refused_after_parsing(xml):
 
 def test_a_part_without_doctype_still_parses():
     assert parse(b"<?xml version='1.0'?><!-- <!DOCTYPE a> in a comment --><a>text</a>").text == "text"
+
+
+def archive_with_garbled_members(tmp_path):
+    """An archive whose member bad.docx and nested inner.zip have garbled deflate streams."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("x.docx", make_docx(*GOOD_TEXT))
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bad.docx", make_docx(*GOOD_TEXT))
+        zf.writestr("good.docx", make_docx(*GOOD_TEXT))
+        zf.writestr("inner.zip", inner.getvalue())
+    data = corrupt_deflate(corrupt_deflate(outer.getvalue(), "bad.docx"), "inner.zip")
+    path = tmp_path / "收文.zip"
+    path.write_bytes(data)
+    return path
+
+
+def test_garbled_members_of_an_archive_are_named_and_the_rest_checked(tmp_path):
+    path = archive_with_garbled_members(tmp_path)
+    result = run_cli("check", path, "--format", "json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2 and all("损坏" in line for line in lines), lines
+    assert {line.removeprefix("gongkai: ").split(": ")[0] for line in lines} == {f"{path}!bad.docx", f"{path}!inner.zip"}
+    assert "压缩包成员解压失败" in lines[0]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in records if "findings" in r] == [f"{path}!good.docx"]
+
+
+@pytest.mark.parametrize("damage", ["deflate.docx", "crc.docx", "nested.docx"])
+def test_review_names_a_damaged_document_with_one_line(damaged_folder, tmp_path, damage):
+    path = damaged_folder / damage
+    result = run_cli("review", "start", path, "--db", tmp_path / "register.sqlite")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0] and DAMAGED[damage][1] in lines[0], lines
+    assert "内部错误" not in result.stderr

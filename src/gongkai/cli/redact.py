@@ -19,6 +19,7 @@ from ..engine import Runner, default_registry
 from ..formats import UnreadableDocument, read_bytes
 from ..formats.package_scan import scan_package
 from ..formats.redact import redact_docx, redact_package
+from ..models import kind_label
 from ..screening.properties import NEUTRAL_KEY
 from .common import EXIT_OK, EXIT_UNUSABLE, docx_copy_input, error_line, load_configs
 
@@ -44,7 +45,7 @@ def classification_marks(doc, cfg):
 @click.option("--author", "neutral_author", default=None, metavar="TEXT",
               help="替换作者、最后修改者、批注和修订作者的中性值（默认取配置 [screening] neutral_author，否则留空），如 起草单位。")
 def redact(source, output, config_path, neutral_author):
-    """生成遮蔽件：把 SOURCE 中的个人信息（身份证号、电话、姓名、住址……）就地遮蔽，版式、样式和表格不变。
+    """生成遮蔽件：把源文件中的个人信息（身份证号、电话、姓名、住址……）就地遮蔽，版式、样式和表格不变。
 
     正文、表格、页眉、页脚、脚注、批注、文本框，以及域代码、图片替代文字、超链接地址、内容控件、文档变量、
     自定义 XML、图表、公式、文档属性（含自定义属性名）和嵌入的 Office 文件都会处理；作者、最后修改者、经理、
@@ -86,7 +87,7 @@ def redact(source, output, config_path, neutral_author):
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
-    detail = "、".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "无"
+    detail = "、".join(f"{kind_label(k)} {n}" for k, n in sorted(kinds.items())) or "无"
     metadata = f"，其中文档属性和作者信息改写 {result.metadata} 处" if result.metadata else ""
     extra = f"，其他部件另遮蔽 {package.masked} 处" if package.masked else ""
     if left:

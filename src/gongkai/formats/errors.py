@@ -33,7 +33,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, st
 
 def zip_failure(exc: BaseException, what: str = "") -> UnreadableDocument:
     """The UnreadableDocument saying in Chinese why a zip (member) ``what`` could not be read."""
-    where = f"{what} " if what else ""
+    where = f"{what} " if what and what[-1].isascii() else what  # "word/document.xml 解压失败", "压缩包成员解压失败"
     text = str(exc)
     low = text.lower()
     if isinstance(exc, zlib.error):

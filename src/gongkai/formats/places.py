@@ -38,7 +38,7 @@ PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 V = "urn:schemas-microsoft-com:vml"
-OFFICE = "urn:schemas-microsoft-com:office:office"
+VML_O = "urn:schemas-microsoft-com:office:office"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 SS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -147,7 +147,7 @@ class Places:
             elif tag == _FLDSIMPLE:
                 self.add("field", member, el.get(w("instr")))
             elif tag in _ALT_TAGS or tag in _VML_SHAPES:
-                for attr in ("descr", "title", "alt", f"{{{OFFICE}}}title", "name"):
+                for attr in ("descr", "title", "alt", f"{{{VML_O}}}title", "name"):
                     self.add("alt_text", f"{member} {etree.QName(tag).localname}@{attr.rsplit('}', 1)[-1]}",
                              el.get(attr))
             elif tag in (_TBLCAPTION, _TBLDESCRIPTION):

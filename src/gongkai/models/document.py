@@ -61,6 +61,11 @@ class Location:
     property: str | None = None
     #: For a place part (PLACE_PARTS): the member, element or attribute the text came from.
     source: str | None = None
+    #: Where a reader finds it, counted as the document looks (第3段 counts non-empty body
+    #: paragraphs only, 表1第2行第3列, 页眉, 脚注2), and a stretch of the paragraph's text to
+    #: search for (never personal data). Set when the report is made; not part of equality.
+    label: str | None = field(default=None, compare=False)
+    quote: str | None = field(default=None, compare=False)
 
     @classmethod
     def of_property(cls, key: str, start: int = 0, end: int = 0) -> "Location":
@@ -76,10 +81,19 @@ class Location:
         if self.source is not None:
             d["source"] = self.source
         d.update(start=self.start, end=self.end)
+        if self.label is not None:
+            d["label"] = self.label
+        if self.quote:
+            d["quote"] = self.quote
         return d
 
     def describe(self) -> str:
-        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉, 文档属性“作者”……"""
+        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉, 文档属性“作者”……
+
+        With the reader's label and quote (a checked report's findings): 第3段“工作布署到位”.
+        """
+        if self.label is not None:
+            return f"{self.label}“{self.quote}”" if self.quote else self.label
         if self.part == PROPERTY_PART:
             return f"文档属性“{property_name(self.property or '')}”"
         if self.part in PLACE_PARTS:
@@ -236,6 +250,34 @@ class Document:
         if space == "path" and name.isdigit() and int(name) < len(self.file_paths):
             return self.file_paths[int(name)]
         return None
+
+    def reader_labels(self) -> list[str]:
+        """Per block, where a reader finds it: 第N段 counting only the non-empty body paragraphs
+        outside tables (as a clerk counts a draft), 表N第R行第C列, 页眉, 页脚, 脚注N, 尾注N, 批注N,
+        文本框. ``Location.paragraph`` counts as Word does (empty paragraphs and cells too)."""
+        names = {"header": "页眉", "footer": "页脚", "footnote": "脚注", "endnote": "尾注",
+                 "comment": "批注", "textbox": "文本框"}
+        numbered = ("footnote", "endnote", "comment")
+        paragraphs = 0
+        seen: dict[str, dict[str | None, int]] = {}
+        labels = []
+        for b in self.blocks:
+            if b.table is not None:
+                cell = f"表{b.table + 1}第{(b.row or 0) + 1}行第{(b.col or 0) + 1}列"
+                labels.append(cell if b.part in ("body", "table") else f"{names.get(b.part, b.part)}{cell}")
+            elif b.part == "body":
+                if b.text.strip():
+                    paragraphs += 1
+                labels.append(f"第{max(paragraphs, 1)}段")
+            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx …
+                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
+            elif b.part in numbered:
+                ids = seen.setdefault(b.part, {})
+                number = ids.setdefault(b.source_id, len(ids) + 1)
+                labels.append(f"{names[b.part]}{number}")
+            else:
+                labels.append(names.get(b.part, b.part))
+        return labels
 
     def add_block(self, block: Block) -> Block:
         block.index = len(self.blocks)
