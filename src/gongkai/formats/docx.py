@@ -599,7 +599,7 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
         for person in el.iter(f"{{{W15}}}person") if el is not None else ():
             authors.add("people", person.get(f"{{{W15}}}author"))
     numbering = next((t for _, t in by_kind.get("numbering", [])), None)
-    places.names(styles, pkg.read(numbering) if numbering else None, people, styles_part or "", numbering or "")
+    places.names(styles, pkg, numbering, people, styles_part or "")
     _read_properties(pkg, doc)
     scan_package(pkg, places, main, by_kind, read)
     places.into(doc)

@@ -96,7 +96,7 @@ _LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 _WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
 #: A style name that may hold data: digits, an @, or longer than any an office suite ships
 #: (WPS names its styles in Chinese: 正文, 标题 1, 批注框文本 are not read).
-_DATA_NAME = re.compile(r"\d{5}|@|^.{13,}$")
+_DATA_NAME = re.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
 
 
 def _text_of(el, tag=_T) -> str:
@@ -240,16 +240,15 @@ class Places:
         for texts in paragraphs.values():
             self.add(part, member, "".join(texts))
 
-    def names(self, styles, numbering: bytes | None, people, member_styles: str, member_numbering: str) -> None:
+    def names(self, styles, pkg, numbering: str | None, people, member_styles: str) -> None:
         """Style names, numbering level texts and reviewers' presence ids: names a clerk never sees."""
-        for sid, (name, *_rest) in styles.raw.items():
-            if name and _DATA_NAME.search(name):
-                self.add("style", member_styles, name)
-        if numbering and b"lvlText" in numbering:
-            for value in _LVLTEXT.findall(numbering):
-                text = html.unescape(value.decode("utf-8", "replace"))
-                if _WORTH.search(text) and sum(ch.isalnum() for ch in text) >= 2:  # not a bullet glyph
-                    self.add("numbering", member_numbering, text.replace("%", " "))
+        found = getattr(styles, "data_names", None)  # the style table is shared by a template's documents
+        if found is None:
+            found = styles.data_names = [name for name, *_rest in styles.raw.values() if name and _DATA_NAME.search(name)]
+        for name in found:
+            self.add("style", member_styles, name)
+        for text in data_names(pkg, numbering, "numbering") if numbering else ():
+            self.add("numbering", numbering, text)
         if people is not None:
             for el in people.iter(f"{{{W15}}}presenceInfo"):
                 self.add("metadata", "people:userId", el.get(f"{{{W15}}}userId"))
@@ -506,11 +505,8 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
     read |= {"docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"}
     for name in names:
         if name not in read and _STYLE_PART.search(name):  # a second style table (stylesWithEffects)
-            data = pkg.read(name) or b""
-            for value in _STYLE_NAME.findall(data):
-                text = html.unescape(value.decode("utf-8", "replace"))
-                if _DATA_NAME.search(text):
-                    places.add("style", name, text)
+            for text in data_names(pkg, name, "style"):
+                places.add("style", name, text)
         if name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name):
             continue
         lower = name.lower()
@@ -542,6 +538,39 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             data = pkg.read(name)
             if data is not None:
                 places.embedded(name, data, "other")
+
+
+_NAME_CACHE: dict[tuple, list[str]] = {}
+
+
+def data_names(pkg, member: str, kind: str) -> list[str]:
+    """Style names or numbering level texts of ``member`` that may hold data.
+
+    Documents made from one template share these parts: the answer is kept per CRC-32 and
+    size from the zip directory, so a repeated template costs no decompression.
+    """
+    info = pkg.info(member)
+    if info is None:
+        return []
+    key = (kind, info.CRC, info.file_size)
+    found = _NAME_CACHE.get(key)
+    if found is None:
+        data = pkg.read(member) or b""
+        found = []
+        if kind == "numbering":
+            for value in _LVLTEXT.findall(data) if b"lvlText" in data else ():
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _WORTH.search(text) and sum(ch.isalnum() for ch in text) >= 2:  # not a bullet glyph
+                    found.append(text.replace("%", " "))
+        else:
+            for value in _STYLE_NAME.findall(data):
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _DATA_NAME.search(text):
+                    found.append(text)
+        if len(_NAME_CACHE) >= 64:
+            _NAME_CACHE.clear()
+        _NAME_CACHE[key] = found
+    return found
 
 
 def _xml(pkg, places: Places, name: str):
