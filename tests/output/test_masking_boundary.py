@@ -310,3 +310,92 @@ def test_no_output_holds_an_unmasked_value_unless_revealed(draft, scratch, regis
         for f in report.findings:
             if f.category == "personal_data" and f.text:
                 assert f.text in text, (where, f.text)
+
+
+# -- the commands themselves, and the log at every -v level -------------------------------------
+
+NAME = "王德贵"
+CLI_TEXT = (
+    "关于发放困难群众临时救助资金的通知",
+    f"申请人{NAME}，身份证号{_wide(ID_A)}，联系电话{_grouped(MOBILE, (3, 4))}。",
+    f"请将补助资金拨付至{NAME}的银行卡号{_grouped(CARD, (4, 4, 4))}，办理时限为3-5个工作日。",
+    "勺米镇人民政府",
+)
+CLI_NUMBERS = {ID_A: _wide(ID_A), MOBILE: _grouped(MOBILE, (3, 4)), CARD: _grouped(CARD, (4, 4, 4))}
+
+
+def _run_every_command(cli, folder, reveal: bool) -> dict[str, str]:
+    flag = ("--reveal",) if reveal else ()
+    doc = folder / "draft.docx"
+    out = {}
+    for fmt in ("text", "json", "sarif"):
+        out[f"check {fmt}"] = cli("check", doc, "--format", fmt, *flag).output
+    for suffix in (".jsonl", ".sqlite"):
+        results = folder / f"r{reveal}{suffix}"
+        out[f"batch{suffix}"] = cli("batch", doc, "--out", results, "--jobs", "1", "--no-progress", *flag).output
+        out[f"results{suffix}"] = _sqlite_dump(results) if suffix == ".sqlite" else results.read_text("utf-8")
+        for fmt in ("text", "csv", "json"):
+            out[f"summary{suffix} {fmt}"] = cli("summary", results, "--format", fmt).output
+    annotated = folder / f"annotated{reveal}.docx"
+    cli("annotate", doc, "-o", annotated, *flag)
+    with zipfile.ZipFile(annotated) as z:
+        out["annotate"] = z.read("word/comments.xml").decode("utf-8")
+    if not reveal:
+        for fmt in ("text", "csv", "json"):
+            out[f"audit {fmt}"] = cli("audit", doc, "--format", fmt).output
+    return out
+
+
+def test_every_command_masks_unless_revealed(cli, tmp_path, monkeypatch, caplog):
+    from gongkai.formats.compose import make_docx
+
+    monkeypatch.chdir(tmp_path)
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    with caplog.at_level(logging.DEBUG):
+        masked = _run_every_command(cli, tmp_path, reveal=False)
+    masked["log"] = caplog.text
+    assert _leaks(masked, NAME, CLI_NUMBERS) == []
+    assert "520221********2372" in masked["check json"].translate(_NARROW)
+    revealed = _run_every_command(cli, tmp_path, reveal=True)
+    for where in ("check text", "check json", "check sarif", "results.jsonl", "results.sqlite", "annotate"):
+        for shown in (NAME, *CLI_NUMBERS.values()):
+            assert shown in revealed[where], (where, shown)
+
+
+def test_a_failing_rule_logs_no_personal_number(cli, tmp_path, monkeypatch, caplog):
+    """A rule that fails with its paragraph in the exception message: the error line (-v) and the
+    traceback (-vv) carry the paragraph with its numbers masked."""
+    from gongkai.formats.compose import make_docx
+    from gongkai.proofing import numbers
+
+    def boom(text):
+        raise ValueError(f"无法处理：{text}")
+
+    monkeypatch.setattr(numbers.HYPHEN_RANGE, "judge", boom)
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    with caplog.at_level(logging.DEBUG):
+        result = cli("-vv", "check", tmp_path / "draft.docx", "--format", "json")
+    assert "N109" in caplog.text and "无法处理" in caplog.text and "Traceback" in caplog.text
+    assert mask(CLI_NUMBERS[CARD], "bank_card") in caplog.text  # the paragraph is there, its number masked
+    assert _leaks({"log": caplog.text, "stderr": result.stderr if result.stderr_bytes else ""}, None,
+                  CLI_NUMBERS) == []
+
+
+@pytest.mark.parametrize("verbosity", ["-vv"])
+def test_the_log_on_stderr_holds_no_value(tmp_path, verbosity):
+    """The real stderr path (basicConfig's handler) of a separate process. -vv writes every
+    record -v and the default level write, and more (in-process, caplog sees all of them)."""
+    import os
+    import subprocess
+    import sys
+
+    from gongkai.formats.compose import make_docx
+
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, "-m", "gongkai", verbosity, "check", str(tmp_path / "draft.docx")],
+                         capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert run.returncode == 1, run.stderr
+    if verbosity == "-vv":
+        assert "gongkai: DEBUG" in run.stderr  # the debug log was written
+    assert _leaks({"stdout": run.stdout, "stderr": run.stderr}, NAME, CLI_NUMBERS) == []
