@@ -399,3 +399,10 @@ def test_the_log_on_stderr_holds_no_value(tmp_path, verbosity):
     if verbosity == "-vv":
         assert "gongkai: DEBUG" in run.stderr  # the debug log was written
     assert _leaks({"stdout": run.stdout, "stderr": run.stderr}, NAME, CLI_NUMBERS) == []
+
+
+def test_an_error_line_on_stderr_masks_a_quoted_number(capsys):
+    from gongkai.cli.common import error_line
+
+    error_line(f"a.docx: 无法读取（ValueError: 身份证号{ID_A}）")
+    assert capsys.readouterr().err == "gongkai: a.docx: 无法读取（ValueError: 身份证号520221********2372）\n"

@@ -18,7 +18,14 @@ log = logging.getLogger("gongkai.cli")
 
 def error_line(message: str) -> None:
     """One line on stderr, prefixed like every gongkai message."""
+    message = _stderr_masker()(message)  # an exception's text may quote the document
     click.echo(f"gongkai: {message}", err=True)
+
+
+def _stderr_masker():
+    from ..output.masking import Masker
+
+    return Masker()
 
 
 def run_guarded(group: click.Group) -> None:
