@@ -190,6 +190,7 @@ class Masker:
                         continue  # the digit pass finds it in every written form
                 self._map[f.text] = mask(f.text, f.kind)
         self._keys = sorted(self._map, key=len, reverse=True)
+        self._lengths = sorted({len(k) for k in self._digits}, reverse=True)
         # Leftmost, then longest, non-overlapping occurrences. A few values are found with
         # str.find (compiling an alternation of them cost more per report than masking all
         # of its text); many (a 公示 list of names) with one alternation, longest first.
@@ -235,12 +236,11 @@ class Masker:
                 continue
             digits = "".join(run[i] for i in at).translate(_HALF)
             hits = []
-            if self._digits:
-                for key in self._digits:
-                    i = digits.find(key)
-                    while i != -1:
-                        hits.append((i, i + len(key), self._digits[key]))
-                        i = digits.find(key, i + 1)
+            for n in self._lengths:  # every window of a known value's length: a dict lookup each
+                for i in range(len(digits) - n + 1):
+                    kind = self._digits.get(digits[i:i + n])
+                    if kind is not None:
+                        hits.append((i, i + n, kind))
             hits += recognised(digits)
             if not hits:
                 continue
