@@ -81,7 +81,7 @@ def mask(value: str, kind: str) -> str:
     if kind == "bank_card":
         return _keep(v, 4, 4)
     if kind == "landline":
-        m = _AREA_CODE.match(v)
+        m = _AREA_CODE.match(v.translate(_HALF))  # ０８５８－ keeps its area code like 0858-
         head = len(m.group(1)) if m else 0
         return _keep(v, head, 2)
     if kind == "email":
