@@ -22,7 +22,7 @@ import regex
 
 from ..engine import Context, FunctionRule
 from ..memo import text_cache
-from ..models import Block, Document, Finding, Location, Severity
+from ..models import PLACE_PARTS, Block, Document, Finding, Location, Severity
 from ..output.masking import mask
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
@@ -160,7 +160,8 @@ def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: Personal
     explanation["confidence"] = rounded
     # what rule.finding(block, start, end, …) makes, built directly: this runs once per finding
     return Finding(rule.code, rule.category, rule.kind, severity, message or rule.message,
-                   Location(block.part, block.paragraph, start, end, block.table, block.row, block.col, block.index),
+                   Location(block.part, block.paragraph, start, end, block.table, block.row, block.col, block.index,
+                            None, block.source_id if block.part in PLACE_PARTS else None),
                    block.text[start:end], _suggestion(rule.kind, block.text[start:end]), rule.basis, confidence,
                    explanation)
 
