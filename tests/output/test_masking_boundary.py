@@ -425,3 +425,10 @@ def test_an_error_line_on_stderr_masks_a_quoted_number(capsys):
 
     error_line(f"a.docx: 无法读取（ValueError: 身份证号{ID_A}）")
     assert capsys.readouterr().err == "gongkai: a.docx: 无法读取（ValueError: 身份证号520221********2372）\n"
+
+
+def test_a_number_written_in_groups_is_recognised_beside_another_number():
+    m = Masker()
+    assert m("2025-03-05 138 8581 1234") == "2025-03-05 138 **** 1234"
+    assert m(f"第3 {ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}") == "第3 520221 ******** 2372"
+    assert m("2025-03-05 12:00") == "2025-03-05 12:00"

@@ -158,6 +158,33 @@ def recognised(digits: str) -> list[tuple[int, int, str]]:
     return []
 
 
+def _in_groups(run: str, at: list[int], digits: str) -> list[tuple[int, int, str]]:
+    """What ``recognised`` finds in consecutive groups of a run written in groups, when the
+    whole run is none of them: 2025-03-05 138 8581 1234 holds a mobile number."""
+    starts = [0] + [k for k in range(1, len(at)) if at[k] != at[k - 1] + 1]
+    if len(starts) < 2:
+        return []
+    bounds = [*starts, len(at)]
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for x in range(len(starts)):
+        if bounds[x] < pos:
+            continue
+        best = None
+        for y in range(x + 1, len(bounds)):  # spans of up to 19 digits; the longest found wins
+            i, j = bounds[x], bounds[y]
+            if j - i > 19:
+                break
+            if j - i >= MIN_DIGITS and not (x == 0 and y == len(bounds) - 1):
+                found = recognised(digits[i:j])
+                if found:
+                    best = [(i + a, i + b, kind) for a, b, kind in found], j
+        if best:
+            out += best[0]
+            pos = best[1]
+    return out
+
+
 #: Above this many distinct values a report's masker compiles one regular expression.
 MANY_VALUES = 48
 
@@ -241,7 +268,7 @@ class Masker:
                     kind = self._digits.get(digits[i:i + n])
                     if kind is not None:
                         hits.append((i, i + n, kind))
-            hits += recognised(digits)
+            hits += recognised(digits) or _in_groups(run, at, digits)
             if not hits:
                 continue
             if out is None:
