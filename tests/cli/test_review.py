@@ -384,3 +384,46 @@ def test_stamp_refuses_to_overwrite_the_original(gk, doc):
     gk("review", "start", doc)
     result = gk("review", "stamp", doc, "-o", doc)
     assert result.exit_code == 2 and "副本" in result.stderr
+
+
+def test_waive_takes_a_rule_prefix_as_everywhere_else(gk, cli, tmp_path):
+    doc = notice(tmp_path / "名单.docx", f"申请人身份证号：{FAKE_ID}，手机号码：13885811234。")
+    review_fully(gk, doc)
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    d1 = {f["rule"] for f in report["findings"] if f["rule"].startswith("D1")}
+    assert {"D101", "D102"} <= d1
+    result = gk("review", "waive", doc, "--rule", "d1", "--by", "丙", "--reason", "示例号码")
+    assert result.exit_code == 0, result.stderr
+    assert all(f"已豁免 {code}" in result.stdout for code in d1)
+    waived = {w["rule"] for w in status(gk, doc)["waivers"]}
+    assert waived == d1
+    absent = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "无")
+    assert absent.exit_code == 1 and "没有规则 S1 的发现" in absent.stderr
+
+
+def test_review_start_says_where_the_register_is(gk, doc):
+    out = gk("review", "start", doc).stdout
+    assert f"审核登记库：{gk.db}" in out and "GONGKAI_DB" in out
+
+
+def test_times_shown_in_local_time_and_kept_iso_in_json(gk, doc, tmp_path, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from gongkai.output.timefmt import local_time
+
+    (tmp_path / "gongkai.toml").write_text('[display]\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    review_fully(gk, doc)
+    signed = status(gk, doc)["stages"][0]["signed"]["at"]
+    assert signed.endswith("+00:00")  # stored and shown in JSON as UTC with its offset
+    shown = local_time(signed, ZoneInfo("Asia/Shanghai"))
+    assert f"初审  已签署  甲  {shown}" in gk("review", "status", doc).stdout
+    released = gk("release", doc).stdout
+    entry = json.loads(gk("archive", "list", "--format", "json").stdout)[0]
+    assert entry["released_at"].endswith("+00:00")
+    local = local_time(entry["released_at"], ZoneInfo("Asia/Shanghai"))
+    assert local in released and "+00:00" not in released
+    monkeypatch.chdir(tmp_path)  # archive list reads the config of the folder it runs in
+    listing = gk("archive", "list").stdout
+    table = gk("archive", "list", "--format", "csv").stdout
+    assert f"#1  {local}" in listing and "+00:00" not in listing
+    assert local in table and "+00:00" not in table

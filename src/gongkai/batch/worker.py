@@ -104,7 +104,9 @@ def check_task(task: Task) -> Outcome:
     """Check one document; never raises (every failure becomes an error record)."""
     from ..api import check_source
     from ..output import error_dict, report_dict
+    from ..output.masking import mask_logs
 
+    mask_logs()  # a worker process's log records pass the masker too (idempotent)
     start = time.perf_counter()
     if task.known_sha256:
         try:

@@ -146,11 +146,11 @@ def _sigterm_as_interrupt():
 @select_options
 def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_on, timeout, executor, scheduler,
           progress, select, ignore, follow_links):
-    """批量检查文件夹和压缩包中的全部公文，结果写入 RESULTS（.jsonl 或 .sqlite）。
+    """批量检查文件夹和压缩包中的全部公文，结果写入结果文件（.jsonl 或 .sqlite）。
 
     多进程并行；--resume 续跑时跳过已检查且未改动的文档；单个文档损坏、加密、超时都记为错误行，不会中断整批检查。
 
-    Ctrl-C 随时停止，已完成的结果都会保留。gongkai summary RESULTS 查看汇总。
+    Ctrl-C 随时停止，已完成的结果都会保留。gongkai summary 结果文件 查看汇总。
 
     退出码：0 全部完成且无达到 --fail-on 级别的发现；1 有；2 有文件无法读取或用法错误；130 被中断。
     """

@@ -13,7 +13,7 @@ from rich.text import Text
 from ..api import GROUP, GROUP_CHARS, check_document, check_documents
 from ..engine import Runner, default_registry
 from ..formats import iter_sources, read_source
-from ..models import ReadError, Report
+from ..models import ReadError, Report, kind_label
 from ..output import Totals, sarif_log, text_lines, to_json_line
 from .common import (
     EXIT_FINDINGS,
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 @follow_links_option
 @select_options
 def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore, follow_links):
-    """检查公文：PATH 可以是文件、文件夹或 .zip 压缩包。
+    """检查公文：路径可以是文件、文件夹或 .zip 压缩包。
 
     退出码：0 无达到 --fail-on 级别的发现；1 有；2 用法错误或文件无法读取。
     """
@@ -157,7 +157,7 @@ def run_services(cfg) -> dict:
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(code, fmt):
-    """列出全部规则；给出 CODE（或前缀）时显示其说明、依据和示例。"""
+    """列出全部规则；给出规则代码（或前缀）时显示其说明、依据和示例。"""
     registry = default_registry()
     chosen = registry.matching(code) if code else list(registry)
     if code and not chosen:
@@ -175,7 +175,7 @@ def rules(code, fmt):
     console = Console(highlight=False, soft_wrap=True)
     detailed = bool(code)
     for r in chosen:
-        console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {r.category}/{r.kind}  {r.message}",
+        console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {kind_label(r.kind, r.category)}  {r.message}",
                            style="bold" if detailed else ""))
         if detailed:
             console.print(Text(f"  {r.doc}"))

@@ -18,6 +18,7 @@ from ..api import check_document
 from ..config import Config, ConfigError, for_path, load
 from ..formats import UnreadableDocument, read_path
 from ..models import Document, Report
+from ..output.timefmt import display_zone, local_time
 from ..proofing.checklist import (
     PROOF,
     PROOF_ROUNDS,
@@ -75,7 +76,8 @@ class Session:
         if record is None:
             done = self.store.released(self.ref)
             if done:
-                _fail(f"{self.ref.path}: 该文档已于 {done['released_at']} 发布登记归档，没有进行中的审核", EXIT_FINDINGS)
+                _fail(f"{self.ref.path}: 该文档已于 {_when(done['released_at'], self.config)} 发布登记归档，"
+                      "没有进行中的审核", EXIT_FINDINGS)
             _fail(f"{self.ref.path}: 没有进行中的审核记录（先运行 gongkai review start）", EXIT_FINDINGS)
         return record
 
@@ -100,6 +102,14 @@ def _config(doc_path: str | None, config_path: str | None) -> Config:
         return for_path(doc_path or "./_")
     except ConfigError as exc:
         _fail(str(exc), EXIT_UNUSABLE)
+
+
+def _when(iso: str | None, config: Config) -> str:
+    """A stored UTC time as the clerk's local 2026-12-06 12:29 (output.timefmt)."""
+    try:
+        return local_time(iso, display_zone(config))
+    except ValueError as exc:
+        _fail(f"{config.source or '配置'}: {exc}", EXIT_UNUSABLE)
 
 
 def _roster(config: Config) -> dict[str, str] | None:
@@ -189,6 +199,7 @@ def review_start(doc, important, by, db, config_path):
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
     click.echo(f"{_name(s.ref)}：{what}（记录 #{record.id}{round_}{'，重要信息' if state.important else ''}）")
+    click.echo(f"审核登记库：{s.store.name}（以后的 review、release、archive 命令须用同一个库：--db 或环境变量 GONGKAI_DB）")
     if before is not None and before.content not in (None, s.ref.content_sha256):
         redo = "、".join(state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
@@ -259,7 +270,7 @@ def review_secrecy(doc, by, note, db, config_path):
 
 @review.command("waive")
 @click.argument("doc", type=click.Path())
-@click.option("--rule", required=True, help="豁免的规则代码，如 D101。")
+@click.option("--rule", required=True, help="豁免的规则代码或前缀，如 D101；D1 豁免全部 D1xx。")
 @click.option("--by", required=True, help="终审签署人姓名。")
 @click.option("--reason", required=True, help="豁免理由。")
 @db_option
@@ -270,9 +281,12 @@ def review_waive(doc, rule, by, reason, db, config_path):
     s = _session(doc, db, config_path)
     rule = rule.strip().upper()
     report = s.check()
-    if rule not in {f.rule for f in report.findings}:
+    # A code or a prefix, as in --select: D1 waives every D1xx finding, one waiver per code.
+    codes = sorted({f.rule for f in report.findings if f.rule.startswith(rule)})
+    if not rule or not codes:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
-    _record_event(s, s.event(WAIVE, by, rule=rule, note=reason), f"已豁免 {rule}（{by}：{reason}）")
+    for code in codes:
+        _record_event(s, s.event(WAIVE, by, rule=code, note=reason), f"已豁免 {code}（{by}：{reason}）")
 
 
 @review.command("status")
@@ -299,7 +313,7 @@ def review_status(doc, fmt, db, config_path):
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for line in _status_lines(data):
+        for line in _status_lines(data, lambda iso: _when(iso, s.config)):
             click.echo(line)
     raise SystemExit(EXIT_OK)
 
@@ -407,7 +421,7 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
 STATUS_WORDS = {"signed": "已签署", "open": "未签署", "redo": "须重做", "rejected": "被退回"}
 
 
-def _status_lines(d: dict) -> list[str]:
+def _status_lines(d: dict, when=local_time) -> list[str]:
     doc = d["document"]
     head = f"《{doc['title']}》" if doc["title"] else doc["path"]
     if doc["doc_number"]:
@@ -415,7 +429,7 @@ def _status_lines(d: dict) -> list[str]:
     lines = [head, f"  内容指纹 {doc['content_sha256'][:16]}…  公开属性 {doc['label'] or '未标注'}"]
     if d["released"]:
         r = d["released"]
-        lines.append(f"  已于 {r['released_at']} 发布登记归档（登记号 {r['id']}）")
+        lines.append(f"  已于 {when(r['released_at'])} 发布登记归档（登记号 {r['id']}）")
         return lines
     if d["record"] is None:
         lines.append("  没有审核记录（gongkai review start 开始）")
@@ -424,10 +438,10 @@ def _status_lines(d: dict) -> list[str]:
     if d["content_changed"]:
         lines.append("  ！文档内容在审核记录之后已改动：此前的签署、校对、诵读和保密审查均须重做")
     for st in d["stages"]:
-        who = f"  {st['signed']['by']}  {st['signed']['at']}" if st["signed"] else ""
+        who = f"  {st['signed']['by']}  {when(st['signed']['at'])}" if st["signed"] else ""
         if st["status"] == "rejected":
             r = st["rejected"]
-            who = f"  {r['by']} 退回  {r['at']}" + (f"：{r['note']}" if r["note"] else "")
+            who = f"  {r['by']} 退回  {when(r['at'])}" + (f"：{r['note']}" if r["note"] else "")
         lines.append(f"  {st['stage']}  {STATUS_WORDS[st['status']]}{who}")
     p = d["proofs"]
     lines.append(f"  校对  {p['count']}/{p['required']} 个校次" + (
@@ -489,9 +503,10 @@ def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: 
         for m in missing:
             click.echo(f"  - {m.message}" + (f"（{m.basis}）" if m.basis else ""))
     elif already:
-        click.echo(f"{_name(s.ref)}：已于 {entry['released_at']} 发布登记归档（登记号 {entry['id']}），未重复登记")
+        click.echo(f"{_name(s.ref)}：已于 {_when(entry['released_at'], s.config)} 发布登记归档"
+                   f"（登记号 {entry['id']}），未重复登记")
     else:
-        click.echo(f"{_name(s.ref)}：审核齐备，已登记归档（登记号 {entry['id']}，{entry['released_at']}）")
+        click.echo(f"{_name(s.ref)}：审核齐备，已登记归档（登记号 {entry['id']}，{_when(entry['released_at'], s.config)}）")
 
 
 # --- archive -----------------------------------------------------------------------------
@@ -510,10 +525,11 @@ ARCHIVE_COLUMNS = (
 )
 
 
-def _flat(entry: dict) -> dict:
+def _flat(entry: dict, when=local_time) -> dict:
     r = entry["reviewers"]
-    who = lambda a: f"{a['by']} {a['at']}" if a else ""
+    who = lambda a: f"{a['by']} {when(a['at'])}" if a else ""
     row = {k: entry.get(k) or "" for k, _ in ARCHIVE_COLUMNS if k in entry}
+    row["released_at"] = when(entry.get("released_at"))
     for stage in STAGES:
         row[stage] = who(r.get(stage))
     row["校对"] = "；".join(who(a) for a in r.get("校对", []))
@@ -532,6 +548,8 @@ def _flat(entry: dict) -> dict:
 def archive_list(fmt, output, db):
     """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间。"""
     entries = list(_store(db).archive_entries())
+    config = _config(None, None)
+    when = lambda iso: _when(iso, config)
     if fmt == "json":
         text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -539,14 +557,14 @@ def archive_list(fmt, output, db):
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow([label for _, label in ARCHIVE_COLUMNS])
         for e in entries:
-            row = _flat(e)
+            row = _flat(e, when)
             writer.writerow([row.get(k, "") for k, _ in ARCHIVE_COLUMNS])
         text = "\ufeff" + buf.getvalue()
     else:
         lines = []
         for e in entries:
-            row = _flat(e)
-            lines.append(f"#{e['id']}  {e['released_at']}  《{e['title'] or e['path']}》  {e['doc_number'] or '无文号'}"
+            row = _flat(e, when)
+            lines.append(f"#{e['id']}  {row['released_at']}  《{e['title'] or e['path']}》  {e['doc_number'] or '无文号'}"
                          f"  {e['label'] or ''}  {e['content_sha256'][:12]}")
             lines.append(f"    初审 {row['初审']}；复审 {row['复审']}；终审 {row['终审']}")
             lines.append(f"    校对 {row['校对']}；保密审查 {row['保密审查']}"

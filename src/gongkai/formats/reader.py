@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import Limits
-from ..models import Document
+from ..models import PLACE_PARTS, Document
 from .docx import read_docx
 from .errors import UnreadableDocument, open_zip, read_member, zip_errors
 from .text import decode_text
@@ -101,7 +101,7 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
         doc = Document.from_text(text, path=name, source_format="txt")
     doc.path = name
     doc.sha256 = hashlib.sha256(data).hexdigest()
-    if not any(b.text.strip() for b in doc.blocks):
+    if not any(b.text.strip() for b in doc.blocks if b.part not in PLACE_PARTS):  # hidden places alone: empty
         raise UnreadableDocument("empty", "文档没有文字内容")
     if doc.chars > limits.max_chars:
         raise UnreadableDocument(

@@ -125,14 +125,41 @@ def unsafe_member_name(name: str) -> bool:
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
-    """Zip names written by Chinese Windows tools are often GBK without the UTF-8 flag."""
+    """The member's name as its maker meant it, also when the UTF-8 flag is missing.
+
+    Without the flag, zipfile decodes the bytes as CP437. Info-ZIP and macOS write UTF-8
+    without the flag, Chinese Windows tools (Explorer, WinRAR, 7-Zip) write GBK: like 7-Zip,
+    take UTF-8 when the bytes are valid UTF-8, else GB18030, and CP437 only when neither fits.
+    Short GBK names are often valid UTF-8 too (通知 reads as two Greek and Hebrew marks), so
+    UTF-8 wins over GB18030 only when it reads as Chinese or Latin letters.
+    """
     name = info.filename
-    if not info.flag_bits & 0x800:
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # not zipfile's CP437 decoding
+        return name
+    readings = []
+    for encoding in ("utf-8", "gb18030"):
         try:
-            name = name.encode("cp437").decode("gb18030")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name
+            readings.append(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    if not readings:
+        return name
+    if len(readings) == 2 and not _plausible_name(readings[0]):
+        return readings[1]
+    return readings[0]
+
+
+def _plausible_name(text: str) -> bool:
+    """Every non-ASCII character is Han, CJK or full-width punctuation, or a Latin letter."""
+    return all(
+        c.isascii() or "\u00c0" <= c <= "\u024f" or "\u3000" <= c <= "\u303f"
+        or "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" or "\U00020000" <= c <= "\U0003ffff"
+        for c in text
+    )
 
 
 def _skip(name: str) -> bool:
