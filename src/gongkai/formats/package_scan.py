@@ -28,7 +28,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import zipfile
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
@@ -39,7 +38,8 @@ from lxml import html as lxml_html
 from ..config import Config, Limits
 from ..models import Author, Block, Document, Finding
 from ..output.masking import mask
-from .xml import UnsafeXML, parse
+from .errors import UnreadableDocument, open_zip, read_member
+from .xml import parse
 
 #: Elements whose whole text is read as one (a paragraph, a shared string, a formula).
 CONTAINERS = frozenset({"p", "si", "is", "oMath", "rt", "li", "td", "th", "h1", "h2", "h3", "title", "div"})
@@ -578,7 +578,7 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
     if head.startswith(b"<") or lower.endswith((".xml", ".rels", ".vml")):
         try:
             root = parse(raw)
-        except (UnsafeXML, etree.XMLSyntaxError):
+        except UnreadableDocument:  # xml.parse: a DTD (UnsafeXML), damage or a parser limit (BadXML)
             return Member(name, raw, "unsafe")
         m = Member(name, raw, "xml", root=root)
         m.units = xml_units(root, name, place) + markup_units(raw, name, place)
@@ -626,8 +626,8 @@ def walk(data: bytes, limits: Limits, prefix: str = "", depth: int = 0) -> tuple
     members: list[Member] = []
     problems: list[str] = []
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        zf = open_zip(io.BytesIO(data))
+    except UnreadableDocument:
         return members, [f"{prefix.rstrip('!/') or '文件'}（不是有效的 zip 包）"]
     infos = [i for i in zf.infolist() if not i.is_dir()]
     if len(infos) > limits.archive_max_entries:
@@ -639,8 +639,8 @@ def walk(data: bytes, limits: Limits, prefix: str = "", depth: int = 0) -> tuple
             problems.append(f"{name}（过大或压缩比异常）")
             continue
         try:
-            raw = zf.read(info)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+            raw = read_member(zf, info, int(limits.max_part_mb * 1024 * 1024))
+        except UnreadableDocument:  # zlib.error, bad CRC, truncation, encryption: all mapped there
             problems.append(f"{name}（无法解压）")
             continue
         m = classify(name, raw, limits, depth)
