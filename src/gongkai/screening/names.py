@@ -71,13 +71,10 @@ _TAGS: dict[str, str] | None = None
 
 
 def _tags() -> dict[str, str]:
-    """jieba's word → POS tag table (loaded once; asking jieba again would reset its logger each time)."""
+    """jieba's word → POS tag table (loaded once, from gongkai's cache: segmentation.pos_tags)."""
     global _TAGS
     if _TAGS is None:
-        segmentation.jieba()
-        import jieba.posseg
-
-        _TAGS = jieba.posseg.dt.word_tag_tab
+        _TAGS = segmentation.pos_tags()
     return _TAGS
 
 
@@ -600,8 +597,10 @@ def _segmenter():
     tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
     tok.initialized = True
     lex = lexicon()
-    for w in set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}:
+    added = set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}
+    for w in added:
         tok.add_word(w, freq=200000)
+    tok.gongkai_added = frozenset(added)  # what differs from jieba's default (segmenter.native_jieba)
     return tok
 
 
