@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from build_typo_model import govcn_splits, odw_splits  # noqa: E402
 
-from gongkai import Config, check_document  # noqa: E402
+from gongkai import Config  # noqa: E402
 from gongkai.engine import Runner, default_registry  # noqa: E402
 from gongkai.models import Document  # noqa: E402
 from gongkai.proofing import lm  # noqa: E402
@@ -231,7 +231,7 @@ def matcher_comparison(texts: list[str]) -> None:
     from gongkai.proofing import lexicon as lx
 
     lexicons = [lx.builtin(n) for n in ("typos", "idioms", "usage", "variants", "terms")]
-    entries = sum(len(l.entries) for l in lexicons)
+    entries = sum(len(lex.entries) for lex in lexicons)
     chars = sum(len(t) for t in texts)
     t0 = time.perf_counter()
     for lex in lexicons:

@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     ap.add_argument("--warm-cache", action="store_true", help="keep T110's per-text cache between runs")
     args = ap.parse_args(argv)
 
-    records = [json.loads(l) for l in Path(args.path).read_text("utf-8").splitlines() if l.strip()]
+    records = [json.loads(line) for line in Path(args.path).read_text("utf-8").splitlines() if line.strip()]
     t0 = time.perf_counter()
     gongkai.api.warm_up()
     t_warm = time.perf_counter() - t0

@@ -221,7 +221,7 @@ def personal_paragraphs(g: Gen, held: bool) -> list[list]:
     ]
     held_t = [
         [("person_name", n1), "，", r.choice(["男", "女"]), "，现住", ("address", g.address()), "，手机号码", ("mobile", g.mobile()), "。"],
-        [f"该户户主", ("person_name", n1), "因病致贫，经医院诊断为", ("health_info", r.choice(DISEASES)), "。"],
+        ["该户户主", ("person_name", n1), "因病致贫，经医院诊断为", ("health_info", r.choice(DISEASES)), "。"],
         ["据求助人", ("person_name", n1), "陈述，其子", ("person_name", n2), "于今年3月确诊为", ("health_info", r.choice(DISEASES)), "。"],
         ["请与", ("person_name", n1), "先生联系（手机", ("mobile", g.mobile()), "，住宅电话", ("landline", g.landline()), "）。"],
         ["信访人", ("person_name", n1), "（身份证号", ("id_card", g.id15() if r.random() < 0.5 else g.id_text()), "）再次到镇信访办反映问题。"],
@@ -257,7 +257,7 @@ def near_miss_paragraphs(g: Gen, held: bool) -> list[list]:
     ]
     held_t = [
         ["咨询电话：", ("~landline", g.landline()), "，受理窗口：镇便民服务中心。"],
-        [f"党委书记", ("~person_name", g.name(False)), "、镇长", ("~person_name", g.name(False)), "出席会议并讲话。"],
+        ["党委书记", ("~person_name", g.name(False)), "、镇长", ("~person_name", g.name(False)), "出席会议并讲话。"],
         ["高铁G", str(r.randint(1000, 9999)), "次列车", "，", "执行GB 11643-1999标准。"],
         ["举报邮箱：", ("~email", g.email()), "。"],
         ["订单号", ("~bank_card", "".join(str(r.randint(0, 9)) for _ in range(18))), "。"],

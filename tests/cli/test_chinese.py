@@ -17,7 +17,7 @@ from gongkai.models import KIND_LABELS, VOCABULARY, kind_label
 #: types or sees elsewhere as they are. Commands, choice values, option names (after - or
 #: --) and file names (before or after a dot) are allowed on their own.
 ALLOWED = {
-    "gongkai", "Word", "Excel", "BOM", "UTF", "CPU", "Ctrl", "Dask", "JSON", "SARIF", "CSV", "SQL",
+    "gongkai", "Word", "Excel", "Office", "XML", "BOM", "UTF", "CPU", "Ctrl", "Dask", "JSON", "SARIF", "CSV", "SQL",
     "SQLite", "postgresql", "PostgreSQL", "URL", "tcp", "GONGKAI_DB",
     # configuration sections and keys, written as they are in gongkai.toml
     "roster", "screening", "neutral_author", "timeout_s", "display", "timezone",

@@ -7,7 +7,6 @@ SQLite (aggregated in SQL); memory does not grow with the number of documents.
 
 from __future__ import annotations
 
-import csv
 import heapq
 import io
 import json
@@ -105,7 +104,9 @@ def _kind_label(key: str) -> str:
 
 
 def _top(counter: Counter) -> str:
-    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in counter.most_common(3))
+    # ties broken by name: a .sqlite and a .jsonl of one run list categories in different orders
+    top = sorted(counter.items(), key=lambda cn: (-cn[1], cn[0]))[:3]
+    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in top)
 
 
 def _summarise_records(records: Iterator[dict], worst: int) -> Summary:
@@ -227,7 +228,9 @@ CSV_HEADER = ["分组", "项目", "数量", "错误", "警告", "提示"]
 def to_csv(s: Summary) -> str:
     """The summary as CSV for Excel: UTF-8 with a byte-order mark, one count per row."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    from ..output import spreadsheet  # only CSV output pays for importing the emitters
+
+    w = spreadsheet.writer(buf)  # file names and messages must stay text in Excel
     w.writerow(CSV_HEADER)
     w.writerow(["总计", "文档", s.documents, "", "", ""])
     w.writerow(["总计", "无法读取", s.unreadable, "", "", ""])
@@ -304,7 +307,9 @@ def _sqlite_rows(path: Path) -> Iterator[list]:
 def rows_to_csv(rows: Iterator[list], header: list[str]) -> Iterator[str]:
     """CSV text chunks for Excel (BOM first, CRLF line ends)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    from ..output import spreadsheet  # only CSV output pays for importing the emitters
+
+    w = spreadsheet.writer(buf)  # file names and messages must stay text in Excel
     w.writerow(header)
     yield "\ufeff" + buf.getvalue()
     for row in rows:

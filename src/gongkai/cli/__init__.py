@@ -130,8 +130,8 @@ def localise(command: click.Command) -> click.Command:
     return command
 
 
-from .. import __version__  # after click's messages are replaced
-from .common import run_guarded
+from .. import __version__  # noqa: E402 - after click's messages are replaced
+from .common import run_guarded  # noqa: E402
 
 #: Command name -> module that defines it (as a module-level click command of that name). A module
 #: is imported only when one of its commands runs, so ``gongkai batch --resume`` does not pay
@@ -198,6 +198,9 @@ def main(verbose: int) -> None:
 
     检查公文草稿中的个人信息、涉密内容、擅自转载、公开属性、错别字和格式问题。
     """
+    from ..output.masking import mask_logs
+
+    mask_logs()  # every log record passes the masker, at every -v level
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="gongkai: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -17,7 +16,16 @@ from ..attributes.audit import COLUMNS, HEADERS, STATUS_NAMES, AuditRow, row_for
 from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs, output_stream
+from ..output import spreadsheet
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    error_line,
+    follow_links_option,
+    load_configs,
+    output_stream,
+)
 
 SCHEMA = "gongkai.audit/1"
 _STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricted-content": "bold red",
@@ -32,7 +40,8 @@ _STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricte
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="配置文件（默认向上查找 gongkai.toml）。")
-def audit(paths, fmt, output, config_path):
+@follow_links_option
+def audit(paths, fmt, output, config_path, follow_links):
     """核对多份公文的公开属性：每份一行（标题、文号、文种、标注、建议、状态、理由）。
 
     路径可以是文件、文件夹或 .zip 压缩包。状态：一致（标注与建议一致）；未标识（未标识公开属性，
@@ -45,7 +54,7 @@ def audit(paths, fmt, output, config_path):
     configs = load_configs(config_path)
     registry = default_registry()
     runners: dict[int, Runner] = {}
-    items = list(iter_sources(paths))
+    items = list(iter_sources(paths, follow_links=follow_links))
     rows: list[AuditRow] = []
     show_progress = sys.stderr.isatty() and len(items) > 1
     progress = Progress(
@@ -93,7 +102,7 @@ def _cell(value) -> str:
 
 def _write_csv(out, rows: list[AuditRow], summary: dict[str, int]) -> None:
     out.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
-    w = csv.writer(out, lineterminator="\r\n")
+    w = spreadsheet.writer(out)  # a title such as =HYPERLINK(…) must stay text in Excel
     w.writerow([HEADERS[c] for c in COLUMNS])
     for r in rows:
         d = r.to_dict()

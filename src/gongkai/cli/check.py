@@ -21,6 +21,7 @@ from .common import (
     EXIT_UNUSABLE,
     config_overrides,
     error_line,
+    follow_links_option,
     load_configs,
     output_stream,
     reject_unknown_codes,
@@ -40,8 +41,9 @@ log = logging.getLogger(__name__)
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件（默认向上查找 gongkai.toml）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="达到该级别的发现时退出码为 1（默认 error）。")
+@follow_links_option
 @select_options
-def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore):
+def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore, follow_links):
     """检查公文：路径可以是文件、文件夹或 .zip 压缩包。
 
     退出码：0 无达到 --fail-on 级别的发现；1 有；2 用法错误或文件无法读取。
@@ -67,7 +69,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
                 runner = runners[id(cfg)] = Runner(registry, cfg)
             return runner
 
-        for result in checked(iter_sources(paths), configs, runner_for):
+        for result in checked(iter_sources(paths, follow_links=follow_links), configs, runner_for):
             if isinstance(result, ReadError):
                 unusable += 1
                 error_line(result.line())

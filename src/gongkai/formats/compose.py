@@ -221,6 +221,11 @@ class DocxBuilder:
 
     def _finish_metadata(self):
         package = self.doc.part.package
+        # python-docx's template carries a thumbnail of an empty page; a document built here has
+        # none (a thumbnail is a place of its own that S105 reports)
+        for rid, rel in list(package.rels.items()):
+            if rel.reltype.endswith("/metadata/thumbnail"):
+                package.rels.pop(rid)
         if self._app:
             app = next(p for p in package.iter_parts() if p.partname == "/docProps/app.xml")
             root = parse_xml(app.blob)

@@ -1,7 +1,7 @@
 """Pure data: documents, findings, reports. No I/O here."""
 
 from .document import (
-    PARTS, PROPERTY_PART, Author, Block, CommentAnchor, Document, Location, PageLayout, Run, normalise_text,
+    PARTS, PLACE_PARTS, PROPERTY_PART, Author, Block, CommentAnchor, Document, Location, PageLayout, Run, normalise_text,
     property_name,
 )
 from .finding import (
@@ -10,8 +10,8 @@ from .finding import (
 from .report import ATTRIBUTES, SCHEMA, AttributeSuggestion, DocumentInfo, ReadError, Reason, Report
 
 __all__ = [
-    "ATTRIBUTES", "CATEGORY_LABELS", "KIND_LABELS", "PARTS", "PROPERTY_PART", "SCHEMA", "SENSITIVE_CATEGORIES",
-    "VOCABULARY",
+    "ATTRIBUTES", "CATEGORY_LABELS", "KIND_LABELS", "PARTS", "PLACE_PARTS", "PROPERTY_PART", "SCHEMA",
+    "SENSITIVE_CATEGORIES", "VOCABULARY",
     "AttributeSuggestion", "Author", "Block", "Excerpt", "CommentAnchor", "Document", "DocumentInfo", "Finding",
     "Location", "PageLayout", "ReadError", "Reason", "Report", "Run", "Severity", "kind_label",
     "normalise_text", "property_name",

@@ -12,6 +12,18 @@ from typing import Iterator
 
 #: Parts of a document a block can come from (DESIGN.md §2, ``location.part``).
 PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox")
+#: Places of the package outside the reading text (issue #17): deleted revisions, field codes,
+#: alternative text, link targets, embedded files, document variables… Their blocks come after
+#: the reading-order blocks; ``Block.source_id`` / ``Location.source`` names the member, element
+#: or attribute within the place (``word/embeddings/x.xlsx``, the variable's name…). Additions to
+#: the report contract: no existing part is renamed. Chinese names for ``Location.describe``.
+PLACE_PARTS = {
+    "deleted": "修订删除", "field": "域代码", "alt_text": "图片替代文字", "hyperlink": "超链接地址",
+    "link_tip": "超链接提示或书签", "embedded": "嵌入文件", "altchunk": "导入的外部内容", "chart": "图表",
+    "math": "公式", "control": "内容控件属性", "docvar": "文档变量", "customxml": "自定义XML数据",
+    "glossary": "文档部件库", "textpath": "艺术字", "ruby": "拼音指南", "fallback": "文本框替代内容",
+    "metadata": "文档属性", "other": "其他部件",
+}
 #: ``location.part`` of a finding in the file's metadata rather than in a block: a core/app/custom
 #: property or the author of comments and tracked changes (``location.property`` names which).
 PROPERTY_PART = "property"
@@ -47,6 +59,8 @@ class Location:
     #: ``comment:0`` / ``revision:1`` (an index into Document.authors), ``path:0`` (into
     #: Document.file_paths). Offsets are in its value.
     property: str | None = None
+    #: For a place part (PLACE_PARTS): the member, element or attribute the text came from.
+    source: str | None = None
     #: Where a reader finds it, counted as the document looks (第3段 counts non-empty body
     #: paragraphs only, 表1第2行第3列, 页眉, 脚注2), and a stretch of the paragraph's text to
     #: search for (never personal data). Set when the report is made; not part of equality.
@@ -64,6 +78,8 @@ class Location:
             d.update(table=self.table, row=self.row, col=self.col)
         if self.property is not None:
             d["property"] = self.property
+        if self.source is not None:
+            d["source"] = self.source
         d.update(start=self.start, end=self.end)
         if self.label is not None:
             d["label"] = self.label
@@ -80,6 +96,9 @@ class Location:
             return f"{self.label}“{self.quote}”" if self.quote else self.label
         if self.part == PROPERTY_PART:
             return f"文档属性“{property_name(self.property or '')}”"
+        if self.part in PLACE_PARTS:
+            name = PLACE_PARTS[self.part]
+            return f"{name} {self.source}:{self.start + 1}" if self.source else f"{name}:{self.start + 1}"
         where = {
             "body": f"第{self.paragraph + 1}段",
             "header": "页眉",
@@ -137,7 +156,8 @@ class Block:
     def location(self, start: int = 0, end: int | None = None) -> Location:
         # positional: called once per finding, and keyword calls cost more
         return Location(self.part, self.paragraph, start, len(self.text) if end is None else end,
-                        self.table, self.row, self.col, self.index)
+                        self.table, self.row, self.col, self.index, None,
+                        self.source_id if self.part in PLACE_PARTS else None)
 
     def runs_in(self, start: int, end: int) -> list[Run]:
         return [r for r in self.runs if r.start < end and r.end > start]
@@ -203,6 +223,9 @@ class Document:
     comments: list[CommentAnchor] = field(default_factory=list)
     layouts: list[PageLayout] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the reader could not fully read
+    #: Members of the package whose content cannot be read as text: (member, reason), e.g.
+    #: (``word/embeddings/oleObject1.bin``, ``二进制 OLE 对象``). Reported by S105.
+    uninspectable: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", source_format: str = "txt") -> "Document":
@@ -276,10 +299,14 @@ class Document:
 
     @property
     def content_sha256(self) -> str:
-        """Fingerprint of the normalised text of all parts: unchanged by re-saving, changed by any edit."""
+        """Fingerprint of the normalised text of all parts: unchanged by re-saving, changed by any edit.
+
+        The place parts (PLACE_PARTS) are left out so that the fingerprint keeps the meaning it had
+        when existing sign-offs were recorded; the package fingerprint covers them.
+        """
         h = hashlib.sha256()
         for b in self.blocks:
-            if b.part == "comment":
+            if b.part == "comment" or b.part in PLACE_PARTS:
                 continue  # reviewers' comments are not content
             h.update(b.part.encode())
             h.update(b"\x1f")

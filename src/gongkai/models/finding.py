@@ -14,7 +14,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "id_card", "mobile", "landline", "bank_card", "email", "person_name", "address",
         "passport", "license_plate", "health_info",
     ),
-    "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft"),
+    "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft", "embedded_object"),
     "reprint": ("central_document", "district_document", "reprint_unlabelled", "reference_copy"),
     "approval": ("negative_info", "major_decision", "policy_interpretation"),
     "attribute": ("label_missing", "label_conflict", "public_with_restricted", "forwarded_attribute"),

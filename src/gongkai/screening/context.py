@@ -304,5 +304,5 @@ def _looks_like_form(cells: dict[int, Block], kinds: dict[int, str | None]) -> b
     """A row like 姓名 | 张三 | 电话 | 138…: label cells alternate with values."""
     cols = sorted(cells)
     return any(kinds.get(c) and kinds.get(c + 1) is None and cells[c + 1].text.strip()
-               and not _clean_header(cells[c + 1].text) in lexicon().office_headers
+               and _clean_header(cells[c + 1].text) not in lexicon().office_headers
                for c in cols if c + 1 in cells) and sum(1 for k in kinds.values() if k) * 2 <= len(cells)
