@@ -27,19 +27,3 @@ def test_check_on_a_small_text_file_prints_nothing_on_stderr(tmp_path):
     assert out.returncode == 1, out.stderr  # findings were reported
     assert "贯切" in out.stdout
     assert out.stderr == ""
-
-
-def test_pos_tags_are_jiebas_from_the_cache_and_without_it(tmp_path, monkeypatch):
-    import jieba.posseg
-
-    from gongkai import segmentation
-
-    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
-    built = segmentation.pos_tags()  # no cache yet: from jieba, then written
-    assert list(tmp_path.glob("jieba-pos-*.marshal"))
-    cached = segmentation.pos_tags()
-    assert built == cached == jieba.posseg.dt.word_tag_tab and cached is not built
-    assert cached["政府"] == jieba.posseg.dt.word_tag_tab["政府"] == "n"
-    for f in tmp_path.glob("jieba-pos-*.marshal"):
-        f.write_bytes(b"not marshal")  # a damaged cache falls back to jieba
-    assert segmentation.pos_tags() == jieba.posseg.dt.word_tag_tab

@@ -10,9 +10,8 @@ dictionary — including spaCy's Chinese tokenizer, which loads it when it is bu
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 from types import ModuleType
+
 
 _JIEBA: ModuleType | None = None
 
@@ -37,57 +36,6 @@ def dictionary():
     dt = jieba().dt
     dt.check_initialized()
     return dt
-
-
-def pos_tags() -> dict[str, str]:
-    """jieba's word → part-of-speech table (``jieba.posseg.dt.word_tag_tab``), from a cache.
-
-    Building it means importing jieba.posseg (its HMM tables are large Python modules) and
-    parsing the 350,000 lines of the dictionary: about a second of every start-up that runs
-    the name rules. The table is kept as a marshal file in the user cache directory
-    (``$GONGKAI_CACHE_DIR`` if set), keyed by the dictionary file's path, size and time and
-    jieba's version, and read back in a tenth of that. Any problem with the cache falls back
-    to jieba itself.
-    """
-    import hashlib
-    import marshal
-
-    module = jieba()
-    # the file jieba.posseg reads: the default tokenizer's dictionary (None = the bundled one)
-    source = Path(module.dt.dictionary or os.path.join(os.path.dirname(module.__file__), "dict.txt"))
-    cache = None
-    try:
-        stat = source.stat()
-        key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{getattr(module, '__version__', '')}"
-        cache = _cache_dir() / f"jieba-pos-{hashlib.sha1(key.encode()).hexdigest()[:16]}.marshal"
-        with open(cache, "rb") as fh:
-            table = marshal.load(fh)
-        if isinstance(table, dict) and all(isinstance(v, str) for v in list(table.values())[:100]):
-            return table
-    except (OSError, AttributeError, ValueError, EOFError, TypeError):
-        pass
-    from jieba import posseg  # (import jieba.posseg would bind the name of the function above)
-
-    table = posseg.dt.word_tag_tab
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                marshal.dump(table, fh)
-            os.replace(tmp, cache)
-        except OSError:
-            pass
-    return table
-
-
-def _cache_dir() -> Path:
-    configured = os.environ.get("GONGKAI_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("gongkai"))
 
 
 #: Where an over-long paragraph may be cut: after a sentence's end, else after a comma.

@@ -71,10 +71,13 @@ _TAGS: dict[str, str] | None = None
 
 
 def _tags() -> dict[str, str]:
-    """jieba's word → POS tag table (loaded once, from gongkai's cache: segmentation.pos_tags)."""
+    """jieba's word → POS tag table (loaded once; asking jieba again would reset its logger each time)."""
     global _TAGS
     if _TAGS is None:
-        _TAGS = segmentation.pos_tags()
+        segmentation.jieba()
+        import jieba.posseg
+
+        _TAGS = jieba.posseg.dt.word_tag_tab
     return _TAGS
 
 
