@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -291,3 +293,29 @@ def test_release_possible_exactly_when_every_condition_holds(events, now, fold_r
     missing = gate(state, now, gate_roster)
     assert (missing == []) == oracle(events, now, fold_roster, gate_roster)
     assert len({m.code for m in missing}) == len(missing)
+
+
+PKG_A, PKG_B = "pkg1:" + "a" * 64, "pkg1:" + "b" * 64
+
+
+def test_events_without_a_package_fingerprint_are_judged_by_content():
+    state = fold(happy(), ROSTER)  # an old log: no package fingerprints
+    assert gate(state, Facts("a", "主动公开", package=PKG_A), ROSTER) == []
+    assert codes(gate(state, Facts("b", "主动公开", package=PKG_A), ROSTER))[0] == "content_changed"
+
+
+def test_a_package_change_with_the_same_text_voids_the_review():
+    events = [replace(e, package=PKG_A, places={"图片：word/media/image1.png": "1"}) for e in happy()]
+    state = fold(events, ROSTER)
+    assert gate(state, Facts("a", "主动公开", package=PKG_A), ROSTER) == []
+    missing = gate(state, Facts("a", "主动公开", package=PKG_B, places={"图片：word/media/image1.png": "2"}), ROSTER)
+    assert codes(missing)[0] == "content_changed" and "图片：word/media/image1.png" in missing[0].message
+    # a sign-off on the changed file starts over from 初审
+    _, why = apply(state, Event(SIGN, "a", "丙", stage="终审", package=PKG_B), ROSTER)
+    assert "须先完成初审" in why
+
+
+def test_an_old_log_continued_with_package_prints_adopts_the_first_one():
+    state = fold([*happy()[:-1], replace(happy()[-1], package=PKG_A)], ROSTER)
+    assert state.package == PKG_A and len(state.proofs) == 3 and "终审" in state.signed
+    assert codes(gate(state, Facts("a", "主动公开", package=PKG_B), ROSTER)) [0] == "content_changed"

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
 from ..api import check_document
 from ..config import Config, ConfigError, for_path, load
 from ..formats import UnreadableDocument, read_path
+from ..formats.fingerprint import FingerprintError, fingerprint_file
 from ..models import Document, Report
 from ..proofing.checklist import (
     PROOF,
@@ -32,8 +33,10 @@ from ..proofing.checklist import (
     Facts,
     FindingFact,
     Missing,
+    changed_places,
     gate,
     parse_stage,
+    same_document,
     validate_roster,
 )
 from ..store import DocumentRef, Record, Store, StoreError, identify
@@ -84,13 +87,20 @@ class Session:
 
     def event(self, kind: str, by: str, **fields) -> Event:
         """An event by ``by`` on the document as it is now, with their role from the roster."""
-        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by), **fields)
+        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by),
+                     package=self.ref.package_sha256, places=self.ref.places, **fields)
 
     def facts(self, report: Report) -> Facts:
         return Facts(
             content=self.ref.content_sha256, label=report.document.label,
             findings=tuple(FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings),
+            package=self.ref.package_sha256, places=self.ref.places,
         )
+
+    def changed(self, state: Checklist) -> bool:
+        """Whether the file differs from the one the review state was recorded on."""
+        return state.content is not None and not same_document(
+            state, self.ref.content_sha256, self.ref.package_sha256)
 
 
 def _config(doc_path: str | None, config_path: str | None) -> Config:
@@ -125,7 +135,14 @@ def _session(path: str, db: str | None, config_path: str | None) -> Session:
         doc = read_path(path, config.limits)
     except UnreadableDocument as exc:
         _fail(f"{path}: {exc.message}", EXIT_UNUSABLE)
-    return Session(doc, identify(doc), config, _roster(config), _store(db))
+    try:
+        print_ = fingerprint_file(path)
+    except FingerprintError as exc:
+        _fail(f"{path}: 无法计算发布指纹：{exc}", EXIT_UNUSABLE)
+    except OSError as exc:
+        _fail(f"{path}: 无法读取（{exc.strerror or exc}）", EXIT_UNUSABLE)
+    ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
+    return Session(doc, ref, config, _roster(config), _store(db))
 
 
 def _guarded(fn):
@@ -154,7 +171,7 @@ def _record_event(s: Session, ev: Event, done: str) -> Checklist:
     if why is not None:
         _fail(f"{s.ref.path}: {why}", EXIT_FINDINGS)
     click.echo(f"{_name(s.ref)}：{done}")
-    if before.content is not None and before.content != ev.content:
+    if before.content is not None and not same_document(before, ev.content, ev.package):
         redo = "、".join(st for st in state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
     return state
@@ -189,7 +206,7 @@ def review_start(doc, important, by, db, config_path):
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
     click.echo(f"{_name(s.ref)}：{what}（记录 #{record.id}{round_}{'，重要信息' if state.important else ''}）")
-    if before is not None and before.content not in (None, s.ref.content_sha256):
+    if before is not None and s.changed(before):
         redo = "、".join(state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
 
@@ -329,8 +346,9 @@ def review_stamp(doc, output, db, config_path):
     if record is None and released is None:
         _fail(f"{doc}: 没有审核记录（先运行 gongkai review start）", EXIT_FINDINGS)
     state = s.store.state(record.id, s.roster) if record else Checklist()
-    changed = state.content is not None and state.content != s.ref.content_sha256
-    props = {"说明": "审核进度仅供参考，以审核登记库为准", "内容指纹": s.ref.content_sha256}
+    changed = s.changed(state)
+    props = {"说明": "审核进度仅供参考，以审核登记库为准", "内容指纹": s.ref.content_sha256,
+             "发布指纹": s.ref.package_sha256 or ""}
     if released:
         props["登记归档"] = f"登记号 {released['id']}，{released['released_at']}"
         for stage in STAGES:
@@ -360,7 +378,7 @@ def _act(act) -> dict | None:
 
 
 def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: list[Missing], released) -> dict:
-    changed = state.content is not None and state.content != facts.content
+    changed = s.changed(state)
     stages = []
     for stage in STAGES:
         act = None if changed else state.signed.get(stage)
@@ -380,12 +398,14 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
     return {
         "document": {
             "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
-            "sha256": s.ref.file_sha256, "content_sha256": s.ref.content_sha256, "label": facts.label,
+            "sha256": s.ref.file_sha256, "content_sha256": s.ref.content_sha256,
+            "package_sha256": s.ref.package_sha256, "label": facts.label,
         },
         "record": None if record is None else {"id": record.id, "round": record.round, "created_at": record.created_at},
         "released": released,
         "important": state.important,
         "content_changed": changed,
+        "changed_places": changed_places(state, facts) if changed else [],
         "stages": stages,
         "redo": [st["stage"] for st in stages if st["status"] == "redo"],
         "proofs": {"count": 0 if changed else len(state.proofs), "required": PROOF_ROUNDS,
@@ -423,6 +443,8 @@ def _status_lines(d: dict) -> list[str]:
     lines[0] += f"  记录 #{d['record']['id']}" + ("  重要信息" if d["important"] else "")
     if d["content_changed"]:
         lines.append("  ！文档内容在审核记录之后已改动：此前的签署、校对、诵读和保密审查均须重做")
+        if d["changed_places"]:
+            lines.append("    改动之处：" + "、".join(d["changed_places"]))
     for st in d["stages"]:
         who = f"  {st['signed']['by']}  {st['signed']['at']}" if st["signed"] else ""
         if st["status"] == "rejected":
@@ -481,7 +503,8 @@ def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: 
     if fmt == "json":
         click.echo(json.dumps({"released": not missing, "already": already, "archive": entry,
                                "missing": [m.to_dict() for m in missing],
-                               "document": {"path": s.ref.path, "content_sha256": s.ref.content_sha256}},
+                               "document": {"path": s.ref.path, "content_sha256": s.ref.content_sha256,
+                                            "package_sha256": s.ref.package_sha256}},
                               ensure_ascii=False, indent=2))
         return
     if missing:

@@ -6,8 +6,13 @@
 (谁发布谁审查、事前审查); 十 requires the principal leader's approval for 负面信息.
 
 Events are folded in order into a :class:`Checklist`. Every event carries the content
-fingerprint of the document it was made on (``Document.content_sha256``); an event on a
-different fingerprint is a content change, which voids everything recorded on the old
+fingerprint of the document it was made on (``Document.content_sha256``) and, since the
+package fingerprint was introduced, the fingerprint of the whole file (``package``, versioned:
+``pkg1:…``, with per-place digests in ``places``). Two prints are the same document when
+their content fingerprints agree and, where both sides carry a package fingerprint of the
+same version, those agree too; events logged before package fingerprints existed are thus
+judged by the content fingerprint they were made with. An event on a different print is a
+content change, which voids everything recorded on the old
 content: the sign-offs (they are listed as stages to redo), the 校次 (counted again from
 zero), the read-aloud, the 保密审查 and the waivers. Folding is total: an event the rules
 refuse (out of order, wrong role, before ``start``) leaves the state as it was, so a log
@@ -77,6 +82,8 @@ class Event:
     note: str = ""
     at: str = ""  # ISO time, informative only: the machine never reads the clock
     role: str | None = None
+    package: str | None = None  # versioned package fingerprint (pkg1:…); None in logs written before it
+    places: Mapping[str, str] | None = None  # place name -> digest, to name what changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +103,8 @@ class Checklist:
     started: bool = False
     important: bool = False
     content: str | None = None  # fingerprint of the latest accepted event
+    package: str | None = None  # package fingerprint of the latest accepted event that had one
+    places: Mapping[str, str] = field(default_factory=dict)  # its per-place digests
     signed: Mapping[str, Act] = field(default_factory=dict)  # stage -> sign-off on ``content``
     rejected: Mapping[str, Act] = field(default_factory=dict)  # stage -> latest rejection still open
     proofs: tuple[Act, ...] = ()  # 校次 on ``content``
@@ -141,6 +150,8 @@ class Facts:
     content: str
     label: str | None
     findings: tuple[FindingFact, ...] = ()
+    package: str | None = None  # versioned package fingerprint of the file as it is now
+    places: Mapping[str, str] | None = None
 
 
 def role_of(roster: Mapping[str, str] | None, name: str) -> str | None:
@@ -157,7 +168,7 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
         return "尚未开始审核（先运行 gongkai review start）"
     if not event.by.strip():
         return "须写明经办人（--by）"
-    current = _after_content(state, event.content)
+    current = _after_content(state, event.content, event.package, event.places)
     if event.kind == SIGN:
         if event.stage not in STAGES:
             return f"未知审核阶段 {event.stage!r}"
@@ -194,16 +205,36 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
     return None
 
 
-def _after_content(state: Checklist, content: str) -> Checklist:
-    """The state once the document's content is ``content``: a change voids what was recorded."""
-    if content == state.content:
-        return state
+def _version(package: str | None) -> str | None:
+    return package.split(":", 1)[0] if package and ":" in package else None
+
+
+def same_document(state: Checklist, content: str, package: str | None) -> bool:
+    """Whether a document printed (``content``, ``package``) is the one ``state`` was recorded on.
+
+    The content fingerprints must agree; the package fingerprints too when both sides have one
+    of the same version (records made before package fingerprints are judged by content alone).
+    """
+    if content != state.content:
+        return False
+    if state.package and package and _version(state.package) == _version(package):
+        return state.package == package
+    return True
+
+
+def _after_content(state: Checklist, content: str, package: str | None = None,
+                   places: Mapping[str, str] | None = None) -> Checklist:
+    """The state once the document is printed (``content``, ``package``): a change voids what was recorded."""
     if state.content is None:
-        return replace(state, content=content)
+        return replace(state, content=content, package=package, places=dict(places or {}))
+    if same_document(state, content, package):
+        if package and package != state.package:  # first package print, or a newer version: adopt it
+            return replace(state, package=package, places=dict(places or {}))
+        return state
     redo = tuple(s for s in STAGES if s in state.signed or s in state.redo)
     return replace(
-        state, content=content, signed={}, rejected={}, proofs=(), read_aloud=None, secrecy=None,
-        waivers={}, redo=redo, changes=state.changes + 1,
+        state, content=content, package=package or None, places=dict(places or {}), signed={}, rejected={},
+        proofs=(), read_aloud=None, secrecy=None, waivers={}, redo=redo, changes=state.changes + 1,
     )
 
 
@@ -212,7 +243,7 @@ def apply(state: Checklist, event: Event, roster: Mapping[str, str] | None = Non
     why = refusal(state, event, roster)
     if why is not None:
         return state, why
-    s = _after_content(state, event.content)
+    s = _after_content(state, event.content, event.package, event.places)
     act = Act(event.by, event.at, event.note, event.content)
     if event.kind == START:
         return replace(s, started=True, important=s.important or event.important), None
@@ -253,14 +284,16 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
     """Every release condition ``state`` fails for the document as it is now (empty = releasable)."""
     if not state.started:
         return [Missing("not_started", "尚未开始审核（gongkai review start）", BASIS_STAGES)]
-    changed = state.content is not None and facts.content != state.content
-    s = _after_content(state, facts.content)
+    changed = state.content is not None and not same_document(state, facts.content, facts.package)
+    s = _after_content(state, facts.content, facts.package, facts.places)
     out: list[Missing] = []
     if changed:
         redo = "、".join(s.redo) or "全部审核"
+        when = "终审后" if "终审" in state.signed else "审核记录之后"
+        where = describe_changes(changed_places(state, facts))
         out.append(Missing(
             "content_changed",
-            f"文档内容在审核记录之后已改动，须重做：{redo}，并重新校对、保密审查",
+            f"文档在{when}已改动{where}，须重做：{redo}，并重新校对、保密审查",
             BASIS_CONTENT,
         ))
     for stage in STAGES:
@@ -300,6 +333,27 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         if final is None or roster.get(final.by) != "主要领导":
             out.append(Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE))
     return out
+
+
+def changed_places(state: Checklist, facts: Facts) -> list[str]:
+    """The places of the file that differ from the recorded print (empty when none were recorded)."""
+    if not state.places or not facts.places or not same_version(state.package, facts.package):
+        return []
+    from ..formats.fingerprint import changed_places as diff
+
+    return diff(state.places, facts.places)
+
+
+def same_version(a: str | None, b: str | None) -> bool:
+    return _version(a) is not None and _version(a) == _version(b)
+
+
+def describe_changes(places: list[str], limit: int = 12) -> str:
+    """（改动之处：…） for a refusal, or nothing when the places are unknown."""
+    if not places:
+        return ""
+    shown = "、".join(places[:limit]) + (f" 等 {len(places)} 处" if len(places) > limit else "")
+    return f"（改动之处：{shown}）"
 
 
 def validate_roster(raw: Mapping) -> dict[str, str]:

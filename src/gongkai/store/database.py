@@ -233,11 +233,16 @@ class Store:
     def released(self, ref: DocumentRef) -> dict | None:
         """The archive entry of this document with this very content, if it was released."""
         with self._guard(), self.engine.connect() as conn:
-            row = conn.execute(
+            rows = conn.execute(
                 select(archive).where(archive.c.key == ref.key, archive.c.content_sha256 == ref.content_sha256)
                 .order_by(archive.c.id.desc())
-            ).first()
-            return _archive_dict(row) if row else None
+            ).all()
+        for row in rows:  # an entry with a package fingerprint must match it too (same version)
+            pkg = row.package_sha256
+            if not (pkg and ref.package_sha256 and pkg.split(":")[0] == ref.package_sha256.split(":")[0]) \
+                    or pkg == ref.package_sha256:
+                return _archive_dict(row)
+        return None
 
     def start(self, ref: DocumentRef, event: Event) -> tuple[Record, bool]:
         """Open a record for ``ref`` (or continue the open one) and log the start event."""
@@ -267,13 +272,16 @@ class Store:
             at=ev.at or self.clock(), content_sha256=ev.content,
             file_sha256=ref.file_sha256 if ref else None, path=ref.path if ref else None,
             reject=ev.reject, important=ev.important, rule=ev.rule, note=ev.note or "",
+            package_sha256=ev.package,
+            places=json.dumps(dict(ev.places), ensure_ascii=False, sort_keys=True) if ev.places else None,
         ))
 
     def _events(self, conn: Connection, document_id: int) -> list[Event]:
         rows = conn.execute(select(events).where(events.c.document_id == document_id).order_by(events.c.id))
         return [
             Event(kind=r.kind, content=r.content_sha256, by=r.actor, stage=r.stage, reject=bool(r.reject),
-                  important=bool(r.important), rule=r.rule, note=r.note or "", at=r.at, role=r.role)
+                  important=bool(r.important), rule=r.rule, note=r.note or "", at=r.at, role=r.role,
+                  package=r.package_sha256, places=json.loads(r.places) if r.places else None)
             for r in rows
         ]
 
@@ -335,7 +343,8 @@ class Store:
             values = dict(
                 document_id=record.id, released_at=self.clock(), released_by=by, key=record.key,
                 title=ref.title, doc_number=ref.doc_number, label=facts.label, important=state.important,
-                content_sha256=ref.content_sha256, file_sha256=ref.file_sha256, path=ref.path,
+                content_sha256=ref.content_sha256, package_sha256=ref.package_sha256,
+                file_sha256=ref.file_sha256, path=ref.path,
                 reviewers=json.dumps(reviewers, ensure_ascii=False),
                 waivers=json.dumps(waivers, ensure_ascii=False),
                 findings=json.dumps(dict(findings_summary or {}), ensure_ascii=False),
