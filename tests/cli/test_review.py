@@ -384,3 +384,77 @@ def test_stamp_refuses_to_overwrite_the_original(gk, doc):
     gk("review", "start", doc)
     result = gk("review", "stamp", doc, "-o", doc)
     assert result.exit_code == 2 and "副本" in result.stderr
+
+
+# --- classified and restricted documents (issue 17) --------------------------------------
+
+
+def classified(path: Path, mark: str = "机密★1年") -> Path:
+    make_docx(mark, *HEAD, "为做好今年春耕生产工作，现将有关事项通知如下。", *TAIL, LABEL, path=path)
+    return path
+
+
+def release_json(gk, doc) -> tuple[int, dict]:
+    result = gk("release", doc, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("mark", ["机密★1年", "绝密★长期", "秘密★5年"])
+def test_a_classified_document_is_never_released_and_cannot_be_waived(gk, tmp_path, mark):
+    doc = classified(tmp_path / "涉密.docx", mark)
+    review_fully(gk, doc)
+    waive = gk("review", "waive", doc, "--rule", "S101", "--by", "丙", "--reason", "领导同意")
+    assert waive.exit_code == 1 and "不得豁免" in waive.stderr and "第九条" in waive.stderr
+    code, data = release_json(gk, doc)
+    assert code == 1 and data["archive"] is None
+    item = next(m for m in data["missing"] if m["code"] == "classified")
+    assert "涉密信息不得上网发布" in item["message"] and "第九条" in item["basis"]
+    text = gk("release", doc)
+    assert text.exit_code == 1 and "不能发布，也不能豁免" in text.stdout
+    assert json.loads(gk("archive", "list", "--format", "json").stdout) == []
+
+
+def test_a_classified_document_is_refused_even_when_the_config_ignores_s101(gk, tmp_path):
+    folder = tmp_path / "忽略"
+    folder.mkdir()
+    (folder / "gongkai.toml").write_text('ignore = ["S", "A"]\n', encoding="utf-8")
+    doc = classified(folder / "涉密.docx")
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    assert code == 1 and "classified" in [m["code"] for m in data["missing"]]
+
+
+def test_an_internal_marking_needs_the_final_signers_reason_which_the_register_shows(gk, cli, tmp_path):
+    doc = notice(tmp_path / "内部.docx", "此件系内部资料，请勿外传。")
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    item = next(m for m in data["missing"] if m["code"] == "restricted")
+    assert code == 1 and "S102" in item["message"] and "终审签署人写明理由" in item["message"]
+    assert "findings" not in [m["code"] for m in data["missing"] if "S102" in m["message"]]
+    wrong = gk("review", "waive", doc, "--rule", "S102", "--by", "乙", "--reason", "可以公开")
+    assert wrong.exit_code == 1 and "终审签署人" in wrong.stderr
+    ok = gk("review", "waive", doc, "--rule", "S102", "--by", "丙", "--reason", "内部资料字样系引用，已核实可公开")
+    assert ok.exit_code == 0
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    others = {f["rule"] for f in report["findings"] if f["severity"] == "error" or f["rule"] == "A102"} - {"S102"}
+    for rule in others:  # A102 too: an 内部资料 mark contradicts the 主动公开 label
+        assert gk("review", "waive", doc, "--rule", rule, "--by", "丙", "--reason", "同上").exit_code == 0
+    result = gk("release", doc)
+    assert result.exit_code == 0, result.output
+    assert "S102（丙：内部资料字样系引用，已核实可公开）" in result.stdout
+    listing = gk("archive", "list").stdout
+    assert "S102 丙：内部资料字样系引用，已核实可公开" in listing
+
+
+def test_a_label_conflict_warning_still_needs_a_reason(gk, tmp_path):
+    doc = tmp_path / "请示.docx"
+    make_docx("关于申请追加防汛经费的请示", "区人民政府：", "妥否，请批示。", "勺米镇人民政府", "2026年6月1日",
+              "（此件公开发布）", path=doc)
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    assert code == 1
+    item = next(m for m in data["missing"] if m["code"] == "restricted")
+    assert "A102" in item["message"]
+    assert gk("review", "waive", doc, "--rule", "A102", "--by", "丙", "--reason", "经研究决定主动公开").exit_code == 0
+    code, data = release_json(gk, doc)
+    assert "restricted" not in [m["code"] for m in data["missing"]]

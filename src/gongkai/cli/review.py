@@ -15,7 +15,10 @@ from dataclasses import dataclass, replace
 import click
 
 from ..api import check_document
+from ..attributes.structure import parse_structure
 from ..config import Config, ConfigError, for_path, load
+from ..engine import Context
+from ..engine.runner import suppressions
 from ..formats import UnreadableDocument, read_path
 from ..formats.fingerprint import FingerprintError, fingerprint_file
 from ..models import Document, Report
@@ -93,14 +96,34 @@ class Session:
     def facts(self, report: Report) -> Facts:
         return Facts(
             content=self.ref.content_sha256, label=report.document.label,
-            findings=tuple(FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings),
+            findings=self.gate_findings(report),
             package=self.ref.package_sha256, places=self.ref.places,
         )
+
+    def gate_findings(self, report: Report) -> tuple[FindingFact, ...]:
+        """The report's findings, plus the 密级/内部/属性冲突 findings that the configuration's
+        select/ignore or a ``gongkai: ignore`` comment in the document would hide: the release
+        gate judges those rules whatever the configuration (《信息审核发布管理制度》第九条)."""
+        facts = [FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings]
+        have = {f.rule for f in report.findings}
+        if self.config.select or self.config.ignore or suppressions(self.doc):
+            doc = replace(self.doc, comments=[]) if suppressions(self.doc) else self.doc
+            full = check_document(doc, replace(self.config, select=(), ignore=()))
+            facts += [FindingFact(f.rule, f.kind, f.severity.label) for f in full.findings
+                      if f.rule in GATE_RULES and f.rule not in have]
+            have |= {f.rule for f in full.findings}
+        if "S101" not in have and parse_structure(self.doc, Context(self.doc)).secret is not None:
+            facts.append(FindingFact("S101", "classification_mark", "error"))  # the 密级 field of the 版头
+        return tuple(facts)
 
     def changed(self, state: Checklist) -> bool:
         """Whether the file differs from the one the review state was recorded on."""
         return state.content is not None and not same_document(
             state, self.ref.content_sha256, self.ref.package_sha256)
+
+
+#: Rules the release gate always runs (see Session.gate_findings).
+GATE_RULES = ("S101", "S102", "A102")
 
 
 def _config(doc_path: str | None, config_path: str | None) -> Config:
@@ -287,7 +310,7 @@ def review_waive(doc, rule, by, reason, db, config_path):
     s = _session(doc, db, config_path)
     rule = rule.strip().upper()
     report = s.check()
-    if rule not in {f.rule for f in report.findings}:
+    if rule not in {f.rule for f in s.gate_findings(report)}:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
     _record_event(s, s.event(WAIVE, by, rule=rule, note=reason), f"已豁免 {rule}（{by}：{reason}）")
 
@@ -515,6 +538,9 @@ def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: 
         click.echo(f"{_name(s.ref)}：已于 {entry['released_at']} 发布登记归档（登记号 {entry['id']}），未重复登记")
     else:
         click.echo(f"{_name(s.ref)}：审核齐备，已登记归档（登记号 {entry['id']}，{entry['released_at']}）")
+    if entry and not missing:
+        for w in entry.get("waivers") or []:
+            click.echo(f"  终审签署人说明理由后发布：{w['rule']}（{w['by']}：{w['reason']}）")
 
 
 # --- archive -----------------------------------------------------------------------------

@@ -35,6 +35,15 @@ BASIS_NEGATIVE = "《勺米镇政务公开信息审核发布管理制度》第�
 BASIS_LABEL = "《勺米镇政务公开信息审核发布管理制度》第十一条"
 BASIS_FINDINGS = "《勺米镇政务公开信息审核发布管理制度》第五条"
 BASIS_CONTENT = "《勺米镇政务公开信息审核发布管理制度》第一条（先审后发）"
+BASIS_CLASSIFIED = "《勺米镇政务公开信息审核发布管理制度》第九条、第十三条"
+BASIS_RESTRICTED = "《勺米镇政务公开信息审核发布管理制度》第九条、第十一条"
+
+#: A 密级 mark (绝密/机密/秘密★): never released, no waiver (涉密信息不得上网发布).
+CLASSIFIED_RULES, CLASSIFIED_KINDS = ("S101",), ("classification_mark",)
+#: 内部/工作秘密 marks and a 公开属性 that contradicts the content: released only when the 终审
+#: signer records a reason (a waiver), whatever the finding's severity.
+RESTRICTED_RULES = {"S102": "内部资料/工作秘密标志", "A102": "公开属性与内容不符"}
+RESTRICTED_KINDS = ("internal_marking", "label_conflict")
 
 #: The three review stages in order.
 STAGES = ("初审", "复审", "终审")
@@ -194,6 +203,8 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
     if event.kind == WAIVE:
         if not event.rule:
             return "须写明豁免的规则代码（--rule）"
+        if event.rule in CLASSIFIED_RULES:
+            return f"密级标志（{event.rule}）不得豁免：涉密信息不得上网发布（{BASIS_CLASSIFIED}）"
         if not event.note.strip():
             return "豁免须写明理由（--reason）"
         final = current.signed.get("终审")
@@ -323,7 +334,23 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         out.append(Missing("secrecy", "缺少保密审查（谁发布谁审查、事前审查）", BASIS_SECRECY))
     if not facts.label:
         out.append(Missing("label", "文档未标注公开属性（主动公开/依申请公开/不予公开）", BASIS_LABEL))
-    errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers})
+    classified = sorted({f.rule for f in facts.findings if _classified(f)})
+    if classified:
+        out.append(Missing(
+            "classified",
+            f"文档标有密级（{'、'.join(classified)}），涉密信息不得上网发布，不能发布，也不能豁免",
+            BASIS_CLASSIFIED,
+        ))
+    restricted = sorted({f.rule for f in facts.findings if _restricted(f) and f.rule not in s.waivers})
+    if restricted:
+        what = "、".join(f"{r}（{RESTRICTED_RULES.get(r, r)}）" for r in restricted)
+        out.append(Missing(
+            "restricted",
+            f"{what}：须由终审签署人写明理由后才能发布（gongkai review waive --rule 代码 --by 终审签署人 --reason 理由）",
+            BASIS_RESTRICTED,
+        ))
+    errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers
+                     and not _classified(f) and not _restricted(f)})
     if errors:
         out.append(Missing(
             "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}（gongkai check 查看详情）", BASIS_FINDINGS,
@@ -333,6 +360,14 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         if final is None or roster.get(final.by) != "主要领导":
             out.append(Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE))
     return out
+
+
+def _classified(f: FindingFact) -> bool:
+    return f.rule in CLASSIFIED_RULES or f.kind in CLASSIFIED_KINDS
+
+
+def _restricted(f: FindingFact) -> bool:
+    return not _classified(f) and (f.rule in RESTRICTED_RULES or f.kind in RESTRICTED_KINDS)
 
 
 def changed_places(state: Checklist, facts: Facts) -> list[str]:
