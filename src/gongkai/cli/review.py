@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import click
 
@@ -43,6 +45,7 @@ from ..proofing.checklist import (
     validate_roster,
 )
 from ..store import DocumentRef, Record, Store, StoreError, identify
+from ..store.chain import Head
 from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
 
@@ -145,9 +148,43 @@ def _roster(config: Config) -> dict[str, str] | None:
         _fail(f"{config.source or '配置'}: {exc}", EXIT_UNUSABLE)
 
 
-def _store(db: str | None) -> Store:
+ENV_KEY_FILE = "GONGKAI_REGISTER_KEY_FILE"
+
+
+def _register_settings(config: Config | None) -> tuple[bytes | None, str | None]:
+    """``[register] key_file`` (else $GONGKAI_REGISTER_KEY_FILE) read, and ``head_file``; paths
+    relative to the configuration file's folder."""
+    raw = config.section("register") if config else {}
+    unknown = set(raw) - {"key_file", "head_file"}
+    where = (config.source if config and config.source else None) or "配置"
+    if unknown:
+        _fail(f"{where}: [register] 未知配置项 {', '.join(sorted(unknown))}（应为 key_file、head_file）", EXIT_UNUSABLE)
+    base = Path(config.source).parent if config and config.source else Path.cwd()
+
+    def resolve(value) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            _fail(f"{where}: [register] 的路径应为非空字符串", EXIT_UNUSABLE)
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+
+    key = None
+    key_file = resolve(raw["key_file"]) if "key_file" in raw else (
+        Path(os.environ[ENV_KEY_FILE]) if os.environ.get(ENV_KEY_FILE) else None)
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            _fail(f"{key_file}: 无法读取登记库密钥文件（{exc.strerror or exc}）", EXIT_UNUSABLE)
+        if len(key) < 16:
+            _fail(f"{key_file}: 登记库密钥太短（至少 16 个字节，例如 openssl rand -hex 32 的输出）", EXIT_UNUSABLE)
+    head = str(resolve(raw["head_file"])) if "head_file" in raw else None
+    return key, head
+
+
+def _store(db: str | None, config: Config | None = None) -> Store:
+    key, head = _register_settings(config)
     try:
-        return Store(db)
+        return Store(db, key=key, head_file=head)
     except StoreError as exc:
         _fail(str(exc), EXIT_UNUSABLE)
 
@@ -165,7 +202,7 @@ def _session(path: str, db: str | None, config_path: str | None) -> Session:
     except OSError as exc:
         _fail(f"{path}: 无法读取（{exc.strerror or exc}）", EXIT_UNUSABLE)
     ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
-    return Session(doc, ref, config, _roster(config), _store(db))
+    return Session(doc, ref, config, _roster(config), _store(db, config))
 
 
 def _guarded(fn):
@@ -523,8 +560,10 @@ def release(doc, by, fmt, db, config_path):
 
 
 def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: bool = False) -> None:
+    head = _entry_head(entry) if entry and not missing else None
     if fmt == "json":
         click.echo(json.dumps({"released": not missing, "already": already, "archive": entry,
+                               "register_head": head.token() if head else None,
                                "missing": [m.to_dict() for m in missing],
                                "document": {"path": s.ref.path, "content_sha256": s.ref.content_sha256,
                                             "package_sha256": s.ref.package_sha256}},
@@ -541,6 +580,15 @@ def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: 
     if entry and not missing:
         for w in entry.get("waivers") or []:
             click.echo(f"  终审签署人说明理由后发布：{w['rule']}（{w['by']}：{w['reason']}）")
+    if head:
+        click.echo(f"  登记库链头：{head.text()}（请随回执留存；gongkai archive verify --head {head.seq}:… 可核对）")
+
+
+def _entry_head(entry: dict) -> Head | None:
+    """The chain's head as it was when ``entry`` was written (its own link)."""
+    if entry.get("seq") is None or not entry.get("link_hash"):
+        return None
+    return Head(entry["seq"], entry["link_hash"])
 
 
 # --- archive -----------------------------------------------------------------------------
@@ -572,24 +620,42 @@ def _flat(entry: dict) -> dict:
     return row
 
 
+def _safe_cell(value) -> str:
+    """A CSV cell that Excel will not run as a formula (OWASP: prefix = + - @ tab CR with ')."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _archive_config(config_path: str | None) -> Config:
+    return _config(None, config_path)
+
+
 @archive.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
               help="csv 带 UTF-8 BOM，可直接用 Excel 打开。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 @db_option
+@config_option
 @_guarded
-def archive_list(fmt, output, db):
-    """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间。"""
-    entries = list(_store(db).archive_entries())
+def archive_list(fmt, output, db, config_path):
+    """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间，以及登记库的链头。"""
+    store = _store(db, _archive_config(config_path))
+    entries = list(store.archive_entries())
+    head = store.head()
+    head_line = f"登记库链头：{head.text()}" if head.seq else "登记库链头：（尚无链上记录）"
     if fmt == "json":
         text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+        error_line(head_line)  # the list stays a JSON array; the head goes to standard error
     elif fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([label for _, label in ARCHIVE_COLUMNS])
+        # two columns more: the entry's own place on the chain, and the head when exported
+        writer.writerow([label for _, label in ARCHIVE_COLUMNS] + ["登记链接", "导出时登记库链头"])
         for e in entries:
             row = _flat(e)
-            writer.writerow([row.get(k, "") for k, _ in ARCHIVE_COLUMNS])
+            own = _entry_head(e)
+            writer.writerow([_safe_cell(row.get(k, "")) for k, _ in ARCHIVE_COLUMNS]
+                            + [own.token() if own else "", head.token() if head.seq else ""])
         text = "\ufeff" + buf.getvalue()
     else:
         lines = []
@@ -603,6 +669,7 @@ def archive_list(fmt, output, db):
             if row["waivers"]:
                 lines.append(f"    豁免 {row['waivers']}")
         lines.append(f"共 {len(entries)} 条登记归档记录")
+        lines.append(head_line)
         text = "\n".join(lines) + "\n"
     if output and fmt == "csv":
         try:
@@ -616,3 +683,58 @@ def archive_list(fmt, output, db):
             out.write(text)
     except click.ClickException as exc:
         _fail(exc.format_message(), EXIT_UNUSABLE)
+
+
+def _parse_head(value: str | None) -> Head | None:
+    if not value:
+        return None
+    seq, _, link = value.strip().partition(":")
+    link = link.strip()
+    if not seq.strip().isdigit() or len(link.rpartition(":")[2]) < 16:
+        _fail(f"--head {value!r}: 应为 序号:链接（回执上的“第 N 条 …”，链接至少写前 16 位），"
+              "如 12:sha256:3f5a…", EXIT_UNUSABLE)
+    return Head(int(seq), link)
+
+
+@archive.command("verify")
+@click.option("--head", "expected", metavar="N:LINK", help="发布回执或导出上记下的链头，核对它仍在链上。")
+@db_option
+@config_option
+@_guarded
+def archive_verify(expected, db, config_path):
+    """核验登记库的哈希链：逐条重算链接，对照头文件，报告第一处断链（退出码 0 完整，1 有断链）。"""
+    want = _parse_head(expected)
+    store = _store(db, _archive_config(config_path))
+    verdict = store.verify(want)
+    keyed = "（链接以密钥计算）" if store.key else ""
+    if verdict.ok:
+        if verdict.rows:
+            click.echo(f"{store.name}: 登记库完整：{verdict.rows} 条链上记录{keyed}，链头 {verdict.head.text()}")
+        else:
+            click.echo(f"{store.name}: 登记库尚无链上记录")
+        if verdict.legacy:
+            click.echo(f"注意：另有 {verdict.legacy} 条记录写于哈希链启用之前，不受链保护")
+        if store.head_path is None:
+            click.echo("注意：此登记库没有头文件（PostgreSQL 可在 [register] head_file 配置），"
+                       "最后几条记录是否被删除须以发布回执上的链头（--head）核对")
+        raise SystemExit(EXIT_OK)
+    click.echo(f"{store.name}: 登记库被改动：{verdict.problems[0]}")
+    click.echo(f"（已核验的链上记录 {verdict.rows} 条；依据《勺米镇政务公开信息审核发布管理制度》第十二条，"
+               "登记归档须完整可查，请从备份恢复并查明原因）")
+    raise SystemExit(EXIT_FINDINGS)
+
+
+@archive.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False))
+@db_option
+@config_option
+@_guarded
+def archive_backup(dest, db, config_path):
+    """用 SQLite 在线备份接口把登记库复制到 DEST（连同头文件 DEST.head），复制过程中照常可写。"""
+    store = _store(db, _archive_config(config_path))
+    path, verdict = store.backup(dest)
+    head = f"，链头 {verdict.head.text()}" if verdict.head.seq else ""
+    click.echo(f"{store.name}: 已备份到 {path}（头文件 {path}.head）{head}")
+    if not verdict.ok:
+        click.echo(f"注意：备份中的登记库核验未通过：{verdict.problems[0]}")
+        raise SystemExit(EXIT_FINDINGS)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Connection,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -67,6 +68,11 @@ events = Table(
     # NULL in events logged before, which are judged by content_sha256 alone
     Column("package_sha256", String(80)),
     Column("places", Text),
+    # v3: the hash chain (store/chain.py); NULL in rows written before it
+    Column("seq", Integer),
+    Column("prev_hash", String(120)),
+    Column("link_hash", String(120)),
+    Index("ix_review_events_seq", "seq", unique=True),
 )
 
 #: 登记归档: one row per released document round.
@@ -88,6 +94,10 @@ archive = Table(
     Column("waivers", Text, nullable=False),  # JSON list
     Column("findings", Text, nullable=False),  # JSON summary at release
     Column("package_sha256", String(80)),  # v2
+    Column("seq", Integer),  # v3: the hash chain
+    Column("prev_hash", String(120)),
+    Column("link_hash", String(120)),
+    Index("ix_release_archive_seq", "seq", unique=True),
 )
 
 _APPEND_ONLY_SQLITE = [
@@ -134,9 +144,21 @@ def _v2(conn: Connection) -> None:
     _add_missing_columns(conn, archive, ("package_sha256",))
 
 
+def _v3(conn: Connection) -> None:
+    """The hash chain: a global sequence number, the previous link and the row's own link.
+
+    Rows written before keep NULL (the append-only triggers forbid filling them in);
+    ``archive verify`` counts them as written before the chain.
+    """
+    for table in (events, archive):
+        _add_missing_columns(conn, table, ("seq", "prev_hash", "link_hash"))
+        conn.exec_driver_sql(f"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table.name}_seq ON {table.name} (seq)")
+
+
 #: (version, migration) in order; append, never edit an applied one.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
     (2, _v2),
+    (3, _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
