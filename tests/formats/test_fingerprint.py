@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from gongkai.formats.compose import DocxBuilder
@@ -354,3 +356,62 @@ def test_a_damaged_package_is_one_line_and_exit_2(reviewed, base, tmp_path):
     result = run("release", doc)
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "损坏" in result.stderr and str(doc) in result.stderr
+
+
+def test_a_comment_outside_the_root_element_counts(base):
+    parts = read_parts(base)
+    xml = parts["word/settings.xml"]
+    end = xml.index(b"?>") + 2
+    parts["word/settings.xml"] = xml[:end] + "<!-- 申请人 张三 -->".encode() + xml[end:]
+    after = fingerprint_bytes(write_parts(parts))
+    assert changed_places(fingerprint_bytes(base).places, after.places) == ["文档设置：word/settings.xml"]
+
+
+def _text_nodes(parts):
+    """(part, index) of every non-blank text node of every XML part."""
+    out = []
+    for name in sorted(parts):
+        if name.endswith((".xml", ".rels")):
+            root = etree.fromstring(parts[name])
+            out += [(name, i) for i, e in enumerate(_texts(root))]
+    return out
+
+
+def _texts(root):
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.text and e.text.strip()]
+
+
+@pytest.fixture(scope="module")
+def base_bytes():
+    """The base package without python-docx's 800 kB of template styles (they only cost time here)."""
+    parts = read_parts(base_package())
+    del parts["word/stylesWithEffects.xml"]
+    parts["word/styles.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W}"><w:style '
+                                'w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style></w:styles>'
+                                ).encode()
+    return write_parts(parts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), data=st.data())
+def test_any_text_edit_changes_the_digest_and_no_repacking_does(base_bytes, seed, data):
+    """Property: re-packing never counts; changing any one character of any text node always does
+    (except in the edit counters, which are left out on purpose)."""
+    parts = read_parts(base_bytes)
+    order = list(parts)
+    random.Random(seed).shuffle(order)
+    when = data.draw(st.tuples(st.integers(1980, 2107), st.integers(1, 12), st.integers(1, 28),
+                               st.integers(0, 23), st.integers(0, 59), st.integers(0, 58)), label="when")
+    compression = data.draw(st.sampled_from((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2)))
+    digest = fingerprint_bytes(base_bytes).digest
+    assert fingerprint_bytes(write_parts(parts, order=order, when=when, compression=compression)).digest == digest
+    counters = ("modified", "lastModifiedBy", "revision", "lastPrinted", "TotalTime", "Application", "AppVersion",
+                "Pages", "Words", "Characters", "CharactersWithSpaces", "Lines", "Paragraphs")
+    name, index = data.draw(st.sampled_from(_text_nodes(parts)), label="text node")
+    root = etree.fromstring(parts[name])
+    node = _texts(root)[index]
+    i = data.draw(st.integers(0, len(node.text) - 1), label="offset")
+    node.text = node.text[:i] + ("Ａ" if node.text[i] != "Ａ" else "Ｂ") + node.text[i + 1:]
+    parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    changed = fingerprint_bytes(write_parts(parts, order=order)).digest != digest
+    assert changed == (etree.QName(node).localname not in counters)

@@ -21,8 +21,9 @@ from ..attributes.structure import parse_structure
 from ..config import Config, ConfigError, for_path, load
 from ..engine import Context
 from ..engine.runner import suppressions
-from ..formats import UnreadableDocument, read_path
-from ..formats.fingerprint import FingerprintError, fingerprint_file
+from ..formats import UnreadableDocument, read_bytes
+from ..formats.fingerprint import FingerprintError, fingerprint_bytes
+from ..formats.reader import read_file
 from ..models import Document, Report
 from ..proofing.checklist import (
     PROOF,
@@ -192,15 +193,14 @@ def _store(db: str | None, config: Config | None = None) -> Store:
 def _session(path: str, db: str | None, config_path: str | None) -> Session:
     config = _config(path, config_path)
     try:
-        doc = read_path(path, config.limits)
+        data = read_file(path, config.limits.max_file_mb)  # read once: the text and the fingerprint agree
+        doc = read_bytes(data, str(path), config.limits)
     except UnreadableDocument as exc:
         _fail(f"{path}: {exc.message}", EXIT_UNUSABLE)
     try:
-        print_ = fingerprint_file(path)
+        print_ = fingerprint_bytes(data)
     except FingerprintError as exc:
         _fail(f"{path}: 无法计算发布指纹：{exc}", EXIT_UNUSABLE)
-    except OSError as exc:
-        _fail(f"{path}: 无法读取（{exc.strerror or exc}）", EXIT_UNUSABLE)
     ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
     return Session(doc, ref, config, _roster(config), _store(db, config))
 

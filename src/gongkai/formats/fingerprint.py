@@ -8,18 +8,18 @@ does not know is still covered (fail closed).
 
 What counts (version ``pkg1``), for an OOXML package (.docx and embedded .xlsx/.docx…):
 
-* every XML part, canonicalised: element names with their namespaces resolved, attributes
-  sorted, text nodes as they are (no NFKC: a full-width digit made half-width is a change),
+* every XML part, canonicalised (W3C C14N with comments: attributes sorted, one encoding),
+  text nodes as they are (no NFKC: a full-width digit made half-width is a change),
   indentation between elements dropped. So the text of every place counts, and every
   attribute value (alt text, field instructions, hyperlink tooltips and anchors, docVars,
-  content-control tags, relationship targets…), and the markup around them;
+  content-control tags, relationship targets…), comments, and the markup around them;
 * every other member by its bytes (images, the thumbnail, OLE objects, embedded text files);
   an embedded zip (an .xlsx or .docx inside the .docx) by its own ``pkg1`` fingerprint;
 * member names, and the zip comment.
 
 What does not count: the order of zip members, their timestamps and compression, and edit
-counters that a save rewrites without a change of content — ``w:rsid*`` attributes and the
-``w:rsids`` list, ``w14:paraId``/``textId``, ``wp14:editId``/``anchorId``, ``w:proofErr``,
+counters that a save rewrites without a change of content — ``w:rsid*`` attributes, the
+``w:rsids`` list and the styles' ``w:rsid``, ``w14:paraId``/``textId``, ``wp14:editId``/``anchorId``, ``w:proofErr``,
 ``w:lastRenderedPageBreak``; in ``docProps/app.xml`` TotalTime, Application, AppVersion and the
 statistics (Pages, Words, Characters, CharactersWithSpaces, Lines, Paragraphs); in
 ``docProps/core.xml`` modified, lastModifiedBy, revision and lastPrinted (the release gate
@@ -68,7 +68,7 @@ STAMP_PREFIX = "gongkai.review."
 
 #: Elements whose whole subtree is an edit counter or a proofing mark.
 _NOISE_ELEMENTS = {
-    f"{{{W}}}proofErr", f"{{{W}}}lastRenderedPageBreak", f"{{{W}}}rsids",
+    f"{{{W}}}proofErr", f"{{{W}}}lastRenderedPageBreak", f"{{{W}}}rsids", f"{{{W}}}rsid",
     f"{{{APP}}}TotalTime", f"{{{APP}}}Application", f"{{{APP}}}AppVersion", f"{{{APP}}}Pages",
     f"{{{APP}}}Words", f"{{{APP}}}Characters", f"{{{APP}}}CharactersWithSpaces", f"{{{APP}}}Lines",
     f"{{{APP}}}Paragraphs",
@@ -224,7 +224,7 @@ def _package_places(data: bytes, depth: int, budget: list[int]) -> dict[str, str
             except (UnsafeXML, etree.XMLSyntaxError, ValueError):
                 root = None
             if root is not None:
-                _walk_part(root, name, shown, kind, hashers)
+                _walk_part(root, body, name, shown, kind, hashers)
                 continue
         if depth < MAX_DEPTH and body[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(body)):
             inner = _finish(_package_places(body, depth + 1, budget)).digest
@@ -251,64 +251,92 @@ def _place(hashers: dict, place: str, *items: bytes) -> None:
         _feed(h, item)
 
 
-def _skipped(el, part: str) -> bool:
-    tag = el.tag
-    if tag in _NOISE_ELEMENTS:
-        return True
-    if part == "docProps/custom.xml" and tag == f"{{{CUSTOM}}}property":
-        return (el.get("name") or "").startswith(STAMP_PREFIX)
-    if part.endswith(".rels") and tag == f"{{{PKG_REL}}}Relationship":
-        return el.get("Type") == CUSTOM_REL_TYPE
-    if part == "[Content_Types].xml" and tag == f"{{{CT}}}Override":
-        return el.get("PartName") == "/docProps/custom.xml"
-    return False
+def _qname(clark: str) -> str:
+    """``{ns}local`` as an XPath step with the prefixes of :data:`_NS`."""
+    ns, _, local = clark[1:].partition("}")
+    return f"{_PREFIXES[ns]}:{local}"
 
 
-def _attr_noise(name: str) -> bool:
-    return name in _NOISE_ATTRS or name.rpartition("}")[2].startswith("rsid")
+_PREFIXES = {W: "w", W14: "w14", WP14: "wp14", CUSTOM: "cu", PKG_REL: "pr", CT: "ct"}
+_NS = {prefix: ns for ns, prefix in _PREFIXES.items()}
+_NOISE_ATTR_XPATH = etree.XPath(
+    "//@*[starts-with(local-name(), 'rsid')] | " + " | ".join("//@" + _qname(a) for a in sorted(_NOISE_ATTRS)),
+    namespaces=_NS,
+)
+_NOISE_ATTR_WORDS = (b"rsid", *{a.rpartition("}")[2].encode() for a in _NOISE_ATTRS})
+#: Elements carrying attributes that are places of their own: alt text, simple field codes, hyperlinks.
+_ATTR_OWNERS = {"docPr": "图片替代文字", "cNvPr": "图片替代文字", "fldSimple": "域代码", "hyperlink": "超链接"}
+_ALT_TEXT_ATTRS = ("descr", "title", "name")
+_PART_SKIPS = {  # what review stamp adds: never content
+    "docProps/custom.xml": etree.XPath(f"/cu:Properties/cu:property[starts-with(@name, '{STAMP_PREFIX}')]",
+                                       namespaces=_NS),
+    "[Content_Types].xml": etree.XPath("/ct:Types/ct:Override[@PartName='/docProps/custom.xml']", namespaces=_NS),
+}
+_RELS_SKIP = etree.XPath(f"/pr:Relationships/pr:Relationship[@Type='{CUSTOM_REL_TYPE}']", namespaces=_NS)
+_BLANK_TEXT = etree.XPath("//text()[normalize-space(.) = '']")
 
 
-def _walk_part(root, part: str, shown: str, kind: str, hashers: dict) -> None:
-    """Feed the canonical form of ``root``'s subtree into the places it belongs to."""
+def _c14n(node) -> bytes:
+    return etree.tostring(node, method="c14n", with_comments=True)
+
+
+def _cut(el) -> None:
+    """Remove ``el`` from its tree, keeping the text that followed it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _walk_part(root, body: bytes, part: str, shown: str, kind: str, hashers: dict) -> None:
+    """Hash ``root``'s canonical form (C14N with comments) into the places it belongs to.
+
+    Edit counters are dropped first; then each special place (a deletion, a field code, docVars,
+    a content control's properties, a compatibility fallback; alt text, simple-field and
+    hyperlink attributes) is hashed on its own and cut out, so the part's own place holds the rest.
+    Blank text between elements (indentation) is dropped; blank text of a leaf (``<w:t> </w:t>``) stays.
+    """
     base = f"{kind}：{shown}"
-    # the root element's name is fixed by the part's type: only its attributes and content count
-    _attrs(root, base, shown, hashers)
-    if root.text and root.text.strip():
-        _place(hashers, base, b"#", root.text.encode("utf-8"))
-    for child in root:
-        _walk(child, base, part, shown, hashers)
-
-
-def _walk(el, place: str, part: str, shown: str, hashers: dict) -> None:
-    # recursion depth is bounded by the parser (libxml2 refuses nesting beyond 256 without huge_tree)
-    if not isinstance(el.tag, str):  # a comment or processing instruction: it travels with the file
-        _place(hashers, place, b"!", etree.tostring(el, encoding="utf-8", with_tail=False))
-    elif not _skipped(el, part):
-        special = _ELEMENT_KINDS.get(el.tag)
-        inner = f"{special}：{shown}" if special else place
-        _place(hashers, inner, b"<", el.tag.encode())
-        _attrs(el, inner, shown, hashers)
-        text = el.text
-        if text and (len(el) == 0 or text.strip()):
-            _place(hashers, inner, b"#", text.encode("utf-8"))
-        for child in el:
-            _walk(child, inner, part, shown, hashers)
-        _place(hashers, inner, b">")
-    tail = el.tail
-    if tail and tail.strip():
-        _place(hashers, place, b"#", tail.encode("utf-8"))
-
-
-def _attrs(el, place: str, shown: str, hashers: dict) -> None:
-    local = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
-    for name in sorted(el.attrib):
-        if _attr_noise(name):
-            continue
-        target = place
-        if local in _ALT_TEXT_OWNERS and name in ("descr", "title", "name"):
-            target = f"图片替代文字：{shown}"
-        elif local == "fldSimple" and name == f"{{{W}}}instr":
-            target = f"域代码：{shown}"
-        elif local == "hyperlink":
-            target = f"超链接：{shown}"
-        _place(hashers, target, b"@", name.encode(), el.attrib[name].encode("utf-8"))
+    for el in list(root.iter(*_NOISE_ELEMENTS)):  # one pass in C for all the names
+        _cut(el)
+    if any(word in body for word in _NOISE_ATTR_WORDS):  # an attribute search walks every attribute
+        for attr in _NOISE_ATTR_XPATH(root):
+            del attr.getparent().attrib[attr.attrname]
+    skip = _PART_SKIPS.get(part) or (_RELS_SKIP if part.endswith(".rels") else None)
+    if skip is not None:
+        for el in skip(root):
+            _cut(el)
+    for text in _BLANK_TEXT(root):
+        parent = text.getparent()
+        if text.is_tail:
+            parent.tail = None
+        elif len(parent):
+            parent.text = None
+    special = list(root.iter(*_ELEMENT_KINDS))
+    if special:
+        marked = set(special)
+        outermost = [el for el in special if not any(a in marked for a in el.iterancestors())]
+        for el in outermost:  # a field code inside a deletion belongs to the deletion
+            _place(hashers, f"{_ELEMENT_KINDS[el.tag]}：{shown}", b"<", _c14n(el))
+        for el in outermost:
+            _cut(el)
+    for el in root.iter(*(f"{{*}}{local}" for local in _ATTR_OWNERS)):
+        local = etree.QName(el).localname
+        names = _ALT_TEXT_ATTRS if _ATTR_OWNERS[local] == "图片替代文字" else tuple(el.attrib)
+        if local == "fldSimple":
+            names = (f"{{{W}}}instr",)
+        for name in names:
+            value = el.attrib.get(name)
+            if value is not None:
+                _place(hashers, f"{_ATTR_OWNERS[local]}：{shown}", b"@", el.tag.encode(), name.encode(),
+                       value.encode("utf-8"))
+                del el.attrib[name]
+    siblings = list(root.itersiblings(preceding=True)) + list(root.itersiblings())
+    if len(root) or (root.text and root.text.strip()) or root.attrib or siblings:
+        _place(hashers, base, b"xml", _c14n(root.getroottree()))
