@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import regex
 
@@ -17,7 +17,10 @@ from ..engine import Context, FunctionRule, Rule
 from ..models import Document, Finding, Severity
 from .. import segmentation
 from . import lexicon as lx
-from . import lm
+from .correction import is_han
+
+if TYPE_CHECKING:  # the model (numpy and its tables) is imported when T110 runs, not with the rules
+    from . import lm
 
 #: Parts whose text is the document's own prose (comments are reviewers' notes).
 PROSE = ("body", "table", "header", "footer", "footnote", "endnote", "textbox")
@@ -134,7 +137,7 @@ def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
             continue
         a = m.start()
         name = a
-        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+        while name > 0 and a - name < _NAME_BEFORE and is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
             name -= 1
         if name <= start:
             return True
@@ -149,7 +152,7 @@ def _in_proper_name(text: str, start: int, end: int) -> bool:
     for m in _PLACE_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 3)):
         a = m.start()
         name = a
-        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+        while name > 0 and a - name < _NAME_BEFORE and is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
             name -= 1
         if name <= start:
             return True  # the name before a place suffix
@@ -166,6 +169,8 @@ PIECE = 3000
 
 
 def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
+    from . import lm
+
     model = lm.model()
     blocks = list(rule.blocks(doc))
     full = "\n".join(b.text for b in blocks)
@@ -229,6 +234,8 @@ DOUBLED_MIN_FREQ = 100
 
 
 def _doubled(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
+    from . import lm
+
     words = lm.lexicon_words()
     for block in rule.blocks(doc):
         text = block.text
