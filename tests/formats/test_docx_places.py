@@ -335,6 +335,9 @@ def test_binary_ole_object_is_reported_as_uninspectable():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + ID.encode()
     found = _s105(package(members={"word/embeddings/oleObject1.bin": ole}))
     assert found == {"word/embeddings/oleObject1.bin": "二进制 OLE 对象"}
+    _, findings = findings_at(package(members={"word/embeddings/oleObject1.bin": ole}))
+    (f,) = [f for f in findings if f.rule == "S105"]
+    assert f.location.describe() == "嵌入文件 word/embeddings/oleObject1.bin"
 
 
 def test_thumbnail_and_unreferenced_picture_are_reported():
