@@ -2,7 +2,7 @@
 
     python benchmarks/startup.py [--runs 5] [--top 15] [FILE]
 
-Prints the wall time (median and spread of --runs fresh processes) of
+Prints the wall time (median and spread of --runs fresh processes) and CPU time of
 `gongkai check FILE` (default: the bundled example, all rules) and of `gongkai --help`,
 then the slowest imports of one `check` run under `python -X importtime` (cumulative time
 of each top-level import, the packages that dominate start-up).
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,14 +29,20 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
 
 
-def wall_times(args: list[str], runs: int) -> list[float]:
-    """Wall time of `python -m gongkai ARGS` in fresh processes, one per run."""
-    times = []
+def wall_times(args: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) time of `python -m gongkai ARGS` in fresh processes, one per run.
+
+    The CPU time moves less than the wall time when other work shares the machine.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "gongkai", *args], env=_env(), capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
 def import_times(args: list[str]) -> list[tuple[float, str]]:
@@ -60,9 +67,11 @@ def import_times(args: list[str]) -> list[tuple[float, str]]:
     return sorted(((t, n) for t, n, d in rows if d == top_level), reverse=True)
 
 
-def show(label: str, times: list[float]) -> None:
-    print(f"{label:<34} 中位数 {statistics.median(times):5.2f} s   "
-          f"最短 {min(times):5.2f} s   最长 {max(times):5.2f} s   （{len(times)} 次）")
+def show(label: str, times: tuple[list[float], list[float]]) -> None:
+    walls, cpus = times
+    print(f"{label:<34} 中位数 {statistics.median(walls):5.2f} s   "
+          f"最短 {min(walls):5.2f} s   最长 {max(walls):5.2f} s   "
+          f"CPU 中位数 {statistics.median(cpus):5.2f} s（{len(walls)} 次）")
 
 
 def main() -> None:
@@ -72,7 +81,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     check = ["check", args.file]
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU, 负载 {os.getloadavg()[0]:.1f}")
     show(f"gongkai check {Path(args.file).name}", wall_times(check, args.runs))
     show("gongkai --help", wall_times(["--help"], args.runs))
     print(f"\n`gongkai check` 的导入耗时（python -X importtime，累计，前 {args.top} 项）：")

@@ -71,3 +71,11 @@ def test_text_report_shows_label_and_quote(cli, tmp_path):
     line = next(line for line in out.splitlines() if "T101" in line)
     assert line.strip().startswith("第3段“") and "布署到位" in line
     assert "第12段" not in out and ID not in out
+
+
+def test_a_value_found_elsewhere_is_never_quoted():
+    from gongkai import check_text
+
+    report = check_text("申请人王建国，身份证号11010519491231002X。\n请将补助资金拨付至王建国的银行卡号6200000000000005。")
+    quotes = [f.location.quote for f in report.findings if f.location.quote]
+    assert quotes and not any("王建国" in q or "建国" in q for q in quotes)

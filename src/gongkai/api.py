@@ -101,9 +101,13 @@ def with_reader_places(doc: Document, findings: list[Finding]) -> list[Finding]:
     A quote never holds a personal-data value, so it needs no masking."""
     labels = doc.reader_labels()
     spans: dict[int, list[tuple[int, int, str]]] = {}
+    values = set()  # every value found, wherever: a name found in one paragraph, quoted in another
     for f in findings:
         if f.sensitive and f.location.property is None:
             spans.setdefault(f.location.block, []).append((f.location.start, f.location.end, f.kind))
+            if 0 <= f.location.block < len(doc.blocks):
+                values.add(doc.blocks[f.location.block].text[f.location.start:f.location.end])
+    values.discard("")
     near = {block: _Sensitive(s) for block, s in spans.items()}
     out = []
     for f in findings:
@@ -111,9 +115,26 @@ def with_reader_places(doc: Document, findings: list[Finding]) -> list[Finding]:
         if loc.property is not None or not 0 <= loc.block < len(doc.blocks):
             out.append(f)
             continue
-        quote = _quote(doc.blocks[loc.block].text, loc.start, loc.end, near.get(loc.block))
+        quote = _without_values(_quote(doc.blocks[loc.block].text, loc.start, loc.end, near.get(loc.block)), values)
         out.append(replace(f, location=replace(loc, label=labels[loc.block], quote=quote)))
     return out
+
+
+def _without_values(quote: str | None, values: set[str]) -> str | None:
+    """The longest stretch of ``quote`` that holds none of ``values`` (None if under two characters)."""
+    if not quote or not values:
+        return quote
+    # Every substring of the short quote looked up (not every value searched for): the cost does
+    # not grow with the number of values in a form-heavy document.
+    n = len(quote)
+    kept = [True] * n
+    for a in range(n):
+        for b in range(a + 1, n + 1):
+            if quote[a:b] in values:
+                kept[a:b] = [False] * (b - a)
+    pieces = "".join(c if k else "\0" for c, k in zip(quote, kept)).split("\0")
+    best = max((p.strip() for p in pieces), key=len)
+    return best if len(best) >= 2 else None
 
 
 def _quote(text: str, start: int, end: int, near: "_Sensitive | None") -> str | None:

@@ -111,3 +111,19 @@ def test_summary_names_kinds_in_chinese(cli, tmp_path):
     assert "个人信息/身份证号" in out and "id_card" not in out
     data = json.loads(cli("summary", results, "--format", "json").output)
     assert "personal_data/id_card" in data["findings_by_kind"]
+
+
+def test_help_lists_each_commands_own_summary_without_importing_it():
+    from gongkai.cli import COMMANDS, SUMMARIES
+
+    ctx = click.Context(main)
+    for name in COMMANDS:
+        own = main.get_command(ctx, name).get_short_help_str(500)
+        assert click.Command(name, help=SUMMARIES[name]).get_short_help_str(500) == own
+    import subprocess
+    import sys
+
+    code = "import sys; from gongkai.cli import main; main(['--help'], standalone_mode=False); " \
+           "print([m for m in sys.modules if m.startswith(('gongkai.cli.', 'gongkai.api', 'spacy'))])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("['gongkai.cli.common']") and "check  " in out

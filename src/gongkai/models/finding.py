@@ -36,7 +36,7 @@ KIND_LABELS: dict[str, str] = {
     "email": "电子邮箱", "person_name": "个人姓名", "address": "住址", "passport": "护照号码",
     "license_plate": "车牌号码", "health_info": "健康信息",
     "classification_mark": "密级标志", "internal_marking": "内部资料标注", "trade_secret": "商业秘密",
-    "process_draft": "过程稿",
+    "process_draft": "过程稿", "embedded_object": "无法读取的嵌入内容",
     "central_document": "转载中央文件", "district_document": "转载区级文件",
     "reprint_unlabelled": "转载未注明来源", "reference_copy": "与参考文件重合",
     "negative_info": "负面信息", "major_decision": "重大决策预公开", "policy_interpretation": "政策解读",
