@@ -960,6 +960,84 @@ def _template(pkg, p):
     pkg.settings.append(f'<w:attachedTemplate r:id="{rid}"/>')
 
 
+def _jpeg_with_exif(text: str, rnd: random.Random) -> bytes:
+    exif = b"Exif\x00\x00" + text.encode("utf-8")
+    pixels = bytes(rnd.randrange(256) for _ in range(2048)).replace(b"\xff", b"\x00")
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + b"\xff\xda" + pixels + b"\xff\xd9"
+
+
+def emf_with_text(text: str) -> bytes:
+    """A minimal EMF picture (header, one EMR_EXTTEXTOUTW drawing ``text``, EOF), as an object's preview."""
+    chars = text.encode("utf-16-le")
+    header = struct.pack("<II", 1, 88) + b"\x00" * 32 + b" EMF" + b"\x00" * 44
+    record = struct.pack("<II", 84, 76 + len(chars)) + b"\x00" * 36 + struct.pack("<II", len(text), 76)
+    return header + record + b"\x00" * 24 + chars + struct.pack("<II", 14, 20) + b"\x00" * 12
+
+
+@place("image_exif", "图片元数据 word/media/image1.jpeg", kinds=("person_name", "id_card", "mobile"))
+def _image_exif(pkg, p):
+    text = f"申请人{p.name}，身份证号{p.id_number}，联系电话{p.mobile}"
+    rid = pkg.add("word/media/image1.jpeg", _jpeg_with_exif(text, random.Random(5)), rel="image")
+    pkg.body.append(f"<w:p>{drawing(picture(rid))}</w:p>")
+
+
+@place("object_preview_emf", "嵌入文件 word/embeddings/Microsoft_Excel_Worksheet.xlsx 的预览图")
+def _object_preview(pkg, p):
+    rid = pkg.add("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx(["申请表"]), rel="package")
+    img = pkg.add("word/media/image2.emf", emf_with_text(p.sentence()), rel="image")
+    pkg.defaults["emf"] = "image/x-emf"
+    pkg.body.append(f'<w:p><w:r><w:object w:dxaOrig="1440" w:dyaOrig="1440"><v:shape id="_x0000_i1026" '
+                    f'style="width:72pt;height:72pt" o:ole=""><v:imagedata r:id="{img}" o:title=""/></v:shape>'
+                    '<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1026" DrawAspect="Content" '
+                    f'ObjectID="_1700000002" r:id="{rid}"/></w:object></w:r></w:p>')
+
+
+@place("xml_comment", "正文（XML 注释）")
+def _xml_comment(pkg, p):
+    pkg.body.append(f"<!-- {esc(p.sentence())} -->" + para("已审核。"))
+
+
+@place("namespace_uri", "正文（命名空间）", kinds=("person_name", "id_card", "mobile"))
+def _namespace_uri(pkg, p):
+    uri = "urn:" + urllib.parse.quote(f"申请人{p.name}身份证号{p.id_number}联系电话{p.mobile}")
+    pkg.body.append(f'<w:p><w:r><w:t>已审核。</w:t></w:r><w:customXml xmlns:x="{uri}" w:element="x"/></w:p>')
+
+
+@place("form_field", "窗体域")
+def _form_field(pkg, p):
+    pkg.body.append('<w:p><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text1"/><w:enabled/>'
+                    f'<w:helpText w:type="text" w:val="{esc(p.sentence())}"/><w:textInput><w:default '
+                    f'w:val="{esc(p.sentence())}"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText '
+                    'xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                    '</w:r><w:r><w:t>请填写</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+@place("mail_merge", "邮件合并数据源", kinds=("person_name", "id_card", "mobile"))
+def _mail_merge(pkg, p):
+    source = f"C:\\Users\\ouyang\\申请人{p.name}身份证号{p.id_number}联系电话{p.mobile}.xlsx"
+    rid = pkg.relate("word/settings.xml", "mailMergeSource", "file:///" + urllib.parse.quote(source.replace("\\", "/")),
+                     external=True)
+    pkg.settings.append(f'<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:linkToQuery/>'
+                        f'<w:dataType w:val="native"/><w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;'
+                        f'Data Source={esc(source)};"/><w:query w:val="SELECT * FROM `{esc(source)}`"/>'
+                        f'<w:dataSource r:id="{rid}"/></w:mailMerge>')
+
+
+@place("smartart", "SmartArt 图示 word/diagrams/data1.xml")
+def _smartart(pkg, p):
+    dgm = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+    data = (DECL + f'<dgm:dataModel xmlns:dgm="{dgm}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            '<dgm:ptLst><dgm:pt modelId="{00000000-0000-0000-0000-000000000001}" type="doc"><dgm:prSet/><dgm:spPr/>'
+            '<dgm:t><a:bodyPr/><a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt><dgm:pt modelId="{00000000-0000-0000-0000-'
+            f'000000000002}}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>{esc(p.sentence())}</a:t></a:r>'
+            "</a:p></dgm:t></dgm:pt></dgm:ptLst><dgm:cxnLst/></dgm:dataModel>")
+    rid = pkg.add("word/diagrams/data1.xml", data,
+                  "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml", rel="diagramData")
+    inner = ('<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+             f'<dgm:relIds xmlns:dgm="{dgm}" r:dm="{rid}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic>')
+    pkg.body.append(f"<w:p>{drawing(inner, name='图示 1')}</w:p>")
+
+
 @place("thumbnail", "缩略图 docProps/thumbnail.png", inspectable=False, kinds=())
 def _thumbnail(pkg, p):
     pkg.add("docProps/thumbnail.png", p.image)

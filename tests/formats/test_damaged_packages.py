@@ -217,3 +217,15 @@ def test_review_names_a_damaged_document_with_one_line(damaged_folder, tmp_path,
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(path) in lines[0] and DAMAGED[damage][1] in lines[0], lines
     assert "内部错误" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["redact", "annotate"])
+def test_copying_commands_refuse_a_dtd_in_a_part_the_reader_never_parses(tmp_path, command):
+    path = tmp_path / "dtd.docx"
+    path.write_bytes(rebuild(make_docx(*GOOD_TEXT), "word/fontTable.xml",
+                             lambda x: x.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1)))
+    result = run_cli(command, path, "-o", tmp_path / "copy.docx")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "word/fontTable.xml" in lines[0] and "DTD" in lines[0], lines
+    assert not (tmp_path / "copy.docx").exists()

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from tests.formats.hiding_places import PLACES, Package, para, planted
+from tests.formats.hiding_places import PLACES, Package, emf_with_text, para, planted
 
 from gongkai.config import Config
 from gongkai.engine import Runner, default_registry
@@ -112,3 +112,36 @@ def test_scan_of_an_embedded_zip_names_the_embedded_file(built, runner):
                               for leak in scan.leaks)
     with zipfile.ZipFile(io.BytesIO(built["embedded_docx_nested"])) as z:
         assert "word/embeddings/Microsoft_Word_Document.docx" in z.namelist()
+
+
+def test_text_an_emf_preview_draws_is_read(runner):
+    pkg = Package()
+    pkg.add("word/media/image1.emf", emf_with_text(f"申请人身份证号{P.id_number}"), rel="image")
+    pkg.defaults["emf"] = "image/x-emf"
+    assert [leak.kind for leak in scan_package(pkg.to_bytes(), runner=runner).leaks] == ["id_card"]
+
+
+def test_exif_of_a_photo_is_read_and_its_pixels_are_not(runner):
+    import os
+    import struct
+
+    exif = b"Exif\x00\x00" + f"联系电话{P.mobile}".encode()
+    photo = b"\xff\xd8\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + b"\xff\xda" + os.urandom(200_000)
+    pkg = Package()
+    pkg.add("word/media/image1.jpeg", photo, rel="image")
+    assert [leak.kind for leak in scan_package(pkg.to_bytes(), runner=runner).leaks] == ["mobile"]
+
+
+def test_a_comment_in_a_relationships_part_is_read(runner):
+    data = Package().to_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            raw = src.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                raw = raw.replace(b"<Relationship ", f"<!-- 身份证号{P.id_number} --><Relationship ".encode(), 1)
+            z.writestr(info, raw)
+    scan = scan_package(out.getvalue(), runner=runner)
+    assert [leak.kind for leak in scan.leaks] == ["id_card"]
+    assert "XML 注释" in scan.leaks[0].place

@@ -56,6 +56,7 @@ def test_spaced_and_full_width_values_keep_their_shape():
     assert mask("138 8581 1234", "mobile") == "138 **** 1234"
     assert mask("+86 138-8581-1234", "mobile") == "+86 138-****-1234"
     assert mask("0858-8123456", "landline") == "0858-*****56"
+    assert mask("０８５８－８１２３４５６", "landline") == "０８５８－*****５６"
 
 
 def test_masker_finds_a_reported_number_in_another_written_form():
@@ -159,8 +160,19 @@ def written(draw, kind, values):
     return value, (_wide(shown) if "wide" in form else shown)
 
 
+@st.composite
+def landlines(draw):
+    area = draw(st.sampled_from(("0858", "0851", "010")))
+    n = 8 if area == "010" else 7
+    number = draw(st.sampled_from("2345678")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
+                                                                     min_size=n - 1, max_size=n - 1)))
+    value = f"{area}-{number}"
+    return value, (_wide(value).replace("-", "－") if draw(st.booleans()) else value)
+
+
 SENTENCES = (
     "申请人{name}，身份证号{id}，联系电话{mobile}。",
+    "来信人{name}的住宅电话{landline}，电子邮箱{email}。",
     "请将补助资金拨付至{name}的银行卡号{card}。",
     "经核实，户主{name}（身份证号：{id}）家庭困难，请布署帮扶措施。",
     "联系人：{name}，手机{mobile}，办理时限为3-5个工作日。",
@@ -175,7 +187,10 @@ def drafts(draw):
     idn, id_shown = draw(written("id_card", id_numbers()))
     mob, mob_shown = draw(written("mobile", mobiles()))
     card, card_shown = draw(written("bank_card", cards()))
-    fill = {"name": name, "id": id_shown, "mobile": mob_shown, "card": card_shown}
+    landline, landline_shown = draw(landlines())
+    email = draw(st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8)) + "@163.com"
+    fill = {"name": name, "id": id_shown, "mobile": mob_shown, "card": card_shown, "landline": landline_shown,
+            "email": email}
     chosen = draw(st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=5, unique=True))
     title = draw(st.sampled_from(("关于发放困难群众临时救助资金的通知", "关于{name}申请临时救助的公示")))
     paragraphs = [title.format(**fill), *(s.format(**fill) for s in chosen), "勺米镇人民政府", "2025年3月5日"]
@@ -185,7 +200,9 @@ def drafts(draw):
     for value, shown in ((idn, id_shown), (mob, mob_shown), (card, card_shown)):
         if any(shown in p for p in (*paragraphs, header or "")) or table:
             numbers[value] = shown
-    return paragraphs, table, header, name, numbers
+    # a landline or an e-mail address is personal only where a rule says so (the test checks)
+    found_if_reported = {landline: landline_shown, email: email} if "{landline}" in "".join(chosen) else {}
+    return paragraphs, table, header, name, numbers, found_if_reported
 
 
 def _needles(value: str, shown: str) -> set[str]:
@@ -205,7 +222,7 @@ def _leaks(outputs: dict[str, str], name: str | None, numbers: dict[str, str]) -
         for value, shown in numbers.items():
             if any(n in text for n in _needles(value, shown)):
                 found.append(f"{where}: {shown}")
-            elif any(value in line for line in _digits_only(text)):
+            elif "@" not in value and any(_digits_only(value)[0] in line for line in _digits_only(text)):
                 found.append(f"{where} (digits only): {value}")
     return found
 
@@ -292,7 +309,7 @@ def test_no_output_holds_an_unmasked_value_unless_revealed(draft, scratch, regis
     from gongkai.output.masking import mask_logs
 
     mask_logs()  # what the command line installs before any command runs
-    paragraphs, table, header, name, numbers = draft
+    paragraphs, table, header, name, numbers, found_if_reported = draft
     tmp = scratch
     path = tmp / "draft.docx"
     make_docx(*paragraphs, path=path, table=table, header=header)
@@ -301,12 +318,117 @@ def test_no_output_holds_an_unmasked_value_unless_revealed(draft, scratch, regis
         report = check(path)
         outputs = outputs_of(path, report, tmp, registry)
     outputs["log"] = caplog.text
-    names_found = {f.text for f in report.findings if f.kind == "person_name"}
-    # a name counts as personal data where a rule found it; numbers wherever they are
-    assert _leaks(outputs, name if name in names_found else None, numbers) == []
+    found = {f.text for f in report.findings if f.category == "personal_data"}
+    # a name, a landline, an e-mail address count as personal data where a rule found them;
+    # ID, mobile and card numbers wherever they are
+    numbers = {**numbers, **{v: shown for v, shown in found_if_reported.items() if shown in found}}
+    assert _leaks(outputs, name if name in found else None, numbers) == []
     assert {f.rule for f in report.findings} & {"D101", "D102", "D104"}
     revealed = outputs_of(path, report, tmp, registry, reveal=True, every=False)
     for where, text in revealed.items():
         for f in report.findings:
             if f.category == "personal_data" and f.text:
                 assert f.text in text, (where, f.text)
+
+
+# -- the commands themselves, and the log at every -v level -------------------------------------
+
+NAME = "王德贵"
+CLI_TEXT = (
+    "关于发放困难群众临时救助资金的通知",
+    f"申请人{NAME}，身份证号{_wide(ID_A)}，联系电话{_grouped(MOBILE, (3, 4))}。",
+    f"请将补助资金拨付至{NAME}的银行卡号{_grouped(CARD, (4, 4, 4))}，办理时限为3-5个工作日。",
+    "勺米镇人民政府",
+)
+CLI_NUMBERS = {ID_A: _wide(ID_A), MOBILE: _grouped(MOBILE, (3, 4)), CARD: _grouped(CARD, (4, 4, 4))}
+
+
+def _run_every_command(cli, folder, reveal: bool) -> dict[str, str]:
+    flag = ("--reveal",) if reveal else ()
+    doc = folder / "draft.docx"
+    out = {}
+    for fmt in ("text", "json", "sarif"):
+        out[f"check {fmt}"] = cli("check", doc, "--format", fmt, *flag).output
+    for suffix in (".jsonl", ".sqlite"):
+        results = folder / f"r{reveal}{suffix}"
+        out[f"batch{suffix}"] = cli("batch", doc, "--out", results, "--jobs", "1", "--no-progress", *flag).output
+        out[f"results{suffix}"] = _sqlite_dump(results) if suffix == ".sqlite" else results.read_text("utf-8")
+        for fmt in ("text", "csv", "json"):
+            out[f"summary{suffix} {fmt}"] = cli("summary", results, "--format", fmt).output
+    annotated = folder / f"annotated{reveal}.docx"
+    cli("annotate", doc, "-o", annotated, *flag)
+    with zipfile.ZipFile(annotated) as z:
+        out["annotate"] = z.read("word/comments.xml").decode("utf-8")
+    if not reveal:
+        for fmt in ("text", "csv", "json"):
+            out[f"audit {fmt}"] = cli("audit", doc, "--format", fmt).output
+    return out
+
+
+def test_every_command_masks_unless_revealed(cli, tmp_path, monkeypatch, caplog):
+    from gongkai.formats.compose import make_docx
+
+    monkeypatch.chdir(tmp_path)
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    with caplog.at_level(logging.DEBUG):
+        masked = _run_every_command(cli, tmp_path, reveal=False)
+    masked["log"] = caplog.text
+    assert _leaks(masked, NAME, CLI_NUMBERS) == []
+    assert "520221********2372" in masked["check json"].translate(_NARROW)
+    revealed = _run_every_command(cli, tmp_path, reveal=True)
+    for where in ("check text", "check json", "check sarif", "results.jsonl", "results.sqlite", "annotate"):
+        for shown in (NAME, *CLI_NUMBERS.values()):
+            assert shown in revealed[where], (where, shown)
+
+
+def test_a_failing_rule_logs_no_personal_number(cli, tmp_path, monkeypatch, caplog):
+    """A rule that fails with its paragraph in the exception message: the error line (-v) and the
+    traceback (-vv) carry the paragraph with its numbers masked."""
+    from gongkai.formats.compose import make_docx
+    from gongkai.proofing import numbers
+
+    def boom(text):
+        raise ValueError(f"无法处理：{text}")
+
+    monkeypatch.setattr(numbers.HYPHEN_RANGE, "judge", boom)
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    with caplog.at_level(logging.DEBUG):
+        result = cli("-vv", "check", tmp_path / "draft.docx", "--format", "json")
+    assert "N109" in caplog.text and "无法处理" in caplog.text and "Traceback" in caplog.text
+    assert mask(CLI_NUMBERS[CARD], "bank_card") in caplog.text  # the paragraph is there, its number masked
+    assert _leaks({"log": caplog.text, "stderr": result.stderr if result.stderr_bytes else ""}, None,
+                  CLI_NUMBERS) == []
+
+
+@pytest.mark.parametrize("verbosity", ["-vv"])
+def test_the_log_on_stderr_holds_no_value(tmp_path, verbosity):
+    """The real stderr path (basicConfig's handler) of a separate process. -vv writes every
+    record -v and the default level write, and more (in-process, caplog sees all of them)."""
+    import os
+    import subprocess
+    import sys
+
+    from gongkai.formats.compose import make_docx
+
+    make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, "-m", "gongkai", verbosity, "check", str(tmp_path / "draft.docx")],
+                         capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert run.returncode == 1, run.stderr
+    if verbosity == "-vv":
+        assert "gongkai: DEBUG" in run.stderr  # the debug log was written
+    assert _leaks({"stdout": run.stdout, "stderr": run.stderr}, NAME, CLI_NUMBERS) == []
+
+
+def test_an_error_line_on_stderr_masks_a_quoted_number(capsys):
+    from gongkai.cli.common import error_line
+
+    error_line(f"a.docx: 无法读取（ValueError: 身份证号{ID_A}）")
+    assert capsys.readouterr().err == "gongkai: a.docx: 无法读取（ValueError: 身份证号520221********2372）\n"
+
+
+def test_a_number_written_in_groups_is_recognised_beside_another_number():
+    m = Masker()
+    assert m("2025-03-05 138 8581 1234") == "2025-03-05 138 **** 1234"
+    assert m(f"第3 {ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}") == "第3 520221 ******** 2372"
+    assert m("2025-03-05 12:00") == "2025-03-05 12:00"

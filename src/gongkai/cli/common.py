@@ -28,7 +28,14 @@ def one_line(message: str) -> str:
 
 def error_line(message: str) -> None:
     """One line on stderr, prefixed like every gongkai message; a newline in a file name stays on it."""
+    message = _stderr_masker()(message)  # an exception's text may quote the document
     click.echo(f"gongkai: {one_line(message)}", err=True)
+
+
+def _stderr_masker():
+    from ..output.masking import Masker
+
+    return Masker()
 
 
 def run_guarded(group: click.Group) -> None:

@@ -103,7 +103,7 @@ def redact(source, output, config_path, neutral_author):
         error_line(f"{output}: 无法写入（{exc.strerror or exc}）")
         raise SystemExit(EXIT_UNUSABLE)
     for line in package.removed:
-        click.echo(f"{output}: 已删除 {line}")
+        click.echo(f"{output}: {line}")
     click.echo(f"{output}: 已遮蔽 {len(findings)} 处个人信息（{detail}）{metadata}{extra}；复查剩余 0 处")
     raise SystemExit(EXIT_OK)
 

@@ -592,11 +592,14 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
     for target in external:
         if LOCAL_PATH.match(target) and target not in doc.file_paths:
             doc.file_paths.append(target)
+    people = None
     for _, target in by_kind.get("people", []):
         read.add(target)
-        el = pkg.xml(target)
+        el = people = pkg.xml(target)
         for person in el.iter(f"{{{W15}}}person") if el is not None else ():
             authors.add("people", person.get(f"{{{W15}}}author"))
+    numbering = next((t for _, t in by_kind.get("numbering", [])), None)
+    places.names(styles, pkg, numbering, people, styles_part or "")
     _read_properties(pkg, doc)
     scan_package(pkg, places, main, by_kind, read)
     places.into(doc)

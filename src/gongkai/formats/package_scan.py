@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
+import struct
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -37,7 +38,8 @@ from lxml import html as lxml_html
 from ..config import Config, Limits
 from ..models import Author, Block, Document, Finding
 from ..output.masking import mask
-from .xml import UnsafeXML, parse
+from .errors import UnreadableDocument, open_zip, read_member
+from .xml import parse
 
 #: Elements whose whole text is read as one (a paragraph, a shared string, a formula).
 CONTAINERS = frozenset({"p", "si", "is", "oMath", "rt", "li", "td", "th", "h1", "h2", "h3", "title", "div"})
@@ -57,8 +59,6 @@ LOCAL_PATH = re.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
 _SPACE = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\u202f-")
 _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
-_STRINGS_UTF16 = re.compile(rb"(?:[\x20-\x7e\x00-\xff][\x00-\x9f]){6,}")
-_STRINGS_8 = re.compile(rb"[\x20-\x7e\x80-\xff]{8,}")
 
 
 # -- where a text stands ---------------------------------------------------------------------------
@@ -136,6 +136,7 @@ class Unit:
     segments: list[Segment]
     url: bool = False  # a URL-decoded attribute: written back percent-encoded
     cell: tuple | None = None  # (table key, row, column) of a table or sheet cell: headers give context
+    raw: str = ""  # "comment" | "pi" | "xmlns": read from the bytes, not the tree (no segments)
 
 
 @dataclass
@@ -146,9 +147,10 @@ class Leak:
     kind: str
     value: str
     rule: str = ""
+    message: str = ""  # the rule's Chinese name of what was found (公民身份号码（校验位正确）…)
 
     def line(self) -> str:
-        return f"{self.place}：{self.kind} {self.value}"
+        return f"{self.place}：{self.message or self.kind} {self.value}"
 
 
 @dataclass
@@ -192,8 +194,10 @@ def _local(tag) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _cell(el) -> tuple | None:
-    """(table, row, column) of a paragraph in a Word table cell (the cell's own table), else None."""
+def _cell(el, positions: dict) -> tuple | None:
+    """(table, row, column) of a paragraph in a Word table cell (the cell's own table), else None.
+
+    ``positions`` caches each row's and cell's ordinal (one pass per table, not one per cell)."""
     node = el.getparent()
     while node is not None and _local(node.tag) != "tc":
         if _local(node.tag) in ("txbxContent", "tbl"):
@@ -205,9 +209,14 @@ def _cell(el) -> tuple | None:
     tbl = tr.getparent() if tr is not None else None
     if tr is None or tbl is None:
         return None
-    col = sum(1 for c in tr if _local(c.tag) == "tc" and c is not node and tr.index(c) < tr.index(node))
-    row = sum(1 for r in tbl if _local(r.tag) == "tr" and tbl.index(r) < tbl.index(tr))
-    return (tbl, row, col)
+    if tbl not in positions:
+        positions[tbl] = True
+        rows = [r for r in tbl if _local(r.tag) == "tr"]
+        for i, r in enumerate(rows):
+            positions[r] = i
+            for j, c in enumerate(c for c in r if _local(c.tag) == "tc"):
+                positions[c] = j
+    return (tbl, positions.get(tr, 0), positions.get(node, 0))
 
 
 def _worth_reading(name: str, value: str) -> bool:
@@ -246,6 +255,7 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
         return "".join(parts), segs
 
     covered: set[int] = set()
+    positions: dict = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -253,7 +263,7 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
         if local in CONTAINERS:
             text, segs = container_text(el)
             if text.strip():
-                units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el)))
+                units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el, positions)))
                 for s in segs:
                     covered.add(id(s.el) * 2 + (s.slot == "tail"))
         for name, value in el.attrib.items():
@@ -277,6 +287,28 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
     return units
 
 
+_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+_PI = re.compile(rb"<\?(?!xml[\s?])(.*?)\?>", re.DOTALL)
+_XMLNS = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def markup_units(raw: bytes, member: str, place: str) -> list[Unit]:
+    """What the parsed tree does not keep or hold as text: comments and processing instructions
+    (dropped when the part is written again) and namespace URIs (rewritten in the bytes)."""
+    out: list[Unit] = []
+    if b"<!--" in raw or b"<?" in raw[60:]:
+        for pattern, why in ((_COMMENT, "comment"), (_PI, "pi")):
+            for m in pattern.finditer(raw):
+                text = m.group(1).decode("utf-8", errors="replace")
+                if text.strip():
+                    out.append(Unit(member, f"{place}（XML 注释）", text, [], raw=why))
+    for m in _XMLNS.finditer(raw):
+        value = unquote((m.group(1) or m.group(2) or b"").decode("utf-8", errors="replace"))
+        if not value.isascii() or sum(c.isdigit() for c in value) >= 7:
+            out.append(Unit(member, f"{place}（命名空间）", value, [], raw="xmlns"))
+    return out
+
+
 def decode_text(raw: bytes) -> tuple[str, str] | None:
     """(text, encoding) of a text member: a BOM, else UTF-8, else GB18030; None for binary data."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -298,23 +330,108 @@ def text_units(lines: list[str], member: str, place: str) -> list[Unit]:
             for i, line in enumerate(lines) if line.strip()]
 
 
-def binary_strings(raw: bytes) -> list[str]:
-    """Runs of text in a binary member: UTF-16LE (Windows strings, EMF text) and UTF-8/GB18030 runs."""
-    out = []
-    for m in _STRINGS_UTF16.finditer(raw):
-        chunk = m.group(0)
-        text = chunk[: len(chunk) // 2 * 2].decode("utf-16-le", errors="ignore")
-        if sum(c.isalnum() for c in text) >= 6:
-            out.append(text)
-    for m in _STRINGS_8.finditer(raw):
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                text = m.group(0).decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if sum(c.isdigit() for c in text) >= 7 or sum("\u4e00" <= c <= "\u9fff" for c in text) >= 2:
-                out.append(text)
+def binary_strings(raw: bytes, name: str = "") -> list[str]:
+    """Texts inside a binary member: an EMF's text records, a PNG's text chunks, printable ASCII
+    and UTF-8 runs, ASCII-range UTF-16LE runs (EXIF, document summaries). Random image data
+    makes no such runs of any length, so photographs cost little and yield nothing."""
+    out: list[str] = []
+    if raw[40:44] == b" EMF":
+        out += _emf_texts(raw)
+    if raw.startswith(b"\x89PNG"):
+        out += _png_texts(raw)
+        raw = _png_metadata(raw)
+    elif raw.startswith(b"\xff\xd8"):
+        raw = _jpeg_metadata(raw)
+    else:
+        raw = raw[:BINARY_TEXT_SCAN]
+    for m in _ASCII_RUN.finditer(raw):
+        out.append(m.group(0).decode("ascii"))
+    for m in _CJK_UTF8.finditer(raw):  # Chinese text in UTF-8 (XMP, comments), with the ASCII around it
+        out.append(raw[max(0, m.start() - 48): m.end() + 48].decode("utf-8", errors="ignore"))
+    for m in _UTF16_ASCII_RUN.finditer(raw):
+        out.append(m.group(0).decode("utf-16-le"))
+    kept, total = [], 0
+    for text in out:
+        if sum(c.isdigit() for c in text) >= 7 or sum(not c.isascii() for c in text) >= 2 or _EMAIL.search(text):
+            kept.append(text[:4096])
+            total += len(kept[-1])
+            if total > 200_000:
+                break
+    return kept
+
+
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]{8,}")
+#: Two or more CJK characters in UTF-8 (lead bytes E4–E9).
+_CJK_UTF8 = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
+_EMAIL = re.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
+_UTF16_ASCII_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){6,}")
+
+
+#: How much of a binary member other than a PNG or JPEG (whose metadata segments are read) is searched for text.
+BINARY_TEXT_SCAN = 2 * 1024 * 1024
+
+
+def _jpeg_metadata(raw: bytes) -> bytes:
+    """The APPn and COM segments of a JPEG (EXIF, XMP, comments): the pixels hold no strings."""
+    out, pos = [], 2
+    while pos + 4 <= len(raw) and raw[pos] == 0xFF:
+        marker = raw[pos + 1]
+        if marker == 0xDA or marker == 0xD9:  # start of scan / end of image
             break
+        length = int.from_bytes(raw[pos + 2: pos + 4], "big")
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            out.append(raw[pos + 4: pos + 2 + length])
+        pos += 2 + length
+    return b"\x00".join(out)
+
+
+def _png_metadata(raw: bytes) -> bytes:
+    """Every PNG chunk but the image data (IDAT)."""
+    out, pos = [], 8
+    while pos + 8 <= len(raw):
+        length, kind = struct.unpack_from(">I4s", raw, pos)
+        if kind != b"IDAT":
+            out.append(raw[pos + 8: pos + 8 + length])
+        if kind == b"IEND":
+            break
+        pos += 12 + length
+    return b"\x00".join(out)
+
+
+def _emf_texts(raw: bytes) -> list[str]:
+    """The strings of an EMF's EMR_EXTTEXTOUTW records (what an embedded object's preview shows)."""
+    out = []
+    pos, n = 0, len(raw)
+    while pos + 8 <= n:
+        kind, size = struct.unpack_from("<II", raw, pos)
+        if size < 8 or pos + size > n:
+            break
+        if kind == 84 and size >= 76:  # EMR_EXTTEXTOUTW: EMRTEXT at offset 36
+            chars, offset = struct.unpack_from("<II", raw, pos + 44)
+            if 0 < chars < 65536 and pos + offset + 2 * chars <= pos + size:
+                out.append(raw[pos + offset: pos + offset + 2 * chars].decode("utf-16-le", errors="ignore"))
+        pos += size
+    return out
+
+
+def _png_texts(raw: bytes) -> list[str]:
+    """The tEXt, zTXt and iTXt chunks of a PNG (comments, authors, software)."""
+    out = []
+    pos = 8
+    while pos + 8 <= len(raw):
+        length, kind = struct.unpack_from(">I4s", raw, pos)
+        data = raw[pos + 8: pos + 8 + length]
+        if kind in (b"tEXt", b"iTXt"):
+            out.append(data.replace(b"\x00", b" ").decode("utf-8", errors="ignore"))
+        elif kind == b"zTXt":
+            _key, _, rest = data.partition(b"\x00")
+            try:
+                out.append(zlib.decompressobj().decompress(rest[1:], 1 << 20).decode("latin-1"))
+            except zlib.error:
+                pass
+        if kind == b"IEND":
+            break
+        pos += 12 + length
     return out
 
 
@@ -327,6 +444,7 @@ class Hit:
     end: int
     kind: str
     rule: str
+    message: str = ""
 
 
 def recognise(units: list[Unit], config: Config | None = None, properties: dict | None = None,
@@ -384,18 +502,18 @@ def recognise(units: list[Unit], config: Config | None = None, properties: dict 
             continue
         index = maps[loc.block]
         start, end = index[loc.start], index[loc.end - 1] + 1
-        hits.append(Hit(loc.block, start, end, f.kind, f.rule))
+        hits.append(Hit(loc.block, start, end, f.kind, f.rule, f.message))
     return hits + _elsewhere(units, doc, maps, hits)
 
 
 def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: list[Hit]) -> list[Hit]:
     """Each value found once (with its context) wherever else it stands in the package, even alone
     (an image title that is only the name 张三, a cell with only the number)."""
-    values: dict[str, tuple[str, str]] = {}
+    values: dict[str, Hit] = {}
     for hit in hits:
         value = normalise(units[hit.unit].text[hit.start:hit.end])[0]
         if len(value) >= 2 and not any(c in "*＊●×" for c in value):
-            values.setdefault(value, (hit.kind, hit.rule))
+            values.setdefault(value, hit)
     if not values:
         return []
     covered = {(h.unit, h.start) for h in hits}
@@ -405,8 +523,8 @@ def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: li
         for m in pattern.finditer(block.text):
             start, end = maps[i][m.start()], maps[i][m.end() - 1] + 1
             if (i, start) not in covered:
-                kind, rule = values[m.group(0)]
-                out.append(Hit(i, start, end, kind, rule))
+                found = values[m.group(0)]
+                out.append(Hit(i, start, end, found.kind, found.rule, found.message))
     return out
 
 
@@ -414,11 +532,11 @@ def _property_hit(f: Finding, idx: int, unit: Unit) -> list[Hit]:
     loc = f.location
     value = f.text or ""
     if loc.end > loc.start and unit.text[loc.start:loc.end] == value:
-        return [Hit(idx, loc.start, loc.end, f.kind, f.rule)]
+        return [Hit(idx, loc.start, loc.end, f.kind, f.rule, f.message)]
     at = unit.text.find(value) if value else -1
     if at >= 0:
-        return [Hit(idx, at, at + len(value), f.kind, f.rule)]
-    return [Hit(idx, 0, len(unit.text), f.kind, f.rule)] if unit.text.strip() else []
+        return [Hit(idx, at, at + len(value), f.kind, f.rule, f.message)]
+    return [Hit(idx, 0, len(unit.text), f.kind, f.rule, f.message)] if unit.text.strip() else []
 
 
 # -- the package walk ----------------------------------------------------------------------------------
@@ -460,20 +578,20 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
     if head.startswith(b"<") or lower.endswith((".xml", ".rels", ".vml")):
         try:
             root = parse(raw)
-        except (UnsafeXML, etree.XMLSyntaxError):
+        except UnreadableDocument:  # xml.parse: a DTD (UnsafeXML), damage or a parser limit (BadXML)
             return Member(name, raw, "unsafe")
         m = Member(name, raw, "xml", root=root)
-        m.units = xml_units(root, name, place)
+        m.units = xml_units(root, name, place) + markup_units(raw, name, place)
         if lower.endswith(".rels"):
             for unit in m.units:
-                if unit.segments[0].slot == "attr" and unit.segments[0].key == "Target":
+                if unit.segments and unit.segments[0].slot == "attr" and unit.segments[0].key == "Target":
                     unit.place = _target_place(unit.segments[0].el, name)
         return m
     if THUMBNAIL.search(inner):
         return Member(name, raw, "binary")
     if MEDIA.search(inner) or lower.endswith(IMAGE_EXT):
         m = Member(name, raw, "media")
-        m.units = [Unit(name, place, s, []) for s in binary_strings(raw)]
+        m.units = [Unit(name, place, s, []) for s in binary_strings(raw, name)]
         return m
     if not raw.startswith(OLE_MAGIC) and (lower.endswith(TEXT_EXT) or not lower.endswith(".bin")):
         decoded = decode_text(raw)
@@ -508,8 +626,8 @@ def walk(data: bytes, limits: Limits, prefix: str = "", depth: int = 0) -> tuple
     members: list[Member] = []
     problems: list[str] = []
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        zf = open_zip(io.BytesIO(data))
+    except UnreadableDocument:
         return members, [f"{prefix.rstrip('!/') or '文件'}（不是有效的 zip 包）"]
     infos = [i for i in zf.infolist() if not i.is_dir()]
     if len(infos) > limits.archive_max_entries:
@@ -521,8 +639,8 @@ def walk(data: bytes, limits: Limits, prefix: str = "", depth: int = 0) -> tuple
             problems.append(f"{name}（过大或压缩比异常）")
             continue
         try:
-            raw = zf.read(info)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+            raw = read_member(zf, info, int(limits.max_part_mb * 1024 * 1024))
+        except UnreadableDocument:  # zlib.error, bad CRC, truncation, encryption: all mapped there
             problems.append(f"{name}（无法解压）")
             continue
         m = classify(name, raw, limits, depth)
@@ -562,10 +680,12 @@ def property_sources(members: list[Member], prefix: str = "") -> dict:
             if "!/" in name or not unit.segments:
                 continue
             seg = unit.segments[0]
-            if name == "docProps/custom.xml" and seg.slot == "text" and _local(seg.el.getparent().tag) == "property":
-                out["custom"][seg.el.getparent().get("name") or ""] = (unit.text, idx)
+            parent = seg.el.getparent() if seg.slot in ("text", "tail") else None
+            if name == "docProps/custom.xml" and seg.slot == "text" and parent is not None \
+                    and _local(parent.tag) == "property":
+                out["custom"][parent.get("name") or ""] = (unit.text, idx)
             elif name in ("docProps/core.xml", "docProps/app.xml") and seg.slot == "text" \
-                    and seg.el.getparent() is not None and _local(seg.el.getparent().tag) in ("coreProperties", "Properties"):
+                    and parent is not None and _local(parent.tag) in ("coreProperties", "Properties"):
                 space = "core" if name == "docProps/core.xml" else "app"
                 out[space][_local(seg.el.tag)] = (unit.text, idx)
             elif seg.slot == "attr" and _local(seg.key) in AUTHOR_ATTRS:
@@ -660,7 +780,7 @@ def scan_package(data: bytes, name: str = "", limits: Limits | None = None, conf
             continue
         seen.add(key)
         place = unit.place if unit.member in unit.place else f"{unit.place} {unit.member}"
-        leaks.append(Leak(place, hit.kind, mask(value, hit.kind), hit.rule))
+        leaks.append(Leak(place, hit.kind, mask(value, hit.kind), hit.rule, hit.message))
     return PackageScan(leaks, problems)
 
 

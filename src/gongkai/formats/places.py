@@ -16,9 +16,11 @@ Embedded Office files are read recursively, within the reader's limits and three
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -28,7 +30,7 @@ from lxml import etree
 from ..config import Limits
 from ..models import Block, Document
 from .errors import ZIP_ERRORS, UnreadableDocument, read_member
-from .xml import APP, CUSTOM, MC, PKG_REL, VT, A, BadXML, parse, w
+from .xml import APP, CUSTOM, MC, PKG_REL, VT, W15, A, BadXML, parse, w
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -47,6 +49,7 @@ _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE = w("delText"), w("moveFrom"), w("instrT
 _HYPERLINK, _ALIAS, _TAG, _LISTITEM = w("hyperlink"), w("alias"), w("tag"), w("listItem")
 _RUBY, _RT, _RUBYBASE = w("ruby"), w("rt"), w("rubyBase")
 _TBLCAPTION, _TBLDESCRIPTION = w("tblCaption"), w("tblDescription")
+_BOOKMARK, _SMARTTAG_ATTR, _DOCPART_NAME = w("bookmarkStart"), w("attr"), w("name")
 _P, _T, _VAL = w("p"), w("t"), w("val")
 _ALT = f"{{{MC}}}AlternateContent"
 _CHOICE, _FALLBACK = f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -58,7 +61,8 @@ _VML_SHAPES = tuple(f"{{{V}}}{n}" for n in ("shape", "rect", "roundrect", "oval"
 #: Every element one pass over a WordprocessingML part stops at (lxml filters in C).
 _TAGS = (
     _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE, _HYPERLINK, _ALIAS, _TAG, _LISTITEM, _RUBY,
-    _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, *_ALT_TAGS, *_VML_SHAPES,
+    _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, _BOOKMARK, _SMARTTAG_ATTR,
+    *_ALT_TAGS, *_VML_SHAPES,
 )
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -80,8 +84,19 @@ _BOILERPLATE = re.compile(
     r"|\[Content_Types\]\.xml$",
     re.IGNORECASE,
 )
+#: A link target (or a HYPERLINK field holding only one) with its scheme: the address itself in group 1.
+_LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
+#: Text in raw bytes: UTF-16LE runs of printable ASCII, CJK and full-width forms; ASCII runs.
+_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]{6,}")
+_STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
+_STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
+_LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 #: An attribute value worth reading in generic XML: non-ASCII, five digits, or an @.
 _WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
+#: A style name that may hold data: digits, an @, or longer than any an office suite ships
+#: (WPS names its styles in Chinese: 正文, 标题 1, 批注框文本 are not read).
+_DATA_NAME = re.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
 
 
 def _text_of(el, tag=_T) -> str:
@@ -132,7 +147,7 @@ class Places:
             elif tag == _FLDSIMPLE:
                 self.add("field", member, el.get(w("instr")))
             elif tag in _ALT_TAGS or tag in _VML_SHAPES:
-                for attr in ("descr", "title", "alt", f"{{{VML_O}}}title"):
+                for attr in ("descr", "title", "alt", f"{{{VML_O}}}title", "name"):
                     self.add("alt_text", f"{member} {etree.QName(tag).localname}@{attr.rsplit('}', 1)[-1]}",
                              el.get(attr))
             elif tag in (_TBLCAPTION, _TBLDESCRIPTION):
@@ -142,6 +157,12 @@ class Places:
                     self.add("link_tip", f"{member} hyperlink@{attr}", el.get(w(attr)))
             elif tag == _HLINKCLICK:
                 self.add("link_tip", f"{member} hlinkClick@tooltip", el.get("tooltip"))
+            elif tag == _BOOKMARK:
+                name = el.get(w("name"))
+                if name and _WORTH.search(name):  # not _GoBack; a _Toc with its number is harmless
+                    self.add("link_tip", f"{member} bookmark@name", name)
+            elif tag == _SMARTTAG_ATTR:  # smart-tag properties: invisible name/value pairs
+                self.add("smarttag", member, f"{el.get(w('name')) or ''}：{el.get(_VAL) or ''}")
             elif tag in (_ALIAS, _TAG):
                 self.add("control", f"{member} sdt@{etree.QName(tag).localname}", el.get(_VAL))
             elif tag == _LISTITEM:
@@ -183,7 +204,12 @@ class Places:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 decoded = unquote(target)
-                self.add("hyperlink", f"{member}#{rel.get('Id', '')}", decoded)
+                source = f"{member}#{rel.get('Id', '')}"
+                self.add("hyperlink", source, decoded)
+                _, _, query = decoded.partition("?")
+                if "=" in query:  # 申请人=…&sfz=… read as 申请人：…；sfz：… so the keys are context words
+                    self.add("hyperlink", source, "；".join(
+                        pair.replace("=", "：", 1) for pair in query.replace("+", " ").split("&") if pair))
             else:
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join(folder, unquote(target)))
@@ -193,7 +219,7 @@ class Places:
     def doc_vars(self, root, member: str) -> None:
         for var in root.iter(w("docVar")):
             name = var.get(w("name")) or ""
-            self.add("docvar", name, f"{name}：{var.get(_VAL) or ''}")
+            self.add("docvar", member, f"{name}：{var.get(_VAL) or ''}")  # the name may be data: not a source
 
     def generic_xml(self, root, part: str, member: str, attributes: str = "worth") -> None:
         """Every text node (grouped by paragraph where there are paragraphs) and attribute value."""
@@ -214,6 +240,19 @@ class Places:
         for texts in paragraphs.values():
             self.add(part, member, "".join(texts))
 
+    def names(self, styles, pkg, numbering: str | None, people, member_styles: str) -> None:
+        """Style names, numbering level texts and reviewers' presence ids: names a clerk never sees."""
+        found = getattr(styles, "data_names", None)  # the style table is shared by a template's documents
+        if found is None:
+            found = styles.data_names = [name for name, *_rest in styles.raw.values() if name and _DATA_NAME.search(name)]
+        for name in found:
+            self.add("style", member_styles, name)
+        for text in data_names(pkg, numbering, "numbering") if numbering else ():
+            self.add("numbering", numbering, text)
+        if people is not None:
+            for el in people.iter(f"{{{W15}}}presenceInfo"):
+                self.add("metadata", "people:userId", el.get(f"{{{W15}}}userId"))
+
     def chart(self, root, member: str) -> None:
         for el in root.iter(f"{{{C}}}v"):
             text = (el.text or "").strip()
@@ -229,8 +268,13 @@ class Places:
                 if isinstance(el.tag, str) and etree.QName(el).localname in ("language", "version"):
                     self.add("metadata", f"core:{etree.QName(el).localname}", el.text)
         if app is not None:
-            for el in app.iter(f"{{{APP}}}HyperlinkBase"):  # a template's local path is D111's (file_paths)
-                self.add("metadata", f"app:{etree.QName(el).localname}", unquote(el.text or ""))
+            for el in app.iter(f"{{{APP}}}HyperlinkBase", f"{{{APP}}}Template"):
+                value = unquote(el.text or "")
+                if _WORTH.search(value):  # not Normal.dotm
+                    self.add("metadata", f"app:{etree.QName(el).localname}", value)
+            for links in app.iter(f"{{{APP}}}HLinks"):  # the document's link targets, kept by Word
+                for s in links.iter(f"{{{VT}}}lpstr", f"{{{VT}}}lpwstr"):
+                    self.add("metadata", "app:HLinks", unquote(s.text or ""))
             for titles in app.iter(f"{{{APP}}}TitlesOfParts"):
                 for s in titles.iter(f"{{{VT}}}lpstr", f"{{{VT}}}lpwstr"):
                     self.add("metadata", "app:TitlesOfParts", s.text)
@@ -248,6 +292,7 @@ class Places:
                 return
             self._archive(member, data, part)
         elif head.startswith(_OLE):
+            self._ole(member, data, part)
             self.uninspectable.append((member, "二进制 OLE 对象"))
         elif _HTML_EXT.search(member) or data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
             self.lines(part, member, html_text(_decode(data)))
@@ -265,6 +310,31 @@ class Places:
             if what is None and _IMAGE_EXT.search(member):
                 what = "图片"
             self.uninspectable.append((member, what or "无法识别的二进制文件"))
+
+    def _ole(self, member: str, data: bytes, part: str) -> None:
+        """What can be salvaged from a binary OLE object: a packaged file, and strings of text.
+
+        Best effort only (the object stays uninspectable): a "Package" object's file
+        (Ole10Native) is read like any embedded file, and runs of UTF-16 or ASCII text with data
+        in the raw bytes (Excel 97 cells, Word 97 text) are read as text.
+        """
+        import olefile
+
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                for entry in ole.listdir():
+                    if entry[-1] == "\x01Ole10Native":
+                        name, payload = _ole10native(ole.openstream(entry).read())
+                        if payload:
+                            self.embedded(f"{member} › {name or 'Ole10Native'}", payload, part)
+        except (OSError, ValueError, IndexError, EOFError, struct.error, NotImplementedError, RuntimeError):
+            pass  # not a well-formed compound file: the strings below are all there is
+        for m in _UTF16_RUN.finditer(data):
+            self.add(part, member, m.group().decode("utf-16-le", "replace").strip("\x00 "))
+        for m in _ASCII_RUN.finditer(data):
+            text = m.group().decode("ascii")
+            if _WORTH.search(text):
+                self.add(part, member, text)
 
     def _archive(self, member: str, data: bytes, part: str) -> None:
         try:
@@ -335,10 +405,18 @@ class Places:
             self.uninspectable.append((f"{member} › {m}", why))
 
     def sheet(self, root, member: str, shared: list[str], used: set[int]) -> None:
-        """One block per row: its cells' values (shared, inline and formula strings, numbers)."""
+        """One block per row: its cells' values (shared, inline and formula strings, numbers).
+
+        Below a first row of labels, each value is written ``label：value`` so that the column's
+        header is the context word a recogniser needs (姓名：…, 身份证号：…), as in a Word table.
+        """
+        header: list[str] | None = None
         for row in root.iter(f"{{{SS}}}row"):
-            cells = []
+            cells: list[str] = []
             for c in row.iter(f"{{{SS}}}c"):
+                col = _column(c.get("r"))
+                while col is not None and len(cells) < col:
+                    cells.append("")  # cells left empty are not written
                 t = c.get("t")
                 v = c.find(f"{{{SS}}}v")
                 if t == "s" and v is not None and (v.text or "").strip().isdigit():
@@ -349,7 +427,14 @@ class Places:
                     cells.append(_text_of(c, f"{{{SS}}}t"))
                 elif v is not None and v.text:
                     cells.append(v.text)
-            self.add("embedded", member, "；".join(x for x in cells if x))
+                else:
+                    cells.append("")
+            if header is None:
+                header = cells if any(cells) and not any(any(ch.isdigit() for ch in x) for x in cells) else []
+                self.add("embedded", member, "；".join(x for x in cells if x))
+                continue
+            self.add("embedded", member, "；".join(
+                (f"{header[i]}：{x}" if i < len(header) and header[i] else x) for i, x in enumerate(cells) if x))
 
     def _read(self, zf: zipfile.ZipFile, name: str) -> bytes:
         """A member of an embedded archive within the part cap, the ratio limit and the total budget."""
@@ -366,9 +451,20 @@ class Places:
         return data
 
     def into(self, doc: Document) -> None:
-        """Append the collected places to ``doc`` as blocks (after the reading-order blocks)."""
+        """Append the collected places to ``doc`` as blocks (after the reading-order blocks).
+
+        A link whose target the page already shows (mailto:某@gov.cn under the address itself)
+        adds nothing and would lose the context the page gives it (监督邮箱：…): left out.
+        """
         counters: dict[str, int] = {}
+        shown = None
         for part, source, text in self.items:
+            link = _LINK.match(text) if part in ("hyperlink", "field") else None
+            if link is not None:
+                if shown is None:
+                    shown = "\n".join(b.text for b in doc.blocks)
+                if link.group(1) in shown:
+                    continue
             n = counters.get(part, 0)
             counters[part] = n + 1
             doc.add_block(Block(text=text, part=part, paragraph=n, source_id=source))
@@ -397,6 +493,8 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             places.wordml(root, target)
             for p in root.iter(_P):
                 places.add("glossary", target, _text_of(p))
+            for name in root.iter(_DOCPART_NAME):
+                places.add("glossary", f"{target} docPart@name", name.get(_VAL))
         read.add(target)
     for _, target in by_kind.get("aFChunk", []):
         data = pkg.read(target)
@@ -406,6 +504,9 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
     places.properties(*(_xml(pkg, places, n) for n in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")))
     read |= {"docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"}
     for name in names:
+        if name not in read and _STYLE_PART.search(name):  # a second style table (stylesWithEffects)
+            for text in data_names(pkg, name, "style"):
+                places.add("style", name, text)
         if name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name):
             continue
         lower = name.lower()
@@ -439,6 +540,39 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
                 places.embedded(name, data, "other")
 
 
+_NAME_CACHE: dict[tuple, list[str]] = {}
+
+
+def data_names(pkg, member: str, kind: str) -> list[str]:
+    """Style names or numbering level texts of ``member`` that may hold data.
+
+    Documents made from one template share these parts: the answer is kept per CRC-32 and
+    size from the zip directory, so a repeated template costs no decompression.
+    """
+    info = pkg.info(member)
+    if info is None:
+        return []
+    key = (kind, info.CRC, info.file_size)
+    found = _NAME_CACHE.get(key)
+    if found is None:
+        data = pkg.read(member) or b""
+        found = []
+        if kind == "numbering":
+            for value in _LVLTEXT.findall(data) if b"lvlText" in data else ():
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _WORTH.search(text) and sum(ch.isalnum() for ch in text) >= 2:  # not a bullet glyph
+                    found.append(text.replace("%", " "))
+        else:
+            for value in _STYLE_NAME.findall(data):
+                text = html.unescape(value.decode("utf-8", "replace"))
+                if _DATA_NAME.search(text):
+                    found.append(text)
+        if len(_NAME_CACHE) >= 64:
+            _NAME_CACHE.clear()
+        _NAME_CACHE[key] = found
+    return found
+
+
 def _xml(pkg, places: Places, name: str):
     """A place part parsed, or None (recorded as uninspectable) when it is not well-formed XML."""
     try:
@@ -446,6 +580,31 @@ def _xml(pkg, places: Places, name: str):
     except BadXML as exc:
         places.uninspectable.append((name, f"无法解析的 XML 部件（{exc.message}）"))
         return None
+
+
+def _column(ref: str | None) -> int | None:
+    """The 0-based column of a cell reference (B7 → 1)."""
+    n = 0
+    for ch in ref or "":
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1 if n else None
+
+
+def _ole10native(stream: bytes) -> tuple[str, bytes]:
+    """(file name, contents) of an OLE "Package" object's Ole10Native stream; ("", b"") if malformed."""
+    try:
+        at = 4 + 2  # total size, a flag
+        label_end = stream.index(b"\x00", at)
+        name = stream[at:label_end].decode("gb18030", "replace")
+        at = stream.index(b"\x00", label_end + 1) + 1 + 4  # source path, then a reserved word
+        at = stream.index(b"\x00", at + 4) + 1  # the temporary path after its length
+        (size,) = struct.unpack_from("<I", stream, at)
+        return name, stream[at + 4:at + 4 + size]
+    except (ValueError, struct.error):
+        return "", b""
 
 
 class _HTMLText(HTMLParser):

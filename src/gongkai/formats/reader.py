@@ -16,6 +16,7 @@ from ..models import PLACE_PARTS, Document
 from .docx import read_docx
 from .errors import UnreadableDocument, open_zip, read_member, zip_errors
 from .text import decode_text
+from .xml import parse
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCX_EXTS = {".docx", ".docm", ".dotx", ".dotm"}
@@ -126,11 +127,13 @@ def _read_zip_document(data: bytes, name: str, ext: str, limits: Limits) -> Docu
 
 
 def verify_package(data: bytes, limits: Limits | None = None) -> None:
-    """Read every member of a zip package once (CRC checked): UnreadableDocument if any is damaged.
+    """Read every member of a zip package once (CRC checked) and parse every XML part:
+    UnreadableDocument if any is damaged or carries a DTD.
 
     ``check`` reads only the parts with text; a command that copies the whole package
     (annotate, redact) calls this first, so a broken image or font table is reported as
-    such instead of failing half-way through writing the copy.
+    such instead of failing half-way through writing the copy, and no part it passes on to
+    python-docx holds a DOCTYPE.
     """
     limits = limits or Limits()
     cap = int(limits.max_part_mb * 1024 * 1024)
@@ -138,8 +141,11 @@ def verify_package(data: bytes, limits: Limits | None = None) -> None:
         for info in zf.infolist():
             if info.is_dir():
                 continue
-            if info.file_size > cap or len(read_member(zf, info, cap)) > cap:
+            data = read_member(zf, info, cap) if info.file_size <= cap else b""
+            if info.file_size > cap or len(data) > cap:
                 raise UnreadableDocument("too_large", f"文档部件 {info.filename} 解压后过大")
+            if info.filename.lower().endswith((".xml", ".rels")):
+                parse(data, info.filename)
 
 
 def converter() -> tuple[str, str] | None:

@@ -360,11 +360,23 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     raw_of = {}
     drop: dict[str, str] = {}  # member -> why (Chinese)
     embedded = False
+    cap = min(_MEMBER_CAP, int(limits.max_part_mb * 1024 * 1024))
     for info in infos:
-        raw = read_member(src, info, _MEMBER_CAP)  # bounded: an embedded package may be a zip bomb
-        raw_of[info.filename] = raw
         order.append(info)
-        if len(raw) > _MEMBER_CAP:
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio:
+            raw_of[info.filename] = b""
+            drop[info.filename] = "压缩比异常的成员"
+            continue
+        try:
+            raw = read_member(src, info, cap)  # bounded: an embedded package may be a zip bomb
+        except UnreadableDocument:
+            if not prefix:
+                raise  # the copy itself is damaged: the command says so
+            raw_of[info.filename] = b""
+            drop[info.filename] = "无法解压的成员"
+            continue
+        raw_of[info.filename] = raw
+        if len(raw) > cap:
             drop[info.filename] = "成员过大，无法检查"
             continue
         name = prefix + info.filename
@@ -397,18 +409,32 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
                 touched.add(fname)
                 m.units = xml_units(m.root, m.name, member_place(m.name))
             if n_del:
-                result.removed.append(f"修订删除 {n_del} 处（已接受删除）{_in(prefix, fname)}")
+                result.removed.append(f"已接受修订中的删除 {n_del} 处（删去的文字不再保留）{_in(prefix, fname)}")
             if n_fallback:
-                result.removed.append(f"文本框兼容内容 {n_fallback} 处（与显示内容不同）{_in(prefix, fname)}")
+                result.removed.append(f"已删除与显示内容不同的文本框兼容内容 {n_fallback} 处{_in(prefix, fname)}")
     ms = list(members.values())
     units = [u for m in ms for u in m.units]
     units += sheet_cells(ms)
     hits = recognise(units, config, property_sources(ms, prefix), runner)
-    # media with text (image metadata) cannot be masked in place: removed with what shows them
+    # media with text (image metadata) cannot be masked in place: removed with what shows them;
+    # an XML comment goes when its part is written again; a namespace URI is rewritten in the bytes
+    rewrite: dict[str, list[tuple[bytes, bytes]]] = {}
+    by_unit: dict[int, list[tuple[int, int, str]]] = {}
     for hit in hits:
-        u = units[hit.unit]
+        by_unit.setdefault(hit.unit, []).append((hit.start, hit.end, hit.kind))
+    for idx, spans in by_unit.items():
+        u = units[idx]
         fname = u.member[len(prefix):]
-        if not u.segments and fname not in drop:
+        if u.segments or fname in drop:
+            continue
+        if u.raw in ("comment", "pi"):
+            touched.add(fname)
+        elif u.raw == "xmlns":
+            touched.add(fname)
+            new = quote(mask_spans(u.text, spans), safe="/:?&=#;,+@!$'()*~%-._[]")
+            for old in {u.text, quote(u.text, safe="/:?&=#;,+@!$'()*~%-._[]")}:
+                rewrite.setdefault(fname, []).append((_xml_attr(old), _xml_attr(new)))
+        else:
             drop[fname] = "图片元数据含个人信息"
     result.masked += _write_masks(units, hits, touched, prefix)
     for fname in drop:
@@ -425,6 +451,8 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
             raw = raw_of[fname]
             if fname in touched and fname in members:
                 raw = _serialise(members[fname])
+                for old, new in rewrite.get(fname, ()):
+                    raw = raw.replace(old, new)
             dst.writestr(info, raw)
     if touched or drop or embedded:
         result.data = out.getvalue()
@@ -589,7 +617,7 @@ def _remove_members(drop: dict[str, str], members: dict, touched: set[str], raw_
                 types.remove(o)
                 touched.add("[Content_Types].xml")
     for fname, why in drop.items():
-        result.removed.append(f"{why} {prefix}{fname}（已删除）")
+        result.removed.append(f"已删除{why} {prefix}{fname}")
 
 
 def _fix_sheet_cells(members: dict, touched: set[str]) -> None:

@@ -22,7 +22,7 @@ PLACE_PARTS = {
     "link_tip": "超链接提示或书签", "embedded": "嵌入文件", "altchunk": "导入的外部内容", "chart": "图表",
     "math": "公式", "control": "内容控件属性", "docvar": "文档变量", "customxml": "自定义XML数据",
     "glossary": "文档部件库", "textpath": "艺术字", "ruby": "拼音指南", "fallback": "文本框替代内容",
-    "metadata": "文档属性", "other": "其他部件",
+    "metadata": "文档属性", "smarttag": "智能标记", "style": "样式名", "numbering": "编号格式", "other": "其他部件",
 }
 #: ``location.part`` of a finding in the file's metadata rather than in a block: a core/app/custom
 #: property or the author of comments and tracked changes (``location.property`` names which).
@@ -269,12 +269,12 @@ class Document:
                 if b.text.strip():
                     paragraphs += 1
                 labels.append(f"第{max(paragraphs, 1)}段")
+            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx …
+                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
             elif b.part in numbered:
                 ids = seen.setdefault(b.part, {})
                 number = ids.setdefault(b.source_id, len(ids) + 1)
                 labels.append(f"{names[b.part]}{number}")
-            elif b.part in PLACE_PARTS:  # outside the text: 修订删除 word/document.xml, 嵌入文件 …
-                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
             else:
                 labels.append(names.get(b.part, b.part))
         return labels

@@ -81,7 +81,7 @@ def mask(value: str, kind: str) -> str:
     if kind == "bank_card":
         return _keep(v, 4, 4)
     if kind == "landline":
-        m = _AREA_CODE.match(v)
+        m = _AREA_CODE.match(v.translate(_HALF))  # ０８５８－ keeps its area code like 0858-
         head = len(m.group(1)) if m else 0
         return _keep(v, head, 2)
     if kind == "email":
@@ -158,6 +158,33 @@ def recognised(digits: str) -> list[tuple[int, int, str]]:
     return []
 
 
+def _in_groups(run: str, at: list[int], digits: str) -> list[tuple[int, int, str]]:
+    """What ``recognised`` finds in consecutive groups of a run written in groups, when the
+    whole run is none of them: 2025-03-05 138 8581 1234 holds a mobile number."""
+    starts = [0] + [k for k in range(1, len(at)) if at[k] != at[k - 1] + 1]
+    if len(starts) < 2:
+        return []
+    bounds = [*starts, len(at)]
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for x in range(len(starts)):
+        if bounds[x] < pos:
+            continue
+        best = None
+        for y in range(x + 1, len(bounds)):  # spans of up to 19 digits; the longest found wins
+            i, j = bounds[x], bounds[y]
+            if j - i > 19:
+                break
+            if j - i >= MIN_DIGITS and not (x == 0 and y == len(bounds) - 1):
+                found = recognised(digits[i:j])
+                if found:
+                    best = [(i + a, i + b, kind) for a, b, kind in found], j
+        if best:
+            out += best[0]
+            pos = best[1]
+    return out
+
+
 #: Above this many distinct values a report's masker compiles one regular expression.
 MANY_VALUES = 48
 
@@ -190,6 +217,7 @@ class Masker:
                         continue  # the digit pass finds it in every written form
                 self._map[f.text] = mask(f.text, f.kind)
         self._keys = sorted(self._map, key=len, reverse=True)
+        self._lengths = sorted({len(k) for k in self._digits}, reverse=True)
         # Leftmost, then longest, non-overlapping occurrences. A few values are found with
         # str.find (compiling an alternation of them cost more per report than masking all
         # of its text); many (a 公示 list of names) with one alternation, longest first.
@@ -235,13 +263,12 @@ class Masker:
                 continue
             digits = "".join(run[i] for i in at).translate(_HALF)
             hits = []
-            if self._digits:
-                for key in self._digits:
-                    i = digits.find(key)
-                    while i != -1:
-                        hits.append((i, i + len(key), self._digits[key]))
-                        i = digits.find(key, i + 1)
-            hits += recognised(digits)
+            for n in self._lengths:  # every window of a known value's length: a dict lookup each
+                for i in range(len(digits) - n + 1):
+                    kind = self._digits.get(digits[i:i + n])
+                    if kind is not None:
+                        hits.append((i, i + n, kind))
+            hits += recognised(digits) or _in_groups(run, at, digits)
             if not hits:
                 continue
             if out is None:

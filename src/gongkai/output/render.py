@@ -38,7 +38,7 @@ def finding_dict(f: Finding, reveal: bool = False, masker: Masker | None = None)
         "kind": f.kind,
         "severity": f.severity.label,
         "message": m(f.message),
-        "location": f.location.to_dict(),
+        "location": m.deep(f.location.to_dict()),  # a property's name may hold a value too
         "text": shown_text(f, reveal, m),
         "suggestion": m(f.suggestion),
         "basis": f.basis,
@@ -191,11 +191,11 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
                             **({"snippet": {"text": shown_excerpt(f, reveal, masker)}} if f.excerpt else {}),
                         }}),
                     },
-                    "logicalLocations": [{"name": loc.describe(), "kind": loc.part}],
+                    "logicalLocations": [{"name": masker(loc.describe()), "kind": loc.part}],
                 }],
                 "properties": {
                     "category": f.category, "kind": f.kind, "confidence": round(f.confidence, 2),
-                    "location": loc.to_dict(), **({"basis": f.basis} if f.basis else {}),
+                    "location": masker.deep(loc.to_dict()), **({"basis": f.basis} if f.basis else {}),
                 },
             }
             if f.rule in index:
