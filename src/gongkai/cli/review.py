@@ -751,7 +751,7 @@ def archive_verify(expected, db, config_path):
 @config_option
 @_guarded
 def archive_backup(dest, db, config_path):
-    """用 SQLite 在线备份接口把登记库复制到 DEST（连同头文件 DEST.head），复制过程中照常可写。"""
+    """用 SQLite 在线备份接口把登记库复制到目标文件（连同头文件：目标文件名加 .head），复制过程中照常可写。"""
     store = _store(db, _archive_config(config_path))
     path, verdict = store.backup(dest)
     head = f"，链头 {verdict.head.text()}" if verdict.head.seq else ""
