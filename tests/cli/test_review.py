@@ -603,3 +603,14 @@ def test_every_formula_lead_is_neutralised(lead):
 
     assert safe_cell(lead + "1+1") == "'" + lead + "1+1"
     assert safe_cell("正文" + lead) == "正文" + lead
+
+
+def test_a_waiver_prefix_never_takes_the_classification_mark_along(gk, tmp_path):
+    doc = tmp_path / "涉密内部.docx"
+    make_docx("机密★1年", *HEAD, "此件系内部资料，请勿外传。", *TAIL, LABEL, path=doc)
+    review_fully(gk, doc)
+    result = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "领导同意")
+    assert result.exit_code == 0 and "已豁免 S102" in result.stdout and "S101" not in result.stdout
+    code, data = release_json(gk, doc)
+    assert code == 1 and "classified" in [m["code"] for m in data["missing"]]
+    assert not any("S102" in m["message"] for m in data["missing"])

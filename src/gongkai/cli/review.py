@@ -39,6 +39,7 @@ from ..proofing.checklist import (
     Event,
     Facts,
     FindingFact,
+    CLASSIFIED_RULES,
     Missing,
     changed_places,
     gate,
@@ -362,6 +363,8 @@ def review_waive(doc, rule, by, reason, db, config_path):
     codes = sorted({f.rule for f in s.gate_findings(report) if f.rule.startswith(rule)})
     if not rule or not codes:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
+    if rule not in codes:  # a prefix never takes a 密级 mark along (S1 waives S102, not S101)
+        codes = [c for c in codes if c not in CLASSIFIED_RULES] or codes
     for code in codes:
         _record_event(s, s.event(WAIVE, by, rule=code, note=reason), f"已豁免 {code}（{by}：{reason}）")
 
