@@ -471,8 +471,10 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
         if status == "rejected":
             entry["rejected"] = _act(state.rejected[stage])
         stages.append(entry)
+
     def current(v):
         return None if changed else v
+
     return {
         "document": {
             "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
