@@ -1,0 +1,128 @@
+"""Issue #16: what real notices publish on purpose, and what they still must not.
+
+Every example is invented for these tests (names, numbers and places are made up; the ID
+numbers are checksum-valid fakes). Each class is tested both ways: the case the rule must
+stay silent on, and the nearby case it must still report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.models import Severity
+
+ID_A = "520221199003072372"  # synthetic, GB 11643 checksum valid
+
+
+def sensitive(report, kind=None):
+    return [f for f in report.findings if f.category == "personal_data" and (kind is None or f.kind == kind)]
+
+
+def names(report):
+    return [f.text for f in sensitive(report, "person_name")]
+
+
+# -- class 1: the names a 公示 or 名单 publishes by law ------------------------------------------------
+
+def test_names_in_the_table_of_a_gongshi_are_public(docx_builder, tmp_path):
+    from gongkai import check
+
+    b = docx_builder()
+    b.paragraph("关于2026年度勺米镇优秀村干部拟表彰人选的公示")
+    b.paragraph("经村级推荐、镇党委研究，拟表彰以下同志，现予公示。")
+    b.table([["序号", "姓名", "单位"], ["1", "柯文静", "新华村委会"], ["2", "蒲海涛", "周家村委会"]])
+    report = check(b.save(tmp_path / "gongshi.docx"))
+    assert names(report) == []
+
+
+def test_names_in_the_table_of_a_notice_are_still_reported(docx_builder, tmp_path):
+    from gongkai import check
+
+    b = docx_builder()
+    b.paragraph("关于核实困难群众家庭情况的通知")
+    b.paragraph("请各村于本周内核实以下家庭情况。")
+    b.table([["序号", "姓名", "单位"], ["1", "柯文静", "新华村委会"], ["2", "蒲海涛", "周家村委会"]])
+    report = check(b.save(tmp_path / "notice.docx"))
+    assert sorted(names(report)) == ["柯文静", "蒲海涛"]
+
+
+def test_flattened_recruitment_list_publishes_its_names(check_text):
+    text = ("勺米镇2026年拟聘用村级后备干部名单公示 现将拟聘用人员名单公示如下，公示期5个工作日。 "
+            "序号 岗位 考生 姓名 准考证号 1 村务专干 柯文静 2026010203 2 村务专干 蒲海涛 2026010207")
+    assert names(check_text(text)) == []
+
+
+def test_name_next_to_an_id_number_in_a_gongshi_is_still_reported(check_text):
+    text = ("关于2026年第二批城乡低保对象的公示\n"
+            f"户主 柯文静 身份证号 {ID_A} 新华村")
+    report = check_text(text)
+    assert names(report) == ["柯文静"]
+    assert [f.kind for f in sensitive(report, "id_card")] == ["id_card"]
+
+
+def test_bio_entry_of_a_pre_appointment_notice_without_its_title(check_text):
+    # a web page whose heading was not kept: the 公示 says what it is in its operative sentence
+    text = ("经镇党委研究，拟推荐吴立新同志为县级优秀党务工作者人选，现予以公示。"
+            "吴立新，男，汉族，1980年5月出生，大学学历，现任勺米镇党政办主任。")
+    assert names(check_text(text)) == []
+
+
+def test_same_bio_in_a_letter_reply_is_reported(check_text):
+    text = "关于群众来信反映问题的复函\n来信人吴立新，男，1980年5月出生，反映自家宅基地被占。"
+    assert names(check_text(text)) == ["吴立新"]
+
+
+def test_private_person_in_a_gongshi_sentence_is_still_reported(check_text):
+    # the 公示 publishes its list; a 来信人 named in a sentence is no part of it
+    text = "关于2026年度残疾人两项补贴对象的公示\n来信人蒲海涛反映其家庭困难，经核实不符合条件。"
+    assert names(check_text(text)) == ["蒲海涛"]
+
+
+# -- class 2: an office's contact details ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "（联系人：龚晓岚；联系电话：0858-8123456）",
+    "联系人：龚晓岚、蒲海涛  电话：88123456、88123457",
+    "经办人：龚晓岚 分管领导：蒲海涛",
+    "举报电话：县纪委24336100；苏澳镇13885811234；平原镇24255536，13885811235。",
+    "电话：0858-82436243；传真：82436410；电子邮箱：82436240@163.com",
+    "普通货物运输行业申请电子邮件地址：hyzx2026@163.com",
+])
+def test_office_contacts_are_not_errors(check_text, text):
+    assert [f for f in sensitive(check_text(text)) if f.severity > Severity.INFO] == []
+
+
+def test_consultation_line_that_is_a_mobile_is_information_only(check_text):
+    found = sensitive(check_text("咨询电话：13885811234"))
+    assert [(f.kind, f.severity) for f in found] == [("mobile", Severity.INFO)]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("（联系人：龚晓岚；联系电话：13885811234）", {"mobile"}),          # the person's own mobile
+    ("请拨打县农机站：24369312、龚晓岚：13885811234。", {"mobile"}),
+    ("联系人：龚晓岚，电子邮件：gongxl@163.com", {"email"}),
+    (f"申请人单位：新华村；联系人蒲海涛，身份证号：{ID_A}。", {"person_name", "id_card"}),
+    ("联系人蒲海涛（家庭电话：0858-8123456）", {"person_name", "landline"}),
+])
+def test_a_persons_own_details_are_still_reported(check_text, text, kinds):
+    assert {f.kind for f in sensitive(check_text(text))} == kinds
+
+
+# -- class 3: name fragments ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "居民反映的问题由区交建局负责办理。",
+    "驾驶员向我委申请通行证。",
+    "将企业、车辆和驾驶员白名单库推送至平台。",
+    "来信人反映，办公室设在县住建局。",
+])
+def test_fragments_of_words_are_no_names(check_text, text):
+    assert names(check_text(text)) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("来信人区志强反映区交建局办事拖延。", "区志强"),
+    ("驾驶员白雪松，男，反映通行证未办结。", "白雪松"),
+])
+def test_real_names_next_to_those_words_still_found(check_text, text, name):
+    assert names(check_text(text)) == [name]
