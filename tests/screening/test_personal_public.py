@@ -126,3 +126,35 @@ def test_fragments_of_words_are_no_names(check_text, text):
 ])
 def test_real_names_next_to_those_words_still_found(check_text, text, name):
     assert names(check_text(text)) == [name]
+
+
+# -- class 4: addresses of places, not homes -------------------------------------------------------
+
+def addresses(report):
+    return [f.text for f in sensitive(report, "address")]
+
+
+@pytest.mark.parametrize("text", [
+    # the premises of a registered business in a 开业登记公告 (a flattened table: header, then rows)
+    "个体工商户开业登记公告 序号 注册号 名称 经营场所 经营者 1 520221600100011 勺米镇鑫荣日杂店 "
+    "贵州省六盘水市钟山区大河镇周家村3组12号 柯文静 2 520221600100029 勺米镇佳惠副食店 大河镇新华路97号 蒲海涛",
+    # a list of sites whose cells became lines
+    "燃气车辆回收点一览表\n站点名称\n站点地址\n咨询电话\n勺米油气有限公司\n钟山大道2219号\n0858-8123456",
+    # an office's address given for enquiries
+    "如有疑问，请与勺米镇人民政府办公室联系（地址：勺米镇新华路10号；电话：0858-8123456）。",
+    # a property in a 不动产 notice
+    "不动产坐落：勺米镇新华村幸福小区5栋301室，权利类型：国有建设用地使用权。",
+])
+def test_places_are_not_homes(check_text, text):
+    assert addresses(check_text(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "户主柯文静，住址：贵州省六盘水市钟山区大河镇周家村3组12号。",
+    "困难户名单\n姓名\n家庭住址\n柯文静\n新华村3组12号",
+    "来信人柯文静（地址：勺米镇新华村3组12号）反映道路破损。",
+    # a home label after the business one: the 经营者's own 住址 is a home again
+    "经营场所：大河镇新华路97号；经营者柯文静，住址：新华村3组12号。",
+])
+def test_homes_are_still_reported(check_text, text):
+    assert addresses(check_text(text)) != []

@@ -44,6 +44,8 @@ class Lexicon:
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     public_list_titles: tuple[str, ...] = ()
+    place_labels: tuple[str, ...] = ()
+    home_labels: tuple[str, ...] = ()
     hotline_mobile_advice: tuple[str, ...] = ()
     mailbox_purposes: tuple[str, ...] = ()
     public_list_formulas: tuple[str, ...] = ()
@@ -100,6 +102,8 @@ def lexicon() -> Lexicon:
         surnames=frozenset(single),
         compound_surnames=frozenset(compound),
         public_list_titles=tuple(data.get("public_list_titles", ())),
+        place_labels=tuple(data.get("place_labels", ())),
+        home_labels=tuple(data.get("home_labels", ())),
         hotline_mobile_advice=tuple(data.get("hotline_mobile_advice", ())),
         mailbox_purposes=tuple(data.get("mailbox_purposes", ())),
         public_list_formulas=tuple(data.get("public_list_formulas", ())),

@@ -893,6 +893,8 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             if ORG_AFTER.match(after) or (not any(w in near for w in lex.address_context)
                                           and (_hotline(near) or _office_subject(near + "地址"))):
                 continue  # an office's address or a place, not where a person lives
+            if _place_address(doc, texts, block, text, start, end):
+                continue  # 经营场所：…, 站点地址 column, 地址 of an office: a place, not a home
             tail = near[-6:]
             word = next((w for w in _address_words() if w in tail or near.endswith(w)), None)
             role = _role(before)
@@ -907,6 +909,53 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
                 expl["role"] = role
             yield _emit(rule, block, start, end, pctx, strong=bool(word or role), confidence=0.9 if word else 0.8,
                         explanation=expl)
+
+
+_LABELS = None
+
+
+def _labels():
+    """(pattern of every place or home label, set of the place labels)."""
+    global _LABELS
+    if _LABELS is None:
+        lex = lexicon()
+        words = sorted(set(lex.place_labels) | set(lex.home_labels), key=len, reverse=True)
+        _LABELS = (re.compile("|".join(map(re.escape, words))), frozenset(lex.place_labels))
+    return _LABELS
+
+
+#: A plain address label (地址、联系地址、通讯地址): a place when its sentence names an office.
+_PLAIN_ADDRESS = re.compile(r"(?:联系|通讯|通信)?地址[：:]?" + _WS + r"*$")
+#: How many paragraphs before an address that is a paragraph of its own a column label is looked for.
+LABEL_REACH = 60
+
+
+def _place_address(doc: Document, texts: list[str], block: Block, text: str, start: int, end: int) -> bool:
+    """The address is a place's, not a person's home (issue #16), by the nearest label before it:
+    a place label (经营场所、站点地址、坐落…) in its paragraph — or, for an address that is a paragraph
+    of its own (a table cell of a flattened page), in the paragraphs before it — and no home label
+    (住址、家住…) nearer; or a plain 地址 in a sentence that names an office and no private person."""
+    label_re, places = _labels()
+    found = None
+    for m in label_re.finditer(text, 0, start):
+        found = m.group()
+    if found is None and not text[:start].strip():
+        index = block.index
+        for i in range(index - 1, max(-1, index - LABEL_REACH), -1):
+            hits = [m.group() for m in label_re.finditer(texts[i])]
+            if hits:
+                found = hits[-1]
+                break
+    if found is not None:
+        return found in places
+    near = text[max(0, start - NEAR_WINDOW):start]
+    if _PLAIN_ADDRESS.search(near):
+        lo = max(0, start - 40)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+        sentence = text[ends[-1] if ends else lo:end + 20]
+        lex = lexicon()
+        return any(w in sentence for w in lex.office_words if len(w) > 1) and not _private_signal(sentence)
+    return False
 
 
 # -- D110 健康信息 ---------------------------------------------------------------------------------
@@ -1041,9 +1090,12 @@ NAME_RULE = _rule(
 ADDRESS_RULE = _rule(
     "D109", "address", _addresses, "个人住址",
     "私人住址（省…村/组/号）属于个人隐私（《勺米镇政民互动管理制度》第五条）。报告含村组、门牌的地址链，"
-    "以及住址、家住、户籍地等字样或住址栏之后的地址；机关的办公地址、受理地点和不含门牌的地名不报告。",
+    "以及住址、家住、户籍地等字样或住址栏之后的地址；机关的办公地址、受理地点和不含门牌的地名不报告。"
+    "地址前最近的标签是经营场所、站点地址、项目地点、坐落等场所标签的（开业登记公告的经营场所、回收点、项目、不动产），"
+    "以及所在句子提到机关而无私人信息的“地址：”，是场所而非住所，不报告。",
     ["来信人家住勺米镇新华村3组12号。", "住址：贵州省六盘水市钟山区大河镇周家村"],
-    ["办公地址：勺米镇人民政府大楼三楼", "新华村3组道路硬化工程已完工。", "地址：勺米镇新华村村委会"],
+    ["办公地址：勺米镇人民政府大楼三楼", "新华村3组道路硬化工程已完工。", "地址：勺米镇新华村村委会",
+     "经营场所：大河镇新华路97号", "不动产坐落：勺米镇幸福小区5栋301室"],
     priority=1, basis=INTERACTION,
 )
 HEALTH_RULE = _rule(
