@@ -158,3 +158,83 @@ def test_places_are_not_homes(check_text, text):
 ])
 def test_homes_are_still_reported(check_text, text):
     assert addresses(check_text(text)) != []
+
+
+# -- the misses: what real notices expose and the rules now find -------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("关于路灯维修来信的答复\n李红梅女士：\n您反映的小区路灯损坏问题已转交相关部门。", "李红梅"),
+    ("尊敬的蒲海涛先生：您好！您的来信已收悉。", "蒲海涛"),
+    ("施工负责人：周平，联系电话：0858-8123456。", "周平"),
+    ("张建国等126户被征收人房屋征收补偿方案的公示", "张建国"),
+])
+def test_names_in_salutations_role_lines_and_titles(check_text, text, name):
+    assert name in names(check_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "各位先生、女士：欢迎参加座谈会。",              # no name before the salutation
+    "王先生指出，这项工作要抓紧。",                    # not a salutation at the head of a paragraph
+    "项目负责人：周平同志主持会议。",                  # an official named in capacity
+    "施工负责人应当在现场值守。",                       # no name after the role
+    "北风井施工负责人周平受到开除留用察看处分。",       # no role line: a person named in a published finding
+])
+def test_no_name_where_none_is_addressed(check_text, text):
+    assert names(check_text(text)) == []
+
+
+def test_tenant_with_dwelling_unit_in_an_allocation_gongshi(check_text):
+    text = ("关于2026年公共租赁住房配租结果的公示\n"
+            "承租人 柯文静 幸福家园小区6#301室\n"
+            "配租对象仉海涛，配租幸福家园小区7栋1单元302室。")
+    report = check_text(text)
+    assert sorted(names(report)) == ["仉海涛", "柯文静"]
+    assert len(addresses(report)) == 2
+
+
+def test_allocation_list_without_dwelling_units_is_public(check_text):
+    text = "关于2026年公共租赁住房配租资格的公示\n承租人 柯文静 三人户\n承租人 仉海涛 二人户"
+    assert names(check_text(text)) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("当事人仉建波，男，1975年出生。", "仉建波"),
+    ("户主揭秀英，身份证号" + ID_A + "。", "揭秀英"),
+    ("申请人佘志刚反映家庭困难。", "佘志刚"),
+    ("村民笪红英、禚立新反映用水困难。", "笪红英"),
+])
+def test_rare_surnames(check_text, text, name):
+    assert name in names(check_text(text))
+
+
+@pytest.mark.parametrize("text, term", [
+    ("申请人佘志刚患有慢性肾病，需长期透析。", "慢性肾病"),
+    ("户主蒲海涛经劳动能力鉴定，部分丧失劳动能力。", "部分丧失劳动能力"),
+])
+def test_health_information_about_a_person(check_text, text, term):
+    assert term in [f.text for f in sensitive(check_text(text), "health_info")]
+
+
+def test_health_words_in_a_policy_sentence_are_silent(check_text):
+    assert sensitive(check_text("对因慢性肾病需长期透析的困难群众给予医疗救助。"), "health_info") == []
+
+
+@pytest.mark.parametrize("text, severity", [
+    ("来信人蒲海涛，QQ：603718640，反映噪声扰民。", Severity.WARNING),
+    ("联系人：龚晓岚 电话：0858-8123456 QQ:603718641", Severity.INFO),
+    ("申请人柯文静，微信号：kewj_2026", Severity.WARNING),
+])
+def test_qq_and_wechat_accounts_of_persons(check_text, text, severity):
+    found = sensitive(check_text(text), "im_account")
+    assert [(f.rule, f.severity) for f in found] == [("D112", severity)]
+    assert found[0].text.isascii()
+
+
+@pytest.mark.parametrize("text", [
+    "监督举报QQ：603718640",
+    "欢迎加入勺米镇政务公开QQ群：603718640",
+    "关注微信公众号：shaomizhen",
+    "QQ：60****640",
+])
+def test_office_channels_and_masked_accounts_are_silent(check_text, text):
+    assert sensitive(check_text(text), "im_account") == []

@@ -12,7 +12,7 @@ from .document import Location
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "personal_data": (
         "id_card", "mobile", "landline", "bank_card", "email", "person_name", "address",
-        "passport", "license_plate", "health_info",
+        "passport", "license_plate", "health_info", "im_account",
     ),
     "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft"),
     "reprint": ("central_document", "district_document", "reprint_unlabelled", "reference_copy"),

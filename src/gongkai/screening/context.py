@@ -44,6 +44,7 @@ class Lexicon:
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     public_list_titles: tuple[str, ...] = ()
+    name_only_roles: tuple[str, ...] = ()
     place_labels: tuple[str, ...] = ()
     home_labels: tuple[str, ...] = ()
     hotline_mobile_advice: tuple[str, ...] = ()
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         surnames=frozenset(single),
         compound_surnames=frozenset(compound),
         public_list_titles=tuple(data.get("public_list_titles", ())),
+        name_only_roles=tuple(data.get("name_only_roles", ())),
         place_labels=tuple(data.get("place_labels", ())),
         home_labels=tuple(data.get("home_labels", ())),
         hotline_mobile_advice=tuple(data.get("hotline_mobile_advice", ())),

@@ -35,10 +35,12 @@ _HAN = re.compile(f"^[{HAN}]+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = re.compile(f"^[，,（(、{SPACE}]{{0,2}}[男女](?:[，,）)、{SPACE}]|$)")
-_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+人|先生|女士|夫妇|一家|"
+_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+(?:人|户|名)|先生|女士|夫妇|一家|"
                         "本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 _TITLE_AFTER = re.compile(f"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\\[|（[{DIGIT}]{{4}}）)")
 _HEAD_BEFORE = re.compile(r"(?<!家)长$")
+#: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
+_SALUTATION = re.compile(f"^(?:先生|女士)[：:，,{SPACE}]")
 _SEP = re.compile(f"^[、，,和及与{SPACE}]{{1,2}}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
 #: text: punctuation, 为是系即 and \s as the regex module reads it (Unicode White_Space).
@@ -247,7 +249,7 @@ def _role_suffix(head: str) -> str | None:
     """The first role word, in the lexicon's order, that ``head`` ends with (one set test per word length)."""
     global _ROLE_RANK, _ROLE_LENGTHS
     if _ROLE_RANK is None:
-        words = lexicon().role_words
+        words = _name_roles()
         rank: dict[str, int] = {}
         for i, w in enumerate(words):
             rank.setdefault(w, i)
@@ -260,7 +262,14 @@ def _role_suffix(head: str) -> str | None:
         r = _ROLE_RANK.get(head[-n:])
         if r is not None and (best is None or r < best):
             best = r
-    return None if best is None else lexicon().role_words[best]
+    return None if best is None else _name_roles()[best]
+
+
+def _name_roles() -> tuple[str, ...]:
+    """The words a name may follow as a role: the role words, then those that make only the name a
+    person's (施工负责人：周平)."""
+    lex = lexicon()
+    return lex.role_words + lex.name_only_roles
 
 
 def _evidence(doc):
@@ -451,6 +460,8 @@ def _context_in(para: Paragraph, lex) -> None:
         role = _role_suffix(head)
         if role and (start - len(before) + len(head) - len(role)) not in bounds:
             role = None  # 业主 inside 行业主管
+        if role in lex.name_only_roles and not before[len(head):].strip().startswith(("：", ":")):
+            role = None  # a role line needs its colon (施工负责人：周平)
         if role:
             kept.append(NameSpan(start, end, evidence, "role", role, 0.9))
             continue
@@ -460,6 +471,10 @@ def _context_in(para: Paragraph, lex) -> None:
             continue
         if _GENDER_AFTER.match(after):
             kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
+            continue
+        if _SALUTATION.match(after) and not text[:start].strip(_GAP_CHARS + "尊敬的"):
+            # a reply's salutation at the head of its paragraph: 李红梅女士：您反映的…
+            kept.append(NameSpan(start, end, evidence, "salutation", after[:2], 0.85))
             continue
         cue = _CUE_AFTER.match(after)
         if cue and evidence != "surname+given":

@@ -199,7 +199,7 @@ _MASK_EXAMPLES = {
     "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
     "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
     "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
-    "health_info": "病**",
+    "health_info": "病**", "im_account": "QQ 60*****40",
 }
 _SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
                 for kind, example in _MASK_EXAMPLES.items()}
@@ -348,7 +348,7 @@ def _listed_office(before: str) -> str | None:
         words = sorted(set(lexicon().office_words) | {"镇", "乡", "街道", "办事处"}, key=len, reverse=True)
         _LISTED_OFFICE = re.compile(
             "(" + "|".join(map(re.escape, words)) + f")[：:{SPACE}]*"
-            f"(?:[（(]?\d[\d\-－（）()]{{5,}}[、，,；;/{SPACE}]*)*$")
+            rf"(?:[（(]?\d[\d\-－（）()]{{5,}}[、，,；;/{SPACE}]*)*$")
     m = _LISTED_OFFICE.search(before)
     return m.group(1) if m else None
 
@@ -585,7 +585,8 @@ def _plates(rule, doc, ctx) -> Iterator[Finding]:
 
 _NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
                   "unlisted_surname": "姓氏表外，角色词后两三字"}
-_NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词"}
+_NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词",
+                 "salutation": "答复的称呼"}
 
 
 def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
@@ -626,7 +627,8 @@ def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool
                 expl["context"] = s.word
             if s.context in ("role", "enumeration") and _staff_contact(block.text, s.word, s.start):
                 continue  # an office's 联系人/经办人, published on purpose (issue #16)
-            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph"), s.confidence, expl))
+            strong = s.context not in ("cue", "paragraph", "salutation") and s.word not in lexicon().name_only_roles
+            out.append((block, s.start, s.end, strong, s.confidence, expl))
     return out
 
 
@@ -769,15 +771,21 @@ def _name_cue(text: str) -> bool:
     if _CUE_PARTS is None:
         first = "".join(sorted(lex.surname_firsts))
         _CUE_PARTS = (
-            re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
+            re.compile(rf"(?:{_roles_and_name_roles(lex)})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
             regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
             re.compile(f"[{first}][{HAN}]{{1,3}}(?:{'|'.join(_CUES)})"),
             re.compile("|".join(_CUES)),
         )
     role, gender, cue, cue_words = _CUE_PARTS
-    return bool((lex.role_re.search(text) and role.search(text))
+    return bool(role.search(text)
                 or (("男" in text or "女" in text) and gender.search(text))
                 or (cue_words.search(text) and cue.search(text)))
+
+
+def _roles_and_name_roles(lex) -> str:
+    """An alternation of the role words and the name-only roles (负责人), longest first."""
+    words = sorted(set(lex.role_words) | set(lex.name_only_roles), key=len, reverse=True)
+    return "|".join(map(re.escape, words))
 
 
 def _names(rule, doc, ctx) -> Iterator[Finding]:
@@ -800,11 +808,11 @@ ADDRESS = regex.compile(
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:区|县|旗|市))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:镇|乡|街道|办事处))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:" + _PLACE_UNITS + "))"
-    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
-    + r"]\p{Han}{0,4}?(?:组|巷))*"
+    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户|[#＃])|[^\P{Han}" + _NOSTART
+    + r"]\p{Han}{0,4}?(?:组|巷|小区|花园|家园|公寓|大厦)|小区|花园|公寓|大厦)*"
 )
 HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
-DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)")
+DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)|\d{1,4}[#＃]\d{1,4}")
 ORG_AFTER = re.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
@@ -831,7 +839,7 @@ def _address_hint(text: str) -> bool:
 
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
-_ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
+_ADDRESS_RUN = regex.compile(r"[\p{Han}\d#＃]+")
 _ADDRESS_UNITS = re.compile(_PLACE_UNITS)
 
 
@@ -998,6 +1006,37 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     return found
 
 
+# -- D112 即时通信账号 ---------------------------------------------------------------------------
+
+#: A QQ number (5–11 digits, no leading 0) or a WeChat ID (a letter, then 6–20 letters, digits, - _)
+#: after its name; a QQ 群 (group) is a channel, not a person's account.
+IM_ACCOUNT = re.compile(r"(?:QQ|qq|ＱＱ|Qq)(?!群)(?:号码|号)?[：:\s]{0,3}([1-9]\d{4,10})(?!\d)"
+                        r"|微信(?!群|公众号)(?:号)?[：:\s]{0,3}([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])")
+
+
+def _im_accounts(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
+    for block in rule.blocks(doc):
+        text = texts[block.index]
+        if "QQ" not in text and "qq" not in text and "ＱＱ" not in text and "Qq" not in text and "微信" not in text:
+            continue
+        for m in IM_ACCOUNT.finditer(text):
+            g = 1 if m.group(1) else 2
+            start, end = m.start(g), m.end(g)
+            if _masked_around(text, start, end):
+                continue
+            public, personal = _phone_context(text, start, block, pctx)
+            if public and not personal:
+                continue  # 监督QQ、办公室微信号: the office's channel
+            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1], start)
+            expl = {"pattern": "QQ号码" if g == 1 else "微信号", "validation": "账号格式"}
+            if personal:
+                expl[personal[0]] = personal[1]
+            yield _emit(rule, block, start, end, pctx, strong=False, confidence=0.8 if personal else 0.6,
+                        explanation=expl, cap=None if personal and not staff else Severity.INFO)
+
+
 # -- the rules --------------------------------------------------------------------------------------
 
 def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST,
@@ -1107,5 +1146,14 @@ HEALTH_RULE = _rule(
     priority=1, prepare=prepare_names,
 )
 
+IM_RULE = _rule(
+    "D112", "im_account", _im_accounts, "个人即时通信账号（QQ号、微信号）",
+    "QQ号、微信号是可识别个人的网络账号（个人信息），个人的账号公开前须删除或遮蔽，宜改用机关的办公电话或邮箱。"
+    "角色词（申请人、来信人…）之后的账号为警告；机关联系人的账号只作提示（info）；QQ群、微信公众号和监督、举报等公开渠道不报告。",
+    ["来信人王五，QQ：603718640。", "申请人李四，微信号：lisi_2026"],
+    ["监督举报QQ：603718640", "欢迎加入QQ群：603718640", "微信公众号：shaomizhen", "QQ：60****640"],
+    severity=Severity.WARNING, priority=2, basis=INTERACTION,
+)
+
 RULES = [ID_CARD, MOBILE_RULE, LANDLINE_RULE, BANK_CARD, EMAIL_RULE, PASSPORT_RULE, PLATE_RULE, NAME_RULE,
-         ADDRESS_RULE, HEALTH_RULE]
+         ADDRESS_RULE, HEALTH_RULE, IM_RULE]
