@@ -92,6 +92,69 @@ def with_excerpts(doc: Document, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+QUOTE_CHARS = 12  # the longest stretch of text quoted for a clerk to search for
+
+
+def with_reader_places(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """Give each finding's location the reader's label (第3段, 表1第2行第3列) and a quote to
+    search for: the finding's own text, or, where that is personal data, the words beside it.
+    A quote never holds a personal-data value, so it needs no masking."""
+    labels = doc.reader_labels()
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    values = set()  # every value found, wherever: a name found in one paragraph, quoted in another
+    for f in findings:
+        if f.sensitive and f.location.property is None:
+            spans.setdefault(f.location.block, []).append((f.location.start, f.location.end, f.kind))
+            if 0 <= f.location.block < len(doc.blocks):
+                values.add(doc.blocks[f.location.block].text[f.location.start:f.location.end])
+    values.discard("")
+    near = {block: _Sensitive(s) for block, s in spans.items()}
+    out = []
+    for f in findings:
+        loc = f.location
+        if loc.property is not None or not 0 <= loc.block < len(doc.blocks):
+            out.append(f)
+            continue
+        quote = _without_values(_quote(doc.blocks[loc.block].text, loc.start, loc.end, near.get(loc.block)), values)
+        out.append(replace(f, location=replace(loc, label=labels[loc.block], quote=quote)))
+    return out
+
+
+def _without_values(quote: str | None, values: set[str]) -> str | None:
+    """The longest stretch of ``quote`` that holds none of ``values`` (None if under two characters)."""
+    if not quote or not values:
+        return quote
+    # Every substring of the short quote looked up (not every value searched for): the cost does
+    # not grow with the number of values in a form-heavy document.
+    n = len(quote)
+    kept = [True] * n
+    for a in range(n):
+        for b in range(a + 1, n + 1):
+            if quote[a:b] in values:
+                kept[a:b] = [False] * (b - a)
+    pieces = "".join(c if k else "\0" for c, k in zip(quote, kept)).split("\0")
+    best = max((p.strip() for p in pieces), key=len)
+    return best if len(best) >= 2 else None
+
+
+def _quote(text: str, start: int, end: int, near: "_Sensitive | None") -> str | None:
+    values = near.overlapping(max(0, start - QUOTE_CHARS), end + QUOTE_CHARS) if near else []
+    if not any(s < max(end, start + 1) and e > start for s, e, _ in values):
+        # The finding's own text, widened to a few characters when it is short.
+        a, b = start, min(end, start + QUOTE_CHARS)
+        while b - a < 6 and (a > 0 or b < len(text)):
+            a, b = max(0, a - 1), min(len(text), b + 1)
+        a = max([a, *(e for s, e, _ in values if e <= start)])
+        b = min([b, *(s for s, e, _ in values if s >= end)])
+        return text[a:b].strip() or None
+    # Personal data: the words before it, else those after it, up to the next value.
+    before = text[max([start - QUOTE_CHARS, 0, *(e for s, e, _ in values if e <= start)]):start].strip()
+    if len(before) >= 2:
+        return before
+    after = text[end:min([end + QUOTE_CHARS, len(text), *(s for s, e, _ in values if s >= end)])].strip()
+    return after if len(after) >= 2 else None
+
+
 def _place(f: Finding) -> int | str:
     """The block index of a finding, or its property key for a finding in the file's metadata."""
     return f.location.property if f.location.property is not None else f.location.block
@@ -131,7 +194,7 @@ GROUP_CHARS = 500_000
 
 
 def _report(doc: Document, findings: list[Finding], ctx: Context) -> Report:
-    findings = with_excerpts(doc, findings)
+    findings = with_reader_places(doc, with_excerpts(doc, findings))
     return Report(
         file=doc.path,
         sha256=doc.sha256,

@@ -34,7 +34,7 @@ SCALAR_KEYS = {"select", "ignore", "fail_on", "reveal", "refs", "exempt_before_y
 #: Sections owned by a rule family or a subsystem; each reads its own keys.
 SECTIONS = {
     "severity", "limits", "screening", "reprint", "attributes", "format", "proofing",
-    "completeness", "review", "roster", "batch", "approval",
+    "completeness", "review", "roster", "batch", "approval", "display", "register",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import struct
 import zipfile
 from pathlib import Path
@@ -153,6 +154,15 @@ def read_records(out) -> dict[str, dict]:
     out = Path(out)
     it = iter_jsonl(out) if out.suffix == ".jsonl" else iter_sqlite_records(out)
     return {r["file"]: r for r in it}
+
+
+@pytest.fixture
+def sigint_raises():
+    """SIGINT raises KeyboardInterrupt in this process for the test, as under an interactive shell,
+    even when the shell that started pytest ignored it (Python then leaves it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

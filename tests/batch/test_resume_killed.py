@@ -39,9 +39,16 @@ def _records(out: Path) -> list[dict]:
     return [{**json.loads(r), "run_id": run, "seconds": s} for r, run, s in rows]
 
 
+def _sigint_default() -> None:
+    """In the child before exec: SIGINT back to its default, so Python turns it into
+    KeyboardInterrupt even when the shell that started the tests ignored it (a background job)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _batch(cwd: Path, out: str, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gongkai", "batch", "docs", "--out", out, "--jobs", "2", "--no-progress", *extra]
-    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+                            preexec_fn=_sigint_default)
 
 
 @pytest.mark.parametrize("out", ["r.sqlite", "r.jsonl"])
@@ -71,6 +78,11 @@ def test_resume_after_sigkill_checks_each_document_exactly_once(tmp_path, kit, o
     for name, record in before.items():  # finished before the kill: kept, not checked again
         assert by_name[name] == record
     assert f"本次检查 {TOTAL - len(before)}，未改动跳过 {len(before)}" in stdout.decode()
+    if out.endswith(".sqlite"):  # the killed run no longer claims to be running
+        db = sqlite3.connect(path)
+        runs = db.execute("SELECT status, checked FROM runs ORDER BY id").fetchall()
+        db.close()
+        assert runs == [("interrupted", len(before)), ("complete", TOTAL - len(before))]
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path, kit):

@@ -212,7 +212,7 @@ def test_worker_failures_become_error_rows(tmp_path, batch_run, results_of, kit)
 
 @pytest.mark.parametrize("out", ["r.jsonl", "r.sqlite"])
 def test_ctrl_c_while_a_document_is_stored_keeps_counts_and_results_in_step(tmp_path, batch_run, out, kit,
-                                                                             monkeypatch):
+                                                                             monkeypatch, sigint_raises):
     import signal
 
     from gongkai.batch import results as results_module

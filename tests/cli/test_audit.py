@@ -57,14 +57,14 @@ def test_csv_starts_with_a_bom_and_has_the_columns(cli, folder, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["文件", "标题", "文号", "文种", "标注", "建议", "把握", "状态", "主要理由"]
-    assert [r[7] for r in rows[1:5]] == ["ok", "missing", "conflict", "restricted-content"]
+    assert [r[7] for r in rows[1:5]] == ["一致", "未标识", "不一致", "夹带不公开内容"]  # JSON keeps the codes
     assert rows[-1][0].startswith("共 4 份")
 
 
 def test_text_table_and_summary(cli, folder):
     result = cli("audit", folder)
     assert "关于做好春耕备耕工作的通知" in result.output
-    assert "未标识(missing)" in result.output
+    assert "未标识" in result.output and "(missing)" not in result.output
     assert "共 4 份：一致 1，不一致 1，夹带不公开内容 1，未标识 1，无法读取 0" in result.output
 
 

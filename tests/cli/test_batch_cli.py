@@ -44,7 +44,7 @@ def test_summary_csv_opens_in_excel(cli, drafts):
     assert out.startswith("\ufeff分组,项目,数量")
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     assert ["总计", "文档", "2", "", "", ""] in rows and ["总计", "无法读取", "1", "", "", ""] in rows
-    assert any(r[0] == "类型" and r[1] == "personal_data/id_card" for r in rows)
+    assert any(r[0] == "类型" and r[1] == "个人信息/身份证号" for r in rows)
     per_doc = cli("summary", "r.jsonl", "--format", "csv", "--documents").output
     rows = list(csv.reader(io.StringIO(per_doc.lstrip("\ufeff"))))
     assert rows[0][0] == "文件" and len(rows) == 4

@@ -384,3 +384,222 @@ def test_stamp_refuses_to_overwrite_the_original(gk, doc):
     gk("review", "start", doc)
     result = gk("review", "stamp", doc, "-o", doc)
     assert result.exit_code == 2 and "副本" in result.stderr
+
+
+def test_waive_takes_a_rule_prefix_as_everywhere_else(gk, cli, tmp_path):
+    doc = notice(tmp_path / "名单.docx", f"申请人身份证号：{FAKE_ID}，手机号码：13885811234。")
+    review_fully(gk, doc)
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    d1 = {f["rule"] for f in report["findings"] if f["rule"].startswith("D1")}
+    assert {"D101", "D102"} <= d1
+    result = gk("review", "waive", doc, "--rule", "d1", "--by", "丙", "--reason", "示例号码")
+    assert result.exit_code == 0, result.stderr
+    assert all(f"已豁免 {code}" in result.stdout for code in d1)
+    waived = {w["rule"] for w in status(gk, doc)["waivers"]}
+    assert waived == d1
+    absent = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "无")
+    assert absent.exit_code == 1 and "没有规则 S1 的发现" in absent.stderr
+
+
+def test_review_start_says_where_the_register_is(gk, doc):
+    out = gk("review", "start", doc).stdout
+    assert f"审核登记库：{gk.db}" in out and "GONGKAI_DB" in out
+
+
+def test_times_shown_in_local_time_and_kept_iso_in_json(gk, doc, tmp_path, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from gongkai.output.timefmt import local_time
+
+    (tmp_path / "gongkai.toml").write_text('[display]\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    review_fully(gk, doc)
+    signed = status(gk, doc)["stages"][0]["signed"]["at"]
+    assert signed.endswith("+00:00")  # stored and shown in JSON as UTC with its offset
+    shown = local_time(signed, ZoneInfo("Asia/Shanghai"))
+    assert f"初审  已签署  甲  {shown}" in gk("review", "status", doc).stdout
+    released = gk("release", doc).stdout
+    entry = json.loads(gk("archive", "list", "--format", "json").stdout)[0]
+    assert entry["released_at"].endswith("+00:00")
+    local = local_time(entry["released_at"], ZoneInfo("Asia/Shanghai"))
+    assert local in released and "+00:00" not in released
+    monkeypatch.chdir(tmp_path)  # archive list reads the config of the folder it runs in
+    listing = gk("archive", "list").stdout
+    table = gk("archive", "list", "--format", "csv").stdout
+    assert f"#1  {local}" in listing and "+00:00" not in listing
+    assert local in table and "+00:00" not in table
+
+
+# --- classified and restricted documents (issue 17) --------------------------------------
+
+
+def classified(path: Path, mark: str = "机密★1年") -> Path:
+    make_docx(mark, *HEAD, "为做好今年春耕生产工作，现将有关事项通知如下。", *TAIL, LABEL, path=path)
+    return path
+
+
+def release_json(gk, doc) -> tuple[int, dict]:
+    result = gk("release", doc, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("mark", ["机密★1年", "绝密★长期", "秘密★5年"])
+def test_a_classified_document_is_never_released_and_cannot_be_waived(gk, tmp_path, mark):
+    doc = classified(tmp_path / "涉密.docx", mark)
+    review_fully(gk, doc)
+    waive = gk("review", "waive", doc, "--rule", "S101", "--by", "丙", "--reason", "领导同意")
+    assert waive.exit_code == 1 and "不得豁免" in waive.stderr and "第九条" in waive.stderr
+    code, data = release_json(gk, doc)
+    assert code == 1 and data["archive"] is None
+    item = next(m for m in data["missing"] if m["code"] == "classified")
+    assert "涉密信息不得上网发布" in item["message"] and "第九条" in item["basis"]
+    text = gk("release", doc)
+    assert text.exit_code == 1 and "不能发布，也不能豁免" in text.stdout
+    assert json.loads(gk("archive", "list", "--format", "json").stdout) == []
+
+
+def test_a_classified_document_is_refused_even_when_the_config_ignores_s101(gk, tmp_path):
+    folder = tmp_path / "忽略"
+    folder.mkdir()
+    (folder / "gongkai.toml").write_text('ignore = ["S", "A"]\n', encoding="utf-8")
+    doc = classified(folder / "涉密.docx")
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    assert code == 1 and "classified" in [m["code"] for m in data["missing"]]
+
+
+def test_an_internal_marking_needs_the_final_signers_reason_which_the_register_shows(gk, cli, tmp_path):
+    doc = notice(tmp_path / "内部.docx", "此件系内部资料，请勿外传。")
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    item = next(m for m in data["missing"] if m["code"] == "restricted")
+    assert code == 1 and "S102" in item["message"] and "终审签署人写明理由" in item["message"]
+    assert "findings" not in [m["code"] for m in data["missing"] if "S102" in m["message"]]
+    wrong = gk("review", "waive", doc, "--rule", "S102", "--by", "乙", "--reason", "可以公开")
+    assert wrong.exit_code == 1 and "终审签署人" in wrong.stderr
+    ok = gk("review", "waive", doc, "--rule", "S102", "--by", "丙", "--reason", "内部资料字样系引用，已核实可公开")
+    assert ok.exit_code == 0
+    report = json.loads(cli("check", doc, "--format", "json").stdout)
+    others = {f["rule"] for f in report["findings"] if f["severity"] == "error" or f["rule"] == "A102"} - {"S102"}
+    for rule in others:  # A102 too: an 内部资料 mark contradicts the 主动公开 label
+        assert gk("review", "waive", doc, "--rule", rule, "--by", "丙", "--reason", "同上").exit_code == 0
+    result = gk("release", doc)
+    assert result.exit_code == 0, result.output
+    assert "S102（丙：内部资料字样系引用，已核实可公开）" in result.stdout
+    listing = gk("archive", "list").stdout
+    assert "S102 丙：内部资料字样系引用，已核实可公开" in listing
+
+
+def test_a_label_conflict_warning_still_needs_a_reason(gk, tmp_path):
+    doc = tmp_path / "请示.docx"
+    make_docx("关于申请追加防汛经费的请示", "区人民政府：", "妥否，请批示。", "勺米镇人民政府", "2026年6月1日",
+              "（此件公开发布）", path=doc)
+    review_fully(gk, doc)
+    code, data = release_json(gk, doc)
+    assert code == 1
+    item = next(m for m in data["missing"] if m["code"] == "restricted")
+    assert "A102" in item["message"]
+    assert gk("review", "waive", doc, "--rule", "A102", "--by", "丙", "--reason", "经研究决定主动公开").exit_code == 0
+    code, data = release_json(gk, doc)
+    assert "restricted" not in [m["code"] for m in data["missing"]]
+
+
+# --- the tamper-evident register (issue 18) ----------------------------------------------
+
+
+def test_release_receipt_and_exports_carry_the_register_head(gk, doc, tmp_path):
+    review_fully(gk, doc)
+    receipt = gk("release", doc)
+    assert receipt.exit_code == 0 and "登记库链头：第 9 条 sha256:" in receipt.stdout
+    head = json.loads(gk("release", doc, "--format", "json").stdout)["register_head"]
+    assert head.startswith("9:sha256:")
+    listing = gk("archive", "list")
+    assert listing.stdout.rstrip().endswith(f"登记库链头：第 9 条 {head.split(':', 1)[1]}")
+    as_json = gk("archive", "list", "--format", "json")
+    assert json.loads(as_json.stdout)[0]["link_hash"] == head.split(":", 1)[1] and "登记库链头" in as_json.stderr
+    out = tmp_path / "登记.csv"
+    gk("archive", "list", "--format", "csv", "-o", out)
+    [row] = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert row["导出时登记库链头"] == head and row["登记链接"] == head
+    verified = gk("archive", "verify", "--head", head)
+    assert verified.exit_code == 0 and "登记库完整：9 条链上记录" in verified.stdout
+
+
+def test_archive_verify_names_a_record_edited_in_sqlite(gk, doc):
+    import sqlite3
+
+    review_fully(gk, doc)
+    assert gk("release", doc).exit_code == 0
+    con = sqlite3.connect(gk.db)
+    con.execute("DROP TRIGGER review_events_no_update")
+    con.execute("UPDATE review_events SET actor = '丁' WHERE stage = '终审'")
+    con.commit()
+    con.close()
+    result = gk("archive", "verify")
+    assert result.exit_code == 1
+    assert "第 4 条（审核事件 #4：签署终审，丁" in result.stdout and "被直接改动" in result.stdout
+    assert "第十二条" in result.stdout
+
+
+def test_a_keyed_register_from_the_config(gk, doc, tmp_path):
+    (tmp_path / "register.key").write_text("office-secret-0123456789abcdef\n", encoding="utf-8")
+    (tmp_path / "gongkai.toml").write_text('[register]\nkey_file = "register.key"\n', encoding="utf-8")
+    review_fully(gk, doc)
+    receipt = gk("release", doc)
+    assert receipt.exit_code == 0 and "登记库链头：第 9 条 hmac-sha256:" in receipt.stdout
+    config = tmp_path / "gongkai.toml"
+    ok = gk("archive", "verify", "--config", config)
+    assert ok.exit_code == 0 and "以密钥计算" in ok.stdout
+    without = gk("archive", "verify")  # run from elsewhere, no key
+    assert without.exit_code == 2 and "key_file" in without.stderr
+
+
+def test_an_empty_or_truncated_register_is_refused_by_every_command(cli, doc, tmp_path):
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    for args in (("archive", "list"), ("archive", "verify"), ("review", "start", doc), ("release", doc)):
+        result = cli(*args, "--db", empty)
+        assert result.exit_code == 2, args
+        assert result.stderr.count("\n") == 1 and "为空" in result.stderr and str(empty) in result.stderr
+    assert empty.read_bytes() == b""
+
+
+def test_archive_backup_writes_a_copy_that_verifies(gk, doc, tmp_path):
+    review_fully(gk, doc)
+    gk("release", doc)
+    dest = tmp_path / "备份.sqlite3"
+    result = gk("archive", "backup", dest)
+    assert result.exit_code == 0 and "已备份到" in result.stdout and "第 9 条" in result.stdout
+    assert Path(str(dest) + ".head").exists()
+    again = gk("archive", "backup", dest)
+    assert again.exit_code == 2 and "已存在" in again.stderr
+    copy = json.loads(gk("archive", "list", "--format", "json").stdout)
+    from_backup = cli_list(dest)
+    assert from_backup == copy
+
+
+def cli_list(db):
+    from click.testing import CliRunner
+
+    from gongkai.cli import main
+
+    result = CliRunner().invoke(main, ["archive", "list", "--format", "json", "--db", str(db)])
+    return json.loads(result.stdout)
+
+
+def test_archive_csv_neutralises_formulas(gk, doc, tmp_path):
+    review_fully(gk, doc)
+    formula = '=HYPERLINK("http://example.invalid","点此")'
+    assert gk("release", doc, "--by", formula).exit_code == 0
+    out = tmp_path / "登记.csv"
+    gk("archive", "list", "--format", "csv", "-o", out)
+    [row] = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert row["发布人"] == "'" + formula
+    assert all(not str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_lead_is_neutralised(lead):
+    from gongkai.output.spreadsheet import safe_cell
+
+    assert safe_cell(lead + "1+1") == "'" + lead + "1+1"
+    assert safe_cell("正文" + lead) == "正文" + lead

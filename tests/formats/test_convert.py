@@ -75,3 +75,21 @@ def test_a_doc_missing_only_its_tail_padding_is_still_read(old_files, tmp_path):
     cut = tmp_path / "tail.doc"
     cut.write_bytes(data[:-100])
     assert "关于做好春耕工作的通知" in [b.text for b in read_path(cut).blocks]
+
+
+def test_a_doc_whose_imprint_is_a_table_gets_no_false_f107(soffice, tmp_path):
+    """Converted back from .doc, the 版记 table comes out as one line (抄送…。勺米镇党政办公室…印发)."""
+    from gongkai import Config, check_document
+    from gongkai.formats.compose import DocxBuilder
+
+    b = DocxBuilder()
+    for text in ("关于做好防汛工作的通知", "各村（社区）：", "请做好防汛工作。", "勺米镇人民政府", "2025年3月5日",
+                 "（此件主动公开）"):
+        b.paragraph(text)
+    b.table([["抄送：区应急局，区水务局。", ""], ["勺米镇党政办公室", "2025年3月5日印发"]])
+    src = tmp_path / "draft.docx"
+    b.save(src)
+    convert(soffice, src, "doc", tmp_path)
+    doc = read_path(tmp_path / "draft.doc")
+    assert any("抄送" in bl.text for bl in doc.blocks)
+    assert [f for f in check_document(doc, Config()).findings if f.rule == "F107"] == []

@@ -186,3 +186,39 @@ def test_a_folder_or_archive_without_any_document_is_one_read_error(tmp_path):
     assert [type(i).__name__ for i in items] == ["ReadError", "Source", "ReadError"]
     assert [i.file for i in items if isinstance(i, ReadError)] == [str(scans), str(empty_zip)]
     assert all(i.code == "empty" and "没有可检查的文档" in i.message for i in items if isinstance(i, ReadError))
+
+
+def zip_with_raw_name(name: bytes) -> bytes:
+    """A zip whose one member's name is the given bytes, without the UTF-8 flag."""
+    placeholder = b"x" * (len(name) - 5) + b".docx"
+    return zip_bytes({placeholder.decode(): make_docx("正文")}).replace(placeholder, name)
+
+
+@pytest.mark.parametrize("raw, shown", [
+    # Info-ZIP on Linux and macOS's Archive Utility: UTF-8 bytes without the UTF-8 flag.
+    ("关于补贴名单的通知.docx".encode(), "关于补贴名单的通知.docx"),
+    # Explorer, WinRAR and 7-Zip on Chinese Windows: GBK bytes, no flag.
+    ("关于补贴名单的通知.docx".encode("gbk"), "关于补贴名单的通知.docx"),
+    # A GB18030 four-byte character (not in GBK).
+    ("㐀村通知.docx".encode("gb18030"), "㐀村通知.docx"),
+    # A real CP437 name from an old Western tool: neither UTF-8 nor GB18030.
+    ("café.docx".encode("cp437"), "café.docx"),
+    # UTF-8 Latin letters without the flag stay Latin (c3 a9 would be 茅 in GB18030).
+    ("café.docx".encode(), "café.docx"),
+    (b"plain-ascii.docx", "plain-ascii.docx"),
+])
+def test_member_names_without_utf8_flag(tmp_path, raw, shown):
+    archive = tmp_path / "归档.zip"
+    archive.write_bytes(zip_with_raw_name(raw))
+    (src,) = list(iter_sources([archive]))
+    assert src.name == f"{archive}!{shown}"
+    assert read_source(src).blocks[0].text == "正文"
+
+
+def test_member_name_with_utf8_flag_is_taken_as_written(tmp_path):
+    archive = tmp_path / "flag.zip"
+    archive.write_bytes(zip_bytes({"补贴名单.docx": make_docx("正文")}))
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.infolist()[0].flag_bits & 0x800
+    (src,) = list(iter_sources([archive]))
+    assert src.name.endswith("!补贴名单.docx")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -216,8 +218,8 @@ def oracle(events, facts, fold_roster, gate_roster):
         elif e.kind == SECRECY:
             sc = True
         elif e.kind == WAIVE:
-            if p != 3 or sg[2] != e.by or not e.rule or not e.note.strip():
-                continue
+            if p != 3 or sg[2] != e.by or not e.rule or not e.note.strip() or e.rule == "S101":
+                continue  # a 密级 mark is never waived
             wv.add(e.rule)
         progress, signers, proofs, read, secrecy, waived = p, sg, pr, rd, sc, wv
         content = e.content
@@ -226,7 +228,8 @@ def oracle(events, facts, fold_roster, gate_roster):
     if facts.content != content:
         progress, signers, proofs, read, secrecy, waived = fresh()
     ok = progress == 3 and proofs >= 3 and (read or not important) and secrecy and bool(facts.label)
-    ok = ok and all(f.rule in waived for f in facts.findings if f.severity == "error")
+    ok = ok and not any(f.rule == "S101" for f in facts.findings)  # 密级: never, whatever was waived
+    ok = ok and all(f.rule in waived for f in facts.findings if f.severity == "error" or f.rule in ("S102", "A102"))
     if gate_roster and ok:
         ok = gate_roster.get(signers[1]) == "股室负责人" and gate_roster.get(signers[2]) in LEADERS
         if any(f.kind == "negative_info" for f in facts.findings):
@@ -243,7 +246,7 @@ random_event = st.builds(
     stage=st.sampled_from(ORDER),
     reject=st.sampled_from((False, False, False, True)),
     important=st.booleans(),
-    rule=st.sampled_from(("D101", "S101")),
+    rule=st.sampled_from(("D101", "S101", "S102", "A102")),
     note=st.sampled_from(("", "理由")),
 )
 
@@ -259,6 +262,8 @@ def sequences(draw):
         base = []
     else:
         base = happy(important=draw(st.booleans())) + [Event(WAIVE, "a", "丙", rule="D101", note="理由")]
+        for rule in draw(st.sampled_from(((), ("S102",), ("S102", "A102"), ("S101", "A102")))):
+            base.append(Event(WAIVE, "a", "丙", rule=rule, note="理由"))
         if draw(st.booleans()):
             base.append(Event(READ_ALOUD, "a", "庚"))
         drop = draw(st.integers(-len(base), len(base) - 1))
@@ -275,8 +280,10 @@ def sequences(draw):
 
 findings = st.sampled_from((
     [], [FindingFact("D101", "id_card", "error")], [FindingFact("G101", "negative_info", "warning")],
+    [FindingFact("S102", "id_card", "error")], [FindingFact("A102", "id_card", "warning")],
+    [FindingFact("S101", "id_card", "error")],
 )) | st.lists(st.builds(
-    FindingFact, rule=st.sampled_from(("D101", "S101", "G101")),
+    FindingFact, rule=st.sampled_from(("D101", "S101", "S102", "A102", "G101")),
     kind=st.sampled_from(("id_card", "negative_info")), severity=st.sampled_from(("error", "warning")),
 ), max_size=3)
 facts = st.builds(Facts, content=st.sampled_from(("a", "a", "a", "b")), label=st.sampled_from(("主动公开", None, "主动公开")),
@@ -291,3 +298,50 @@ def test_release_possible_exactly_when_every_condition_holds(events, now, fold_r
     missing = gate(state, now, gate_roster)
     assert (missing == []) == oracle(events, now, fold_roster, gate_roster)
     assert len({m.code for m in missing}) == len(missing)
+
+
+PKG_A, PKG_B = "pkg1:" + "a" * 64, "pkg1:" + "b" * 64
+
+
+def test_events_without_a_package_fingerprint_are_judged_by_content():
+    state = fold(happy(), ROSTER)  # an old log: no package fingerprints
+    assert gate(state, Facts("a", "主动公开", package=PKG_A), ROSTER) == []
+    assert codes(gate(state, Facts("b", "主动公开", package=PKG_A), ROSTER))[0] == "content_changed"
+
+
+def test_a_package_change_with_the_same_text_voids_the_review():
+    events = [replace(e, package=PKG_A, places={"图片：word/media/image1.png": "1"}) for e in happy()]
+    state = fold(events, ROSTER)
+    assert gate(state, Facts("a", "主动公开", package=PKG_A), ROSTER) == []
+    missing = gate(state, Facts("a", "主动公开", package=PKG_B, places={"图片：word/media/image1.png": "2"}), ROSTER)
+    assert codes(missing)[0] == "content_changed" and "图片：word/media/image1.png" in missing[0].message
+    # a sign-off on the changed file starts over from 初审
+    _, why = apply(state, Event(SIGN, "a", "丙", stage="终审", package=PKG_B), ROSTER)
+    assert "须先完成初审" in why
+
+
+def test_an_old_log_continued_with_package_prints_adopts_the_first_one():
+    state = fold([*happy()[:-1], replace(happy()[-1], package=PKG_A)], ROSTER)
+    assert state.package == PKG_A and len(state.proofs) == 3 and "终审" in state.signed
+    assert codes(gate(state, Facts("a", "主动公开", package=PKG_B), ROSTER)) [0] == "content_changed"
+
+
+def test_a_classification_mark_blocks_release_whatever_was_waived():
+    events = [*happy(), Event(WAIVE, "a", "丙", rule="S101", note="领导同意")]
+    state = fold(events, ROSTER)
+    assert "S101" not in state.waivers
+    _, why = apply(fold(happy(), ROSTER), events[-1], ROSTER)
+    assert "不得豁免" in why and "第九条" in why
+    mark = Facts("a", "主动公开", (FindingFact("S101", "classification_mark", "info"),))
+    assert codes(gate(state, mark, ROSTER)) == ["classified"]
+
+
+@pytest.mark.parametrize("finding", [FindingFact("S102", "internal_marking", "error"),
+                                     FindingFact("A102", "label_conflict", "warning"),
+                                     FindingFact("A102", "label_conflict", "info")])
+def test_internal_marks_and_label_conflicts_need_the_final_signers_reason(finding):
+    now = Facts("a", "主动公开", (finding,))
+    assert codes(gate(fold(happy(), ROSTER), now, ROSTER)) == ["restricted"]
+    waived = fold([*happy(), Event(WAIVE, "a", "丙", rule=finding.rule, note="已核实可公开")], ROSTER)
+    assert gate(waived, now, ROSTER) == []
+    assert waived.waivers[finding.rule].note == "已核实可公开"

@@ -135,3 +135,18 @@ def test_a_converted_word_document_keeps_its_format_checks_and_a_text_reading_do
     assert rules_of(check_document(converted, Config()), "F109")
     as_text = Document.from_text("\n".join(b.text for b in converted.blocks), source_format="doc")  # antiword
     assert not [f for f in check_document(as_text, Config()).findings if f.kind in ("font", "page_layout")]
+
+
+@pytest.mark.parametrize("imprint, fires", [
+    # a 版记 table converted from .doc: both rows in one paragraph, the 抄送 list itself correct
+    ("抄送：区应急局，区水务局。勺米镇党政办公室2025年3月5日印发", False),
+    ("抄送：区应急局，区水务局。勺米镇党政办公室　　二〇二五年三月五日印发", False),
+    # the same merge with a real fault in the 抄送 list is still reported, on the list alone
+    ("抄送：区应急局、区水务局。勺米镇党政办公室2025年3月5日印发", True),
+])
+def test_imprint_table_merged_by_conversion(check_text, imprint, fires):
+    text = HEAD + "请做好防汛工作。\n勺米镇人民政府\n2025年3月5日\n" + imprint
+    found = rules_of(check_text(text), "F107")
+    assert bool(found) is fires
+    for f in found:
+        assert f.text == "区应急局、区水务局。" and "印发" not in f.suggestion

@@ -159,3 +159,14 @@ def test_many_texts_cut_together_give_each_texts_words(tokenizer, native):
         assert seg.lcut_many(group) == [list(tokenizer.cut(t, cut_all=False)) for t in group]
     held = ["申请人\x00张三", "王五"]  # a text holding the separator itself is cut alone
     assert seg.lcut_many(held) == [seg.lcut(t) for t in held]
+
+
+def test_the_name_tokenizers_added_words_give_the_full_walks_changes():
+    from gongkai.screening.segmenter import _changes_from_default
+
+    tok = names._segmenter()
+    assert tok.gongkai_added
+    hinted = _changes_from_default(tok)
+    del tok.gongkai_added
+    walked = _changes_from_default(tok)
+    assert hinted == walked and hinted[0]  # same words, frequencies and total

@@ -6,6 +6,7 @@ import multiprocessing
 
 from gongkai.proofing.checklist import PROOF, SIGN, START, Event
 from gongkai.store import DocumentRef, Store
+from gongkai.store.schema import LATEST
 
 REF = DocumentRef(key="文号:勺府发〔2026〕9号", title="通知", doc_number="勺府发〔2026〕9号", label=None,
                   path="x.docx", file_sha256="f", content_sha256="c")
@@ -60,6 +61,7 @@ def test_concurrent_appends_lose_no_event(store_target):
         (f"校对{w}", str(i)) for w in range(WORKERS) for i in range(EACH)
     }
     assert len(store.state(record.id).proofs) == WORKERS * EACH
+    assert store.verify().ok
 
 
 def test_concurrent_signers_of_one_stage_are_serialised(store_target):
@@ -84,4 +86,13 @@ def test_concurrent_first_opens_migrate_once(store_target):
     outcomes = _run(_start, store_target, None)  # four processes create the schema at once
     assert len({record_id for record_id, _ in outcomes}) == 1
     with Store(store_target).engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM gongkai_schema")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM gongkai_schema")).scalar() == LATEST
+    assert Store(store_target).verify().ok
+
+
+def test_the_hash_chain_survives_concurrent_appends(store_target):
+    record, _ = Store(store_target).start(REF, Event(START, "c"))
+    _run(_proofs, store_target, record.id)
+    verdict = Store(store_target).verify()
+    assert verdict.ok, verdict.problems
+    assert verdict.rows == 1 + WORKERS * EACH and verdict.head.seq == verdict.rows

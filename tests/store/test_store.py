@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -165,3 +166,55 @@ def test_an_unreachable_server_gives_a_clear_error_without_the_password():
 def test_a_missing_folder_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="无法打开"):
         Store(str(tmp_path / "没有这个目录" / "review.sqlite3"))
+
+
+def test_a_v1_store_is_migrated_and_its_old_sign_offs_are_judged_by_content(tmp_path):
+    """Rows logged before package fingerprints keep being judged by content_sha256."""
+    path = tmp_path / "old.sqlite3"
+    store = Store(str(path))
+    record, _ = store.start(ref(), Event(START, "c1"))
+    review_all(store, record)  # events without a package fingerprint, as gongkai wrote them before
+    store.close()
+    raw = sqlite3.connect(path)  # take the store back to the v1 shape
+    raw.execute("DELETE FROM gongkai_schema WHERE version >= 2")
+    for table, column in (("review_events", "package_sha256"), ("review_events", "places"),
+                          ("release_archive", "package_sha256")):
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    raw.commit()
+    raw.close()
+    store = Store(str(path))
+    assert store.schema_version() == LATEST
+    assert {r["package_sha256"] for r in store.log(record.id)} == {None}
+    now = Facts("c1", "主动公开", package="pkg1:" + "a" * 64, places={"正文：word/document.xml": "a" * 32})
+    missing, entry = store.release(record, replace(ref(), package_sha256=now.package), now, ROSTER)
+    assert missing == [] and entry["package_sha256"] == now.package
+
+
+def test_events_keep_their_package_fingerprint_and_places(store_target):
+    store = Store(store_target)
+    places = {"正文：word/document.xml": "1" * 32, "图片：word/media/image1.png": "2" * 32}
+    record, _ = store.start(ref(), Event(START, "c1", package="pkg1:" + "f" * 64, places=places))
+    row = store.log(record.id)[0]
+    assert row["package_sha256"] == "pkg1:" + "f" * 64
+    [ev] = store.events(record.id)
+    assert ev.package == "pkg1:" + "f" * 64 and ev.places == places
+
+
+def test_a_changed_package_after_final_review_is_refused_naming_the_place(store_target):
+    store = Store(store_target)
+    places = {"正文：word/document.xml": "1" * 32, "图片：word/media/image1.png": "2" * 32}
+    pkg = "pkg1:" + "f" * 64
+    record, _ = store.start(ref(), Event(START, "c1", package=pkg, places=places))
+    for ev in (
+        Event(SIGN, "c1", "甲", stage="初审"), Event(SIGN, "c1", "乙", stage="复审"),
+        Event(SIGN, "c1", "丙", stage="终审"), Event(PROOF, "c1", "庚"), Event(PROOF, "c1", "庚"),
+        Event(PROOF, "c1", "庚"), Event(SECRECY, "c1", "丙"),
+    ):
+        _, why = store.append(record.id, replace(ev, package=pkg, places=places), ref(), ROSTER)
+        assert why is None
+    swapped = {**places, "图片：word/media/image1.png": "3" * 32}
+    facts = Facts("c1", "主动公开", package="pkg1:" + "e" * 64, places=swapped)
+    missing, entry = store.release(record, ref(), facts, ROSTER)
+    assert entry is None and missing[0].code == "content_changed"
+    assert "终审后" in missing[0].message and "图片：word/media/image1.png" in missing[0].message
+    assert "正文" not in missing[0].message

@@ -53,8 +53,17 @@ class AuditRow:
 
 def row_for(item: Report | ReadError) -> AuditRow:
     """The audit row of one checked document (or of one that could not be read)."""
+    from ..output.masking import Masker
+
     if isinstance(item, ReadError):
-        return AuditRow(item.file, status="unreadable", reason=item.message)
+        return AuditRow(item.file, status="unreadable", reason=Masker()(item.message))
+    row = _row(item)
+    masker = Masker(item.findings)  # a title or a reason may quote personal data: the audit has no --reveal
+    row.title, row.doc_number, row.reason = masker(row.title), masker(row.doc_number), masker(row.reason)
+    return row
+
+
+def _row(item: Report) -> AuditRow:
     d, a = item.document, item.attribute
     row = AuditRow(
         item.file, d.title, d.doc_number, d.doc_type, d.label,

@@ -12,8 +12,8 @@ from functools import lru_cache
 from importlib import resources
 
 import regex
-import yaml
 
+from ..data import load_yaml
 from ..models import AttributeSuggestion, Document, Reason
 from . import labels as L
 from .structure import UPWARD_WORDS, Structure, parse_structure
@@ -85,7 +85,7 @@ def _build(raw: dict, origin: str) -> tuple[Step, ...]:
 def load_table() -> tuple[Step, ...]:
     """The packaged decision table, checked on load."""
     text = resources.files("gongkai.data").joinpath("attribute_table.yaml").read_text("utf-8")
-    return _build(yaml.safe_load(text), "attribute_table.yaml")
+    return _build(load_yaml(text), "attribute_table.yaml")
 
 
 @dataclass(slots=True)

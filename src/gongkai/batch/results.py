@@ -402,7 +402,22 @@ class SqliteResults(Results):
         self.run_id: int | None = None
         self._known: dict[str, Prior] | None = None
         if resume:
+            self.mark_abandoned()
             self.preload()
+
+    def mark_abandoned(self) -> int:
+        """Runs still 'running' were killed without a chance to clean up (kill -9, power loss):
+        this process holds the writer's lock, so none of them is alive. They become
+        'interrupted', with the counts and the last time their records show. Returns how many."""
+        cur = self.db.execute(
+            "UPDATE runs SET status='interrupted',"
+            " finished_at=(SELECT max(t) FROM (SELECT max(checked_at) AS t FROM documents WHERE run_id=runs.id"
+            "  UNION ALL SELECT max(checked_at) FROM errors WHERE run_id=runs.id)),"
+            " checked=(SELECT count(*) FROM documents WHERE run_id=runs.id),"
+            " errors=(SELECT count(*) FROM errors WHERE run_id=runs.id)"
+            " WHERE status='running'"
+        )
+        return cur.rowcount
 
     def start_run(self, paths: list[str], options: dict) -> None:
         cur = self.db.execute(

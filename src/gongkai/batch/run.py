@@ -34,6 +34,7 @@ class BatchOptions:
     reveal: bool = False
     timeout_s: float | None = 120.0
     fail_on: Severity | None = Severity.ERROR
+    follow_links: bool = False  # follow symbolic links out of a folder (--follow-links)
     sync_every: int = 200  # documents between fsync points…
     sync_interval_s: float = 1.0  # …or seconds, whichever comes first
 
@@ -187,7 +188,7 @@ def run_batch(
                 stats.failing += 1
 
     def tasks() -> Iterator[Task]:
-        for item in iter_sources(paths, limits):
+        for item in iter_sources(paths, limits, follow_links=options.follow_links):
             stats.enumerated += 1
             if isinstance(item, ReadError):
                 prior = results.lookup(item.file) if options.resume else None

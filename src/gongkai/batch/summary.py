@@ -7,7 +7,6 @@ SQLite (aggregated in SQL); memory does not grow with the number of documents.
 
 from __future__ import annotations
 
-import csv
 import heapq
 import io
 import json
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..models.finding import kind_label
 from .results import attribute_status, connect, iter_jsonl, kind_of
 
 STATUS_NAMES = {"missing": "未标注公开属性", "agrees": "标注与建议一致", "differs": "标注与建议不一致"}
@@ -97,8 +97,16 @@ def _jsonl(path: Path) -> Iterator[dict]:
     return iter_jsonl(path)
 
 
+def _kind_label(key: str) -> str:
+    """个人信息/个人姓名 for the counter key personal_data/person_name."""
+    category, _, kind = key.partition("/")
+    return kind_label(kind, category)
+
+
 def _top(counter: Counter) -> str:
-    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in counter.most_common(3))
+    # ties broken by name: a .sqlite and a .jsonl of one run list categories in different orders
+    top = sorted(counter.items(), key=lambda cn: (-cn[1], cn[0]))[:3]
+    return "、".join(f"{CATEGORY_NAMES.get(c, c)} {n}" for c, n in top)
 
 
 def _summarise_records(records: Iterator[dict], worst: int) -> Summary:
@@ -193,7 +201,7 @@ def text_lines(s: Summary) -> list[tuple[str, str | None]]:
             out.append((f"  {_cell(CATEGORY_NAMES.get(cat, cat), 36)}{n:>6}", None))
         out.append(("按类型", "bold"))
         for kind, n in s.kind.most_common():
-            out.append((f"  {_cell(kind, 36)}{n:>6}", None))
+            out.append((f"  {_cell(_kind_label(kind), 36)}{n:>6}", None))
     if s.attribute_status:
         out.append(("公开属性", "bold"))
         for status in ("missing", "differs", "agrees"):
@@ -220,7 +228,9 @@ CSV_HEADER = ["分组", "项目", "数量", "错误", "警告", "提示"]
 def to_csv(s: Summary) -> str:
     """The summary as CSV for Excel: UTF-8 with a byte-order mark, one count per row."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    from ..output import spreadsheet  # only CSV output pays for importing the emitters
+
+    w = spreadsheet.writer(buf)  # file names and messages must stay text in Excel
     w.writerow(CSV_HEADER)
     w.writerow(["总计", "文档", s.documents, "", "", ""])
     w.writerow(["总计", "无法读取", s.unreadable, "", "", ""])
@@ -229,7 +239,7 @@ def to_csv(s: Summary) -> str:
     for cat, n in s.category.most_common():
         w.writerow(["类别", CATEGORY_NAMES.get(cat, cat), n, "", "", ""])
     for kind, n in s.kind.most_common():
-        w.writerow(["类型", kind, n, "", "", ""])
+        w.writerow(["类型", _kind_label(kind), n, "", "", ""])
     for rule, n in s.rule.most_common():
         w.writerow(["规则", rule, n, "", "", ""])
     for status, n in s.attribute_status.most_common():
@@ -297,7 +307,9 @@ def _sqlite_rows(path: Path) -> Iterator[list]:
 def rows_to_csv(rows: Iterator[list], header: list[str]) -> Iterator[str]:
     """CSV text chunks for Excel (BOM first, CRLF line ends)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    from ..output import spreadsheet  # only CSV output pays for importing the emitters
+
+    w = spreadsheet.writer(buf)  # file names and messages must stay text in Excel
     w.writerow(header)
     yield "\ufeff" + buf.getvalue()
     for row in rows:

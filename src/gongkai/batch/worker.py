@@ -104,7 +104,9 @@ def check_task(task: Task) -> Outcome:
     """Check one document; never raises (every failure becomes an error record)."""
     from ..api import check_source
     from ..output import error_dict, report_dict
+    from ..output.masking import mask_logs
 
+    mask_logs()  # a worker process's log records pass the masker too (idempotent)
     start = time.perf_counter()
     if task.known_sha256:
         try:
@@ -117,8 +119,8 @@ def check_task(task: Task) -> Outcome:
     try:
         result = check_source(task.source, task.config, runner=_runner(task), services=_services(task))
     except Exception as exc:  # a rule failing on one document must not stop an archive
-        log.exception("checking %s failed", task.source.name)
-        result = ReadError(task.source.name, "internal", f"检查时出错（{type(exc).__name__}: {exc}）")
+        log.debug("checking %s failed", task.source.name, exc_info=True)  # the traceback only with -vv
+        result = ReadError(task.source.name, "internal", f"检查时出错（{type(exc).__name__}: {exc}；加 -vv 查看详情）")
     batch = batch_section(task, time.perf_counter() - start)
     if isinstance(result, ReadError):
         record = {**error_dict(result), "batch": batch}

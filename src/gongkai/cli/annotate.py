@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -56,8 +57,12 @@ def annotate(source, output, reveal, refs, config_path, select, ignore):
     report = check_document(doc, cfg, runner=Runner(registry, cfg), services=run_services(cfg))
     try:
         result = annotate_docx(data, report, reveal=reveal)
-    except Exception as exc:  # python-docx on a document it cannot handle
-        error_line(f"{source}: 无法写入批注（{type(exc).__name__}: {exc}）")
+    except UnreadableDocument as exc:
+        error_line(f"{source}: {exc.message}")
+        raise SystemExit(EXIT_UNUSABLE) from None
+    except Exception as exc:  # python-docx on a document it cannot handle; the traceback with -vv
+        logging.getLogger(__name__).debug("annotating %s failed", source, exc_info=True)
+        error_line(f"{source}: 无法写入批注（批注程序出错：{type(exc).__name__}，加 -vv 查看详情）")
         raise SystemExit(EXIT_UNUSABLE) from None
     try:
         dst.write_bytes(result.data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -17,7 +16,16 @@ from ..attributes.audit import COLUMNS, HEADERS, STATUS_NAMES, AuditRow, row_for
 from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, load_configs, output_stream
+from ..output import spreadsheet
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    error_line,
+    follow_links_option,
+    load_configs,
+    output_stream,
+)
 
 SCHEMA = "gongkai.audit/1"
 _STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricted-content": "bold red",
@@ -32,20 +40,21 @@ _STYLE = {"ok": "green", "missing": "bold red", "conflict": "yellow", "restricte
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="配置文件（默认向上查找 gongkai.toml）。")
-def audit(paths, fmt, output, config_path):
+@follow_links_option
+def audit(paths, fmt, output, config_path, follow_links):
     """核对多份公文的公开属性：每份一行（标题、文号、文种、标注、建议、状态、理由）。
 
-    PATH 可以是文件、文件夹或 .zip 压缩包。状态：ok 标注与建议一致；missing 未标识公开属性
-    （应退回起草单位）；conflict 标注与内容或所转发公文不一致；restricted-content 主动公开的
-    公文夹带个人信息或涉密内容；unreadable 无法读取。
+    路径可以是文件、文件夹或 .zip 压缩包。状态：一致（标注与建议一致）；未标识（未标识公开属性，
+    应退回起草单位）；不一致（标注与内容或所转发公文不一致）；夹带不公开内容（主动公开的公文夹带
+    个人信息或涉密内容）；无法读取。表格和 CSV 写中文状态，JSON 写状态代码。
 
-    退出码：2 有文件无法读取（优先）；1 有 missing、conflict 或 restricted-content；0 全部一致。
+    退出码：2 有文件无法读取（优先）；1 有未标识、不一致或夹带不公开内容；0 全部一致。
     与 check 相同：无法使用的输入优先报告，因为其结论未知。
     """
     configs = load_configs(config_path)
     registry = default_registry()
     runners: dict[int, Runner] = {}
-    items = list(iter_sources(paths))
+    items = list(iter_sources(paths, follow_links=follow_links))
     rows: list[AuditRow] = []
     show_progress = sys.stderr.isatty() and len(items) > 1
     progress = Progress(
@@ -93,11 +102,11 @@ def _cell(value) -> str:
 
 def _write_csv(out, rows: list[AuditRow], summary: dict[str, int]) -> None:
     out.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
-    w = csv.writer(out, lineterminator="\r\n")
+    w = spreadsheet.writer(out)  # a title such as =HYPERLINK(…) must stay text in Excel
     w.writerow([HEADERS[c] for c in COLUMNS])
     for r in rows:
         d = r.to_dict()
-        w.writerow([_cell(d[c]) for c in COLUMNS])
+        w.writerow([STATUS_NAMES[r.status] if c == "status" else _cell(d[c]) for c in COLUMNS])
     w.writerow([])
     w.writerow([summary_line(summary)])
 
@@ -118,7 +127,7 @@ def _write_table(out, rows: list[AuditRow], summary: dict[str, int], to_terminal
     for r in rows:
         d = r.to_dict()
         cells = [_cell(d[c]) for c in COLUMNS]
-        cells[COLUMNS.index("status")] = f"{STATUS_NAMES[r.status]}({r.status})"
+        cells[COLUMNS.index("status")] = STATUS_NAMES[r.status]
         reason = cells[COLUMNS.index("reason")]
         if len(reason) > REASON_CHARS:
             cells[COLUMNS.index("reason")] = reason[:REASON_CHARS] + "…"

@@ -18,6 +18,7 @@ from .common import (
     EXIT_UNUSABLE,
     config_overrides,
     error_line,
+    follow_links_option,
     load_configs,
     output_stream,
     reject_unknown_codes,
@@ -141,14 +142,15 @@ def _sigterm_as_interrupt():
 @click.option("--scheduler", metavar="ADDRESS", envvar="DASK_SCHEDULER_ADDRESS",
               help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")
 @click.option("--progress/--no-progress", default=None, help="显示进度条（默认在终端上显示，否则定期输出进度行）。")
+@follow_links_option
 @select_options
 def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_on, timeout, executor, scheduler,
-          progress, select, ignore):
-    """批量检查文件夹和压缩包中的全部公文，结果写入 RESULTS（.jsonl 或 .sqlite）。
+          progress, select, ignore, follow_links):
+    """批量检查文件夹和压缩包中的全部公文，结果写入结果文件（.jsonl 或 .sqlite）。
 
     多进程并行；--resume 续跑时跳过已检查且未改动的文档；单个文档损坏、加密、超时都记为错误行，不会中断整批检查。
 
-    Ctrl-C 随时停止，已完成的结果都会保留。gongkai summary RESULTS 查看汇总。
+    Ctrl-C 随时停止，已完成的结果都会保留。gongkai summary 结果文件 查看汇总。
 
     退出码：0 全部完成且无达到 --fail-on 级别的发现；1 有；2 有文件无法读取或用法错误；130 被中断。
     """
@@ -193,6 +195,7 @@ def batch(paths, out, jobs, resume, overwrite, reveal, refs, config_path, fail_o
         runner = local_executor(jobs, timeout_s, int(settings["max_tasks_per_worker"]))
 
     options = BatchOptions(resume=resume, reveal=reveal, timeout_s=timeout_s, fail_on=base.fail_on,
+                           follow_links=follow_links,
                            sync_every=int(settings["sync_every"]) or 1, sync_interval_s=settings["sync_interval_s"])
     try:
         results = open_results(out, resume=resume)

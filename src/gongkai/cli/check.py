@@ -13,7 +13,7 @@ from rich.text import Text
 from ..api import GROUP, GROUP_CHARS, check_document, check_documents
 from ..engine import Runner, default_registry
 from ..formats import iter_sources, read_source
-from ..models import ReadError, Report
+from ..models import ReadError, Report, kind_label
 from ..output import Totals, sarif_log, text_lines, to_json_line
 from .common import (
     EXIT_FINDINGS,
@@ -21,6 +21,7 @@ from .common import (
     EXIT_UNUSABLE,
     config_overrides,
     error_line,
+    follow_links_option,
     load_configs,
     output_stream,
     reject_unknown_codes,
@@ -40,9 +41,10 @@ log = logging.getLogger(__name__)
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件（默认向上查找 gongkai.toml）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="达到该级别的发现时退出码为 1（默认 error）。")
+@follow_links_option
 @select_options
-def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore):
-    """检查公文：PATH 可以是文件、文件夹或 .zip 压缩包。
+def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore, follow_links):
+    """检查公文：路径可以是文件、文件夹或 .zip 压缩包。
 
     退出码：0 无达到 --fail-on 级别的发现；1 有；2 用法错误或文件无法读取。
     """
@@ -67,7 +69,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
                 runner = runners[id(cfg)] = Runner(registry, cfg)
             return runner
 
-        for result in checked(iter_sources(paths), configs, runner_for):
+        for result in checked(iter_sources(paths, follow_links=follow_links), configs, runner_for):
             if isinstance(result, ReadError):
                 unusable += 1
                 error_line(result.line())
@@ -155,7 +157,7 @@ def run_services(cfg) -> dict:
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(code, fmt):
-    """列出全部规则；给出 CODE（或前缀）时显示其说明、依据和示例。"""
+    """列出全部规则；给出规则代码（或前缀）时显示其说明、依据和示例。"""
     registry = default_registry()
     chosen = registry.matching(code) if code else list(registry)
     if code and not chosen:
@@ -173,7 +175,7 @@ def rules(code, fmt):
     console = Console(highlight=False, soft_wrap=True)
     detailed = bool(code)
     for r in chosen:
-        console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {r.category}/{r.kind}  {r.message}",
+        console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {kind_label(r.kind, r.category)}  {r.message}",
                            style="bold" if detailed else ""))
         if detailed:
             console.print(Text(f"  {r.doc}"))

@@ -16,9 +16,26 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 log = logging.getLogger("gongkai.cli")
 
 
+#: Characters that would end or garble a line on a terminal or for ``str.splitlines``: shown escaped.
+_LINE_BREAKING = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, 0x85) if c != 0x09}
+_LINE_BREAKING.update({0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(message: str) -> str:
+    """``message`` with every character that breaks a line escaped (a file name may hold a newline)."""
+    return message.translate(_LINE_BREAKING)
+
+
 def error_line(message: str) -> None:
-    """One line on stderr, prefixed like every gongkai message."""
-    click.echo(f"gongkai: {message}", err=True)
+    """One line on stderr, prefixed like every gongkai message; a newline in a file name stays on it."""
+    message = _stderr_masker()(message)  # an exception's text may quote the document
+    click.echo(f"gongkai: {one_line(message)}", err=True)
+
+
+def _stderr_masker():
+    from ..output.masking import Masker
+
+    return Masker()
 
 
 def run_guarded(group: click.Group) -> None:
@@ -61,7 +78,10 @@ class Configs:
     def for_path(self, path: str) -> Config:
         if self._fixed is not None:
             return self._fixed
-        folder = Path(path.split("!", 1)[0]).resolve().parent
+        try:
+            folder = Path(path.split("!", 1)[0]).resolve().parent
+        except (RuntimeError, OSError):  # a symbolic link loop: the folder it sits in
+            folder = Path(path.split("!", 1)[0]).absolute().parent
         cfg = self._cache.get(folder)
         if cfg is None:
             cfg = self._cache[folder] = self._apply(for_path(folder / "_"))
@@ -100,6 +120,12 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         yield fh
 
 
+def follow_links_option(f):
+    """``--follow-links``: follow symbolic links that lead out of a folder being walked."""
+    return click.option("--follow-links", is_flag=True,
+                        help="跟随指向所查文件夹之外的符号链接（默认只报告、不跟随；循环链接总是跳过）。")(f)
+
+
 def select_options(f):
     f = click.option("--ignore", multiple=True, metavar="CODES", help="忽略的规则代码或前缀，逗号分隔。")(f)
     f = click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则代码或前缀，逗号分隔。")(f)
@@ -113,12 +139,13 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
     """
     import os
 
-    from ..formats import sniff
+    from ..formats import UnreadableDocument, sniff
+    from ..formats.reader import verify_package
 
     src, dst = Path(source), Path(output)
     try:
         same = src.resolve() == dst.resolve() or (dst.exists() and os.path.samefile(src, dst))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
         same = False
     if same:
         error_line(f"{output}: 不能覆盖输入文件，请用 -o 指定另一个文件")
@@ -129,11 +156,19 @@ def docx_copy_input(source: str, output: str, action: str) -> bytes:
         error_line(f"{source}: 文件不存在")
         raise SystemExit(EXIT_UNUSABLE) from None
     except OSError as exc:
-        error_line(f"{source}: 无法读取（{exc.strerror or exc}）")
+        import errno
+
+        reason = "符号链接循环（链接最终指向自身）" if exc.errno == errno.ELOOP else f"无法读取（{exc.strerror or exc}）"
+        error_line(f"{source}: {reason}")
         raise SystemExit(EXIT_UNUSABLE) from None
     if sniff(data) != "zip" or src.suffix.lower() not in (".docx", ".docm"):
         error_line(f"{source}: 只能{action} .docx 文件（请先另存为 .docx）")
         raise SystemExit(EXIT_UNUSABLE)
+    try:  # the whole package is copied: a damaged member is reported before anything is written
+        verify_package(data)
+    except UnreadableDocument as exc:
+        error_line(f"{source}: {exc.message}")
+        raise SystemExit(EXIT_UNUSABLE) from None
     return data
 
 

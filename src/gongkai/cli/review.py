@@ -7,17 +7,25 @@ database that cannot be opened (one line naming it, never a traceback).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import click
 
 from ..api import check_document
+from ..attributes.structure import parse_structure
 from ..config import Config, ConfigError, for_path, load
-from ..formats import UnreadableDocument, read_path
+from ..engine import Context
+from ..engine.runner import suppressions
+from ..formats import UnreadableDocument, read_bytes
+from ..formats.fingerprint import FingerprintError, fingerprint_bytes
+from ..formats.reader import read_file
 from ..models import Document, Report
+from ..output.timefmt import display_zone, local_time
+from ..output import spreadsheet
 from ..proofing.checklist import (
     PROOF,
     PROOF_ROUNDS,
@@ -32,11 +40,14 @@ from ..proofing.checklist import (
     Facts,
     FindingFact,
     Missing,
+    changed_places,
     gate,
     parse_stage,
+    same_document,
     validate_roster,
 )
 from ..store import DocumentRef, Record, Store, StoreError, identify
+from ..store.chain import Head
 from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
 
@@ -75,7 +86,8 @@ class Session:
         if record is None:
             done = self.store.released(self.ref)
             if done:
-                _fail(f"{self.ref.path}: 该文档已于 {done['released_at']} 发布登记归档，没有进行中的审核", EXIT_FINDINGS)
+                _fail(f"{self.ref.path}: 该文档已于 {_when(done['released_at'], self.config)} 发布登记归档，"
+                      "没有进行中的审核", EXIT_FINDINGS)
             _fail(f"{self.ref.path}: 没有进行中的审核记录（先运行 gongkai review start）", EXIT_FINDINGS)
         return record
 
@@ -84,13 +96,40 @@ class Session:
 
     def event(self, kind: str, by: str, **fields) -> Event:
         """An event by ``by`` on the document as it is now, with their role from the roster."""
-        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by), **fields)
+        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by),
+                     package=self.ref.package_sha256, places=self.ref.places, **fields)
 
     def facts(self, report: Report) -> Facts:
         return Facts(
             content=self.ref.content_sha256, label=report.document.label,
-            findings=tuple(FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings),
+            findings=self.gate_findings(report),
+            package=self.ref.package_sha256, places=self.ref.places,
         )
+
+    def gate_findings(self, report: Report) -> tuple[FindingFact, ...]:
+        """The report's findings, plus the 密级/内部/属性冲突 findings that the configuration's
+        select/ignore or a ``gongkai: ignore`` comment in the document would hide: the release
+        gate judges those rules whatever the configuration (《信息审核发布管理制度》第九条)."""
+        facts = [FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings]
+        have = {f.rule for f in report.findings}
+        if self.config.select or self.config.ignore or suppressions(self.doc):
+            doc = replace(self.doc, comments=[]) if suppressions(self.doc) else self.doc
+            full = check_document(doc, replace(self.config, select=(), ignore=()))
+            facts += [FindingFact(f.rule, f.kind, f.severity.label) for f in full.findings
+                      if f.rule in GATE_RULES and f.rule not in have]
+            have |= {f.rule for f in full.findings}
+        if "S101" not in have and parse_structure(self.doc, Context(self.doc)).secret is not None:
+            facts.append(FindingFact("S101", "classification_mark", "error"))  # the 密级 field of the 版头
+        return tuple(facts)
+
+    def changed(self, state: Checklist) -> bool:
+        """Whether the file differs from the one the review state was recorded on."""
+        return state.content is not None and not same_document(
+            state, self.ref.content_sha256, self.ref.package_sha256)
+
+
+#: Rules the release gate always runs (see Session.gate_findings).
+GATE_RULES = ("S101", "S102", "A102")
 
 
 def _config(doc_path: str | None, config_path: str | None) -> Config:
@@ -100,6 +139,14 @@ def _config(doc_path: str | None, config_path: str | None) -> Config:
         return for_path(doc_path or "./_")
     except ConfigError as exc:
         _fail(str(exc), EXIT_UNUSABLE)
+
+
+def _when(iso: str | None, config: Config) -> str:
+    """A stored UTC time as the clerk's local 2026-12-06 12:29 (output.timefmt)."""
+    try:
+        return local_time(iso, display_zone(config))
+    except ValueError as exc:
+        _fail(f"{config.source or '配置'}: {exc}", EXIT_UNUSABLE)
 
 
 def _roster(config: Config) -> dict[str, str] | None:
@@ -112,9 +159,43 @@ def _roster(config: Config) -> dict[str, str] | None:
         _fail(f"{config.source or '配置'}: {exc}", EXIT_UNUSABLE)
 
 
-def _store(db: str | None) -> Store:
+ENV_KEY_FILE = "GONGKAI_REGISTER_KEY_FILE"
+
+
+def _register_settings(config: Config | None) -> tuple[bytes | None, str | None]:
+    """``[register] key_file`` (else $GONGKAI_REGISTER_KEY_FILE) read, and ``head_file``; paths
+    relative to the configuration file's folder."""
+    raw = config.section("register") if config else {}
+    unknown = set(raw) - {"key_file", "head_file"}
+    where = (config.source if config and config.source else None) or "配置"
+    if unknown:
+        _fail(f"{where}: [register] 未知配置项 {', '.join(sorted(unknown))}（应为 key_file、head_file）", EXIT_UNUSABLE)
+    base = Path(config.source).parent if config and config.source else Path.cwd()
+
+    def resolve(value) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            _fail(f"{where}: [register] 的路径应为非空字符串", EXIT_UNUSABLE)
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+
+    key = None
+    key_file = resolve(raw["key_file"]) if "key_file" in raw else (
+        Path(os.environ[ENV_KEY_FILE]) if os.environ.get(ENV_KEY_FILE) else None)
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            _fail(f"{key_file}: 无法读取登记库密钥文件（{exc.strerror or exc}）", EXIT_UNUSABLE)
+        if len(key) < 16:
+            _fail(f"{key_file}: 登记库密钥太短（至少 16 个字节，例如 openssl rand -hex 32 的输出）", EXIT_UNUSABLE)
+    head = str(resolve(raw["head_file"])) if "head_file" in raw else None
+    return key, head
+
+
+def _store(db: str | None, config: Config | None = None) -> Store:
+    key, head = _register_settings(config)
     try:
-        return Store(db)
+        return Store(db, key=key, head_file=head)
     except StoreError as exc:
         _fail(str(exc), EXIT_UNUSABLE)
 
@@ -122,10 +203,16 @@ def _store(db: str | None) -> Store:
 def _session(path: str, db: str | None, config_path: str | None) -> Session:
     config = _config(path, config_path)
     try:
-        doc = read_path(path, config.limits)
+        data = read_file(path, config.limits.max_file_mb)  # read once: the text and the fingerprint agree
+        doc = read_bytes(data, str(path), config.limits)
     except UnreadableDocument as exc:
         _fail(f"{path}: {exc.message}", EXIT_UNUSABLE)
-    return Session(doc, identify(doc), config, _roster(config), _store(db))
+    try:
+        print_ = fingerprint_bytes(data)
+    except FingerprintError as exc:
+        _fail(f"{path}: 无法计算发布指纹：{exc}", EXIT_UNUSABLE)
+    ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
+    return Session(doc, ref, config, _roster(config), _store(db, config))
 
 
 def _guarded(fn):
@@ -154,7 +241,7 @@ def _record_event(s: Session, ev: Event, done: str) -> Checklist:
     if why is not None:
         _fail(f"{s.ref.path}: {why}", EXIT_FINDINGS)
     click.echo(f"{_name(s.ref)}：{done}")
-    if before.content is not None and before.content != ev.content:
+    if before.content is not None and not same_document(before, ev.content, ev.package):
         redo = "、".join(st for st in state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
     return state
@@ -189,7 +276,8 @@ def review_start(doc, important, by, db, config_path):
     what = "已开始审核" if created else "继续已有的审核记录"
     round_ = f"，第 {record.round} 轮" if record.round > 1 else ""
     click.echo(f"{_name(s.ref)}：{what}（记录 #{record.id}{round_}{'，重要信息' if state.important else ''}）")
-    if before is not None and before.content not in (None, s.ref.content_sha256):
+    click.echo(f"审核登记库：{s.store.name}（以后的 review、release、archive 命令须用同一个库：--db 或环境变量 GONGKAI_DB）")
+    if before is not None and s.changed(before):
         redo = "、".join(state.redo) or "无"
         click.echo(f"注意：文档内容与上次审核记录不同，此前的审核作废；须重做的审核：{redo}，校对重新计数")
 
@@ -259,7 +347,7 @@ def review_secrecy(doc, by, note, db, config_path):
 
 @review.command("waive")
 @click.argument("doc", type=click.Path())
-@click.option("--rule", required=True, help="豁免的规则代码，如 D101。")
+@click.option("--rule", required=True, help="豁免的规则代码或前缀，如 D101；D1 豁免全部 D1xx。")
 @click.option("--by", required=True, help="终审签署人姓名。")
 @click.option("--reason", required=True, help="豁免理由。")
 @db_option
@@ -270,9 +358,12 @@ def review_waive(doc, rule, by, reason, db, config_path):
     s = _session(doc, db, config_path)
     rule = rule.strip().upper()
     report = s.check()
-    if rule not in {f.rule for f in report.findings}:
+    # A code or a prefix, as in --select: D1 waives every D1xx finding, one waiver per code.
+    codes = sorted({f.rule for f in s.gate_findings(report) if f.rule.startswith(rule)})
+    if not rule or not codes:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
-    _record_event(s, s.event(WAIVE, by, rule=rule, note=reason), f"已豁免 {rule}（{by}：{reason}）")
+    for code in codes:
+        _record_event(s, s.event(WAIVE, by, rule=code, note=reason), f"已豁免 {code}（{by}：{reason}）")
 
 
 @review.command("status")
@@ -299,7 +390,7 @@ def review_status(doc, fmt, db, config_path):
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for line in _status_lines(data):
+        for line in _status_lines(data, lambda iso: _when(iso, s.config)):
             click.echo(line)
     raise SystemExit(EXIT_OK)
 
@@ -329,8 +420,9 @@ def review_stamp(doc, output, db, config_path):
     if record is None and released is None:
         _fail(f"{doc}: 没有审核记录（先运行 gongkai review start）", EXIT_FINDINGS)
     state = s.store.state(record.id, s.roster) if record else Checklist()
-    changed = state.content is not None and state.content != s.ref.content_sha256
-    props = {"说明": "审核进度仅供参考，以审核登记库为准", "内容指纹": s.ref.content_sha256}
+    changed = s.changed(state)
+    props = {"说明": "审核进度仅供参考，以审核登记库为准", "内容指纹": s.ref.content_sha256,
+             "发布指纹": s.ref.package_sha256 or ""}
     if released:
         props["登记归档"] = f"登记号 {released['id']}，{released['released_at']}"
         for stage in STAGES:
@@ -360,7 +452,7 @@ def _act(act) -> dict | None:
 
 
 def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: list[Missing], released) -> dict:
-    changed = state.content is not None and state.content != facts.content
+    changed = s.changed(state)
     stages = []
     for stage in STAGES:
         act = None if changed else state.signed.get(stage)
@@ -376,16 +468,19 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
         if status == "rejected":
             entry["rejected"] = _act(state.rejected[stage])
         stages.append(entry)
-    current = lambda v: None if changed else v
+    def current(v):
+        return None if changed else v
     return {
         "document": {
             "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
-            "sha256": s.ref.file_sha256, "content_sha256": s.ref.content_sha256, "label": facts.label,
+            "sha256": s.ref.file_sha256, "content_sha256": s.ref.content_sha256,
+            "package_sha256": s.ref.package_sha256, "label": facts.label,
         },
         "record": None if record is None else {"id": record.id, "round": record.round, "created_at": record.created_at},
         "released": released,
         "important": state.important,
         "content_changed": changed,
+        "changed_places": changed_places(state, facts) if changed else [],
         "stages": stages,
         "redo": [st["stage"] for st in stages if st["status"] == "redo"],
         "proofs": {"count": 0 if changed else len(state.proofs), "required": PROOF_ROUNDS,
@@ -407,7 +502,7 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
 STATUS_WORDS = {"signed": "已签署", "open": "未签署", "redo": "须重做", "rejected": "被退回"}
 
 
-def _status_lines(d: dict) -> list[str]:
+def _status_lines(d: dict, when=local_time) -> list[str]:
     doc = d["document"]
     head = f"《{doc['title']}》" if doc["title"] else doc["path"]
     if doc["doc_number"]:
@@ -415,7 +510,7 @@ def _status_lines(d: dict) -> list[str]:
     lines = [head, f"  内容指纹 {doc['content_sha256'][:16]}…  公开属性 {doc['label'] or '未标注'}"]
     if d["released"]:
         r = d["released"]
-        lines.append(f"  已于 {r['released_at']} 发布登记归档（登记号 {r['id']}）")
+        lines.append(f"  已于 {when(r['released_at'])} 发布登记归档（登记号 {r['id']}）")
         return lines
     if d["record"] is None:
         lines.append("  没有审核记录（gongkai review start 开始）")
@@ -423,11 +518,13 @@ def _status_lines(d: dict) -> list[str]:
     lines[0] += f"  记录 #{d['record']['id']}" + ("  重要信息" if d["important"] else "")
     if d["content_changed"]:
         lines.append("  ！文档内容在审核记录之后已改动：此前的签署、校对、诵读和保密审查均须重做")
+        if d["changed_places"]:
+            lines.append("    改动之处：" + "、".join(d["changed_places"]))
     for st in d["stages"]:
-        who = f"  {st['signed']['by']}  {st['signed']['at']}" if st["signed"] else ""
+        who = f"  {st['signed']['by']}  {when(st['signed']['at'])}" if st["signed"] else ""
         if st["status"] == "rejected":
             r = st["rejected"]
-            who = f"  {r['by']} 退回  {r['at']}" + (f"：{r['note']}" if r["note"] else "")
+            who = f"  {r['by']} 退回  {when(r['at'])}" + (f"：{r['note']}" if r["note"] else "")
         lines.append(f"  {st['stage']}  {STATUS_WORDS[st['status']]}{who}")
     p = d["proofs"]
     lines.append(f"  校对  {p['count']}/{p['required']} 个校次" + (
@@ -478,10 +575,13 @@ def release(doc, by, fmt, db, config_path):
 
 
 def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: bool = False) -> None:
+    head = _entry_head(entry) if entry and not missing else None
     if fmt == "json":
         click.echo(json.dumps({"released": not missing, "already": already, "archive": entry,
+                               "register_head": head.token() if head else None,
                                "missing": [m.to_dict() for m in missing],
-                               "document": {"path": s.ref.path, "content_sha256": s.ref.content_sha256}},
+                               "document": {"path": s.ref.path, "content_sha256": s.ref.content_sha256,
+                                            "package_sha256": s.ref.package_sha256}},
                               ensure_ascii=False, indent=2))
         return
     if missing:
@@ -489,9 +589,22 @@ def _emit_release(fmt: str, s: Session, entry, missing: list[Missing], already: 
         for m in missing:
             click.echo(f"  - {m.message}" + (f"（{m.basis}）" if m.basis else ""))
     elif already:
-        click.echo(f"{_name(s.ref)}：已于 {entry['released_at']} 发布登记归档（登记号 {entry['id']}），未重复登记")
+        click.echo(f"{_name(s.ref)}：已于 {_when(entry['released_at'], s.config)} 发布登记归档"
+                   f"（登记号 {entry['id']}），未重复登记")
     else:
-        click.echo(f"{_name(s.ref)}：审核齐备，已登记归档（登记号 {entry['id']}，{entry['released_at']}）")
+        click.echo(f"{_name(s.ref)}：审核齐备，已登记归档（登记号 {entry['id']}，{_when(entry['released_at'], s.config)}）")
+    if entry and not missing:
+        for w in entry.get("waivers") or []:
+            click.echo(f"  终审签署人说明理由后发布：{w['rule']}（{w['by']}：{w['reason']}）")
+    if head:
+        click.echo(f"  登记库链头：{head.text()}（请随回执留存；gongkai archive verify --head {head.seq}:… 可核对）")
+
+
+def _entry_head(entry: dict) -> Head | None:
+    """The chain's head as it was when ``entry`` was written (its own link)."""
+    if entry.get("seq") is None or not entry.get("link_hash"):
+        return None
+    return Head(entry["seq"], entry["link_hash"])
 
 
 # --- archive -----------------------------------------------------------------------------
@@ -510,10 +623,14 @@ ARCHIVE_COLUMNS = (
 )
 
 
-def _flat(entry: dict) -> dict:
+def _flat(entry: dict, when=local_time) -> dict:
     r = entry["reviewers"]
-    who = lambda a: f"{a['by']} {a['at']}" if a else ""
+
+    def who(a):
+        return f"{a['by']} {when(a['at'])}" if a else ""
+
     row = {k: entry.get(k) or "" for k, _ in ARCHIVE_COLUMNS if k in entry}
+    row["released_at"] = when(entry.get("released_at"))
     for stage in STAGES:
         row[stage] = who(r.get(stage))
     row["校对"] = "；".join(who(a) for a in r.get("校对", []))
@@ -523,30 +640,47 @@ def _flat(entry: dict) -> dict:
     return row
 
 
+def _archive_config(config_path: str | None) -> Config:
+    return _config(None, config_path)
+
+
 @archive.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
               help="csv 带 UTF-8 BOM，可直接用 Excel 打开。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 @db_option
+@config_option
 @_guarded
-def archive_list(fmt, output, db):
-    """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间。"""
-    entries = list(_store(db).archive_entries())
+def archive_list(fmt, output, db, config_path):
+    """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间，以及登记库的链头。"""
+    store = _store(db, _archive_config(config_path))
+    entries = list(store.archive_entries())
+    head = store.head()
+    head_line = f"登记库链头：{head.text()}" if head.seq else "登记库链头：（尚无链上记录）"
+    config = _config(None, config_path)
+
+    def when(iso):
+        return _when(iso, config)
+
     if fmt == "json":
         text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+        error_line(head_line)  # the list stays a JSON array; the head goes to standard error
     elif fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([label for _, label in ARCHIVE_COLUMNS])
+        writer = spreadsheet.writer(buf)  # formula-like cells (a title "=HYPERLINK(…)") written as text
+        # two columns more: the entry's own place on the chain, and the head when exported
+        writer.writerow([label for _, label in ARCHIVE_COLUMNS] + ["登记链接", "导出时登记库链头"])
         for e in entries:
-            row = _flat(e)
-            writer.writerow([row.get(k, "") for k, _ in ARCHIVE_COLUMNS])
+            row = _flat(e, when)
+            own = _entry_head(e)
+            writer.writerow([row.get(k, "") for k, _ in ARCHIVE_COLUMNS]
+                            + [own.token() if own else "", head.token() if head.seq else ""])
         text = "\ufeff" + buf.getvalue()
     else:
         lines = []
         for e in entries:
-            row = _flat(e)
-            lines.append(f"#{e['id']}  {e['released_at']}  《{e['title'] or e['path']}》  {e['doc_number'] or '无文号'}"
+            row = _flat(e, when)
+            lines.append(f"#{e['id']}  {row['released_at']}  《{e['title'] or e['path']}》  {e['doc_number'] or '无文号'}"
                          f"  {e['label'] or ''}  {e['content_sha256'][:12]}")
             lines.append(f"    初审 {row['初审']}；复审 {row['复审']}；终审 {row['终审']}")
             lines.append(f"    校对 {row['校对']}；保密审查 {row['保密审查']}"
@@ -554,6 +688,7 @@ def archive_list(fmt, output, db):
             if row["waivers"]:
                 lines.append(f"    豁免 {row['waivers']}")
         lines.append(f"共 {len(entries)} 条登记归档记录")
+        lines.append(head_line)
         text = "\n".join(lines) + "\n"
     if output and fmt == "csv":
         try:
@@ -567,3 +702,58 @@ def archive_list(fmt, output, db):
             out.write(text)
     except click.ClickException as exc:
         _fail(exc.format_message(), EXIT_UNUSABLE)
+
+
+def _parse_head(value: str | None) -> Head | None:
+    if not value:
+        return None
+    seq, _, link = value.strip().partition(":")
+    link = link.strip()
+    if not seq.strip().isdigit() or len(link.rpartition(":")[2]) < 16:
+        _fail(f"--head {value!r}: 应为 序号:链接（回执上的“第 N 条 …”，链接至少写前 16 位），"
+              "如 12:sha256:3f5a…", EXIT_UNUSABLE)
+    return Head(int(seq), link)
+
+
+@archive.command("verify")
+@click.option("--head", "expected", metavar="N:LINK", help="发布回执或导出上记下的链头，核对它仍在链上。")
+@db_option
+@config_option
+@_guarded
+def archive_verify(expected, db, config_path):
+    """核验登记库的哈希链：逐条重算链接，对照头文件，报告第一处断链（退出码 0 完整，1 有断链）。"""
+    want = _parse_head(expected)
+    store = _store(db, _archive_config(config_path))
+    verdict = store.verify(want)
+    keyed = "（链接以密钥计算）" if store.key else ""
+    if verdict.ok:
+        if verdict.rows:
+            click.echo(f"{store.name}: 登记库完整：{verdict.rows} 条链上记录{keyed}，链头 {verdict.head.text()}")
+        else:
+            click.echo(f"{store.name}: 登记库尚无链上记录")
+        if verdict.legacy:
+            click.echo(f"注意：另有 {verdict.legacy} 条记录写于哈希链启用之前，不受链保护")
+        if store.head_path is None:
+            click.echo("注意：此登记库没有头文件（PostgreSQL 可在 [register] head_file 配置），"
+                       "最后几条记录是否被删除须以发布回执上的链头（--head）核对")
+        raise SystemExit(EXIT_OK)
+    click.echo(f"{store.name}: 登记库被改动：{verdict.problems[0]}")
+    click.echo(f"（已核验的链上记录 {verdict.rows} 条；依据《勺米镇政务公开信息审核发布管理制度》第十二条，"
+               "登记归档须完整可查，请从备份恢复并查明原因）")
+    raise SystemExit(EXIT_FINDINGS)
+
+
+@archive.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False))
+@db_option
+@config_option
+@_guarded
+def archive_backup(dest, db, config_path):
+    """用 SQLite 在线备份接口把登记库复制到 DEST（连同头文件 DEST.head），复制过程中照常可写。"""
+    store = _store(db, _archive_config(config_path))
+    path, verdict = store.backup(dest)
+    head = f"，链头 {verdict.head.text()}" if verdict.head.seq else ""
+    click.echo(f"{store.name}: 已备份到 {path}（头文件 {path}.head）{head}")
+    if not verdict.ok:
+        click.echo(f"注意：备份中的登记库核验未通过：{verdict.problems[0]}")
+        raise SystemExit(EXIT_FINDINGS)

@@ -11,9 +11,9 @@ from functools import lru_cache
 from importlib import resources
 
 import regex
-import yaml
 
 from ..attributes.structure import parse_structure, written_on
+from ..data import load_yaml
 from ..engine import FunctionRule
 from ..models import Document, Severity
 from . import periods as P
@@ -56,7 +56,7 @@ def _element(spec: dict) -> Element:
 
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, Kind]:
-    raw = yaml.safe_load(resources.files("gongkai.data").joinpath("completeness.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("gongkai.data").joinpath("completeness.yaml").read_text("utf-8"))
     out = {}
     for kid, spec in raw["kinds"].items():
         out[kid] = Kind(

@@ -18,6 +18,7 @@ PACKS = (
     "gongkai.completeness.rules",
     "gongkai.proofing.typos",
     "gongkai.screening.secrets",
+    "gongkai.screening.embedded",
     "gongkai.screening.approvals",
     "gongkai.screening.reprints",
 )

@@ -263,7 +263,7 @@ def _summarise(document, paragraphs: list, findings: list[Finding], reveal: bool
     for i, f in enumerate(findings, 1):
         # a property is named (文档属性“作者”); its value is masked like any finding's text
         where = f.location.describe() if f.location.property else PART_NAMES.get(f.location.part, f.location.part)
-        lines.append(f"{i}. {where}：" + comment_text(f, reveal, masker).replace("\n", "；"))
+        lines.append(masker(f"{i}. {where}：") + comment_text(f, reveal, masker).replace("\n", "；"))
     runs = _runs(target)
     document.add_comment(
         [DocxRun(runs[0], Paragraph(target, document._body)), DocxRun(runs[-1], Paragraph(target, document._body))],

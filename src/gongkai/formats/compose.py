@@ -53,6 +53,9 @@ class DocxBuilder:
     _app: dict[str, str] = field(default_factory=dict)
     _people: list[str] = field(default_factory=list)
     _revision_id: int = 100
+    #: python-docx's template carries a thumbnail of an empty page (a place S105 reports):
+    #: ``thumbnail=False`` builds a document without it.
+    thumbnail: bool = True
 
     def paragraph(self, text: str = "", *, font: str | None = None, size: float | None = None,
                   bold: bool | None = None, align: str | None = None, style: str | None = None,
@@ -221,6 +224,9 @@ class DocxBuilder:
 
     def _finish_metadata(self):
         package = self.doc.part.package
+        for rid, rel in list(package.rels.items()) if not self.thumbnail else ():
+            if rel.reltype.endswith("/metadata/thumbnail"):
+                package.rels.pop(rid)
         if self._app:
             app = next(p for p in package.iter_parts() if p.partname == "/docProps/app.xml")
             root = parse_xml(app.blob)
@@ -258,8 +264,8 @@ class DocxBuilder:
 
 def make_docx(*paragraphs: str, path: str | Path | None = None, header: str | None = None,
               footer: str | None = None, table: list[list[str]] | None = None) -> bytes:
-    """A quick .docx: body paragraphs, optionally a header, footer and a table after them."""
-    b = DocxBuilder()
+    """A quick .docx: body paragraphs, optionally a header, footer and a table after them (no thumbnail)."""
+    b = DocxBuilder(thumbnail=False)
     for text in paragraphs:
         b.paragraph(text)
     if table:
@@ -289,7 +295,7 @@ def render_text(text: str, *, title_lines: int = 1) -> bytes:
     （（一）…) in 楷体 up to the first full stop; the doc number centred; the 署名 and
     成文日期 right-aligned.
     """
-    b = DocxBuilder()
+    b = DocxBuilder(thumbnail=False)
     b.page()
     b.line_grid(22)
     lines = text.splitlines()

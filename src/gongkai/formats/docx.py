@@ -19,8 +19,9 @@ from lxml import etree
 
 from ..config import Limits
 from ..models import Author, Block, CommentAnchor, Document, PageLayout, Run
-from .errors import UnreadableDocument
-from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, UnsafeXML, W, parse, w
+from .errors import UnreadableDocument, read_member
+from .places import Places, scan_package
+from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, W, parse, w
 
 _T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
     w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
@@ -110,7 +111,7 @@ class _Styles:
             return fonts
         try:
             root = parse(theme_xml)
-        except (etree.XMLSyntaxError, UnsafeXML):
+        except UnreadableDocument:  # a damaged theme costs only its fonts
             return fonts
         for kind in ("major", "minor"):
             el = root.find(f".//{{{A}}}{kind}Font")
@@ -446,6 +447,7 @@ class DocxPackage:
         self.name = name
         self.limits = limits
         self.names = set(zf.namelist())
+        self._parsed: dict[str, object] = {}
 
     def info(self, part: str | None) -> zipfile.ZipInfo | None:
         return self.zf.getinfo(part) if part in self.names else None
@@ -459,15 +461,19 @@ class DocxPackage:
             raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大（{info.file_size // 2**20} MB）")
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
             raise UnreadableDocument("archive_limit", f"文档部件 {part} 压缩比异常（疑似压缩炸弹）")
-        with self.zf.open(info) as fh:
-            data = fh.read(cap + 1)
+        data = read_member(self.zf, info, cap, part)
         if len(data) > cap:
             raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大")
         return data
 
     def xml(self, part: str):
+        """A part parsed (once: the reading and the places both ask for rels and properties)."""
+        if part in self._parsed:
+            return self._parsed[part]
         data = self.read(part)
-        return parse(data) if data is not None else None
+        root = parse(data, part) if data is not None else None
+        self._parsed[part] = root
+        return root
 
     def relationships(self, part: str, external: list[str] | None = None) -> dict[str, tuple[str, str]]:
         """rId -> (type suffix, target part name) for a part; external targets go to ``external`` if given."""
@@ -490,9 +496,10 @@ class DocxPackage:
         return out
 
 
-def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
-    """Read an opened .docx zip into a Document."""
+def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) -> Document:
+    """Read an opened .docx zip into a Document (``depth``: how deeply it is embedded in another)."""
     pkg = DocxPackage(zf, path, limits)
+    places = Places(limits, depth)
     main = next(
         (target for kind, target in pkg.relationships("").values() if kind == "officeDocument"),
         "word/document.xml",
@@ -513,6 +520,8 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     b = _Builder(doc, styles)
     authors = _Authors(doc)
     authors.revisions(root)
+    places.wordml(root, main)
+    read = {main, styles_part, theme_part}
     body = root.find(w("body"))
     if body is not None:
         b.blocks(body, "body")
@@ -539,16 +548,20 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
                 order.append((kind, target))
     for kind, target in order:
         el = pkg.xml(target)
+        read.add(target)
         if el is not None:
             authors.revisions(el)
+            places.wordml(el, target)
             b.blocks(el, kind, source_id=target)
 
     for kind, tag in (("footnote", "footnote"), ("endnote", "endnote")):
         for _, target in by_kind.get(kind + "s", []):
             el = pkg.xml(target)
+            read.add(target)
             if el is None:
                 continue
             authors.revisions(el)
+            places.wordml(el, target)
             for note in el.iterfind(w(tag)):
                 if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
                     continue
@@ -556,9 +569,11 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
 
     for _, target in by_kind.get("comments", []):
         el = pkg.xml(target)
+        read.add(target)
         if el is None:
             continue
         authors.revisions(el, comments=True)
+        places.wordml(el, target)
         for c in el.iterfind(w("comment")):
             cid = c.get(_ID)
             authors.add("comment", c.get(_AUTHOR), c.get(w("initials")))
@@ -577,11 +592,17 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits) -> Document:
     for target in external:
         if LOCAL_PATH.match(target) and target not in doc.file_paths:
             doc.file_paths.append(target)
+    people = None
     for _, target in by_kind.get("people", []):
-        el = pkg.xml(target)
+        read.add(target)
+        el = people = pkg.xml(target)
         for person in el.iter(f"{{{W15}}}person") if el is not None else ():
             authors.add("people", person.get(f"{{{W15}}}author"))
+    numbering = next((t for _, t in by_kind.get("numbering", [])), None)
+    places.names(styles, pkg, numbering, people, styles_part or "")
     _read_properties(pkg, doc)
+    scan_package(pkg, places, main, by_kind, read)
+    places.into(doc)
     return doc
 
 

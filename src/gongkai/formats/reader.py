@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from ..config import Limits
-from ..models import Document
+from ..models import PLACE_PARTS, Document
 from .docx import read_docx
-from .errors import UnreadableDocument
+from .errors import UnreadableDocument, open_zip, read_member, zip_errors
 from .text import decode_text
-from .xml import UnsafeXML
+from .xml import parse
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCX_EXTS = {".docx", ".docm", ".dotx", ".dotm"}
@@ -103,7 +101,7 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
         doc = Document.from_text(text, path=name, source_format="txt")
     doc.path = name
     doc.sha256 = hashlib.sha256(data).hexdigest()
-    if not any(b.text.strip() for b in doc.blocks):
+    if not any(b.text.strip() for b in doc.blocks if b.part not in PLACE_PARTS):  # hidden places alone: empty
         raise UnreadableDocument("empty", "文档没有文字内容")
     if doc.chars > limits.max_chars:
         raise UnreadableDocument(
@@ -113,10 +111,7 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
 
 
 def _read_zip_document(data: bytes, name: str, ext: str, limits: Limits) -> Document:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnreadableDocument("unreadable", "文件已损坏（zip 结构无效）") from None
+    zf = open_zip(io.BytesIO(data))
     with zf:
         names = set(zf.namelist())
         if "word/document.xml" not in names and not any(n.endswith("document.xml") and n.startswith("word/") for n in names):
@@ -125,19 +120,32 @@ def _read_zip_document(data: bytes, name: str, ext: str, limits: Limits) -> Docu
             if ext in ARCHIVE_EXTS:
                 raise UnreadableDocument("unsupported", "是压缩包，请直接把压缩包作为路径传入")
             raise UnreadableDocument("unreadable", "不是 Word 文档（压缩包内没有 word/document.xml）")
-        try:
+        # Members are read through errors.read_member and parts parsed through xml.parse: both
+        # already raise UnreadableDocument; what is left is zipfile failing outside a member read.
+        with zip_errors():
             return read_docx(zf, name, limits)
-        except UnsafeXML as exc:
-            raise UnreadableDocument("unsafe", str(exc)) from None
-        except etree.XMLSyntaxError as exc:
-            raise UnreadableDocument("unreadable", f"文件已损坏（XML 无法解析：{exc.msg}）") from None
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
-            raise UnreadableDocument("unreadable", f"文件已损坏（{exc}）") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            # zlib errors, bad CRC, encrypted zip members
-            if "password" in str(exc).lower() or "encrypted" in str(exc).lower():
-                raise UnreadableDocument("encrypted", "文档已加密") from None
-            raise UnreadableDocument("unreadable", f"文件已损坏（{exc}）") from None
+
+
+def verify_package(data: bytes, limits: Limits | None = None) -> None:
+    """Read every member of a zip package once (CRC checked) and parse every XML part:
+    UnreadableDocument if any is damaged or carries a DTD.
+
+    ``check`` reads only the parts with text; a command that copies the whole package
+    (annotate, redact) calls this first, so a broken image or font table is reported as
+    such instead of failing half-way through writing the copy, and no part it passes on to
+    python-docx holds a DOCTYPE.
+    """
+    limits = limits or Limits()
+    cap = int(limits.max_part_mb * 1024 * 1024)
+    with open_zip(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            data = read_member(zf, info, cap) if info.file_size <= cap else b""
+            if info.file_size > cap or len(data) > cap:
+                raise UnreadableDocument("too_large", f"文档部件 {info.filename} 解压后过大")
+            if info.filename.lower().endswith((".xml", ".rels")):
+                parse(data, info.filename)
 
 
 def converter() -> tuple[str, str] | None:
@@ -221,6 +229,8 @@ def read_file(path: str | Path, max_mb: float, what: str = "文件") -> bytes:
     except IsADirectoryError:
         raise UnreadableDocument("unreadable", "是文件夹，不是文件") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableDocument("link_loop", "符号链接循环（链接最终指向自身）") from None
         raise UnreadableDocument("unreadable", f"无法读取（{exc.strerror or exc}）") from None
 
 

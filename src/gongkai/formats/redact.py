@@ -18,13 +18,29 @@ change, is copied byte for byte.
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from ..models import Document, Finding
 from ..output.masking import mask, mask_spans
+from ..config import Limits
+from .errors import UnreadableDocument, read_member
+from .package_scan import (
+    MAX_DEPTH,
+    OLE_MAGIC,
+    THUMBNAIL,
+    classify,
+    member_place,
+    property_sources,
+    recognise,
+    sheet_cells,
+    xml_units,
+)
 from .xml import APP, CUSTOM, MC, PKG_REL, W15, parse, w
 
 _T, _R, _P = w("t"), w("r"), w("p")
@@ -179,9 +195,7 @@ def _paragraph_pieces(p) -> list[tuple[str, object]]:
             tag = child.tag
             if tag == _R:
                 run(child)
-            elif tag in _SKIP_INLINE or not isinstance(tag, str) or tag == _TXBX:
-                continue
-            elif tag in (w("commentRangeStart"), w("commentRangeEnd")):
+            elif tag in _SKIP_INLINE or not isinstance(tag, str) or tag == _TXBX or tag in (w("commentRangeStart"), w("commentRangeEnd")):
                 continue
             else:
                 inline(child)
@@ -247,6 +261,10 @@ def _apply(pieces: list[tuple[str, object]], spans: list[tuple[int, int, str]], 
     return applied
 
 
+#: Members are sized by verify_package before a copy is written; this only bounds a read.
+_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
+
+
 def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_author: str = "") -> RedactionResult:
     """A copy of the .docx ``data`` with the personal-data findings of ``doc`` masked.
 
@@ -261,7 +279,7 @@ def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_aut
     masked = changed = metadata = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            raw = src.read(info)
+            raw = read_member(src, info, _MEMBER_CAP)  # damage -> UnreadableDocument, not zlib.error
             name = info.filename
             root = None
             touched = False
@@ -302,3 +320,337 @@ def _xml_attr(value: str) -> bytes:
     """How a value looks inside an XML attribute (&amp; &quot; &lt;…), to find it in raw bytes."""
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
             .encode("utf-8"))
+
+
+# -- the generic pass: every part of the package ------------------------------------------------------
+
+#: Elements removed with an object whose part is removed (the nearest of these around the reference).
+_OBJECT_HOLDERS = frozenset({"object", "drawing", "pict", "altChunk"})
+_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@dataclass
+class PackageRedaction:
+    """The copy after the generic pass, how many values it masked and what it removed (in Chinese)."""
+
+    data: bytes
+    masked: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", depth: int = 0) -> PackageRedaction:
+    """Mask personal data in every part of the package ``data``; remove what cannot be made safe.
+
+    Accepts deleted revisions (w:del, w:moveFrom go), drops a text box's fallback whose text
+    differs from what Word shows (stale), removes thumbnails, binary OLE objects and any member
+    the scan cannot read (with their relationships and the elements that show them), redacts
+    embedded Office packages recursively, and masks what the recognisers find in every unit
+    :mod:`gongkai.formats.package_scan` reads (paragraphs, text nodes, attributes, relationship
+    targets, properties, author attributes, HTML and text members).
+    """
+    config = config or _default_config()
+    limits = config.limits
+    src = zipfile.ZipFile(io.BytesIO(data))
+    infos = [i for i in src.infolist() if not i.is_dir()]
+    result = PackageRedaction(data)
+    members = {}
+    order = []
+    raw_of = {}
+    drop: dict[str, str] = {}  # member -> why (Chinese)
+    embedded = False
+    cap = min(_MEMBER_CAP, int(limits.max_part_mb * 1024 * 1024))
+    for info in infos:
+        order.append(info)
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio:
+            raw_of[info.filename] = b""
+            drop[info.filename] = "压缩比异常的成员"
+            continue
+        try:
+            raw = read_member(src, info, cap)  # bounded: an embedded package may be a zip bomb
+        except UnreadableDocument:
+            if not prefix:
+                raise  # the copy itself is damaged: the command says so
+            raw_of[info.filename] = b""
+            drop[info.filename] = "无法解压的成员"
+            continue
+        raw_of[info.filename] = raw
+        if len(raw) > cap:
+            drop[info.filename] = "成员过大，无法检查"
+            continue
+        name = prefix + info.filename
+        if raw.startswith(b"PK\x03\x04"):
+            if depth + 1 >= MAX_DEPTH:
+                drop[info.filename] = "嵌入文件嵌套过深"
+                continue
+            try:
+                inner = redact_package(raw, config, runner, prefix=name + "!/", depth=depth + 1)
+            except (zipfile.BadZipFile, OSError, ValueError, etree.XMLSyntaxError, UnreadableDocument):
+                drop[info.filename] = "嵌入文件无法读取"
+                continue
+            if inner.data != raw:
+                raw_of[info.filename] = inner.data
+                embedded = True
+            result.masked += inner.masked
+            result.removed += inner.removed
+            continue
+        m = classify(name, raw, limits, depth)
+        if m.kind in ("binary", "unsafe", "too-large", "too-deep"):
+            drop[info.filename] = _drop_reason(info.filename, raw, m.kind)
+            continue
+        members[info.filename] = m
+    touched: set[str] = set()
+    # accepted deletions and stale fallbacks (WordprocessingML parts only)
+    for fname, m in members.items():
+        if m.kind == "xml" and fname.startswith("word/") and fname.endswith(".xml"):
+            n_del, n_fallback = _accept_deletions(m.root), _drop_stale_fallbacks(m.root)
+            if n_del or n_fallback:
+                touched.add(fname)
+                m.units = xml_units(m.root, m.name, member_place(m.name))
+            if n_del:
+                result.removed.append(f"已接受修订中的删除 {n_del} 处（删去的文字不再保留）{_in(prefix, fname)}")
+            if n_fallback:
+                result.removed.append(f"已删除与显示内容不同的文本框兼容内容 {n_fallback} 处{_in(prefix, fname)}")
+    ms = list(members.values())
+    units = [u for m in ms for u in m.units]
+    units += sheet_cells(ms)
+    hits = recognise(units, config, property_sources(ms, prefix), runner)
+    # media with text (image metadata) cannot be masked in place: removed with what shows them;
+    # an XML comment goes when its part is written again; a namespace URI is rewritten in the bytes
+    rewrite: dict[str, list[tuple[bytes, bytes]]] = {}
+    by_unit: dict[int, list[tuple[int, int, str]]] = {}
+    for hit in hits:
+        by_unit.setdefault(hit.unit, []).append((hit.start, hit.end, hit.kind))
+    for idx, spans in by_unit.items():
+        u = units[idx]
+        fname = u.member[len(prefix):]
+        if u.segments or fname in drop:
+            continue
+        if u.raw in ("comment", "pi"):
+            touched.add(fname)
+        elif u.raw == "xmlns":
+            touched.add(fname)
+            new = quote(mask_spans(u.text, spans), safe="/:?&=#;,+@!$'()*~%-._[]")
+            for old in {u.text, quote(u.text, safe="/:?&=#;,+@!$'()*~%-._[]")}:
+                rewrite.setdefault(fname, []).append((_xml_attr(old), _xml_attr(new)))
+        else:
+            drop[fname] = "图片元数据含个人信息"
+    result.masked += _write_masks(units, hits, touched, prefix)
+    for fname in drop:
+        members.pop(fname, None)
+    if drop:
+        _remove_members(drop, members, touched, raw_of, result, prefix)
+    _fix_sheet_cells(members, touched)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in order:
+            fname = info.filename
+            if fname in drop:
+                continue
+            raw = raw_of[fname]
+            if fname in touched and fname in members:
+                raw = _serialise(members[fname])
+                for old, new in rewrite.get(fname, ()):
+                    raw = raw.replace(old, new)
+            dst.writestr(info, raw)
+    if touched or drop or embedded:
+        result.data = out.getvalue()
+    return result
+
+
+def _default_config():
+    from ..config import Config  # the config module imports the readers: not at import time
+
+    return Config()
+
+
+def _in(prefix: str, fname: str) -> str:
+    return f"（{prefix}{fname}）"
+
+
+def _drop_reason(fname: str, raw: bytes, kind: str) -> str:
+    if THUMBNAIL.search(fname):
+        return "缩略图"
+    if raw.startswith(OLE_MAGIC):
+        return "二进制 OLE 嵌入对象"
+    return {"unsafe": "无法解析的部件", "too-large": "过大的部件", "too-deep": "嵌套过深的嵌入文件"}.get(kind, "无法检查的二进制部件")
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _accept_deletions(root) -> int:
+    """Remove deleted text (w:del with content, w:moveFrom and its range marks): the deletion accepted."""
+    gone = [el for el in root.iter(w("del"), w("moveFrom")) if len(el)]
+    gone += list(root.iter(w("moveFromRangeStart"), w("moveFromRangeEnd")))
+    gone += [el for el in root.iter(w("delText"), w("delInstrText"))
+             if not any(a.tag in (w("del"), w("moveFrom")) for a in el.iterancestors())]
+    count = 0
+    for el in gone:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+            count += el.tag in (w("del"), w("moveFrom"), w("delText"))
+    return count
+
+
+def _text_of(el) -> str:
+    return "".join(t.text or "" for t in el.iter(_T))
+
+
+def _drop_stale_fallbacks(root) -> int:
+    """Remove the mc:Fallback of an AlternateContent whose text differs from its Choice's (Word shows the choice)."""
+    count = 0
+    for alt in list(root.iter(f"{{{MC}}}AlternateContent")):
+        choice = alt.find(f"{{{MC}}}Choice")
+        fallback = alt.find(f"{{{MC}}}Fallback")
+        if choice is None or fallback is None:
+            continue
+        if _text_of(fallback) and _text_of(fallback) != _text_of(choice):
+            alt.remove(fallback)
+            count += 1
+    return count
+
+
+def _write_masks(units, hits, touched: set[str], prefix: str) -> int:
+    """Apply every hit to the characters of the elements its unit was read from (merged per slot)."""
+    url_twins = {(id(u.segments[0].el), u.segments[0].key) for u in units
+                 if u.url and u.segments and u.segments[0].slot == "attr"}
+    slots: dict[tuple, tuple[object, list[str], bool]] = {}
+    count = 0
+    for hit in sorted(hits, key=lambda h: (h.unit, h.start)):
+        unit = units[hit.unit]
+        if not unit.segments:
+            continue
+        first = unit.segments[0]
+        if first.slot == "attr" and not unit.url and (id(first.el), first.key) in url_twins:
+            continue  # the URL-decoded reading of the same attribute is written instead
+        value = unit.text[hit.start:hit.end]
+        masked = mask(value, hit.kind)
+        same = len(masked) == len(value)
+        placed = False
+        for seg in unit.segments:
+            lo, hi = max(seg.start, hit.start), min(seg.end, hit.end)
+            if lo >= hi:
+                continue
+            key = (id(seg.el), seg.slot, seg.key, unit.url)
+            if key not in slots:
+                slots[key] = (seg, list(unit.text[seg.start:seg.end]), unit.url)
+            chars = slots[key][1]
+            for i in range(lo, hi):
+                if same:
+                    chars[i - seg.start] = masked[i - hit.start]
+                else:
+                    chars[i - seg.start] = "" if placed else masked
+                    placed = True
+        touched.add(unit.member[len(prefix):])
+        count += 1
+    for seg, chars, url in slots.values():
+        value = "".join(chars)
+        if seg.slot == "text":
+            seg.el.text = value
+        elif seg.slot == "tail":
+            seg.el.tail = value
+        elif seg.slot == "attr":
+            seg.el.set(seg.key, quote(value, safe="/:?&=#;,+@!$'()*~%-._[]") if url else value)
+        elif seg.slot == "line":
+            seg.el[seg.key] = value
+    return count
+
+
+def _rels_source(rels_name: str) -> str:
+    """word/_rels/document.xml.rels -> word/document.xml; _rels/.rels -> '' (the package)."""
+    folder, _, file = rels_name.rpartition("_rels/")
+    return folder + file[: -len(".rels")] if file != ".rels" else ""
+
+
+def _resolve(source: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    base = posixpath.dirname(source)
+    return posixpath.normpath(posixpath.join(base, target)).lstrip("./") if base else posixpath.normpath(target)
+
+
+def _remove_members(drop: dict[str, str], members: dict, touched: set[str], raw_of: dict, result, prefix: str) -> None:
+    """Remove ``drop``'s members: their relationships, content-type overrides and the elements showing them."""
+    def tree(fname):
+        if fname not in members:
+            raw = raw_of.get(fname)
+            if raw is None:
+                return None
+            m = classify(prefix + fname, raw, _default_config().limits, 0)
+            if m.kind != "xml":
+                return None
+            members[fname] = m
+        return members[fname].root
+
+    for fname in list(raw_of):
+        if not fname.endswith(".rels") or fname in drop:
+            continue
+        root = tree(fname)
+        if root is None:
+            continue
+        source = _rels_source(fname)
+        for rel in list(root.iter(f"{{{PKG_REL}}}Relationship")):
+            if rel.get("TargetMode") == "External":
+                continue
+            if _resolve(source, rel.get("Target") or "") not in drop:
+                continue
+            root.remove(rel)
+            touched.add(fname)
+            part = tree(source) if source else None
+            if part is not None:
+                rid = rel.get("Id")
+                for el in list(part.iter()):
+                    if any(k.startswith(f"{{{_RELS_NS}}}") and v == rid for k, v in el.attrib.items()):
+                        holder = next((a for a in el.iterancestors() if _local(a.tag) in _OBJECT_HOLDERS), None)
+                        holder = el if _local(el.tag) in _OBJECT_HOLDERS else holder if holder is not None else el
+                        if holder.getparent() is not None:
+                            holder.getparent().remove(holder)
+                            touched.add(source)
+    types = tree("[Content_Types].xml")
+    if types is not None:
+        for o in list(types.iter(f"{{{_CT_NS}}}Override")):
+            if (o.get("PartName") or "").lstrip("/") in drop:
+                types.remove(o)
+                touched.add("[Content_Types].xml")
+    for fname, why in drop.items():
+        result.removed.append(f"已删除{why} {prefix}{fname}")
+
+
+def _fix_sheet_cells(members: dict, touched: set[str]) -> None:
+    """A numeric cell whose value was masked becomes an inline string (Excel refuses text in a number)."""
+    for fname in list(touched):
+        m = members.get(fname)
+        if m is None or m.kind != "xml" or not fname.startswith("xl/worksheets/"):
+            continue
+        for c in m.root.iter(f"{{{_SHEET_NS}}}c"):
+            v = c.find(f"{{{_SHEET_NS}}}v")
+            if v is None or c.get("t") not in (None, "n") or not v.text or _is_number(v.text):
+                continue
+            c.set("t", "inlineStr")
+            c.remove(v)
+            inline = etree.SubElement(c, f"{{{_SHEET_NS}}}is")
+            etree.SubElement(inline, f"{{{_SHEET_NS}}}t").text = v.text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _serialise(m) -> bytes:
+    if m.kind == "xml":
+        return etree.tostring(m.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if m.kind == "html":
+        return lxml_html.tostring(m.root, encoding="utf-8", method="html")
+    if m.kind == "text":
+        encoding = m.encoding if m.encoding != "utf-8-sig" else "utf-8"
+        data = "\n".join(m.lines).encode("utf-16" if encoding == "utf-16" else encoding)
+        return (b"\xef\xbb\xbf" + data) if m.encoding == "utf-8-sig" else data
+    return m.raw

@@ -19,7 +19,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from ..config import Limits
 from ..models import Document, ReadError
-from .errors import UnreadableDocument
+from .errors import ZIP_ERRORS, UnreadableDocument, open_zip, read_member, zip_failure
 from .reader import ARCHIVE_EXTS, DOCUMENT_EXTS, read_bytes, read_file, read_path
 
 MAX_NESTING = 2
@@ -46,14 +46,18 @@ class Source:
                     zf = open_archive(self.path)
                     data = _read_member(zf, zf.getinfo(member), limits)
                     continue
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                with open_zip(io.BytesIO(data), "内层压缩包") as zf:
                     data = _read_member(zf, zf.getinfo(member), limits)
             except FileNotFoundError:
                 raise UnreadableDocument("missing", "压缩包不存在（可能已被移动或删除）") from None
             except PermissionError:
                 raise UnreadableDocument("permission", "没有读取压缩包的权限") from None
-            except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-                raise UnreadableDocument("unreadable", f"无法从压缩包读取（{exc}）") from None
+            except KeyError:
+                raise UnreadableDocument("missing", "压缩包中已没有这个成员（压缩包可能已被改动）") from None
+            except UnreadableDocument:
+                raise
+            except ZIP_ERRORS as exc:
+                raise zip_failure(exc, "压缩包") from None
         return data
 
     def read(self, limits: Limits | None = None) -> Document:
@@ -93,8 +97,7 @@ def open_archive(path: str) -> zipfile.ZipFile:
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     cap = int(limits.archive_max_entry_mb * 1024 * 1024)
     _check_member(info, limits)
-    with zf.open(info) as fh:
-        data = fh.read(cap + 1)
+    data = read_member(zf, info, cap, "压缩包成员")
     if len(data) > cap:
         raise UnreadableDocument("archive_limit", "压缩包成员解压后超过大小上限（疑似压缩炸弹）")
     return data
@@ -122,14 +125,41 @@ def unsafe_member_name(name: str) -> bool:
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
-    """Zip names written by Chinese Windows tools are often GBK without the UTF-8 flag."""
+    """The member's name as its maker meant it, also when the UTF-8 flag is missing.
+
+    Without the flag, zipfile decodes the bytes as CP437. Info-ZIP and macOS write UTF-8
+    without the flag, Chinese Windows tools (Explorer, WinRAR, 7-Zip) write GBK: like 7-Zip,
+    take UTF-8 when the bytes are valid UTF-8, else GB18030, and CP437 only when neither fits.
+    Short GBK names are often valid UTF-8 too (通知 reads as two Greek and Hebrew marks), so
+    UTF-8 wins over GB18030 only when it reads as Chinese or Latin letters.
+    """
     name = info.filename
-    if not info.flag_bits & 0x800:
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # not zipfile's CP437 decoding
+        return name
+    readings = []
+    for encoding in ("utf-8", "gb18030"):
         try:
-            name = name.encode("cp437").decode("gb18030")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name
+            readings.append(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    if not readings:
+        return name
+    if len(readings) == 2 and not _plausible_name(readings[0]):
+        return readings[1]
+    return readings[0]
+
+
+def _plausible_name(text: str) -> bool:
+    """Every non-ASCII character is Han, CJK or full-width punctuation, or a Latin letter."""
+    return all(
+        c.isascii() or "\u00c0" <= c <= "\u024f" or "\u3000" <= c <= "\u303f"
+        or "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" or "\U00020000" <= c <= "\U0003ffff"
+        for c in text
+    )
 
 
 def _skip(name: str) -> bool:
@@ -142,9 +172,9 @@ def iter_archive(
 ) -> Iterator[Source | ReadError]:
     """The members of an archive given as bytes or an open binary file (read through, not whole)."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        yield ReadError(display, "unreadable", "压缩包已损坏（zip 结构无效）")
+        zf = open_zip(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
+    except UnreadableDocument as exc:
+        yield ReadError(display, exc.code, "压缩包已损坏（zip 结构无效）" if exc.code == "unreadable" else exc.message)
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -185,9 +215,8 @@ def iter_archive(
                     continue
                 try:
                     inner = _read_member(zf, info, limits)
-                except (UnreadableDocument, zipfile.BadZipFile, OSError, EOFError) as exc:
-                    msg = exc.message if isinstance(exc, UnreadableDocument) else f"无法读取（{exc}）"
-                    yield ReadError(member_display, "unreadable", msg)
+                except UnreadableDocument as exc:
+                    yield ReadError(member_display, exc.code, exc.message)
                     continue
                 yield from iter_archive(inner, member_display, path, chain + (info.filename,), limits, depth + 1)
             else:
@@ -198,41 +227,137 @@ def iter_archive(
 NOTHING_TO_CHECK = "、".join(sorted(DOCUMENT_EXTS))
 
 
-def iter_sources(paths: Iterable[str | os.PathLike], limits: Limits | None = None) -> Iterator[Source | ReadError]:
+def iter_sources(
+    paths: Iterable[str | os.PathLike], limits: Limits | None = None, follow_links: bool = False,
+) -> Iterator[Source | ReadError]:
     """Every document under the given paths, in a stable order; problems come as ReadError.
 
     A folder or archive that holds no document at all is a problem too (one ReadError naming
-    it), so that no command reports "0 files checked" as a clean result.
+    it), so that no command reports "0 files checked" as a clean result. Inside a folder, a
+    symbolic link that loops is skipped with a ReadError (``link_loop``), and one leading out
+    of the folder is reported (``link_outside``) and not followed unless ``follow_links``.
     """
     limits = limits or Limits()
     for raw in paths:
         empty = True
-        for item in _path_sources(Path(raw), str(raw), limits):
+        for item in _path_sources(Path(raw), str(raw), limits, follow_links):
             empty = False
             yield item
         if empty:
             yield ReadError(str(raw), "empty", f"没有可检查的文档（支持 {NOTHING_TO_CHECK}，文件夹与 .zip 中的同样）")
 
 
-def _path_sources(p: Path, display: str, limits: Limits) -> Iterator[Source | ReadError]:
-    if p.is_dir():
-        for root, dirs, files in os.walk(p, onerror=None):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for fname in sorted(files):
-                if _skip(fname):
-                    continue
-                ext = Path(fname).suffix.lower()
-                full = Path(root) / fname
-                if ext in ARCHIVE_EXTS:
-                    yield from _archive_file(full, str(full), limits)
-                elif ext in DOCUMENT_EXTS:
-                    yield Source(str(full), str(full))
+def _path_sources(p: Path, display: str, limits: Limits, follow_links: bool = False) -> Iterator[Source | ReadError]:
+    looped = _link_loop(p)
+    if looped:
+        yield ReadError(display, "link_loop", looped)
+    elif p.is_dir():
+        yield from walk_folder(p, limits, follow_links)
     elif p.suffix.lower() in ARCHIVE_EXTS and p.exists():
         yield from _archive_file(p, display, limits)
     elif not p.exists():
         yield ReadError(display, "missing", "文件不存在")
     else:
         yield Source(display, str(p))
+
+
+def _link_loop(p: Path) -> str | None:
+    """Why ``p`` is a symbolic link that cannot be resolved (a loop), or None."""
+    if not p.is_symlink():
+        return None
+    try:
+        p.resolve(strict=True)
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError, 3.13 OSError(ELOOP)
+        if isinstance(exc, FileNotFoundError):
+            return None
+        return "符号链接循环（链接最终指向自身），已跳过"
+    return None
+
+
+def walk_folder(top: Path, limits: Limits, follow_links: bool = False) -> Iterator[Source | ReadError]:
+    """The documents under folder ``top``: files of a folder first (sorted), then its subfolders.
+
+    Symbolic links are resolved before they are entered. A link to a folder on the way down
+    (``sub/up -> ..``) or already walked is a loop, skipped with one ReadError; a link to
+    another folder inside ``top`` is not followed (that folder is walked under its own name);
+    a link whose target lies outside ``top`` is reported and skipped unless ``follow_links``.
+    """
+    try:
+        root = top.resolve(strict=True)
+    except (RuntimeError, OSError):
+        yield ReadError(str(top), "link_loop", _LOOP)
+        return
+    yield from _walk(top, root, root, {root}, limits, follow_links)
+
+
+_LOOP = "符号链接循环（链接最终指向自身），已跳过"
+_LOOP_UP = "符号链接循环（指向上级或已检查过的文件夹），已跳过"
+
+
+def _walk(folder: Path, real: Path, root: Path, seen: set[Path], limits: Limits,
+          follow_links: bool) -> Iterator[Source | ReadError]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        denied = isinstance(exc, PermissionError)
+        yield ReadError(str(folder), "permission" if denied else "unreadable",
+                        "没有读取文件夹的权限" if denied else "无法读取文件夹")
+        return
+    subfolders: list[tuple[Path, Path]] = []
+    for entry in entries:
+        name = entry.name
+        full = folder / name
+        wanted = Path(name).suffix.lower() in DOCUMENT_EXTS | ARCHIVE_EXTS
+        if not entry.is_symlink():
+            if entry.is_dir():
+                if not name.startswith("."):
+                    subfolders.append((full, real / name))
+            elif not _skip(name) and wanted:
+                yield from _file_sources(full, limits)
+            continue
+        try:
+            target = full.resolve(strict=True)
+        except FileNotFoundError:
+            if wanted:
+                yield ReadError(str(full), "missing", "符号链接指向的文件不存在")
+            continue
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, 3.13 OSError
+            yield ReadError(str(full), "link_loop", _LOOP)
+            continue
+        inside = target.is_relative_to(root)
+        if target.is_dir():
+            if name.startswith("."):
+                continue
+            if target in seen or real.is_relative_to(target):
+                yield ReadError(str(full), "link_loop", _LOOP_UP)
+            elif not inside and not follow_links:
+                yield ReadError(str(full), "link_outside", _outside(target))
+            elif not inside:
+                subfolders.append((full, target))
+            # a folder inside ``top`` is walked under its own name: not twice
+        elif _skip(name) or not wanted:
+            continue
+        elif inside or follow_links:
+            yield from _file_sources(full, limits)
+        else:
+            yield ReadError(str(full), "link_outside", _outside(target))
+    for sub, sub_real in subfolders:
+        if sub_real in seen:  # reached again through a link followed with --follow-links
+            yield ReadError(str(sub), "link_loop", _LOOP_UP)
+            continue
+        seen.add(sub_real)
+        yield from _walk(sub, sub_real, root, seen, limits, follow_links)
+
+
+def _outside(target: Path) -> str:
+    return f"符号链接指向所查文件夹之外（{target}），未跟随；需要时加 --follow-links"
+
+
+def _file_sources(full: Path, limits: Limits) -> Iterator[Source | ReadError]:
+    if full.suffix.lower() in ARCHIVE_EXTS:
+        yield from _archive_file(full, str(full), limits)
+    else:
+        yield Source(str(full), str(full))
 
 
 def _archive_file(p: Path, display: str, limits: Limits) -> Iterator[Source | ReadError]:
@@ -261,6 +386,6 @@ def read_source(source: Source, limits: Limits | None = None) -> Document | Read
         return ReadError(source.name, "too_large", "文档过大，内存不足")
     except RecursionError:
         return ReadError(source.name, "unreadable", "文档结构嵌套过深")
-    except Exception as exc:  # never a traceback for a hostile file: say what failed
-        log.exception("reading %s failed", source.name)
-        return ReadError(source.name, "unreadable", f"无法读取（{type(exc).__name__}: {exc}）")
+    except Exception as exc:  # never a traceback for a hostile file: say what failed (-vv shows it)
+        log.debug("reading %s failed", source.name, exc_info=True)
+        return ReadError(source.name, "unreadable", f"无法读取（读取程序出错：{type(exc).__name__}，加 -vv 查看详情）")

@@ -12,6 +12,18 @@ from typing import Iterator
 
 #: Parts of a document a block can come from (DESIGN.md §2, ``location.part``).
 PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox")
+#: Places of the package outside the reading text (issue #17): deleted revisions, field codes,
+#: alternative text, link targets, embedded files, document variables… Their blocks come after
+#: the reading-order blocks; ``Block.source_id`` / ``Location.source`` names the member, element
+#: or attribute within the place (``word/embeddings/x.xlsx``, the variable's name…). Additions to
+#: the report contract: no existing part is renamed. Chinese names for ``Location.describe``.
+PLACE_PARTS = {
+    "deleted": "修订删除", "field": "域代码", "alt_text": "图片替代文字", "hyperlink": "超链接地址",
+    "link_tip": "超链接提示或书签", "embedded": "嵌入文件", "altchunk": "导入的外部内容", "chart": "图表",
+    "math": "公式", "control": "内容控件属性", "docvar": "文档变量", "customxml": "自定义XML数据",
+    "glossary": "文档部件库", "textpath": "艺术字", "ruby": "拼音指南", "fallback": "文本框替代内容",
+    "metadata": "文档属性", "smarttag": "智能标记", "style": "样式名", "numbering": "编号格式", "other": "其他部件",
+}
 #: ``location.part`` of a finding in the file's metadata rather than in a block: a core/app/custom
 #: property or the author of comments and tracked changes (``location.property`` names which).
 PROPERTY_PART = "property"
@@ -47,6 +59,13 @@ class Location:
     #: ``comment:0`` / ``revision:1`` (an index into Document.authors), ``path:0`` (into
     #: Document.file_paths). Offsets are in its value.
     property: str | None = None
+    #: For a place part (PLACE_PARTS): the member, element or attribute the text came from.
+    source: str | None = None
+    #: Where a reader finds it, counted as the document looks (第3段 counts non-empty body
+    #: paragraphs only, 表1第2行第3列, 页眉, 脚注2), and a stretch of the paragraph's text to
+    #: search for (never personal data). Set when the report is made; not part of equality.
+    label: str | None = field(default=None, compare=False)
+    quote: str | None = field(default=None, compare=False)
 
     @classmethod
     def of_property(cls, key: str, start: int = 0, end: int = 0) -> "Location":
@@ -59,13 +78,27 @@ class Location:
             d.update(table=self.table, row=self.row, col=self.col)
         if self.property is not None:
             d["property"] = self.property
+        if self.source is not None:
+            d["source"] = self.source
         d.update(start=self.start, end=self.end)
+        if self.label is not None:
+            d["label"] = self.label
+        if self.quote:
+            d["quote"] = self.quote
         return d
 
     def describe(self) -> str:
-        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉, 文档属性“作者”……"""
+        """A short Chinese description for a clerk: 第3段, 表1第2行第3列, 页眉, 文档属性“作者”……
+
+        With the reader's label and quote (a checked report's findings): 第3段“工作布署到位”.
+        """
+        if self.label is not None:
+            return f"{self.label}“{self.quote}”" if self.quote else self.label
         if self.part == PROPERTY_PART:
             return f"文档属性“{property_name(self.property or '')}”"
+        if self.part in PLACE_PARTS:
+            name = PLACE_PARTS[self.part]
+            return f"{name} {self.source}:{self.start + 1}" if self.source else f"{name}:{self.start + 1}"
         where = {
             "body": f"第{self.paragraph + 1}段",
             "header": "页眉",
@@ -123,7 +156,8 @@ class Block:
     def location(self, start: int = 0, end: int | None = None) -> Location:
         # positional: called once per finding, and keyword calls cost more
         return Location(self.part, self.paragraph, start, len(self.text) if end is None else end,
-                        self.table, self.row, self.col, self.index)
+                        self.table, self.row, self.col, self.index, None,
+                        self.source_id if self.part in PLACE_PARTS else None)
 
     def runs_in(self, start: int, end: int) -> list[Run]:
         return [r for r in self.runs if r.start < end and r.end > start]
@@ -189,6 +223,9 @@ class Document:
     comments: list[CommentAnchor] = field(default_factory=list)
     layouts: list[PageLayout] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the reader could not fully read
+    #: Members of the package whose content cannot be read as text: (member, reason), e.g.
+    #: (``word/embeddings/oleObject1.bin``, ``二进制 OLE 对象``). Reported by S105.
+    uninspectable: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", source_format: str = "txt") -> "Document":
@@ -214,6 +251,36 @@ class Document:
             return self.file_paths[int(name)]
         return None
 
+    def reader_labels(self) -> list[str]:
+        """Per block, where a reader finds it: 第N段 counting only the non-empty body paragraphs
+        outside tables (as a clerk counts a draft), 表N第R行第C列, 页眉, 页脚, 脚注N, 尾注N, 批注N,
+        文本框. ``Location.paragraph`` counts as Word does (empty paragraphs and cells too)."""
+        names = {"header": "页眉", "footer": "页脚", "footnote": "脚注", "endnote": "尾注",
+                 "comment": "批注", "textbox": "文本框"}
+        numbered = ("footnote", "endnote", "comment")
+        paragraphs = 0
+        seen: dict[str, dict[str | None, int]] = {}
+        labels = []
+        for b in self.blocks:
+            if b.table is not None:
+                cell = f"表{b.table + 1}第{(b.row or 0) + 1}行第{(b.col or 0) + 1}列"
+                labels.append(cell if b.part in ("body", "table") else f"{names.get(b.part, b.part)}{cell}")
+            elif b.part == "body":
+                if b.text.strip():
+                    paragraphs += 1
+                labels.append(f"第{max(paragraphs, 1)}段")
+            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx …
+                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
+            elif b.part in numbered:
+                ids = seen.setdefault(b.part, {})
+                number = ids.setdefault(b.source_id, len(ids) + 1)
+                labels.append(f"{names[b.part]}{number}")
+            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx
+                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
+            else:
+                labels.append(names.get(b.part, b.part))
+        return labels
+
     def add_block(self, block: Block) -> Block:
         block.index = len(self.blocks)
         self.blocks.append(block)
@@ -236,10 +303,14 @@ class Document:
 
     @property
     def content_sha256(self) -> str:
-        """Fingerprint of the normalised text of all parts: unchanged by re-saving, changed by any edit."""
+        """Fingerprint of the normalised text of all parts: unchanged by re-saving, changed by any edit.
+
+        The place parts (PLACE_PARTS) are left out so that the fingerprint keeps the meaning it had
+        when existing sign-offs were recorded; the package fingerprint covers them.
+        """
         h = hashlib.sha256()
         for b in self.blocks:
-            if b.part == "comment":
+            if b.part == "comment" or b.part in PLACE_PARTS:
                 continue  # reviewers' comments are not content
             h.update(b.part.encode())
             h.update(b"\x1f")

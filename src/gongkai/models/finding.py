@@ -14,7 +14,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "id_card", "mobile", "landline", "bank_card", "email", "person_name", "address",
         "passport", "license_plate", "health_info", "im_account",
     ),
-    "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft"),
+    "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft", "embedded_object"),
     "reprint": ("central_document", "district_document", "reprint_unlabelled", "reference_copy"),
     "approval": ("negative_info", "major_decision", "policy_interpretation"),
     "attribute": ("label_missing", "label_conflict", "public_with_restricted", "forwarded_attribute"),
@@ -24,6 +24,40 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "service_guide", "consultation", "pre_disclosure", "interpretation_plan", "catalogue_entry",
     ),
 }
+
+#: What a clerk reads for each category and kind (text reports, tables, CSV); JSON and SARIF
+#: keep the codes above. A meta-test requires a label for every kind of the vocabulary.
+CATEGORY_LABELS: dict[str, str] = {
+    "personal_data": "个人信息", "secret": "涉密与内部", "reprint": "转载", "approval": "审批",
+    "attribute": "公开属性", "proofing": "文字校对", "format": "公文格式", "completeness": "要素完整性",
+}
+KIND_LABELS: dict[str, str] = {
+    "id_card": "身份证号", "mobile": "手机号码", "landline": "固定电话", "bank_card": "银行卡号",
+    "email": "电子邮箱", "person_name": "个人姓名", "address": "住址", "passport": "护照号码",
+    "license_plate": "车牌号码", "health_info": "健康信息",
+    "classification_mark": "密级标志", "internal_marking": "内部资料标注", "trade_secret": "商业秘密",
+    "process_draft": "过程稿", "embedded_object": "无法读取的嵌入内容",
+    "central_document": "转载中央文件", "district_document": "转载区级文件",
+    "reprint_unlabelled": "转载未注明来源", "reference_copy": "与参考文件重合",
+    "negative_info": "负面信息", "major_decision": "重大决策预公开", "policy_interpretation": "政策解读",
+    "label_missing": "未标识公开属性", "label_conflict": "公开属性不一致",
+    "public_with_restricted": "公开件夹带不公开内容", "forwarded_attribute": "转发件公开属性",
+    "typo": "错别字", "punctuation": "标点符号", "number_format": "数字用法", "date_format": "日期写法",
+    "word_usage": "用词",
+    "doc_number_format": "发文字号", "heading_numbering": "层次序号", "element_missing": "缺少要素",
+    "font": "字体字号", "page_layout": "版面",
+    "service_guide": "办事指南要素", "consultation": "征求意见要素", "pre_disclosure": "预公开要素",
+    "interpretation_plan": "解读方案要素", "catalogue_entry": "目录要素",
+}
+
+
+def kind_label(kind: str, category: str | None = None) -> str:
+    """The Chinese label of a kind (个人姓名), with its category's when given (个人信息/个人姓名)."""
+    label = KIND_LABELS.get(kind, kind)
+    if category is None:
+        return label
+    return f"{CATEGORY_LABELS.get(category, category)}/{label}"
+
 
 #: Categories whose matched text is personal data and is masked in every output by default.
 SENSITIVE_CATEGORIES = frozenset({"personal_data"})

@@ -12,54 +12,51 @@ from .masking import Masker, mask, mask_spans
 TOOL = {"name": "gongkai", "version": __version__}
 
 
-def _identity(text):
-    return text
-
-
 def shown_text(f: Finding, reveal: bool, masker: Masker | None = None) -> str:
-    if not reveal and f.sensitive:
+    """The finding's text as a report shows it. ``masker`` is the report's (every value the
+    report found); without one, the finding's own value and recognisable numbers are masked."""
+    if reveal:
+        return f.text
+    if f.sensitive:
         return mask(f.text, f.kind)
-    return (masker or _identity)(f.text)
+    return (masker or Masker((f,)))(f.text)
 
 
 def shown_excerpt(f: Finding, reveal: bool, masker: Masker | None = None) -> str | None:
     if f.excerpt is None:
         return None
     e = f.excerpt
-    text = e.text if reveal else (masker or _identity)(mask_spans(e.text, list(e.sensitive)))
+    text = e.text if reveal else (masker or Masker((f,)))(mask_spans(e.text, list(e.sensitive)))
     return text.replace("\n", "⏎").replace("\t", " ")
 
 
 def finding_dict(f: Finding, reveal: bool = False, masker: Masker | None = None) -> dict:
-    m = masker or _identity
+    m = masker or Masker((f,), reveal)
     d = {
         "rule": f.rule,
         "category": f.category,
         "kind": f.kind,
         "severity": f.severity.label,
         "message": m(f.message),
-        "location": f.location.to_dict(),
-        "text": shown_text(f, reveal, masker),
+        "location": m.deep(f.location.to_dict()),  # a property's name may hold a value too
+        "text": shown_text(f, reveal, m),
         "suggestion": m(f.suggestion),
         "basis": f.basis,
         "confidence": round(f.confidence, 2),
     }
     if f.excerpt is not None:
-        d["context"] = shown_excerpt(f, reveal, masker)
+        d["context"] = shown_excerpt(f, reveal, m)
     if f.explanation:
-        d["explanation"] = f.explanation
+        d["explanation"] = m.deep(f.explanation)
     return d
 
 
 def report_dict(report: Report, reveal: bool = False) -> dict:
     masker = Masker(report.findings, reveal)
-    document = report.document.to_dict()
-    for key in ("title", "recipients"):
-        document[key] = masker(document[key])
-    attribute = report.attribute.to_dict() if report.attribute else None
-    if attribute:
-        for reason in attribute["reasons"]:
-            reason["text"] = masker(reason["text"])
+    # every text of the report passes the masker (title, recipients, forwarded title, reasons,
+    # warnings); codes, hashes and the file name do not
+    document = masker.deep(report.document.to_dict())
+    attribute = masker.deep(report.attribute.to_dict()) if report.attribute else None
     return {
         "schema": SCHEMA,
         "tool": dict(TOOL),
@@ -70,16 +67,17 @@ def report_dict(report: Report, reveal: bool = False) -> dict:
         "attribute": attribute,
         "findings": [finding_dict(f, reveal, masker) for f in report.findings],
         "summary": report.summary,
-        **({"warnings": report.warnings} if report.warnings else {}),
+        **({"warnings": masker.deep(report.warnings)} if report.warnings else {}),
     }
 
 
-def error_dict(err: ReadError) -> dict:
-    return {"schema": SCHEMA, "tool": dict(TOOL), "file": err.file, "error": {"code": err.code, "message": err.message}}
+def error_dict(err: ReadError, reveal: bool = False) -> dict:
+    message = Masker(reveal=reveal)(err.message)  # an exception's text may quote the document
+    return {"schema": SCHEMA, "tool": dict(TOOL), "file": err.file, "error": {"code": err.code, "message": message}}
 
 
 def to_json_line(item: Report | ReadError, reveal: bool = False) -> str:
-    d = error_dict(item) if isinstance(item, ReadError) else report_dict(item, reveal)
+    d = error_dict(item, reveal) if isinstance(item, ReadError) else report_dict(item, reveal)
     return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -95,6 +93,7 @@ CATEGORY_NAMES = {
 def text_lines(report: Report, reveal: bool = False) -> list[tuple[str, str | None]]:
     """The text report as (line, rich style) pairs; the CLI decides whether to colour them."""
     lines: list[tuple[str, str | None]] = []
+    masker = Masker(report.findings, reveal)
     d = report.document
     lines.append((f"{report.file}", "bold"))
     meta = [x for x in (d.title, d.doc_number, d.doc_type) if x]
@@ -113,12 +112,12 @@ def text_lines(report: Report, reveal: bool = False) -> list[tuple[str, str | No
         lines.append((f"  【{CATEGORY_NAMES.get(category, category)}】{len(items)} 处", "bold"))
         for f in items:
             where = f.location.describe()
-            shown = shown_text(f, reveal)
+            shown = shown_text(f, reveal, masker)
             head = f"    {where:<14} {f.rule} {f.severity.chinese} {f.message}"
             if shown and shown not in f.message:
                 head += f"：{shown}"
             lines.append((head, SEVERITY_STYLE[f.severity]))
-            excerpt = shown_excerpt(f, reveal)
+            excerpt = shown_excerpt(f, reveal, masker)
             if excerpt:
                 lines.append((f"      …{excerpt}…", "dim"))
             if f.suggestion:
@@ -129,7 +128,6 @@ def text_lines(report: Report, reveal: bool = False) -> list[tuple[str, str | No
         lines.append((f"  注意：{w}", "yellow"))
     s = report.summary
     lines.append((f"  共 {s['error']} 个错误，{s['warning']} 个警告，{s['info']} 个提示", "bold"))
-    masker = Masker(report.findings, reveal)
     return [(masker(line), style) for line, style in lines]
 
 
@@ -168,7 +166,7 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
         if isinstance(item, ReadError):
             notifications.append({
                 "level": "error",
-                "message": {"text": item.message},
+                "message": {"text": Masker(reveal=reveal)(item.message)},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(item.file)}}}],
                 "properties": {"code": item.code},
             })
@@ -180,7 +178,7 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
             result = {
                 "ruleId": f.rule,
                 "level": _LEVEL[f.severity],
-                "message": {"text": masker(f.message + (f"：{shown_text(f, reveal)}" if f.text else ""))},
+                "message": {"text": masker(f.message + (f"：{shown_text(f, reveal, masker)}" if f.text else ""))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(item.file)},
@@ -193,11 +191,11 @@ def sarif_log(items: Iterable[Report | ReadError], rules, reveal: bool = False) 
                             **({"snippet": {"text": shown_excerpt(f, reveal, masker)}} if f.excerpt else {}),
                         }}),
                     },
-                    "logicalLocations": [{"name": loc.describe(), "kind": loc.part}],
+                    "logicalLocations": [{"name": masker(loc.describe()), "kind": loc.part}],
                 }],
                 "properties": {
                     "category": f.category, "kind": f.kind, "confidence": round(f.confidence, 2),
-                    "location": loc.to_dict(), **({"basis": f.basis} if f.basis else {}),
+                    "location": masker.deep(loc.to_dict()), **({"basis": f.basis} if f.basis else {}),
                 },
             }
             if f.rule in index:

@@ -6,8 +6,13 @@
 (谁发布谁审查、事前审查); 十 requires the principal leader's approval for 负面信息.
 
 Events are folded in order into a :class:`Checklist`. Every event carries the content
-fingerprint of the document it was made on (``Document.content_sha256``); an event on a
-different fingerprint is a content change, which voids everything recorded on the old
+fingerprint of the document it was made on (``Document.content_sha256``) and, since the
+package fingerprint was introduced, the fingerprint of the whole file (``package``, versioned:
+``pkg1:…``, with per-place digests in ``places``). Two prints are the same document when
+their content fingerprints agree and, where both sides carry a package fingerprint of the
+same version, those agree too; events logged before package fingerprints existed are thus
+judged by the content fingerprint they were made with. An event on a different print is a
+content change, which voids everything recorded on the old
 content: the sign-offs (they are listed as stages to redo), the 校次 (counted again from
 zero), the read-aloud, the 保密审查 and the waivers. Folding is total: an event the rules
 refuse (out of order, wrong role, before ``start``) leaves the state as it was, so a log
@@ -30,6 +35,15 @@ BASIS_NEGATIVE = "《勺米镇政务公开信息审核发布管理制度》第�
 BASIS_LABEL = "《勺米镇政务公开信息审核发布管理制度》第十一条"
 BASIS_FINDINGS = "《勺米镇政务公开信息审核发布管理制度》第五条"
 BASIS_CONTENT = "《勺米镇政务公开信息审核发布管理制度》第一条（先审后发）"
+BASIS_CLASSIFIED = "《勺米镇政务公开信息审核发布管理制度》第九条、第十三条"
+BASIS_RESTRICTED = "《勺米镇政务公开信息审核发布管理制度》第九条、第十一条"
+
+#: A 密级 mark (绝密/机密/秘密★): never released, no waiver (涉密信息不得上网发布).
+CLASSIFIED_RULES, CLASSIFIED_KINDS = ("S101",), ("classification_mark",)
+#: 内部/工作秘密 marks and a 公开属性 that contradicts the content: released only when the 终审
+#: signer records a reason (a waiver), whatever the finding's severity.
+RESTRICTED_RULES = {"S102": "内部资料/工作秘密标志", "A102": "公开属性与内容不符"}
+RESTRICTED_KINDS = ("internal_marking", "label_conflict")
 
 #: The three review stages in order.
 STAGES = ("初审", "复审", "终审")
@@ -77,6 +91,8 @@ class Event:
     note: str = ""
     at: str = ""  # ISO time, informative only: the machine never reads the clock
     role: str | None = None
+    package: str | None = None  # versioned package fingerprint (pkg1:…); None in logs written before it
+    places: Mapping[str, str] | None = None  # place name -> digest, to name what changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +112,8 @@ class Checklist:
     started: bool = False
     important: bool = False
     content: str | None = None  # fingerprint of the latest accepted event
+    package: str | None = None  # package fingerprint of the latest accepted event that had one
+    places: Mapping[str, str] = field(default_factory=dict)  # its per-place digests
     signed: Mapping[str, Act] = field(default_factory=dict)  # stage -> sign-off on ``content``
     rejected: Mapping[str, Act] = field(default_factory=dict)  # stage -> latest rejection still open
     proofs: tuple[Act, ...] = ()  # 校次 on ``content``
@@ -141,6 +159,8 @@ class Facts:
     content: str
     label: str | None
     findings: tuple[FindingFact, ...] = ()
+    package: str | None = None  # versioned package fingerprint of the file as it is now
+    places: Mapping[str, str] | None = None
 
 
 def role_of(roster: Mapping[str, str] | None, name: str) -> str | None:
@@ -157,7 +177,7 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
         return "尚未开始审核（先运行 gongkai review start）"
     if not event.by.strip():
         return "须写明经办人（--by）"
-    current = _after_content(state, event.content)
+    current = _after_content(state, event.content, event.package, event.places)
     if event.kind == SIGN:
         if event.stage not in STAGES:
             return f"未知审核阶段 {event.stage!r}"
@@ -183,6 +203,8 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
     if event.kind == WAIVE:
         if not event.rule:
             return "须写明豁免的规则代码（--rule）"
+        if event.rule in CLASSIFIED_RULES:
+            return f"密级标志（{event.rule}）不得豁免：涉密信息不得上网发布（{BASIS_CLASSIFIED}）"
         if not event.note.strip():
             return "豁免须写明理由（--reason）"
         final = current.signed.get("终审")
@@ -194,16 +216,36 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
     return None
 
 
-def _after_content(state: Checklist, content: str) -> Checklist:
-    """The state once the document's content is ``content``: a change voids what was recorded."""
-    if content == state.content:
-        return state
+def _version(package: str | None) -> str | None:
+    return package.split(":", 1)[0] if package and ":" in package else None
+
+
+def same_document(state: Checklist, content: str, package: str | None) -> bool:
+    """Whether a document printed (``content``, ``package``) is the one ``state`` was recorded on.
+
+    The content fingerprints must agree; the package fingerprints too when both sides have one
+    of the same version (records made before package fingerprints are judged by content alone).
+    """
+    if content != state.content:
+        return False
+    if state.package and package and _version(state.package) == _version(package):
+        return state.package == package
+    return True
+
+
+def _after_content(state: Checklist, content: str, package: str | None = None,
+                   places: Mapping[str, str] | None = None) -> Checklist:
+    """The state once the document is printed (``content``, ``package``): a change voids what was recorded."""
     if state.content is None:
-        return replace(state, content=content)
+        return replace(state, content=content, package=package, places=dict(places or {}))
+    if same_document(state, content, package):
+        if package and package != state.package:  # first package print, or a newer version: adopt it
+            return replace(state, package=package, places=dict(places or {}))
+        return state
     redo = tuple(s for s in STAGES if s in state.signed or s in state.redo)
     return replace(
-        state, content=content, signed={}, rejected={}, proofs=(), read_aloud=None, secrecy=None,
-        waivers={}, redo=redo, changes=state.changes + 1,
+        state, content=content, package=package or None, places=dict(places or {}), signed={}, rejected={},
+        proofs=(), read_aloud=None, secrecy=None, waivers={}, redo=redo, changes=state.changes + 1,
     )
 
 
@@ -212,7 +254,7 @@ def apply(state: Checklist, event: Event, roster: Mapping[str, str] | None = Non
     why = refusal(state, event, roster)
     if why is not None:
         return state, why
-    s = _after_content(state, event.content)
+    s = _after_content(state, event.content, event.package, event.places)
     act = Act(event.by, event.at, event.note, event.content)
     if event.kind == START:
         return replace(s, started=True, important=s.important or event.important), None
@@ -253,14 +295,16 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
     """Every release condition ``state`` fails for the document as it is now (empty = releasable)."""
     if not state.started:
         return [Missing("not_started", "尚未开始审核（gongkai review start）", BASIS_STAGES)]
-    changed = state.content is not None and facts.content != state.content
-    s = _after_content(state, facts.content)
+    changed = state.content is not None and not same_document(state, facts.content, facts.package)
+    s = _after_content(state, facts.content, facts.package, facts.places)
     out: list[Missing] = []
     if changed:
         redo = "、".join(s.redo) or "全部审核"
+        when = "终审后" if "终审" in state.signed else "审核记录之后"
+        where = describe_changes(changed_places(state, facts))
         out.append(Missing(
             "content_changed",
-            f"文档内容在审核记录之后已改动，须重做：{redo}，并重新校对、保密审查",
+            f"文档在{when}已改动{where}，须重做：{redo}，并重新校对、保密审查",
             BASIS_CONTENT,
         ))
     for stage in STAGES:
@@ -290,7 +334,23 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         out.append(Missing("secrecy", "缺少保密审查（谁发布谁审查、事前审查）", BASIS_SECRECY))
     if not facts.label:
         out.append(Missing("label", "文档未标注公开属性（主动公开/依申请公开/不予公开）", BASIS_LABEL))
-    errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers})
+    classified = sorted({f.rule for f in facts.findings if _classified(f)})
+    if classified:
+        out.append(Missing(
+            "classified",
+            f"文档标有密级（{'、'.join(classified)}），涉密信息不得上网发布，不能发布，也不能豁免",
+            BASIS_CLASSIFIED,
+        ))
+    restricted = sorted({f.rule for f in facts.findings if _restricted(f) and f.rule not in s.waivers})
+    if restricted:
+        what = "、".join(f"{r}（{RESTRICTED_RULES.get(r, r)}）" for r in restricted)
+        out.append(Missing(
+            "restricted",
+            f"{what}：须由终审签署人写明理由后才能发布（gongkai review waive --rule 代码 --by 终审签署人 --reason 理由）",
+            BASIS_RESTRICTED,
+        ))
+    errors = sorted({f.rule for f in facts.findings if f.severity == "error" and f.rule not in s.waivers
+                     and not _classified(f) and not _restricted(f)})
     if errors:
         out.append(Missing(
             "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}（gongkai check 查看详情）", BASIS_FINDINGS,
@@ -300,6 +360,35 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         if final is None or roster.get(final.by) != "主要领导":
             out.append(Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE))
     return out
+
+
+def _classified(f: FindingFact) -> bool:
+    return f.rule in CLASSIFIED_RULES or f.kind in CLASSIFIED_KINDS
+
+
+def _restricted(f: FindingFact) -> bool:
+    return not _classified(f) and (f.rule in RESTRICTED_RULES or f.kind in RESTRICTED_KINDS)
+
+
+def changed_places(state: Checklist, facts: Facts) -> list[str]:
+    """The places of the file that differ from the recorded print (empty when none were recorded)."""
+    if not state.places or not facts.places or not same_version(state.package, facts.package):
+        return []
+    from ..formats.fingerprint import changed_places as diff
+
+    return diff(state.places, facts.places)
+
+
+def same_version(a: str | None, b: str | None) -> bool:
+    return _version(a) is not None and _version(a) == _version(b)
+
+
+def describe_changes(places: list[str], limit: int = 12) -> str:
+    """（改动之处：…） for a refusal, or nothing when the places are unknown."""
+    if not places:
+        return ""
+    shown = "、".join(places[:limit]) + (f" 等 {len(places)} 处" if len(places) > limit else "")
+    return f"（改动之处：{shown}）"
 
 
 def validate_roster(raw: Mapping) -> dict[str, str]:

@@ -348,6 +348,10 @@ ANNOTATION = FunctionRule(
 # -- F107 版记: 抄送 and 印发 ------------------------------------------------------------------------
 _COPY = regex.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<list>.+?)\s*$")
 _PRINTED = regex.compile(r"印\s*发\s*$")
+#: The 印发 line run into the 抄送 line: a 版记 laid out as a table, converted from .doc or .wps,
+#: comes out as one paragraph (抄送：区应急局，区水务局。勺米镇党政办公室2025年3月5日印发).
+#: The 印发机关 holds no separator of a 抄送 list; the year starts the 印发日期.
+_MERGED_PRINTED = regex.compile(r"[^，,。；;、：:]+?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^，,。；;、]*?印\s*发\s*$")
 
 
 def _imprint(rule, doc, ctx):
@@ -361,7 +365,11 @@ def _imprint(rule, doc, ctx):
             continue
         m = _COPY.match(b.text)
         if m:
-            lst = m["list"]
+            lst, end = m["list"], m.end("list")
+            merged = _MERGED_PRINTED.search(lst)
+            if merged and merged.start() > 0:  # judge the 抄送 list only, not the 印发 line after it
+                lst = lst[:merged.start()].rstrip()
+                end = m.start("list") + len(lst)
             probs, fixed = [], lst
             if "、" in lst and "，" not in lst and "（" not in lst:
                 probs.append("抄送机关之间用逗号隔开")
@@ -370,7 +378,7 @@ def _imprint(rule, doc, ctx):
                 probs.append("最后一个抄送机关后标句号")
                 fixed = fixed.rstrip("，,；;.") + "。"
             if probs:
-                yield rule.finding(b, m.start("list"), m.end("list"), suggestion=fixed,
+                yield rule.finding(b, m.start("list"), end, suggestion=fixed,
                                    message="抄送机关格式不规范：" + "；".join(probs))
         elif b.index in last and _PRINTED.search(b.text) and len(b.text.strip()) <= 60 and not regex.search(r"\d{4}\s*年|[〇○零一二]{4}\s*年", b.text):
             yield rule.finding(b, message="印发机关和印发日期应在同一行，印发日期后加“印发”二字")

@@ -35,6 +35,8 @@ import ahocorasick
 import regex
 import yaml
 
+from ..data import SAFE_LOADER
+
 #: How many characters of context ``when`` conditions may look at on either side.
 WINDOW = 12
 
@@ -161,7 +163,7 @@ class Lexicon:
         return fires, silent
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SAFE_LOADER):
     """A safe YAML loader that records the line of every mapping (for error messages)."""
 
 

@@ -328,8 +328,11 @@ HYPHEN_RANGE = CorrectionRule(
 )
 
 # -- N110 full-width digits --------------------------------------------------------------------
-_WIDE_DIGITS = regex.compile(r"[０-９]+(?:[．.][０-９]+)?")
-_NARROW = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# One finding per number as written: a full-width ID number, mobile or card number spaced or
+# hyphenated into groups (１３８－８５８１－１２３４, an ID's check letter Ｘ) is one span, so
+# no report quotes it group by group where masking could not recognise it
+_WIDE_DIGITS = regex.compile(r"[０-９]+(?:[．.][０-９]+)?(?:[－\-\u3000 ][０-９]+)*(?:[Ｘｘ](?![A-Za-zＡ-Ｚａ-ｚ]))?")
+_NARROW = str.maketrans("０１２３４５６７８９．Ｘｘ－\u3000", "0123456789.XX- ")
 
 
 def _wide_digits(text: str):
@@ -341,7 +344,7 @@ WIDE_DIGITS = CorrectionRule(
     code="N110", category="proofing", kind="number_format", severity=Severity.WARNING,
     message="阿拉伯数字使用了全角形式", basis=f"{GB15835} 5.1", judge=_wide_digits, needs=r"[０-９]",
     doc="阿拉伯数字应使用半角形式，如“2025年3月”，不写作全角的“２０２５年３月”。",
-    fires=["２０２５年３月５日", "共投入１２．５万元"],
+    fires=["２０２５年３月５日", "共投入１２．５万元", "电话１３８－８５８１－１２３４"],
     silent=["2025年3月5日", "共投入12.5万元"],
 )
 

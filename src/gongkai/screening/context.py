@@ -14,8 +14,8 @@ from functools import lru_cache
 from importlib import resources
 
 import regex
-import yaml
 
+from ..data import load_yaml
 from ..memo import text_cache
 from ..models import Block, Document, Severity
 
@@ -81,7 +81,7 @@ def _alternation(words) -> "re.Pattern":
 def lexicon() -> Lexicon:
     """The packaged lexicon, loaded once per process."""
     base = resources.files("gongkai.data") / "screening"
-    data = yaml.safe_load((base / "personal.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((base / "personal.yaml").read_text(encoding="utf-8"))
     single, compound = set(), set()
     for line in (base / "surnames.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):

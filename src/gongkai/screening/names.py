@@ -645,8 +645,10 @@ def _segmenter():
     tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
     tok.initialized = True
     lex = lexicon()
-    for w in set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}:
+    added = set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}
+    for w in added:
         tok.add_word(w, freq=200000)
+    tok.gongkai_added = frozenset(added)  # what differs from jieba's default (segmenter.native_jieba)
     return tok
 
 

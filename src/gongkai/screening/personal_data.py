@@ -22,7 +22,8 @@ import regex
 
 from ..engine import Context, FunctionRule
 from ..memo import text_cache
-from ..models import Block, Document, Finding, Location, Severity
+from ..models import PLACE_PARTS, Block, Document, Finding, Location, Severity
+from ..output.masking import mask
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .uclass import HAN, SPACE
@@ -187,22 +188,20 @@ def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: Personal
     explanation["confidence"] = rounded
     # what rule.finding(block, start, end, …) makes, built directly: this runs once per finding
     return Finding(rule.code, rule.category, rule.kind, severity, message or rule.message,
-                   Location(block.part, block.paragraph, start, end, block.table, block.row, block.col, block.index),
-                   block.text[start:end], _SUGGESTIONS[rule.kind], rule.basis, confidence, explanation)
+                   Location(block.part, block.paragraph, start, end, block.table, block.row, block.col, block.index,
+                            None, block.source_id if block.part in PLACE_PARTS else None),
+                   block.text[start:end], _suggestion(rule.kind, block.text[start:end]), rule.basis, confidence,
+                   explanation)
 
 
 #: round(confidence, 2) by confidence (a handful of values)
 _ROUNDED: dict[float, float] = {}
 
 
-_MASK_EXAMPLES = {
-    "id_card": "520221********3419", "mobile": "138****1234", "landline": "0858-81234**",
-    "bank_card": "6222***********1234", "email": "z***@example.com", "passport": "E1*****78",
-    "license_plate": "贵B***34", "person_name": "张*", "address": "勺米镇新华村**",
-    "health_info": "病**", "im_account": "QQ 60*****40",
-}
-_SUGGESTIONS = {kind: f"主动公开前删除或遮蔽（区分处理），如 {example}；可用 gongkai redact 生成遮蔽件"
-                for kind, example in _MASK_EXAMPLES.items()}
+def _suggestion(kind: str, value: str) -> str:
+    """The advice quotes the value's own masked form: the form every report and ``redact`` use
+    (one mask style, ``output.masking.mask``), never a generic example that differs from it."""
+    return f"主动公开前删除或遮蔽（区分处理），如 {mask(value, kind)}；可用 gongkai redact 生成遮蔽件"
 
 
 def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> str | None:
@@ -1115,7 +1114,7 @@ PLATE_RULE = _rule(
 NAME_RULE = _rule(
     "D108", "person_name", _names, "个人姓名",
     "申请人、当事人、户主、来信人、联系人、村民等私人的姓名属于个人隐私（《勺米镇政民互动管理制度》第五条），"
-    "主动公开前须遮蔽（如 张*）。姓名依据：姓氏词表与 jieba 分词（spaCy 管道），并须有上下文：角色词、姓名栏、并列、性别或“反映/来信”等行为词。"
+    "主动公开前须遮蔽（如 张三丰 遮蔽为 张**，姓之外每字一个*）。姓名依据：姓氏词表与 jieba 分词（spaCy 管道），并须有上下文：角色词、姓名栏、并列、性别或“反映/来信”等行为词。"
     "以职务称谓出现的公职人员（镇长杨明、杨明同志）和已遮蔽的姓名（张*、张某某）不报告。"
     "机关联系人、经办人（通知附注中的联系人：李明）是有意公开的机关联系方式，不报告；"
     "公示、名单依法公开其名单（表格、名单栏、任前公示的简历条目）中的姓名，不报告，"

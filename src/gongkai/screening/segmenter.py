@@ -115,7 +115,12 @@ def _changes_from_default(tokenizer) -> tuple[dict[str, int], int] | None:
         return None
     changed = {}
     total = default.total
-    for word, freq in freqs.items():
+    # A copy of the default dictionary that says which words it added (names._segmenter) needs
+    # only those looked at: add_word leaves every other entry as it was, or adds prefixes of
+    # frequency 0, which the full walk skips too. Saves a walk over 350,000 words per start.
+    added = getattr(tokenizer, "gongkai_added", None)
+    words = ((w, freqs[w]) for w in sorted(added) if w in freqs) if added is not None else freqs.items()
+    for word, freq in words:
         old = base.get(word, 0)
         if freq != old:
             if not freq:

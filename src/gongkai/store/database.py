@@ -6,13 +6,23 @@ PostgreSQL: ``SELECT … FOR UPDATE`` on the document row, or an advisory lock o
 when the row does not exist yet), then reads the log, folds it through the checklist, checks
 the new event and appends it. Two clerks signing at once are therefore serialised and
 neither event is lost, and neither can sign a stage the other has just made obsolete.
-SQLite runs in WAL mode so readers never block the writer.
+SQLite runs in WAL mode so readers never block the writer, with ``synchronous=FULL`` so a
+committed record survives a power cut.
+
+Every appended row is also a link of the register's hash chain (``store/chain.py``): all
+appends take one chain lock (SQLite's writer lock; PostgreSQL ``pg_advisory_xact_lock``),
+read the chain's tail, refuse to write when it disagrees with the head file, and write the
+head file after the commit. Opening an existing SQLite register first runs ``quick_check``:
+an empty or damaged file is refused, never re-created or written to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -24,10 +34,14 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from ..proofing.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
+from . import chain
+from .chain import EMPTY, ChainRow, Head, HeadError, KeyRequired, Verdict
 from .identity import DocumentRef
 from .schema import LATEST, MIGRATIONS, archive, documents, events, schema_versions
 
 DEFAULT_BUSY_TIMEOUT_S = 15.0
+CHAIN_LOCK = 0x676B_6368  # PostgreSQL advisory lock held by every append ("gkch")
+HEAD_SUFFIX = ".head"
 ENV_DB = "GONGKAI_DB"
 ENV_TIMEOUT = "GONGKAI_DB_TIMEOUT"  # seconds to wait for a locked SQLite file
 
@@ -99,8 +113,12 @@ class Store:
     """Open (and migrate) the store at ``target``: a SQLite path or an SQLAlchemy URL."""
 
     def __init__(self, target: str | None = None, *, busy_timeout: float | None = None,
-                 clock: Callable[[], str] = now_iso):
+                 clock: Callable[[], str] = now_iso, key: bytes | None = None,
+                 head_file: str | Path | None = None):
         target = resolve_target(target)
+        self.key = key or None
+        self.path: Path | None = None
+        self.head_path: Path | None = Path(head_file).expanduser() if head_file else None
         self.name = _describe(target)
         if busy_timeout is None:
             try:
@@ -119,11 +137,16 @@ class Store:
                 if target == str(default_location()):
                     path.parent.mkdir(parents=True, exist_ok=True)
                 url = URL.create("sqlite+pysqlite", database=str(path))
+                self.path = path
+                if self.head_path is None:
+                    self.head_path = path.with_name(path.name + HEAD_SUFFIX)
         except (sa_exc.ArgumentError, ValueError) as exc:
             raise StoreError(f"{self.name}: 无法识别的数据库地址（{exc}）") from None
         except OSError as exc:
             raise StoreError(f"{self.name}: 无法创建数据库目录（{exc.strerror or exc}）") from None
         self.dialect = url.get_backend_name()
+        if self.path is not None:
+            self._check_file()
         try:
             self.engine = self._engine(url)
         except ImportError:
@@ -149,7 +172,7 @@ class Store:
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
+            cur.execute("PRAGMA synchronous = FULL")  # a committed record survives a power cut
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -157,6 +180,67 @@ class Store:
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the writer lock up front: no upgrade deadlocks
 
         return engine
+
+    def _check_file(self) -> None:
+        """An existing SQLite register must pass quick_check; an empty one is refused, never re-created."""
+        path = self.path
+        restore = "拒绝使用，也不会重新创建或写入（从备份恢复见 README）"
+        if not path.exists():
+            if self.head_path is not None and self.head_path.exists():
+                raise StoreError(f"{self.name}: 登记库文件不存在，但其头文件 {self.head_path} 存在："
+                                 f"登记库可能被删除或移走；{restore}")
+            self._create_file(path)
+            return  # ours, or a whole file another process linked into place first
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise StoreError(f"{self.name}: 无法读取（{exc.strerror or exc}）") from None
+        if size == 0:
+            raise StoreError(f"{self.name}: 登记库文件为空（0 字节），可能已被截断；{restore}")
+        try:
+            uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+            con = sqlite3.connect(uri, uri=True, timeout=self._busy_ms / 1000)
+            try:
+                rows = con.execute("PRAGMA quick_check").fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            reason = _reason(exc)
+            if "锁定" in reason:
+                raise StoreError(f"{self.name}: {reason}") from None
+            raise StoreError(f"{self.name}: {reason}；{restore}") from None
+        if rows != [("ok",)]:
+            first = str(rows[0][0]).splitlines()[0] if rows else "无结果"
+            raise StoreError(f"{self.name}: 登记库已损坏（完整性检查未通过：{first}）；{restore}")
+
+    @staticmethod
+    def _create_file(path: Path) -> None:
+        """Put a new, valid SQLite file in place in one step, so that an empty file is never ours.
+
+        sqlite3 creates a 0-byte file and writes its header later; a second clerk opening it in
+        between would see an empty file, which is refused as truncated. The file is made under
+        a temporary name and linked into place (another process that won the race keeps its file).
+        """
+        tmp = path.with_name(f".{path.name}.new{os.getpid()}")
+        try:
+            con = sqlite3.connect(str(tmp))
+            try:
+                con.execute("PRAGMA application_id = 1735092585")  # "gkai": writes the header page
+                con.commit()
+            finally:
+                con.close()
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(tmp, path)
+        except sqlite3.Error:
+            return  # let the engine report why the folder cannot hold a database
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     class _Guard:
         def __init__(self, store: Store):
@@ -170,12 +254,68 @@ class Store:
                 return False
             if isinstance(exc, (sa_exc.DBAPIError, sa_exc.SQLAlchemyError)):
                 raise StoreError(f"{self.store.name}: {_reason(exc)}") from None
+            if isinstance(exc, HeadError):
+                raise StoreError(f"{self.store.name}: {exc}") from None
+            if isinstance(exc, KeyRequired):
+                raise StoreError(f"{self.store.name}: 登记库的哈希链以密钥计算，须在配置的 [register] key_file "
+                                 "中给出密钥才能写入或核验") from None
+            if isinstance(exc, TimeoutError):
+                raise StoreError(f"{self.store.name}: 数据库被其他程序锁定，等待超时，请稍后重试") from None
             if isinstance(exc, OSError):
                 raise StoreError(f"{self.store.name}: {exc.strerror or exc}") from None
             return False
 
     def _guard(self) -> _Guard:
         return Store._Guard(self)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[tuple[Connection, _Appender]]:
+        """One write transaction holding the chain lock; the head file is rewritten after the commit."""
+        with self._guard(), chain.head_lock(self.head_path, self._busy_ms / 1000):
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+                tail = self._tail(conn)
+                self._check_tail(tail)
+                appender = _Appender(tail, self.key)
+                yield conn, appender
+            if appender.tail != tail and self.head_path is not None:
+                chain.write_head(self.head_path, appender.tail, self.name, self.clock())
+
+    def _tail(self, conn: Connection) -> Head:
+        best = EMPTY
+        for table in (events, archive):
+            row = conn.execute(
+                select(table.c.seq, table.c.link_hash).where(table.c.seq.is_not(None))
+                .order_by(table.c.seq.desc()).limit(1)
+            ).first()
+            if row is not None and row.seq > best.seq:
+                best = Head(row.seq, row.link_hash)
+        return best
+
+    def _check_tail(self, tail: Head) -> None:
+        """Refuse to write onto a chain whose tail disagrees with the head file or the key."""
+        if tail.seq and chain.keyed(tail.link) and not self.key:
+            raise KeyRequired
+        if tail.seq and not chain.keyed(tail.link) and self.key:
+            raise StoreError(f"{self.name}: 登记库的哈希链此前未使用密钥；配置了 [register] key_file 后"
+                             "须从新的登记库开始（旧库可用 gongkai archive backup 留存）")
+        if self.head_path is None:
+            return
+        head = chain.read_head(self.head_path)
+        if head is None:
+            if tail.seq:
+                raise StoreError(f"{self.name}: 头文件 {self.head_path} 缺失，无法确认没有记录被删除，拒绝写入"
+                                 "（运行 gongkai archive verify；从备份恢复头文件）")
+            return
+        if head != tail:
+            raise StoreError(f"{self.name}: 登记库的链尾（第 {tail.seq} 条）与头文件 {self.head_path}"
+                             f"（第 {head.seq} 条）不符，拒绝写入；请运行 gongkai archive verify 查明")
+
+    def head(self) -> Head:
+        """The chain's current head (the last chained row)."""
+        with self._guard(), self.engine.connect() as conn:
+            return self._tail(conn)
 
     def _lock_key(self, conn: Connection, key: str) -> None:
         if self.dialect == "postgresql":
@@ -233,17 +373,22 @@ class Store:
     def released(self, ref: DocumentRef) -> dict | None:
         """The archive entry of this document with this very content, if it was released."""
         with self._guard(), self.engine.connect() as conn:
-            row = conn.execute(
+            rows = conn.execute(
                 select(archive).where(archive.c.key == ref.key, archive.c.content_sha256 == ref.content_sha256)
                 .order_by(archive.c.id.desc())
-            ).first()
-            return _archive_dict(row) if row else None
+            ).all()
+        for row in rows:  # an entry with a package fingerprint must match it too (same version)
+            pkg = row.package_sha256
+            if not (pkg and ref.package_sha256 and pkg.split(":")[0] == ref.package_sha256.split(":")[0]) \
+                    or pkg == ref.package_sha256:
+                return _archive_dict(row)
+        return None
 
     def start(self, ref: DocumentRef, event: Event) -> tuple[Record, bool]:
         """Open a record for ``ref`` (or continue the open one) and log the start event."""
         if not event.at:
             event = replace(event, at=self.clock())
-        with self._guard(), self.engine.begin() as conn:
+        with self._writing() as (conn, appender):
             self._lock_key(conn, ref.key)
             record = self._find_open(conn, ref)
             created = record is None
@@ -258,22 +403,34 @@ class Store:
                 record = Record(new_id, ref.key, last + 1, ref.title, ref.doc_number, event.at)
             else:
                 self._lock_document(conn, record.id)
-            self._insert(conn, record.id, event, ref)
+            self._insert(conn, appender, record, event, ref)
             return record, created
 
-    def _insert(self, conn: Connection, document_id: int, ev: Event, ref: DocumentRef | None) -> None:
-        conn.execute(events.insert().values(
-            document_id=document_id, kind=ev.kind, stage=ev.stage, actor=ev.by, role=ev.role,
-            at=ev.at or self.clock(), content_sha256=ev.content,
-            file_sha256=ref.file_sha256 if ref else None, path=ref.path if ref else None,
-            reject=ev.reject, important=ev.important, rule=ev.rule, note=ev.note or "",
-        ))
+    def _insert(self, conn: Connection, appender: _Appender, record: Record, ev: Event,
+                ref: DocumentRef | None) -> None:
+        values = {
+            "kind": ev.kind, "stage": ev.stage, "actor": ev.by, "role": ev.role,
+            "at": ev.at or self.clock(), "content_sha256": ev.content,
+            "file_sha256": ref.file_sha256 if ref else None, "path": ref.path if ref else None,
+            "reject": ev.reject, "important": ev.important, "rule": ev.rule, "note": ev.note or "",
+            "package_sha256": ev.package,
+            "places": json.dumps(dict(ev.places), ensure_ascii=False, sort_keys=True) if ev.places else None,
+        }
+        values = appender.add("event", values, record.key, record.round)
+        conn.execute(events.insert().values(document_id=record.id, **values))
+
+    def _record_by_id(self, conn: Connection, document_id: int) -> Record:
+        row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+        if row is None:
+            raise StoreError(f"{self.name}: 审核记录 #{document_id} 不存在")
+        return self._record(row)
 
     def _events(self, conn: Connection, document_id: int) -> list[Event]:
         rows = conn.execute(select(events).where(events.c.document_id == document_id).order_by(events.c.id))
         return [
             Event(kind=r.kind, content=r.content_sha256, by=r.actor, stage=r.stage, reject=bool(r.reject),
-                  important=bool(r.important), rule=r.rule, note=r.note or "", at=r.at, role=r.role)
+                  important=bool(r.important), rule=r.rule, note=r.note or "", at=r.at, role=r.role,
+                  package=r.package_sha256, places=json.loads(r.places) if r.places else None)
             for r in rows
         ]
 
@@ -298,13 +455,13 @@ class Store:
         """
         if not ev.at:
             ev = replace(ev, at=self.clock())
-        with self._guard(), self.engine.begin() as conn:
+        with self._writing() as (conn, appender):
             self._lock_document(conn, document_id)
             state = fold(self._events(conn, document_id), roster)
             why = refusal(state, ev, roster)
             if why is not None:
                 return state, why
-            self._insert(conn, document_id, ev, ref)
+            self._insert(conn, appender, self._record_by_id(conn, document_id), ev, ref)
             new, _ = apply(state, ev, roster)
             return new, None
 
@@ -313,7 +470,7 @@ class Store:
     def release(self, record: Record, ref: DocumentRef, facts: Facts, roster: Mapping[str, str] | None,
                 *, by: str = "", findings_summary: Mapping | None = None) -> tuple[list[Missing], dict | None]:
         """Run the gate under the lock; when nothing is missing write the 登记归档 entry."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._writing() as (conn, appender):
             self._lock_document(conn, record.id)
             if conn.execute(select(archive.c.id).where(archive.c.document_id == record.id)).first():
                 row = conn.execute(select(archive).where(archive.c.document_id == record.id)).first()
@@ -332,15 +489,17 @@ class Store:
             )
             reviewers["保密审查"] = {"by": state.secrecy.by, "at": state.secrecy.at} if state.secrecy else None
             waivers = [{"rule": rule, "by": a.by, "reason": a.note, "at": a.at} for rule, a in state.waivers.items()]
-            values = dict(
-                document_id=record.id, released_at=self.clock(), released_by=by, key=record.key,
-                title=ref.title, doc_number=ref.doc_number, label=facts.label, important=state.important,
-                content_sha256=ref.content_sha256, file_sha256=ref.file_sha256, path=ref.path,
-                reviewers=json.dumps(reviewers, ensure_ascii=False),
-                waivers=json.dumps(waivers, ensure_ascii=False),
-                findings=json.dumps(dict(findings_summary or {}), ensure_ascii=False),
-            )
-            conn.execute(archive.insert().values(**values))
+            values = {
+                "released_at": self.clock(), "released_by": by, "key": record.key,
+                "title": ref.title, "doc_number": ref.doc_number, "label": facts.label, "important": state.important,
+                "content_sha256": ref.content_sha256, "package_sha256": ref.package_sha256,
+                "file_sha256": ref.file_sha256, "path": ref.path,
+                "reviewers": json.dumps(reviewers, ensure_ascii=False),
+                "waivers": json.dumps(waivers, ensure_ascii=False),
+                "findings": json.dumps(dict(findings_summary or {}), ensure_ascii=False),
+            }
+            values = appender.add("archive", values, record.key, record.round)
+            conn.execute(archive.insert().values(document_id=record.id, **values))
             row = conn.execute(select(archive).where(archive.c.document_id == record.id)).first()
             return [], _archive_dict(row)
 
@@ -349,6 +508,91 @@ class Store:
         with self._guard(), self.engine.connect() as conn:
             rows = conn.execute(select(archive).order_by(archive.c.id)).all()
         return iter([_archive_dict(r) for r in rows])
+
+    # -- the chain ---------------------------------------------------------------------------
+
+    def verify(self, expected: Head | None = None) -> Verdict:
+        """Walk the hash chain, compare the head file (and ``expected``, a head from a receipt)."""
+        with self._guard():
+            with self.engine.connect() as conn:
+                rows, legacy = self._chain_rows(conn)
+            head = chain.read_head(self.head_path) if self.head_path is not None else None
+            return chain.verify(rows, self.key, head, head_file_expected=self.head_path is not None,
+                                expected=expected, legacy=legacy)
+
+    def _chain_rows(self, conn: Connection) -> tuple[list[ChainRow], int]:
+        rows: list[ChainRow] = []
+        legacy = 0
+        for name, table, fields in (("event", events, chain.EVENT_FIELDS), ("archive", archive, chain.ARCHIVE_FIELDS)):
+            q = (select(table, documents.c.key.label("doc_key"), documents.c.round.label("doc_round"))
+                 .select_from(table.outerjoin(documents, table.c.document_id == documents.c.id)))
+            for r in conn.execute(q):
+                m = r._mapping
+                if m["seq"] is None:
+                    legacy += 1
+                    continue
+                values = {f: m[f] for f in fields}
+                payload = chain.canonical(name, m["seq"], m["doc_key"] or "", m["doc_round"] or 0, values)
+                rows.append(ChainRow(name, m["id"], m["seq"], m["prev_hash"] or "", m["link_hash"] or "",
+                                     payload, _describe_row(name, m)))
+        return rows, legacy
+
+    def backup(self, dest: str | Path) -> tuple[Path, Verdict]:
+        """A consistent copy of a SQLite register through SQLite's online backup API, with its head file."""
+        if self.path is None:
+            raise StoreError(f"{self.name}: PostgreSQL 登记库请用 pg_dump 备份")
+        dest = Path(dest).expanduser()
+        if dest.exists():
+            raise StoreError(f"{dest}: 目标文件已存在，不会覆盖")
+        with self._guard():
+            src = sqlite3.connect(str(self.path), timeout=self._busy_ms / 1000)
+            try:
+                dst = sqlite3.connect(str(dest))
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+            copy = Store(str(dest), key=self.key, clock=self.clock)
+            try:
+                tail = copy.head()
+                if tail.seq:
+                    chain.write_head(copy.head_path, tail, str(dest), self.clock())
+                return dest, copy.verify()
+            finally:
+                copy.close()
+
+
+class _Appender:
+    """Gives each row of one write transaction its place on the chain."""
+
+    def __init__(self, tail: Head, key: bytes | None):
+        self.tail = tail
+        self.key = key
+
+    def add(self, table: str, values: dict, doc_key: str, doc_round: int) -> dict:
+        seq = self.tail.seq + 1
+        link = chain.link(self.tail.link, chain.canonical(table, seq, doc_key, doc_round, values), self.key)
+        out = {**values, "seq": seq, "prev_hash": self.tail.link, "link_hash": link}
+        self.tail = Head(seq, link)
+        return out
+
+
+_KIND_WORDS = {"start": "开始审核", "sign": "签署", "proof": "校对", "read_aloud": "全文书面诵读",
+               "secrecy": "保密审查", "waive": "豁免"}
+
+
+def _describe_row(table: str, m) -> str:
+    if table == "archive":
+        return f"登记归档 #{m['id']}：{m['title'] or m['key']}，{m['released_at']}"
+    what = _KIND_WORDS.get(m["kind"], m["kind"])
+    if m["kind"] == "sign":
+        what = f"{'退回' if m['reject'] else '签署'}{m['stage'] or ''}"
+    elif m["kind"] == "waive":
+        what = f"豁免 {m['rule']}"
+    who = f"，{m['actor']}" if m["actor"] else ""
+    return f"审核事件 #{m['id']}：{what}{who}，{m['at']}"
 
 
 def _archive_dict(row) -> dict:

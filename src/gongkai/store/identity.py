@@ -9,6 +9,7 @@ recorded with every event all the same, so the log shows which file was looked a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
@@ -32,6 +33,8 @@ class DocumentRef:
     path: str
     file_sha256: str
     content_sha256: str
+    package_sha256: str | None = None  # versioned fingerprint of the whole file (formats.fingerprint)
+    places: Mapping[str, str] | None = None
 
 
 def document_key(title: str | None, doc_number: str | None, content_sha256: str) -> str:

@@ -1,10 +1,12 @@
 """Tables of the review store and their versioned migrations.
 
 Migrations are a numbered list applied in order inside one locked transaction when a store
-is opened; the table ``gongkai_schema`` records each version applied. A handful of tables
-opened in-process on clerks' machines does not warrant Alembic (a migration environment,
-script directory and another dependency); when the schema outgrows this list, Alembic can
-take over from the recorded version.
+is opened. The tables below are the current shape: ``_v1`` creates them as they are now, and
+every later migration adds what a store created by an older version lacks (a column only when
+it is missing), so a new store and a migrated one end up alike. The table ``gongkai_schema``
+records each version applied. A handful of tables opened in-process on clerks' machines does
+not warrant Alembic (a migration environment, script directory and another dependency); when
+the schema outgrows this list, Alembic can take over from the recorded version.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Column,
     Connection,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -61,6 +64,15 @@ events = Table(
     Column("important", Boolean, nullable=False, default=False),
     Column("rule", String(20)),
     Column("note", Text, nullable=False, default=""),
+    # v2: the versioned fingerprint of the whole file (pkg1:…) and its per-place digests (JSON);
+    # NULL in events logged before, which are judged by content_sha256 alone
+    Column("package_sha256", String(80)),
+    Column("places", Text),
+    # v3: the hash chain (store/chain.py); NULL in rows written before it
+    Column("seq", Integer),
+    Column("prev_hash", String(120)),
+    Column("link_hash", String(120)),
+    Index("ix_review_events_seq", "seq", unique=True),
 )
 
 #: 登记归档: one row per released document round.
@@ -81,6 +93,11 @@ archive = Table(
     Column("reviewers", Text, nullable=False),  # JSON: stages, 校次, read-aloud, 保密审查
     Column("waivers", Text, nullable=False),  # JSON list
     Column("findings", Text, nullable=False),  # JSON summary at release
+    Column("package_sha256", String(80)),  # v2
+    Column("seq", Integer),  # v3: the hash chain
+    Column("prev_hash", String(120)),
+    Column("link_hash", String(120)),
+    Index("ix_release_archive_seq", "seq", unique=True),
 )
 
 _APPEND_ONLY_SQLITE = [
@@ -110,8 +127,38 @@ def _v1(conn: Connection) -> None:
             conn.exec_driver_sql(sql)
 
 
+def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+
+
+def _v2(conn: Connection) -> None:
+    """Package fingerprints (pkg1) on events and archive entries; old rows keep NULL."""
+    _add_missing_columns(conn, events, ("package_sha256", "places"))
+    _add_missing_columns(conn, archive, ("package_sha256",))
+
+
+def _v3(conn: Connection) -> None:
+    """The hash chain: a global sequence number, the previous link and the row's own link.
+
+    Rows written before keep NULL (the append-only triggers forbid filling them in);
+    ``archive verify`` counts them as written before the chain.
+    """
+    for table in (events, archive):
+        _add_missing_columns(conn, table, ("seq", "prev_hash", "link_hash"))
+        conn.exec_driver_sql(f"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table.name}_seq ON {table.name} (seq)")
+
+
 #: (version, migration) in order; append, never edit an applied one.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
+    (2, _v2),
+    (3, _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
