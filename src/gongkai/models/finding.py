@@ -22,6 +22,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "format": ("doc_number_format", "heading_numbering", "element_missing", "font", "page_layout"),
     "completeness": (
         "service_guide", "consultation", "pre_disclosure", "interpretation_plan", "catalogue_entry",
+        "closing_formula", "one_matter",
     ),
 }
 
