@@ -131,6 +131,7 @@ BODY_SUFFIX_REPEATS = 3
 
 def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is in the name of a body whose kind the document lists (…卫生院 ×3)."""
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _BODY_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 4)):
         if full.count(m.group()) < BODY_SUFFIX_REPEATS:
             continue
@@ -145,6 +146,7 @@ def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
 
 def _in_proper_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies in a 发文字号's 机关代字, a place name or a zone named after a place."""
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _DOC_NUMBER_HEAD.finditer(text, max(0, start - 12), min(len(text), end + 12)):
         if m.start() <= start and end <= m.end():
             return True
@@ -233,6 +235,7 @@ DOUBLED_MIN_FREQ = 100
 
 
 def _doubled(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     words = lm.lexicon_words()
     for block in rule.blocks(doc):
         text = block.text
