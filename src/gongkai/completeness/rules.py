@@ -316,7 +316,7 @@ REGULATION = "《党政机关公文处理工作条例》"
 @lru_cache(maxsize=1)
 def closings() -> dict:
     """The closing formulas of data/proofing/closings.yaml, compiled."""
-    raw = load_yaml(resources.files("gongkai.data").joinpath("proofing/closings.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("gongkai").joinpath("data/proofing/closings.yaml").read_text(encoding="utf-8"))
     wrong = {t: [(regex.compile(e["closing"]), e["right"], e["why"]) for e in entries]
              for t, entries in raw["wrong_in"].items()}
     return {"wrong_in": wrong, "request_verbs": regex.compile(raw["request_verbs"])}

@@ -17,7 +17,6 @@ from ..engine import Context, FunctionRule, Rule
 from ..models import Document, Finding, Severity
 from .. import segmentation
 from . import lexicon as lx
-from .correction import is_han
 
 if TYPE_CHECKING:  # the model (numpy and its tables) is imported when T110 runs, not with the rules
     from . import lm
@@ -132,12 +131,13 @@ BODY_SUFFIX_REPEATS = 3
 
 def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is in the name of a body whose kind the document lists (…卫生院 ×3)."""
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _BODY_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 4)):
         if full.count(m.group()) < BODY_SUFFIX_REPEATS:
             continue
         a = m.start()
         name = a
-        while name > 0 and a - name < _NAME_BEFORE and is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
             name -= 1
         if name <= start:
             return True
@@ -146,13 +146,14 @@ def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
 
 def _in_proper_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies in a 发文字号's 机关代字, a place name or a zone named after a place."""
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _DOC_NUMBER_HEAD.finditer(text, max(0, start - 12), min(len(text), end + 12)):
         if m.start() <= start and end <= m.end():
             return True
     for m in _PLACE_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 3)):
         a = m.start()
         name = a
-        while name > 0 and a - name < _NAME_BEFORE and is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
             name -= 1
         if name <= start:
             return True  # the name before a place suffix
@@ -234,8 +235,7 @@ DOUBLED_MIN_FREQ = 100
 
 
 def _doubled(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Finding]:
-    from . import lm
-
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     words = lm.lexicon_words()
     for block in rule.blocks(doc):
         text = block.text
