@@ -150,3 +150,17 @@ def test_closing_formula_takes_a_full_stop(check_text, text, fires):
 ])
 def test_title_marks_wrapped_over_lines(check_text, text, fires):
     assert ("P103" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("举报电话：某某乡24370000,24370001", "举报电话：某某乡24370000、24370001"),
+    ("共计12,500,000元。", "共计12,500,000元。"),                                 # thousands separators stay
+    ("构建“规划-建设-管理”全链条", "构建“规划—建设—管理”全链条"),
+    ("型号A-1", "型号A-1"),
+    ("由各镇负责实施。（具体名单见附件）", "由各镇负责实施（具体名单见附件）。"),
+    ("由各镇负责实施。（具体名单见附件。）", "由各镇负责实施。（具体名单见附件。）"),   # a note on the whole sentence
+])
+def test_number_lists_hyphens_and_notes(text, fixed):
+    from gongkai.proofing.correction import autocorrect
+
+    assert autocorrect(text) == fixed

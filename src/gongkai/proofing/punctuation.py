@@ -33,6 +33,21 @@ _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 _HALF_RE = regex.compile(r"[,;:?!.]")
 
 
+_DIGITS_BEFORE = regex.compile(r"(?<!\d)(\d{5,})$")
+_DIGITS_AFTER = regex.compile(r"^(\d{5,})(?!\d)")
+
+
+def _number_list(text: str, i: int) -> bool:
+    """Whether the comma at ``i`` separates two long numbers in Chinese text (24370168,24370017):
+    a thousands separator is followed by exactly three digits, a telephone list by more."""
+    a = _DIGITS_BEFORE.search(text, 0, i)
+    b = _DIGITS_AFTER.match(text[i + 1:i + 20])
+    if not (a and b):
+        return False
+    before = text[a.start() - 1] if a.start() else ""
+    return is_han(before) or before in "：:、，" or has_han(text[max(0, a.start() - 6):a.start()])
+
+
 def _half_width(text: str):
     for m in _HALF_RE.finditer(text):
         i, c = m.start(), m.group()
@@ -49,6 +64,9 @@ def _half_width(text: str):
                 continue  # an ellipsis, P106's business
             if i > 0 and text[i - 1] == ".":
                 continue
+        elif c == "," and _number_list(text, i):
+            yield Fix(i, i + 1, "、", "中文语句中并列的号码之间应使用顿号“、”，不用半角逗号")
+            continue
         elif p is not None and n is not None and p.isascii() and n.isascii() and (p.isalnum() and n.isalnum()):
             continue  # 10:30, 1:1000, 1,000, a;b
         elif not (cjk_p or cjk_n):
@@ -64,9 +82,10 @@ HALF_WIDTH = CorrectionRule(
     needs=r"[,;:?!.]",
     doc="中文文本中的逗号、分号、冒号、问号、叹号、句号应使用全角标点（，；：？！。）。"
         "英文、数字、网址和邮箱中的半角符号（如3.5%、1:1000、10:30、www.example.gov.cn）不在此列。",
-    fires=["各村,各股室要高度重视。", "联系方式如下:", "会议时间:10:30", "是否同意?请批示。", "请各单位认真落实."],
+    fires=["各村,各股室要高度重视。", "联系方式如下:", "会议时间:10:30", "是否同意?请批示。", "请各单位认真落实.",
+           "举报电话：某某乡24370000,24370001"],
     silent=["增长3.5%，比例尺1:1000，时间10:30。", "详见www.shuicheng.gov.cn。", "Hello, world.",
-            "1.总体要求", "邮箱：office@example.gov.cn。", "共计1,000元。"],
+            "1.总体要求", "邮箱：office@example.gov.cn。", "共计1,000元。", "共计12,500,000元。"],
 )
 
 
@@ -409,4 +428,43 @@ CLOSING = CorrectionRule(
     silent=["特此通知。", "特此通知如下：", "此致", "特此通知各村"],
 )
 
-RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING]
+# -- P110 a hyphen joining Chinese words ----------------------------------------------------
+#: 规划-建设-管理: GB/T 15834 4.13 joins related Chinese terms with the 一字线 “—”.
+_HAN_HYPHEN = regex.compile(r"(?<=\p{Han}{2})[\-－](?=\p{Han}{2})")
+
+
+def _han_hyphen(text: str):
+    for m in _HAN_HYPHEN.finditer(text):
+        yield Fix(m.start(), m.end(), "—", "连接相关的中文词语应使用一字线“—”，不用连字符“-”", 0.8)
+
+
+HAN_HYPHEN = CorrectionRule(
+    code="P110", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="中文词语之间用了连字符", basis=f"{GB15834} 4.13", judge=_han_hyphen, needs=r"\p{Han}[\-－]\p{Han}",
+    doc="标示相关项目（规划—建设—管理）或起止（北京—上海）时，中文词语之间用一字线“—”，不用半角连字符“-”。"
+        "编号、型号（A-1）不在此列。",
+    fires=["构建“规划-建设-管理”全链条", "开通城关-东区公交线"],
+    silent=["构建“规划—建设—管理”全链条", "型号A-1", "见表3-1", "某-字"],
+)
+
+# -- P111 a parenthetical note after the full stop ---------------------------------------------
+#: 崇明区水务局。（具体名录见附件） — a note on the sentence goes inside it, before its 。
+_NOTE_AFTER_STOP = regex.compile(r"。(?P<note>（[^（）。！？]{2,30}）)(?=\s*$)")
+
+
+def _note_after_stop(text: str):
+    for m in _NOTE_AFTER_STOP.finditer(text):
+        yield Fix(m.start(), m.end(), m["note"] + "。", "句内括注应放在句号之前", 0.8)
+
+
+NOTE_AFTER_STOP = CorrectionRule(
+    code="P111", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="句内括注放在了句号之后", basis=f"{GB15834} 4.9.3", judge=_note_after_stop, needs="。（",
+    doc="注释句子里某些词语的括注（句内括注）紧跟在被注释的词语之后、句号之前；放在段末句号之后的短括注"
+        "（“……水务局。（具体名录见附件）”）应移到句号之前。注释整句的句外括注（括号内自带句号）不在此列。",
+    fires=["由各镇负责实施。（具体名单见附件）"],
+    silent=["由各镇负责实施（具体名单见附件）。", "由各镇负责实施。（具体名单见附件。）", "由各镇负责实施。（一）总体要求"],
+)
+
+RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
+         HAN_HYPHEN, NOTE_AFTER_STOP]
