@@ -160,3 +160,9 @@ def test_imprint_table_merged_by_conversion(check_text, imprint, fires):
 ])
 def test_cited_document_numbers(check_text, text, fires):
     assert ("F101" in {f.rule for f in check_text(text).findings}) is fires
+
+
+def test_enclosed_numerals_become_bracketed_numbers(check_text):
+    found = [f for f in check_text("其中：⑴城关村；⑵东门村。").findings if f.rule == "F103"]
+    assert [f.suggestion for f in found] == ["（1）", "（2）"]
+    assert "F103" not in {f.rule for f in check_text("其中：（1）城关村；（2）东门村。").findings}

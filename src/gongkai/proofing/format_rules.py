@@ -193,7 +193,14 @@ HEADING_ORDER = FunctionRule(
 
 
 # -- F103 heading markers ---------------------------------------------------------------------
+#: ⑴…⒇: one character drawn like (1); the fourth level is typed （1）.
+_ENCLOSED = regex.compile(r"[\u2474-\u2487]")
+
+
 def _heading_marks(text: str):
+    for m in _ENCLOSED.finditer(text):
+        n = ord(m.group()) - 0x2474 + 1
+        yield Fix(m.start(), m.end(), f"（{n}）", f"序数“{m.group()}”是带括号的特殊字符，应写作“（{n}）”")
     h = heading_of(text)
     if h is None:
         return
@@ -217,9 +224,10 @@ def _heading_marks(text: str):
 HEADING_MARKS = CorrectionRule(
     code="F103", category="format", kind="heading_numbering", severity=Severity.WARNING,
     message="结构层次序数的标点不规范", basis=f"{GB9704} 7.3.3",
-    judge=_heading_marks, parts=("body",), needs=r"^\s*[（(]?[一二三四五六七八九十\d]",
-    doc="第一层序数用“一、”；第二层“（一）”、第四层“（1）”的括号后不再加顿号或句点；第三层用“1.”（下脚点），不用“1、”。",
-    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导"],
+    judge=_heading_marks, parts=("body",), needs=r"^\s*[（(]?[一二三四五六七八九十\d]|[\u2474-\u2487]",
+    doc="第一层序数用“一、”；第二层“（一）”、第四层“（1）”的括号后不再加顿号或句点；第三层用“1.”（下脚点），不用“1、”；"
+        "“⑴⑵”这类带括号的特殊字符应写作“（1）（2）”。",
+    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导", "其中：⑴城关村；⑵东门村。"],
     silent=["一、总体要求", "（一）工作目标", "1.明确责任", "（1）加强领导", "1.5亿元资金已下达", "十分重要。"],
 )
 
