@@ -166,3 +166,11 @@ def test_enclosed_numerals_become_bracketed_numbers(check_text):
     found = [f for f in check_text("其中：⑴城关村；⑵东门村。").findings if f.rule == "F103"]
     assert [f.suggestion for f in found] == ["（1）", "（2）"]
     assert "F103" not in {f.rule for f in check_text("其中：（1）城关村；（2）东门村。").findings}
+
+
+def test_an_item_starting_with_a_year_is_still_numbered(check_text):
+    text = ("关于做好申报工作的通知\n各企业：\n一、申报条件\n1、2024年安全考评合格的企业。\n2、车辆规模在30辆以上的企业。\n"
+            "勺米镇人民政府\n2025年3月5日")
+    found = check_text(text).findings
+    assert "F102" not in {f.rule for f in found}
+    assert [f.text for f in found if f.rule == "F103"] == ["1、", "2、"]

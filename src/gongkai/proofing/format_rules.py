@@ -67,12 +67,11 @@ DOC_NUMBER_FORMAT = FunctionRule(
 )
 
 
-
 # -- the main text: where headings, body and signature stand ----------------------------------
 _CN_1_99 = r"(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 L1 = regex.compile(rf"^\s*(?P<n>{_CN_1_99})(?P<mark>、|\.|．)")
 L2 = regex.compile(rf"^\s*[（(](?P<n>{_CN_1_99})[）)](?P<mark>、|\.|．|，)?")
-L3 = regex.compile(r"^\s*(?P<n>\d{1,2})(?P<mark>\.|．|、)(?![\d０-９])")
+L3 = regex.compile(r"^\s*(?P<n>\d{1,2})(?P<mark>[.．](?![\d０-９])|、)")  # 1.5亿 is a number; 1、2021年… a heading
 L4 = regex.compile(r"^\s*[（(](?P<n>\d{1,2})[）)](?P<mark>、|\.|．|，)?")
 LEVELS = ((1, L1), (2, L2), (3, L3), (4, L4))
 #: The marker each level should carry after its number (None: nothing after the bracket).
