@@ -335,6 +335,9 @@ def test_binary_ole_object_is_reported_as_uninspectable():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + ID.encode()
     found = _s105(package(members={"word/embeddings/oleObject1.bin": ole}))
     assert found == {"word/embeddings/oleObject1.bin": "二进制 OLE 对象"}
+    _, findings = findings_at(package(members={"word/embeddings/oleObject1.bin": ole}))
+    (f,) = [f for f in findings if f.rule == "S105"]
+    assert f.location.describe() == "嵌入文件 word/embeddings/oleObject1.bin"
 
 
 def test_thumbnail_and_unreferenced_picture_are_reported():
@@ -562,3 +565,16 @@ def test_no_report_names_a_planted_number_in_a_location(pl):
     for f in report.findings:
         where = f"{f.location.to_dict()} {f.location.describe()}"
         assert not any(n in where for n in numbers), (pl.key, where)
+
+
+def test_proofing_and_format_rules_do_not_read_place_parts():
+    body = (_p('<w:fldSimple w:instr=" PAGE  \\* MERGEFORMAT "/>')
+            + _p('<w:r><w:drawing><wp:inline><wp:extent cx="1" cy="1"/><wp:docPr id="1" name="图片 1" '
+                 'descr="工作布署到位,,截止目前"/></wp:inline></w:drawing></w:r>')
+            + _p('<w:del w:id="1" w:author="甲"><w:r><w:delText>工作布署到位，，</w:delText></w:r></w:del>'))
+    doc, findings = findings_at(package(body))
+    assert {b.part for b in doc.blocks} >= {"field", "alt_text", "deleted"}
+    assert not [f for f in findings if f.location.part in PLACE_PARTS and f.category != "personal_data"]
+    # the same words on the page are proofread (so the assertion above can fail)
+    _, on_page = findings_at(package(_p(_run("工作布署到位，，"))))
+    assert any(f.category == "proofing" for f in on_page)

@@ -97,8 +97,8 @@ class Location:
         if self.part == PROPERTY_PART:
             return f"文档属性“{property_name(self.property or '')}”"
         if self.part in PLACE_PARTS:
-            name = PLACE_PARTS[self.part]
-            return f"{name} {self.source}:{self.start + 1}" if self.source else f"{name}:{self.start + 1}"
+            where = f"{PLACE_PARTS[self.part]} {self.source}" if self.source else PLACE_PARTS[self.part]
+            return where if self.block < 0 else f"{where}:{self.start + 1}"  # a whole member: no offset
         where = {
             "body": f"第{self.paragraph + 1}段",
             "header": "页眉",
@@ -275,8 +275,6 @@ class Document:
                 ids = seen.setdefault(b.part, {})
                 number = ids.setdefault(b.source_id, len(ids) + 1)
                 labels.append(f"{names[b.part]}{number}")
-            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx
-                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
             else:
                 labels.append(names.get(b.part, b.part))
         return labels
