@@ -15,7 +15,7 @@ ID_A = "520221199003072372"  # synthetic, checksum-valid fake
 
 @pytest.fixture
 def authored(tmp_path, docx_builder):
-    b = docx_builder()
+    b = docx_builder(thumbnail=False)  # a thumbnail is removed by redact: see test_redact_places
     p = b.paragraph("关于做好春耕备耕工作的通知")
     b.paragraph("请各村做好春耕备耕工作。")
     b.comment(p, "请核实数字", author="李四海")
@@ -119,7 +119,7 @@ def test_document_without_metadata_findings_keeps_its_properties(cli, tmp_path, 
 
 
 def test_user_folder_in_the_template_path_is_masked(cli, tmp_path, docx_builder):
-    b = docx_builder()
+    b = docx_builder(thumbnail=False)
     b.paragraph("关于做好春耕备耕工作的通知")
     b.attached_template("file:///C:/Users/zhangsan/AppData/Roaming/Microsoft/Templates/Normal.dotm")
     src = b.save(tmp_path / "in.docx")
