@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 NOTICE = "关于做好春耕备耕工作的通知\n各村（社区）：\n请做好种粮补贴申报工作。\n勺米镇人民政府\n2025年3月5日\n{label}"
 
 
@@ -74,3 +76,28 @@ def test_two_contradicting_labels_of_the_document(check_text):
     report = check_text(NOTICE.format(label="（此件公开发布）\n公开方式：不予公开"))
     [f] = [f for f in report.findings if f.rule == "A102"]
     assert "自相矛盾" in f.message
+
+
+ISSUING = """勺米镇人民政府关于印发《勺米镇农村人居环境整治办法》的通知
+各村（社区）：
+现将《勺米镇农村人居环境整治办法》印发给你们，请认真贯彻执行。
+勺米镇人民政府
+2025年3月5日
+勺米镇农村人居环境整治办法
+第一条 为改善农村人居环境，制定本办法。
+第二条 本办法自印发之日起施行。
+{label}抄送：县农业农村局。
+勺米镇党政办公室 2025年3月5日印发"""
+
+
+@pytest.mark.parametrize("text, missing", [
+    (ISSUING.format(label="公开方式：主动公开\n"), False),   # the 版记 after the enclosed 办法 is the notice's
+    (ISSUING.format(label=""), True),
+    ("关于开展检查的函\n索引号\n001/2025-0001\n公开类别\n主动公开\n各村：\n请做好检查。\n勺米镇人民政府\n2025年3月5日", False),
+    ("关于开展检查的通知 各村：请做好检查工作，按时报送材料，确保各项工作落到实处。 勺米镇人民政府 2025年3月5日 "
+     "信息公开选项: 主动公开 勺米镇党政办 2025年3月5日印发", False),   # a page without line breaks
+    ("关于规范公开属性标注的通知 各村：今后发文请在附注处注明“公开方式：主动公开”等字样，确保各项工作落到实处。"
+     " 勺米镇人民政府 2025年3月5日", True),                            # quoted as an example, not stated
+])
+def test_label_in_banji_page_block_or_flattened_text(check_text, text, missing):
+    assert ("A101" in {f.rule for f in check_text(text).findings}) is missing

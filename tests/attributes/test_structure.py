@@ -288,3 +288,16 @@ def test_document_label_uses_the_analysis_a_context_has():
     s = ctx.fact(parse_structure)
     assert ctx.known(parse_structure)
     assert document_label(doc, ctx) is s.label and s.label.value == "不予公开"
+
+
+@pytest.mark.parametrize("marks", ["机密★1年\n特急\n", "内部资料 注意保存\n", "000123\n秘密★6个月\n特急\n", ""])
+def test_marks_above_the_masthead_are_not_the_title(marks):
+    text = (marks + "勺米镇人民政府文件\n勺府发〔2025〕3号\n勺米镇人民政府关于申请追加防汛经费的请示\n区人民政府：\n"
+            "今年汛期雨量偏多。\n妥否，请批示。\n勺米镇人民政府\n2025年6月1日")
+    s = parse_structure(Document.from_text(text))
+    assert s.title.text == "勺米镇人民政府关于申请追加防汛经费的请示" and s.doc_type == "请示"
+
+
+def test_an_internal_mark_in_a_sentence_is_no_masthead_mark():
+    text = "关于内部资料管理的通知\n各股室：\n内部资料注意保存，不得外传。\n勺米镇人民政府\n2025年6月1日"
+    assert parse_structure(Document.from_text(text)).title.text == "关于内部资料管理的通知"

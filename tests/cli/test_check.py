@@ -193,3 +193,8 @@ def test_a_group_that_fails_together_is_checked_one_by_one(cli, tmp_path, monkey
     result = cli("check", *paths, "--format", "json")
     assert [json.loads(line)["file"] for line in result.output.splitlines()] == [str(p) for p in paths]
     assert result.exit_code == 0
+
+
+def test_rules_listing_states_the_severity_policy(cli):
+    out = cli("rules").output
+    assert "错误＝确定有误" in out and "0.95" in out

@@ -603,3 +603,34 @@ def test_every_formula_lead_is_neutralised(lead):
 
     assert safe_cell(lead + "1+1") == "'" + lead + "1+1"
     assert safe_cell("正文" + lead) == "正文" + lead
+
+
+def test_a_waiver_prefix_never_takes_the_classification_mark_along(gk, tmp_path):
+    doc = tmp_path / "涉密内部.docx"
+    make_docx("机密★1年", *HEAD, "此件系内部资料，请勿外传。", *TAIL, LABEL, path=doc)
+    review_fully(gk, doc)
+    result = gk("review", "waive", doc, "--rule", "S1", "--by", "丙", "--reason", "领导同意")
+    assert result.exit_code == 0 and "已豁免 S102" in result.stdout and "S101" not in result.stdout
+    code, data = release_json(gk, doc)
+    assert code == 1 and "classified" in [m["code"] for m in data["missing"]]
+    assert not any("S102" in m["message"] for m in data["missing"])
+
+
+def test_a_register_with_its_last_kilobyte_cut_off_is_refused(gk, doc):
+    assert gk("review", "start", doc).exit_code == 0
+    for i in range(30):
+        gk("review", "proof", doc, "--by", f"校对{i}")
+    import sqlite3
+
+    con = sqlite3.connect(gk.db)  # as when the last clerk's program exits: the WAL written back
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = gk.db.read_bytes()
+    for leftover in ("-wal", "-shm"):
+        Path(str(gk.db) + leftover).unlink(missing_ok=True)
+    gk.db.write_bytes(data[:-1024])
+    for args in (("archive", "list"), ("review", "proof", doc, "--by", "庚")):
+        result = gk(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "损坏" in result.stderr and result.stderr.count("\n") == 1
+    assert gk.db.read_bytes() == data[:-1024]

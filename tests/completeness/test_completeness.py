@@ -203,3 +203,44 @@ def test_check_and_rules_commands_speak_chinese(cli, tmp_path):
     assert "办事指南缺少“申报材料”" in out and "《勺米镇办事公开制度》第二条" in out
     doc = cli("rules", "C103").output
     assert "10个工作日" in doc and "会报告" in doc
+
+
+REPORT = "勺米镇人民政府关于2025年禁毒工作情况的报告\n区人民政府：\n现将今年禁毒工作情况报告如下。\n{closing}\n勺米镇人民政府\n2025年11月3日"
+ASKING = "勺米镇人民政府关于{what}的请示\n区人民政府：\n今年雨量偏多，需要资金。\n{closing}\n勺米镇人民政府\n2025年6月1日"
+LETTER = "勺米镇人民政府关于商请支持道路建设的函\n县交通运输局：\n我镇拟建设通村道路。\n{closing}\n勺米镇人民政府\n2025年6月1日"
+
+
+@pytest.mark.parametrize("text, fires", [
+    (REPORT.format(closing="当否，请批示。"), True),           # a 报告 may not carry a request
+    (REPORT.format(closing="特此报告。"), False),
+    (ASKING.format(what="申请维修村道", closing="以上请示，请审阅。"), True),
+    (ASKING.format(what="申请维修村道", closing="妥否，请批示。"), False),
+    (LETTER.format(closing="妥否，请批示。"), True),            # a 函 asks no 批示 of a body not its superior
+    (LETTER.format(closing="请予函复。"), False),
+])
+def test_closing_formula_of_another_document_type(check_text, text, fires):
+    assert ("C106" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("what, fires", [
+    ("申请追加春耕经费和调整项目资金用途", True),
+    ("申请追加春耕经费", False),
+    ("申请村道维修和养护经费", False),                        # one request, two objects
+])
+def test_a_request_asks_one_matter(check_text, what, fires):
+    text = ASKING.format(what=what, closing="妥否，请批示。")
+    assert ("C107" in {f.rule for f in check_text(text).findings}) is fires
+
+
+RULES_TEXT = ("{title}\n第一条 为规范宅基地审批，制定本办法。\n第二条 设定依据：《土地管理法》。\n第三条 申请条件：本村村民。\n"
+              "第四条 办理程序：申请、审核、审批。\n第五条 申请材料：申请书、户口簿。\n第六条 本办法自印发之日起施行。")
+
+
+@pytest.mark.parametrize("title, fires", [
+    ("勺米镇农村宅基地审批管理办法", False),                   # a 办法 is not a 办事指南
+    ("关于印发勺米镇农村宅基地审批管理规定的通知", False),
+    ("勺米镇农村宅基地审批办事指南", True),
+    ("勺米镇农村宅基地审批须知事项", True),                     # no title of its own kind: the elements decide
+])
+def test_a_regulation_is_not_a_service_guide(check_text, title, fires):
+    assert ("C101" in {f.rule for f in check_text(RULES_TEXT.format(title=title)).findings}) is fires

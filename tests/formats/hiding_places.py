@@ -317,19 +317,23 @@ class Place:
 
 
 PLACES: list[Place] = []
+#: Places found after the reader's pass (text in pictures, XML comments, namespaces, form fields):
+#: the package scan and redact cover them; ``check`` does not read them yet. Kept apart so the
+#: reader's tests over PLACES stay meaningful; move a place into PLACES once ``check`` reads it.
+MORE_PLACES: list[Place] = []
 ALL = ("person_name", "id_card", "mobile", "bank_card", "address")
 NUMBERS = ("id_card", "mobile", "bank_card")
 
 
-def place(key: str, where: str, inspectable: bool = True, kinds: tuple[str, ...] = ALL):
-    """Register ``func(pkg, p)`` (which plants ``p`` into a base Package) as a place."""
+def place(key: str, where: str, inspectable: bool = True, kinds: tuple[str, ...] = ALL, more: bool = False):
+    """Register ``func(pkg, p)`` (which plants ``p`` into a base Package) as a place (in MORE_PLACES if ``more``)."""
     def register(func: Callable[[Package, Planted], None]):
         def build(p: Planted) -> bytes:
             pkg = Package()
             func(pkg, p)
             return pkg.to_bytes()
         build.__name__ = f"build_{key}"
-        PLACES.append(Place(key, where, inspectable, build, kinds, func))
+        (MORE_PLACES if more else PLACES).append(Place(key, where, inspectable, build, kinds, func))
         return func
     return register
 
@@ -974,14 +978,14 @@ def emf_with_text(text: str) -> bytes:
     return header + record + b"\x00" * 24 + chars + struct.pack("<II", 14, 20) + b"\x00" * 12
 
 
-@place("image_exif", "图片元数据 word/media/image1.jpeg", kinds=("person_name", "id_card", "mobile"))
+@place("image_exif", "图片元数据 word/media/image1.jpeg", kinds=("person_name", "id_card", "mobile"), more=True)
 def _image_exif(pkg, p):
     text = f"申请人{p.name}，身份证号{p.id_number}，联系电话{p.mobile}"
     rid = pkg.add("word/media/image1.jpeg", _jpeg_with_exif(text, random.Random(5)), rel="image")
     pkg.body.append(f"<w:p>{drawing(picture(rid))}</w:p>")
 
 
-@place("object_preview_emf", "嵌入文件 word/embeddings/Microsoft_Excel_Worksheet.xlsx 的预览图")
+@place("object_preview_emf", "嵌入文件 word/embeddings/Microsoft_Excel_Worksheet.xlsx 的预览图", more=True)
 def _object_preview(pkg, p):
     rid = pkg.add("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx(["申请表"]), rel="package")
     img = pkg.add("word/media/image2.emf", emf_with_text(p.sentence()), rel="image")
@@ -992,18 +996,18 @@ def _object_preview(pkg, p):
                     f'ObjectID="_1700000002" r:id="{rid}"/></w:object></w:r></w:p>')
 
 
-@place("xml_comment", "正文（XML 注释）")
+@place("xml_comment", "正文（XML 注释）", more=True)
 def _xml_comment(pkg, p):
     pkg.body.append(f"<!-- {esc(p.sentence())} -->" + para("已审核。"))
 
 
-@place("namespace_uri", "正文（命名空间）", kinds=("person_name", "id_card", "mobile"))
+@place("namespace_uri", "正文（命名空间）", kinds=("person_name", "id_card", "mobile"), more=True)
 def _namespace_uri(pkg, p):
     uri = "urn:" + urllib.parse.quote(f"申请人{p.name}身份证号{p.id_number}联系电话{p.mobile}")
     pkg.body.append(f'<w:p><w:r><w:t>已审核。</w:t></w:r><w:customXml xmlns:x="{uri}" w:element="x"/></w:p>')
 
 
-@place("form_field", "窗体域")
+@place("form_field", "窗体域", more=True)
 def _form_field(pkg, p):
     pkg.body.append('<w:p><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text1"/><w:enabled/>'
                     f'<w:helpText w:type="text" w:val="{esc(p.sentence())}"/><w:textInput><w:default '
@@ -1044,7 +1048,8 @@ def _thumbnail(pkg, p):
     pkg.relate("", PKG_RT + "/metadata/thumbnail", "docProps/thumbnail.png")
 
 
-PLACE_BY_KEY = {pl.key: pl for pl in PLACES}
+ALL_PLACES = PLACES + MORE_PLACES
+PLACE_BY_KEY = {pl.key: pl for pl in ALL_PLACES}
 
 
 def build_many(places: list[Place], p: Planted) -> bytes:
@@ -1053,7 +1058,7 @@ def build_many(places: list[Place], p: Planted) -> bytes:
     for pl in places:
         pl.plant(pkg, p)
     return pkg.to_bytes()
-assert len(PLACE_BY_KEY) == len(PLACES), "duplicate place keys"
+assert len(PLACE_BY_KEY) == len(ALL_PLACES), "duplicate place keys"
 
 
 # -- the independent oracle -------------------------------------------------------------------------

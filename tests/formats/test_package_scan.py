@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from tests.formats.hiding_places import PLACES, Package, emf_with_text, para, planted
+from tests.formats.hiding_places import ALL_PLACES, Package, emf_with_text, para, planted
 
 from gongkai.config import Config
 from gongkai.engine import Runner, default_registry
@@ -23,10 +23,10 @@ def runner():
 
 @pytest.fixture(scope="module")
 def built():
-    return {pl.key: pl.build(P) for pl in PLACES}
+    return {pl.key: pl.build(P) for pl in ALL_PLACES}
 
 
-@pytest.mark.parametrize("pl", [pl for pl in PLACES if pl.inspectable], ids=lambda pl: pl.key)
+@pytest.mark.parametrize("pl", [pl for pl in ALL_PLACES if pl.inspectable], ids=lambda pl: pl.key)
 def test_the_scan_finds_every_planted_kind(pl, built, runner):
     scan = scan_package(built[pl.key], "in.docx", runner=runner)
     assert set(pl.kinds) <= {leak.kind for leak in scan.leaks}, scan.lines()
@@ -36,7 +36,7 @@ def test_the_scan_finds_every_planted_kind(pl, built, runner):
         assert "/" in leak.place or ".xml" in leak.place
 
 
-@pytest.mark.parametrize("pl", [pl for pl in PLACES if not pl.inspectable], ids=lambda pl: pl.key)
+@pytest.mark.parametrize("pl", [pl for pl in ALL_PLACES if not pl.inspectable], ids=lambda pl: pl.key)
 def test_what_cannot_be_read_is_listed(pl, built, runner):
     scan = scan_package(built[pl.key], "in.docx", runner=runner)
     assert not scan.clean

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.formats.hiding_places import PLACE_BY_KEY, PLACES, TITLE, build_many, leaks, planted
+from tests.formats.hiding_places import ALL_PLACES, PLACE_BY_KEY, TITLE, build_many, leaks, planted
 
 from gongkai import Config, check
 from gongkai.formats import read_path
@@ -22,7 +22,7 @@ P = planted(31)
 
 @pytest.fixture(scope="module")
 def built():
-    return {pl.key: pl.build(P) for pl in PLACES}
+    return {pl.key: pl.build(P) for pl in ALL_PLACES}
 
 
 def _redact(cli, tmp_path, data: bytes, name: str = "in"):
@@ -43,7 +43,7 @@ def _assert_no_leak_or_refused(result, out, p, folder):
     assert sorted(x.name for x in folder.iterdir() if x.name.endswith(".tmp")) == []  # no temp left behind
 
 
-@pytest.mark.parametrize("pl", PLACES, ids=lambda pl: pl.key)
+@pytest.mark.parametrize("pl", ALL_PLACES, ids=lambda pl: pl.key)
 def test_redact_hands_back_no_copy_that_holds_the_data(cli, tmp_path, built, pl):
     result, out = _redact(cli, tmp_path, built[pl.key])
     _assert_no_leak_or_refused(result, out, P, tmp_path)
@@ -113,7 +113,7 @@ def test_an_uninspectable_member_left_refuses_the_copy(cli, tmp_path, built, mon
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6),
-       places=st.lists(st.sampled_from(PLACES), min_size=1, max_size=4, unique_by=lambda pl: pl.key))
+       places=st.lists(st.sampled_from(ALL_PLACES), min_size=1, max_size=4, unique_by=lambda pl: pl.key))
 def test_random_values_in_random_places_never_survive(cli, tmp_path_factory, seed, places):
     p = planted(seed)
     folder = tmp_path_factory.mktemp("prop")

@@ -41,7 +41,7 @@ def test_mask_spans_masks_each_span_in_place():
 
 def test_excerpts_never_cut_a_value_so_it_is_masked_the_same_everywhere(check_text):
     """A window edge inside a phone number would mask a fragment differently from the finding."""
-    report = check_text("各村于2025年3月20日前将复核结果报镇农业服务中心，联系人：李明，联系电话：0858-8123456。")
+    report = check_text("各村于2025年3月20日前将复核结果报镇农业服务中心，申请人：李明，家庭电话：0858-8123456。")
     from gongkai.output.render import shown_excerpt, shown_text
 
     phones = {shown_text(f, False) for f in report.findings if f.kind == "landline"}

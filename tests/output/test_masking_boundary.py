@@ -365,10 +365,9 @@ def _run_every_command(cli, folder, reveal: bool) -> dict[str, str]:
     return out
 
 
-def test_every_command_masks_unless_revealed(cli, tmp_path, monkeypatch, caplog):
+def test_every_command_masks_unless_revealed(cli, tmp_path, caplog):
     from gongkai.formats.compose import make_docx
 
-    monkeypatch.chdir(tmp_path)
     make_docx(*CLI_TEXT, path=tmp_path / "draft.docx")
     with caplog.at_level(logging.DEBUG):
         masked = _run_every_command(cli, tmp_path, reveal=False)

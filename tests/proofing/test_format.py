@@ -150,3 +150,13 @@ def test_imprint_table_merged_by_conversion(check_text, imprint, fires):
     assert bool(found) is fires
     for f in found:
         assert f.text == "区应急局、区水务局。" and "印发" not in f.suggestion
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("依据《关于职工退休的通知》（劳人字〔85〕第3号）办理。", False),      # issued under older rules: quoted as issued
+    ("依据《关于加强管理的通知》（水府发[2024]12号）办理。", True),
+    ("勺府发〔25〕3号", True),                                              # the document's own number
+    ("根据《关于报请审批的请示》（某建交[2024]55\n号）执行。", True),        # a number broken before its 号
+])
+def test_cited_document_numbers(check_text, text, fires):
+    assert ("F101" in {f.rule for f in check_text(text).findings}) is fires

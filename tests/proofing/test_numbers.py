@@ -71,3 +71,74 @@ def test_old_documents_may_be_exempted():
 def test_chinese_date_inside_the_body_is_not_a_signing_date(check_text):
     text = "关于开展安全检查的通知\n各村：\n会议回顾了二〇二五年三月五日的讨论。\n勺米镇人民政府\n2025年3月6日"
     assert "N105" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text", [
+    "索引号：X01-2025-00001 主题分类：无 成文日期：2025-03-05 发布日期：2025-03-06",
+    "序号 案件编号 立案日期 罚没金额 1 A2025001 2025-03-05 1.25 2 A2025002 2025-03-07 0.30",
+    "先后破获“2024.5.12”系列盗窃案、“2024.6.1”故意伤害案。",
+])
+def test_iso_dates_of_page_fields_tables_and_case_names_stay_silent(check_text, text):
+    assert "N104" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text", [
+    "请于2025-03-05前报送材料。",
+    "成文日期：2025-03-05，请各村遵照执行。",       # no 信息索引 around it: the document's own text
+])
+def test_iso_dates_in_sentences_still_fire(check_text, text):
+    assert "N104" in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text", [
+    "经营场所：某某县某某镇前村10-70号",
+    "住所：某某县西航路南段B区71-151 张某",
+    "某某城8-9楼一层",
+])
+def test_house_numbers_are_not_ranges(check_text, text):
+    assert "N109" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("试用期月薪1800元-2000元", "试用期月薪1800元～2000元"),
+    ("全区3-5个工作日办结", "全区3～5个工作日办结"),
+    ("整治时间为3月-5月", "整治时间为3月—5月"),
+])
+def test_hyphen_ranges_are_fixed(text, fixed):
+    assert autocorrect(text) == fixed
+
+
+def test_signing_date_before_the_printed_line_is_called_a_signing_date(check_text):
+    text = "关于开展安全检查的通知\n各村：\n请做好安全检查工作。特此通知。 二〇二五年三月五日 某某镇党政办 2025年3月5日印发"
+    msgs = [f.message for f in check_text(text).findings if f.rule == "N105"]
+    assert msgs and all("成文日期" in m for m in msgs)
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("各村于二〇二六年三月底前完成自查。", "2026年3月"),
+    ("二0一九年度的项目已经结算。", "2019年"),
+    ("会议于二〇二五年三月五日召开。", "2025年3月5日"),
+])
+def test_years_in_chinese_numerals_in_the_body_fire(check_text, text, fixed):
+    found = [f for f in check_text(text).findings if f.rule == "N111"]
+    assert [f.suggestion for f in found] == [fixed]
+
+
+@pytest.mark.parametrize("text", [
+    "各村于2026年3月底前完成自查。",
+    "根据《二〇二五年度工作要点》安排",   # a quoted title is cited as issued
+    "工作三年来成效明显",
+    "农历正月初一",
+    SIGNED.format(date="二〇二五年三月五日"),  # the 成文日期 is N105's
+])
+def test_years_in_chinese_numerals_stay_silent(check_text, text):
+    assert "N111" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("公示期为5月21日-8月30日。", "公示期为5月21日—8月30日。"),
+    ("报名时间为3月1日－15日。", "报名时间为3月1日—15日。"),
+    ("公示期为5月21 日-－8月30日。", "公示期为5月21 日—8月30日。"),
+])
+def test_date_ranges_with_hyphens(text, fixed):
+    assert autocorrect(text) == fixed

@@ -121,3 +121,32 @@ def test_autocorrect_is_stable_and_rules_never_break_on_odd_text():
         for line in text.splitlines():
             once = autocorrect(line)
             assert autocorrect(once) == once, line
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("方案中明确补偿依据、补偿面积，补偿额度；", True),
+    ("需说明免征条件，免征面积、免征额度。", True),
+    ("方案中明确补偿依据、补偿面积、补偿额度；", False),
+    ("二、排查基础数据，优化设施", False),                # the 、 of a heading's ordinal
+    ("该项工作涉及面广，难度大、任务重。", False),        # clauses, not items of one list
+])
+def test_comma_among_list_items(check_text, text, fires):
+    assert ("P108" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("请各村认真贯彻执行。\n特此通知", True),
+    ("经研究，同意你村的请示。此复 2025年3月5日", True),   # a page without line breaks
+    ("请各村认真贯彻执行。\n特此通知。", False),
+    ("此致\n敬礼", False),
+])
+def test_closing_formula_takes_a_full_stop(check_text, text, fires):
+    assert ("P109" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("区农业农村局《关于报请区政府批转\n某某镇农村公路养护办法\n的请示》收悉。", False),   # a title broken over short lines
+    ("区农业农村局《关于报请区政府批转某某办法的请示收悉。\n请各村执行。\n特此通知。", True),
+])
+def test_title_marks_wrapped_over_lines(check_text, text, fires):
+    assert ("P103" in {f.rule for f in check_text(text).findings}) is fires

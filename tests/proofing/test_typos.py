@@ -174,3 +174,74 @@ def test_a_character_frequent_in_the_document_is_its_topic(check_text):
     assert _t110(check_text(line)) == [("嫩", "人")]
     # the same line in a document about 嫩江: the character is the document's topic, not a slip
     assert _t110(check_text("保护嫩江生态环境。\n嫩江水质持续改善。\n" + line)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "根据闽委宣联〔2024〕7号文件精神，做好相关工作。",  # 机关代字 of a 发文字号
+    "成立贵阳综合实验区管委会。",                      # a zone named after a place
+    "在姜山岛开展海洋主题活动。",                      # a name before a place suffix
+    "由半淞园街道负责组织。",
+])
+def test_no_typo_suggestion_on_proper_names_and_terms(check_text, text):
+    assert "T110" not in {f.rule for f in check_text(text).findings}
+
+
+@pytest.mark.parametrize("text, right", [
+    ("实行封山肓林。", "育"),
+    ("加强对运输企业姿质的审查。", "资"),
+    ("提升群众满意杜。", "度"),
+])
+def test_typos_beside_names_and_terms_still_fire(check_text, text, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
+
+
+@pytest.mark.parametrize("text, right", [
+    ("成立勺米综合实验区管委会。", "试"),          # no place name of the gazetteer before the zone's name
+    ("推进自贸实验区建设。", "试"),
+])
+def test_zone_names_without_a_place_are_still_checked(check_text, text, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
+
+
+@pytest.mark.parametrize("text, rule, right", [
+    ("为全县发展做出更大贡献。", "T103", "作出"),
+    ("确保工作秘密不泄漏。", "T103", "泄露"),
+    ("严防燃气泄露引发事故。", "T103", "泄漏"),
+    ("请登陆县政府门户网站下载表格。", "T103", "登录"),
+    ("请在申请表中写明车辆途径地。", "T103", "途经"),
+    ("不得将营运车辆交于无资格人员驾驶。", "T103", "交予"),
+    ("全县分为二个片区推进。", "T103", "两个"),
+    ("这是当前急待解决的问题。", "T101", "亟待"),
+])
+def test_commonly_confused_words_fire(check_text, text, rule, right):
+    assert [f.suggestion for f in check_text(text).findings if f.rule == rule] == [right]
+
+
+@pytest.mark.parametrize("text", [
+    "台风登陆后各村加强巡查。", "拓宽群众反映问题的途径。", "第二个阶段自6月开始。", "全县十二个乡镇参加。",
+    "严防泄露国家秘密。", "燃气管道泄漏应立即报警。", "各部门做出更大成绩。",
+])
+def test_commonly_confused_words_right_in_context_stay_silent(check_text, text):
+    assert not {f.rule for f in check_text(text).findings} & {"T101", "T103"}
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("请各村按照按照通知要求报送。", True),
+    ("认真落实落实各项措施。", True),
+    ("请各村按照通知要求报送。", False),
+    ("城关派出所所长、交警大队大队长参加。", False),   # the second 大队 starts 大队长
+    ("的的确确如此。", False),
+    ("依据《某某县用地用地标准》执行。", False),        # a quoted title is cited as issued
+])
+def test_doubled_words(check_text, text, fires):
+    assert ("T106" in {f.rule for f in check_text(text).findings}) is fires
+
+
+def test_names_of_listed_bodies_of_one_kind_are_not_corrected(check_text):
+    listing = "补助资金分配：南庠卫生院500元，敖北卫生院300元，城关卫生院800元。"  # 南庠: a name slot
+    assert "T110" not in {f.rule for f in check_text(listing).findings}
+    assert [f.suggestion for f in check_text("我镇附鼠小学开展安全教育。").findings if f.rule == "T110"] == ["属"]
+
+
+def test_a_body_named_once_is_still_checked(check_text):
+    assert [f.suggestion for f in check_text("请到南庠卫生院报名。").findings if f.rule == "T110"] == ["洋"]

@@ -80,3 +80,18 @@ def test_rules_about_discipline_and_accidents_are_not_events(check_text, text):
 
 def test_what_a_government_may_do_after_an_accident_is_a_rule(check_text):
     assert "G101" not in _codes(check_text("发生生产安全事故后，有关人民政府认为有必要的，可以组织调查。"))
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("关于开展燃气安全专项整治的通知\n各村：\n2024年5月1日，某某省某某市一餐馆因燃气泄漏引发爆炸，造成3人死亡。"
+     "请各村立即开展排查。\n勺米镇人民政府\n2025年3月5日", False),   # an accident elsewhere, cited as background
+    ("关于开展燃气安全专项整治的通知\n各村：\n近年来，全国多地餐馆发生燃气爆炸事故。请各村立即开展排查。"
+     "\n勺米镇人民政府\n2025年3月5日", False),
+    ("关于一起燃气爆炸事故的通报\n各村：\n3月1日，勺米镇某村一餐馆发生燃气爆炸事故，造成2人受伤。"
+     "\n勺米镇人民政府\n2025年3月5日", True),                          # the body's own place
+    ("对推进不力、未完成目标的，严格予以问责。", False),                 # a hypothetical clause
+    ("下立交地势低，极易发生车辆抛锚而引发次生事故。", False),           # a risk, not an event
+    ("3月5日，某村发生一起道路交通事故，造成2人受伤。", True),
+])
+def test_negative_information_is_an_event_of_ones_own(check_text, text, fires):
+    assert ("G101" in {f.rule for f in check_text(text).findings}) is fires

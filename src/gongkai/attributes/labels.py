@@ -22,10 +22,12 @@ NOTE = regex.compile(
     # Drafters also type the note without brackets, alone on its line.
     r"|^\s*(?:此件|本件)\s*(?P<label>公开发布|主动公开|依申请公开|不予公开|不公开|免予公开)\s*[。.]?\s*$"
 )
-#: 公开方式：主动公开 / 公开属性：依申请公开 / 信息公开选项：不予公开
+#: 公开方式：主动公开 / 公开属性：依申请公开 / 信息公开选项：不予公开 / 公开类别：主动公开
 LINE = regex.compile(
-    r"(?:信息)?公开(?:方式|属性|类型|选项)\s*[:：]\s*(?P<label>主动公开|依申请公开|不予公开|不公开|免予公开|依申请)"
+    r"(?:信息)?公开(?:方式|属性|类型|选项|类别)\s*[:：]\s*(?P<label>主动公开|依申请公开|不予公开|不公开|免予公开|依申请)"
 )
+#: The field name of a web page's 信息索引 block, its value on the next line (公开类别 / 主动公开).
+FIELD_NAME = regex.compile(r"^(?:信息)?公开(?:方式|属性|类型|选项|类别)\s*[:：]?$")
 PROPERTY_NAMES = ("公开属性", "公开方式", "信息公开属性", "disclosure", "gongkai:label")
 
 
@@ -58,7 +60,7 @@ def find_in_text(text: str) -> list[tuple[int, int, str, str, bool]]:
                 out.append((*m.span(), raw, ACTIVE, True))
             else:
                 out.append((*m.span(), raw, _NORMAL[label], False))
-    if "公开方式" in text or "公开属性" in text or "公开类型" in text or "公开选项" in text:
+    if "公开方式" in text or "公开属性" in text or "公开类型" in text or "公开选项" in text or "公开类别" in text:
         for m in LINE.finditer(text):
             raw, label = m.group(0, "label")
             out.append((*m.span(), raw, _NORMAL[label], False))

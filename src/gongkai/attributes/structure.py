@@ -185,10 +185,17 @@ def _is_copy_to(t: str) -> bool:
     return t.startswith(("抄", "主")) and COPY_TO.match(t) is not None  # anchored: 抄送, 抄报, 主送
 
 
+#: An internal-circulation mark above the masthead (内部资料 注意保存), never the title.
+INTERNAL_MARK = regex.compile(
+    r"^(?:内部资料|内部文件|内部刊物|内部材料|内部参阅|仅供内部参阅|内部明电)[\s，,、]*(?:注意保存|注意保密|妥善保管|不得外传|请勿外传|严禁外传)?$"
+)
+
+
 def _is_special(t: str) -> bool:
     """Lines of the 版头 that are never part of the title."""
     return bool(
         _is_copy_number(t) or (len(t) <= 20 and _is_secret_mark(t)) or _is_urgency(t)
+        or (len(t) <= 20 and INTERNAL_MARK.match(t) is not None)
         or ("签发人" in t and SIGNER.search(t)) or (len(t) < 24 and L.find_in_text(t))
     )
 
@@ -403,10 +410,21 @@ def label_candidates(doc: Document) -> list[L.Label]:
             x for x in hits if x.part in ("footer", "header", "textbox", "footnote")]:
         for start, end, raw, value, cut in L.find_in_text(b.text):
             rest = (b.text[:start] + b.text[end:]).strip()
-            if len(rest) > 30 and b.text[end:].strip():
+            field = ("：" in raw or ":" in raw) and not _QUOTED_LABEL.search(b.text[max(0, start - 6):start])
+            if len(rest) > 30 and b.text[end:].strip() and not field:
                 continue  # a label quoted inside a sentence (请标注“（此件公开发布）”字样) is not one
             out.append(L.Label(value, raw, "line" if "：" in raw or ":" in raw else "note", b.index, start, cut))
+    # a web page's 信息索引 block: the field name on one line, its value on the next
+    body = [b for b in doc.blocks if b.part in ("body", "table") and b.text.strip()]
+    for b, nxt in zip(body, body[1:]):
+        if "公开" in b.text and L.FIELD_NAME.match(b.text.strip()) and (value := L.normalise(nxt.text)):
+            if not any(x.block == nxt.index for x in out):
+                out.append(L.Label(value, f"{b.text.strip()} {nxt.text.strip()}", "line", nxt.index, 0))
     return out
+
+
+#: Words before a 公开方式：… that quote it as an example to follow, not state it.
+_QUOTED_LABEL = regex.compile(r"[“‘「\"]\s*$|(?:注明|标注|写明|标明|例如|如)\s*[“‘「\"]?\s*$")
 
 
 _NO_SPACE = regex.compile(r"\s+")
@@ -452,8 +470,20 @@ def document_label(doc: Document, ctx=None) -> L.Label | None:
 def _find_labels(s: Structure, doc: Document, paras: list[Block]) -> None:
     """The document's own label outside the attachment; the forwarded one inside it."""
     s.labels.extend(label_candidates(doc))
-    own = [x for x in s.labels if not s.in_attachment(x.block)]
-    inside = [x for x in s.labels if s.in_attachment(x.block)]
+    banji = [f.block for f in (s.copy_to, s.printed) if f is not None]
+    texts = {b.index: b.text.strip() for b in paras}
+    label_blocks = {x.block for x in s.labels}
+
+    def in_banji(x: L.Label) -> bool:
+        """A label in the 版记 (抄送, 印发 lines) or in the lines right before it, after the attached
+        document: the notice's own, as GB/T 9704 places it (issue #16: 印发 notices)."""
+        if not banji or x.block is None:
+            return False
+        start = min(banji)
+        return x.block >= start or all(not texts.get(i) or i in label_blocks for i in range(x.block, start))
+
+    own = [x for x in s.labels if not s.in_attachment(x.block) or in_banji(x)]
+    inside = [x for x in s.labels if s.in_attachment(x.block) and not in_banji(x)]
     if s.attachment_start is None and s.date is not None and len(own) > 1:
         # No 附件 heading (an 印发 notice followed by its document): the first label after the
         # 成文日期 belongs to the notice, a later one to the attached document.

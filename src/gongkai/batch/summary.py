@@ -30,6 +30,7 @@ ERROR_NAMES = {
     "archive_unsafe": "压缩包路径不安全", "missing": "文件不存在", "permission": "没有权限",
     "converter_missing": "缺少转换工具", "timeout": "检查超时", "worker_crash": "检查进程崩溃",
     "internal": "检查出错", "unsafe": "含不安全内容",
+    "link_loop": "符号链接循环", "link_outside": "符号链接指向文件夹外",
 }
 
 

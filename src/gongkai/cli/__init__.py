@@ -90,7 +90,7 @@ CLICK_MESSAGES = {
 #: How arguments and option values are named in usage lines and messages.
 METAVARS = {
     "DOC": "文档", "PATHS": "路径", "RESULTS": "结果文件", "SOURCE": "源文件", "CODE": "规则代码",
-    "CODES": "规则代码", "ADDRESS": "地址", "TEXT": "文本", "PATH|URL": "路径或网址",
+    "CODES": "规则代码", "ADDRESS": "地址", "TEXT": "文本", "PATH|URL": "路径或网址", "DEST": "目标文件",
     "INTEGER": "整数", "FLOAT": "数值", "INTEGER RANGE": "整数", "FLOAT RANGE": "数值",
 }
 

@@ -153,6 +153,11 @@ def run_services(cfg) -> dict:
         raise click.ClickException(f"{cfg.refs}: 无法建立参考文件索引（{exc}）") from None
 
 
+#: The severity policy of issue #16, printed above the rule list (README: "Severity levels").
+SEVERITY_POLICY = ("级别：错误＝确定有误，发布前必须改正；警告＝很可能有问题，须人工查看；提示＝值得知道。"
+                   "在真实公文开发集上精确率低于0.95的规则族（或已判定至少10条的单条规则）不报“错误”。")
+
+
 @click.command()
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -174,6 +179,7 @@ def rules(code, fmt):
         return
     console = Console(highlight=False, soft_wrap=True)
     detailed = bool(code)
+    console.print(Text(SEVERITY_POLICY, style="dim"))
     for r in chosen:
         console.print(Text(f"{r.code}  {r.severity.chinese:<2}  {kind_label(r.kind, r.category)}  {r.message}",
                            style="bold" if detailed else ""))

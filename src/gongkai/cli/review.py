@@ -39,6 +39,7 @@ from ..proofing.checklist import (
     Event,
     Facts,
     FindingFact,
+    CLASSIFIED_RULES,
     Missing,
     changed_places,
     gate,
@@ -362,6 +363,8 @@ def review_waive(doc, rule, by, reason, db, config_path):
     codes = sorted({f.rule for f in s.gate_findings(report) if f.rule.startswith(rule)})
     if not rule or not codes:
         _fail(f"{s.ref.path}: 当前文档没有规则 {rule} 的发现，无需豁免", EXIT_FINDINGS)
+    if rule not in codes:  # a prefix never takes a 密级 mark along (S1 waives S102, not S101)
+        codes = [c for c in codes if c not in CLASSIFIED_RULES] or codes
     for code in codes:
         _record_event(s, s.event(WAIVE, by, rule=code, note=reason), f"已豁免 {code}（{by}：{reason}）")
 
@@ -468,8 +471,10 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
         if status == "rejected":
             entry["rejected"] = _act(state.rejected[stage])
         stages.append(entry)
+
     def current(v):
         return None if changed else v
+
     return {
         "document": {
             "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
@@ -716,7 +721,7 @@ def _parse_head(value: str | None) -> Head | None:
 
 
 @archive.command("verify")
-@click.option("--head", "expected", metavar="N:LINK", help="发布回执或导出上记下的链头，核对它仍在链上。")
+@click.option("--head", "expected", metavar="序号:链接", help="发布回执或导出上记下的链头，核对它仍在链上。")
 @db_option
 @config_option
 @_guarded
@@ -744,12 +749,12 @@ def archive_verify(expected, db, config_path):
 
 
 @archive.command("backup")
-@click.argument("dest", type=click.Path(dir_okay=False))
+@click.argument("dest", metavar="备份文件", type=click.Path(dir_okay=False))
 @db_option
 @config_option
 @_guarded
 def archive_backup(dest, db, config_path):
-    """用 SQLite 在线备份接口把登记库复制到 DEST（连同头文件 DEST.head），复制过程中照常可写。"""
+    """用 SQLite 在线备份接口把登记库复制到备份文件（连同其头文件“备份文件.head”），复制过程中照常可写。"""
     store = _store(db, _archive_config(config_path))
     path, verdict = store.backup(dest)
     head = f"，链头 {verdict.head.text()}" if verdict.head.seq else ""

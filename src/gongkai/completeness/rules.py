@@ -308,4 +308,96 @@ CATALOGUE_ENTRY = _make(
              "公开方式、公开时限和咨询、投诉电话。表格缺少的栏目逐栏报告，填写不全的事项逐项报告缺少的要素。",
 )
 
-RULES = [SERVICE_GUIDE, CONSULTATION, PRE_DISCLOSURE, INTERPRETATION_PLAN, CATALOGUE_ENTRY]
+# -- C106 a closing formula of another 文种; C107 a 请示 about more than one matter -----------------
+
+REGULATION = "《党政机关公文处理工作条例》"
+
+
+@lru_cache(maxsize=1)
+def closings() -> dict:
+    """The closing formulas of data/proofing/closings.yaml, compiled."""
+    raw = load_yaml(resources.files("gongkai").joinpath("data/proofing/closings.yaml").read_text(encoding="utf-8"))
+    wrong = {t: [(regex.compile(e["closing"]), e["right"], e["why"]) for e in entries]
+             for t, entries in raw["wrong_in"].items()}
+    return {"wrong_in": wrong, "request_verbs": regex.compile(raw["request_verbs"])}
+
+
+#: How many body paragraphs before the 成文日期 (or the end) make the closing.
+CLOSING_PARAGRAPHS = 3
+
+
+def _closing_blocks(doc: Document, s) -> list:
+    body = [b for b in doc.blocks if b.part == "body" and b.text.strip()]
+    end = next((i for i, b in enumerate(body) if s.date is not None and b.index == s.date.block), len(body))
+    if end == len(body) and len(body) == 1:
+        return body  # a text without line breaks: its closing is in its one paragraph
+    start = max(0, end - CLOSING_PARAGRAPHS - (1 if s.issuer is not None and s.issuer.block < (s.date.block if s.date else 1 << 30) else 0))
+    return body[start:end]
+
+
+def _foreign_closing(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    rules = closings()["wrong_in"].get(s.doc_type or "")
+    if not rules:
+        return
+    for block in _closing_blocks(doc, s):
+        text = block.text if len(block.text) < 400 else block.text[-400:]
+        off = len(block.text) - len(text)
+        for pattern, right, why in rules:
+            m = pattern.search(text)
+            if m:
+                yield rule.finding(block, off + m.start(), off + m.end(), suggestion=right,
+                                   message=f"{s.doc_type}的结束语用了其他文种的“{m.group()}”：{why}")
+                return
+
+
+FOREIGN_CLOSING = FunctionRule(
+    code="C106", category="completeness", kind="closing_formula", severity=Severity.WARNING,
+    message="结束语与文种不符", basis=f"{REGULATION}第八条、第十五条（四）", func=_foreign_closing,
+    doc="结束语随文种而定：请示以“妥否，请批示”“特此请示”收尾，报告以“特此报告”收尾且不得夹带请示事项，"
+        "函用于不相隶属机关之间，不请对方“批示”。标题文种是一种、结尾却用了另一种文种的结束语时提示"
+        "（词表：data/proofing/closings.yaml）。",
+    fires=["勺米镇人民政府关于2025年防汛工作情况的报告\n区人民政府：\n现将防汛工作情况报告如下。\n"
+           "妥否，请批示。\n勺米镇人民政府\n2025年6月1日",
+           "勺米镇人民政府关于申请追加防汛经费的请示\n区人民政府：\n今年汛期雨量偏多，需追加经费。\n"
+           "以上请示，请审阅。\n勺米镇人民政府\n2025年6月1日"],
+    silent=["勺米镇人民政府关于2025年防汛工作情况的报告\n区人民政府：\n现将防汛工作情况报告如下。\n"
+            "特此报告。\n勺米镇人民政府\n2025年6月1日",
+            "勺米镇人民政府关于申请追加防汛经费的请示\n区人民政府：\n今年汛期雨量偏多，需追加经费。\n"
+            "妥否，请批示。\n勺米镇人民政府\n2025年6月1日"],
+)
+
+_MATTER_SPLIT = regex.compile(r"[和及与、]|以及|并")
+
+
+def _one_matter(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if s.doc_type != "请示" or s.title is None:
+        return
+    title = regex.sub(r"\s+", "", s.title.text)
+    m = regex.search(r"关于(?P<what>.+)的请示$", title)
+    if not m:
+        return
+    what = regex.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", m["what"])
+    verbs = closings()["request_verbs"]
+    parts = [p for p in _MATTER_SPLIT.split(what) if p]
+    asks = [p for p in parts if verbs.match(p)]
+    if len(asks) < 2:
+        return
+    block = doc.blocks[s.title.block]
+    yield rule.finding(block, 0, len(block.text),
+                       message=f"请示应当一文一事，标题中有{len(asks)}项请求事项：{'；'.join(asks)}",
+                       suggestion="每项请求事项分别行文请示")
+
+
+ONE_MATTER = FunctionRule(
+    code="C107", category="completeness", kind="one_matter", severity=Severity.WARNING,
+    message="请示未一文一事", basis=f"{REGULATION}第十五条（四）", func=_one_matter,
+    doc="请示应当一文一事。标题“关于……的请示”中用“和”“及”“、”连接了两项以上各自以请求动词（申请、追加、"
+        "购置、调整、设立……）开头的事项时提示。",
+    fires=["勺米镇人民政府关于申请追加防汛经费和购置抢险设备的请示\n区人民政府：\n请予批准。\n勺米镇人民政府\n2025年6月1日"],
+    silent=["勺米镇人民政府关于申请追加防汛经费的请示\n区人民政府：\n请予批准。\n勺米镇人民政府\n2025年6月1日",
+            "勺米镇人民政府关于申请道路维修和养护经费的请示\n区人民政府：\n请予批准。\n勺米镇人民政府\n2025年6月1日"],
+)
+
+RULES = [SERVICE_GUIDE, CONSULTATION, PRE_DISCLOSURE, INTERPRETATION_PLAN, CATALOGUE_ENTRY, FOREIGN_CLOSING, ONE_MATTER]

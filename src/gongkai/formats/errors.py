@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 class UnreadableDocument(Exception):
     """``code`` is machine-readable (unreadable, encrypted, unsupported, too_large, empty,
-    archive_limit, archive_unsafe, unsafe, missing, permission, converter_missing);
+    archive_limit, archive_unsafe, unsafe, missing, permission, converter_missing; for folder
+    entries also link_loop and link_outside);
     ``message`` is one Chinese sentence without the file name (the caller adds it)."""
 
     def __init__(self, code: str, message: str):

@@ -94,7 +94,6 @@ _ELEMENT_KINDS = {
     f"{{{W}}}instrText": "域代码", f"{{{W}}}docVars": "文档变量", f"{{{W}}}sdtPr": "内容控件",
     f"{{{MC}}}Fallback": "兼容替代内容",
 }
-_ALT_TEXT_OWNERS = ("docPr", "cNvPr")  # wp:docPr, pic:cNvPr, wps:cNvPr…: descr/title/name
 
 
 #: The reader's safe parser keeps nothing it does not need; this one keeps comments and processing

@@ -276,8 +276,6 @@ class Document:
                 ids = seen.setdefault(b.part, {})
                 number = ids.setdefault(b.source_id, len(ids) + 1)
                 labels.append(f"{names[b.part]}{number}")
-            elif b.part in PLACE_PARTS:  # 修订删除 word/document.xml, 嵌入文件 word/embeddings/x.xlsx
-                labels.append(f"{PLACE_PARTS[b.part]} {b.source_id}" if b.source_id else PLACE_PARTS[b.part])
             else:
                 labels.append(names.get(b.part, b.part))
         return labels

@@ -12,7 +12,7 @@ from .document import Location
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "personal_data": (
         "id_card", "mobile", "landline", "bank_card", "email", "person_name", "address",
-        "passport", "license_plate", "health_info",
+        "passport", "license_plate", "health_info", "im_account",
     ),
     "secret": ("classification_mark", "internal_marking", "trade_secret", "process_draft", "embedded_object"),
     "reprint": ("central_document", "district_document", "reprint_unlabelled", "reference_copy"),
@@ -22,6 +22,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "format": ("doc_number_format", "heading_numbering", "element_missing", "font", "page_layout"),
     "completeness": (
         "service_guide", "consultation", "pre_disclosure", "interpretation_plan", "catalogue_entry",
+        "closing_formula", "one_matter",
     ),
 }
 
@@ -34,7 +35,7 @@ CATEGORY_LABELS: dict[str, str] = {
 KIND_LABELS: dict[str, str] = {
     "id_card": "身份证号", "mobile": "手机号码", "landline": "固定电话", "bank_card": "银行卡号",
     "email": "电子邮箱", "person_name": "个人姓名", "address": "住址", "passport": "护照号码",
-    "license_plate": "车牌号码", "health_info": "健康信息",
+    "license_plate": "车牌号码", "health_info": "健康信息", "im_account": "即时通信账号",
     "classification_mark": "密级标志", "internal_marking": "内部资料标注", "trade_secret": "商业秘密",
     "process_draft": "过程稿", "embedded_object": "无法读取的嵌入内容",
     "central_document": "转载中央文件", "district_document": "转载区级文件",

@@ -16,10 +16,21 @@ GB9704 = "《党政机关公文格式》(GB/T 9704-2012)"
 
 
 def _doc_numbers(rule, doc, ctx):
-    for block in doc.blocks:
-        if block.part not in ("body", "table") or "号" not in block.text:
+    own = ctx.fact(parse_structure).doc_number
+    blocks = doc.blocks
+    for k, block in enumerate(blocks):
+        if block.part not in ("body", "table"):
             continue
-        for m in DOC_NUMBER.finditer(block.text):
+        text = block.text
+        # a web page may break a cited number before its 号 (嘉建交[2014]55 ⏎ 号)
+        if k + 1 < len(blocks) and blocks[k + 1].text.lstrip().startswith("号") and text.rstrip()[-1:].isdigit():
+            text = text.rstrip() + "号"
+        if "号" not in text:
+            continue
+        for m in DOC_NUMBER.finditer(text):
+            cited = own is None or own.block != block.index
+            if cited and (len(m["year"]) == 2 or int(m["year"]) < 2000):
+                continue  # a number issued under older rules (劳人字〔85〕第3号) is quoted as issued
             problems = []
             if m["open"] != "〔" or m["close"] != "〕":
                 problems.append(f"年份应使用六角括号〔〕，不用“{m['open']}{m['close']}”")
@@ -36,7 +47,7 @@ def _doc_numbers(rule, doc, ctx):
                 year = ("20" if int(year) < 50 else "19") + year
             fixed = f"{m['org']}〔{year}〕{int(m['seq'])}号"
             yield rule.finding(
-                block, m.start("org"), m.end(),
+                block, m.start("org"), min(m.end(), len(block.text)),
                 message=f"发文字号格式不规范：{'；'.join(problems)}",
                 suggestion=fixed,
                 explanation={"problems": problems},
@@ -48,11 +59,11 @@ DOC_NUMBER_FORMAT = FunctionRule(
     message="发文字号格式不规范", basis=f"{GB9704} 7.2.5", func=_doc_numbers,
     doc="发文字号由发文机关代字、年份、发文顺序号组成。年份、发文顺序号用阿拉伯数字标注；年份应标全称，"
         "用六角括号“〔〕”括入；发文顺序号不加“第”字，不编虚位（即1不编为01），在阿拉伯数字后加“号”字。"
-        "正文中引用的发文字号同样适用。",
+        "正文中引用的发文字号同样适用；但引用2000年以前或以两位数年份发出的文件（劳人字〔85〕第3号）照原样引用，不提示。",
     fires=["勺府发[2025]3号", "勺府发（2025）3号", "勺府发〔25〕3号", "勺府发〔2025〕第3号", "勺府发〔2025〕03号",
            "根据《区人民政府关于加强管理的通知》（水府发【2024】12号）要求"],
     silent=["勺府发〔2025〕3号", "根据《区人民政府关于加强管理的通知》（水府发〔2024〕12号）要求",
-            "共发放补贴3号楼住户"],
+            "共发放补贴3号楼住户", "依据《关于职工退休的通知》（劳人字〔85〕第3号）办理"],
 )
 
 

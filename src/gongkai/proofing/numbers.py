@@ -130,12 +130,39 @@ _NUMERIC_DATE = regex.compile(
 )
 
 
+#: The value of a web page's 信息索引 field (成文日期：2012-01-13 beside 索引号, 发文机关 …): the site
+#: writes its metadata in ISO form; it is page furniture, not the document's text.
+_META_FIELD = regex.compile(r"(?:成文|发布|生成|公开|发文|印发|更新|录入|信息)(?:日期|时间)\s*[:：]\s*$")
+_META_BLOCK = regex.compile(r"索\s*引\s*号|信息索引|主题分类|有\s*效\s*性\s*[:：]|公开方式\s*[:：]|公开类别")
+#: A cell of a data table flattened into one line (``1 3501281300002 2013-07-08 1.25``).
+_NUMBER_TOKEN = regex.compile(r"^[\d.,:%\-]+$")
+_QUOTES = {"“": "”", "‘": "’", "\"": "\"", "「": "」", "『": "』"}
+
+
+def _is_cell(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] stands between blanks with a number as its neighbouring cell."""
+    if (a and not text[a - 1].isspace()) or (b < len(text) and not text[b].isspace()):
+        return False
+    before = text[:a].split()
+    after = text[b:].split()
+    return bool((before and _NUMBER_TOKEN.match(before[-1])) or (after and _NUMBER_TOKEN.match(after[0])))
+
+
+def _is_designation(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] is the whole of a quotation: “2010.2.17”案 names a case, it dates nothing."""
+    return 0 < a and b < len(text) and _QUOTES.get(text[a - 1]) == text[b]
+
+
 def _numeric_date(text: str):
     if not has_han(text):
         return
+    meta = _META_BLOCK.search(text) is not None
     for m in _NUMERIC_DATE.finditer(text):
         mo, d = int(m["m"]), int(m["d"])
         if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        a, b = m.span()
+        if (meta and _META_FIELD.search(text, max(0, a - 12), a)) or _is_cell(text, a, b) or _is_designation(text, a, b):
             continue
         yield Fix(m.start(), m.end(), f"{m['y']}年{mo}月{d}日", "公文正文中的日期应写作“××××年×月×日”")
 
@@ -144,10 +171,14 @@ NUMERIC_DATE = CorrectionRule(
     code="N104", category="proofing", kind="date_format", severity=Severity.WARNING,
     message="日期使用了“.”“-”“/”分隔", basis=f"{GB15835} 5.1；{GB9704} 7.3.5", judge=_numeric_date,
     needs=r"\d[.\-/．]\d{1,2}[.\-/．]\d",
-    doc="公文中的日期用“年月日”表述，如“2025年3月5日”，不写作“2025.3.5”“2025-03-05”或“2025/3/5”。",
-    fires=["会议定于2025.3.5召开。", "截至2025-03-05，共受理", "2025/3/5起施行"],
+    doc="公文中的日期用“年月日”表述，如“2025年3月5日”，不写作“2025.3.5”“2025-03-05”或“2025/3/5”。"
+        "网页信息索引栏的字段值（成文日期：2025-03-05）、数据表格中的日期栏、用引号括起的案件或事件代称"
+        "（“2025.3.5”案）不在此列。",
+    fires=["会议定于2025.3.5召开。", "截至2025-03-05，共受理", "2025/3/5起施行", "发布日期：2025-03-06，请周知。"],
     silent=["会议定于2025年3月5日召开。", "依据GB/T 9704-2012执行。", "联系电话0858-8123456。",
-            "version 2025.3.5"],
+            "version 2025.3.5", "索引号：X01-2025-001 成文日期：2025-03-05 发布日期：2025-03-06",
+            "序号 编号 日期 金额 1 A001 2025-03-05 1.25 2 A002 2025-03-06 0.3",
+            "破获“2025.3.5”系列盗窃案"],
 )
 
 
@@ -170,21 +201,32 @@ def _arabic_date(m: regex.Match) -> str:
     return f"{_plain(m['y'])}年{_plain(m['m'])}月{_plain(m['d'])}日"
 
 
-def _signing_date(rule, doc, ctx):
-    s = ctx.fact(parse_structure)
-    if is_exempt(ctx, s):
-        return
-    fields = [f for f in (s.date, s.printed) if f is not None]
-    for f in fields:
+_PRINTED_AFTER = regex.compile(r"\s*印\s*发")
+
+
+def _signing_dates(doc, s):
+    """(block, match, is 印发日期) of each 成文日期 or 印发日期 of the structure written in Chinese numerals."""
+    for f in (s.date, s.printed):
+        if f is None:
+            continue
         block = doc.blocks[f.block]
         for m in DATE.finditer(block.text):
             if m["y"].isdigit() and m["m"].isdigit() and m["d"].isdigit():
                 continue
-            yield rule.finding(
-                block, m.start(), m.end(), suggestion=_arabic_date(m),
-                message="成文日期应使用阿拉伯数字（年份写全称，月、日不编虚位）" if f is s.date
-                else "印发日期应使用阿拉伯数字",
-            )
+            # the 版记 line of a text without line breaks also holds the 成文日期 before “××印发”
+            yield block, m, f is s.printed and _PRINTED_AFTER.match(block.text, m.end()) is not None
+
+
+def _signing_date(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if is_exempt(ctx, s):
+        return
+    for block, m, printed in _signing_dates(doc, s):
+        yield rule.finding(
+            block, m.start(), m.end(), suggestion=_arabic_date(m),
+            message="印发日期应使用阿拉伯数字" if printed
+            else "成文日期应使用阿拉伯数字（年份写全称，月、日不编虚位）",
+        )
 
 
 SIGNING_DATE = FunctionRule(
@@ -195,6 +237,64 @@ SIGNING_DATE = FunctionRule(
     fires=["关于开展安全检查的通知\n各村：\n请做好安全检查工作。\n勺米镇人民政府\n二〇二五年三月五日"],
     silent=["关于开展安全检查的通知\n各村：\n请做好安全检查工作。\n勺米镇人民政府\n2025年3月5日",
             "会议回顾了二〇二五年三月五日的讨论。"],
+)
+
+
+# -- N111 公历 years and dates in Chinese numerals in the body --------------------------------------
+#: A 公历 year written digit by digit in Chinese numerals (二〇二六年); drafters type 〇 as 0, O or ○.
+_CN_YEAR = regex.compile(
+    r"(?<![\d〇○零OＯ一二三四五六七八九十百千万])(?P<y>[〇○零0OＯ一二三四五六七八九]{4})\s*年"
+    r"(?:\s*(?P<m>[一二三四五六七八九十]{1,2}|\d{1,2})\s*月(?:\s*(?P<d>[一二三四五六七八九十]{1,3}|\d{1,2})\s*日)?)?"
+)
+_ZERO_LOOKALIKE = str.maketrans("0OＯ○零", "〇〇〇〇〇")
+
+
+def _in_title(text: str, i: int) -> bool:
+    """Whether position ``i`` lies inside 《…》: a quoted title is cited as issued."""
+    o = text.rfind("《", max(0, i - 60), i)
+    return o > text.rfind("》", 0, i) and "。" not in text[o:i] and "》" in text[i:i + 60]
+
+
+def _body_years(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    if is_exempt(ctx, s):
+        return
+    reported = {(b.index, m.start()) for b, m, _ in _signing_dates(doc, s)}
+    for block in rule.blocks(doc):
+        text = block.text
+        if "年" not in text:
+            continue
+        for m in _CN_YEAR.finditer(text):
+            y = m["y"]
+            han = sum(1 for c in y if c in "〇○零一二三四五六七八九")
+            if han < 2 or (block.index, m.start()) in reported or _in_title(text, m.start()):
+                continue
+            year = cn_to_int(y.translate(_ZERO_LOOKALIKE))
+            if year is None or not 1900 <= year <= 2100:
+                continue
+            fixed = f"{year}年"
+            if m["m"]:
+                mo = _plain(m["m"])
+                if not mo or not 1 <= mo <= 12:
+                    continue
+                fixed += f"{mo}月"
+                if m["d"]:
+                    d = _plain(m["d"])
+                    if not d or not 1 <= d <= 31:
+                        continue
+                    fixed += f"{d}日"
+            yield rule.finding(block, m.start(), m.end(), suggestion=fixed,
+                               message=f"公历年月日应使用阿拉伯数字：“{m.group()}”应为“{fixed}”")
+
+
+BODY_YEAR = FunctionRule(
+    code="N111", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="公历年份使用了汉字数字", basis=f"{GB15835} 4.1.1；{GB9704} 7.3.5", func=_body_years,
+    doc="公历世纪、年代、年、月、日用阿拉伯数字，如“2026年3月5日”，不写作“二〇二六年三月五日”；"
+        "把“〇”打成数字“0”或字母“O”的更应改正。书名号内引用的标题照原文，不在此列；成文日期由N105报告。"
+        "2012年以前按旧标准以汉字书写的公文，可在配置中以 exempt_before_year 豁免。",
+    fires=["各村于二〇二六年三月底前完成自查。", "二0二五年度工作总结如下。"],
+    silent=["各村于2026年3月底前完成自查。", "根据《二〇二五年工作要点》安排", "工作三年来", "共计一二三四五件", "农历正月初一"],
 )
 
 
@@ -298,6 +398,22 @@ _HYPHEN_RANGE = regex.compile(
 )
 
 
+#: 门牌 and building numbers are written with a hyphen: 岭前村10-70号, B区71-151, 阳光城8-9楼.
+_ADDRESS_UNIT = "号幢栋室弄"
+_PLACE_SUFFIX = "村庄路街巷道弄区城园苑里段幢栋号"
+
+
+def _is_house_number(text: str, a: int, b: int, unit: str | None) -> bool:
+    """Whether text[a:b] (a hyphenated pair of numbers) is part of an address, not a range."""
+    if unit:
+        return False
+    after = text[b] if b < len(text) else ""
+    before = text[a - 1] if a else ""
+    if after and after in _ADDRESS_UNIT:
+        return True
+    return bool(before and before in _PLACE_SUFFIX and (not is_han(after) or after == "楼"))
+
+
 def _hyphen_range(text: str):
     for m in _HYPHEN_RANGE.finditer(text):
         a, b = m["a"], m["b"]
@@ -309,6 +425,8 @@ def _hyphen_range(text: str):
             continue  # 0858-8123456 is a telephone number
         if float(b) <= float(a):
             continue
+        if _is_house_number(text, m.start(), m.end(), m["u"]):
+            continue
         years = len(a) == 4 and len(b) == 4 and a[:2] in ("19", "20") and b[:2] in ("19", "20")
         dash = "—" if years else "～"
         u = m["u"] or ""
@@ -316,15 +434,41 @@ def _hyphen_range(text: str):
                   f"数值范围应使用{'一字线“—”' if years else '浪纹线“～”'}，不用连字符“{m['sep']}”")
 
 
+#: The unit written on both ends: 1800元-2000元, 3月-5月.
+_HYPHEN_UNIT_RANGE = regex.compile(
+    r"(?<![A-Za-z0-9_.\-/－:])(?P<a>\d+(?:\.\d+)?)(?P<u>万元|亿元|[元个天人户次年月日时周])[\-－]"
+    r"(?P<b>\d+(?:\.\d+)?)(?P=u)"
+)
+
+
+#: A date range joined by hyphens: 5月21日-8月30日, 21日-－30日.
+_DATE_HYPHEN = regex.compile(r"(?<=\d\s*日)\s*(?P<sep>[\-－]+)\s*(?=\d{1,2}\s*(?:月\s*\d{1,2}\s*)?日)")
+
+
+def _hyphen_ranges(text: str):
+    yield from _hyphen_range(text)
+    for m in _DATE_HYPHEN.finditer(text):
+        yield Fix(m.start(), m.end(), "—", "时间起止应使用一字线“—”，不用连字符“-”")
+    for m in _HYPHEN_UNIT_RANGE.finditer(text):
+        a, b, u = m["a"], m["b"], m["u"]
+        if a.startswith("0") or float(b) <= float(a):
+            continue
+        dash = "—" if u in "年月日时周" else "～"
+        yield Fix(m.start(), m.end(), f"{a}{u}{dash}{b}{u}",
+                  f"{'时间起止应使用一字线“—”' if dash == '—' else '数值范围应使用浪纹线“～”'}，不用连字符“-”")
+
+
 HYPHEN_RANGE = CorrectionRule(
     code="N109", category="proofing", kind="number_format", severity=Severity.WARNING,
     message="数值范围使用了连字符", basis=f"{GB15834} 4.13；{GB15835} 5.1",
-    judge=_hyphen_range, needs=r"\d[\-－]\d",
+    judge=_hyphen_ranges, needs=r"\d[\p{Han}\s]{0,3}[\-－]+\s*\d",
     doc="标示数值范围用浪纹线“～”（如“3～5天”），年份起止可用一字线“—”（如“2019—2020年”），不用连字符“-”。"
-        "电话号码、图表编号（表3-1）不在此列。",
-    fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%"],
+        "电话号码、图表编号（表3-1）、地址中的门牌楼号（××村10-70号）不在此列。",
+    fires=["办理时限为3-5个工作日", "2019-2020年度", "增长3-5%", "月薪1800元-2000元", "3月-5月开展",
+           "公示期为5月21日-8月30日"],
     silent=["办理时限为3～5个工作日", "联系电话0858-8123456", "见表3-1", "GB/T 9704-2012",
-            "办公时间为上午9:30-12:00"],
+            "办公时间为上午9:30-12:00", "经营场所：某某镇前村10-70号", "住所：某某路南段B区71-151 张三",
+            "某某城8-9楼一层"],
 )
 
 # -- N110 full-width digits --------------------------------------------------------------------
@@ -352,5 +496,7 @@ for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS,
               WIDE_DIGITS):
     _rule.parts = PROSE_PARTS
 
+BODY_YEAR.parts = PROSE_PARTS
+
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-         WIDE_DIGITS]
+         WIDE_DIGITS, BODY_YEAR]

@@ -7,8 +7,6 @@ marks are left alone in English and number contexts (3.5%, 1:1000, 10:30, www.x.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import regex
 
 from ..models import Severity
@@ -142,6 +140,11 @@ def _unpaired(text: str):
         yield Fix(i, i + 1, None, f"“{mark}”缺少对应的{'后' if opening else '前'}半“{other}”（{what}半符号不成对）", 0.8)
 
 
+#: A mark may close this many blocks after the one it opens in, across lines this short.
+WRAP_LINES = 3
+WRAP_LINE_CHARS = 80
+
+
 class UnpairedRule(CorrectionRule):
     """P103 with one exception the paragraph alone cannot see: a title or a parenthesis that
     wraps onto the next line (《…\n…》) opens in one block and closes in the next."""
@@ -151,16 +154,21 @@ class UnpairedRule(CorrectionRule):
         for block in self.blocks(doc):
             found.append((block, self.fixes(block.text)))
         drop: set[tuple[int, int]] = set()
-        for (b1, f1), (b2, f2) in pairwise(found):
-            if b1.part != b2.part or not f1 or not f2:
-                continue
-            opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF]
-            closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
-            for o in opens:
-                k = _OPEN_OF[b1.text[o.start]]
-                c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
-                if c is not None:
-                    drop.update({(b1.index, o.start), (b2.index, c.start)})
+        for i, (b1, f1) in enumerate(found):
+            # a web page may break a long title over several short lines (《…\n…\n…》)
+            for j in range(i + 1, min(len(found), i + 1 + WRAP_LINES)):
+                b2, f2 = found[j]
+                if b1.part != b2.part or any(len(found[k][0].text) > WRAP_LINE_CHARS for k in range(i + 1, j)):
+                    break
+                if not f1 or not f2:
+                    continue
+                opens = [f for f in f1 if b1.text[f.start] in _OPEN_OF and (b1.index, f.start) not in drop]
+                closes = [f for f in f2 if b2.text[f.start] in _CLOSE_OF]
+                for o in opens:
+                    k = _OPEN_OF[b1.text[o.start]]
+                    c = next((c for c in closes if _CLOSE_OF[b2.text[c.start]] == k and (b2.index, c.start) not in drop), None)
+                    if c is not None:
+                        drop.update({(b1.index, o.start), (b2.index, c.start)})
         for block, fixes in found:
             for fx in fixes:
                 if (block.index, fx.start) not in drop:
@@ -316,4 +324,89 @@ BRACKETS = CorrectionRule(
     silent=["各村（社区）要高度重视。", "函数f(x)的值", "GB/T 9704(2012) standard"],
 )
 
-RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS]
+# -- P108 a comma among the items of a 、 list ----------------------------------------------
+#: Two short items joined by a comma inside a list whose other items take 顿号:
+#: 征收依据、征占地面积，征收额度； / 免征依据，免征面积、免征额度。
+_ITEM = r"[\p{Han}]{2,7}"
+_LIST_COMMA = regex.compile(
+    rf"(?<=、)(?P<a>{_ITEM})(?P<c>，)(?P<b>{_ITEM})(?=[；。]|$)"
+    rf"|(?P<a2>{_ITEM})(?P<c2>，)(?P<b2>{_ITEM})(?=、{_ITEM}[；。]|、{_ITEM}$)"
+)
+#: Words that open a clause of their own after a comma, not a list item.
+_CLAUSE_HEAD = regex.compile(
+    r"^(?:确保|做好|加强|推进|进一步|并|及时|同时|要|应|需|须|将|已|可|不|是|由|对|在|按|经|以|为|和|及|等|请|如|若|即|但|又|也|还|均|都|共|其中|包括|其|使|让|把|被|从|向|给|于|所|因|故|则|而)"
+)
+
+
+def _item_before(text: str, end: int) -> str:
+    """The run of Han characters that ends at ``end`` (at most 7)."""
+    i = end
+    while i > 0 and end - i < 7 and is_han(text[i - 1]):
+        i -= 1
+    return text[i:end]
+
+
+def _parallel(before: list[str], after: list[str]) -> bool:
+    """Items of one list share a first or a last character (征收依据、征占地面积、征收额度).
+
+    ``before``: items that may carry words of the clause in front of them (compared on their
+    last five characters); ``after``: items that start where they start."""
+    if not after or any(len(x) < 2 for x in before + after):
+        return False
+    c = after[0][0]
+    same_head = all(x[0] == c for x in after) and all(c in x[-5:] for x in before)
+    same_tail = len({x[-1] for x in before + after}) == 1
+    return same_head or same_tail
+
+
+def _list_comma(text: str):
+    if "、" not in text:
+        return
+    for m in _LIST_COMMA.finditer(text):
+        if m["c"]:
+            a, b, i = m["a"], m["b"], m.start("c")
+            third = _item_before(text, m.start("a") - 1)
+            if regex.fullmatch(r"[一二三四五六七八九十\d]+", third or "0"):
+                continue  # 二、排摸基础数据，优化设施硬件: a heading's ordinal, no list
+            before, after = [third], [a, b]
+        else:
+            a, b, i = m["a2"], m["b2"], m.start("c2")
+            n = regex.match(_ITEM, text, pos=m.end() + 1)
+            before, after = [a], [b, n.group() if n else ""]
+        if _CLAUSE_HEAD.match(b) or not _parallel(before, after):
+            continue
+        yield Fix(i, i + 1, None, "并列词语之间应统一使用顿号“、”，此处的逗号疑为顿号", 0.7)
+
+
+LIST_COMMA = CorrectionRule(
+    code="P108", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="并列词语之间顿号、逗号混用", basis=f"{GB15834} 4.5", judge=_list_comma, needs="、",
+    doc="句子内部并列词语之间的停顿用顿号，一组并列词语中不应一处用顿号、一处用逗号"
+        "（“征收依据、征占地面积，征收额度”应为“征收依据、征占地面积、征收额度”）。只在很短、首字或末字相同的"
+        "并列项中提示，标题序号后的顿号不算。",
+    fires=["方案中明确补助对象、补助标准，补助方式；", "需说明申请条件，申请材料、申请时限。"],
+    silent=["方案中明确补助对象、补助标准、补助方式；", "做好排查、登记，确保不漏一户。",
+            "各村要加强宣传、引导，并做好登记工作。", "二、排摸基础数据，优化设施硬件",
+            "该项工作涉及面广，难度大、任务重。", "要建立协调机制，相互衔接、相互补充。"],
+)
+
+# -- P109 a closing formula without its full stop ----------------------------------------------
+_CLOSING = regex.compile(
+    r"(?:^|(?<=[。！？；\s]))(?P<w>特此(?:通知|通告|公告|函告|报告|批复|复函|说明|证明|函复)|此复|专此报告)(?=\s|$)"
+)
+
+
+def _closing(text: str):
+    for m in _CLOSING.finditer(text):
+        yield Fix(m.start("w"), m.end("w"), m["w"] + "。", f"结束语“{m['w']}”后应加句号")
+
+
+CLOSING = CorrectionRule(
+    code="P109", category="proofing", kind="punctuation", severity=Severity.WARNING,
+    message="结束语后缺句号", basis=f"{GB15834} 4.1", judge=_closing, needs="特此|此复|专此",
+    doc="“特此通知”“特此公告”“此复”等结束语是一个完整的句子，后面应加句号（“此致”后接“敬礼”，不在此列）。",
+    fires=["特此通知", "请认真贯彻执行。\n特此公告", "此复 2025年3月5日"],
+    silent=["特此通知。", "特此通知如下：", "此致", "特此通知各村"],
+)
+
+RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING]

@@ -36,12 +36,40 @@ DISCIPLINE = regex.compile(
 OPINION = regex.compile(r"(?:引发|引起|形成|出现|发生)[^。；，]{0,8}?舆情|(?:负面|重大|敏感|热点|突发)舆情(?!监测|应对机制|回应机制|研判机制)")
 #: Prevention campaigns and rules talk about accidents without reporting one.
 PREVENTIVE = regex.compile(
-    r"(?:防范|防止|预防|避免|杜绝|遏制|减少|排查|隐患|演练|应急预案|坚决|严防|确保不|一旦|如发生|若发生|发生.{0,10}的，|凡)"
+    r"(?:防范|防止|预防|避免|杜绝|遏制|减少|排查|隐患|演练|应急预案|坚决|严防|确保不|一旦|如发生|若发生|发生.{0,10}的，|凡"
+    r"|极易|容易|易于?发生|可能|有可能|或将|难免)"
 )
+#: A province or city named in the sentence of an event: 2012年3月6日××省××市一烧烤店…引发爆炸.
+PLACE = regex.compile(r"(?P<p>[\p{Han}]{2,3}?)(?:省|自治区)|(?P<c>[\p{Han}]{2,3}?)市")
+#: Words that place an event elsewhere or nowhere in particular: background, not this body's news.
+ELSEWHERE = regex.compile(r"全国|各地|外地|外省|国内外?|一些地方|多地|兄弟(?:省|市|县)|其他地区|国外")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(c, 0, start) for c in "。；！？")
+    b = min((i for i in (text.find(c, end) for c in "。；！？") if i >= 0), default=len(text))
+    return text[a + 1:b]
+
+
+def _home(doc, s) -> str:
+    """The text that names the issuing body's own place: title, 发文机关, 版头, 主送 (else the first words)."""
+    parts = [f.text for f in (s.title, s.issuer, s.recipients, s.banner) if f is not None]
+    if s.title is None:
+        parts += [b.text[:40] for b in doc.blocks[:1]]
+    return "".join(parts)
+
+
+def _elsewhere(sentence: str, home: str) -> bool:
+    """Whether the event of ``sentence`` happened outside the issuing body's own place."""
+    if ELSEWHERE.search(sentence):
+        return True
+    names = [m["p"] or m["c"] for m in PLACE.finditer(sentence)]
+    return bool(names) and not any(n in home for n in names)
 
 
 def _negative(rule, doc, ctx):
     hits = []
+    home = None
     for block in doc.blocks:
         if block.part not in BODY_PARTS or not block.text.strip():
             continue
@@ -52,8 +80,15 @@ def _negative(rule, doc, ctx):
                 clause = text[clause_start + 1: m.end()]
                 if PREVENTIVE.search(clause):
                     continue
-                if regex.search(r"的[，,]\s*$", text[max(0, m.start() - 3): m.start()]):
-                    continue  # 情节较重的，给予警告处分: a rule's condition and consequence
+                if regex.search(r"的[，,][^。；，、]{0,4}$", text[max(0, m.start() - 8): m.start()]):
+                    continue  # 情节较重的，（严格）给予警告处分: a rule's condition and consequence
+                if regex.match(r"[^。；，]{0,6}?的[，,]", text, pos=m.end()):
+                    continue  # 对…导致发生事故的，要严肃处理: the condition of a rule
+                if kind == "事故或突发事件":
+                    if home is None:
+                        home = _home(doc, ctx.fact(parse_structure))
+                    if _elsewhere(_sentence(text, m.start(), m.end()), home):
+                        continue  # accidents elsewhere cited as the background of a campaign
                 sentence_end = text.find("。", m.end())
                 rest = text[m.end(): sentence_end if sentence_end >= 0 else len(text)][:30]
                 if kind != "问责处分" and regex.search(r"应当|应立即|应及时|须立即|必须|要立即|要及时|有必要的|的[，,]可以?", rest):
@@ -82,7 +117,8 @@ NEGATIVE_INFO = FunctionRule(
     message="负面信息须主要领导审核", basis=f"{RELEASE}十", func=_negative,
     doc="发布关系重大事件、重要舆情的信息和负面信息，应上报主要领导审核并经主要领导同意后方可发布。"
         "报告已经发生的事故、火灾、伤亡，对人员的问责、处分、立案审查，以及引发的舆情时提示；"
-        "“防范安全事故”“开展火灾隐患排查”“对违反规定的将予以问责”这类预防性、规则性表述不报告。"
+        "“防范安全事故”“开展火灾隐患排查”“对违反规定的将予以问责”“极易引发次生事故”这类预防性、规则性、"
+        "假设性表述不报告；作为背景引述的外地事故（句中地名不是本机关所在地，或写明“全国”“各地”）也不报告。"
         "整篇公文只提示一次，指向第一处。",
     fires=["3月5日，某村发生一起道路交通事故，造成2人受伤。",
            "经镇党委研究，决定给予张某党内警告处分。",
@@ -90,7 +126,12 @@ NEGATIVE_INFO = FunctionRule(
     silent=["各村要加强安全生产，坚决防范和遏制重特大事故发生。",
             "开展火灾隐患排查整治行动。",
             "对违反本制度的，将予以问责。",
-            "科宣中心负责舆情监测和回应工作。"],
+            "科宣中心负责舆情监测和回应工作。",
+            "对推进不力、未完成目标的，严格予以问责。",
+            "对不认真开展检查，导致发生事故的，要严肃处理。",
+            "下立交地势低，极易发生车辆抛锚而引发次生事故。",
+            "关于开展燃气安全专项整治的通知\n各村：\n2024年5月1日，某某省某某市一餐馆因燃气泄漏引发爆炸，造成3人死亡。"
+            "请各村立即开展排查。\n勺米镇人民政府\n2025年3月5日"],
 )
 
 # -- G102 重大决策预公开 ---------------------------------------------------------------------------

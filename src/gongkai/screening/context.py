@@ -43,6 +43,16 @@ class Lexicon:
     name_stop: frozenset[str]
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
+    public_list_titles: tuple[str, ...] = ()
+    name_only_roles: tuple[str, ...] = ()
+    place_labels: tuple[str, ...] = ()
+    home_labels: tuple[str, ...] = ()
+    hotline_mobile_advice: tuple[str, ...] = ()
+    mailbox_purposes: tuple[str, ...] = ()
+    public_list_formulas: tuple[str, ...] = ()
+    private_roles: tuple[str, ...] = ()
+    private_details: tuple[str, ...] = ()
+    org_suffixes: tuple[str, ...] = ()
     role_re: regex.Pattern = field(repr=False, default=None)
     hotline_re: regex.Pattern = field(repr=False, default=None)
     title_re: regex.Pattern = field(repr=False, default=None)
@@ -92,6 +102,16 @@ def lexicon() -> Lexicon:
         name_stop=frozenset(data["name_stop"]),
         surnames=frozenset(single),
         compound_surnames=frozenset(compound),
+        public_list_titles=tuple(data.get("public_list_titles", ())),
+        name_only_roles=tuple(data.get("name_only_roles", ())),
+        place_labels=tuple(data.get("place_labels", ())),
+        home_labels=tuple(data.get("home_labels", ())),
+        hotline_mobile_advice=tuple(data.get("hotline_mobile_advice", ())),
+        mailbox_purposes=tuple(data.get("mailbox_purposes", ())),
+        public_list_formulas=tuple(data.get("public_list_formulas", ())),
+        private_roles=tuple(data.get("private_roles", ())),
+        private_details=tuple(data.get("private_details", ())),
+        org_suffixes=tuple(data.get("org_suffixes", ())),
     )
     object.__setattr__(lex, "role_re", _alternation(lex.role_words))
     object.__setattr__(lex, "hotline_re", _alternation(lex.hotline_words))

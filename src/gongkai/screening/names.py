@@ -35,10 +35,12 @@ _HAN = re.compile(f"^[{HAN}]+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = re.compile(f"^[，,（(、{SPACE}]{{0,2}}[男女](?:[，,）)、{SPACE}]|$)")
-_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+人|先生|女士|夫妇|一家|"
+_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+(?:人|户|名)|先生|女士|夫妇|一家|"
                         "本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 _TITLE_AFTER = re.compile(f"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\\[|（[{DIGIT}]{{4}}）)")
 _HEAD_BEFORE = re.compile(r"(?<!家)长$")
+#: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
+_SALUTATION = re.compile(f"^(?:先生|女士)[：:，,{SPACE}]")
 _SEP = re.compile(f"^[、，,和及与{SPACE}]{{1,2}}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
 #: text: punctuation, 为是系即 and \s as the regex module reads it (Unicode White_Space).
@@ -124,9 +126,32 @@ def _token_reading(t: str) -> tuple[tuple[str, int, str] | None, bool] | None:
         if tag is None or tag.startswith("nr"):
             name = _name_prefix(t)
             sur = name[:2] if name and name[:2] in lex.compound_surnames else (name or "")[:1]
-            if name and not _common_word(tags, sur, name[len(sur):]):
+            if name and not _common_word(tags, sur, name[len(sur):]) and not _fragment(t, name, sur, tag):
                 whole = (name, len(name) - len(sur), "token" if tag is None else "dict_nr")
     return whole, t in lex.surnames or t in lex.compound_surnames
+
+
+#: jieba tags of common nouns and verbs: a given name that is one of these words, used often
+#: (名单, 保障), makes a dictionary "name" a word (白名单) rather than a person.
+_COMMON_TAGS = frozenset(("n", "v", "vn", "an"))
+COMMON_GIVEN = 500
+
+
+def _fragment(token: str, name: str, sur: str, tag: str | None) -> bool:
+    """The candidate is a piece of a word, not a name (issue #16): the rest of its token is the
+    ending of an organisation's name (区交建 of 区交建局), or the token is a dictionary "name"
+    whose given part is a frequent common word (白名单: 白 + 名单)."""
+    return _org_ending(token[len(name):]) or (tag is not None and _common_given(name[len(sur):]))
+
+
+def _org_ending(rest: str) -> bool:
+    """``rest`` (what follows a candidate) starts with an organisation's ending (局, 委, 中心…)."""
+    return bool(rest) and any(rest.startswith(w) for w in lexicon().org_suffixes)
+
+
+def _common_given(given: str) -> bool:
+    """A two-character "given name" that is a frequent common noun or verb (名单, 保障)."""
+    return len(given) >= 2 and _tags().get(given) in _COMMON_TAGS and _freq(given) >= COMMON_GIVEN
 
 
 @text_cache(maxsize=65536)
@@ -224,7 +249,7 @@ def _role_suffix(head: str) -> str | None:
     """The first role word, in the lexicon's order, that ``head`` ends with (one set test per word length)."""
     global _ROLE_RANK, _ROLE_LENGTHS
     if _ROLE_RANK is None:
-        words = lexicon().role_words
+        words = _name_roles()
         rank: dict[str, int] = {}
         for i, w in enumerate(words):
             rank.setdefault(w, i)
@@ -237,7 +262,14 @@ def _role_suffix(head: str) -> str | None:
         r = _ROLE_RANK.get(head[-n:])
         if r is not None and (best is None or r < best):
             best = r
-    return None if best is None else lexicon().role_words[best]
+    return None if best is None else _name_roles()[best]
+
+
+def _name_roles() -> tuple[str, ...]:
+    """The words a name may follow as a role: the role words, then those that make only the name a
+    person's (施工负责人：周平)."""
+    lex = lexicon()
+    return lex.role_words + lex.name_only_roles
 
 
 def _evidence(doc):
@@ -361,7 +393,8 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
             tag = tags.get(given)
             nxt = text[e:e + 1]
             closed = not nxt or not _HAN.match(nxt) or nxt in lex.name_stop
-            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given, closed):
+            if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given, closed) \
+                    or _common_given(given) or _org_ending(text[e:e + 3]):
                 continue
             if any(text[g:g + k] in tags for k in (3, 4) if g + k > e and g + k <= len(text)):
                 continue  # the "given name" starts a longer word (向/国务院)
@@ -414,20 +447,21 @@ def _context_in(para: Paragraph, lex) -> None:
     if not cands:
         return
     bounds = para.starts
-    role_hit = next((m for m in para.roles if m.start() in bounds), None)
-    role_in_paragraph = role_hit.group() if role_hit else None
+    role_hits = [m for m in para.roles if m.start() in bounds]
     for start, end, evidence in cands:
         after = text[end:end + 6]
         before = text[max(0, start - 10):start]
         if after[:1] in MASK_CHARS or "某" in text[start:end]:
             continue  # already masked
         head = before.rstrip(_GAP_CHARS)
-        title = lex.title_re.search(before[-6:]) if before else None
-        if (title and before.endswith(title.group())) or _TITLE_AFTER.match(after) or _HEAD_BEFORE.search(before):
+        title = lex.title_re.search(head[-6:]) if head else None
+        if (title and head.endswith(title.group())) or _TITLE_AFTER.match(after) or _HEAD_BEFORE.search(before):
             continue  # an official or expert named in capacity (镇长杨明, 杨明同志, 矿长王某, 刘某院士)
         role = _role_suffix(head)
         if role and (start - len(before) + len(head) - len(role)) not in bounds:
             role = None  # 业主 inside 行业主管
+        if role in lex.name_only_roles and not before[len(head):].strip().startswith(("：", ":")):
+            role = None  # a role line needs its colon (施工负责人：周平)
         if role:
             kept.append(NameSpan(start, end, evidence, "role", role, 0.9))
             continue
@@ -438,13 +472,24 @@ def _context_in(para: Paragraph, lex) -> None:
         if _GENDER_AFTER.match(after):
             kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
             continue
+        if _SALUTATION.match(after) and not text[:start].strip(_GAP_CHARS + "尊敬的"):
+            # a reply's salutation at the head of its paragraph: 李红梅女士：您反映的…
+            kept.append(NameSpan(start, end, evidence, "salutation", after[:2], 0.85))
+            continue
         cue = _CUE_AFTER.match(after)
         if cue and evidence != "surname+given":
             kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
-        elif evidence == "token" and end - start == 3 and role_in_paragraph:
-            # an unknown three-character word starting with a surname, in a paragraph about a person
-            kept.append(NameSpan(start, end, evidence, "paragraph", role_in_paragraph, 0.65))
+        elif evidence == "token" and end - start == 3 and role_hits:
+            # an unknown three-character word starting with a surname, in a paragraph about a person:
+            # a role word at most PARAGRAPH_REACH characters before it (a text whose line breaks were
+            # flattened is one paragraph; a role word pages earlier says nothing about this word)
+            near = next((m.group() for m in role_hits if start - PARAGRAPH_REACH <= m.start() < start), None)
+            if near:
+                kept.append(NameSpan(start, end, evidence, "paragraph", near, 0.65))
 
+
+#: How far before an unknown three-character word a role word makes it a name (the "paragraph" context).
+PARAGRAPH_REACH = 120
 
 _SPACE = re.compile(r"\s")
 

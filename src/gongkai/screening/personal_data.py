@@ -133,22 +133,50 @@ def _office_subject(before: str) -> str | None:
 
 
 STAFF_ROLES = ("联系人", "经办人")
-_OFFICE_IN_TEXT = None
+_PRIVATE_SIGNAL = None
 
 
-def _staff_contact(text: str, role: str | None) -> bool:
-    """联系人：李明 in a sentence that names an office: a staff contact, published on purpose more often than not."""
-    global _OFFICE_IN_TEXT
+def _private_signal(text: str) -> bool:
+    """The paragraph speaks about a private person: a private role (申请人、户主、来信人…), a personal
+    detail word (身份证、住址、护照…), a gender (张三，男) or a diagnosis."""
+    global _PRIVATE_SIGNAL
+    lex = lexicon()
+    if _PRIVATE_SIGNAL is None:
+        words = sorted(set(lex.private_roles) | set(lex.private_details), key=len, reverse=True)
+        _PRIVATE_SIGNAL = re.compile("|".join(map(re.escape, words)) + f"|[，,（(、{SPACE}][男女](?:[，,）)、{SPACE}]|$)")
+    return bool(_PRIVATE_SIGNAL.search(text) or next(lex.health_matches(text), None))
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+#: Where the sentence after a name or number ends: a sentence end, or a space after a Han character
+#: (a line or cell boundary in a text whose line breaks were flattened).
+_AFTER_END = re.compile(f"[。；;！？!?]|(?<=[{HAN}])[{SPACE}]")
+
+
+def _staff_contact(text: str, role: str | None, at: int | None = None) -> bool:
+    """联系人：李明 / 经办人：王芳 in a published notice: the office's staff contact, published on purpose
+    (issue #16), unless its sentence speaks about a private person (申请人张三，联系人李四，身份证号…).
+
+    ``at`` is where the name or number stands: the sentence around it (at most 40 characters each
+    side) is read, not the whole paragraph (a text whose line breaks were flattened is one).
+    """
     if role not in STAFF_ROLES:
         return False
-    if _OFFICE_IN_TEXT is None:
-        _OFFICE_IN_TEXT = re.compile(r"(?:人民政府|政府|办公室|党政办|中心|局|所|站|委员会|窗口|大厅|服务中心|科|股)")
-    return bool(_OFFICE_IN_TEXT.search(text))
+    if at is not None:
+        lo = max(0, at - 40)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, at)]
+        lo = ends[-1] if ends else lo
+        m = _AFTER_END.search(text, at + 2, at + 30)
+        text = text[lo:m.start() if m else at + 30]
+    return not _private_signal(text)
 
 
 def _emit(rule: FunctionRule, block: Block, start: int, end: int, pctx: PersonalContext, *,
-          strong: bool, confidence: float, explanation: dict, message: str | None = None) -> Finding:
+          strong: bool, confidence: float, explanation: dict, message: str | None = None,
+          cap: Severity | None = None) -> Finding:
     severity, why = pctx.severity(rule.severity, strong)
+    if cap is not None and severity > cap:
+        severity = cap
     if confidence > 0.99:
         confidence = 0.99
     explanation = dict(explanation)  # the caller's may be shared (name_findings is a fact)
@@ -302,7 +330,26 @@ def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
     office = _office_subject(before)  # 镇党政办联系人：… is the office's published contact
     if office:
         return office, None
+    office = _listed_office(before)  # 苏澳镇138…；平原镇2425…: a list of offices' lines
+    if office:
+        return office, None
     return (None, ("role", role_hit[0])) if role_hit else (None, None)
+
+
+_LISTED_OFFICE = None
+
+
+def _listed_office(before: str) -> str | None:
+    """An office (or a township) named right before the number, maybe after other numbers of it:
+    ``苏澳镇138…`` or ``中楼乡2426…，139…`` in a list of reporting lines is the office's line."""
+    global _LISTED_OFFICE
+    if _LISTED_OFFICE is None:
+        words = sorted(set(lexicon().office_words) | {"镇", "乡", "街道", "办事处"}, key=len, reverse=True)
+        _LISTED_OFFICE = re.compile(
+            "(" + "|".join(map(re.escape, words)) + f")[：:{SPACE}]*"
+            rf"(?:[（(]?\d[\d\-－（）()]{{5,}}[、，,；;/{SPACE}]*)*$")
+    m = _LISTED_OFFICE.search(before)
+    return m.group(1) if m else None
 
 
 def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
@@ -315,6 +362,11 @@ def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
                 continue
             public, personal = _phone_context(text, m.start(), block, pctx)
             if public:
+                if public in lexicon().hotline_mobile_advice:
+                    yield _emit(rule, block, m.start(), m.end(), pctx, strong=False, confidence=0.5, cap=Severity.INFO,
+                                explanation={"pattern": "手机号码（1[3-9]开头11位）", "validation": "号段合理",
+                                             "context": public},
+                                message=f"{public}为手机号码：宜改用办公电话，或确认是公务号码")
                 continue
             near = text[max(0, m.start() - NEAR_WINDOW):m.start()]
             if not personal and CODE_WORDS.search(near):
@@ -329,7 +381,7 @@ def _mobiles(rule, doc, ctx) -> Iterator[Finding]:
                 if word:
                     expl["context"] = word
                     conf = 0.85
-            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1])
+            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1], m.start())
             if staff:
                 expl["staff"] = "机关联系人，请确认是否有意公开"
             yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None and not staff,
@@ -361,10 +413,9 @@ def _landlines(rule, doc, ctx) -> Iterator[Finding]:
                     personal[0]: personal[1]}
             if phone_word:
                 expl["context"] = phone_word
-            staff = personal[0] == "role" and _staff_contact(text, personal[1])
-            if staff:
-                expl["staff"] = "机关联系人，请确认是否有意公开"
-            yield _emit(rule, block, m.start(), m.end(), pctx, strong=not staff, confidence=0.9, explanation=expl)
+            if personal[0] == "role" and _staff_contact(text, personal[1], m.start()):
+                continue  # the landline of an office's 联系人 is the office's line (issue #16)
+            yield _emit(rule, block, m.start(), m.end(), pctx, strong=True, confidence=0.9, explanation=expl)
 
 
 # -- D104 银行卡号 ---------------------------------------------------------------------------------
@@ -429,7 +480,7 @@ def _emails(rule, doc, ctx) -> Iterator[Finding]:
             domain = m.group().rsplit("@", 1)[1]
             before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
             public, personal = _phone_context(text, m.start(), block, pctx)
-            if personal is None and (public or PUBLIC_DOMAINS.search(domain)):
+            if personal is None and (public or PUBLIC_DOMAINS.search(domain) or _office_mailbox(text, m, before)):
                 continue  # an office's published mailbox
             expl = {"pattern": "电子邮箱地址", "validation": "域名格式"}
             conf = 0.85
@@ -440,6 +491,23 @@ def _emails(rule, doc, ctx) -> Iterator[Finding]:
                 expl["context"] = "邮箱"
             yield _emit(rule, block, m.start(), m.end(), pctx, strong=personal is not None, confidence=conf,
                         explanation=expl)
+
+
+_PHONE_DIGITS = re.compile(r"\d{7,}")
+
+
+def _office_mailbox(text: str, m, before: str) -> bool:
+    """An office's mailbox by its name or label: named after a phone number the paragraph gives
+    (2433xxxx@…, pt2315xxxx@…), or labelled by what it receives (申请电子邮件地址：…, 受理邮箱)."""
+    local = m.group().rsplit("@", 1)[0]
+    digits = _PHONE_DIGITS.search(local)
+    if digits:
+        exchange = digits.group()[:5]  # the office's number range: 2433624x beside 24336243
+        if any(n.group().startswith(exchange) for part in (text[:m.start()], text[m.end():])
+               for n in _PHONE_DIGITS.finditer(part)):
+            return True
+    label = before[-12:]
+    return any(w in label for w in lexicon().mailbox_purposes) and ("邮" in label or "信箱" in label)
 
 
 # -- D106 护照/通行证号码 ---------------------------------------------------------------------------
@@ -516,7 +584,8 @@ def _plates(rule, doc, ctx) -> Iterator[Finding]:
 
 _NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
                   "unlisted_surname": "姓氏表外，角色词后两三字"}
-_NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词"}
+_NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词",
+                 "salutation": "答复的称呼"}
 
 
 def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
@@ -555,11 +624,104 @@ def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool
                     "context_rule": _NAME_CONTEXT[s.context]}
             if s.word:
                 expl["context"] = s.word
-            staff = s.context == "role" and _staff_contact(block.text, s.word)
-            if staff:
-                expl["staff"] = "机关联系人，请确认是否有意公开"
-            out.append((block, s.start, s.end, s.context not in ("cue", "paragraph") and not staff, s.confidence, expl))
+            if s.context in ("role", "enumeration") and _staff_contact(block.text, s.word, s.start):
+                continue  # an office's 联系人/经办人, published on purpose (issue #16)
+            strong = s.context not in ("cue", "paragraph", "salutation") and s.word not in lexicon().name_only_roles
+            out.append((block, s.start, s.end, strong, s.confidence, expl))
     return out
+
+
+#: A dwelling unit: 7栋1单元301室, 5#1203室, 3号楼2单元, 12-301室.
+DWELLING = regex.compile(r"\d{1,4}\s*(?:[#＃]|栋|幢|号楼|单元|室)|\d{1,4}-\d{1,4}室")
+_LIST_TITLE = re.compile(r"(?:公示|名单|名册)[^\s，。、；]{0,4}(?=\s|$)|表彰[^\s，。；]{0,40}(?:决定|通报)(?=\s|$)")
+_HEAD_END = re.compile(r"[。；！？：:]")
+
+
+def publication_list(doc: Document, ctx: Context | None = None) -> str | None:
+    """The title of ``doc`` when it publishes a list of people by law (公示, 名单, 表彰…), else None.
+
+    Decided from the document's kind, its title: the structure's title, else (a text whose line
+    breaks were flattened) the head of the first paragraph up to its first sentence end. The
+    words are data (personal.yaml ``public_list_titles``).
+    """
+    words = lexicon().public_list_titles
+    title = None
+    try:
+        from ..attributes.structure import parse_structure
+
+        s = ctx.fact(parse_structure) if ctx is not None else parse_structure(doc)
+        title = s.title.text if s.title is not None else None
+    except Exception:  # the layout is a nicety here
+        log.debug("structure of %s unreadable", doc.path, exc_info=True)
+    if title is None:  # a flattened text: its title is the head of the first paragraph
+        first = next((b.text for b in doc.blocks if b.part == "body" and b.text.strip()), "")
+        end = _HEAD_END.search(first, 0, 90)
+        title = first[:end.start() if end else 90].strip()
+        if not any(w in title for w in words):
+            # a web page without its heading: the operative sentence of a 公示 near the start
+            opening = "".join(b.text for b in doc.blocks[:12] if b.part == "body")[:600]
+            return next((w for w in lexicon().public_list_formulas if w in opening), None)
+    if any(w in title for w in words):
+        m = _LIST_TITLE.search(title)
+        if m and any(w in m.group() for w in words):
+            return title
+    return None
+
+
+def _exposure_near(text: str, lo: int, hi: int, ids: list) -> bool:
+    """A valid ID number, a mobile, a dwelling unit, an address word or a diagnosis in text[lo:hi]."""
+    if any(valid and lo <= a and b <= hi for a, b, _, valid in ids):
+        return True
+    seg = text[lo:hi]
+    lex = lexicon()
+    return bool(MOBILE.search(seg) or DWELLING.search(seg) or any(w in seg for w in lex.address_context if len(w) > 1)
+                or next(lex.health_matches(seg), None))
+
+
+def _list_position(block: Block, text: str, start: int, end: int, expl: dict) -> bool:
+    """The name stands where a 公示 lists people: a table cell, a cell of a flattened list (spaces
+    on both sides), or the head of a bio entry (吴立新，男，1980年5月出生…)."""
+    if block.part == "table" or "header" in expl:
+        return True
+    left = text[start - 1:start]
+    right = text[end:end + 1]
+    if (not left or left.isspace()) and (not right or right.isspace()):
+        return True
+    return expl.get("context_rule") == _NAME_CONTEXT["gender"]
+
+
+def _public_list_names(doc: Document, ctx: Context, entries: list) -> list:
+    """The names of a 公示/名单 are published by law (issue #16): keep only those next to a private
+    detail (their row, or the stretch of text up to the neighbouring names, holds an ID number, a
+    mobile, a dwelling unit, an address word or a diagnosis)."""
+    if not entries or ctx.fact(publication_list) is None:
+        return entries
+    pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
+    ids = ctx.fact(id18_matches)
+    by_block: dict[int, list[tuple[int, int]]] = {}
+    for e in entries:
+        by_block.setdefault(e[0].index, []).append((e[1], e[2]))
+    kept = []
+    for e in entries:
+        block, start, end = e[0], e[1], e[2]
+        if not _list_position(block, texts[block.index], start, end, e[5]):
+            kept.append(e)  # a name in a sentence (来信人张三反映…): what the 公示 publishes is its list
+            continue
+        if block.table is not None and (block.table, block.row) in pctx.rows:
+            cells = pctx.rows[(block.table, block.row)]
+            if any(_exposure_near(texts[i], 0, len(texts[i]), ids.get(i, ())) for i in cells if i != block.index):
+                kept.append(e)
+            continue
+        spans = sorted(by_block[block.index])
+        at = spans.index((start, end))
+        lo = max(spans[at - 1][1] if at else 0, start - 40)
+        hi = min(spans[at + 1][0] if at + 1 < len(spans) else len(texts[block.index]), end + 40)
+        text = texts[block.index]
+        if _exposure_near(text, lo, start, ids.get(block.index, ())) \
+                or _exposure_near(text, end, hi, ids.get(block.index, ())):
+            kept.append(e)
+    return kept
 
 
 def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bool, float, dict]]:
@@ -567,7 +729,7 @@ def name_findings(doc: Document, ctx: Context) -> list[tuple[Block, int, int, bo
     from .names import find_names
 
     listed, pending = _name_plan(doc, ctx)
-    return listed + _name_spans(pending, find_names([b.text for b in pending]))
+    return _public_list_names(doc, ctx, listed + _name_spans(pending, find_names([b.text for b in pending])))
 
 
 def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
@@ -588,7 +750,7 @@ def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
     found = find_names([b.text for _, _, pending in plans for b in pending])
     at = 0
     for ctx, listed, pending in plans:
-        ctx.provide(name_findings, listed + _name_spans(pending, found[at:at + len(pending)]))
+        ctx.provide(name_findings, _public_list_names(ctx.doc, ctx, listed + _name_spans(pending, found[at:at + len(pending)])))
         at += len(pending)
 
 
@@ -608,15 +770,21 @@ def _name_cue(text: str) -> bool:
     if _CUE_PARTS is None:
         first = "".join(sorted(lex.surname_firsts))
         _CUE_PARTS = (
-            re.compile(rf"(?:{lex.role_re.pattern})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
+            re.compile(rf"(?:{_roles_and_name_roles(lex)})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
             regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
             re.compile(f"[{first}][{HAN}]{{1,3}}(?:{'|'.join(_CUES)})"),
             re.compile("|".join(_CUES)),
         )
     role, gender, cue, cue_words = _CUE_PARTS
-    return bool((lex.role_re.search(text) and role.search(text))
+    return bool(role.search(text)
                 or (("男" in text or "女" in text) and gender.search(text))
                 or (cue_words.search(text) and cue.search(text)))
+
+
+def _roles_and_name_roles(lex) -> str:
+    """An alternation of the role words and the name-only roles (负责人), longest first."""
+    words = sorted(set(lex.role_words) | set(lex.name_only_roles), key=len, reverse=True)
+    return "|".join(map(re.escape, words))
 
 
 def _names(rule, doc, ctx) -> Iterator[Finding]:
@@ -639,11 +807,11 @@ ADDRESS = regex.compile(
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:区|县|旗|市))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:镇|乡|街道|办事处))?"
     r"(?:[^\P{Han}" + _NOSTART + r"]\p{Han}{0,6}?(?:" + _PLACE_UNITS + "))"
-    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户)|[^\P{Han}" + _NOSTART
-    + r"]\p{Han}{0,4}?(?:组|巷))*"
+    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|队|巷|弄|号|栋|幢|单元|楼|室|号楼|户|[#＃])|[^\P{Han}" + _NOSTART
+    + r"]\p{Han}{0,4}?(?:组|巷|小区|花园|家园|公寓|大厦)|小区|花园|公寓|大厦)*"
 )
 HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
-DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)")
+DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)|\d{1,4}[#＃]\d{1,4}")
 ORG_AFTER = re.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
@@ -670,7 +838,7 @@ def _address_hint(text: str) -> bool:
 
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
-_ADDRESS_RUN = regex.compile(r"[\p{Han}\d]+")
+_ADDRESS_RUN = regex.compile(r"[\p{Han}\d#＃]+")
 _ADDRESS_UNITS = re.compile(_PLACE_UNITS)
 
 
@@ -732,6 +900,8 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
             if ORG_AFTER.match(after) or (not any(w in near for w in lex.address_context)
                                           and (_hotline(near) or _office_subject(near + "地址"))):
                 continue  # an office's address or a place, not where a person lives
+            if _place_address(doc, texts, block, text, start, end):
+                continue  # 经营场所：…, 站点地址 column, 地址 of an office: a place, not a home
             tail = near[-6:]
             word = next((w for w in _address_words() if w in tail or near.endswith(w)), None)
             role = _role(before)
@@ -746,6 +916,53 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
                 expl["role"] = role
             yield _emit(rule, block, start, end, pctx, strong=bool(word or role), confidence=0.9 if word else 0.8,
                         explanation=expl)
+
+
+_LABELS = None
+
+
+def _labels():
+    """(pattern of every place or home label, set of the place labels)."""
+    global _LABELS
+    if _LABELS is None:
+        lex = lexicon()
+        words = sorted(set(lex.place_labels) | set(lex.home_labels), key=len, reverse=True)
+        _LABELS = (re.compile("|".join(map(re.escape, words))), frozenset(lex.place_labels))
+    return _LABELS
+
+
+#: A plain address label (地址、联系地址、通讯地址): a place when its sentence names an office.
+_PLAIN_ADDRESS = re.compile(r"(?:联系|通讯|通信)?地址[：:]?" + _WS + r"*$")
+#: How many paragraphs before an address that is a paragraph of its own a column label is looked for.
+LABEL_REACH = 60
+
+
+def _place_address(doc: Document, texts: list[str], block: Block, text: str, start: int, end: int) -> bool:
+    """The address is a place's, not a person's home (issue #16), by the nearest label before it:
+    a place label (经营场所、站点地址、坐落…) in its paragraph — or, for an address that is a paragraph
+    of its own (a table cell of a flattened page), in the paragraphs before it — and no home label
+    (住址、家住…) nearer; or a plain 地址 in a sentence that names an office and no private person."""
+    label_re, places = _labels()
+    found = None
+    for m in label_re.finditer(text, 0, start):
+        found = m.group()
+    if found is None and not text[:start].strip():
+        index = block.index
+        for i in range(index - 1, max(-1, index - LABEL_REACH), -1):
+            hits = [m.group() for m in label_re.finditer(texts[i])]
+            if hits:
+                found = hits[-1]
+                break
+    if found is not None:
+        return found in places
+    near = text[max(0, start - NEAR_WINDOW):start]
+    if _PLAIN_ADDRESS.search(near):
+        lo = max(0, start - 40)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+        sentence = text[ends[-1] if ends else lo:end + 20]
+        lex = lexicon()
+        return any(w in sentence for w in lex.office_words if len(w) > 1) and not _private_signal(sentence)
+    return False
 
 
 # -- D110 健康信息 ---------------------------------------------------------------------------------
@@ -788,6 +1005,37 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
     return found
 
 
+# -- D112 即时通信账号 ---------------------------------------------------------------------------
+
+#: A QQ number (5–11 digits, no leading 0) or a WeChat ID (a letter, then 6–20 letters, digits, - _)
+#: after its name; a QQ 群 (group) is a channel, not a person's account.
+IM_ACCOUNT = re.compile(r"(?:QQ|qq|ＱＱ|Qq)(?!群)(?:号码|号)?[：:\s]{0,3}([1-9]\d{4,10})(?!\d)"
+                        r"|微信(?!群|公众号)(?:号)?[：:\s]{0,3}([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])")
+
+
+def _im_accounts(rule, doc, ctx) -> Iterator[Finding]:
+    pctx = _pctx(doc, ctx)
+    texts = ctx.fact(half_texts)
+    for block in rule.blocks(doc):
+        text = texts[block.index]
+        if "QQ" not in text and "qq" not in text and "ＱＱ" not in text and "Qq" not in text and "微信" not in text:
+            continue
+        for m in IM_ACCOUNT.finditer(text):
+            g = 1 if m.group(1) else 2
+            start, end = m.start(g), m.end(g)
+            if _masked_around(text, start, end):
+                continue
+            public, personal = _phone_context(text, start, block, pctx)
+            if public and not personal:
+                continue  # 监督QQ、办公室微信号: the office's channel
+            staff = personal is not None and personal[0] == "role" and _staff_contact(text, personal[1], start)
+            expl = {"pattern": "QQ号码" if g == 1 else "微信号", "validation": "账号格式"}
+            if personal:
+                expl[personal[0]] = personal[1]
+            yield _emit(rule, block, start, end, pctx, strong=False, confidence=0.8 if personal else 0.6,
+                        explanation=expl, cap=None if personal and not staff else Severity.INFO)
+
+
 # -- the rules --------------------------------------------------------------------------------------
 
 def _rule(code, kind, func, message, doc, fires, silent, *, severity=Severity.ERROR, priority=0, basis=ON_REQUEST,
@@ -813,7 +1061,8 @@ MOBILE_RULE = _rule(
     "D102", "mobile", _mobiles, "手机号码",
     "个人手机号码属于个人隐私（《勺米镇政民互动管理制度》第五条：来信人的姓名、电话、住址应予保密）。"
     "角色词（申请人、来信人、联系人…）或表格联系电话栏后的号码为错误；无上下文的手机号码为警告。"
-    "紧跟投诉举报电话、值班电话、监督电话等公开热线字样的号码是机关公开的联系方式，不报告。",
+    "紧跟投诉举报电话、值班电话、监督电话等公开热线字样的号码、列在机关或乡镇名称后的号码是机关公开的联系方式，不报告；"
+    "咨询电话、服务电话为手机号码时只作提示（info）：宜改用办公电话，或确认是公务号码。",
     ["来信人王五，联系电话：13885811234。", "联系电话：13885811234",
      with_properties("关于道路维修的回复", core={"description": "来信人王五，电话13885811234"})],
     ["监督电话：13885811234", "值班电话 138-8581-1234（24小时）", "联系电话：138****1234",
@@ -823,9 +1072,11 @@ MOBILE_RULE = _rule(
 LANDLINE_RULE = _rule(
     "D103", "landline", _landlines, "个人固定电话",
     "固定电话多为机关公开的办公电话；只有在角色词（申请人、户主、来信人…）、家庭电话/住宅电话字样或个人信息表格的电话栏之后，"
-    "固定电话才是个人信息，须删除或遮蔽（《勺米镇政民互动管理制度》第五条）。监督电话、值班电话、咨询电话等公开热线不报告。",
+    "固定电话才是个人信息，须删除或遮蔽（《勺米镇政民互动管理制度》第五条）。监督电话、值班电话、咨询电话等公开热线，"
+    "以及通知附注中机关联系人（联系人、经办人）的办公电话不报告。",
     ["来信人张三，家庭电话0858-8123456。", "申请人李四（住宅电话：(0858)8123456转12）"],
-    ["监督电话：0858-8123456", "镇党政办联系电话：0858-8123456。", "项目总投资12345678元。"],
+    ["监督电话：0858-8123456", "镇党政办联系电话：0858-8123456。", "项目总投资12345678元。",
+     "（联系人：李明；联系电话：0858-8123456）"],
     priority=4, basis=INTERACTION,
 )
 BANK_CARD = _rule(
@@ -838,9 +1089,11 @@ BANK_CARD = _rule(
 )
 EMAIL_RULE = _rule(
     "D105", "email", _emails, "个人电子邮箱",
-    "个人电子邮箱属于个人信息。机关公开的邮箱（.gov.cn 等域名，或监督邮箱、举报邮箱、投稿邮箱字样之后）不报告。",
+    "个人电子邮箱属于个人信息。机关公开的邮箱（.gov.cn 等域名，监督邮箱、举报邮箱、投稿邮箱、申请电子邮件地址等字样之后，"
+    "或以本段所列办公电话号码命名的邮箱）不报告。",
     ["来信人邮箱：zhangsan1990@qq.com", "请联系 lisi_88@163.com 核实。"],
-    ["举报邮箱：jubao@126.com", "电子邮箱：smzdzb@shaomi.gov.cn"],
+    ["举报邮箱：jubao@126.com", "电子邮箱：smzdzb@shaomi.gov.cn", "申请电子邮件地址：hyzx2026@163.com",
+     "电话：0858-82436243；电子邮箱：82436240@163.com"],
     severity=Severity.WARNING, priority=3, basis=INTERACTION,
 )
 PASSPORT_RULE = _rule(
@@ -862,17 +1115,25 @@ NAME_RULE = _rule(
     "D108", "person_name", _names, "个人姓名",
     "申请人、当事人、户主、来信人、联系人、村民等私人的姓名属于个人隐私（《勺米镇政民互动管理制度》第五条），"
     "主动公开前须遮蔽（如 张三丰 遮蔽为 张**，姓之外每字一个*）。姓名依据：姓氏词表与 jieba 分词（spaCy 管道），并须有上下文：角色词、姓名栏、并列、性别或“反映/来信”等行为词。"
-    "以职务称谓出现的公职人员（镇长杨明、杨明同志）和已遮蔽的姓名（张*、张某某）不报告。",
+    "以职务称谓出现的公职人员（镇长杨明、杨明同志）和已遮蔽的姓名（张*、张某某）不报告。"
+    "机关联系人、经办人（通知附注中的联系人：李明）是有意公开的机关联系方式，不报告；"
+    "公示、名单依法公开其名单（表格、名单栏、任前公示的简历条目）中的姓名，不报告，"
+    "但同一行或同一条目中另有身份证号、手机号、门牌户号、住址或健康信息的，姓名仍报告。"
+    "姓名须是分词的整词或处于姓名位置，不从词语中截取（区交建局、白名单、向我委）。",
     ["来信人王小明反映道路破损。", "户主：陈建国", "村民张三丰、李四海反映用水困难。"],
-    ["镇长杨明主持会议。", "申请人张某某提交了申请。", "杨明同志任勺米镇党委委员。", "申请人于本月提交材料。"],
+    ["镇长杨明主持会议。", "申请人张某某提交了申请。", "杨明同志任勺米镇党委委员。", "申请人于本月提交材料。",
+     "（联系人：李明；联系电话：0858-8123456）", "驾驶员向我委申请通行证。"],
     priority=2, basis=INTERACTION, prepare=prepare_names,
 )
 ADDRESS_RULE = _rule(
     "D109", "address", _addresses, "个人住址",
     "私人住址（省…村/组/号）属于个人隐私（《勺米镇政民互动管理制度》第五条）。报告含村组、门牌的地址链，"
-    "以及住址、家住、户籍地等字样或住址栏之后的地址；机关的办公地址、受理地点和不含门牌的地名不报告。",
+    "以及住址、家住、户籍地等字样或住址栏之后的地址；机关的办公地址、受理地点和不含门牌的地名不报告。"
+    "地址前最近的标签是经营场所、站点地址、项目地点、坐落等场所标签的（开业登记公告的经营场所、回收点、项目、不动产），"
+    "以及所在句子提到机关而无私人信息的“地址：”，是场所而非住所，不报告。",
     ["来信人家住勺米镇新华村3组12号。", "住址：贵州省六盘水市钟山区大河镇周家村"],
-    ["办公地址：勺米镇人民政府大楼三楼", "新华村3组道路硬化工程已完工。", "地址：勺米镇新华村村委会"],
+    ["办公地址：勺米镇人民政府大楼三楼", "新华村3组道路硬化工程已完工。", "地址：勺米镇新华村村委会",
+     "经营场所：大河镇新华路97号", "不动产坐落：勺米镇幸福小区5栋301室"],
     priority=1, basis=INTERACTION,
 )
 HEALTH_RULE = _rule(
@@ -884,5 +1145,14 @@ HEALTH_RULE = _rule(
     priority=1, prepare=prepare_names,
 )
 
+IM_RULE = _rule(
+    "D112", "im_account", _im_accounts, "个人即时通信账号（QQ号、微信号）",
+    "QQ号、微信号是可识别个人的网络账号（个人信息），个人的账号公开前须删除或遮蔽，宜改用机关的办公电话或邮箱。"
+    "角色词（申请人、来信人…）之后的账号为警告；机关联系人的账号只作提示（info）；QQ群、微信公众号和监督、举报等公开渠道不报告。",
+    ["来信人王五，QQ：603718640。", "申请人李四，微信号：lisi_2026"],
+    ["监督举报QQ：603718640", "欢迎加入QQ群：603718640", "微信公众号：shaomizhen", "QQ：60****640"],
+    severity=Severity.WARNING, priority=2, basis=INTERACTION,
+)
+
 RULES = [ID_CARD, MOBILE_RULE, LANDLINE_RULE, BANK_CARD, EMAIL_RULE, PASSPORT_RULE, PLATE_RULE, NAME_RULE,
-         ADDRESS_RULE, HEALTH_RULE]
+         ADDRESS_RULE, HEALTH_RULE, IM_RULE]

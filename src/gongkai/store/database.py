@@ -197,6 +197,9 @@ class Store:
             raise StoreError(f"{self.name}: 无法读取（{exc.strerror or exc}）") from None
         if size == 0:
             raise StoreError(f"{self.name}: 登记库文件为空（0 字节），可能已被截断；{restore}")
+        why = _truncated(path, size)
+        if why:
+            raise StoreError(f"{self.name}: 登记库已损坏（{why}）；{restore}")
         try:
             uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
             con = sqlite3.connect(uri, uri=True, timeout=self._busy_ms / 1000)
@@ -206,9 +209,10 @@ class Store:
                 con.close()
         except sqlite3.Error as exc:
             reason = _reason(exc)
-            if "锁定" in reason:
+            if "锁定" in reason or "无法打开" in reason:
                 raise StoreError(f"{self.name}: {reason}") from None
-            raise StoreError(f"{self.name}: {reason}；{restore}") from None
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{self.name}: 登记库已损坏或不完整（{detail}）；{restore}") from None
         if rows != [("ok",)]:
             first = str(rows[0][0]).splitlines()[0] if rows else "无结果"
             raise StoreError(f"{self.name}: 登记库已损坏（完整性检查未通过：{first}）；{restore}")
@@ -562,6 +566,32 @@ class Store:
                 return dest, copy.verify()
             finally:
                 copy.close()
+
+
+def _truncated(path: Path, size: int) -> str | None:
+    """Why the SQLite file is visibly cut short, from its 100-byte header (None when it is not).
+
+    SQLite reads a page beyond the end of the file as zeros and quick_check does not look into
+    record contents, so a file missing its last kilobyte can pass quick_check; its length
+    betrays it: a database is a whole number of pages, as many as its header says.
+    """
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return None  # the open that follows reports it
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return "不是 SQLite 数据库文件"
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page & (page - 1):
+        return "文件头已损坏"
+    if size % page:
+        return f"文件长度 {size} 字节不是页大小 {page} 的整数倍：文件被截断"
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and header[92:96] == header[24:28] and pages * page > size:
+        return f"文件头记载 {pages} 页，文件只有 {size // page} 页：文件被截断"
+    return None
 
 
 class _Appender:
