@@ -480,7 +480,7 @@ def test_check_finds_what_is_planted_at_every_inspectable_place(pl, seed):
     missing = [k for k, hits in found.items() if not hits and (pl.key, k) not in UNSEEN]
     assert not missing, (pl.key, missing, [(b.part, b.text) for b in doc.blocks if b.part != "body"])
     parts = {f.location.part for hits in found.values() for f in hits}
-    if pl.key in ON_PAGE or pl.where.split("（")[0] in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框"):
+    if pl.key in ON_PAGE or pl.where in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框"):
         assert parts & READING or "fallback" in parts, parts
     else:  # the location names the place: a place part or a property, never the page's text alone
         named = {x for x in parts if x in PLACE_PARTS or x == PROPERTY_PART}
@@ -530,7 +530,7 @@ def test_random_values_in_random_places_are_all_reported(seed, places):
             continue
         missing = [k for k in pl.kinds if (pl.key, k) not in UNSEEN and not _hits(findings, k, values[k])]
         assert not missing, (pl.key, missing)
-    if any(pl.inspectable and pl.where.split("（")[0] not in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框")
+    if any(pl.inspectable and pl.where not in ("正文", "表格", "页眉", "页脚", "脚注", "尾注", "批注", "文本框")
            and pl.key not in ON_PAGE for pl in places):
         assert {f.location.part for f in findings} & (set(PLACE_PARTS) | {PROPERTY_PART})
 

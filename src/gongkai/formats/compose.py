@@ -53,9 +53,9 @@ class DocxBuilder:
     _app: dict[str, str] = field(default_factory=dict)
     _people: list[str] = field(default_factory=list)
     _revision_id: int = 100
-    #: python-docx's template carries a thumbnail of an empty page (a place S105 reports):
-    #: ``thumbnail=False`` builds a document without it.
-    thumbnail: bool = True
+    #: python-docx's template carries a thumbnail of an empty page (a place S105 reports): left
+    #: out unless ``thumbnail=True``.
+    thumbnail: bool = False
 
     def paragraph(self, text: str = "", *, font: str | None = None, size: float | None = None,
                   bold: bool | None = None, align: str | None = None, style: str | None = None,

@@ -14,6 +14,7 @@ import re
 import threading
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -448,6 +449,9 @@ class DocxPackage:
         self.limits = limits
         self.names = set(zf.namelist())
         self._parsed: dict[str, object] = {}
+        #: (part, text) of XML comments and namespace names with data: the parser drops comments
+        #: and keeps namespaces out of the tree's text, so they are taken from the bytes.
+        self.markup: list[tuple[str, str]] = []
 
     def info(self, part: str | None) -> zipfile.ZipInfo | None:
         return self.zf.getinfo(part) if part in self.names else None
@@ -473,7 +477,31 @@ class DocxPackage:
         data = self.read(part)
         root = parse(data, part) if data is not None else None
         self._parsed[part] = root
+        if data is not None:
+            self._markup(part, data)
         return root
+
+    def _markup(self, part: str, data: bytes) -> None:
+        if b"<!--" in data:
+            for m in _COMMENT.finditer(data):
+                self.markup.append((part, m.group(1).decode("utf-8", "replace").strip()))
+        at = data.find(b"xmlns")
+        while at != -1:
+            m = _XMLNS.match(data, at)
+            if m is not None:
+                value = unquote(m.group(1).decode("utf-8", "replace"))
+                if _DATA.search(value):
+                    self.markup.append((part, value))
+            at = data.find(b"xmlns", at + 5)
+
+    def head(self, part: str, size: int) -> bytes | None:
+        """The first ``size`` bytes of a member (a picture's metadata), within the reader's limits."""
+        info = self.info(part)
+        if info is None:
+            return None
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
+            raise UnreadableDocument("archive_limit", f"文档部件 {part} 压缩比异常（疑似压缩炸弹）")
+        return read_member(self.zf, info, size - 1, part)[:size]
 
     def relationships(self, part: str, external: list[str] | None = None) -> dict[str, tuple[str, str]]:
         """rId -> (type suffix, target part name) for a part; external targets go to ``external`` if given."""
@@ -607,6 +635,9 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
 
 
 _AUTHOR = w("author")
+_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+_XMLNS = re.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"')
+_DATA = re.compile(r"[^\x00-\x7f]|\d{5}|@")  # a namespace name never holds these
 #: An external target on a local disk or a network share (file:///C:/Users/…, \\\\server\\…, /home/…).
 LOCAL_PATH = re.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", re.I)
 _REVISION_AUTHORS = etree.XPath("//@w:author", namespaces={"w": W})

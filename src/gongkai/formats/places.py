@@ -50,6 +50,8 @@ _HYPERLINK, _ALIAS, _TAG, _LISTITEM = w("hyperlink"), w("alias"), w("tag"), w("l
 _RUBY, _RT, _RUBYBASE = w("ruby"), w("rt"), w("rubyBase")
 _TBLCAPTION, _TBLDESCRIPTION = w("tblCaption"), w("tblDescription")
 _BOOKMARK, _SMARTTAG_ATTR, _DOCPART_NAME = w("bookmarkStart"), w("attr"), w("name")
+#: A legacy form field's help, status and default texts and list entries (w:ffData).
+_FORM = (w("helpText"), w("statusText"), w("default"), w("listEntry"))
 _P, _T, _VAL = w("p"), w("t"), w("val")
 _ALT = f"{{{MC}}}AlternateContent"
 _CHOICE, _FALLBACK = f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -62,7 +64,7 @@ _VML_SHAPES = tuple(f"{{{V}}}{n}" for n in ("shape", "rect", "roundrect", "oval"
 _TAGS = (
     _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE, _HYPERLINK, _ALIAS, _TAG, _LISTITEM, _RUBY,
     _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, _BOOKMARK, _SMARTTAG_ATTR,
-    *_ALT_TAGS, *_VML_SHAPES,
+    *_ALT_TAGS, *_VML_SHAPES, *_FORM,
 )
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,7 +90,6 @@ _BOILERPLATE = re.compile(
 _LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
 #: Text in raw bytes: UTF-16LE runs of printable ASCII, CJK and full-width forms; ASCII runs.
 _UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
-_ASCII_RUN = re.compile(rb"[\x20-\x7e]{6,}")
 _STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
 _STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
 _LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
@@ -178,6 +179,8 @@ class Places:
                 self.add("textpath", member, el.get("string"))
             elif tag == _ALT:
                 self._fallback(el, member)
+            elif tag in _FORM:
+                self.add("field", f"{member} ffData", el.get(_VAL))
         for texts in deleted.values():
             self.add("deleted", member, "".join(texts))
         for texts in fields.values():
@@ -252,6 +255,21 @@ class Places:
         if people is not None:
             for el in people.iter(f"{{{W15}}}presenceInfo"):
                 self.add("metadata", "people:userId", el.get(f"{{{W15}}}userId"))
+
+    def image_text(self, member: str, head: bytes | None) -> None:
+        """Text in a picture's metadata (EXIF, PNG text chunks, a JPEG comment) or drawn by a metafile."""
+        if not head:
+            return
+        if head.startswith(b"\xff\xd8"):
+            end = head.find(b"\xff\xda")  # metadata segments stand before the scan data
+            head = head[:end if end > 0 else len(head)]
+        for text in strings(head):
+            self.add("image_meta", member, text)
+
+    def markup(self, pkg) -> None:
+        """XML comments and namespace names with data in the parts the reader parsed (the parser drops them)."""
+        for member, text in pkg.markup:
+            self.add("markup", member, text)
 
     def chart(self, root, member: str) -> None:
         for el in root.iter(f"{{{C}}}v"):
@@ -329,12 +347,8 @@ class Places:
                             self.embedded(f"{member} › {name or 'Ole10Native'}", payload, part)
         except (OSError, ValueError, IndexError, EOFError, struct.error, NotImplementedError, RuntimeError):
             pass  # not a well-formed compound file: the strings below are all there is
-        for m in _UTF16_RUN.finditer(data):
-            self.add(part, member, m.group().decode("utf-16-le", "replace").strip("\x00 "))
-        for m in _ASCII_RUN.finditer(data):
-            text = m.group().decode("ascii")
-            if _WORTH.search(text):
-                self.add(part, member, text)
+        for text in strings(data):
+            self.add(part, member, text)
 
     def _archive(self, member: str, data: bytes, part: str) -> None:
         try:
@@ -513,7 +527,8 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
         if lower.startswith("docprops/thumbnail"):
             places.uninspectable.append((name, "缩略图"))
         elif lower.startswith("word/media/") and _IMAGE_EXT.search(name) and name in referenced:
-            continue  # a picture the document shows: the reviewer sees it on the page
+            # a picture the document shows: the reviewer sees it, not its metadata or an EMF's text
+            places.image_text(name, pkg.head(name, 2**20 if lower.endswith((".emf", ".wmf")) else 2**16))
         elif _IMAGE_EXT.search(name) and not lower.startswith("word/embeddings/"):
             places.uninspectable.append((name, "图片" if name in referenced else "未被引用的图片"))
         elif lower.endswith(("vbaproject.bin", "vbadata.xml")):
@@ -538,6 +553,7 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             data = pkg.read(name)
             if data is not None:
                 places.embedded(name, data, "other")
+    places.markup(pkg)
 
 
 _NAME_CACHE: dict[tuple, list[str]] = {}
@@ -571,6 +587,16 @@ def data_names(pkg, member: str, kind: str) -> list[str]:
             _NAME_CACHE.clear()
         _NAME_CACHE[key] = found
     return found
+
+
+_UTF8_RUN = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e]{4,}")
+
+
+def strings(data: bytes) -> list[str]:
+    """Runs of text with data in raw bytes: UTF-16LE, UTF-8 and ASCII."""
+    out = [m.group().decode("utf-16-le", "replace").strip("\x00 ") for m in _UTF16_RUN.finditer(data)]
+    out += [t for t in _UTF8_RUN.findall(data.decode("utf-8", "replace")) if _WORTH.search(t)]
+    return [t for t in out if t.strip()]
 
 
 def _xml(pkg, places: Places, name: str):

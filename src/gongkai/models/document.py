@@ -22,7 +22,8 @@ PLACE_PARTS = {
     "link_tip": "超链接提示或书签", "embedded": "嵌入文件", "altchunk": "导入的外部内容", "chart": "图表",
     "math": "公式", "control": "内容控件属性", "docvar": "文档变量", "customxml": "自定义XML数据",
     "glossary": "文档部件库", "textpath": "艺术字", "ruby": "拼音指南", "fallback": "文本框替代内容",
-    "metadata": "文档属性", "smarttag": "智能标记", "style": "样式名", "numbering": "编号格式", "other": "其他部件",
+    "metadata": "文档属性", "smarttag": "智能标记", "style": "样式名", "numbering": "编号格式",
+    "image_meta": "图片元数据或文字", "markup": "XML注释或命名空间", "other": "其他部件",
 }
 #: ``location.part`` of a finding in the file's metadata rather than in a block: a core/app/custom
 #: property or the author of comments and tracked changes (``location.property`` names which).
