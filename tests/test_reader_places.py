@@ -20,7 +20,7 @@ def draft() -> bytes:
     b.table([["序号", "姓名", "身份证号"], ["1", "王德贵", ID]])
     b.paragraph("")
     p = b.paragraph("各村要把工作布署到位。")
-    b.footnote(p, "联系人：李德明，手机号码：13885811234。")
+    b.footnote(p, "申请人：李德明，手机号码：13885811234。")
     b.header("勺米镇人民政府")
     return b.to_bytes()
 
@@ -50,7 +50,7 @@ def test_personal_data_is_found_by_the_words_beside_it_never_quoted():
     (mobile,) = found
     assert mobile.location.label == "脚注1"
     quote = mobile.location.quote
-    assert quote and quote in "联系人：李德明，手机号码：13885811234。"
+    assert quote and quote in "申请人：李德明，手机号码：13885811234。"
     assert "13885811234" not in quote and "885811" not in quote
     assert "李德明" not in quote  # the name beside it is personal data too
 
