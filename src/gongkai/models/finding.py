@@ -49,6 +49,7 @@ KIND_LABELS: dict[str, str] = {
     "font": "字体字号", "page_layout": "版面",
     "service_guide": "办事指南要素", "consultation": "征求意见要素", "pre_disclosure": "预公开要素",
     "interpretation_plan": "解读方案要素", "catalogue_entry": "目录要素",
+    "closing_formula": "结束语与文种不符", "one_matter": "一文多事",
 }
 
 
