@@ -19,7 +19,7 @@ from gongkai import Config, check_document
 from gongkai.formats import read_bytes
 from gongkai.formats.compose import DocxBuilder
 from gongkai.models import PLACE_PARTS, PROPERTY_PART
-from tests.formats.hiding_places import PLACES, build_many, planted
+from tests.formats.hiding_places import ALL_PLACES, PLACES, build_many, planted
 
 ID = "520221199003072372"  # synthetic, checksum-valid
 PLANT = f"申请人身份证号：{ID}"
@@ -470,7 +470,7 @@ def _hits(findings, kind: str, value: str):
 
 
 @pytest.mark.parametrize("seed", [3, 11])
-@pytest.mark.parametrize("pl", [pl for pl in PLACES if pl.inspectable], ids=lambda pl: pl.key)
+@pytest.mark.parametrize("pl", [pl for pl in ALL_PLACES if pl.inspectable], ids=lambda pl: pl.key)
 def test_check_finds_what_is_planted_at_every_inspectable_place(pl, seed):
     p = planted(seed)
     doc = read_bytes(pl.build(p), f"{pl.key}.docx")
