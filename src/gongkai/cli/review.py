@@ -406,10 +406,8 @@ def review_status(doc, fmt, db, config_path):
 @_guarded
 def review_stamp(doc, output, db, config_path):
     """把审核进度写入 .docx 副本的自定义属性（随文件流转，仅供参考，以登记库为准）。"""
-    import zipfile
     from pathlib import Path
 
-    from lxml import etree
 
     from ..store.stamp import stamp_docx
 
@@ -445,7 +443,9 @@ def review_stamp(doc, output, db, config_path):
         Path(output).write_bytes(data)
     except OSError as exc:
         _fail(f"{output}: 无法写入（{exc.strerror or exc}）", EXIT_UNUSABLE)
-    except (ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:  # a damaged package
+    except UnreadableDocument as exc:  # a damaged member, a DTD, a part past the limits
+        _fail(f"{doc}: {exc.message}", EXIT_UNUSABLE)
+    except (ValueError, KeyError) as exc:
         _fail(f"{doc}: 无法写入自定义属性（{exc}）", EXIT_UNUSABLE)
     click.echo(f"{_name(s.ref)}：审核进度已写入 {output}")
 

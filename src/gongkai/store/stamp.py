@@ -14,6 +14,10 @@ import zipfile
 
 from lxml import etree
 
+from ..config import Limits
+from ..formats.errors import UnreadableDocument, open_zip, read_member
+from ..formats.xml import parse
+
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -25,22 +29,24 @@ PART = "docProps/custom.xml"
 #: Every property gongkai writes starts with this; stamping again replaces them all.
 PREFIX = "gongkai.review."
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+#: Members are read bounded; the document was read whole (and its sizes checked) before stamping.
+_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
 
 
-def _parse(data: bytes):
-    if b"<!DOCTYPE" in data[:2048].upper():
-        raise ValueError("文档部件含有 DOCTYPE 声明，拒绝处理")
-    return etree.fromstring(data, _PARSER)
+def _read(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    raw = read_member(zin, info, _MEMBER_CAP)  # damage -> UnreadableDocument with a Chinese reason
+    if len(raw) > _MEMBER_CAP:
+        raise UnreadableDocument("too_large", f"超出安全限制：部件 {info.filename} 过大")
+    return raw
 
 
 def stamp_docx(data: bytes, properties: dict[str, str]) -> bytes:
     """``data`` (a .docx) with ``properties`` (names without the prefix) set as custom properties."""
-    zin = zipfile.ZipFile(io.BytesIO(data))
+    zin = open_zip(io.BytesIO(data))
     names = zin.namelist()
     has_part = PART in names
     if has_part:
-        root = _parse(zin.read(PART))
+        root = parse(_read(zin, zin.getinfo(PART)), PART)  # DTDs refused wherever they stand
     else:
         root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
     for prop in list(root.iter(f"{{{CUSTOM_NS}}}property")):
@@ -56,17 +62,17 @@ def stamp_docx(data: bytes, properties: dict[str, str]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            body = zin.read(info.filename)
+            body = _read(zin, info)
             if info.filename == PART:
                 body = custom_xml
             elif not has_part and info.filename == "_rels/.rels":
-                rels = _parse(body)
+                rels = parse(body, info.filename)
                 taken = {r.get("Id") for r in rels}
                 rid = next(f"rIdGongkai{i}" for i in range(1, 1000) if f"rIdGongkai{i}" not in taken)
                 etree.SubElement(rels, f"{{{REL_NS}}}Relationship", Id=rid, Type=REL_TYPE, Target=PART)
                 body = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
             elif not has_part and info.filename == "[Content_Types].xml":
-                types = _parse(body)
+                types = parse(body, info.filename)
                 etree.SubElement(types, f"{{{CT_NS}}}Override", PartName="/" + PART, ContentType=CONTENT_TYPE)
                 body = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
             zout.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
