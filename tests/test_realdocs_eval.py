@@ -153,6 +153,20 @@ def test_load_labels_filters_by_file_glob_and_rejects_an_unknown_verdict(tmp_pat
         ev.load_labels(tmp_path, "sh-*")
 
 
+def test_a_finding_judged_after_the_freeze_keeps_its_own_judged_at_and_counts_like_the_others(tmp_path):
+    later = {**lab("P109", 3, 0, 4, "tp", "特此通知", severity="warning"), "judged_at": "abc1234"}
+    body = {"file": "sh-001.txt", "judged_at": "389855f", "findings": [lab("T101", 3, 5, 7, "fp", "截止"), later],
+            "misses": []}
+    (tmp_path / "sh-001.json").write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+    loaded = ev.load_labels(tmp_path)[0]
+    assert loaded["findings"][1]["judged_at"] == "abc1234"
+    res = ev.Result()
+    ev.evaluate_file(res, loaded, {"findings": [cur("P109", 3, 0, 4, "特此通知", "warning"),
+                                                cur("T101", 3, 5, 7, "截止", "warning")]}, {})
+    s = ev.summary(res)
+    assert (s["total"]["tp"], s["total"]["fp"], s["total"]["unjudged"]) == (1, 1, 0)
+
+
 @pytest.fixture
 def corpus(tmp_path):
     """A data dir with one synthetic draft and labels judged on the tool's own current output."""
