@@ -180,6 +180,14 @@ def evaluate_file(res: Result, label: dict, report: dict, paragraphs: dict[tuple
     res.chars += int(label.get("chars", 0))
     current = report["findings"]
     pairs, left = match(current, label.get("findings", []))
+    # A D finding judged later that lands on a labelled D miss is that miss caught: the miss
+    # decides whether it is an exposure (personal_data), so it is not counted a second time.
+    d_miss_spans = []
+    for m in label.get("misses", []):
+        text = _paragraph_text(paragraphs, m["paragraph"]) if m["family"] == "D" else None
+        span = miss_span(text, m) if text is not None else None
+        if span is not None:
+            d_miss_spans.append((m["paragraph"], span))
     for f, lab in pairs:
         t = res.tallies[family(f["rule"])]
         t.findings += 1
@@ -197,7 +205,8 @@ def evaluate_file(res: Result, label: dict, report: dict, paragraphs: dict[tuple
         else:
             t.debatable += 1
             res.debatable_rules[f["rule"]] += 1
-        if verdict == "tp" and family(f["rule"]) == "D":
+        on_miss = any(f["location"]["paragraph"] == para and overlaps(f, span) for para, span in d_miss_spans)
+        if verdict == "tp" and family(f["rule"]) == "D" and not on_miss:
             res.pd_labelled += 1
             res.pd_caught += 1
     for lab in left:

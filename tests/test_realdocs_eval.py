@@ -134,8 +134,9 @@ def test_personal_data_exposures_count_true_d_findings_and_personal_misses():
     findings = [cur("D102", 2, 11, 22, "138****1234")]
     labels = [lab("D102", 2, 11, 22, "tp", "138****1234"), lab("D101", 2, 0, 18, "tp", "5202**")]
     _, s = evaluate(findings, labels, [miss("D", 2, "联系电话", personal=True), miss("T", 3, "截止")], PARAS)
-    # exposures: the phone (still found), the ID (lost), the miss at 联系电话 (caught by the phone)
-    assert s["personal_data"] == {"caught": 2, "labelled": 3}
+    # exposures: the ID (lost) and the miss at 联系电话, caught by the phone; the phone finding
+    # stands on that miss, so it is the same exposure and is not counted a second time
+    assert s["personal_data"] == {"caught": 1, "labelled": 2}
 
 
 def test_a_miss_whose_quote_is_not_in_its_paragraph_is_reported_and_not_caught():
@@ -202,7 +203,10 @@ def test_run_on_a_data_dir_matches_the_tool_output_to_its_labels(corpus):
     span = ev.miss_span(line, miss("D", 2, "联系电话", personal=True))
     phone_found = any(f["rule"].startswith("D") and f["location"]["paragraph"] == 2 and ev.overlaps(f, span)
                       for f in found)
-    true_d = sum(j["verdict"] == "tp" and j["rule"].startswith("D") for j in judged)  # all still reported
+    # true D findings still reported, except one standing on the labelled miss (the same exposure)
+    on_miss = [j for j in judged if j["rule"].startswith("D") and j["paragraph"] == 2 and ev.overlaps(
+        {"location": {"start": j["start"], "end": j["end"]}}, span)]
+    true_d = sum(j["verdict"] == "tp" and j["rule"].startswith("D") for j in judged if j not in on_miss)
     assert s["personal_data"] == {"caught": true_d + int(phone_found), "labelled": true_d + 1}
 
 
