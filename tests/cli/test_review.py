@@ -634,3 +634,18 @@ def test_a_register_with_its_last_kilobyte_cut_off_is_refused(gk, doc):
         assert result.exit_code == 2, (args, result.output)
         assert "损坏" in result.stderr and result.stderr.count("\n") == 1
     assert gk.db.read_bytes() == data[:-1024]
+
+
+def test_review_and_archive_output_mask_a_number_in_the_title(gk, tmp_path):
+    # the title and file name are shown in every review line and exported by archive list
+    doc = tmp_path / f"挂失{FAKE_ID}.docx"
+    make_docx(HEAD[0], HEAD[1], f"关于身份证{FAKE_ID}挂失补办的通知", HEAD[3],
+              "为做好今年春耕生产工作，现将有关事项通知如下。", *TAIL, LABEL, path=doc)
+    review_fully(gk, doc)
+    outputs = [gk("review", "status", doc).stdout, gk("review", "status", doc, "--format", "json").stdout]
+    outputs.append(gk("release", doc).output)
+    for fmt in ("text", "csv", "json"):
+        outputs.append(gk("archive", "list", "--format", fmt).stdout)
+    for out in outputs:
+        assert FAKE_ID not in out and FAKE_ID[:-1] not in out, out
+    assert "110105********002X" in outputs[0]

@@ -441,8 +441,6 @@ UNSEEN = {
     # a Windows user folder in the attached template's path is judged by D111 as an account,
     # the name inside it is not a name in context
     ("settings_template", "person_name"),
-    # D101 reads an ID number spaced 6-8-4 but not in groups of four (a screening gap, not a place)
-    ("spaced_digits", "id_card"),
 }
 #: Places whose text is on the page (in the body's reading text), whatever the generator calls them.
 ON_PAGE = {"ins", "sdt_content", "hidden_text"}

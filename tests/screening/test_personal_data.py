@@ -249,3 +249,19 @@ def test_role_word_counts_across_a_long_parenthesis(check_text):
 ])
 def test_names_before_an_application(check_text, text, expected):
     assert kinds(check_text, text) == expected
+
+
+def _fours(number: str) -> str:
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def test_id_number_written_in_groups_of_four_is_reported(check_text):
+    # 5202 2119 9003 0723 72: typed like a card number, still a person's ID (issue #17's hiding places)
+    found = [f for f in check_text(f"申请人身份证号{_fours(ID_A)}。").findings if f.rule == "D101"]
+    assert [f.text for f in found] == [_fours(ID_A)]
+
+
+def test_an_eighteen_digit_number_in_groups_of_four_that_is_no_id_stays_out_of_d101(check_text):
+    # an account number grouped by four whose check digit is not an ID's: no D101 (a card rule may judge it)
+    number = ID_A[:-1] + ("1" if ID_A[-1] != "1" else "3")
+    assert not [f for f in check_text(f"账号{_fours(number)}。").findings if f.rule == "D101"]

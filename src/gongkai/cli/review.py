@@ -230,9 +230,25 @@ def _guarded(fn):
     return wrapper
 
 
+def _masked(text: str | None) -> str | None:
+    """A title, path or note as shown to anyone: numbers a validator recognises (an ID, a mobile, a
+    card) masked. Review output has no report to say which names are personal; the register keeps
+    the text as it was."""
+    from ..output.masking import Masker
+
+    return Masker()(text)
+
+
 def _name(ref: DocumentRef) -> str:
-    title = f"《{ref.title}》" if ref.title else ref.path
+    title = f"《{_masked(ref.title)}》" if ref.title else _masked(ref.path)
     return f"{title}（{ref.doc_number}）" if ref.doc_number else title
+
+
+def _masked_entry(entry: dict) -> dict:
+    """An archive entry for listing: title, path and the reasons and notes people wrote, masked."""
+    out = {**entry, "title": _masked(entry.get("title")), "path": _masked(entry.get("path"))}
+    out["waivers"] = [{**w, "reason": _masked(w.get("reason"))} for w in entry.get("waivers") or []]
+    return out
 
 
 def _record_event(s: Session, ev: Event, done: str) -> Checklist:
@@ -386,8 +402,9 @@ def review_status(doc, fmt, db, config_path):
     missing = [] if released else gate(state, facts, s.roster)
     data = _status_dict(s, record, state, facts, missing, released)
     data["log"] = [
-        {k: row[k] for k in ("kind", "stage", "actor", "role", "at", "reject", "rule", "note", "content_sha256",
-                             "file_sha256", "path")}
+        {k: _masked(row[k]) if k in ("note", "path") else row[k]
+         for k in ("kind", "stage", "actor", "role", "at", "reject", "rule", "note", "content_sha256",
+                   "file_sha256", "path")}
         for row in (s.store.log(record.id) if record else [])
     ]
     if fmt == "json":
@@ -451,7 +468,7 @@ def review_stamp(doc, output, db, config_path):
 
 
 def _act(act) -> dict | None:
-    return None if act is None else {"by": act.by, "at": act.at, "note": act.note}
+    return None if act is None else {"by": act.by, "at": act.at, "note": _masked(act.note)}
 
 
 def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: list[Missing], released) -> dict:
@@ -477,7 +494,8 @@ def _status_dict(s: Session, record, state: Checklist, facts: Facts, missing: li
 
     return {
         "document": {
-            "key": s.ref.key, "title": s.ref.title, "doc_number": s.ref.doc_number, "path": s.ref.path,
+            "key": s.ref.key, "title": _masked(s.ref.title), "doc_number": s.ref.doc_number,
+            "path": _masked(s.ref.path),
             "sha256": s.ref.file_sha256, "content_sha256": s.ref.content_sha256,
             "package_sha256": s.ref.package_sha256, "label": facts.label,
         },
@@ -659,7 +677,7 @@ def _archive_config(config_path: str | None) -> Config:
 def archive_list(fmt, output, db, config_path):
     """列出全部登记归档记录：标题、文号、公开属性、内容指纹、审核人和时间，以及登记库的链头。"""
     store = _store(db, _archive_config(config_path))
-    entries = list(store.archive_entries())
+    entries = [_masked_entry(e) for e in store.archive_entries()]
     head = store.head()
     head_line = f"登记库链头：{head.text()}" if head.seq else "登记库链头：（尚无链上记录）"
     config = _config(None, config_path)

@@ -219,7 +219,11 @@ _TRIMMED = re.compile(r"\S.*\S|\S", re.S)
 _LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
 _NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
 _SPACE = re.compile(r"\s")
-ID18 = re.compile(r"(?<![0-9A-Za-z])\d{6}" + _WS + r"?\d{8}" + _WS + r"?\d{3}[\dXx](?![0-9A-Za-z])")
+ID18 = re.compile(r"(?<![0-9A-Za-z])(?:\d{6}" + _WS + r"?\d{8}" + _WS + r"?\d{3}[\dXx]"
+                  # written in groups of four, as a card is (5202 2119 9003 0723 72): only a valid one
+                  r"|(?P<grouped>\d{4}(?:" + _WS + r"\d{4}){3}" + _WS + r"\d[\dXx]))(?![0-9A-Za-z])")
+#: Four digits, a space, four digits: the start of an ID18 written in groups of four.
+_FOUR_GROUPS = re.compile(r"\d{4}" + _WS + r"\d{4}")
 ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
 
@@ -230,13 +234,16 @@ def id18_matches(doc: Document, ctx: Context) -> dict[int, list[tuple[int, int, 
     """
     out = {}
     for block, text in ctx.fact(numeric_blocks):
-        if len(text) < 18 or not _SIX_DIGITS.search(text):
-            continue  # ID18 needs 18 characters, six digits in a row among them
+        if len(text) < 18 or not (_SIX_DIGITS.search(text) or _FOUR_GROUPS.search(text)):
+            continue  # ID18 needs 18 characters, six digits in a row or two groups of four among them
         found = []
         for m in ID18.finditer(text):
             value = _SPACE.sub("", m.group())
             if len(value) == 18:
-                found.append((m.start(), m.end(), value, gb11643_valid(value)))
+                valid = gb11643_valid(value)
+                if m.group("grouped") and not valid:
+                    continue  # grouped by four and not an ID: a card or an account number (D104's)
+                found.append((m.start(), m.end(), value, valid))
         if found:
             out[block.index] = found
     return out
