@@ -431,3 +431,16 @@ def test_a_number_written_in_groups_is_recognised_beside_another_number():
     assert m("2025-03-05 138 8581 1234") == "2025-03-05 138 **** 1234"
     assert m(f"第3 {ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}") == "第3 520221 ******** 2372"
     assert m("2025-03-05 12:00") == "2025-03-05 12:00"
+
+
+def test_a_value_found_url_encoded_is_masked_in_its_decoded_form_too():
+    # D111 finds a user folder in a template path as it is written there (%E7%8E%8B…); a
+    # location's quote of a link beside it shows the same name decoded
+    from types import SimpleNamespace
+    from urllib.parse import quote
+
+    found = [SimpleNamespace(sensitive=True, text=quote("王晓梅"), kind="person_name")]
+    m = Masker(found)
+    shown = m("超链接地址“rs/王晓梅/身份证号”")
+    assert "王晓梅" not in shown and "王**" in shown
+    assert quote("王晓梅") not in m(f"file:///C:/Users/{quote('王晓梅')}/模板.dotx")

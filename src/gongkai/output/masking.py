@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
 import regex
 
@@ -216,6 +217,10 @@ class Masker:
                     if keys and _NUMBERISH.fullmatch(f.text):
                         continue  # the digit pass finds it in every written form
                 self._map[f.text] = mask(f.text, f.kind)
+                if "%" in f.text:  # found URL-encoded (a link, a template path): its decoded form too
+                    decoded = unquote(f.text)
+                    if decoded != f.text and len(decoded) >= 2:
+                        self._map[decoded] = mask(decoded, f.kind)
         self._keys = sorted(self._map, key=len, reverse=True)
         self._lengths = sorted({len(k) for k in self._digits}, reverse=True)
         # Leftmost, then longest, non-overlapping occurrences. A few values are found with
