@@ -57,6 +57,11 @@ class Limits:
     archive_max_total_mb: float = 2048.0
     convert_timeout_s: float = 120.0
 
+    @property
+    def part_bytes(self) -> int:
+        """``max_part_mb`` in bytes: the most any one member of a package may expand to."""
+        return int(self.max_part_mb * 1024 * 1024)
+
 
 @dataclass(frozen=True)
 class Config:

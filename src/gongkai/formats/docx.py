@@ -460,7 +460,7 @@ class DocxPackage:
         if part not in self.names:
             return None
         info = self.zf.getinfo(part)
-        cap = int(self.limits.max_part_mb * 1024 * 1024)
+        cap = self.limits.part_bytes
         if info.file_size > cap:
             raise UnreadableDocument("too_large", f"文档部件 {part} 解压后过大（{info.file_size // 2**20} MB）")
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:

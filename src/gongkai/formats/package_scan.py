@@ -559,7 +559,7 @@ def classify(name: str, raw: bytes, limits: Limits, depth: int) -> Member:
     lower = name.lower()
     inner = name.rpartition("!/")[2]
     place = member_place(name)
-    if len(raw) > limits.max_part_mb * 1024 * 1024:
+    if len(raw) > limits.part_bytes:
         return Member(name, raw, "too-large")
     if raw.startswith(OFFICE_ZIP):
         return Member(name, raw, "zip" if depth < MAX_DEPTH else "too-deep")
@@ -634,12 +634,12 @@ def walk(data: bytes, limits: Limits, prefix: str = "", depth: int = 0) -> tuple
         return members, [f"{prefix.rstrip('!/') or '文件'}（成员过多）"]
     for info in infos:
         name = prefix + info.filename
-        if info.file_size > limits.max_part_mb * 1024 * 1024 or (
+        if info.file_size > limits.part_bytes or (
                 info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio):
             problems.append(f"{name}（过大或压缩比异常）")
             continue
         try:
-            raw = read_member(zf, info, int(limits.max_part_mb * 1024 * 1024))
+            raw = read_member(zf, info, limits.part_bytes)
         except UnreadableDocument:  # zlib.error, bad CRC, truncation, encryption: all mapped there
             problems.append(f"{name}（无法解压）")
             continue

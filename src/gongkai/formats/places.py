@@ -453,7 +453,7 @@ class Places:
     def _read(self, zf: zipfile.ZipFile, name: str) -> bytes:
         """A member of an embedded archive within the part cap, the ratio limit and the total budget."""
         info = zf.getinfo(name)
-        cap = int(self.limits.max_part_mb * 1024 * 1024)
+        cap = self.limits.part_bytes
         if info.file_size > min(cap, self._budget):
             raise UnreadableDocument("too_large", f"嵌入文件成员 {name} 解压后过大")
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:

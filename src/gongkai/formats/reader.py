@@ -136,7 +136,7 @@ def verify_package(data: bytes, limits: Limits | None = None) -> None:
     python-docx holds a DOCTYPE.
     """
     limits = limits or Limits()
-    cap = int(limits.max_part_mb * 1024 * 1024)
+    cap = limits.part_bytes
     with open_zip(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             if info.is_dir():

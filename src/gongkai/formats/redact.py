@@ -262,7 +262,7 @@ def _apply(pieces: list[tuple[str, object]], spans: list[tuple[int, int, str]], 
 
 
 #: Members are sized by verify_package before a copy is written; this only bounds a read.
-_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
+_MEMBER_CAP = Limits().part_bytes
 
 
 def redact_docx(data: bytes, doc: Document, findings: list[Finding], neutral_author: str = "") -> RedactionResult:
@@ -360,7 +360,7 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     raw_of = {}
     drop: dict[str, str] = {}  # member -> why (Chinese)
     embedded = False
-    cap = min(_MEMBER_CAP, int(limits.max_part_mb * 1024 * 1024))
+    cap = min(_MEMBER_CAP, limits.part_bytes)
     for info in infos:
         order.append(info)
         if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio:

@@ -30,7 +30,7 @@ PART = "docProps/custom.xml"
 PREFIX = "gongkai.review."
 
 #: Members are read bounded; the document was read whole (and its sizes checked) before stamping.
-_MEMBER_CAP = int(Limits().max_part_mb * 1024 * 1024)
+_MEMBER_CAP = Limits().part_bytes
 
 
 def _read(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
