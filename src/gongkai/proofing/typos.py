@@ -129,33 +129,32 @@ _BODY_SUFFIX = regex.compile(r"(?:卫生院|卫生所|派出所|幼儿园|中心
 BODY_SUFFIX_REPEATS = 3
 
 
+def _name_start(text: str, suffix: int) -> int:
+    """Where the name before the suffix at ``suffix`` begins: up to _NAME_BEFORE Han characters back."""
+    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
+    name = suffix
+    while name > 0 and suffix - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
+        name -= 1
+    return name
+
+
 def _in_listed_body(full: str, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is in the name of a body whose kind the document lists (…卫生院 ×3)."""
-    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _BODY_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 4)):
         if full.count(m.group()) < BODY_SUFFIX_REPEATS:
             continue
-        a = m.start()
-        name = a
-        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
-            name -= 1
-        if name <= start:
+        if _name_start(text, m.start()) <= start:
             return True
     return False
 
 
 def _in_proper_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies in a 发文字号's 机关代字, a place name or a zone named after a place."""
-    from . import lm  # numpy and the model's tables: loaded only when a T rule runs
     for m in _DOC_NUMBER_HEAD.finditer(text, max(0, start - 12), min(len(text), end + 12)):
         if m.start() <= start and end <= m.end():
             return True
     for m in _PLACE_SUFFIX.finditer(text, end, min(len(text), end + _NAME_BEFORE + 3)):
-        a = m.start()
-        name = a
-        while name > 0 and a - name < _NAME_BEFORE and lm.is_han(text[name - 1]) and text[name - 1] not in _NOT_NAME:
-            name -= 1
-        if name <= start:
+        if _name_start(text, m.start()) <= start:
             return True  # the name before a place suffix
     for m in _ZONE_SUFFIX.finditer(text, max(0, start - 2), min(len(text), end + 2)):
         if m.start() <= start and end <= m.end() and _after_place(text, m.start()):
