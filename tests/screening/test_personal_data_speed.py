@@ -33,53 +33,6 @@ def test_address_hint_equals_one_alternation():
         assert pd._address_hint(text) == bool(one.search(text)), text
 
 
-WORD_PIECES = ["申请人", "张三", "李四海", "户主", "：", "，", " ", "  ", "\t", "\n", "\u3000", "电话", "138 8581 1234",
-               "abc", "No. 5", "新华村", "3组", "王", "五", "（", "）", "\r\n", " 女 "]
-
-
-def test_name_tokenizer_builds_spacys_doc_with_offsets():
-    """The name pipeline's tokenizer: spaCy's ChineseTokenizer's words and spaces, plus the offsets."""
-    from spacy.util import get_words_and_spaces
-
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    seg = nlp.tokenizer.jieba_seg
-    rng = random.Random(5)
-    for _ in range(1500):
-        text = "".join(rng.choice(WORD_PIECES) for _ in range(rng.randint(1, 12)))
-        words = [w for w in seg.cut(text) if w]
-        ours = names.words_and_spaces(words, text)
-        assert ours is not None and (ours[0], ours[1]) == get_words_and_spaces(words, text), repr(text)
-        doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
-        assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
-        (para,) = names.paragraphs(doc)
-        assert para.toks == [(t.idx, t.text) for t in base] and para.text == text, repr(text)
-        assert para.starts == {t.idx for t in base}, repr(text)
-
-
-def test_one_doc_for_many_paragraphs_finds_what_one_doc_each_finds():
-    """find_names puts a document's paragraphs in one doc: the same words, the same names."""
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    tokenizer = nlp.tokenizer
-    rng = random.Random(6)
-    pieces = WORD_PIECES + ["村民", "来信人", "王小明", "，男，", "反映", "同志", "镇长杨明", "、", "陈建国", "户主", "。"]
-    for _ in range(300):
-        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(rng.randint(1, 6))]
-        texts = list(dict.fromkeys(texts))
-        doc = tokenizer.batch(texts)
-        assert doc.text == "\n".join(texts)
-        for text, para in zip(texts, names.paragraphs(doc), strict=True):
-            single = names.paragraphs(nlp.make_doc(text))[0]
-            assert (para.text, para.toks, para.starts) == (single.text, single.toks, single.starts), repr(text)
-            assert para.bounds() == para.starts | {o + len(w) for o, w in para.toks}, repr(text)
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-        assert [p.names for p in names.paragraphs(doc)] == [nlp(t).user_data["gongkai_names"] for t in texts]
-
-
 def test_number_patterns_need_four_digits_in_a_row():
     """numeric_blocks drops blocks without four digits in a row: no number pattern matches there."""
     rng = random.Random(7)
@@ -244,26 +197,6 @@ def test_personal_columns_equal_the_cell_by_cell_rule():
         assert pctx.columns == expected
 
 
-def test_batch_doc_from_word_ids_equals_the_doc_from_words():
-    """Tokenizer.batch hands spaCy string-store ids: the doc is the one its words make."""
-    from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, ORTH, SPACY
-    from spacy.tokens import Doc
-
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    rng = random.Random(13)
-    pieces = WORD_PIECES + ["PERSON", "NOUN", "ADJ", "IS_ALPHA", "ORTH", " ", "  ", "罕见词甲乙", "12.5%", "x"]
-    for _ in range(100):
-        texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
-                                   for _ in range(rng.randint(1, 6))))
-        doc = nlp.tokenizer.batch(texts)
-        plain = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
-        attrs = [ORTH, SPACY, IS_ALPHA, IS_PUNCT, LIKE_NUM]
-        assert doc.text == plain.text == "\n".join(texts)
-        assert (doc.to_array(attrs) == plain.to_array(attrs)).all()
-
-
 def test_unicode_classes_equal_regex_over_every_code_point():
     """uclass spells out the installed regex's \\p{Han}, \\s and \\d for re, over all of Unicode
     (it reads only the planes that can hold such characters)."""
@@ -278,14 +211,13 @@ def test_unicode_classes_equal_regex_over_every_code_point():
 
 
 def test_short_patterns_on_re_match_like_their_regex_forms():
-    """The name and address patterns moved to re find what their regex forms found.
+    """The address patterns moved to re find what their regex forms found.
 
     (Patterns that scan whole paragraphs for Han characters or digits stay on regex: re tests
     a class holding code points beyond U+FFFF range by range, 60–170 ns a character.)
     """
     import regex
 
-    from gongkai.screening import names
     from gongkai.screening.context import lexicon
     pd._name_cue("申请人张三")  # builds the patterns
     first = "".join(sorted(lexicon().surname_firsts))
@@ -295,15 +227,6 @@ def test_short_patterns_on_re_match_like_their_regex_forms():
     pd._trim_address("家住新华村", 0)
     pd._office_subject("镇党政办联系电话：")
     pairs = [
-        (names._HAN, r"^\p{Han}+$"),
-        (names._GENDER_AFTER, r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)"),
-        (names._CUE_AFTER, r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字|"
-                           r"申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)"),
-        (names._TITLE_AFTER, r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)"),
-        (names._HEAD_BEFORE, r"(?<!家)长$"),
-        (names._SEP, r"^[、，,和及与\s]{1,2}$"),
-        (names._GAP, r"[：:\s为是系即\"“（(]*"),
-        (names._NAME_END, r"[，,、（(：:；;。\s]|$"),
         (pd._CUE_PARTS[2], rf"[{first}]\p{{Han}}{{1,3}}(?:{cues})"),
         (pd._TRIM, "|".join(regex.escape(w) for w in sorted(trim, key=len, reverse=True))),
         (pd._OFFICE, r"(" + office + r")[（(]?[^，。；,;]{0,3}(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$"),
