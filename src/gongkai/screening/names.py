@@ -51,7 +51,7 @@ _SALUTATION = regex.compile(r"^(?:先生|女士)[：:，,\s]")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
 #: text with ``str.rstrip``: punctuation, 为是系即 and whitespace as ``regex``'s ``\s`` reads it.
-_GAP_CHARS = "：:，,为是系即\"“”（(" + "".join(c for c in map(chr, range(0x3001)) if regex.match(r"\s", c))
+_GAP_CHARS = "：:，,为是系即\"“”（(" + "".join(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))
 
 _LOCK = threading.Lock()
 _NLP = None
