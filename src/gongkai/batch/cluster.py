@@ -53,8 +53,6 @@ class DaskExecutor:
         """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
         ``None`` every ``tick_s`` seconds while waiting: submit while there is capacity, start
         the clocks of the running ones, collect what finished, time out what ran too long."""
-        import distributed  # noqa: F401  (raises ImportError before anything else when Dask is missing)
-
         source = iter(tasks)
         first = next(source, None)
         if first is None:
