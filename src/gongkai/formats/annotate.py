@@ -21,8 +21,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run as DocxRun
 
 from ..models import Finding, Report
-from ..output.masking import Masker
-from ..output.render import shown_text
+from ..masking import Masker, shown_text
 from .xml import MC, w
 
 AUTHOR = "gongkai"

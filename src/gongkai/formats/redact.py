@@ -26,9 +26,9 @@ from urllib.parse import quote
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..models import Document, Finding
-from ..output.masking import mask, mask_spans
 from ..config import Limits
+from ..masking import mask, mask_spans
+from ..models import Document, Finding
 from .errors import UnreadableDocument, read_member
 from .package_scan import (
     MAX_DEPTH,
