@@ -23,7 +23,7 @@ import regex
 from ..engine import Context, FunctionRule
 from ..memo import text_cache
 from ..models import PLACE_PARTS, Block, Document, Finding, Location, Severity
-from ..output.masking import mask
+from ..masking import mask
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .uclass import HAN, SPACE
@@ -200,7 +200,7 @@ _ROUNDED: dict[float, float] = {}
 
 def _suggestion(kind: str, value: str) -> str:
     """The advice quotes the value's own masked form: the form every report and ``redact`` use
-    (one mask style, ``output.masking.mask``), never a generic example that differs from it."""
+    (one mask style, ``gongkai.masking.mask``), never a generic example that differs from it."""
     return f"主动公开前删除或遮蔽（区分处理），如 {mask(value, kind)}；可用 gongkai redact 生成遮蔽件"
 
 
