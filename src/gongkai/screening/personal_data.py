@@ -14,7 +14,6 @@ its explanation: pattern, validation, context word, confidence. Findings of docu
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from typing import Iterator
 
@@ -26,7 +25,6 @@ from ..models import PLACE_PARTS, Block, Document, Finding, Location, Severity
 from ..output.masking import mask
 from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
-from .uclass import HAN, SPACE
 from .validators import gb11643_15_valid, gb11643_valid, luhn_valid, plausible_birth, uscc_valid
 
 log = logging.getLogger(__name__)
@@ -37,20 +35,15 @@ ROLE_WINDOW = 24
 NEAR_WINDOW = 12
 
 #: Words before a number that make it a code of something else (统一社会信用代码, 项目编码, 文号…).
-#: ``regex``'s \s (Unicode White_Space) for patterns compiled with the stdlib ``re``, whose \s also
-#: takes the four control characters \x1c–\x1f. The number patterns run with ``re``: several times
-#: cheaper per call than ``regex`` on these short texts (tests/screening/test_personal_data_speed.py
-#: checks that both engines find the same spans).
-_WS = r"[^\S\x1c-\x1f]"
-CODE_WORDS = re.compile(
+CODE_WORDS = regex.compile(
     r"信用代码|机构代码|项目编码|项目代码|编码|编号|代码|注册号|文号|批准号|登记号|许可证号|证书号|订单号|单号|流水号|"
-    r"合同号|税号|纳税人识别号|批次|序列号|条形码|条码|工号|学号|档案号|案号|金额|资金|万元|\d" + _WS + r"*元|邮编|邮政编码|传真"
+    r"合同号|税号|纳税人识别号|批次|序列号|条形码|条码|工号|学号|档案号|案号|金额|资金|万元|\d\s*元|邮编|邮政编码|传真"
 )
 ID_WORDS = ("身份证", "公民身份号码", "身份号码", "证件号", "身份证号")
 PHONE_WORDS = ("电话", "手机", "联系方式", "号码", "tel", "Tel", "TEL", "致电", "拨打")
 PRIVATE_PHONE_WORDS = ("家庭电话", "住宅电话", "宅电", "本人电话", "个人电话", "私人电话", "本人手机", "家属电话")
 #: Any of PRIVATE_PHONE_WORDS (one search instead of a test per word)
-_PRIVATE_PHONE = re.compile("|".join(map(re.escape, PRIVATE_PHONE_WORDS)))
+_PRIVATE_PHONE = regex.compile("|".join(map(regex.escape, PRIVATE_PHONE_WORDS)))
 BANK_WORDS = ("银行卡", "卡号", "账号", "帐号", "开户", "存折", "一卡通", "社保卡", "银行", "账户", "帐户", "收款")
 PASSPORT_WORDS = ("护照", "通行证", "旅行证", "证件号")
 
@@ -59,7 +52,7 @@ def _pctx(doc: Document, ctx: Context) -> PersonalContext:
     return ctx.fact(personal_context)
 
 
-_FULLWIDTH = re.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
+_FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
 
 
 def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
@@ -74,7 +67,7 @@ def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
 
 #: Four digits in a row: every pattern of D101–D104 and D106 holds such a run (ID18's \d{8},
 #: MOBILE's \d{4} groups, LANDLINE's \d{6,7} after [2-9], BANK's \d{4}, PASSPORT's \d{7,}).
-_FOUR_DIGITS = re.compile(r"\d{4}")
+_FOUR_DIGITS = regex.compile(r"\d{4}")
 
 
 def numeric_blocks(doc: Document, ctx: Context) -> list[tuple[Block, str]]:
@@ -119,38 +112,38 @@ def _hotline(before: str) -> str | None:
     return hit[0] if hit else None
 
 
-_OFFICE = None
+@lru_cache(maxsize=1)
+def _office_re() -> regex.Pattern:
+    """An office word, then a phone, mail or address word at the end of the text."""
+    return regex.compile(r"(" + "|".join(map(regex.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
+                         r"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:\s]*$")
 
 
 def _office_subject(before: str) -> str | None:
     """An office named right before a phone word (镇党政办联系电话：…): its published number."""
-    global _OFFICE
-    if _OFFICE is None:
-        _OFFICE = re.compile(r"(" + "|".join(map(re.escape, lexicon().office_words)) + r")[（(]?[^，。；,;]{0,3}"
-                             f"(?:联系)?(?:电话|手机|邮箱|电子邮箱|地址)[：:{SPACE}]*$")
-    m = _OFFICE.search(before)
+    m = _office_re().search(before)
     return m.group(1) if m else None
 
 
 STAFF_ROLES = ("联系人", "经办人")
-_PRIVATE_SIGNAL = None
+@lru_cache(maxsize=1)
+def _private_signal_re() -> regex.Pattern:
+    """A private role, a personal-detail word or a gender (the lexicon's words, longest first)."""
+    lex = lexicon()
+    words = sorted(set(lex.private_roles) | set(lex.private_details), key=len, reverse=True)
+    return regex.compile("|".join(map(regex.escape, words)) + r"|[，,（(、\s][男女](?:[，,）)、\s]|$)")
 
 
 def _private_signal(text: str) -> bool:
     """The paragraph speaks about a private person: a private role (申请人、户主、来信人…), a personal
     detail word (身份证、住址、护照…), a gender (张三，男) or a diagnosis."""
-    global _PRIVATE_SIGNAL
-    lex = lexicon()
-    if _PRIVATE_SIGNAL is None:
-        words = sorted(set(lex.private_roles) | set(lex.private_details), key=len, reverse=True)
-        _PRIVATE_SIGNAL = re.compile("|".join(map(re.escape, words)) + f"|[，,（(、{SPACE}][男女](?:[，,）)、{SPACE}]|$)")
-    return bool(_PRIVATE_SIGNAL.search(text) or next(lex.health_matches(text), None))
+    return bool(_private_signal_re().search(text) or next(lexicon().health_matches(text), None))
 
 
-_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_SENTENCE_END = regex.compile(r"[。；;！？!?]")
 #: Where the sentence after a name or number ends: a sentence end, or a space after a Han character
 #: (a line or cell boundary in a text whose line breaks were flattened).
-_AFTER_END = re.compile(f"[。；;！？!?]|(?<=[{HAN}])[{SPACE}]")
+_AFTER_END = regex.compile(r"[。；;！？!?]|(?<=\p{Han})\s")
 
 
 def _staff_contact(text: str, role: str | None, at: int | None = None) -> bool:
@@ -211,20 +204,20 @@ def _header_ctx(pctx: PersonalContext, block: Block, kinds: tuple[str, ...]) -> 
 
 # -- D101 公民身份号码 ----------------------------------------------------------------------------
 
-_SIX_DIGITS = re.compile(r"\d{6}")
-_NON_DIGIT = re.compile(r"\D")
-_PLATE_SEP = re.compile(r"[·•.\s]")
+_SIX_DIGITS = regex.compile(r"\d{6}")
+_NON_DIGIT = regex.compile(r"\D")
+_PLATE_SEP = regex.compile(r"[·•.\s]")
 _HAN_RUN = regex.compile(r"\p{Han}{2,4}")
-_TRIMMED = re.compile(r"\S.*\S|\S", re.S)
-_LOCALITY = re.compile(r"村|社区|小区|组|路|街|巷")
-_NOTHING = re.compile(r"[\s无否—\-/]*|健康|正常")
-_SPACE = re.compile(r"\s")
-ID18 = re.compile(r"(?<![0-9A-Za-z])(?:\d{6}" + _WS + r"?\d{8}" + _WS + r"?\d{3}[\dXx]"
+_TRIMMED = regex.compile(r"\S.*\S|\S", regex.S)
+_LOCALITY = regex.compile(r"村|社区|小区|组|路|街|巷")
+_NOTHING = regex.compile(r"[\s无否—\-/]*|健康|正常")
+_SPACE = regex.compile(r"\s")
+ID18 = regex.compile(r"(?<![0-9A-Za-z])(?:\d{6}\s?\d{8}\s?\d{3}[\dXx]"
                   # written in groups of four, as a card is (5202 2119 9003 0723 72): only a valid one
-                  r"|(?P<grouped>\d{4}(?:" + _WS + r"\d{4}){3}" + _WS + r"\d[\dXx]))(?![0-9A-Za-z])")
+                  r"|(?P<grouped>\d{4}(?:\s\d{4}){3}\s\d[\dXx]))(?![0-9A-Za-z])")
 #: Four digits, a space, four digits: the start of an ID18 written in groups of four.
-_FOUR_GROUPS = re.compile(r"\d{4}" + _WS + r"\d{4}")
-ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+_FOUR_GROUPS = regex.compile(r"\d{4}\s\d{4}")
+ID15 = regex.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 
 
 def id18_matches(doc: Document, ctx: Context) -> dict[int, list[tuple[int, int, str, bool]]]:
@@ -294,14 +287,14 @@ def _id_cards(rule, doc, ctx) -> Iterator[Finding]:
 # -- D102 手机号码, D103 固定电话 -------------------------------------------------------------------
 
 MOBILE = regex.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9A-Za-z])")
-LANDLINE = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?:[(（]0\d{2,3}[)）]|0\d{2,3})(?:[-－—]|" + _WS + r")?)?[2-9]\d{6,7}"
+LANDLINE = regex.compile(
+    r"(?<![0-9A-Za-z])(?:(?:[(（]0\d{2,3}[)）]|0\d{2,3})(?:[-－—]|\s)?)?[2-9]\d{6,7}"
     r"(?:(?:[-－]|转|分机|ext\.?)\d{1,5})?(?![0-9A-Za-z])"
 )
 
 
 #: Everything up to the last sentence end of a window (greedy: one match finds the last one).
-_UP_TO_LAST_END = re.compile(r".*[。；;！？!?\n]", re.S)
+_UP_TO_LAST_END = regex.compile(r".*[。；;！？!?\n]", regex.S)
 
 
 def _sentence_before(text: str, start: int, limit: int = 60) -> str:
@@ -343,19 +336,18 @@ def _phone_context(text: str, start: int, block: Block, pctx: PersonalContext):
     return (None, ("role", role_hit[0])) if role_hit else (None, None)
 
 
-_LISTED_OFFICE = None
+@lru_cache(maxsize=1)
+def _listed_office_re() -> regex.Pattern:
+    """An office or township word, then maybe numbers of it, at the end of the text."""
+    words = sorted(set(lexicon().office_words) | {"镇", "乡", "街道", "办事处"}, key=len, reverse=True)
+    return regex.compile("(" + "|".join(map(regex.escape, words)) + r")[：:\s]*"
+                         r"(?:[（(]?\d[\d\-－（）()]{5,}[、，,；;/\s]*)*$")
 
 
 def _listed_office(before: str) -> str | None:
     """An office (or a township) named right before the number, maybe after other numbers of it:
     ``苏澳镇138…`` or ``中楼乡2426…，139…`` in a list of reporting lines is the office's line."""
-    global _LISTED_OFFICE
-    if _LISTED_OFFICE is None:
-        words = sorted(set(lexicon().office_words) | {"镇", "乡", "街道", "办事处"}, key=len, reverse=True)
-        _LISTED_OFFICE = re.compile(
-            "(" + "|".join(map(re.escape, words)) + f")[：:{SPACE}]*"
-            rf"(?:[（(]?\d[\d\-－（）()]{{5,}}[、，,；;/{SPACE}]*)*$")
-    m = _LISTED_OFFICE.search(before)
+    m = _listed_office_re().search(before)
     return m.group(1) if m else None
 
 
@@ -500,7 +492,7 @@ def _emails(rule, doc, ctx) -> Iterator[Finding]:
                         explanation=expl)
 
 
-_PHONE_DIGITS = re.compile(r"\d{7,}")
+_PHONE_DIGITS = regex.compile(r"\d{7,}")
 
 
 def _office_mailbox(text: str, m, before: str) -> bool:
@@ -555,7 +547,7 @@ PLATE = regex.compile(
     r"(?![A-Za-z0-9])"
 )
 #: A province's short name and an issuing-office letter: the start of every PLATE match (a cheap test first).
-_PLATE_START = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]")
+_PLATE_START = regex.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]")
 PLATE_WORDS = ("车牌", "号牌", "牌照", "车辆", "驾驶", "车主", "小车", "轿车", "货车", "摩托")
 OFFICIAL_CAR = ("公务用车", "公车", "执法车", "警车", "公务车", "单位车辆")
 
@@ -640,8 +632,8 @@ def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool
 
 #: A dwelling unit: 7栋1单元301室, 5#1203室, 3号楼2单元, 12-301室.
 DWELLING = regex.compile(r"\d{1,4}\s*(?:[#＃]|栋|幢|号楼|单元|室)|\d{1,4}-\d{1,4}室")
-_LIST_TITLE = re.compile(r"(?:公示|名单|名册)[^\s，。、；]{0,4}(?=\s|$)|表彰[^\s，。；]{0,40}(?:决定|通报)(?=\s|$)")
-_HEAD_END = re.compile(r"[。；！？：:]")
+_LIST_TITLE = regex.compile(r"(?:公示|名单|名册)[^\s，。、；]{0,4}(?=\s|$)|表彰[^\s，。；]{0,40}(?:决定|通报)(?=\s|$)")
+_HEAD_END = regex.compile(r"[。；！？：:]")
 
 
 def publication_list(doc: Document, ctx: Context | None = None) -> str | None:
@@ -762,7 +754,17 @@ def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
 
 
 _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求")
-_CUE_PARTS = None
+@lru_cache(maxsize=1)
+def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pattern]:
+    """_name_cue's patterns: role word + surname, gender, surname + action cue, the action cues alone."""
+    lex = lexicon()
+    first = "".join(sorted(lex.surname_firsts))
+    return (
+        regex.compile(rf"(?:{_roles_and_name_roles(lex)})[：:\s为是系即\"“（(]*[{first}]"),
+        regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
+        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
+        regex.compile("|".join(_CUES)),
+    )
 
 
 @text_cache(maxsize=16384)
@@ -772,17 +774,7 @@ def _name_cue(text: str) -> bool:
     Plain substring tests come first (C speed); the regular expressions run only where they may match.
     Cached by text, like the names themselves: documents repeat their boilerplate paragraphs.
     """
-    global _CUE_PARTS
-    lex = lexicon()
-    if _CUE_PARTS is None:
-        first = "".join(sorted(lex.surname_firsts))
-        _CUE_PARTS = (
-            re.compile(rf"(?:{_roles_and_name_roles(lex)})(?:[：:为是系即\"“（(]|{_WS})*[{first}]"),  # re: see _WS
-            regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
-            re.compile(f"[{first}][{HAN}]{{1,3}}(?:{'|'.join(_CUES)})"),
-            re.compile("|".join(_CUES)),
-        )
-    role, gender, cue, cue_words = _CUE_PARTS
+    role, gender, cue, cue_words = _cue_parts()
     return bool(role.search(text)
                 or (("男" in text or "女" in text) and gender.search(text))
                 or (cue_words.search(text) and cue.search(text)))
@@ -791,7 +783,7 @@ def _name_cue(text: str) -> bool:
 def _roles_and_name_roles(lex) -> str:
     """An alternation of the role words and the name-only roles (负责人), longest first."""
     words = sorted(set(lex.role_words) | set(lex.name_only_roles), key=len, reverse=True)
-    return "|".join(map(re.escape, words))
+    return "|".join(map(regex.escape, words))
 
 
 def _names(rule, doc, ctx) -> Iterator[Finding]:
@@ -819,14 +811,17 @@ ADDRESS = regex.compile(
 )
 HOUSE = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:组|号|栋|幢|单元|室|户)|组$")
 DOOR = regex.compile(r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号|栋|幢|单元|室|户)|\d{1,4}[#＃]\d{1,4}")
-ORG_AFTER = re.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
+ORG_AFTER = regex.compile(r"^(?:人民政府|政府|村委会|村民委员会|居委会|社区居委会|党群服务中心|便民服务|服务中心|大楼|办公楼|会议室|大厅|卫生院|卫生室|小学|中学|学校|幼儿园|派出所|医院|委员会|党支部|支部|合作社|公司|工厂|厂|片区|范围|一带|辖区|境内|全体)")
 
 
-_FIRST_UNIT = re.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
-_TRIM = None
+_FIRST_UNIT = regex.compile(r"省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道|办事处|村|社区|居委会|小区|新村|花园|家园|苑|路|街|大道|巷|屯|寨")
 
 
-_HINT = None
+@lru_cache(maxsize=1)
+def _hint_res() -> tuple[regex.Pattern, regex.Pattern]:
+    """A house number; an address word."""
+    words = "|".join(regex.escape(w) for w in lexicon().address_context)
+    return regex.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)"), regex.compile(words)
 
 
 def _address_hint(text: str) -> bool:
@@ -837,16 +832,13 @@ def _address_hint(text: str) -> bool:
     lookbehind for the digit and substring tests for the words were tried: slower, 1.3 against
     1.1 ms and 1.5–2 against 0.45 ms over the labelled test split's paragraphs.)
     """
-    global _HINT
-    if _HINT is None:
-        words = "|".join(re.escape(w) for w in lexicon().address_context)
-        _HINT = (re.compile(r"(?:\d|[一二三四五六七八九十])(?:组|号|栋|幢|单元|室|户)"), re.compile(words))
-    return bool(_HINT[0].search(text) or _HINT[1].search(text))
+    house, words = _hint_res()
+    return bool(house.search(text) or words.search(text))
 
 
 #: A stretch of Han characters and digits: ADDRESS reads nothing else, so no match crosses its ends.
 _ADDRESS_RUN = regex.compile(r"[\p{Han}\d#＃]+")
-_ADDRESS_UNITS = re.compile(_PLACE_UNITS)
+_ADDRESS_UNITS = regex.compile(_PLACE_UNITS)
 
 
 def _address_matches(text: str):
@@ -858,17 +850,20 @@ def _address_matches(text: str):
             yield from ADDRESS.finditer(text, run.start(), run.end())
 
 
+@lru_cache(maxsize=1)
+def _trim_re() -> regex.Pattern:
+    """The context and role words an address match may start with (longest first)."""
+    lex = lexicon()
+    words = set(lex.address_context) | set(lex.role_words) | {"在", "于", "系", "为", "是", "到"}
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def _trim_address(value: str, start: int) -> int:
     """Where the address really starts: after a context or role word swallowed by the first segment."""
-    global _TRIM
-    if _TRIM is None:
-        lex = lexicon()
-        words = set(lex.address_context) | set(lex.role_words) | {"在", "于", "系", "为", "是", "到"}
-        _TRIM = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     unit = _FIRST_UNIT.search(value)
     head = value[:unit.start()] if unit else value
     cut = 0
-    for m in _TRIM.finditer(head):
+    for m in _trim_re().finditer(head):
         cut = m.end()
     return start + cut
 
@@ -925,21 +920,16 @@ def _addresses(rule, doc, ctx) -> Iterator[Finding]:
                         explanation=expl)
 
 
-_LABELS = None
-
-
-def _labels():
+@lru_cache(maxsize=1)
+def _labels() -> tuple[regex.Pattern, frozenset[str]]:
     """(pattern of every place or home label, set of the place labels)."""
-    global _LABELS
-    if _LABELS is None:
-        lex = lexicon()
-        words = sorted(set(lex.place_labels) | set(lex.home_labels), key=len, reverse=True)
-        _LABELS = (re.compile("|".join(map(re.escape, words))), frozenset(lex.place_labels))
-    return _LABELS
+    lex = lexicon()
+    words = sorted(set(lex.place_labels) | set(lex.home_labels), key=len, reverse=True)
+    return regex.compile("|".join(map(regex.escape, words))), frozenset(lex.place_labels)
 
 
 #: A plain address label (地址、联系地址、通讯地址): a place when its sentence names an office.
-_PLAIN_ADDRESS = re.compile(r"(?:联系|通讯|通信)?地址[：:]?" + _WS + r"*$")
+_PLAIN_ADDRESS = regex.compile(r"(?:联系|通讯|通信)?地址[：:]?\s*$")
 #: How many paragraphs before an address that is a paragraph of its own a column label is looked for.
 LABEL_REACH = 60
 
@@ -1016,7 +1006,7 @@ def _blocks_about_persons(doc: Document, ctx: Context, pctx: PersonalContext) ->
 
 #: A QQ number (5–11 digits, no leading 0) or a WeChat ID (a letter, then 6–20 letters, digits, - _)
 #: after its name; a QQ 群 (group) is a channel, not a person's account.
-IM_ACCOUNT = re.compile(r"(?:QQ|qq|ＱＱ|Qq)(?!群)(?:号码|号)?[：:\s]{0,3}([1-9]\d{4,10})(?!\d)"
+IM_ACCOUNT = regex.compile(r"(?:QQ|qq|ＱＱ|Qq)(?!群)(?:号码|号)?[：:\s]{0,3}([1-9]\d{4,10})(?!\d)"
                         r"|微信(?!群|公众号)(?:号)?[：:\s]{0,3}([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])")
 
 
