@@ -46,7 +46,6 @@ class Lexicon:
     name_only_roles: tuple[str, ...] = ()
     place_labels: tuple[str, ...] = ()
     home_labels: tuple[str, ...] = ()
-    hotline_mobile_advice: tuple[str, ...] = ()
     mailbox_purposes: tuple[str, ...] = ()
     public_list_formulas: tuple[str, ...] = ()
     private_roles: tuple[str, ...] = ()
@@ -105,7 +104,6 @@ def lexicon() -> Lexicon:
         name_only_roles=tuple(data.get("name_only_roles", ())),
         place_labels=tuple(data.get("place_labels", ())),
         home_labels=tuple(data.get("home_labels", ())),
-        hotline_mobile_advice=tuple(data.get("hotline_mobile_advice", ())),
         mailbox_purposes=tuple(data.get("mailbox_purposes", ())),
         public_list_formulas=tuple(data.get("public_list_formulas", ())),
         private_roles=tuple(data.get("private_roles", ())),
