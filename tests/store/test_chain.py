@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from gongkai.proofing.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
+from gongkai.review.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
 from gongkai.store import DocumentRef, Store, StoreError, chain, document_key
 from gongkai.store.chain import Head
 

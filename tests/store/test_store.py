@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from gongkai.proofing.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
+from gongkai.review.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
 from gongkai.store import DocumentRef, Store, StoreError, document_key
 from gongkai.store.schema import LATEST
 

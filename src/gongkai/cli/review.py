@@ -26,7 +26,7 @@ from ..formats.reader import read_file
 from ..models import Document, Report
 from ..output.timefmt import display_zone, local_time
 from ..output import spreadsheet
-from ..proofing.checklist import (
+from ..review.checklist import (
     PROOF,
     PROOF_ROUNDS,
     READ_ALOUD,

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from ..proofing.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
+from ..review.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
 from . import chain
 from .chain import EMPTY, ChainRow, Head, HeadError, KeyRequired, Verdict
 from .identity import DocumentRef

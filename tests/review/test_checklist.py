@@ -1,4 +1,4 @@
-"""The 三审三校 checklist: unit behaviour and a property test against an independent oracle."""
+"""The 三审三校 checklist (review/checklist.py): unit behaviour and a property test against an oracle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.proofing.checklist import (
+from gongkai.review.checklist import (
     PROOF,
     READ_ALOUD,
     SECRECY,

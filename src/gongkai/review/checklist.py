@@ -179,40 +179,57 @@ def refusal(state: Checklist, event: Event, roster: Mapping[str, str] | None = N
         return "须写明经办人（--by）"
     current = _after_content(state, event.content, event.package, event.places)
     if event.kind == SIGN:
-        if event.stage not in STAGES:
-            return f"未知审核阶段 {event.stage!r}"
-        index = STAGES.index(event.stage)
-        for earlier in STAGES[:index]:
-            if earlier not in current.signed:
-                why = "（文档内容已改动，须重做）" if earlier in current.redo else ""
-                return f"须先完成{earlier}{why}，才能{'退回' if event.reject else '签署'}{event.stage}（分级审核、先审后发）"
-        if not event.reject and event.stage in current.signed:
-            done = current.signed[event.stage]
-            return f"{event.stage}已由{done.by}签署；如需重审请先退回（--reject）"
-        allowed = STAGE_ROLES[event.stage]
-        if event.reject and allowed:
-            # whoever may sign this stage or a later one may send it back
-            allowed = tuple(dict.fromkeys(r for st in STAGES[index:] for r in STAGE_ROLES[st] or ()))
-        if roster and allowed:
-            role = roster.get(event.by)
-            if role not in allowed:
-                who = f"{event.by}（{role}）" if role else f"{event.by}（不在人员名册中）"
-                act = "退回" if event.reject else ""
-                return f"{who}无权{act}{event.stage}：{event.stage}应由{'或'.join(allowed)}负责"
-        return None
+        return _sign_refusal(current, event, roster)
     if event.kind == WAIVE:
-        if not event.rule:
-            return "须写明豁免的规则代码（--rule）"
-        if event.rule in CLASSIFIED_RULES:
-            return f"密级标志（{event.rule}）不得豁免：涉密信息不得上网发布（{BASIS_CLASSIFIED}）"
-        if not event.note.strip():
-            return "豁免须写明理由（--reason）"
-        final = current.signed.get("终审")
-        if final is None:
-            return "豁免须由终审签署人在终审签署后作出"
-        if final.by != event.by:
-            return f"豁免须由终审签署人（{final.by}）作出"
+        return _waive_refusal(current, event)
+    return None
+
+
+def _sign_refusal(current: Checklist, event: Event, roster: Mapping[str, str] | None) -> str | None:
+    """A sign-off (or rejection): the stage exists, the earlier ones are signed, this one is open,
+    and with a roster the signer holds the stage's role."""
+    if event.stage not in STAGES:
+        return f"未知审核阶段 {event.stage!r}"
+    index = STAGES.index(event.stage)
+    for earlier in STAGES[:index]:
+        if earlier not in current.signed:
+            why = "（文档内容已改动，须重做）" if earlier in current.redo else ""
+            return f"须先完成{earlier}{why}，才能{'退回' if event.reject else '签署'}{event.stage}（分级审核、先审后发）"
+    if not event.reject and event.stage in current.signed:
+        done = current.signed[event.stage]
+        return f"{event.stage}已由{done.by}签署；如需重审请先退回（--reject）"
+    return _roster_refusal(event, index, roster)
+
+
+def _roster_refusal(event: Event, index: int, roster: Mapping[str, str] | None) -> str | None:
+    """With a roster: the signer must hold the stage's role (a rejection: this or a later stage's)."""
+    allowed = STAGE_ROLES[event.stage]
+    if event.reject and allowed:
+        # whoever may sign this stage or a later one may send it back
+        allowed = tuple(dict.fromkeys(r for st in STAGES[index:] for r in STAGE_ROLES[st] or ()))
+    if not roster or not allowed:
         return None
+    role = roster.get(event.by)
+    if role in allowed:
+        return None
+    who = f"{event.by}（{role}）" if role else f"{event.by}（不在人员名册中）"
+    act = "退回" if event.reject else ""
+    return f"{who}无权{act}{event.stage}：{event.stage}应由{'或'.join(allowed)}负责"
+
+
+def _waive_refusal(current: Checklist, event: Event) -> str | None:
+    """A waiver: a rule code that may be waived, a reason, by the current 终审 signer."""
+    if not event.rule:
+        return "须写明豁免的规则代码（--rule）"
+    if event.rule in CLASSIFIED_RULES:
+        return f"密级标志（{event.rule}）不得豁免：涉密信息不得上网发布（{BASIS_CLASSIFIED}）"
+    if not event.note.strip():
+        return "豁免须写明理由（--reason）"
+    final = current.signed.get("终审")
+    if final is None:
+        return "豁免须由终审签署人在终审签署后作出"
+    if final.by != event.by:
+        return f"豁免须由终审签署人（{final.by}）作出"
     return None
 
 
@@ -295,43 +312,75 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
     """Every release condition ``state`` fails for the document as it is now (empty = releasable)."""
     if not state.started:
         return [Missing("not_started", "尚未开始审核（gongkai review start）", BASIS_STAGES)]
-    changed = state.content is not None and not same_document(state, facts.content, facts.package)
     s = _after_content(state, facts.content, facts.package, facts.places)
-    out: list[Missing] = []
-    if changed:
-        redo = "、".join(s.redo) or "全部审核"
-        when = "终审后" if "终审" in state.signed else "审核记录之后"
-        where = describe_changes(changed_places(state, facts))
-        out.append(Missing(
-            "content_changed",
-            f"文档在{when}已改动{where}，须重做：{redo}，并重新校对、保密审查",
-            BASIS_CONTENT,
-        ))
+    return [
+        *_content_items(state, s, facts),
+        *_stage_items(s),
+        *_role_items(s, roster),
+        *_act_items(s),
+        *_label_and_finding_items(s, facts),
+        *_negative_info_items(s, facts, roster),
+    ]
+
+
+def _content_items(recorded: Checklist, s: Checklist, facts: Facts) -> list[Missing]:
+    """The file changed since the recorded events: everything on the old content is void."""
+    if recorded.content is None or same_document(recorded, facts.content, facts.package):
+        return []
+    redo = "、".join(s.redo) or "全部审核"
+    when = "终审后" if "终审" in recorded.signed else "审核记录之后"
+    where = describe_changes(changed_places(recorded, facts))
+    return [Missing(
+        "content_changed", f"文档在{when}已改动{where}，须重做：{redo}，并重新校对、保密审查", BASIS_CONTENT,
+    )]
+
+
+def _stage_items(s: Checklist) -> list[Missing]:
+    """Each of 初审/复审/终审 not signed on the current content, saying why."""
+    out = []
     for stage in STAGES:
         if stage in s.signed:
             continue
         if stage in s.redo:
             message = f"{stage}须重做（文档内容改动后尚未重新签署）"
         elif stage in s.rejected:
-            r = s.rejected[stage]
-            message = f"{stage}被{r.by}退回，尚未重新签署"
+            message = f"{stage}被{s.rejected[stage].by}退回，尚未重新签署"
         else:
             message = f"缺少{stage}签署"
         out.append(Missing(f"stage_{STAGES.index(stage) + 1}", message, BASIS_STAGES))
-    if roster:
-        for stage, allowed in STAGE_ROLES.items():
-            act = s.signed.get(stage)
-            if act and allowed and roster.get(act.by) not in allowed:
-                out.append(Missing(
-                    f"role_{STAGES.index(stage) + 1}",
-                    f"{stage}签署人{act.by}不具备{'或'.join(allowed)}身份（人员名册）", BASIS_STAGES,
-                ))
+    return out
+
+
+def _role_items(s: Checklist, roster: Mapping[str, str] | None) -> list[Missing]:
+    """With a roster: every signer still holds the stage's role in the roster in force now."""
+    if not roster:
+        return []
+    out = []
+    for stage, allowed in STAGE_ROLES.items():
+        act = s.signed.get(stage)
+        if act and allowed and roster.get(act.by) not in allowed:
+            out.append(Missing(
+                f"role_{STAGES.index(stage) + 1}",
+                f"{stage}签署人{act.by}不具备{'或'.join(allowed)}身份（人员名册）", BASIS_STAGES,
+            ))
+    return out
+
+
+def _act_items(s: Checklist) -> list[Missing]:
+    """校次, read-aloud (important items) and 保密审查."""
+    out = []
     if len(s.proofs) < PROOF_ROUNDS:
         out.append(Missing("proof", f"校对不足三个校次（已有 {len(s.proofs)} 次）", BASIS_PROOF))
     if s.important and s.read_aloud is None:
         out.append(Missing("read_aloud", "重要信息须在三审三校基础上进行全文书面诵读", BASIS_PROOF))
     if s.secrecy is None:
         out.append(Missing("secrecy", "缺少保密审查（谁发布谁审查、事前审查）", BASIS_SECRECY))
+    return out
+
+
+def _label_and_finding_items(s: Checklist, facts: Facts) -> list[Missing]:
+    """The 公开属性 label, a 密级 mark, restricted findings and unwaived errors."""
+    out = []
     if not facts.label:
         out.append(Missing("label", "文档未标注公开属性（主动公开/依申请公开/不予公开）", BASIS_LABEL))
     classified = sorted({f.rule for f in facts.findings if _classified(f)})
@@ -355,11 +404,17 @@ def gate(state: Checklist, facts: Facts, roster: Mapping[str, str] | None = None
         out.append(Missing(
             "findings", f"仍有未豁免的错误级发现：{'、'.join(errors)}（gongkai check 查看详情）", BASIS_FINDINGS,
         ))
-    if roster and any(f.kind == "negative_info" for f in facts.findings):
-        final = s.signed.get("终审")
-        if final is None or roster.get(final.by) != "主要领导":
-            out.append(Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE))
     return out
+
+
+def _negative_info_items(s: Checklist, facts: Facts, roster: Mapping[str, str] | None) -> list[Missing]:
+    """With a roster, 负面信息 needs the 主要领导's 终审 (no waiver lifts it)."""
+    if not roster or not any(f.kind == "negative_info" for f in facts.findings):
+        return []
+    final = s.signed.get("终审")
+    if final is not None and roster.get(final.by) == "主要领导":
+        return []
+    return [Missing("negative_info", "涉及负面信息，须经主要领导终审同意", BASIS_NEGATIVE)]
 
 
 def _classified(f: FindingFact) -> bool:
