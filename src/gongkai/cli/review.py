@@ -44,6 +44,7 @@ from ..review.checklist import (
     changed_places,
     gate,
     parse_stage,
+    role_text,
     same_document,
     validate_roster,
 )
@@ -97,7 +98,7 @@ class Session:
 
     def event(self, kind: str, by: str, **fields) -> Event:
         """An event by ``by`` on the document as it is now, with their role from the roster."""
-        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by),
+        return Event(kind, self.ref.content_sha256, by=by, role=role_text(self.roster, by),
                      package=self.ref.package_sha256, places=self.ref.places, **fields)
 
     def facts(self, report: Report) -> Facts:

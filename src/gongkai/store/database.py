@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from ..review.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
+from ..review.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal, role_text
 from . import chain
 from .chain import EMPTY, ChainRow, Head, HeadError, KeyRequired, Verdict
 from .identity import DocumentRef
@@ -484,7 +484,7 @@ class Store:
             if missing:
                 return missing, None
             reviewers = {
-                stage: {"by": act.by, "at": act.at, "role": (roster or {}).get(act.by)}
+                stage: {"by": act.by, "at": act.at, "role": role_text(roster, act.by)}
                 for stage, act in state.signed.items()
             }
             reviewers["校对"] = [{"by": a.by, "at": a.at} for a in state.proofs]
