@@ -48,7 +48,7 @@ from ..review.checklist import (
     same_document,
     validate_roster,
 )
-from ..store import DocumentRef, Record, Store, StoreError, identify
+from ..store import DocumentRef, Record, SignInRequired, Store, StoreError, identify
 from ..store.chain import Head
 from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
@@ -214,7 +214,10 @@ def _session(path: str, db: str | None, config_path: str | None) -> Session:
     except FingerprintError as exc:
         _fail(f"{path}: 无法计算发布指纹：{exc}", EXIT_UNUSABLE)
     ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
-    return Session(doc, ref, config, _roster(config), _store(db, config))
+    store = _store(db, config)
+    # once the office has accounts, their roles are the roster (the config's [roster] no longer applies)
+    roster = store.account_roster() or _roster(config)
+    return Session(doc, ref, config, roster, store)
 
 
 def _guarded(fn):
@@ -225,6 +228,8 @@ def _guarded(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except SignInRequired as exc:  # the register has accounts: sign in at the desk
+            _fail(str(exc), EXIT_FINDINGS)
         except StoreError as exc:
             _fail(str(exc), EXIT_UNUSABLE)
 
@@ -280,7 +285,7 @@ def review() -> None:
 @review.command("start")
 @click.argument("doc", type=click.Path())
 @click.option("--important", is_flag=True, help="重要信息：发布前还须全文书面诵读。")
-@click.option("--by", default="", help="登记人（可选）。")
+@click.option("--by", default="", help="起草人（可选）：起草人不得签署复审、终审，也不得进行全文书面诵读。")
 @db_option
 @config_option
 @_guarded
