@@ -16,10 +16,7 @@ from pathlib import Path
 import click
 
 from ..api import check_document
-from ..attributes.structure import parse_structure
 from ..config import Config, ConfigError, for_path, load
-from ..engine import Context
-from ..engine.runner import suppressions
 from ..formats import UnreadableDocument, read_bytes
 from ..formats.fingerprint import FingerprintError, fingerprint_bytes
 from ..formats.reader import read_file
@@ -48,6 +45,7 @@ from ..review.checklist import (
     same_document,
     validate_roster,
 )
+from ..review.facts import document_facts, gate_findings
 from ..store import DocumentRef, Record, SignInRequired, Store, StoreError, identify
 from ..store.chain import Head
 from ..store.database import ENV_DB
@@ -102,36 +100,16 @@ class Session:
                      package=self.ref.package_sha256, places=self.ref.places, **fields)
 
     def facts(self, report: Report) -> Facts:
-        return Facts(
-            content=self.ref.content_sha256, label=report.document.label,
-            findings=self.gate_findings(report),
-            package=self.ref.package_sha256, places=self.ref.places,
-        )
+        return document_facts(self.doc, self.config, report, self.ref)
 
     def gate_findings(self, report: Report) -> tuple[FindingFact, ...]:
-        """The report's findings, plus the 密级/内部/属性冲突 findings that the configuration's
-        select/ignore or a ``gongkai: ignore`` comment in the document would hide: the release
-        gate judges those rules whatever the configuration (《信息审核发布管理制度》第九条)."""
-        facts = [FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings]
-        have = {f.rule for f in report.findings}
-        if self.config.select or self.config.ignore or suppressions(self.doc):
-            doc = replace(self.doc, comments=[]) if suppressions(self.doc) else self.doc
-            full = check_document(doc, replace(self.config, select=(), ignore=()))
-            facts += [FindingFact(f.rule, f.kind, f.severity.label) for f in full.findings
-                      if f.rule in GATE_RULES and f.rule not in have]
-            have |= {f.rule for f in full.findings}
-        if "S101" not in have and parse_structure(self.doc, Context(self.doc)).secret is not None:
-            facts.append(FindingFact("S101", "classification_mark", "error"))  # the 密级 field of the 版头
-        return tuple(facts)
+        """The findings the release gate judges (review.facts: GATE_RULES whatever the configuration)."""
+        return gate_findings(self.doc, self.config, report)
 
     def changed(self, state: Checklist) -> bool:
         """Whether the file differs from the one the review state was recorded on."""
         return state.content is not None and not same_document(
             state, self.ref.content_sha256, self.ref.package_sha256)
-
-
-#: Rules the release gate always runs (see Session.gate_findings).
-GATE_RULES = ("S101", "S102", "A102")
 
 
 def _config(doc_path: str | None, config_path: str | None) -> Config:
