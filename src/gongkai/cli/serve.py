@@ -19,7 +19,7 @@ ENV_ADMIN_PASSWORD = "GONGKAI_ADMIN_PASSWORD"
 def _need_web() -> None:
     try:
         import argon2  # noqa: F401
-        import multipart  # noqa: F401
+        import python_multipart  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
