@@ -291,3 +291,28 @@ def test_server_logs_never_show_personal_data(desk, person, kit, tmp_path, caplo
     assert caplog.records, "the desk logs what it does"
     assert kit.FAKE_ID not in caplog.text and kit.FAKE_MOBILE not in caplog.text
     assert "王德贵" not in caplog.text
+
+
+def test_revealing_personal_data_needs_the_role_and_is_logged(desk, person, kit, tmp_path, caplog):
+    zhang = person("zhang")
+    doc = zhang.upload("名单.docx", kit.draft(tmp_path / "d.docx", number=61).read_bytes()).headers["location"]
+    assert zhang.post(doc + "/reveal").status_code == 403  # an editor sees the masked report only
+    caplog.set_level(logging.INFO, logger="gongkai.web")
+    shown = person("li").post(doc + "/reveal")
+    assert shown.status_code == 200 and kit.FAKE_ID in shown.text
+    assert any("revealed" in r.getMessage() for r in caplog.records)
+    assert kit.FAKE_ID not in person("li").get(doc).text  # masked again on the next view
+
+
+def test_the_final_signer_waives_a_finding_with_a_reason(desk, person, kit, tmp_path):
+    zhang = person("zhang")
+    doc = zhang.upload("豁免.docx", kit.draft(tmp_path / "d.docx", number=62).read_bytes()).headers["location"]
+    zhang.post(doc + "/review/start")
+    zhang.post(doc + "/review/sign", {"stage": "初审"})
+    person("li").post(doc + "/review/sign", {"stage": "复审"})
+    zhao = person("zhao")
+    zhao.post(doc + "/review/sign", {"stage": "终审"})
+    not_final = person("li").post(doc + "/review/waive", {"rule": "D101", "reason": "公示需要"})
+    assert not_final.status_code == 403 and "终审签署人（赵六）" in kit.message_of(not_final.text)
+    ok = zhao.post(doc + "/review/waive", {"rule": "D101", "reason": "公示需要"})
+    assert ok.status_code == 200 and "已豁免 D101" in kit.message_of(ok.text)

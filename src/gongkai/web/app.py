@@ -27,11 +27,11 @@ from starlette.staticfiles import StaticFiles
 
 from ..config import Config
 from ..formats import UnreadableDocument
-from ..review.checklist import PROOF, PROOF_ROUNDS, READ_ALOUD, SECRECY, SIGN, STAGES, parse_stage
+from ..review.checklist import PROOF, PROOF_ROUNDS, READ_ALOUD, SECRECY, SIGN, STAGES, WAIVE, parse_stage
 from ..store import SignInRequired, Store, StoreError
 from ..store.accounts import ACCOUNT_ROLES, AccountError, Accounts
 from .auth import PRE_COOKIE, SESSION_COOKIE, SESSION_HOURS, Auth, SignedIn, load_secret
-from .desk import RELEASERS, Desk, Upload
+from .desk import RELEASERS, REVEALERS, Desk, Upload
 from .views import report_view
 
 log = logging.getLogger("gongkai.web")
@@ -142,6 +142,7 @@ class _Web:
             Route("/logout", self.signed(self.logout), methods=p),
             Route("/upload", self.signed(self.upload), methods=p),
             Route("/doc/{id:int}", self.signed(self.report), methods=g),
+            Route("/doc/{id:int}/reveal", self.signed(self.reveal, roles=REVEALERS), methods=p),
             Route("/doc/{id:int}/annotated.docx", self.signed(self.annotated), methods=g),
             Route("/doc/{id:int}/redacted.docx", self.signed(self.redacted), methods=g),
             Route("/doc/{id:int}/review", self.signed(self.review), methods=g),
@@ -150,6 +151,7 @@ class _Web:
             Route("/doc/{id:int}/review/proof", self.signed(self.review_act(PROOF)), methods=p),
             Route("/doc/{id:int}/review/read-aloud", self.signed(self.review_act(READ_ALOUD)), methods=p),
             Route("/doc/{id:int}/review/secrecy", self.signed(self.review_act(SECRECY)), methods=p),
+            Route("/doc/{id:int}/review/waive", self.signed(self.review_waive), methods=p),
             Route("/doc/{id:int}/release", self.signed(self.release), methods=p),
             Route("/register", self.signed(self.register), methods=g),
             Route("/register.csv", self.signed(self.register_csv), methods=g),
@@ -277,15 +279,23 @@ class _Web:
             return RedirectResponse(f"/doc/{ids[0]}", status_code=303)
         return await self.home(request, who, refused=refused, status=400 if refused and not ids else 200)
 
-    async def report(self, request: Request, who: SignedIn) -> Response:
+    async def report(self, request: Request, who: SignedIn, reveal: bool = False) -> Response:
         upload = await self._visible(request, who)
         if isinstance(upload, Response):
             return upload
         async with self.limiter:
             doc, rep = await anyio.to_thread.run_sync(self.desk.checked, upload)
-        view = report_view(doc, rep)
-        return self.page("report.html", request, who=who, upload=upload, view=view,
-                         is_docx=doc.source_format == "docx")
+        view = report_view(doc, rep, reveal=reveal)
+        return self.page("report.html", request, who=who, upload=upload, view=view, revealed=reveal,
+                         may_reveal=who.account.has(*REVEALERS), is_docx=doc.source_format == "docx")
+
+    async def reveal(self, request: Request, who: SignedIn) -> Response:
+        """The report with personal data unmasked, for 股室负责人 and above and the 党政办; each reveal logged."""
+        upload = await self._visible(request, who)
+        if isinstance(upload, Response):
+            return upload
+        log.warning("account #%d revealed the personal data of upload #%d", who.account.id, upload.id)
+        return await self.report(request, who, reveal=True)
 
     async def _copy(self, request: Request, who: SignedIn, make, suffix: str) -> Response:
         upload = await self._visible(request, who)
@@ -358,6 +368,19 @@ class _Web:
 
         act.__name__ = f"review_{kind}"
         return act
+
+    async def review_waive(self, request: Request, who: SignedIn) -> Response:
+        """The 终审 signer waives a rule's findings with a reason (the gate checks who and why)."""
+        upload = await self._visible(request, who)
+        if isinstance(upload, Response):
+            return upload
+        form = request.state.form
+        rule, reason = str(form.get("rule", "")).strip().upper(), str(form.get("reason", ""))
+        why = await anyio.to_thread.run_sync(
+            lambda: self.desk.act(upload, who.account, WAIVE, rule=rule or None, note=reason))
+        if why:
+            return await self.review(request, who, message=why, status=403)
+        return await self.review(request, who, ok=f"已豁免 {rule}（{who.account.name}：{reason}）")
 
     async def release(self, request: Request, who: SignedIn) -> Response:
         upload = await self._visible(request, who)

@@ -40,6 +40,8 @@ log = logging.getLogger("gongkai.web")
 
 #: Roles that see every unit's documents (股室负责人 see their unit's, like everyone else).
 SEE_ALL = ("分管领导", "主要领导", "登记员")
+#: Roles that may see personal data unmasked (股室负责人 and above, the 党政办); each reveal is logged.
+REVEALERS = ("股室负责人", "分管领导", "主要领导", "登记员")
 #: Roles that may release (终审通过后，由编辑人员按规定进行信息发布; the 党政办's 登记员 registers).
 RELEASERS = ("编辑", "登记员")
 
