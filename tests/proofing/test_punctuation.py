@@ -164,3 +164,16 @@ def test_number_lists_hyphens_and_notes(text, fixed):
     from gongkai.proofing.correction import autocorrect
 
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("依据《甲镇补助办法》（甲府发〔2024〕2号）《乙镇实施细则》（乙府办〔2024〕9号）办理。",
+     "依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》（乙府办〔2024〕9号）办理。"),
+    ("依据《甲镇补助办法》（试行）《乙镇实施细则》办理。", "依据《甲镇补助办法》（试行）、《乙镇实施细则》办理。"),
+    ("依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》办理。",
+     "依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》办理。"),              # the 顿号 is there
+    ("学习《甲镇补助办法》《乙镇实施细则》。", "学习《甲镇补助办法》《乙镇实施细则》。"),  # no note: no 顿号
+    ("（二）《甲镇补助办法》的要点", "（二）《甲镇补助办法》的要点"),                    # an ordinal, not a note
+])
+def test_note_between_titles_takes_a_pause_mark(text, fixed):
+    assert autocorrect(text) == fixed

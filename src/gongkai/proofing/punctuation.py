@@ -466,5 +466,26 @@ NOTE_AFTER_STOP = CorrectionRule(
     silent=["由各镇负责实施（具体名单见附件）。", "由各镇负责实施。（具体名单见附件。）", "由各镇负责实施。（一）总体要求"],
 )
 
+# -- P112 a note between two titles without its 顿号 ------------------------------------------
+#: 《甲办法》（文号）《乙办法》: titles in a row need no 顿号, but once a 括注 stands between
+#: them the 顿号 comes back (GB/T 15834 4.5.3.5).
+_NOTE_BETWEEN_TITLES = regex.compile(r"》(?P<note>[（(][^（）()《》\n]{1,40}[）)])(?=《)")
+
+
+def _note_between_titles(text: str):
+    for m in _NOTE_BETWEEN_TITLES.finditer(text):
+        yield Fix(m.end() - 1, m.end(), m.group()[-1] + "、", "书名号之后带有括注时，并列的书名号之间应加顿号", 0.85)
+
+
+NOTE_BETWEEN_TITLES = CorrectionRule(
+    code="P112", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="带括注的并列书名号之间缺顿号", basis=f"{GB15834} 4.5.3.5", judge=_note_between_titles, needs="[）)]《",
+    doc="并列的书名号之间通常不用顿号（《甲办法》《乙办法》），但书名号之后还有括注（如发文字号）时，"
+        "宜用顿号隔开：“《甲办法》（某发〔2024〕1号）、《乙办法》（某发〔2024〕2号）”。",
+    fires=["根据《某某管理办法》（某府发〔2024〕7号）《某某实施细则》（某府办〔2024〕3号）执行。"],
+    silent=["根据《某某管理办法》（某府发〔2024〕7号）、《某某实施细则》执行。", "学习《条例》《办法》。",
+            "（一）《某某管理办法》的主要内容"],
+)
+
 RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
-         HAN_HYPHEN, NOTE_AFTER_STOP]
+         HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES]
