@@ -177,3 +177,16 @@ def test_number_lists_hyphens_and_notes(text, fixed):
 ])
 def test_note_between_titles_takes_a_pause_mark(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("为摸清底数，根据县里的统一部署要求。经研究，决定开展清查。", "为摸清底数，根据县里的统一部署要求，经研究，决定开展清查。"),
+    ("依照《某某办法》（某发〔2020〕1号）规定。需对规划作局部调整。", "依照《某某办法》（某发〔2020〕1号）规定，需对规划作局部调整。"),
+    ("应控制连廊的宽度。并满足消防要求。", "应控制连廊的宽度，并满足消防要求。"),
+    ("各村要按照有关规定。请于月底前上报。", "各村要按照有关规定。请于月底前上报。"),   # the clause has its own subject
+    ("根据县里的统一部署要求。 二、工作步骤", "根据县里的统一部署要求。 二、工作步骤"),   # the next line of a flattened page
+    ("会议已结束。并非所有村都已上报。", "会议已结束。并非所有村都已上报。"),
+    ("申报是否准确。并由企业填报自查表。", "申报是否准确。并由企业填报自查表。"),     # 并由 opens a clause of its own
+])
+def test_full_stop_that_splits_a_sentence(text, fixed):
+    assert autocorrect(text) == fixed

@@ -487,5 +487,44 @@ NOTE_BETWEEN_TITLES = CorrectionRule(
             "（一）《某某管理办法》的主要内容"],
 )
 
+# -- P113 a full stop that cuts a sentence in two ----------------------------------------------
+#: 按照……的部署要求。经研究，成立…… — a clause that only says on what basis something is done
+#: is no sentence of its own; the full stop after it belongs after the main clause.
+_BASIS_CLAUSE = regex.compile(
+    r"(?:^|(?<=[，。；]))(?P<c>(?:按照|根据|依据|依照|遵照)[^，。；：！？\n]{2,80}?"
+    r"(?:的)?(?:要求|规定|精神|部署|安排|指示))(?P<stop>。)(?=\p{Han})"
+)
+#: ……的面积。并符合如下规定 — 并 joins two verbs of one sentence; it does not open a sentence.
+#: Only 并 straight before a verb: 。并由/并将/并对…… opens a new clause with its own agent or
+#: object, an older official style that is not wrong enough to flag.
+_STOP_AND = regex.compile(
+    r"(?P<stop>。)(?=并(?![且非不没无未列存排重举肩行发入用由将把对向请在于按经从以为与和及同给])\p{Han})"
+)
+
+
+def _split_sentence(text: str):
+    if "。" not in text:
+        return
+    for m in _BASIS_CLAUSE.finditer(text):
+        if "《" in m["c"] and "》" not in m["c"]:
+            continue
+        yield Fix(m.start("stop"), m.end("stop"), "，", "“按照（根据）……要求”只是状语，其后的句号把一句话断开了，应为逗号", 0.75)
+    for m in _STOP_AND.finditer(text):
+        yield Fix(m.start("stop"), m.end("stop"), "，", "“并”连接同一句中的两个谓语，前面的句号把一句话断开了，应为逗号", 0.7)
+
+
+SPLIT_SENTENCE = CorrectionRule(
+    code="P113", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="句号把一句话断开", basis=f"{GB15834} 4.1、4.2", judge=_split_sentence, needs="。",
+    doc="句号用于句子末尾。“按照（根据、依据）……要求（规定、精神、部署）”只是说明依据的状语，不能单独成句；"
+        "“并”连接同一主语的两个谓语，不能开始一个新句子。二者前面误用句号时，应改为逗号"
+        "（“按照区里的部署要求。经研究，成立……”应为“按照区里的部署要求，经研究，成立……”）。",
+    fires=["为做好清查工作，按照县政府的部署要求。经研究，成立工作小组。", "应严格控制建筑面积。并符合下列规定："],
+    silent=["为做好清查工作，按照县政府的部署要求，经研究，成立工作小组。", "各村要按照有关规定。",
+            "应严格控制建筑面积，并符合下列规定：", "会议已结束。并非所有村都已上报。",
+            "核查申报是否准确。并由企业填报自查表。", "编制依据：根据省里的规定。二、编制原则", "费用按有关规定执行。下一步，继续推进。"],
+)
+
 RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
-         HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES]
+         HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES,
+         SPLIT_SENTENCE]
