@@ -142,3 +142,36 @@ def test_years_in_chinese_numerals_stay_silent(check_text, text):
 ])
 def test_date_ranges_with_hyphens(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("咨询电话：东镇1390000000，西镇13900000001。", True),      # ten digits
+    ("咨询电话：东镇139000000012。", True),                      # twelve digits
+    ("咨询电话：东镇13900000000，西镇13900000001。", False),
+    ("某项目总投资1390000000元，咨询电话0851-1234567", False),   # an amount
+    ("编号1390000000", False),                                  # no telephone in sight
+])
+def test_telephone_number_with_a_digit_too_few_or_too_many(check_text, text, fires):
+    assert ("N112" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("身高165CM以上。", "身高165cm以上。"),
+    ("每袋净重50 KG。", "每袋净重50 kg。"),
+    ("装机容量12KW。", "装机容量12kW。"),
+    ("型号XK-KM200。", "型号XK-KM200。"),
+    ("根据《中华人民共和国某某法》第39条规定", "根据《中华人民共和国某某法》第三十九条规定"),
+    ("依照《某某条例》第110条第2款", "依照《某某条例》第一百一十条第二款"),
+    ("按照《某某工作方案》第3条", "按照《某某工作方案》第3条"),       # a plan is no law
+])
+def test_unit_symbols_and_article_numbers(text, fixed):
+    from gongkai.proofing.correction import autocorrect
+
+    assert autocorrect(text) == fixed
+
+
+def test_chinese_article_numbers():
+    from gongkai.proofing.numbers import int_to_cn
+
+    assert [int_to_cn(n) for n in (3, 10, 16, 39, 100, 105, 110, 999)] == [
+        "三", "十", "十六", "三十九", "一百", "一百零五", "一百一十", "九百九十九"]

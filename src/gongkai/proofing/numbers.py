@@ -492,11 +492,123 @@ WIDE_DIGITS = CorrectionRule(
     silent=["2025年3月5日", "共投入12.5万元"],
 )
 
+# -- N112 a telephone number with a digit too few or too many ------------------------------------
+#: A mobile number has 11 digits (1 and a network digit 3-9 first); ten or twelve digits of the
+#: same shape in a list of telephone numbers is a number mistyped, which no caller reaches.
+_PHONE_WORD = regex.compile(r"电话|手机|热线|联系方式|号码|咨询|举报|投诉")
+_PHONE_LIKE = regex.compile(r"(?<![\dA-Za-z\-－.])(?P<n>1[3-9]\d{8}|1[3-9]\d{10})(?![\dA-Za-z\-－.])")
+#: A run of digits followed by one of these is a quantity or a code, not a telephone number.
+_NOT_PHONE_AFTER = "元万亿个人户次件份年月日号条米吨亩%"
+
+
+def _phone_digits(text: str):
+    for m in _PHONE_LIKE.finditer(text):
+        after = text[m.end():m.end() + 1]
+        if after and after in _NOT_PHONE_AFTER:
+            continue
+        if not _PHONE_WORD.search(text, max(0, m.start() - 300), m.start()):
+            continue
+        n = m["n"]
+        yield Fix(m.start(), m.end(), None,
+                  f"电话号码“{n[:3]}…”共{len(n)}位，手机号码应为11位，请核对是否多打或漏打了数字", 0.8)
+
+
+PHONE_DIGITS = CorrectionRule(
+    code="N112", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="电话号码位数不对", basis="《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    judge=_phone_digits, needs=r"1[3-9]\d{8}",
+    doc="公布的咨询、举报、联系电话必须能够拨通。以1和3—9开头的手机号码为11位；同样开头却只有10位或多达12位的，"
+        "多半漏打或多打了一位，发布前应核对。金额、编号（后接“元”“号”等）和网址中的数字不在此列。",
+    fires=["举报电话：某某镇1370000000，某某乡13700000001。", "联系电话：137000000012"],
+    silent=["举报电话：某某镇13700000000，某某乡13700000001。", "联系电话：0851-12345678",
+            "项目总投资1350000000元", "统一社会信用代码91520000123456789X"],
+)
+
+
+# -- N113 unit symbols in the wrong case ---------------------------------------------------------
+#: Unit symbols are case-sensitive (GB 3100): cm, mm, km, kg, mg, kW, kV, mL; CM or KG is a symbol
+#: that does not exist.
+_UNIT_CASE = {"CM": "cm", "MM": "mm", "KM": "km", "KG": "kg", "MG": "mg", "KW": "kW", "KV": "kV", "ML": "mL",
+              "Cm": "cm", "Km": "km", "Kg": "kg", "Mm": "mm"}
+_UNIT_CASE_RE = regex.compile(r"(?<=\d\s?)(?P<u>CM|MM|KM|KG|MG|KW|KV|ML|Cm|Km|Kg|Mm)(?![A-Za-z0-9])")
+
+
+def _unit_case(text: str):
+    if not has_han(text):
+        return
+    for m in _UNIT_CASE_RE.finditer(text):
+        u = m["u"]
+        yield Fix(m.start(), m.end(), _UNIT_CASE[u], f"计量单位符号区分大小写，“{u}”应为“{_UNIT_CASE[u]}”", 0.9)
+
+
+UNIT_CASE = CorrectionRule(
+    code="N113", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="计量单位符号大小写错误", basis=f"《国际单位制及其应用》(GB 3100-1993) 3.2；{GB15835} 4.1.1",
+    judge=_unit_case, needs=r"\d\s?(?:CM|MM|KM|KG|MG|KW|KV|ML|Cm|Km|Kg|Mm)",
+    doc="计量单位符号有大小写之分：厘米为cm、毫米为mm、千米为km、千克为kg、千瓦为kW，不能写作CM、KG、KW。"
+        "公文中也可直接写中文单位名称（厘米、千克）。型号、编号中的字母不在此列。",
+    fires=["身高要求：男性170CM以上。", "每袋重25KG。", "装机容量500KW"],
+    silent=["身高要求：男性170cm以上。", "每袋重25千克。", "装机容量500kW", "型号KM-200", "地块编号3MM01"],
+)
+
+
+# -- N114 article numbers of a cited law in Arabic numerals ---------------------------------------
+#: 《…法》第39条: laws and regulations number their 条 in Chinese numerals (立法法: 编、章、节、条的序号用
+#: 中文数字); a citation repeats the number as the law writes it.
+_ARTICLE = regex.compile(
+    r"》(?P<art>第(?P<n>\d{1,3})条)(?:第(?P<k>\d{1,2})款)?(?:第(?P<x>\d{1,2})项)?"
+)
+_LAW_TITLE = regex.compile(r"《[^《》]{2,60}(?:法|条例|规定|办法|细则|规则)(?:（[^（）]{1,10}）)?》$")
+_DIGITS_CN = "〇一二三四五六七八九"
+
+
+def int_to_cn(n: int) -> str:
+    """A number below 1000 in Chinese numerals as laws number their articles (39 → 三十九, 105 → 一百零五)."""
+    if n < 10:
+        return _DIGITS_CN[n]
+    if n < 20:
+        return "十" + (_DIGITS_CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS_CN[n // 10] + "十" + (_DIGITS_CN[n % 10] if n % 10 else "")
+    h, r = divmod(n, 100)
+    if r == 0:
+        return _DIGITS_CN[h] + "百"
+    return _DIGITS_CN[h] + "百" + ("零" + _DIGITS_CN[r] if r < 10 else ("一" if r < 20 else "") + int_to_cn(r))
+
+
+def _article_numbers(text: str):
+    for m in _ARTICLE.finditer(text):
+        o = text.rfind("《", 0, m.start() + 1)
+        if o < 0 or not _LAW_TITLE.match(text[o:m.start() + 1]):
+            continue
+        n = int(m["n"])
+        if not 1 <= n <= 999:
+            continue
+        fixed = f"第{int_to_cn(n)}条"
+        if m["k"]:
+            fixed += f"第{int_to_cn(int(m['k']))}款"
+        if m["x"]:
+            fixed += f"第（{int_to_cn(int(m['x']))}）项"
+        yield Fix(m.start("art"), m.end(), None if m["x"] else fixed,
+                  f"引用法律法规的条文序号应与原文一致，用汉字数字：“{fixed}”", 0.85)
+
+
+ARTICLE_NUMBERS = CorrectionRule(
+    code="N114", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="引用法规条文序号使用了阿拉伯数字", basis="《中华人民共和国立法法》（编、章、节、条的序号用中文数字）；"
+    f"{GB15835} 4.2", judge=_article_numbers, needs=r"》第\d",
+    doc="法律、法规、规章的条文以汉字数字编序（第三十九条），公文引用时应照原文写作“《中华人民共和国××法》"
+        "第三十九条”，不写作“第39条”。只检查紧跟在法律、条例、规定、办法、细则名称书名号之后的条文序号。",
+    fires=["根据《中华人民共和国道路交通安全法》第39条规定，决定实施交通管制。", "依照《某某市物业管理条例》第105条"],
+    silent=["根据《中华人民共和国道路交通安全法》第三十九条规定", "按照《某某工作方案》第3条", "详见《某某办法》附表第3条"],
+)
+
+
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-              WIDE_DIGITS):
+              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS):
     _rule.parts = PROSE_PARTS
 
 BODY_YEAR.parts = PROSE_PARTS
 
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-         WIDE_DIGITS, BODY_YEAR]
+         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS]
