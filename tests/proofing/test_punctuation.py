@@ -190,3 +190,13 @@ def test_note_between_titles_takes_a_pause_mark(text, fixed):
 ])
 def test_full_stop_that_splits_a_sentence(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("制定了《甲制度》《乙制度》等两项制度、现印发给你们，请认真执行。", "制定了《甲制度》《乙制度》等两项制度，现印发给你们，请认真执行。"),
+    ("你镇的请示收悉、经研究，同意。", "你镇的请示收悉，经研究，同意。"),
+    ("做好发现、现场处置、报告等工作。", "做好发现、现场处置、报告等工作。"),
+    ("申请、审核、公示", "申请、审核、公示"),
+])
+def test_pause_mark_before_a_clause(text, fixed):
+    assert autocorrect(text) == fixed

@@ -525,6 +525,26 @@ SPLIT_SENTENCE = CorrectionRule(
             "核查申报是否准确。并由企业填报自查表。", "编制依据：根据省里的规定。二、编制原则", "费用按有关规定执行。下一步，继续推进。"],
 )
 
+# -- P114 a 顿号 between two clauses -----------------------------------------------------------
+#: ……等四项制度、现印发给你们 — the 顿号 parts words of a list; a clause that opens with 现将、
+#: 经研究、请…… is no list item, and the pause before it is a comma.
+_CLAUSE_AFTER_PAUSE = regex.compile(r"(?<=\p{Han}|[》”）])、(?=现(?:将|印发|转发|予以|予|就|把)|经研究|特此|请(?:各|你|认真|及时)|望各)")
+
+
+def _pause_before_clause(text: str):
+    for m in _CLAUSE_AFTER_PAUSE.finditer(text):
+        yield Fix(m.start(), m.end(), "，", "顿号只用于并列词语之间，分句之间的停顿应使用逗号", 0.85)
+
+
+PAUSE_BEFORE_CLAUSE = CorrectionRule(
+    code="P114", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="分句之间误用顿号", basis=f"{GB15834} 4.4、4.5", judge=_pause_before_clause, needs="、",
+    doc="顿号用于句子内部并列词语之间的停顿；分句之间的停顿用逗号。“现将（现印发）……”“经研究”“请各单位……”"
+        "开始的是一个新的分句，前面不用顿号（“制定了……等三项制度、现印发给你们”应为“……等三项制度，现印发给你们”）。",
+    fires=["制定了《甲制度》《乙制度》等两项制度、现印发给你们，请认真执行。", "已收到你镇的请示、经研究，同意。"],
+    silent=["制定了《甲制度》《乙制度》等两项制度，现印发给你们。", "现将有关事项通知如下：", "发现、现场处置、报告"],
+)
+
 RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
          HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES,
-         SPLIT_SENTENCE]
+         SPLIT_SENTENCE, PAUSE_BEFORE_CLAUSE]
