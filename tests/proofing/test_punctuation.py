@@ -200,3 +200,16 @@ def test_full_stop_that_splits_a_sentence(text, fixed):
 ])
 def test_pause_mark_before_a_clause(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("《关于转发<某某办法>的通知》", "《关于转发〈某某办法〉的通知》"),                 # nested: 〈〉, not 《》
+    ("区农业局《关于报请区政府批转<", "区农业局《关于报请区政府批转〈"),               # the rest is on the next line
+    ("根据某某县民政局关于《某某补助办法》的通知要求", "根据《某某县民政局关于〈某某补助办法〉的通知》要求"),
+    ("根据《甲条例》和某某市水务局关于《做好汛期工作的通知》的要求",
+     "根据《甲条例》和《某某市水务局关于做好汛期工作的通知》的要求"),
+    ("某某县民政局关于《某某补助办法》的补充通知", "某某县民政局关于《某某补助办法》的补充通知"),  # its own title
+    ("x<5且y>3", "x<5且y>3"),
+])
+def test_titles_nested_and_cited_whole(text, fixed):
+    assert autocorrect(text) == fixed

@@ -237,6 +237,23 @@ _ANGLE = regex.compile(r"<([^<>\n]{2,80})>|〈([^〈〉\n]{2,80})〉")
 _QUOTED_TITLE = regex.compile(rf"“((?:关于)[^“”《》\n]{{2,60}}?的{_TITLE_TYPES}|中华人民共和国[^“”《》\n]{{1,30}}?法)”")
 
 
+#: a lone < opening a nested title whose other half is on the next line (《关于批转<…)
+_LONE_ANGLE = regex.compile(r"(?<=\p{Han})<(?=\p{Han}|\s*$)")
+#: 根据某某局关于《某某工作》的通知: the 书名号 encloses only part of the cited title
+_ORGAN_OUTSIDE = regex.compile(
+    r"(?:(?<=^|[，。；：、）》\s]|根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发)|(?<=[和及与]))"
+    r"(?P<org>(?!和|及|与|根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发)[\p{Han}]{2,20}?(?:局|厅|委|办|部|政府|委员会|办公室|办公厅|管委会|中心|院|署|会))关于"
+    rf"《(?P<t>[^《》\n]{{2,80}})》(?:的(?P<k>{_TITLE_TYPES}))?"
+)
+_ENDS_WITH_TYPE = regex.compile(rf"的{_TITLE_TYPES}$")
+_CITING = regex.compile(r"根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发")
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Where the clause holding ``i`` starts: after the last ，。；： before it."""
+    return max(text.rfind(c, 0, i) for c in "，。；：") + 1
+
+
 def _inside_title(text: str, i: int) -> bool:
     """True when ``i`` lies inside a 《…》 (where 〈〉 and quotes are the nested forms)."""
     return text.count("《", 0, i) > text.count("》", 0, i)
@@ -252,7 +269,24 @@ def _title_marks(text: str):
             continue  # x<5且y>3 compares, it does not quote a title
         if m.group(2) is not None and _inside_title(text, m.start()):
             continue
+        if m.group(1) is not None and _inside_title(text, m.start()):
+            yield Fix(m.start(), m.end(), f"〈{inner}〉", "书名号内再用书名号时应使用单书名号〈〉，不用尖括号“<>”")
+            continue
         yield Fix(m.start(), m.end(), f"《{inner}》", f"文件、书籍等名称应使用书名号《》，不用“{m.group()[0]}{m.group()[-1]}”")
+    for m in _LONE_ANGLE.finditer(text):
+        if _inside_title(text, m.start()) and not _ANGLE.match(text, m.start()):
+            yield Fix(m.start(), m.end(), "〈", "书名号内再用书名号时应使用单书名号“〈”，不用尖括号“<”")
+    for m in _ORGAN_OUTSIDE.finditer(text):
+        if _inside_title(text, m.start()) or not _CITING.search(text, _clause_start(text, m.start()), m.start()):
+            continue
+        if m["k"]:
+            fixed = f"《{m['org']}关于〈{m['t']}〉的{m['k']}》"
+        elif _ENDS_WITH_TYPE.search(m["t"]):
+            fixed = f"《{m['org']}关于{m['t']}》"  # 某局关于《做好某工作的通知》: the whole title inside
+        else:
+            continue
+        yield Fix(m.start(), m.end(), fixed, "引用文件时书名号应括住完整标题（发文机关和“关于”在书名号内），"
+                  "标题中的书名号改为单书名号〈〉", 0.8)
     for m in _QUOTED_TITLE.finditer(text):
         if _inside_title(text, m.start()):
             continue
@@ -262,11 +296,15 @@ def _title_marks(text: str):
 TITLE_MARKS = CorrectionRule(
     code="P105", category="proofing", kind="punctuation", severity=Severity.WARNING,
     message="文件名称未使用书名号", basis=f"{GB15834} 4.15", judge=_title_marks,
-    needs=r"[<〈“]",
+    needs=r"[<〈“]|关于《",
     doc="标示书名、篇名、文件名、法规名称应使用书名号《》，书名号内再用书名号时用单书名号〈〉。"
-        "不得以尖括号<>或引号代替书名号。",
-    fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉"],
+        "不得以尖括号<>或引号代替书名号。引用文件时书名号括住完整标题：“根据某某局关于《某某办法》的通知”"
+        "应为“根据《某某局关于〈某某办法〉的通知》”（只在“根据”“按照”等引用语之后检查，文件自身的标题不在此列）。",
+    fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉",
+           "《关于报请区政府批转<某某镇养护办法>的请示》", "《关于报请区政府批转<",
+           "根据某某县民政局关于《某某补助办法》的通知要求", "按照某某县民政局关于《做好救助工作的通知》的要求"],
     silent=["根据《水城区政府信息公开规定》执行。", "学习《关于〈政府信息公开条例〉的解读》。", "坚持“放管服”改革。",
+            "某某县民政局关于《某某补助办法》的补充通知", "按照某某县民政局关于《救助工作》等事项的说明", "根据《某某县民政局关于〈某某补助办法〉的通知》",
             "x<y>z", "发挥“关于”一词的作用", "当x<5且y>3时"],
 )
 
