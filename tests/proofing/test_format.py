@@ -174,3 +174,19 @@ def test_an_item_starting_with_a_year_is_still_numbered(check_text):
     found = check_text(text).findings
     assert "F102" not in {f.rule for f in found}
     assert [f.text for f in found if f.rule == "F103"] == ["1、", "2、"]
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("注：1、面积按实测填写；2、备注填写来源。", "注：1.面积按实测填写；2.备注填写来源。"),
+    ("说明：1、本表由各村填写。", "说明：1.本表由各村填写。"),
+    ("注：本表共3、4两栏。", "注：本表共3、4两栏。"),                      # no enumeration
+    ("根据某委宣〔2024〕19号（《关于做好推荐工作的通知》）精神", "根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神"),
+    ("根据某委宣[2024]19号(《关于做好推荐工作的通知》)精神", "根据《关于做好推荐工作的通知》（某委宣[2024]19号）精神"),
+    ("根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神", "根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神"),
+])
+def test_note_numbering_and_cited_title_first(text, fixed):
+    from gongkai.proofing import format_rules
+
+    for rule in (format_rules.HEADING_MARKS, format_rules.NUMBER_THEN_TITLE):
+        text = rule.fix(text)
+    assert text == fixed

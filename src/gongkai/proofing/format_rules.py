@@ -196,10 +196,20 @@ HEADING_ORDER = FunctionRule(
 _ENCLOSED = regex.compile(r"[\u2474-\u2487]")
 
 
+#: 注：1、……；2、…… — the items of a note are numbered like the third level: 1. 2.
+_NOTE_ITEM = regex.compile(r"^\s*(?:注|说明|备注)\s*[:：]\s*(?P<n>\d{1,2})、")
+_NOTE_NEXT = regex.compile(r"(?:(?<=[:：]\s*)|(?<=[；;。]\s*))(?P<n>\d{1,2})、")
+
+
 def _heading_marks(text: str):
     for m in _ENCLOSED.finditer(text):
         n = ord(m.group()) - 0x2474 + 1
         yield Fix(m.start(), m.end(), f"（{n}）", f"序数“{m.group()}”是带括号的特殊字符，应写作“（{n}）”")
+    note = _NOTE_ITEM.match(text)
+    if note:
+        for m in _NOTE_NEXT.finditer(text, note.start("n")):
+            yield Fix(m.start("n"), m.end(), f"{m['n']}.", f"注释中的序数“{m['n']}、”应写作“{m['n']}.”（阿拉伯数字后用下脚点）")
+        return
     h = heading_of(text)
     if h is None:
         return
@@ -223,11 +233,14 @@ def _heading_marks(text: str):
 HEADING_MARKS = CorrectionRule(
     code="F103", category="format", kind="heading_numbering", severity=Severity.WARNING,
     message="结构层次序数的标点不规范", basis=f"{GB9704} 7.3.3",
-    judge=_heading_marks, parts=("body",), needs=r"^\s*[（(]?[一二三四五六七八九十\d]|[\u2474-\u2487]",
+    judge=_heading_marks, parts=("body",),
+    needs=r"^\s*[（(]?[一二三四五六七八九十\d]|[\u2474-\u2487]|^\s*(?:注|说明|备注)\s*[:：]\s*\d",
     doc="第一层序数用“一、”；第二层“（一）”、第四层“（1）”的括号后不再加顿号或句点；第三层用“1.”（下脚点），不用“1、”；"
-        "“⑴⑵”这类带括号的特殊字符应写作“（1）（2）”。",
-    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导", "其中：⑴城关村；⑵东门村。"],
-    silent=["一、总体要求", "（一）工作目标", "1.明确责任", "（1）加强领导", "1.5亿元资金已下达", "十分重要。"],
+        "“⑴⑵”这类带括号的特殊字符应写作“（1）（2）”。表下或文末“注：1、……；2、……”的序数同样用“1.”“2.”。",
+    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导", "其中：⑴城关村；⑵东门村。",
+           "注：1、面积按实测填写；2、备注填写来源。"],
+    silent=["一、总体要求", "（一）工作目标", "1.明确责任", "（1）加强领导", "1.5亿元资金已下达", "十分重要。",
+            "注：1.面积按实测填写；2.备注填写来源。", "注：本表面积按实测填写，共3、4两栏。"],
 )
 
 
@@ -678,5 +691,39 @@ DATE_POSITION = FunctionRule(
             "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年3月5日"],
 )
 
+# -- F114 a cited document: title first, then its 发文字号 ------------------------------------
+#: 根据闽某〔2013〕19号（《关于……的通知》）: the 文号 stands where the title should, and the title in
+#: brackets where the 文号 should.
+_NUMBER_THEN_TITLE = regex.compile(
+    r"(?P<num>[\p{Han}]{1,8}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号)\s*"
+    r"[（(]\s*(?P<title>《[^《》\n]{4,120}》)\s*[）)]"
+)
+_CITING_WORD = regex.compile(r"^(?:根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发|结合|对照|和|及|与)+")
+
+
+def _number_then_title(text: str):
+    for m in _NUMBER_THEN_TITLE.finditer(text):
+        num = m["num"]
+        lead = _CITING_WORD.match(num)
+        start = m.start() + (lead.end() if lead else 0)
+        num = num[lead.end():] if lead else num
+        if len(regex.match(r"[\p{Han}]*", num).group()) < 1:
+            continue
+        yield Fix(start, m.end(), f"{m['title']}（{num}）", "引用公文应先引标题，后引发文字号", 0.9)
+
+
+NUMBER_THEN_TITLE = CorrectionRule(
+    code="F114", category="format", kind="doc_number_format", severity=Severity.WARNING,
+    message="引用公文先引了发文字号", basis="《国家行政机关公文处理办法》（国发〔2000〕23号）“引用公文应当先引标题，后引发文字号”；"
+    f"{GB9704} 7.2.4", judge=_number_then_title, needs=r"号\s*[（(]\s*《",
+    doc="引用公文应当先引标题，后引发文字号：“根据《某某县关于做好防汛工作的通知》（某府发〔2024〕5号）”，"
+        "不写作“根据某府发〔2024〕5号（《某某县关于做好防汛工作的通知》）”。",
+    fires=["根据某府发〔2024〕5号（《某某县关于做好防汛工作的通知》）精神，现通知如下。"],
+    silent=["根据《某某县关于做好防汛工作的通知》（某府发〔2024〕5号）精神，现通知如下。",
+            "某府发〔2024〕5号", "详见附件（《某某县防汛工作方案》）"],
+)
+
+
 RULES = [DOC_NUMBER_FORMAT, HEADING_ORDER, HEADING_MARKS, RECIPIENTS, ATTACHMENT_NOTE, ANNOTATION, IMPRINT,
-         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION]
+         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION,
+         NUMBER_THEN_TITLE]
