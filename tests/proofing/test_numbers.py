@@ -175,3 +175,20 @@ def test_chinese_article_numbers():
 
     assert [int_to_cn(n) for n in (3, 10, 16, 39, 100, 105, 110, 999)] == [
         "三", "十", "十六", "三十九", "一百", "一百零五", "一百一十", "九百九十九"]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("每村推荐超过两名以上代表。", True),
+    ("不宜引入超过三家及以上企业。", True),
+    ("申请人须具有不少于3年以上工作经历。", True),
+    ("每户面积最多60平方米以下。", True),
+    ("现场约200人左右。", True),
+    ("收费标准为2元/每次。", True),
+    ("每村推荐两名以上代表。", False),
+    ("超过3个月的，以上人员重新登记。", False),     # 以上 opens the next clause
+    ("共节约50万元左右。", False),                  # 节约 is no estimate
+    ("超过60岁以上述标准执行。", False),
+    ("收费标准为2元/次。", False),
+])
+def test_quantity_bounded_twice(check_text, text, fires):
+    assert ("T107" in {f.rule for f in check_text(text).findings}) is fires

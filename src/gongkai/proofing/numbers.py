@@ -1,6 +1,7 @@
 """Number and date rules (N1xx) after GB/T 15835-2011 《出版物上数字用法》 and GB/T 9704-2012.
 
-Text-level corrections are :class:`CorrectionRule` values (check and fix share one
+T107 (a quantity bounded twice: 超过……以上, 约……左右) is a word-usage rule, but about numbers, so
+it lives here. Text-level corrections are :class:`CorrectionRule` values (check and fix share one
 function); the 成文日期 rule reads the document structure and is a FunctionRule.
 """
 
@@ -604,11 +605,50 @@ ARTICLE_NUMBERS = CorrectionRule(
 )
 
 
+# -- T107 a quantity bounded twice (超过……以上, 约……左右, 元/每份) -----------------------------------
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
+_BETWEEN = r"[^\d，。；、：！？\s]{0,6}?"
+#: (first word, last word, what is said): each pair says the same bound twice.
+_BOUND_TWICE = regex.compile(
+    rf"(?P<a>超过|多于|高于|大于)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以上)(?!述)"
+    rf"|(?P<a>不少于|不低于|不小于|至少|最少)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以上)(?!述)"
+    rf"|(?P<a>不超过|不高于|不大于|不多于|最多|至多)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以下)"
+    rf"|(?<![节制契签相预邀公条隐和履践])(?P<a>大约|大概|约)\s*{_NUM}{_BETWEEN}(?P<b>左右)"
+)
+_PER_TWICE = regex.compile(r"(?<=\d\s*\p{Han}{0,3})/每(?=\p{Han})")
+
+
+def _bound_twice(text: str):
+    for m in _BOUND_TWICE.finditer(text):
+        a, b = m["a"], m["b"]
+        if a in ("超过", "多于", "高于", "大于") and b.startswith("及"):
+            what = f"“{a}”不含本数，“{b}”含本数，二者矛盾"
+        else:
+            what = f"“{a}”与“{b}”意思重复"
+        yield Fix(m.start(), m.end(), None, f"{what}，应删去其一", 0.85)
+    for m in _PER_TWICE.finditer(text):
+        yield Fix(m.start(), m.end(), "/", "斜线“/”已表示“每”，“/每”重复", 0.9)
+
+
+BOUND_TWICE = CorrectionRule(
+    code="T107", category="proofing", kind="word_usage", severity=Severity.WARNING,
+    message="数量表述重复或矛盾", basis="《勺米镇政务公开信息审核发布管理制度》一（一）", judge=_bound_twice,
+    needs=r"以上|以下|左右|/每",
+    doc="初审须避免病句。数量的界限只说一次：“超过三家以上”“不少于5人以上”“约20人左右”“5万元/每份”都重复了，"
+        "应为“超过三家”（或“三家以上”）、“不少于5人”、“约20人”（或“20人左右”）、“5万元/份”；"
+        "“超过三个及以上”更自相矛盾（“超过”不含本数，“及以上”含本数）。",
+    fires=["单个停车场不宜引入超过三家及以上的运营企业。", "参会人员不少于5人以上。", "预计约20人左右参加。",
+           "服务费用不超过5万元/每份。"],
+    silent=["单个停车场不宜引入三家及以上的运营企业。", "超过3个月的，以上人员须重新登记。", "节约100万元左右",
+            "服务费用不超过5万元/份。", "不超过3人，以下简称工作组", "超过2年以上述标准执行"],
+)
+
+
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS):
+              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE):
     _rule.parts = PROSE_PARTS
 
 BODY_YEAR.parts = PROSE_PARTS
 
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS]
+         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE]
