@@ -192,3 +192,14 @@ def test_chinese_article_numbers():
 ])
 def test_quantity_bounded_twice(check_text, text, fires):
     assert ("T107" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("关于做好统计工作的通知\n各村：\n各村务必于2019年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", True),
+    ("关于做好统计工作的通知 各村： 请于2019年6月前报送报表。 某某镇人民政府 2020年3月2日", True),  # no line breaks
+    ("关于做好统计工作的通知\n各村：\n各村务必于2020年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", False),
+    ("关于做好统计工作的通知\n各村：\n各村已于2019年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", False),
+    ("各村务必于2019年6月30日前报送报表。", False),                                            # no date of its own
+])
+def test_deadline_before_the_document_date(check_text, text, fires):
+    assert ("N115" in {f.rule for f in check_text(text).findings}) is fires

@@ -644,6 +644,68 @@ BOUND_TWICE = CorrectionRule(
 )
 
 
+# -- N115 a deadline earlier than the document's own date -------------------------------------------
+#: 必须在2010年5月31日前完成 in a notice signed in 2013: a time limit that had passed before the
+#: notice was written is a mistyped date (most often the year).
+_DEADLINE = regex.compile(
+    r"(?:必须|务必|须|应当|应|请|要)\s*(?:在|于)?\s*(?P<date>(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月"
+    r"(?:\s*(?P<d>\d{1,2})\s*日)?)\s*(?:前|之前|以前|底前)"
+)
+#: A signature followed by its date, for texts whose line breaks were lost: ……税务局 2013年2月25日
+_SIGNED = regex.compile(
+    r"(?:政府|委员会|党委|党工委|办公室|办公厅|管委会|指挥部|领导小组|局|厅|委|办|中心|站|所)\s+"
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?=\s|$)"
+)
+
+
+def _document_date(doc, s) -> tuple[int, int, int] | None:
+    """The 成文日期 as (year, month, day): the structure's, else the earliest date after a signature."""
+    if s.date is not None:
+        m = DATE.search(regex.sub(r"\s+", "", s.date.text))
+        if m:
+            y, mo, d = _plain(m["y"]), _plain(m["m"]), _plain(m["d"])
+            return (y, mo, d) if y and mo and d else None
+    found = [(int(m["y"]), int(m["m"]), int(m["d"])) for b in doc.blocks if b.part == "body"
+             for m in _SIGNED.finditer(b.text)]
+    return min(found) if found else None
+
+
+def _past_deadline(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    signed = _document_date(doc, s)
+    if signed is None:
+        return
+    for block in rule.blocks(doc):
+        if "前" not in block.text:
+            continue
+        for m in _DEADLINE.finditer(block.text):
+            y, mo = int(m["y"]), int(m["m"])
+            d = int(m["d"]) if m["d"] else 31
+            if not 1 <= mo <= 12 or (y, mo, d) >= signed:
+                continue
+            yield rule.finding(
+                block, m.start("date"), m.end("date"),
+                message=f"期限“{m['date']}前”早于本文的成文日期（{signed[0]}年{signed[1]}月{signed[2]}日），"
+                        "疑为日期（年份）写错",
+                confidence=0.8,
+            )
+
+
+PAST_DEADLINE = FunctionRule(
+    code="N115", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="办理期限早于成文日期", basis="《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    func=_past_deadline, parts=PROSE_PARTS,
+    doc="文件要求“必须（应、请）于×年×月×日前”完成的事项，期限不能早于文件自己的成文日期；早于成文日期的"
+        "期限多半是年份打错（2013年的通知写成“2010年5月31日前”）。成文日期取文末的成文日期，页面失去换行时取"
+        "落款机关后的日期；叙述过去的要求（“已于……前完成”）不检查。",
+    fires=["关于做好申报工作的通知\n各单位：\n各单位必须在2010年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+           "关于做好申报工作的通知 各单位： 请于2012年3月1日前报送。 某某县税务局 2013年2月25日"],
+    silent=["关于做好申报工作的通知\n各单位：\n各单位必须在2013年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+            "关于做好申报工作的通知\n各单位：\n各单位已于2012年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+            "各单位必须在2010年5月31日前完成申报。"],
+)
+
+
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
               WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE):
     _rule.parts = PROSE_PARTS
@@ -651,4 +713,5 @@ for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS,
 BODY_YEAR.parts = PROSE_PARTS
 
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE]
+         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE,
+         PAST_DEADLINE]
