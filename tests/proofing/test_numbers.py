@@ -203,3 +203,15 @@ def test_quantity_bounded_twice(check_text, text, fires):
 ])
 def test_deadline_before_the_document_date(check_text, text, fires):
     assert ("N115" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("全年受理申请40件，其中办结37件，转办数3。", "全年受理申请40件，其中办结37件，转办数3件。"),
+    ("全年受理申请40件，其中办结37件，转办3件。", "全年受理申请40件，其中办结37件，转办3件。"),
+    ("全年受理申请40件。转办数3。", "全年受理申请40件。转办数3。"),                 # one counted neighbour only
+    ("接待群众40人，受理申请37件，转办数3。", "接待群众40人，受理申请37件，转办数3。"),   # the units differ
+])
+def test_count_without_its_measure_word(text, fixed):
+    from gongkai.proofing.correction import autocorrect
+
+    assert autocorrect(text) == fixed

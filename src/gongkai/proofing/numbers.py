@@ -706,12 +706,49 @@ PAST_DEADLINE = FunctionRule(
 )
 
 
+# -- N116 a count without the measure word its neighbours carry --------------------------------------
+#: ……总数1873条，其中主动公开425条，依申请公开46条，不予公开信息数1402。 — in a run of counts of
+#: one sentence that all carry 条, the bare number has lost its measure word.
+_COUNTED_WORDS = "条件人户个家项次所名"
+_COUNT = regex.compile(rf"(?<![\d.．])(?P<n>\d+)(?P<u>[{_COUNTED_WORDS}])")
+_BARE_COUNT = regex.compile(r"(?<=\p{Han}数)(?P<n>\d+)(?=[，。；])")
+
+
+def _bare_count(text: str):
+    if not _BARE_COUNT.search(text):
+        return
+    start = 0
+    for stop in [m.end() for m in regex.finditer(r"[。！？]", text)] + [len(text)]:
+        sentence = text[start:stop]
+        bare = list(_BARE_COUNT.finditer(sentence))
+        if bare:
+            units = [m["u"] for m in _COUNT.finditer(sentence)]
+            common = max(set(units), key=units.count) if units else None
+            if common and units.count(common) >= 2 and len(set(units)) == 1:
+                for m in bare:
+                    yield Fix(start + m.start(), start + m.end(), m["n"] + common,
+                              f"同一句中其他数量都带计量单位“{common}”，此处数字后缺“{common}”", 0.8)
+        start = stop
+
+
+BARE_COUNT = CorrectionRule(
+    code="N116", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="数字后缺计量单位", basis=f"{GB15835} 4.1.1；《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    judge=_bare_count, needs=r"\p{Han}数\d",
+    doc="统计数量应带计量单位。同一句中列举的各项数量都带同一个计量单位（“425条”“46条”），其中一项“××数1402”"
+        "却没有单位时，多半漏写了单位，应补为“1402条”。只在同一句的其他数量都用同一个单位时提示。",
+    fires=["共收到申请30件，其中办结28件，转办数2。"],
+    silent=["共收到申请30件，其中办结28件，转办2件。", "共收到申请30件，办结率93%，转办数2。",
+            "接待群众120人次，受理投诉数5。"],
+)
+
+
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE):
+              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE, BARE_COUNT):
     _rule.parts = PROSE_PARTS
 
 BODY_YEAR.parts = PROSE_PARTS
 
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
          WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE,
-         PAST_DEADLINE]
+         PAST_DEADLINE, BARE_COUNT]
