@@ -1,4 +1,8 @@
-"""GB/T 9704 format rules (F1xx) that read the document's layout."""
+"""GB/T 9704 format rules (F1xx) that read the document's layout.
+
+T108 (one 领导小组 or 专项行动 named two ways, e.g. in the title and the body) compares the
+document's parts with each other like the layout rules do, so it lives here.
+"""
 
 from __future__ import annotations
 
@@ -724,6 +728,110 @@ NUMBER_THEN_TITLE = CorrectionRule(
 )
 
 
+# -- T108 one body or campaign named two ways ----------------------------------------------------
+#: 关于成立……制度改革工作领导小组的通知 … 成立……制度改革领导小组: the same 领导小组 (专项行动, 指挥部…)
+#: written two ways in one document. Only an inner difference of one or two characters between
+#: long common runs counts; a name shortened at its start (××镇防汛指挥部 → 防汛指挥部) is usual.
+_NAMED = regex.compile(r"(?P<pre>\p{Han}{5,})(?P<suf>专项行动|专项整治|领导小组|工作小组|指挥部)")
+#: Verbs and words that stand before a name without being part of it: the name starts after the last.
+_NAME_LEAD = regex.compile(
+    r"关于|成立|调整|开展|做好|组建|设立|推进|推动|加强|深入|组织|参加|参与|配合|落实|印发|转发"
+    r"|专项行动|专项整治|领导小组|工作小组|指挥部"  # the end of another name before this one
+)
+NAME_MAX_CHARS = 18
+NAME_MIN_COMMON = 4
+NAME_MAX_DIFF = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    block: int
+    start: int
+    end: int
+    pre: str
+    suf: str
+
+
+def _mentions(doc: Document) -> list[_Mention]:
+    out = []
+    for block in doc.blocks:
+        if block.part not in ("body", "table") or not any(w in block.text for w in ("行动", "整治", "小组", "指挥部")):
+            continue
+        keep = [i for i, c in enumerate(block.text) if not c.isspace()]  # a title wrapped with a space
+        flat = "".join(block.text[i] for i in keep)
+        for m in _NAMED.finditer(flat):
+            pre = m["pre"]
+            cut = max((w.end() for w in _NAME_LEAD.finditer(pre)), default=0)
+            cut = max(cut, len(pre) - NAME_MAX_CHARS)
+            if len(pre) - cut <= NAME_MIN_COMMON:
+                continue
+            start = m.start("pre") + cut
+            out.append(_Mention(block.index, keep[start], keep[m.end() - 1] + 1, pre[cut:], m["suf"]))
+    return out
+
+
+def _inner_difference(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` (the words before one suffix) differ only inside: read from their
+    ends, an optional common run, one change of at most NAME_MAX_DIFF characters, then a common
+    run of at least NAME_MIN_COMMON characters."""
+    import difflib
+
+    ra, rb = a[::-1], b[::-1]
+    ops = difflib.SequenceMatcher(None, ra, rb, autojunk=False).get_opcodes()
+    k = next((i for i, op in enumerate(ops) if op[0] != "equal"), None)
+    if k is None or k + 1 >= len(ops) or ops[k + 1][0] != "equal":
+        return False
+    _, i1, i2, j1, j2 = ops[k]
+    if max(i2 - i1, j2 - j1) > NAME_MAX_DIFF or any(c.isdigit() for c in ra[i1:i2] + rb[j1:j2]):
+        return False
+    _, e1, e2, _, _ = ops[k + 1]
+    return e2 - e1 >= NAME_MIN_COMMON
+
+
+def _same_name(a: _Mention, b: _Mention) -> bool:
+    """One name, written in full or shortened at its start (××镇防汛指挥部, 防汛指挥部)."""
+    return a.suf == b.suf and (a.pre.endswith(b.pre) or b.pre.endswith(a.pre))
+
+
+def _names_twice(rule, doc, ctx):
+    mentions = _mentions(doc)
+    if len(mentions) < 2:
+        return
+    blocks = {b.index: b for b in doc.blocks}
+    support = [sum(_same_name(m, n) for n in mentions) for m in mentions]
+    for i, m in enumerate(mentions):
+        rivals = [(support[j], n) for j, n in enumerate(mentions)
+                  if n.suf == m.suf and not _same_name(m, n) and _inner_difference(m.pre, n.pre)]
+        rivals = [(k, n) for k, n in rivals if k >= support[i]]  # the form written more often is taken as meant
+        if not rivals:
+            continue
+        k, other = max(rivals, key=lambda r: r[0])
+        yield rule.finding(
+            blocks[m.block], m.start, m.end,
+            message=f"同一名称前后写法不一致：“{m.pre}{m.suf}”与“{other.pre}{other.suf}”",
+            suggestion=other.pre + other.suf if k > support[i] else None,
+            confidence=0.75,
+        )
+
+
+NAMES_TWICE = FunctionRule(
+    code="T108", category="proofing", kind="word_usage", severity=Severity.WARNING,
+    message="同一名称前后写法不一致", basis="《勺米镇政务公开信息审核发布管理制度》一（二）、五",
+    func=_names_twice,
+    doc="复审须对字、词、句审核，信息内容应准确。同一文件中的领导小组、工作小组、指挥部、专项行动、专项整治的名称"
+        "应前后一致：标题作“……制度改革工作领导小组”，正文不能写成“……制度改革领导小组”。只比较名称内部一两个字的"
+        "差异（两侧各有相同的一段）；省去开头地名的简称（“××镇防汛指挥部”与“防汛指挥部”）和年份不同的不提示。"
+        "文件中出现次数多的写法视为本意，作为建议。",
+    fires=["关于成立某某镇集中支付制度改革工作领导小组的通知\n各村：\n经研究，成立某某镇集中支付制度改革领导小组。",
+           "关于开展打击制售假冒伪劣产品专项行动的通知\n各单位：\n开展打击制售假冒伪劣商品专项行动以来，"
+           "打击制售假冒伪劣商品专项行动成效明显。"],
+    silent=["关于成立某某镇集中支付制度改革工作领导小组的通知\n各村：\n经研究，成立某某镇集中支付制度改革工作领导小组。",
+            "关于成立某某镇防汛抗旱指挥部的通知\n各村：\n经研究，成立防汛抗旱指挥部。",
+            "关于调整某某镇安全生产委员会组成人员的通知\n各村：\n某某镇食品安全工作领导小组和某某镇森林防火工作领导小组同时调整。",
+            "由县防汛工作指挥部提请市防汛工作指挥部处理；县防汛工作指挥部接到市防汛工作指挥部通知后执行。"],
+)
+
+
 RULES = [DOC_NUMBER_FORMAT, HEADING_ORDER, HEADING_MARKS, RECIPIENTS, ATTACHMENT_NOTE, ANNOTATION, IMPRINT,
          TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION,
-         NUMBER_THEN_TITLE]
+         NUMBER_THEN_TITLE, NAMES_TWICE]
