@@ -213,3 +213,13 @@ def test_pause_mark_before_a_clause(text, fixed):
 ])
 def test_titles_nested_and_cited_whole(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("做好入户调查，登记等工作。", "做好入户调查、登记等工作。"),
+    ("做好入户调查、登记等工作。", "做好入户调查、登记等工作。"),
+    ("为此，宣传等部门要加强配合。", "为此，宣传等部门要加强配合。"),       # a connector, no item
+    ("各村要高度重视，确保登记等工作落实。", "各村要高度重视，确保登记等工作落实。"),  # a clause of its own
+])
+def test_list_closed_by_etc_takes_pause_marks(text, fixed):
+    assert autocorrect(text) == fixed

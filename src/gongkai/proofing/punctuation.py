@@ -583,6 +583,32 @@ PAUSE_BEFORE_CLAUSE = CorrectionRule(
     silent=["制定了《甲制度》《乙制度》等两项制度，现印发给你们。", "现将有关事项通知如下：", "发现、现场处置、报告"],
 )
 
+# -- P115 a comma inside a list that 等 closes ----------------------------------------------------
+#: 积极参与行政执法，宣传等工作 — two items that 等 gathers into one list take a 顿号, not a comma.
+_ETC_NOUNS = r"(?:工作|事项|方面|内容|情况|部门|单位|环节|领域|问题|措施|活动|项目|费用|设施)"
+_LIST_ETC = regex.compile(rf"(?<=\p{{Han}}{{2}})(?P<c>，)(?P<b>\p{{Han}}{{2,4}})等{_ETC_NOUNS}")
+#: A clause ending in one of these is a connector or a finished clause, not a list item (为此，宣传等部门…).
+_NOT_ITEM_END = "此外后时前然且而的了着过是"
+
+
+def _list_etc(text: str):
+    for m in _LIST_ETC.finditer(text):
+        if text[m.start() - 1] in _NOT_ITEM_END or _CLAUSE_HEAD.match(m["b"]):
+            continue
+        yield Fix(m.start("c"), m.end("c"), "、", "用“等”收束的并列词语之间应使用顿号，不用逗号", 0.75)
+
+
+LIST_ETC = CorrectionRule(
+    code="P115", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="“等”前的并列词语用了逗号", basis=f"{GB15834} 4.5.3.1", judge=_list_etc, needs="等",
+    doc="“等”把前面的词语收束为一组并列成分（“执法、宣传等工作”），其间的停顿用顿号；用逗号"
+        "（“执法，宣传等工作”）就把一个并列短语断成了两个分句。只检查“等”前两到四个字的短项，"
+        "“为此，”“同时，”等关联语之后和以“加强”“确保”等开头的分句不提示。",
+    fires=["积极参与行政执法，宣传等工作，成绩突出。", "抓紧开展项目立项，工程施工等工作。"],
+    silent=["积极参与行政执法、宣传等工作，成绩突出。", "为此，宣传等部门要加强配合。",
+            "各单位要高度重视，加强宣传等工作。"],
+)
+
 RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
          HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES,
-         SPLIT_SENTENCE, PAUSE_BEFORE_CLAUSE]
+         SPLIT_SENTENCE, PAUSE_BEFORE_CLAUSE, LIST_ETC]
