@@ -496,7 +496,9 @@ WIDE_DIGITS = CorrectionRule(
 # -- N112 a telephone number with a digit too few or too many ------------------------------------
 #: A mobile number has 11 digits (1 and a network digit 3-9 first); ten or twelve digits of the
 #: same shape in a list of telephone numbers is a number mistyped, which no caller reaches.
-_PHONE_WORD = regex.compile(r"电话|手机|热线|联系方式|号码|咨询|举报|投诉")
+_PHONE_WORD = regex.compile(r"电话|手机|热线|联系方式|咨询|举报|投诉")
+#: A number named as one of these is no telephone number (a QQ number has 5 to 11 digits).
+_OTHER_NUMBER = regex.compile(r"(?i)QQ|微信|编号|账号|帐号|工号|学号|考号|证号|代码|单号")
 _PHONE_LIKE = regex.compile(r"(?<![\dA-Za-z\-－.])(?P<n>1[3-9]\d{8}|1[3-9]\d{10})(?![\dA-Za-z\-－.])")
 #: A run of digits followed by one of these is a quantity or a code, not a telephone number.
 _NOT_PHONE_AFTER = "元万亿个人户次件份年月日号条米吨亩%"
@@ -508,6 +510,8 @@ def _phone_digits(text: str):
         if after and after in _NOT_PHONE_AFTER:
             continue
         if not _PHONE_WORD.search(text, max(0, m.start() - 300), m.start()):
+            continue
+        if _OTHER_NUMBER.search(text, max(0, m.start() - 12), m.start()):
             continue
         n = m["n"]
         yield Fix(m.start(), m.end(), None,
@@ -522,7 +526,7 @@ PHONE_DIGITS = CorrectionRule(
         "多半漏打或多打了一位，发布前应核对。金额、编号（后接“元”“号”等）和网址中的数字不在此列。",
     fires=["举报电话：某某镇1370000000，某某乡13700000001。", "联系电话：137000000012"],
     silent=["举报电话：某某镇13700000000，某某乡13700000001。", "联系电话：0851-12345678",
-            "项目总投资1350000000元", "统一社会信用代码91520000123456789X"],
+            "项目总投资1350000000元", "统一社会信用代码91520000123456789X", "联系电话：0851-1234567，QQ：1390000000"],
 )
 
 
