@@ -38,6 +38,12 @@ label and quote) is compared: a difference there is *changed*. Each document's `
 and ``attribute`` objects are compared too, as pseudo-codes ``(document)`` and ``(attribute)``,
 and a document one version cannot read as ``(error)``.
 
+The reports of a version given as a ref (the baseline, or ``--result REF``) are kept in
+``~/.cache/gongkai-compare`` (``$XDG_CACHE_HOME``), keyed by its commit, every corpus file's
+bytes (renderings are dated 1980-01-01 so they come out the same), this script, the
+interpreter and the installed packages: the baseline runs once per machine, not at every
+comparison. ``--no-cache`` runs it anyway. The working tree is always run.
+
 A difference is *explained* when an entry of the reasons file matches it (format in
 ``benchmarks/data/compare_reasons.yaml``). Exit 0 when every difference is explained, 1
 otherwise, 2 on a usage error or a version that fails to run. Span texts of personal-data
@@ -49,6 +55,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import gzip
+import hashlib
+import io
 import json
 import os
 import re
@@ -57,6 +66,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -426,6 +436,21 @@ def _blocks_docx(rec: dict) -> bytes:
     return b.to_bytes()
 
 
+def fixed_zip(data: bytes) -> bytes:
+    """The same package with every member and every comment dated 1980-01-01: a rendering is
+    then the same bytes from one run to the next (python-docx dates them now), which the
+    baseline cache keys on."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = src.read(info)
+            if info.filename.endswith(".xml"):
+                member = re.sub(rb'w:date="[^"]*"', b'w:date="1980-01-01T00:00:00Z"', member)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), member,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def render_corpora(out: Path, shared: Path | None, names: list[str]) -> dict:
     """Write every corpus named into ``out/<corpus>/``; {"files": {corpus: [paths]}, "refs":
     {corpus: folder}, "notes": [...]} as JSON-able data. Runs with the baseline's gongkai."""
@@ -453,7 +478,7 @@ def render_corpora(out: Path, shared: Path | None, names: list[str]) -> dict:
             for i, d in enumerate(_jsonl(src)):
                 body = d["body"] if d["body"].startswith(d["title"][:6]) else f"{d['title']}\n{d['body']}"
                 p = folder / f"{d['id']}.docx"
-                p.write_bytes(render_text(body))
+                p.write_bytes(fixed_zip(render_text(body)))
                 written.append(p)
                 if i % 2 == 0:
                     (ref_dir / f"{d['id']}.txt").write_text(body, encoding="utf-8")
@@ -466,7 +491,7 @@ def render_corpora(out: Path, shared: Path | None, names: list[str]) -> dict:
             folder.mkdir(parents=True)
             for rec in _jsonl(src):
                 p = folder / f"{rec['id']}.docx"
-                p.write_bytes(_blocks_docx(rec))
+                p.write_bytes(fixed_zip(_blocks_docx(rec)))
                 written.append(p)
         elif name == "attributes":
             src = ROOT / "benchmarks" / "data" / "attributes" / "drafts.jsonl"
@@ -538,12 +563,13 @@ def _env(tree: Path, cache: Path) -> dict:
     return env
 
 
-def run_version(tree: Path, corpora: dict, tmp: Path, label: str) -> tuple[list[Item], float]:
-    """Every report of every corpus file under ``tree``'s gongkai, as items; and the seconds taken."""
+def run_version(tree: Path, corpora: dict, tmp: Path, label: str) -> tuple[list[tuple[str, dict]], float]:
+    """Every report of every corpus file under ``tree``'s gongkai, as (file relative to the
+    corpora, report); and the seconds taken."""
     cache = tmp / f"cache-{label}"
     cache.mkdir(exist_ok=True)
     env = _env(tree, cache)
-    items: list[Item] = []
+    reports: list[tuple[str, dict]] = []
     t0 = time.perf_counter()
     for name, paths in corpora["files"].items():
         for i in range(0, len(paths), BATCH):
@@ -558,9 +584,59 @@ def run_version(tree: Path, corpora: dict, tmp: Path, label: str) -> tuple[list[
                                    f"{len(batch)} files of {name}:\n{proc.stderr[-2000:]}")
             for line in lines:
                 report = json.loads(line)
-                rel = os.path.relpath(report.get("file", "?"), tmp / "corpora")
-                items.extend(items_of_report(report, rel))
-    return items, time.perf_counter() - t0
+                reports.append((os.path.relpath(report.get("file", "?"), tmp / "corpora"), report))
+    return reports, time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------- the baseline's reports, cached
+
+def cache_key(commit: str, corpora_root: Path) -> str:
+    """What a version's reports depend on besides its code: every corpus file's bytes, this
+    script (how they are rendered and checked), the interpreter and the installed packages."""
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    h.update(f"{commit}\n{sys.version}\n".encode())
+    h.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    h.update("\n".join(dists).encode())
+    for f in sorted(p for p in corpora_root.rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(corpora_root)).encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gongkai-compare"
+
+
+def commit_of(ref: str) -> str | None:
+    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or None
+
+
+def cached_run(ref: str | None, tree: Path, corpora: dict, tmp: Path, label: str,
+               cache: Path | None) -> tuple[list[tuple[str, dict]], float, bool]:
+    """``run_version``, its reports kept in ``cache`` for a commit (never for the working tree):
+    (reports, seconds, came from the cache)."""
+    commit = commit_of(ref) if ref is not None and cache is not None else None
+    path = cache / f"{commit}-{cache_key(commit, tmp / 'corpora')}.json.gz" if commit else None
+    if path is not None and path.exists():
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                return [tuple(x) for x in json.load(fh)], 0.0, True
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is recomputed
+    reports, seconds = run_version(tree, corpora, tmp, label)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part")
+        with gzip.open(part, "wt", encoding="utf-8") as fh:
+            json.dump(reports, fh, ensure_ascii=False)
+        os.chmod(part, 0o600)
+        part.replace(path)
+    return reports, seconds, False
 
 
 def rev(ref: str | None) -> str:
@@ -582,6 +658,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", action="append", choices=CORPORA, help="only this corpus (repeatable)")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--reveal", action="store_true", help="print personal-data spans unmasked")
+    ap.add_argument("--no-cache", action="store_true",
+                    help=f"run a ref even when its reports are cached (cache: {cache_dir()})")
     ap.add_argument("--render-into", type=Path, help=argparse.SUPPRESS)  # internal: renderer subprocess
     args = ap.parse_args(argv)
     names = args.corpus or list(CORPORA)
@@ -609,21 +687,28 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"compare_findings：语料生成失败\n{proc.stderr[-2000:]}", file=sys.stderr)
                     return 2
                 corpora = json.loads(proc.stdout)
-                base_items, base_s = run_version(base_tree, corpora, tmp, "baseline")
-                result_items, result_s = run_version(result_tree, corpora, tmp, "result")
+                cache = None if args.no_cache else cache_dir()
+                base_reports, base_s, base_cached = cached_run(args.baseline, base_tree, corpora, tmp, "baseline",
+                                                               cache)
+                result_reports, result_s, result_cached = cached_run(args.result, result_tree, corpora, tmp,
+                                                                     "result", cache)
         except (subprocess.CalledProcessError, RuntimeError) as exc:
             print(f"compare_findings：{exc}", file=sys.stderr)
             return 2
-    cmp = compare(base_items, result_items)
+    cmp = compare([i for rel, rep in base_reports for i in items_of_report(rep, rel)],
+                  [i for rel, rep in result_reports for i in items_of_report(rep, rel)])
     left = explain(cmp.differences, reasons)
     meta = {"baseline": rev(args.baseline), "result": rev(args.result), "notes": corpora["notes"],
             "corpora": {k: len(v) for k, v in corpora["files"].items()},
-            "seconds": {"baseline": round(base_s, 1), "result": round(result_s, 1)}}
+            "seconds": {"baseline": round(base_s, 1), "result": round(result_s, 1)},
+            "cached": {"baseline": base_cached, "result": result_cached}}
     if args.json:
         print(json.dumps(as_json(cmp, meta, reasons, args.reveal), ensure_ascii=False, indent=1))
     else:
         print_text(cmp, meta, reasons, args.reveal)
-        print(f"time: baseline {base_s:.0f} s, result {result_s:.0f} s (gongkai check, all corpora)")
+        took = {side: "from the cache" if meta["cached"][side] else f"{meta['seconds'][side]:.0f} s"
+                for side in ("baseline", "result")}
+        print(f"gongkai check over all corpora: baseline {took['baseline']}, result {took['result']}")
     return 1 if left else 0
 
 

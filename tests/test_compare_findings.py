@@ -146,3 +146,33 @@ def test_personal_data_is_masked_in_display():
     assert "王小二" in cf.describe(d, reveal=True)
     out = cf.as_json(cmp, {"baseline": "b", "result": "r"}, [], reveal=False)
     assert "王小二" not in str(out) and out["unexplained"] == 1
+
+
+def _zip(date: str, when: tuple) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("word/comments.xml", date_time=when),
+                    f'<w:comment w:id="0" w:date="{date}">批注</w:comment>')
+    return out.getvalue()
+
+
+def test_renderings_of_different_times_become_the_same_bytes():
+    a = _zip("2026-12-06T21:02:12Z", (2026, 12, 6, 21, 2, 12))
+    b = _zip("2026-12-07T08:00:00Z", (2026, 12, 7, 8, 0, 0))
+    assert a != b
+    assert cf.fixed_zip(a) == cf.fixed_zip(b)
+    assert b"1980-01-01" in __import__("zipfile").ZipFile(__import__("io").BytesIO(cf.fixed_zip(a))).read(
+        "word/comments.xml")
+
+
+def test_cache_key_follows_commit_and_every_file(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("一", encoding="utf-8")
+    key = cf.cache_key("a" * 40, tmp_path)
+    assert key == cf.cache_key("a" * 40, tmp_path)
+    assert key != cf.cache_key("b" * 40, tmp_path)
+    (tmp_path / "c" / "a.txt").write_text("二", encoding="utf-8")
+    assert key != cf.cache_key("a" * 40, tmp_path)

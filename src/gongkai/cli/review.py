@@ -218,7 +218,7 @@ def _masked(text: str | None) -> str | None:
     """A title, path or note as shown to anyone: numbers a validator recognises (an ID, a mobile, a
     card) masked. Review output has no report to say which names are personal; the register keeps
     the text as it was."""
-    from ..output.masking import Masker
+    from ..masking import Masker
 
     return Masker()(text)
 

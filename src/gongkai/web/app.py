@@ -453,7 +453,7 @@ def _who(act) -> str:
 
 
 def _masked_entry(entry: dict) -> dict:
-    from ..output.masking import Masker
+    from ..masking import Masker
 
     m = Masker()
     return {**entry, "title": m(entry.get("title")), "path": m(entry.get("path"))}
