@@ -36,12 +36,12 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -132,22 +132,67 @@ def build_archive(tree: Path, root: Path, docs: int) -> int:
     return int(proc.stdout.strip().splitlines()[-1])
 
 
+class TreeCPU:
+    """CPU seconds (user + system) of a process and all its descendants, sampled in a thread
+    every ``interval`` seconds (psutil): the fork server and the workers of ``gongkai batch``
+    are not reaped by the process we start, so ``RUSAGE_CHILDREN`` would miss them. Each
+    process counts with its last sample (up to ``interval`` of its end is lost)."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, pid: int) -> None:
+        import psutil
+
+        def loop():
+            try:
+                top = psutil.Process(pid)
+            except psutil.Error:
+                return
+            while not self._stop.is_set():
+                try:
+                    procs = [top, *top.children(recursive=True)]
+                except psutil.Error:
+                    break
+                for proc in procs:
+                    try:
+                        t = proc.cpu_times()
+                        self.last[proc.pid] = t.user + t.system
+                    except psutil.Error:
+                        pass
+                self._stop.wait(self.interval)
+
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        return sum(self.last.values())
+
+
 def batch_run(tree: Path, root: Path, out: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one ``gongkai batch --jobs 1`` into a fresh results file; CPU is
-    user + system time of the process and its reaped children (the fork server, the worker),
-    less disturbed than the wall clock by other load on a shared machine."""
+    """(wall, CPU) seconds of one ``gongkai batch --jobs 1`` into a fresh results file; CPU of
+    the whole process tree (:class:`TreeCPU`), less disturbed than the wall clock by other load
+    on a shared machine."""
     for p in out.parent.glob(out.name + "*"):
         p.unlink()
     cmd = [sys.executable, "-m", "gongkai", "batch", str(root), "--out", str(out), "--no-progress", "--jobs", "1"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = TreeCPU()
     t = time.perf_counter()
-    proc = subprocess.run(cmd, env=_env(tree), cwd=root.parent, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, env=_env(tree), cwd=root.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    cpu.watch(proc.pid)
+    _stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu_seconds = cpu.stop()
     if proc.returncode not in (0, 1, 2):
-        raise RuntimeError(f"gongkai batch in {tree} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-    return round(wall, 3), round(cpu, 3)
+        raise RuntimeError(f"gongkai batch in {tree} exited {proc.returncode}:\n{stderr[-2000:]}")
+    return round(wall, 3), round(cpu_seconds, 3)
 
 
 def interleave(runs: int, sides: dict, fn, label: str, quiet: bool) -> dict[str, list]:

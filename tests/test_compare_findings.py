@@ -55,10 +55,23 @@ def test_identical_reports_have_no_difference():
     assert cmp.counts["D108"] == {"baseline": 2, "result": 2, "identical": 2}
 
 
-def test_moved_finding_is_one_only_in_each_side():
-    cmp = cf.compare(items(finding()), items(finding(start=4, end=7)))
+def test_overlapping_span_in_the_same_block_is_moved():
+    cmp = cf.compare(items(finding()), items(finding(text="王小", start=3, end=5, confidence=0.7)))
+    (d,) = cmp.differences
+    assert (d.change, d.base.text, d.result.text, d.fields) == ("moved", "王小二", "王小", ("confidence", "location.quote"))
+    assert cmp.counts["D108"]["moved"] == 1 and cmp.counts["D108"]["identical"] == 0
+    assert "王*二" in cf.describe(d, reveal=False) and "王小二" not in cf.describe(d, reveal=False)
+
+
+@pytest.mark.parametrize("elsewhere", [dict(start=6, end=9), dict(paragraph=3), dict(rule="D109")])
+def test_span_elsewhere_is_one_only_in_each_side(elsewhere):
+    cmp = cf.compare(items(finding()), items(finding(**elsewhere)))
     assert sorted(d.change for d in cmp.differences) == ["only-in-baseline", "only-in-result"]
-    assert cmp.counts["D108"]["identical"] == 0
+
+
+def test_each_result_finding_moves_from_one_baseline_finding_only():
+    cmp = cf.compare(items(finding(), finding(text="小二", start=4, end=6)), items(finding(start=4, end=7)))
+    assert sorted(d.change for d in cmp.differences) == ["moved", "only-in-baseline"]
 
 
 def test_changed_fields_are_named():
@@ -91,7 +104,7 @@ def parse(text: str) -> list[cf.Reason]:
 
 
 def test_reason_matches_code_file_text_and_change():
-    cmp = cf.compare(items(finding()), items(finding(start=4, end=7)))
+    cmp = cf.compare(items(finding()), items(finding(start=10, end=13)))
     reasons = parse("""
 reasons:
   - {code: "D10*", file: "other/*", reason: wrong file}
@@ -125,7 +138,7 @@ def test_first_matching_reason_wins():
 @pytest.mark.parametrize("text, message", [
     ("- {code: D108}", "缺少 reason"),
     ("- {code: D108, reason: x, colour: red}", "未知字段 colour"),
-    ("- {code: D108, reason: x, change: moved}", "change 须为"),
+    ("- {code: D108, reason: x, change: shifted}", "change 须为"),
     ("- {code: D108, reason: x, text: '(('}", "不是正则表达式"),
     ("reasons: 3", "应为条目列表"),
 ])
