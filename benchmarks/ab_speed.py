@@ -1,7 +1,7 @@
 """Interleaved A/B speed runs, baseline against result (issue #21: no more than 15% slower).
 
     PYTHONPATH=src python3 benchmarks/ab_speed.py [--baseline REF] [--result REF] [--runs 5]
-        [--docs 300] [--repeat 3] [--only screening|batch] [--json]
+        [--docs 150] [--repeat 3] [--only screening|batch] [--json]
 
 Two figures, each measured ``--runs`` times per version in alternation (baseline, result,
 baseline, result, …), so that a load burst on a shared machine falls on both sides; printed
@@ -26,7 +26,9 @@ interface (``--repeat``, the "1st pass" column of its table) must be the same in
 the parser checks. ``--scripts result`` runs the result's copy for both instead (copied into
 the baseline's temporary tree). The baseline ref is checked out with ``git worktree add
 --detach`` into a temporary folder, removed afterwards; each version gets a warm-up run
-first (byte-code compilation, file cache), not counted. Needs govcn-2019 (shared/data).
+first (byte-code compilation, file cache; for batch, three documents), not counted. Needs
+govcn-2019 (shared/data). Pin the result with ``--result REF`` when the working tree may
+change during the run (a merge half-way would mix two versions on one side).
 """
 
 from __future__ import annotations
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--result", default=None, help="git ref of the result (default: the working tree)")
     ap.add_argument("--runs", type=int, default=5, help="runs per version and benchmark (at least 5 for the record)")
     ap.add_argument("--repeat", type=int, default=3, help="screening_speed.py --repeat (its rounds per run)")
-    ap.add_argument("--docs", type=int, default=300, help="documents in the batch archive")
+    ap.add_argument("--docs", type=int, default=150, help="documents in the batch archive")
     ap.add_argument("--only", choices=["screening", "batch"], help="run only this benchmark")
     ap.add_argument("--scripts", choices=["own", "result"], default="own",
                     help="which copy of screening_speed.py runs for the baseline (default: its own)")
@@ -251,8 +253,12 @@ def main(argv: list[str] | None = None) -> int:
                     root.parent.mkdir()
                     n = build_archive(result_tree, root, args.docs)
                     out = tmp / "archive" / "results.sqlite"
+                    warm = tmp / "archive" / "warm-up"
+                    warm.mkdir()
+                    for f in sorted(root.rglob("*.docx"))[:3]:
+                        shutil.copyfile(f, warm / f.name)
                     for tree in sides.values():
-                        batch_run(tree, root, out)  # warm-up
+                        batch_run(tree, warm, out)  # warm-up: the batch modules' byte code
                     got = interleave(args.runs, sides, lambda tree: batch_run(tree, root, out), "batch --jobs 1",
                                      args.quiet)
                     report["batch_jobs1_seconds"] = summarise([w for w, _ in got["baseline"]],
