@@ -152,7 +152,27 @@ class Comparison:
 
 
 def _differing(a: Item, b: Item) -> tuple[str, ...]:
-    return tuple(sorted(f for f in set(a.fields) | set(b.fields) if a.fields.get(f) != b.fields.get(f)))
+    """The fields that differ; of a field holding an object on both sides (explanation,
+    document, attribute), the keys inside it that differ, as ``field.key``."""
+    out = []
+    for f in set(a.fields) | set(b.fields):
+        x, y = a.fields.get(f), b.fields.get(f)
+        if x == y:
+            continue
+        if isinstance(x, dict) and isinstance(y, dict):
+            out.extend(f"{f}.{k}" for k in set(x) | set(y) if x.get(k) != y.get(k))
+        else:
+            out.append(f)
+    return tuple(sorted(out))
+
+
+def field_value(it: Item, name: str):
+    """A field by the name ``_differing`` gives it (``explanation.line``: a key inside a field)."""
+    if name in it.fields:
+        return it.fields[name]
+    head, _, key = name.partition(".")
+    value = it.fields.get(head)
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _place(it: Item) -> tuple:
@@ -349,8 +369,8 @@ def describe(d: Difference, reveal: bool) -> str:
     lines = [head]
     if d.change in ("changed", "moved"):
         for f in d.fields:
-            old = shown(d.base.fields.get(f), d.base, reveal)  # type: ignore[union-attr]
-            new = shown(d.result.fields.get(f), d.result, reveal)  # type: ignore[union-attr]
+            old = shown(field_value(d.base, f), d.base, reveal)  # type: ignore[arg-type]
+            new = shown(field_value(d.result, f), d.result, reveal)  # type: ignore[arg-type]
             lines.append(f"    {f}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}")
     elif it.code in ("(error)",):
         lines.append(f"    {json.dumps(shown(it.fields, it, reveal), ensure_ascii=False)}")

@@ -83,7 +83,7 @@ def test_changed_fields_are_named():
 def test_attribute_change_is_a_pseudo_code_difference():
     cmp = cf.compare(items(), items(attribute="依申请公开"))
     (d,) = cmp.differences
-    assert (d.change, d.item.code, d.fields) == ("changed", "(attribute)", ("attribute",))
+    assert (d.change, d.item.code, d.fields) == ("changed", "(attribute)", ("attribute.suggested",))
 
 
 def test_duplicate_keys_are_told_apart_by_order():
@@ -189,3 +189,14 @@ def test_cache_key_follows_commit_and_every_file(tmp_path):
     assert key != cf.cache_key("b" * 40, tmp_path)
     (tmp_path / "c" / "a.txt").write_text("二", encoding="utf-8")
     assert key != cf.cache_key("a" * 40, tmp_path)
+
+
+def test_a_key_inside_an_object_field_is_named_and_matched():
+    lexicon = {"lexicon": "data/proofing/terms.yaml", "line": 35}
+    cmp = cf.compare(items(finding(rule="T105", text="农业部", explanation=lexicon)),
+                     items(finding(rule="T105", text="农业部", explanation=dict(lexicon, line=41))))
+    (d,) = cmp.differences
+    assert d.fields == ("explanation.line",)
+    assert "explanation.line: 35 → 41" in cf.describe(d, reveal=True)
+    assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation], reason: x}")) == 1
+    assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation.line], reason: x}")) == 0
