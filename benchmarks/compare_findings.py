@@ -48,8 +48,9 @@ comparison. ``--no-cache`` runs it anyway. The working tree is always run.
 
 A difference is *explained* when an entry of the reasons file matches it (format in
 ``benchmarks/data/compare_reasons.yaml``). Exit 0 when every difference is explained, 1
-otherwise, 2 on a usage error or a version that fails to run. Span texts of personal-data
-findings are printed masked unless ``--reveal``.
+otherwise, 2 on a usage error or a version that fails to run. Every personal-data value a
+report found is printed masked wherever it appears (span, context, attribute reason) unless
+``--reveal``.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ class Item:
     location: dict
     text: str
     fields: dict  # everything compared but not keyed
-    sensitive: bool = False
+    #: the personal-data values its report found (masked wherever this item is shown)
+    secrets: tuple[str, ...] = ()
 
     def key(self) -> Key:
         return (self.file, self.code, tuple(self.location.get(k) for k in LOCATION_KEY), self.text)
@@ -109,14 +111,17 @@ def items_of_report(report: dict, file: str) -> list[Item]:
     if "error" in report:
         err = report["error"] or {}
         return [Item(file, "(error)", {}, "", {"code": err.get("code"), "message": err.get("message")})]
-    out = [Item(file, "(document)", {}, "", {"document": report.get("document")}),
-           Item(file, "(attribute)", {}, "", {"attribute": report.get("attribute")})]
-    for f in report.get("findings", []):
+    findings = report.get("findings", [])
+    secrets = tuple(sorted({f["text"] for f in findings if f.get("category") == "personal_data" and f.get("text")},
+                           key=lambda t: (-len(t), t)))
+    out = [Item(file, "(document)", {}, "", {"document": report.get("document")}, secrets),
+           Item(file, "(attribute)", {}, "", {"attribute": report.get("attribute")}, secrets)]
+    for f in findings:
         loc = f.get("location") or {}
         fields = {k: v for k, v in f.items() if k not in ("rule", "location", "text")}
         fields.update({f"location.{k}": v for k, v in loc.items() if k not in LOCATION_KEY})
         out.append(Item(file, f.get("rule", "?"), {k: loc[k] for k in LOCATION_KEY if k in loc},
-                        f.get("text") or "", fields, f.get("category") == "personal_data"))
+                        f.get("text") or "", fields, secrets))
     return out
 
 
@@ -331,11 +336,14 @@ def masked(text: str) -> str:
 
 
 def shown(value, item: Item, reveal: bool):
-    """A field value for display: the span text masked inside it when the item is personal data."""
-    if reveal or not item.sensitive or not item.text:
+    """A value for display: every personal-data value of the item's report masked inside it
+    (a name in an attribute reason's quote, in a typo finding's context), unless ``reveal``."""
+    if reveal or not item.secrets:
         return value
     if isinstance(value, str):
-        return value.replace(item.text, masked(item.text))
+        for secret in item.secrets:
+            value = value.replace(secret, masked(secret))
+        return value
     if isinstance(value, dict):
         return {k: shown(v, item, reveal) for k, v in value.items()}
     if isinstance(value, list):
@@ -358,7 +366,7 @@ def where(it: Item) -> str:
 
 
 def _span(it: Item, reveal: bool) -> str:
-    return f"{where(it)}  «{it.text if reveal or not it.sensitive else masked(it.text)}»"
+    return f"{where(it)}  «{shown(it.text, it, reveal)}»"
 
 
 def describe(d: Difference, reveal: bool) -> str:
@@ -427,7 +435,7 @@ def as_json(cmp: Comparison, meta: dict, reasons: list[Reason], reveal: bool) ->
         if it is None:
             return None
         return {"file": it.file, "code": it.code, "location": it.location,
-                "text": it.text if reveal or not it.sensitive else masked(it.text),
+                "text": shown(it.text, it, reveal),
                 "fields": shown(it.fields, it, reveal)}
 
     return {**meta, "summary": summary_rows(cmp, cmp.differences),

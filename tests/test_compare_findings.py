@@ -40,7 +40,8 @@ def test_report_gives_document_attribute_and_findings():
     # label and quote are compared, not keyed; the rule, location and text are not in fields
     assert d.fields["location.quote"] == "申请人王小二来访"
     assert "rule" not in d.fields and "text" not in d.fields
-    assert d.sensitive and not its[3].sensitive
+    # every item of the report knows the personal-data values it found, to mask them when shown
+    assert all(i.secrets == ("王小二",) for i in its)
 
 
 def test_unreadable_document_is_an_error_item():
@@ -200,3 +201,13 @@ def test_a_key_inside_an_object_field_is_named_and_matched():
     assert "explanation.line: 35 → 41" in cf.describe(d, reveal=True)
     assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation], reason: x}")) == 1
     assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation.line], reason: x}")) == 0
+
+
+def test_a_name_quoted_by_another_rule_or_a_reason_is_masked_too():
+    typo = finding(rule="T101", text="按装", start=0, end=2, context="王小二按装了")
+    base = items(finding(), typo)
+    result = items(finding(), dict(typo, context="王小二按装了设备"), attribute="依申请公开（王小二的申请）")
+    cmp = cf.compare(base, result)
+    shown = "\n".join(cf.describe(d, reveal=False) for d in cmp.differences)
+    assert len(cmp.differences) == 2 and "王小二" not in shown and shown.count("王*二") == 3
+    assert "王小二" in "\n".join(cf.describe(d, reveal=True) for d in cmp.differences)
