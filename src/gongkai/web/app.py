@@ -175,6 +175,10 @@ class _Web:
                     return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
                 return PlainTextResponse("请先登录", status_code=401)
             if request.method != "GET":
+                cap = (self.desk.config.limits.max_file_mb + 1) * 1024 * 1024  # one upload's files together
+                if int(request.headers.get("content-length") or 0) > cap:
+                    return self.page("message.html", request, 413, who=who, title="上传过大",
+                                     message=f"一次上传的文件总量超过 {cap / 2**20 - 1:.0f} MB，未保存；请分批上传")
                 form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=50)
                 token = form.get("csrf") or request.headers.get("x-csrf-token")
                 if not self.auth.csrf_ok(who, token):
@@ -449,7 +453,7 @@ def _who(act) -> str:
 
 
 def _masked_entry(entry: dict) -> dict:
-    from ..output.masking import Masker
+    from ..masking import Masker
 
     m = Masker()
     return {**entry, "title": m(entry.get("title")), "path": m(entry.get("path"))}

@@ -29,7 +29,7 @@ from ..formats.fingerprint import FingerprintError, fingerprint_bytes
 from ..formats.reader import ARCHIVE_EXTS
 from ..formats.sources import iter_archive
 from ..models import Document, ReadError, Report
-from ..output.masking import Masker
+from ..masking import Masker
 from ..review.checklist import Checklist, Event, Missing, role_text
 from ..review.facts import document_facts
 from ..store import DocumentRef, Store, identify

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..models import Document, Report
 from ..models.finding import CATEGORY_LABELS, kind_label
-from ..output.masking import Masker, mask_spans
+from ..masking import Masker, mask_spans
 
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 ORDER = ("error", "warning", "info")
@@ -80,7 +80,7 @@ def report_view(doc: Document, report: Report, reveal: bool = False) -> dict:
 
 
 def _masked_value(f) -> str:
-    from ..output.masking import mask
+    from ..masking import mask
 
     return mask(f.text, f.kind)
 
