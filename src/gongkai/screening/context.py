@@ -83,13 +83,15 @@ class Joined:
     ``regex`` costs about a microsecond per call before it reads a character, and a document has
     hundreds of short paragraphs of which a prefilter passes few: one search per passing text
     over the joined texts replaces one call per text. NUL is a character no screening pattern
-    reads, so no match crosses from one text into the next
-    (tests/screening/test_personal_data_speed.py checks the answers are the per-text ones).
+    reads, so no match crosses from one text into the next; the patterns asked must not anchor
+    at ``^`` or ``$`` (tests/screening/test_personal_data_speed.py checks the answers are the
+    per-text ones).
     """
 
     def __init__(self, texts: list[str]):
         self.text = "\0".join(texts)
-        self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        # text i starts after the i texts before it and their i separators
+        self.starts = [n + i for i, n in enumerate(accumulate(map(len, texts[:-1]), initial=0))]
 
     def _next(self, i: int) -> int:
         """Where the text after text ``i`` starts (past the end after the last one)."""

@@ -210,7 +210,7 @@ class Recognizer(Rule):
     hooks: Hooks = field(default_factory=Hooks, repr=False)
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
-        return in_properties(Recognizer.scan)(self, doc, ctx)
+        return _SCAN_AND_PROPERTIES(self, doc, ctx)
 
     def scan(self, doc: Document, ctx: Context) -> Iterator[Finding]:
         """The findings in the document's blocks (the property values are read by :meth:`check`)."""
@@ -259,7 +259,7 @@ class Recognizer(Rule):
         pattern = c.pattern
         if self.skip_masked and masked_around(c.text, c.start, c.end):
             return None
-        if any(c.holds(name) for name in pattern.excludes):
+        if pattern.excludes and any(c.holds(name) for name in pattern.excludes):
             return None
         if self.deny and any(w in c.text[max(0, c.start - self.deny_window):c.start] for w in self.deny):
             return None
@@ -291,6 +291,10 @@ class Recognizer(Rule):
                     explanation={"pattern": c.name(), "validation": c.pattern.verdict.validation, "context": c.public})
 
 
+#: Recognizer.scan over the blocks, then over the document's property values (properties.py).
+_SCAN_AND_PROPERTIES = in_properties(Recognizer.scan)
+
+
 class Candidate:
     """One match being judged: its place, its value and the evidence around it (each looked up once)."""
 
@@ -298,7 +302,7 @@ class Candidate:
                  header: str | None, pctx: PersonalContext):
         self.rule, self.pattern, self.block, self.text, self.m, self.header, self.pctx = (
             rule, pattern, block, text, m, header, pctx)
-        group = next((g for g in pattern.groups if m.group(g) is not None), 0)
+        group = 0 if pattern.groups == (0,) else next((g for g in pattern.groups if m.group(g) is not None), 0)
         self.group = group
         self.start, self.end = m.span(group)
         raw = m.group(group)
@@ -306,7 +310,6 @@ class Candidate:
         self.public: str | None = None
         self.personal: tuple[str, str] | None = None
         self.staff = False
-        self.valid: bool | None = None
         self._word: Any = ...
         self._role: Any = ...
 
@@ -351,8 +354,7 @@ class Candidate:
         pattern = self.pattern
         if pattern.validator is None:
             return pattern.verdict
-        self.valid = VALIDATORS[pattern.validator](self.value)
-        if self.valid:
+        if VALIDATORS[pattern.validator](self.value):
             return pattern.verdict
         if pattern.strict_group and self.m.group(pattern.strict_group):
             return None
