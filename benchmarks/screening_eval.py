@@ -25,7 +25,7 @@ from gongkai import Config  # noqa: E402
 from gongkai.api import check_document  # noqa: E402
 from gongkai.engine import Runner, default_registry  # noqa: E402
 from gongkai.models import Block, Document  # noqa: E402
-from gongkai.output.masking import mask  # noqa: E402
+from gongkai.masking import mask  # noqa: E402
 
 KINDS = ("id_card", "mobile", "landline", "bank_card", "email", "passport", "license_plate", "person_name",
          "address", "health_info")

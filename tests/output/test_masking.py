@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.output.masking import mask, mask_spans
+from gongkai.masking import mask, mask_spans
 
 
 @pytest.mark.parametrize("value, kind, expected", [
@@ -42,7 +42,8 @@ def test_mask_spans_masks_each_span_in_place():
 def test_excerpts_never_cut_a_value_so_it_is_masked_the_same_everywhere(check_text):
     """A window edge inside a phone number would mask a fragment differently from the finding."""
     report = check_text("各村于2025年3月20日前将复核结果报镇农业服务中心，申请人：李明，家庭电话：0858-8123456。")
-    from gongkai.output.render import shown_excerpt, shown_text
+    from gongkai.masking import shown_text
+    from gongkai.output.render import shown_excerpt
 
     phones = {shown_text(f, False) for f in report.findings if f.kind == "landline"}
     assert phones
@@ -56,7 +57,7 @@ def test_excerpts_never_cut_a_value_so_it_is_masked_the_same_everywhere(check_te
 def _masker(values, many: bool):
     from types import SimpleNamespace
 
-    from gongkai.output import masking
+    from gongkai import masking
 
     found = [SimpleNamespace(sensitive=True, text=v, kind="person_name") for v in values]
     saved = masking.MANY_VALUES

@@ -20,7 +20,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from gongkai.output import mask
-from gongkai.output.masking import Masker
+from gongkai.masking import Masker
 from gongkai.output.render import report_dict, text_lines
 
 ID_A = "520221199003072372"

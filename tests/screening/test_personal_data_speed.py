@@ -272,53 +272,6 @@ def test_batch_doc_from_word_ids_equals_the_doc_from_words():
         assert (doc.to_array(attrs) == plain.to_array(attrs)).all()
 
 
-def test_unicode_classes_equal_regex_over_every_code_point():
-    """uclass spells out the installed regex's \\p{Han}, \\s and \\d for re, over all of Unicode
-    (it reads only the planes that can hold such characters)."""
-    import regex
-
-    from gongkai.screening.uclass import DIGIT, HAN, SPACE
-
-    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    for ours, theirs in ((HAN, r"\p{Han}"), (SPACE, r"\s"), (DIGIT, r"\d")):
-        assert ([m.span() for m in re.finditer(f"[{ours}]+", everything)]
-                == [m.span() for m in regex.finditer(theirs + "+", everything)]), theirs
-
-
-def test_short_patterns_on_re_match_like_their_regex_forms():
-    """The name patterns moved to re find what their regex forms found.
-
-    (Patterns that scan whole paragraphs for Han characters or digits stay on regex: re tests
-    a class holding code points beyond U+FFFF range by range, 60–170 ns a character.)
-    """
-    import regex
-
-    from gongkai.screening import names
-    pairs = [
-        (names._HAN, r"^\p{Han}+$"),
-        (names._GENDER_AFTER, r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)"),
-        (names._CUE_AFTER, r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+人|先生|女士|夫妇|一家|本人|签名|签字|"
-                           r"申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)"),
-        (names._TITLE_AFTER, r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)"),
-        (names._HEAD_BEFORE, r"(?<!家)长$"),
-        (names._SEP, r"^[、，,和及与\s]{1,2}$"),
-        (names._GAP, r"[：:\s为是系即\"“（(]*"),
-        (names._NAME_END, r"[，,、（(：:；;。\s]|$"),
-    ]
-    pieces = ["张", "三", "王小", "明", "镇长", "同志", "（2023）", "[", "男", "女", "，", ",", "、", "和", "反映", "等3人",
-              "等٣人", "3", "１２", "٣", "𑽓", "长", "家长", "村", "3组", "12号", "十二号", "组", "住", "户主", "申请人", "：",
-              " ", "\u3000", "\x1c", "\x1f", "\x85", "\n", "\t", "a", "党政办", "联系电话", "地址", "为", "“", "𠮷", "々",
-              "〇", "镇人民政府"] + list(pd._CUES)
-    rng = random.Random(14)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(4000)]
-    for ours, source in pairs:
-        theirs = regex.compile(source)
-        for t in texts:
-            assert [m.span() for m in ours.finditer(t)] == [m.span() for m in theirs.finditer(t)], (source[:40], t)
-            m1, m2 = ours.match(t), theirs.match(t)
-            assert (m1 and m1.span()) == (m2 and m2.span()), (source[:40], t)
-
-
 def test_joined_texts_answer_as_each_text_alone():
     """Joined.matching and Joined.holding: the texts a per-text search or substring test picks."""
     import regex

@@ -53,7 +53,7 @@ class AuditRow:
 
 def row_for(item: Report | ReadError) -> AuditRow:
     """The audit row of one checked document (or of one that could not be read)."""
-    from ..output.masking import Masker
+    from ..masking import Masker
 
     if isinstance(item, ReadError):
         return AuditRow(item.file, status="unreadable", reason=Masker()(item.message))

@@ -33,7 +33,7 @@ def error_line(message: str) -> None:
 
 
 def _stderr_masker():
-    from ..output.masking import Masker
+    from ..masking import Masker
 
     return Masker()
 

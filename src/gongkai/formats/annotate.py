@@ -2,7 +2,7 @@
 
 The reader (formats/docx.py) numbers blocks by walking document.xml; this module walks the
 same XML the same way, so block *i* of a Report is paragraph *i* here, and character offsets
-inside a block are counted the same way (w:t text, w:tab = 1, w:br = 1…). Runs are split
+inside a block are counted by the reader's own rules (:mod:`.runtext`). Runs are split
 where a finding starts or ends, so the comment covers exactly the reported text. Findings in
 headers, footers, notes and text boxes (where Word comments cannot be anchored from the
 document body) and findings in the file's properties or authors are summarised in one comment
@@ -21,15 +21,15 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run as DocxRun
 
 from ..models import Finding, Report
-from ..output.masking import Masker
-from ..output.render import shown_text
+from ..masking import Masker, shown_text
+from .runtext import paragraph_runs, paragraph_text, run_piece, run_text
 from .xml import MC, w
 
 AUTHOR = "gongkai"
 INITIALS = "GK"
 ANCHORED_PARTS = ("body", "table")
-_P, _R, _TBL, _TR, _TC, _SDT, _SDTC = w("p"), w("r"), w("tbl"), w("tr"), w("tc"), w("sdt"), w("sdtContent")
-_T, _TAB, _BR, _CR, _PPR, _RPR, _DEL = w("t"), w("tab"), w("br"), w("cr"), w("pPr"), w("rPr"), w("del")
+_P, _TBL, _TR, _TC, _SDT, _SDTC = w("p"), w("tbl"), w("tr"), w("tc"), w("sdt"), w("sdtContent")
+_RPR, _DEL = w("rPr"), w("del")
 _TXBX, _FALLBACK = w("txbxContent"), f"{{{MC}}}Fallback"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -78,60 +78,6 @@ def _boxes(p) -> list:
     return found
 
 
-def _piece_len(el) -> int:
-    tag = el.tag
-    if tag == _T:
-        return len(el.text or "")
-    if tag in (_TAB, _BR, _CR, w("noBreakHyphen")):
-        return 1
-    if tag == w("sym"):
-        return 1 if el.get(w("char")) else 0
-    return 0
-
-
-def _runs(p) -> list:
-    """The w:r elements of a paragraph that carry its text, in reading order (not text boxes)."""
-    out = []
-
-    def walk(parent):
-        for child in parent:
-            tag = child.tag
-            if tag == _R:
-                out.append(child)
-            elif tag in (_PPR, _DEL, _FALLBACK, _TXBX) or not isinstance(tag, str):
-                continue
-            else:
-                walk(child)
-
-    walk(p)
-    return out
-
-
-def _run_len(r) -> int:
-    return sum(_piece_len(c) for c in r)
-
-
-def paragraph_text(p) -> str:
-    """The paragraph's text as the reader sees it."""
-    parts = []
-    for r in _runs(p):
-        for c in r:
-            if c.tag == _T:
-                parts.append(c.text or "")
-            elif c.tag == _TAB:
-                parts.append("\t")
-            elif c.tag in (_BR, _CR):
-                parts.append("\n")
-            elif c.tag == w("noBreakHyphen"):
-                parts.append("-")
-            elif c.tag == w("sym") and c.get(w("char")):
-                try:
-                    parts.append(chr(int(c.get(w("char")), 16)))
-                except ValueError:
-                    parts.append("?")
-    return "".join(parts)
-
-
 def _split(r, offset: int):
     """Split run ``r`` at ``offset`` characters; returns the second half (inserted after ``r``)."""
     twin = copy.deepcopy(r)
@@ -139,7 +85,7 @@ def _split(r, offset: int):
     for mine, theirs in zip(list(r), list(twin)):
         if mine.tag == _RPR:
             continue
-        n = _piece_len(mine)
+        n = len(run_piece(mine))
         if pos + n <= offset:
             twin.remove(theirs)
         elif pos >= offset:
@@ -157,8 +103,8 @@ def _split(r, offset: int):
 def _boundary(p, offset: int) -> None:
     """Make ``offset`` fall on a run boundary of paragraph ``p``."""
     pos = 0
-    for r in _runs(p):
-        n = _run_len(r)
+    for r in paragraph_runs(p):
+        n = len(run_text(r))
         if pos < offset < pos + n:
             _split(r, offset - pos)
             return
@@ -170,8 +116,8 @@ def _covering(p, start: int, end: int) -> list:
     _boundary(p, end)
     _boundary(p, start)
     out, pos = [], 0
-    for r in _runs(p):
-        n = _run_len(r)
+    for r in paragraph_runs(p):
+        n = len(run_text(r))
         if n and pos >= start and pos + n <= end:
             out.append(r)
         pos += n
@@ -236,7 +182,7 @@ def annotate_docx(data: bytes, report: Report, reveal: bool = False) -> Annotate
         last_p = p
         end_block = f.explanation.get("end_block") if isinstance(f.explanation, dict) else None
         if isinstance(end_block, int) and loc.block < end_block < len(paragraphs):
-            tail = _runs(paragraphs[end_block])
+            tail = paragraph_runs(paragraphs[end_block])
             if tail:
                 runs = [runs[0], tail[-1]]
                 last_p = paragraphs[end_block]
@@ -254,7 +200,7 @@ def annotate_docx(data: bytes, report: Report, reveal: bool = False) -> Annotate
 
 def _summarise(document, paragraphs: list, findings: list[Finding], reveal: bool, masker: Masker) -> None:
     """One comment on the first body paragraph listing findings that cannot be anchored in the body."""
-    target = next((p for p in paragraphs if paragraph_text(p).strip() and _runs(p)), None)
+    target = next((p for p in paragraphs if paragraph_text(p).strip() and paragraph_runs(p)), None)
     if target is None:  # the body has no text (everything is in headers or text boxes)
         paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
         paragraph.add_run("")
@@ -264,7 +210,7 @@ def _summarise(document, paragraphs: list, findings: list[Finding], reveal: bool
         # a property is named (文档属性“作者”); its value is masked like any finding's text
         where = f.location.describe() if f.location.property else PART_NAMES.get(f.location.part, f.location.part)
         lines.append(masker(f"{i}. {where}：") + comment_text(f, reveal, masker).replace("\n", "；"))
-    runs = _runs(target)
+    runs = paragraph_runs(target)
     document.add_comment(
         [DocxRun(runs[0], Paragraph(target, document._body)), DocxRun(runs[-1], Paragraph(target, document._body))],
         text="\n".join(lines), author=AUTHOR, initials=INITIALS,

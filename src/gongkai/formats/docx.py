@@ -22,13 +22,12 @@ from ..config import Limits
 from ..models import Author, Block, CommentAnchor, Document, PageLayout, Run
 from .errors import UnreadableDocument, read_member
 from .places import Places, scan_package
+from .runtext import NOT_INLINE, run_piece
 from .xml import APP, CUSTOM, MC, PKG_REL, W15, A, R, W, parse, w
 
-_T, _TAB, _BR, _CR, _R, _P, _TBL, _TR, _TC = (
-    w("t"), w("tab"), w("br"), w("cr"), w("r"), w("p"), w("tbl"), w("tr"), w("tc"),
-)
+_R, _P, _TBL, _TR, _TC = w("r"), w("p"), w("tbl"), w("tr"), w("tc")
 _RPR, _PPR, _TXBX = w("rPr"), w("pPr"), w("txbxContent")
-_DEL, _DELTEXT, _INSTR = w("del"), w("delText"), w("instrText")
+_DELTEXT, _INSTR = w("delText"), w("instrText")
 _CSTART, _CEND = w("commentRangeStart"), w("commentRangeEnd")
 _FALLBACK = f"{{{MC}}}Fallback"
 _SDT, _SDTCONTENT = w("sdt"), w("sdtContent")
@@ -42,7 +41,8 @@ _PPR_JC = f"{w('pPr')}/{w('jc')}"
 _RFONTS, _ASCII, _HANSI, _EASTASIA, _ASCII_THEME, _EA_THEME, _SZ, _B = (
     w("rFonts"), w("ascii"), w("hAnsi"), w("eastAsia"), w("asciiTheme"), w("eastAsiaTheme"), w("sz"), w("b"),
 )
-_NBHYPHEN, _SYM, _CHAR = w("noBreakHyphen"), w("sym"), w("char")
+#: Run children that give no text and hold no text box.
+_NO_BOXES = frozenset({_RPR, _DELTEXT, _INSTR, w("t"), w("sym")})
 _STYLES_CACHE: dict[tuple, "_Styles"] = {}
 _STYLES_CACHE_SIZE = 32
 _STYLES_LOCK = threading.Lock()
@@ -331,15 +331,15 @@ class _Builder:
             tag = child.tag
             if tag == _R:
                 self.run(child, base, pieces, runs, boxes)
-            elif tag in (_PPR, _DEL, _FALLBACK) or tag is etree.Comment:
+            elif tag == _TXBX:
+                boxes.append(child)
+            elif tag in NOT_INLINE or not isinstance(tag, str):
                 continue
             elif tag == _CSTART:
                 self.comment_starts[child.get(_ID)] = (index, self.length)
             elif tag == _CEND:
                 self.comment_ends[child.get(_ID)] = (index, self.length)
-            elif tag == _TXBX:
-                boxes.append(child)
-            elif isinstance(tag, str):
+            else:
                 # hyperlink, ins, smartTag, fldSimple, sdt/sdtContent, customXml, moveTo…
                 self.inline(child, base, pieces, runs, boxes, index)
 
@@ -353,31 +353,13 @@ class _Builder:
             props = self.styles.props(rpr).over(props)
         start = self.length
         for child in r:
-            tag = child.tag
-            piece = None
-            if tag == _T:
-                piece = child.text
-            elif tag == _TAB:
-                piece = "\t"
-            elif tag in (_BR, _CR):
-                piece = "\n"
-            elif tag == _NBHYPHEN:
-                piece = "-"
-            elif tag == _SYM:
-                char = child.get(_CHAR)
-                try:
-                    piece = chr(int(char, 16)) if char else None
-                except ValueError:
-                    piece = None
-            elif tag in (_RPR, _DELTEXT, _INSTR):
-                continue
-            elif isinstance(tag, str):
-                # drawings, VML shapes and AlternateContent may hold text boxes
-                for box in _text_boxes(child):
-                    boxes.append(box)
+            piece = run_piece(child)
             if piece:
                 pieces.append(piece)
                 self.length += len(piece)
+            elif child.tag not in _NO_BOXES and isinstance(child.tag, str):
+                # drawings, VML shapes and AlternateContent may hold text boxes
+                boxes.extend(_text_boxes(child))
         end = self.length
         if end > start:
             if runs and runs[-1].end == start and _same(runs[-1], props):

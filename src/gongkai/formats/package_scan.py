@@ -37,7 +37,7 @@ from lxml import html as lxml_html
 
 from ..config import Config, Limits
 from ..models import Author, Block, Document, Finding
-from ..output.masking import mask
+from ..masking import mask
 from .errors import UnreadableDocument, open_zip, read_member
 from .xml import parse
 

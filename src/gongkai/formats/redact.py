@@ -26,9 +26,9 @@ from urllib.parse import quote
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..models import Document, Finding
-from ..output.masking import mask, mask_spans
 from ..config import Limits
+from ..masking import mask, mask_spans
+from ..models import Document, Finding
 from .errors import UnreadableDocument, read_member
 from .package_scan import (
     MAX_DEPTH,
@@ -41,12 +41,10 @@ from .package_scan import (
     sheet_cells,
     xml_units,
 )
+from .runtext import paragraph_runs, run_piece
 from .xml import APP, CUSTOM, MC, PKG_REL, W15, parse, w
 
-_T, _R, _P = w("t"), w("r"), w("p")
-_SKIP_INLINE = (w("pPr"), w("del"), f"{{{MC}}}Fallback")
-_SKIP_RUN = (w("rPr"), w("delText"), w("instrText"))
-_TXBX = w("txbxContent")
+_T, _P = w("t"), w("p")
 _PARAGRAPH_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml",
                     "word/endnotes.xml", "word/comments.xml", "word/glossary/document.xml")
 
@@ -188,39 +186,8 @@ def spans_by_text(doc: Document, findings: list[Finding]) -> dict[str, list[tupl
 
 def _paragraph_pieces(p) -> list[tuple[str, object]]:
     """(text, w:t element or None) pieces of a paragraph, in the reader's order and rules."""
-    pieces: list[tuple[str, object]] = []
-
-    def inline(parent):
-        for child in parent:
-            tag = child.tag
-            if tag == _R:
-                run(child)
-            elif tag in _SKIP_INLINE or not isinstance(tag, str) or tag == _TXBX or tag in (w("commentRangeStart"), w("commentRangeEnd")):
-                continue
-            else:
-                inline(child)
-
-    def run(r):
-        for child in r:
-            tag = child.tag
-            if tag == _T:
-                if child.text:
-                    pieces.append((child.text, child))
-            elif tag == w("tab"):
-                pieces.append(("\t", None))
-            elif tag in (w("br"), w("cr")):
-                pieces.append(("\n", None))
-            elif tag == w("noBreakHyphen"):
-                pieces.append(("-", None))
-            elif tag == w("sym"):
-                char = child.get(w("char"))
-                try:
-                    pieces.append((chr(int(char, 16)) if char else "", None))
-                except ValueError:
-                    pass
-
-    inline(p)
-    return pieces
+    return [(piece, child if child.tag == _T else None)
+            for r in paragraph_runs(p) for child in r if (piece := run_piece(child))]
 
 
 def _apply(pieces: list[tuple[str, object]], spans: list[tuple[int, int, str]], text: str) -> int:

@@ -1,6 +1,6 @@
 """Emitters: every format reads the same Report; personal data masked unless revealed."""
 
-from .masking import mask, mask_spans
+from ..masking import mask, mask_spans
 from .render import Totals, error_dict, finding_dict, report_dict, sarif_log, text_lines, to_json_line
 
 __all__ = [

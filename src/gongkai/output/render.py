@@ -7,19 +7,9 @@ from typing import Iterable
 
 from .. import __version__
 from ..models import SCHEMA, Finding, ReadError, Report, Severity
-from .masking import Masker, mask, mask_spans
+from ..masking import Masker, mask_spans, shown_text
 
 TOOL = {"name": "gongkai", "version": __version__}
-
-
-def shown_text(f: Finding, reveal: bool, masker: Masker | None = None) -> str:
-    """The finding's text as a report shows it. ``masker`` is the report's (every value the
-    report found); without one, the finding's own value and recognisable numbers are masked."""
-    if reveal:
-        return f.text
-    if f.sensitive:
-        return mask(f.text, f.kind)
-    return (masker or Masker((f,)))(f.text)
 
 
 def shown_excerpt(f: Finding, reveal: bool, masker: Masker | None = None) -> str | None:

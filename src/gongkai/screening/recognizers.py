@@ -40,7 +40,7 @@ import regex
 from ..data import load_yaml
 from ..engine import Context, Rule
 from ..models import Block, Document, Finding, Severity
-from ..output.masking import mask
+from ..masking import mask
 from .context import HALF, MASK_CHARS, Joined, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .validators import VALIDATORS
@@ -94,7 +94,7 @@ def role_in(before: str) -> str | None:
 
 def suggestion(kind: str, value: str) -> str:
     """The advice quotes the value's own masked form: the form every report and ``redact`` use
-    (one mask style, ``output.masking.mask``), never a generic example that differs from it."""
+    (one mask style, ``masking.mask``), never a generic example that differs from it."""
     return f"主动公开前删除或遮蔽（区分处理），如 {mask(value, kind)}；可用 gongkai redact 生成遮蔽件"
 
 
