@@ -44,9 +44,22 @@ def test_segmentation_gain_reuses_the_prefix_exactly():
     assert expected > 0
 
 
+def _in_listed_name(text: str, i: int) -> bool:
+    """The per-character reference: whether ``text[i]`` is in a short Han run set off by spaces."""
+    a = i
+    while a > 0 and lm.is_han(text[a - 1]):
+        a -= 1
+    b = i
+    while b < len(text) and lm.is_han(text[b]):
+        b += 1
+    if b - a > 4:
+        return False
+    return (a > 0 and text[a - 1].isspace()) or (b < len(text) and text[b].isspace())
+
+
 def test_listed_names_in_one_pass_agree_with_the_per_character_test():
     for text in ["贾高建\u3000\u3000中央党史和文献研究院", "主任 张三 副主任 李四四五", "平乐县张家镇老埠村", " 王五", "", "甲 乙丙丁戊 己"]:
         mask = lm._listed_names(text)
         assert [mask[i] for i in range(len(text)) if lm.is_han(text[i])] == \
-               [lm._in_listed_name(text, i) for i in range(len(text)) if lm.is_han(text[i])]
+               [_in_listed_name(text, i) for i in range(len(text)) if lm.is_han(text[i])]
     assert lm._listed_names("贾高建\u3000\u3000中央")[:3] == [True] * 3

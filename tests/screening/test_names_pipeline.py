@@ -31,10 +31,9 @@ def test_names_are_spans_with_their_evidence(nlp):
     spans = list(doc.spans["names"])
     assert [s.text for s in spans] == ["张三", "王小明"]
     assert all(s.label_ == "PERSON" for s in spans)
-    assert [(s._.name_evidence, s._.name_context, s._.name_word) for s in spans] == [
-        ("token", "role", "申请人"), ("dict_nr", "role", "来信人")]
-    assert spans[0]._.name_confidence == 0.9
-    assert "杨明" in [doc.text[a:b] for a, b, _ in doc._.name_candidates]  # proposed, then dropped (镇长)
+    assert [s._.name_evidence for s in spans] == [("token", "role", "申请人", 0.9), ("dict_nr", "role", "来信人", 0.9)]
+    assert spans[0]._.name_evidence.confidence == 0.9
+    assert "杨明" in [doc.text[a:b] for a, b, _ in doc._.name_candidates[0].cands]  # proposed, then dropped (镇长)
 
 
 def test_a_name_inside_a_token_gets_tokens_of_its_own(nlp):
@@ -51,7 +50,7 @@ def test_a_name_inside_a_token_gets_tokens_of_its_own(nlp):
 def test_split_tokens_at_cuts_inside_tokens_only(nlp):
     doc = nlp.make_doc("来信人王五道")
     words = [t.text for t in doc]
-    names._split_tokens_at(doc, [3, 5, 0])
+    names._split_tokens_at(doc, names.paragraphs(doc), [3, 5, 0])
     cut = [t.text for t in doc]
     assert "".join(cut) == "".join(words) and doc.text == "来信人王五道"
     assert {t.idx for t in doc} >= {0, 3, 5}
@@ -82,3 +81,18 @@ def test_a_name_spaced_out_ends_with_its_last_character(nlp):
     """李 阳: a surname token, a space, a given-name token; the candidate runs to the end of 阳."""
     doc = nlp("申请人：李 阳，男")
     assert [s.text for s in doc.spans["names"]] == ["李 阳"]
+
+
+def test_a_doc_of_many_paragraphs_finds_what_a_doc_each_finds(nlp):
+    """find_names puts paragraphs in one doc (Tokenizer.batch): the same tokens, the same names,
+    and the paragraphs' spans still right after a name split a token."""
+    rng = random.Random(6)
+    pieces = WORD_PIECES + ["村民", "王小明", "，男，", "镇长杨明", "、", "陈建国", "。", "朱思林持护照", "人王五", ""]
+    for _ in range(200):
+        texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+                                   for _ in range(rng.randint(1, 6))))
+        doc = nlp(nlp.tokenizer.batch(texts))
+        assert [p.text for p in names.paragraphs(doc)] == texts
+        alone = [names._names_by_paragraph(nlp(nlp.tokenizer.batch([t])))[0] for t in texts]
+        assert alone == [tuple(names.find_names([t])[0]) for t in texts]
+        assert names._names_by_paragraph(doc) == alone, texts

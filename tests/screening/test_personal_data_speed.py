@@ -34,53 +34,6 @@ def test_address_hint_equals_one_alternation():
         assert pd._address_hint(text) == bool(one.search(text)), text
 
 
-WORD_PIECES = ["申请人", "张三", "李四海", "户主", "：", "，", " ", "  ", "\t", "\n", "\u3000", "电话", "138 8581 1234",
-               "abc", "No. 5", "新华村", "3组", "王", "五", "（", "）", "\r\n", " 女 "]
-
-
-def test_name_tokenizer_builds_spacys_doc_with_offsets():
-    """The name pipeline's tokenizer: spaCy's ChineseTokenizer's words and spaces, plus the offsets."""
-    from spacy.util import get_words_and_spaces
-
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    seg = nlp.tokenizer.jieba_seg
-    rng = random.Random(5)
-    for _ in range(1500):
-        text = "".join(rng.choice(WORD_PIECES) for _ in range(rng.randint(1, 12)))
-        words = [w for w in seg.cut(text) if w]
-        ours = names.words_and_spaces(words, text)
-        assert ours is not None and (ours[0], ours[1]) == get_words_and_spaces(words, text), repr(text)
-        doc, base = nlp.make_doc(text), nlp.tokenizer.base(text)
-        assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in base], repr(text)
-        (para,) = names.paragraphs(doc)
-        assert para.toks == [(t.idx, t.text) for t in base] and para.text == text, repr(text)
-        assert para.starts == {t.idx for t in base}, repr(text)
-
-
-def test_one_doc_for_many_paragraphs_finds_what_one_doc_each_finds():
-    """find_names puts a document's paragraphs in one doc: the same words, the same names."""
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    tokenizer = nlp.tokenizer
-    rng = random.Random(6)
-    pieces = WORD_PIECES + ["村民", "来信人", "王小明", "，男，", "反映", "同志", "镇长杨明", "、", "陈建国", "户主", "。"]
-    for _ in range(300):
-        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(rng.randint(1, 6))]
-        texts = list(dict.fromkeys(texts))
-        doc = tokenizer.batch(texts)
-        assert doc.text == "\n".join(texts)
-        for text, para in zip(texts, names.paragraphs(doc), strict=True):
-            single = names.paragraphs(nlp.make_doc(text))[0]
-            assert (para.text, para.toks, para.starts) == (single.text, single.toks, single.starts), repr(text)
-            assert para.bounds() == para.starts | {o + len(w) for o, w in para.toks}, repr(text)
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-        assert [p.names for p in names.paragraphs(doc)] == [nlp(t).user_data["gongkai_names"] for t in texts]
-
-
 def test_number_patterns_need_four_digits_in_a_row():
     """numeric_blocks drops blocks without four digits in a row: no number pattern matches there."""
     rng = random.Random(7)
@@ -250,26 +203,6 @@ def test_personal_columns_equal_the_cell_by_cell_rule():
             if col is not None:
                 expected[b.index] = col
         assert pctx.columns == expected
-
-
-def test_batch_doc_from_word_ids_equals_the_doc_from_words():
-    """Tokenizer.batch hands spaCy string-store ids: the doc is the one its words make."""
-    from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, ORTH, SPACY
-    from spacy.tokens import Doc
-
-    from gongkai.screening import names
-
-    nlp = names.pipeline()
-    rng = random.Random(13)
-    pieces = WORD_PIECES + ["PERSON", "NOUN", "ADJ", "IS_ALPHA", "ORTH", " ", "  ", "罕见词甲乙", "12.5%", "x"]
-    for _ in range(100):
-        texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
-                                   for _ in range(rng.randint(1, 6))))
-        doc = nlp.tokenizer.batch(texts)
-        plain = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
-        attrs = [ORTH, SPACY, IS_ALPHA, IS_PUNCT, LIKE_NUM]
-        assert doc.text == plain.text == "\n".join(texts)
-        assert (doc.to_array(attrs) == plain.to_array(attrs)).all()
 
 
 def test_joined_texts_answer_as_each_text_alone():

@@ -400,54 +400,61 @@ class TypoModel:
         and the three after them) plus the gain in best-segmentation log-probability; the best
         word of a string is reported when the sum reaches ``word_threshold``.
         """
-        n = len(text)
-        starts = []
-        pos, single = 0, -2  # single: start of the previous one-character Han token
-        for tok in tokens:
-            if len(tok) == 2:
-                if is_han(tok[0]) and is_han(tok[1]):
-                    starts.append(pos)
-                single = -2
-            elif len(tok) == 1 and is_han(tok):
-                if single == pos - 1:
-                    starts.append(single)
-                single = pos
-            else:
-                single = -2
-            pos += len(tok)
+        rows = self._homophone_rows(text, _word_starts(tokens), skip)
+        if rows:
+            rows = self._fitting_rows(rows, padded)
+        if not rows:
+            return []
+        best = self._best_words(text, rows, padded, words)
+        out: list[Suspect] = []
+        for i in sorted(best):
+            score, c, gain, seg, seen = best[i]
+            s = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), seen, seg)
+            if out and i - out[-1].start <= 1:
+                if score > out[-1].gain:
+                    out[-1] = s
+                continue
+            out.append(s)
+        return out
+
+    def _homophone_rows(self, text: str, starts: list[int], skip: list) -> list[tuple[int, str]]:
+        """(position, word) for each word of the homophone table that sounds like the two characters at
+        one of ``starts``, and each word the training errors saw typed as the two characters at a position."""
         readings, table, syl = self.readings, self.homophones, self.syllables
         rows: list[tuple[int, str]] = []
         for i in starts:
             if skip[i] or skip[i + 1]:
                 continue
-            a, b = readings.get(text[i], ()), readings.get(text[i + 1], ())
             w = text[i : i + 2]
-            for ra in a:
-                for rb in b:
-                    for c in table.get(ra * syl + rb, ()):
-                        if c != w:
-                            rows.append((i, c))
+            for ra in readings.get(text[i], ()):
+                for rb in readings.get(text[i + 1], ()):
+                    rows += [(i, c) for c in table.get(ra * syl + rb, ()) if c != w]
         seen_words = self.word_pairs
         if seen_words:
-            for i in range(n - 1):
+            for i in range(len(text) - 1):
                 rights = seen_words.get(text[i : i + 2])
                 if rights and not (skip[i] or skip[i + 1]):
                     rows.extend((i, c) for c in rights)
-        if not rows:
-            return []
-        rows = list(dict.fromkeys(rows))
+        return list(dict.fromkeys(rows))
+
+    def _fitting_rows(self, rows: list[tuple[int, str]], padded: np.ndarray) -> list[tuple[int, str]]:
+        """The rows whose word makes a counted trigram with the character before or after it (a word
+        that fits its place does): one vectorised lookup before the full windows are scored."""
         off = ORDER - 1
-        # a word that fits its place makes a counted trigram with the character before or after it:
-        # one vectorised lookup drops the candidates that do not, before the full window is scored
         sh = np.uint64(16)
         at = np.array([i + off for i, _ in rows])
         c0 = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
         c1 = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
         m = len(rows)
         tri = self.lookup(np.concatenate([((padded[at - 1] << sh) | c0) << sh | c1, ((c0 << sh) | c1) << sh | padded[at + 2]]))
-        rows = [r for r, a, b in zip(rows, tri[:m].tolist(), tri[m:].tolist()) if a >= 1 or b >= 1]
-        if not rows:
-            return []
+        return [r for r, a, b in zip(rows, tri[:m].tolist(), tri[m:].tolist()) if a >= 1 or b >= 1]
+
+    def _best_words(self, text: str, rows: list[tuple[int, str]], padded: np.ndarray, words: dict) -> dict[int, tuple]:
+        """Position → (score, word, n-gram gain, segmentation gain, seen in training) of the best word
+        of each position whose score reaches ``word_threshold``."""
+        n = len(text)
+        off = ORDER - 1
+        seen_words = self.word_pairs
         positions = sorted({i for i, _ in rows})
         idx = {i: k for k, i in enumerate(positions)}
         base = np.stack([padded[i + off - 3 : i + off + 5] for i in positions])
@@ -474,16 +481,7 @@ class TypoModel:
                 score += self.word_pair_bonus
             if score >= self.word_threshold and (i not in best or score > best[i][0]):
                 best[i] = (score, c, gain, seg, seen)
-        out: list[Suspect] = []
-        for i in sorted(best):
-            score, c, gain, seg, seen = best[i]
-            s = Suspect(i, text[i : i + 2], c, score, gain, math.log10(max(1, words.get(c, 1))), seen, seg)
-            if out and i - out[-1].start <= 1:
-                if score > out[-1].gain:
-                    out[-1] = s
-                continue
-            out.append(s)
-        return out
+        return best
 
     def _near(self, padded: list[int], eligible: list[int]) -> np.ndarray:
         """Counts of (left neighbour, candidate) and (candidate, right neighbour) for every candidate
@@ -635,6 +633,26 @@ _SEG_SPAN = 4
 _LOG_TOTAL = None
 
 
+def _word_starts(tokens: list[str]) -> list[int]:
+    """Where the segmentation's two-character Han words start, and pairs of adjacent one-character
+    Han tokens."""
+    starts = []
+    pos, single = 0, -2  # single: start of the previous one-character Han token
+    for tok in tokens:
+        if len(tok) == 2:
+            if is_han(tok[0]) and is_han(tok[1]):
+                starts.append(pos)
+            single = -2
+        elif len(tok) == 1 and is_han(tok):
+            if single == pos - 1:
+                starts.append(single)
+            single = pos
+        else:
+            single = -2
+        pos += len(tok)
+    return starts
+
+
 def _log_total(words: dict) -> float:
     global _LOG_TOTAL
     if _LOG_TOTAL is None:
@@ -745,21 +763,9 @@ def _quoted(text: str, longest: int = 10) -> list[bool]:
     return out
 
 
-def _in_listed_name(text: str, i: int) -> bool:
-    """Whether ``text[i]`` is in a short Han run set off by spaces (names in a list: 贾某某　教授)."""
-    a = i
-    while a > 0 and is_han(text[a - 1]):
-        a -= 1
-    b = i
-    while b < len(text) and is_han(text[b]):
-        b += 1
-    if b - a > 4:
-        return False
-    return (a > 0 and text[a - 1].isspace()) or (b < len(text) and text[b].isspace())
-
-
 def _listed_names(text: str) -> list[bool]:
-    """:func:`_in_listed_name` of every Han character of ``text`` at once (one pass over its Han runs)."""
+    """Which characters of ``text`` are in a short Han run (at most four) set off by whitespace: names
+    in a list (贾某某　教授). One pass over the Han runs."""
     n = len(text)
     out = [False] * n
     a = 0
