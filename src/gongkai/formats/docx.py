@@ -10,12 +10,12 @@ python-docx is still used where documents are written (annotate, redact).
 from __future__ import annotations
 
 import posixpath
-import re
 import threading
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+import regex
 from lxml import etree
 
 from ..config import Limits
@@ -617,11 +617,11 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
 
 
 _AUTHOR = w("author")
-_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
-_XMLNS = re.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"')
-_DATA = re.compile(r"[^\x00-\x7f]|\d{5}|@")  # a namespace name never holds these
+_COMMENT = regex.compile(rb"<!--(.*?)-->", regex.DOTALL)
+_XMLNS = regex.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"')
+_DATA = regex.compile(r"[^\x00-\x7f]|\d{5}|@")  # a namespace name never holds these
 #: An external target on a local disk or a network share (file:///C:/Users/…, \\\\server\\…, /home/…).
-LOCAL_PATH = re.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", re.I)
+LOCAL_PATH = regex.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", regex.I)
 _REVISION_AUTHORS = etree.XPath("//@w:author", namespaces={"w": W})
 _COMMENT_REVISION_AUTHORS = etree.XPath("//*[not(self::w:comment)]/@w:author", namespaces={"w": W})
 

@@ -26,12 +26,12 @@ normalised text maps back to the characters of the elements and attributes that 
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
+import regex
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -46,16 +46,16 @@ CONTAINERS = frozenset({"p", "si", "is", "oMath", "rt", "li", "td", "th", "h1", 
 #: Attributes that hold who wrote or edited (judged by the author rule D111, not as text).
 AUTHOR_ATTRS = frozenset({"author", "userId"})
 #: Binary members that are expected and hold no text of their own (their text runs are still scanned).
-MEDIA = re.compile(r"(^|/)(media|fonts)/[^/]+$", re.IGNORECASE)
+MEDIA = regex.compile(r"(^|/)(media|fonts)/[^/]+$", regex.IGNORECASE)
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".wdp", ".jfif",
              ".ico", ".odttf", ".ttf", ".otf")
-THUMBNAIL = re.compile(r"(^|/)docProps/thumbnail\.[^/]+$", re.IGNORECASE)
+THUMBNAIL = regex.compile(r"(^|/)docProps/thumbnail\.[^/]+$", regex.IGNORECASE)
 TEXT_EXT = (".txt", ".csv", ".tsv", ".md", ".json", ".ini", ".log")
 HTML_EXT = (".htm", ".html", ".xhtml", ".mht", ".mhtml")
 OFFICE_ZIP = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_DEPTH = 4
-LOCAL_PATH = re.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
+LOCAL_PATH = regex.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
 _SPACE = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\u202f-")
 _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
@@ -64,15 +64,15 @@ _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
 # -- where a text stands ---------------------------------------------------------------------------
 
 _MEMBER_PLACES = (
-    (re.compile(r"^word/document\.xml$"), "正文"), (re.compile(r"^word/header\d*\.xml$"), "页眉"),
-    (re.compile(r"^word/footer\d*\.xml$"), "页脚"), (re.compile(r"^word/footnotes\.xml$"), "脚注"),
-    (re.compile(r"^word/endnotes\.xml$"), "尾注"), (re.compile(r"^word/comments\w*\.xml$"), "批注"),
-    (re.compile(r"^word/glossary/"), "文档部件"), (re.compile(r"^word/settings\.xml$"), "文档设置"),
-    (re.compile(r"^word/numbering\.xml$"), "编号格式"), (re.compile(r"^word/styles\w*\.xml$"), "样式"),
-    (re.compile(r"^word/people\.xml$"), "审阅人"), (re.compile(r"(^|/)charts/"), "图表"),
-    (re.compile(r"^customXml/"), "自定义 XML 数据"), (re.compile(r"^docProps/custom\.xml$"), "自定义属性"),
-    (re.compile(r"^docProps/"), "文档属性"), (re.compile(r"\.rels$"), "关系目标"),
-    (re.compile(r"(^|/)embeddings/"), "嵌入文件"), (re.compile(r"(?i)\.(x?html?|mht|txt)$"), "外部内容块"),
+    (regex.compile(r"^word/document\.xml$"), "正文"), (regex.compile(r"^word/header\d*\.xml$"), "页眉"),
+    (regex.compile(r"^word/footer\d*\.xml$"), "页脚"), (regex.compile(r"^word/footnotes\.xml$"), "脚注"),
+    (regex.compile(r"^word/endnotes\.xml$"), "尾注"), (regex.compile(r"^word/comments\w*\.xml$"), "批注"),
+    (regex.compile(r"^word/glossary/"), "文档部件"), (regex.compile(r"^word/settings\.xml$"), "文档设置"),
+    (regex.compile(r"^word/numbering\.xml$"), "编号格式"), (regex.compile(r"^word/styles\w*\.xml$"), "样式"),
+    (regex.compile(r"^word/people\.xml$"), "审阅人"), (regex.compile(r"(^|/)charts/"), "图表"),
+    (regex.compile(r"^customXml/"), "自定义 XML 数据"), (regex.compile(r"^docProps/custom\.xml$"), "自定义属性"),
+    (regex.compile(r"^docProps/"), "文档属性"), (regex.compile(r"\.rels$"), "关系目标"),
+    (regex.compile(r"(^|/)embeddings/"), "嵌入文件"), (regex.compile(r"(?i)\.(x?html?|mht|txt)$"), "外部内容块"),
 )
 #: Element (local name) -> the place it makes, innermost first.
 _ELEMENT_PLACES = {
@@ -287,9 +287,9 @@ def xml_units(root, member: str, place: str) -> list[Unit]:
     return units
 
 
-_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
-_PI = re.compile(rb"<\?(?!xml[\s?])(.*?)\?>", re.DOTALL)
-_XMLNS = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COMMENT = regex.compile(rb"<!--(.*?)-->", regex.DOTALL)
+_PI = regex.compile(rb"<\?(?!xml[\s?])(.*?)\?>", regex.DOTALL)
+_XMLNS = regex.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def markup_units(raw: bytes, member: str, place: str) -> list[Unit]:
@@ -360,11 +360,11 @@ def binary_strings(raw: bytes, name: str = "") -> list[str]:
     return kept
 
 
-_ASCII_RUN = re.compile(rb"[\x20-\x7e]{8,}")
+_ASCII_RUN = regex.compile(rb"[\x20-\x7e]{8,}")
 #: Two or more CJK characters in UTF-8 (lead bytes E4–E9).
-_CJK_UTF8 = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
-_EMAIL = re.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
-_UTF16_ASCII_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){6,}")
+_CJK_UTF8 = regex.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
+_EMAIL = regex.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
+_UTF16_ASCII_RUN = regex.compile(rb"(?:[\x20-\x7e]\x00){6,}")
 
 
 #: How much of a binary member other than a PNG or JPEG (whose metadata segments are read) is searched for text.
@@ -517,7 +517,7 @@ def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: li
     if not values:
         return []
     covered = {(h.unit, h.start) for h in hits}
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    pattern = regex.compile("|".join(regex.escape(v) for v in sorted(values, key=len, reverse=True)))
     out = []
     for i, block in enumerate(doc.blocks):
         for m in pattern.finditer(block.text):
@@ -704,8 +704,8 @@ def all_units(members: list[Member]) -> list[Unit]:
     return [u for m in members for u in m.units]
 
 
-_SHEET = re.compile(r"(^|!/)xl/worksheets/[^/]+\.xml$")
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_SHEET = regex.compile(r"(^|!/)xl/worksheets/[^/]+\.xml$")
+_CELL_REF = regex.compile(r"^([A-Z]+)(\d+)$")
 
 
 def sheet_cells(members: list[Member]) -> list[Unit]:

@@ -19,12 +19,12 @@ from __future__ import annotations
 import html
 import io
 import posixpath
-import re
 import struct
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+import regex
 from lxml import etree
 
 from ..config import Limits
@@ -73,31 +73,31 @@ _IMAGE_MAGIC = (
     (b"\x01\x00\x00\x00", "图元文件"), (b"\xd7\xcd\xc6\x9a", "图元文件"), (b"II*\x00", "图片"),
     (b"MM\x00*", "图片"), (b"RIFF", "图片"), (b"%PDF", "PDF 文件"),
 )
-_IMAGE_EXT = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|webp|svg|ico|wdp|jxr)$", re.IGNORECASE)
-_TEXT_EXT = re.compile(r"\.(txt|csv|tsv|xml|json|md|log|ini)$", re.IGNORECASE)
-_HTML_EXT = re.compile(r"\.(html?|xhtml|mht|mhtml)$", re.IGNORECASE)
+_IMAGE_EXT = regex.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|webp|svg|ico|wdp|jxr)$", regex.IGNORECASE)
+_TEXT_EXT = regex.compile(r"\.(txt|csv|tsv|xml|json|md|log|ini)$", regex.IGNORECASE)
+_HTML_EXT = regex.compile(r"\.(html?|xhtml|mht|mhtml)$", regex.IGNORECASE)
 #: Parts that carry only formatting, identifiers or numbers: not read (the thumbnail and
 #: unknown parts are; see :meth:`Places.rest`).
-_BOILERPLATE = re.compile(
+_BOILERPLATE = regex.compile(
     r"(^|/)(styles|stylesWithEffects|fontTable|numbering|webSettings|theme\d*|commentsExtended|commentsIds|"
     r"commentsExtensible|people|calcChain|presProps|viewProps|tableStyles)\.xml$"
     r"|(^|/)(theme|fonts|printerSettings|_xmlsignatures)/|^customXml/itemProps\d*\.xml$"
     r"|(^|/)charts/(colors|style)\d*\.xml$"
     r"|\[Content_Types\]\.xml$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 #: A link target (or a HYPERLINK field holding only one) with its scheme: the address itself in group 1.
-_LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
+_LINK = regex.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', regex.IGNORECASE)
 #: Text in raw bytes: UTF-16LE runs of printable ASCII, CJK and full-width forms; ASCII runs.
-_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
-_STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
-_STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
-_LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
+_UTF16_RUN = regex.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
+_STYLE_PART = regex.compile(r"(^|/)styles(WithEffects)?\.xml$", regex.IGNORECASE)
+_STYLE_NAME = regex.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
+_LVLTEXT = regex.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 #: An attribute value worth reading in generic XML: non-ASCII, five digits, or an @.
-_WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
+_WORTH = regex.compile(r"[^\x00-\x7f]|\d{5}|@")
 #: A style name that may hold data: digits, an @, or longer than any an office suite ships
 #: (WPS names its styles in Chinese: 正文, 标题 1, 批注框文本 are not read).
-_DATA_NAME = re.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
+_DATA_NAME = regex.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
 
 
 def _text_of(el, tag=_T) -> str:
@@ -274,7 +274,7 @@ class Places:
     def chart(self, root, member: str) -> None:
         for el in root.iter(f"{{{C}}}v"):
             text = (el.text or "").strip()
-            if not re.fullmatch(r"[-+]?[\d.Ee]{1,4}", text):  # short numbers are a chart's data
+            if not regex.fullmatch(r"[-+]?[\d.Ee]{1,4}", text):  # short numbers are a chart's data
                 self.add("chart", member, text)
         for p in root.iter(f"{{{A}}}p"):
             self.add("chart", member, _text_of(p, f"{{{A}}}t"))
@@ -537,7 +537,7 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             root = _xml(pkg, places, name)
             if root is not None:
                 places.chart(root, name)
-        elif re.match(r"customxml/item\d*\.xml$", lower):
+        elif regex.match(r"customxml/item\d*\.xml$", lower):
             root = _xml(pkg, places, name)
             if root is not None:
                 places.generic_xml(root, "customxml", name)
@@ -589,7 +589,7 @@ def data_names(pkg, member: str, kind: str) -> list[str]:
     return found
 
 
-_UTF8_RUN = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e]{4,}")
+_UTF8_RUN = regex.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e]{4,}")
 
 
 def strings(data: bytes) -> list[str]:
