@@ -231,60 +231,78 @@ def _worth_reading(name: str, value: str) -> bool:
 def xml_units(root, member: str, place: str) -> list[Unit]:
     """The units of an XML part: containers whole, other text nodes and every attribute on their own."""
     units: list[Unit] = []
-
-    def container_text(top) -> tuple[str, list[Segment]]:
-        parts: list[str] = []
-        segs: list[Segment] = []
-        pos = 0
-
-        def add(el, slot, value):
-            nonlocal pos
-            if value:
-                segs.append(Segment(el, slot, None, pos, pos + len(value)))
-                parts.append(value)
-                pos += len(value)
-
-        def walk(el, top_level):
-            add(el, "text", el.text if isinstance(el.tag, str) else None)
-            for child in el:
-                walk(child, False)
-            if not top_level:
-                add(el, "tail", el.tail)
-
-        walk(top, True)
-        return "".join(parts), segs
-
-    covered: set[int] = set()
+    covered: set[int] = set()  # text and tail slots read as part of a container
     positions: dict = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        local = _local(el.tag)
-        if local in CONTAINERS:
-            text, segs = container_text(el)
+        if _local(el.tag) in CONTAINERS:
+            text, segs = _container_text(el)
             if text.strip():
                 units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el, positions)))
                 for s in segs:
-                    covered.add(id(s.el) * 2 + (s.slot == "tail"))
-        for name, value in el.attrib.items():
-            if not _worth_reading(name, value):
-                continue
-            where = _element_place(el, name) or place
-            units.append(Unit(member, where, value, [Segment(el, "attr", name, 0, len(value))]))
-            decoded = unquote(value) if "%" in value else value
-            if decoded != value:
-                units.append(Unit(member, where, decoded, [Segment(el, "attr", name, 0, len(decoded))], url=True))
-    for el in root.iter():
-        for slot in ("text", "tail"):
-            value = (el.text if slot == "text" else el.tail) if isinstance(el.tag, str) else None
-            if value and value.strip() and id(el) * 2 + (slot == "tail") not in covered:
-                owner = el if slot == "text" else el.getparent()
-                units.append(Unit(member, (_element_place(owner) if owner is not None else None) or place, value,
-                                  [Segment(el, slot, None, 0, len(value))]))
+                    covered.add(_slot_key(s.el, s.slot))
+        units += _attribute_units(el, member, place)
+    units += _loose_text_units(root, member, place, covered)
     for unit in units:
         if unit.place != place and not unit.place.startswith(place):
             unit.place = f"{unit.place}（{place}）" if place not in ("正文",) else unit.place
     return units
+
+
+def _slot_key(el, slot: str) -> int:
+    return id(el) * 2 + (slot == "tail")
+
+
+def _container_text(top) -> tuple[str, list[Segment]]:
+    """A container's whole text (its own, its descendants' and their tails) and where each piece stands."""
+    parts: list[str] = []
+    segs: list[Segment] = []
+    pos = 0
+
+    def add(el, slot, value):
+        nonlocal pos
+        if value:
+            segs.append(Segment(el, slot, None, pos, pos + len(value)))
+            parts.append(value)
+            pos += len(value)
+
+    def walk(el, top_level):
+        add(el, "text", el.text if isinstance(el.tag, str) else None)
+        for child in el:
+            walk(child, False)
+        if not top_level:
+            add(el, "tail", el.tail)
+
+    walk(top, True)
+    return "".join(parts), segs
+
+
+def _attribute_units(el, member: str, place: str) -> list[Unit]:
+    """The attribute values of ``el`` that could hold data, each a unit (and URL-decoded once more)."""
+    out = []
+    for name, value in el.attrib.items():
+        if not _worth_reading(name, value):
+            continue
+        where = _element_place(el, name) or place
+        out.append(Unit(member, where, value, [Segment(el, "attr", name, 0, len(value))]))
+        decoded = unquote(value) if "%" in value else value
+        if decoded != value:
+            out.append(Unit(member, where, decoded, [Segment(el, "attr", name, 0, len(decoded))], url=True))
+    return out
+
+
+def _loose_text_units(root, member: str, place: str, covered: set[int]) -> list[Unit]:
+    """Every text node and tail no container read, each a unit."""
+    out = []
+    for el in root.iter():
+        for slot in ("text", "tail"):
+            value = (el.text if slot == "text" else el.tail) if isinstance(el.tag, str) else None
+            if value and value.strip() and _slot_key(el, slot) not in covered:
+                owner = el if slot == "text" else el.getparent()
+                out.append(Unit(member, (_element_place(owner) if owner is not None else None) or place, value,
+                                [Segment(el, slot, None, 0, len(value))]))
+    return out
 
 
 _COMMENT = regex.compile(rb"<!--(.*?)-->", regex.DOTALL)
@@ -714,47 +732,53 @@ def sheet_cells(members: list[Member]) -> list[Unit]:
     A shared string stands once in sharedStrings.xml; each cell that shows it becomes a unit on
     the same elements, so the column's header gives the context and a mask reaches the string.
     """
+    shared = {m.name[: -len("xl/sharedStrings.xml")]: _shared_strings(m) for m in members
+              if m.kind == "xml" and m.name.endswith("xl/sharedStrings.xml")}
     out: list[Unit] = []
-    shared: dict[str, list[Unit]] = {}
     for m in members:
-        if m.kind == "xml" and m.name.endswith("xl/sharedStrings.xml"):
-            prefix = m.name[: -len("xl/sharedStrings.xml")]
-            owner: dict[object, Unit] = {}
-            for u in m.units:  # the si container unit of each shared string
-                el = u.segments[0].el if u.segments else None
-                while el is not None and _local(el.tag) != "si":
-                    el = el.getparent()
-                if el is not None and el not in owner:
-                    owner[el] = u
-            units = [owner.get(el) for el in m.root if _local(el.tag) == "si"]
-            shared[prefix] = units
-    for m in members:
-        if m.kind != "xml" or not _SHEET.search(m.name):
+        if m.kind == "xml" and _SHEET.search(m.name):
+            out += _sheet_cells(m, shared.get(m.name[: m.name.index("xl/worksheets/")], []))
+    return out
+
+
+def _shared_strings(m: Member) -> list[Unit | None]:
+    """The unit of each shared string (its ``si`` container), by index."""
+    owner: dict[object, Unit] = {}
+    for u in m.units:
+        el = u.segments[0].el if u.segments else None
+        while el is not None and _local(el.tag) != "si":
+            el = el.getparent()
+        if el is not None and el not in owner:
+            owner[el] = u
+    return [owner.get(el) for el in m.root if _local(el.tag) == "si"]
+
+
+def _sheet_cells(m: Member, strings: list[Unit | None]) -> list[Unit]:
+    """A worksheet's cells placed (sheet, row, column): a shared string's cell as a new unit on the
+    string's elements, any other cell's own units marked with the position."""
+    out: list[Unit] = []
+    texts = {id(u.segments[0].el): u for u in m.units if u.segments and u.segments[0].slot == "text"}
+    for c in m.root.iter():
+        if _local(c.tag) != "c":
             continue
-        prefix = m.name[: m.name.index("xl/worksheets/")]
-        strings = shared.get(prefix, [])
-        texts = {id(u.segments[0].el): u for u in m.units if u.segments and u.segments[0].slot == "text"}
-        for c in m.root.iter():
-            if _local(c.tag) != "c":
-                continue
-            ref = _CELL_REF.match(c.get("r") or "")
-            if ref is None:
-                continue
-            col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(ref.group(1)))) - 1
-            cell = (m.name, int(ref.group(2)) - 1, col)
-            v = next((x for x in c if _local(x.tag) == "v"), None)
-            if c.get("t") == "s" and v is not None and (v.text or "").strip().isdigit():
-                k = int(v.text)
-                base = strings[k] if k < len(strings) else None
-                if base is not None:
-                    out.append(Unit(base.member, m.name.partition("!/")[0] and member_place(m.name), base.text,
-                                    base.segments, cell=cell))
-            elif v is not None and id(v) in texts:
-                texts[id(v)].cell = cell
-            else:
-                for u in m.units:
-                    if u.segments and any(s.el is c or s.el in c.iter() for s in u.segments[:1]):
-                        u.cell = cell
+        ref = _CELL_REF.match(c.get("r") or "")
+        if ref is None:
+            continue
+        col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(ref.group(1)))) - 1
+        cell = (m.name, int(ref.group(2)) - 1, col)
+        v = next((x for x in c if _local(x.tag) == "v"), None)
+        if c.get("t") == "s" and v is not None and (v.text or "").strip().isdigit():
+            k = int(v.text)
+            base = strings[k] if k < len(strings) else None
+            if base is not None:
+                out.append(Unit(base.member, m.name.partition("!/")[0] and member_place(m.name), base.text,
+                                base.segments, cell=cell))
+        elif v is not None and id(v) in texts:
+            texts[id(v)].cell = cell
+        else:
+            for u in m.units:
+                if u.segments and any(s.el is c or s.el in c.iter() for s in u.segments[:1]):
+                    u.cell = cell
     return out
 
 
