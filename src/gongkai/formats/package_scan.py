@@ -723,7 +723,7 @@ def all_units(members: list[Member]) -> list[Unit]:
 
 
 _SHEET = regex.compile(r"(^|!/)xl/worksheets/[^/]+\.xml$")
-_CELL_REF = regex.compile(r"^([A-Z]+)(\d+)$")
+_CELL_REF = regex.compile(r"^([A-Z]+)([0-9]+)$")  # ASCII digits: int() cannot read a digit newer than its Unicode tables
 
 
 def sheet_cells(members: list[Member]) -> list[Unit]:
