@@ -110,37 +110,61 @@ def from_mapping(data: dict, source: str = "<config>") -> Config:
     unknown = set(data) - SCALAR_KEYS - SECTIONS
     if unknown:
         raise fail(f"未知配置项 {', '.join(sorted(unknown))}")
+    # Checked in this order, so a file with several mistakes is always told of the same one.
+    fail_on = _fail_on(data, fail)
+    severity = _severity(data, fail)
+    limits = _limits(data, fail)
+    sections = _sections(data, fail)
+    exempt = _exempt_before_year(data, fail)
+    refs = _refs(data, source)
+    return Config(
+        select=_codes(data, "select", fail), ignore=_codes(data, "ignore", fail), fail_on=fail_on,
+        severity=severity, limits=limits, sections=sections, refs=refs, exempt_before_year=exempt, source=source,
+    )
 
-    def codes(key: str) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"{key} 应为规则代码列表")
-        return tuple(v.strip().upper() for v in value)
 
+# Each reader below takes the parsed mapping and ``fail`` (message -> ConfigError naming the
+# file) and returns one field of the Config.
+
+
+def _codes(data: dict, key: str, fail) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"{key} 应为规则代码列表")
+    return tuple(v.strip().upper() for v in value)
+
+
+def _fail_on(data: dict, fail) -> Severity | None:
     try:
-        fail_on = parse_fail_on(data.get("fail_on", "error"))
+        return parse_fail_on(data.get("fail_on", "error"))
     except ValueError:
         raise fail(f"fail_on 应为 error、warning、info 或 never，而非 {data.get('fail_on')!r}") from None
 
+
+def _severity(data: dict, fail) -> dict[str, Severity]:
     severity: dict[str, Severity] = {}
     for code, value in (data.get("severity") or {}).items():
         try:
             severity[code.upper()] = Severity.parse(value)
         except ValueError:
             raise fail(f"[severity] {code} 应为 error、warning 或 info") from None
+    return severity
 
+
+def _limits(data: dict, fail) -> Limits:
     limits_data = data.get("limits") or {}
-    known_limits = set(Limits.__dataclass_fields__)
-    bad = set(limits_data) - known_limits
+    bad = set(limits_data) - set(Limits.__dataclass_fields__)
     if bad:
         raise fail(f"[limits] 未知配置项 {', '.join(sorted(bad))}")
     try:
-        limits = Limits(**{k: type(getattr(Limits(), k))(v) for k, v in limits_data.items()})
+        return Limits(**{k: type(getattr(Limits(), k))(v) for k, v in limits_data.items()})
     except (TypeError, ValueError):
         raise fail("[limits] 的值应为数字") from None
 
+
+def _sections(data: dict, fail) -> dict[str, dict]:
     sections = {}
     for name in SECTIONS - {"severity", "limits"}:
         value = data.get(name)
@@ -149,18 +173,22 @@ def from_mapping(data: dict, source: str = "<config>") -> Config:
         if not isinstance(value, dict):
             raise fail(f"[{name}] 应为一个配置节")
         sections[name] = value
+    return sections
 
+
+def _exempt_before_year(data: dict, fail) -> int | None:
     exempt = data.get("exempt_before_year")
     if exempt is not None and not isinstance(exempt, int):
         raise fail("exempt_before_year 应为年份整数")
+    return exempt
+
+
+def _refs(data: dict, source: str) -> str | None:
+    """``refs`` as written, relative to the configuration file's folder."""
     refs = data.get("refs")
     if refs is not None:
         refs = str((Path(source).parent / refs) if source and not source.startswith("<") else refs)
-
-    return Config(
-        select=codes("select"), ignore=codes("ignore"), fail_on=fail_on, severity=severity,
-        limits=limits, sections=sections, refs=refs, exempt_before_year=exempt, source=source,
-    )
+    return refs
 
 
 def load(path: str | Path) -> Config:

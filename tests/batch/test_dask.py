@@ -46,3 +46,16 @@ def test_dask_executor_records_a_timeout_and_goes_on():
             executor = DaskExecutor(client, timeout_s=0.5, tick_s=0.1, func=_slow_or_echo)
             got = dict(item for item in executor.imap_unordered(["slow", "a", "b", "c"]) if item is not None)
     assert got == {"slow": Failure("timeout", "0.5"), "a": "a", "b": "b", "c": "c"}
+
+
+def test_without_dask_the_run_stops_with_the_install_hint(monkeypatch):
+    import sys
+
+    import pytest
+
+    from gongkai.batch.cluster import ClusterError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
+    with pytest.raises(ClusterError, match="pip install 'gongkai\\[dask\\]'"):
+        next(DaskExecutor("tcp://127.0.0.1:1").imap_unordered(["a"]))
+    assert list(DaskExecutor("tcp://127.0.0.1:1").imap_unordered([])) == []  # nothing to check: no cluster needed

@@ -649,3 +649,40 @@ def test_review_and_archive_output_mask_a_number_in_the_title(gk, tmp_path):
     for out in outputs:
         assert FAKE_ID not in out and FAKE_ID[:-1] not in out, out
     assert "110105********002X" in outputs[0]
+
+
+# --- separation of duties and accounts (issue #19) -------------------------------------------
+
+
+def test_without_accounts_one_name_cannot_sign_two_stages(gk, doc):
+    gk("review", "start", doc, "--by", "甲")
+    assert gk("review", "sign", doc, "--stage", "初审", "--by", "甲").exit_code == 0
+    again = gk("review", "sign", doc, "--stage", "复审", "--by", "甲")
+    assert again.exit_code == 1
+    line = again.stderr.strip()
+    assert "\n" not in line and "甲已签署本文档的初审，同一人不得再签署复审" in line and "第一条" in line
+    assert gk("review", "sign", doc, "--stage", "复审", "--by", "乙").exit_code == 0
+
+
+def test_without_accounts_the_drafter_cannot_read_aloud(gk, doc):
+    gk("review", "start", doc, "--important", "--by", "甲")
+    refused = gk("review", "read-aloud", doc, "--by", "甲")
+    assert refused.exit_code == 1 and "起草人以外" in refused.stderr
+    assert gk("review", "read-aloud", doc, "--by", "庚").exit_code == 0
+
+
+def test_with_accounts_the_cli_refuses_free_text_sign_offs(gk, doc):
+    from gongkai.store import Store
+    from gongkai.store.accounts import Accounts
+
+    gk("review", "start", doc)  # opened before the office had accounts
+    store = Store(str(gk.db))
+    Accounts(store).create("admin", "管理员甲", "admin password 1", ["管理员"])
+    store.close()
+    for args in (("review", "sign", doc, "--stage", "初审", "--by", "甲"), ("review", "proof", doc, "--by", "庚"),
+                 ("review", "start", doc, "--by", "甲"), ("release", doc)):
+        result = gk(*args)
+        assert result.exit_code == 1, args
+        line = result.stderr.strip()
+        assert "\n" not in line and "登录审核台" in line and "gongkai serve" in line
+    assert gk("review", "status", doc).exit_code == 0  # reading stays open

@@ -6,7 +6,7 @@ import pytest
 
 from gongkai import Config, check_document
 from gongkai.config import from_mapping
-from gongkai.engine import FunctionRule, PatternRule, Registry, Runner, default_registry
+from gongkai.engine import FunctionRule, Registry, Runner, default_registry
 from gongkai.formats import read_bytes
 from gongkai.formats.compose import DocxBuilder
 from gongkai.models import Document, Severity
@@ -71,9 +71,17 @@ def test_bare_ignore_comment_suppresses_every_rule_in_range():
 
 
 def _rule(code, kind, priority, pattern):
-    return PatternRule(code=code, category="personal_data", kind=kind, severity="error", message=kind,
-                       basis="《测试》第一条", doc="测试规则" * 5, fires=["x"], silent=["y"],
-                       priority=priority, pattern=pattern)
+    """A rule reporting every match of ``pattern`` in every block."""
+    import regex
+
+    def func(rule, doc, ctx):
+        for block in rule.blocks(doc):
+            for m in regex.finditer(pattern, block.text):
+                yield rule.finding(block, m.start(), m.end())
+
+    return FunctionRule(code=code, category="personal_data", kind=kind, severity="error", message=kind,
+                        basis="《测试》第一条", doc="测试规则" * 5, fires=["x"], silent=["y"],
+                        priority=priority, func=func)
 
 
 def test_overlapping_findings_keep_the_higher_priority():

@@ -174,3 +174,35 @@ def test_an_item_starting_with_a_year_is_still_numbered(check_text):
     found = check_text(text).findings
     assert "F102" not in {f.rule for f in found}
     assert [f.text for f in found if f.rule == "F103"] == ["1、", "2、"]
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("注：1、面积按实测填写；2、备注填写来源。", "注：1.面积按实测填写；2.备注填写来源。"),
+    ("说明：1、本表由各村填写。", "说明：1.本表由各村填写。"),
+    ("注：本表共3、4两栏。", "注：本表共3、4两栏。"),                      # no enumeration
+    ("根据某委宣〔2024〕19号（《关于做好推荐工作的通知》）精神", "根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神"),
+    ("根据某委宣[2024]19号(《关于做好推荐工作的通知》)精神", "根据《关于做好推荐工作的通知》（某委宣[2024]19号）精神"),
+    ("根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神", "根据《关于做好推荐工作的通知》（某委宣〔2024〕19号）精神"),
+])
+def test_note_numbering_and_cited_title_first(text, fixed):
+    from gongkai.proofing import format_rules
+
+    for rule in (format_rules.HEADING_MARKS, format_rules.NUMBER_THEN_TITLE):
+        text = rule.fix(text)
+    assert text == fixed
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # the title and the body name one 领导小组 two ways; the form written twice is the suggestion
+    ("关于成立某某镇河道保洁工作领导小组的通知\n各村：\n经研究，成立某某镇河道保洁领导小组。\n"
+     "某某镇河道保洁工作领导小组负责统筹。", ["某某镇河道保洁领导小组"]),
+    ("关于开展整治违规占道经营专项行动的通知\n各单位：\n整治违规占道经营专项行动自5月开始。", []),
+    ("关于开展城关社区违规占道经营专项行动的通知\n各单位：\n城关社区违法占道经营专项行动自5月开始。",
+     ["城关社区违规占道经营专项行动", "城关社区违法占道经营专项行动"]),             # a tie: both are shown
+    ("关于成立某某镇防汛抗旱指挥部的通知\n各村：\n经研究，成立防汛抗旱指挥部。", []),  # shortened at its start
+    ("由县防汛工作指挥部提请市防汛工作指挥部处理。", []),                               # two bodies
+    ("成立2024年度招商工作领导小组。2025年度招商工作领导小组另行通知。", []),          # the years differ
+])
+def test_one_name_written_two_ways(text, flagged):
+    report = check_document(Document.from_text(text), Config())
+    assert sorted(f.text for f in report.findings if f.rule == "T108") == sorted(flagged)

@@ -142,3 +142,76 @@ def test_years_in_chinese_numerals_stay_silent(check_text, text):
 ])
 def test_date_ranges_with_hyphens(text, fixed):
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("咨询电话：东镇1390000000，西镇13900000001。", True),      # ten digits
+    ("咨询电话：东镇139000000012。", True),                      # twelve digits
+    ("咨询电话：东镇13900000000，西镇13900000001。", False),
+    ("某项目总投资1390000000元，咨询电话0851-1234567", False),   # an amount
+    ("编号1390000000", False),                                  # no telephone in sight
+])
+def test_telephone_number_with_a_digit_too_few_or_too_many(check_text, text, fires):
+    assert ("N112" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("身高165CM以上。", "身高165cm以上。"),
+    ("每袋净重50 KG。", "每袋净重50 kg。"),
+    ("装机容量12KW。", "装机容量12kW。"),
+    ("型号XK-KM200。", "型号XK-KM200。"),
+    ("根据《中华人民共和国某某法》第39条规定", "根据《中华人民共和国某某法》第三十九条规定"),
+    ("依照《某某条例》第110条第2款", "依照《某某条例》第一百一十条第二款"),
+    ("按照《某某工作方案》第3条", "按照《某某工作方案》第3条"),       # a plan is no law
+])
+def test_unit_symbols_and_article_numbers(text, fixed):
+    from gongkai.proofing.correction import autocorrect
+
+    assert autocorrect(text) == fixed
+
+
+def test_chinese_article_numbers():
+    from gongkai.proofing.numbers import int_to_cn
+
+    assert [int_to_cn(n) for n in (3, 10, 16, 39, 100, 105, 110, 999)] == [
+        "三", "十", "十六", "三十九", "一百", "一百零五", "一百一十", "九百九十九"]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("每村推荐超过两名以上代表。", True),
+    ("不宜引入超过三家及以上企业。", True),
+    ("申请人须具有不少于3年以上工作经历。", True),
+    ("每户面积最多60平方米以下。", True),
+    ("现场约200人左右。", True),
+    ("收费标准为2元/每次。", True),
+    ("每村推荐两名以上代表。", False),
+    ("超过3个月的，以上人员重新登记。", False),     # 以上 opens the next clause
+    ("共节约50万元左右。", False),                  # 节约 is no estimate
+    ("超过60岁以上述标准执行。", False),
+    ("收费标准为2元/次。", False),
+])
+def test_quantity_bounded_twice(check_text, text, fires):
+    assert ("T107" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("关于做好统计工作的通知\n各村：\n各村务必于2019年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", True),
+    ("关于做好统计工作的通知 各村： 请于2019年6月前报送报表。 某某镇人民政府 2020年3月2日", True),  # no line breaks
+    ("关于做好统计工作的通知\n各村：\n各村务必于2020年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", False),
+    ("关于做好统计工作的通知\n各村：\n各村已于2019年6月30日前报送报表。\n某某镇人民政府\n2020年3月2日", False),
+    ("各村务必于2019年6月30日前报送报表。", False),                                            # no date of its own
+])
+def test_deadline_before_the_document_date(check_text, text, fires):
+    assert ("N115" in {f.rule for f in check_text(text).findings}) is fires
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("全年受理申请40件，其中办结37件，转办数3。", "全年受理申请40件，其中办结37件，转办数3件。"),
+    ("全年受理申请40件，其中办结37件，转办3件。", "全年受理申请40件，其中办结37件，转办3件。"),
+    ("全年受理申请40件。转办数3。", "全年受理申请40件。转办数3。"),                 # one counted neighbour only
+    ("接待群众40人，受理申请37件，转办数3。", "接待群众40人，受理申请37件，转办数3。"),   # the units differ
+])
+def test_count_without_its_measure_word(text, fixed):
+    from gongkai.proofing.correction import autocorrect
+
+    assert autocorrect(text) == fixed

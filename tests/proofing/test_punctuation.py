@@ -164,3 +164,62 @@ def test_number_lists_hyphens_and_notes(text, fixed):
     from gongkai.proofing.correction import autocorrect
 
     assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("依据《甲镇补助办法》（甲府发〔2024〕2号）《乙镇实施细则》（乙府办〔2024〕9号）办理。",
+     "依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》（乙府办〔2024〕9号）办理。"),
+    ("依据《甲镇补助办法》（试行）《乙镇实施细则》办理。", "依据《甲镇补助办法》（试行）、《乙镇实施细则》办理。"),
+    ("依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》办理。",
+     "依据《甲镇补助办法》（甲府发〔2024〕2号）、《乙镇实施细则》办理。"),              # the 顿号 is there
+    ("学习《甲镇补助办法》《乙镇实施细则》。", "学习《甲镇补助办法》《乙镇实施细则》。"),  # no note: no 顿号
+    ("（二）《甲镇补助办法》的要点", "（二）《甲镇补助办法》的要点"),                    # an ordinal, not a note
+])
+def test_note_between_titles_takes_a_pause_mark(text, fixed):
+    assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("为摸清底数，根据县里的统一部署要求。经研究，决定开展清查。", "为摸清底数，根据县里的统一部署要求，经研究，决定开展清查。"),
+    ("依照《某某办法》（某发〔2020〕1号）规定。需对规划作局部调整。", "依照《某某办法》（某发〔2020〕1号）规定，需对规划作局部调整。"),
+    ("应控制连廊的宽度。并满足消防要求。", "应控制连廊的宽度，并满足消防要求。"),
+    ("各村要按照有关规定。请于月底前上报。", "各村要按照有关规定。请于月底前上报。"),   # the clause has its own subject
+    ("根据县里的统一部署要求。 二、工作步骤", "根据县里的统一部署要求。 二、工作步骤"),   # the next line of a flattened page
+    ("会议已结束。并非所有村都已上报。", "会议已结束。并非所有村都已上报。"),
+    ("申报是否准确。并由企业填报自查表。", "申报是否准确。并由企业填报自查表。"),     # 并由 opens a clause of its own
+])
+def test_full_stop_that_splits_a_sentence(text, fixed):
+    assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("制定了《甲制度》《乙制度》等两项制度、现印发给你们，请认真执行。", "制定了《甲制度》《乙制度》等两项制度，现印发给你们，请认真执行。"),
+    ("你镇的请示收悉、经研究，同意。", "你镇的请示收悉，经研究，同意。"),
+    ("做好发现、现场处置、报告等工作。", "做好发现、现场处置、报告等工作。"),
+    ("申请、审核、公示", "申请、审核、公示"),
+])
+def test_pause_mark_before_a_clause(text, fixed):
+    assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("《关于转发<某某办法>的通知》", "《关于转发〈某某办法〉的通知》"),                 # nested: 〈〉, not 《》
+    ("区农业局《关于报请区政府批转<", "区农业局《关于报请区政府批转〈"),               # the rest is on the next line
+    ("根据某某县民政局关于《某某补助办法》的通知要求", "根据《某某县民政局关于〈某某补助办法〉的通知》要求"),
+    ("根据《甲条例》和某某市水务局关于《做好汛期工作的通知》的要求",
+     "根据《甲条例》和《某某市水务局关于做好汛期工作的通知》的要求"),
+    ("某某县民政局关于《某某补助办法》的补充通知", "某某县民政局关于《某某补助办法》的补充通知"),  # its own title
+    ("x<5且y>3", "x<5且y>3"),
+])
+def test_titles_nested_and_cited_whole(text, fixed):
+    assert autocorrect(text) == fixed
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("做好入户调查，登记等工作。", "做好入户调查、登记等工作。"),
+    ("做好入户调查、登记等工作。", "做好入户调查、登记等工作。"),
+    ("为此，宣传等部门要加强配合。", "为此，宣传等部门要加强配合。"),       # a connector, no item
+    ("各村要高度重视，确保登记等工作落实。", "各村要高度重视，确保登记等工作落实。"),  # a clause of its own
+])
+def test_list_closed_by_etc_takes_pause_marks(text, fixed):
+    assert autocorrect(text) == fixed

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from gongkai.proofing.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
+from gongkai.review.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
 from gongkai.store import DocumentRef, Store, StoreError, chain, document_key
 from gongkai.store.chain import Head
 
-ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导"}
+ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导", "庚": "校对", "辛": "校对"}
 KEY = b"0123456789abcdef0123456789abcdef"
 PKG = "pkg1:" + "c" * 64
 

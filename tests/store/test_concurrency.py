@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from gongkai.proofing.checklist import PROOF, SIGN, START, Event
+from gongkai.review.checklist import PROOF, SIGN, START, Event
 from gongkai.store import DocumentRef, Store
 from gongkai.store.schema import LATEST
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from gongkai.proofing.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
+from gongkai.review.checklist import PROOF, SECRECY, SIGN, START, Event, Facts
 from gongkai.store import DocumentRef, Store, StoreError, document_key
 from gongkai.store.schema import LATEST
 
-ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导"}
+ROSTER = {"甲": "编辑", "乙": "股室负责人", "丙": "分管领导", "庚": "校对"}
 
 
 def ref(content="c1", path="a/通知.docx", number="勺府发〔2026〕3号", title="关于春耕补贴的通知"):

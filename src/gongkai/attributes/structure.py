@@ -260,16 +260,41 @@ def written_on(doc: Document, ctx) -> datetime.date | None:
 def parse_structure(doc: Document, ctx=None) -> Structure:
     """Find the parts of a 公文 in a Document. Usable as a Context fact."""
     s = Structure()
+    paras, body, lines = _layout(doc)
+    skip: set[int] = set()  # blocks of the 版头 that are no title: 发文机关标志, 发文字号
+    _find_masthead(s, body[:8], lines, skip)
+    number_block = _find_doc_number(s, body[:16], skip)
+    _find_title_and_type(s, doc, body, skip)
+    after = max([*s.title_blocks, number_block.index if number_block else -1, s.banner.block if s.banner else -1])
+    _find_recipients(s, body, lines, skip, after)
+    s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
+    _find_tail(s, body, lines)
+    forward = _forward_in_title(s)
+    if s.attachment_start is None and s.date is not None and forward:
+        _find_carried_document(s, body, lines)
+    _find_labels(s, doc, paras)
+    _find_forwarded(s, body, forward)
+    _find_issuer(s)
+    s.direction, s.direction_reason = direction_with_reason(s, doc)
+    return s
+
+
+def _layout(doc: Document) -> tuple[list[Block], list[Block], list[str]]:
+    """The body and table paragraphs; those of them that are not blank (blank paragraphs are no
+    part of the layout); and the latter's texts, stripped once."""
     paras = [b for b in doc.blocks if b.part in ("body", "table")]
-    lines = [b.text.strip() for b in paras]  # lines[i] is body[i].text.strip(), stripped once
+    lines = [b.text.strip() for b in paras]
     body = paras
-    if not all(lines):  # blank paragraphs are no part of the layout
+    if not all(lines):
         body = [b for b, t in zip(paras, lines) if t]
         lines = [t for t in lines if t]
-    head = body[:16]
-    skip: set[int] = set()
+    return paras, body, lines
 
-    for b, t in zip(head[:8], lines):
+
+def _find_masthead(s: Structure, head: list[Block], lines: list[str], skip: set[int]) -> None:
+    """份号, 密级, 紧急程度 and the 发文机关标志 among the first lines (``lines[i]``: the stripped
+    text of ``head[i]``); the 发文机关标志's block goes into ``skip``."""
+    for b, t in zip(head, lines):
         if len(t) > 30 and not t.startswith("份号"):
             continue  # too long for a 份号 without the word, a 密级 (≤ 20), a 紧急程度 or a 发文机关标志 (≤ 30)
         if s.copy_number is None and _is_copy_number(t):
@@ -278,25 +303,35 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
             s.secret = Field(t, b.index)
         elif s.urgency is None and _is_urgency(t):
             s.urgency = Field(t, b.index)
-        # t is stripped, so BANNER's `$` is the end of t: t ends with the word BANNER ends with.
-        elif (s.banner is None and len(t) <= 30 and "关于" not in t and "的" not in t
-              and t.endswith(("文件", "函", "纪要", "简报", "通报")) and BANNER.match(t)):
+        elif s.banner is None and _is_banner(t):
             s.banner = Field(t, b.index)
             skip.add(b.index)
 
-    number_block = None
+
+def _is_banner(t: str) -> bool:
+    # t is stripped, so BANNER's `$` is the end of t: t ends with the word BANNER ends with.
+    return (len(t) <= 30 and "关于" not in t and "的" not in t
+            and t.endswith(("文件", "函", "纪要", "简报", "通报")) and BANNER.match(t) is not None)
+
+
+def _find_doc_number(s: Structure, head: list[Block], skip: set[int]) -> Block | None:
+    """The 发文字号 (and a 签发人 on its line) in the first lines; returns its block."""
     for b in head:
         m = _number_in(b.text)
         if m:
             org_start = m.start("org")
             s.doc_number = Field(b.text[org_start : m.end()].strip(), b.index, org_start, m.end())
-            number_block = b
             skip.add(b.index)
             sm = SIGNER.search(b.text)
             if sm:
                 s.signer = Field(_clean(sm["name"]), b.index, sm.start("name"), sm.end("name"))
-            break
+            return b
+    return None
 
+
+def _find_title_and_type(s: Structure, doc: Document, body: list[Block], skip: set[int]) -> None:
+    """The 标题 (else the file's title property) and the 文种 it ends with (else 纪要 by the
+    发文机关标志, 令 by the title)."""
     title_parts, joined, joined_type = _find_title(body, skip)
     if title_parts:
         s.title = Field(joined, title_parts[0].index, 0, len(title_parts[0].text))
@@ -310,8 +345,9 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
     if s.doc_type is None and s.title is not None and s.title.text.endswith("令"):
         s.doc_type = "令"
 
-    # 主送机关: the first line ending with a colon after the title / 发文字号.
-    after = max([*s.title_blocks, number_block.index if number_block else -1, s.banner.block if s.banner else -1])
+
+def _find_recipients(s: Structure, body: list[Block], lines: list[str], skip: set[int], after: int) -> None:
+    """主送机关: the first line after the title / 发文字号 (block ``after``), when it ends with a colon."""
     for b, t in zip(body, lines):
         if b.index <= after or b.index in skip or _is_special(t):
             continue
@@ -320,29 +356,36 @@ def parse_structure(doc: Document, ctx=None) -> Structure:
                 and not NOT_RECIPIENT.search(t) and len(t) <= 120):
             s.recipients = Field(t, b.index, 0, len(b.text))
         break
-    s.body_start = (s.recipients.block + 1) if s.recipients else (after + 1 if after >= 0 else None)
 
-    _find_tail(s, body, lines)
-    forward = None  # FORWARD in the title; each of its verbs holds 发 or 转 (转发, 印发, 转印发, 发布; 批转, 转送)
+
+def _forward_in_title(s: Structure) -> regex.Match | None:
+    """FORWARD in the title (an 印发/转发 notice); each of its verbs holds 发 or 转 (转发, 印发,
+    转印发, 发布; 批转, 转送)."""
     if s.title is not None and ("发" in s.title.text or "转" in s.title.text):
-        forward = FORWARD.search(s.title.text)
-    if s.attachment_start is None and s.date is not None and forward:
-        # An 印发/转发 notice followed by the document itself, without a 附件 heading.
-        for b, t in zip(body, lines):
-            if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
-                continue
-            s.attachment_start = b.index
-            break
-    _find_labels(s, doc, paras)
-    _find_forwarded(s, body, forward)
-    _find_issuer(s)
-    s.direction, s.direction_reason = direction_with_reason(s, doc)
-    return s
+        return FORWARD.search(s.title.text)
+    return None
+
+
+def _find_carried_document(s: Structure, body: list[Block], lines: list[str]) -> None:
+    """An 印发/转发 notice followed by the document itself, without a 附件 heading: the
+    attachment starts at the first line after the 成文日期 that is no 附注 or 版记."""
+    for b, t in zip(body, lines):
+        if b.index <= s.date.block or NOTE_LINE.match(t) or COPY_TO.match(t) or PRINTED.search(t):
+            continue
+        s.attachment_start = b.index
+        break
 
 
 def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
     """附件说明, 署名, 成文日期, 附注, the attachment region and the 版记 (``lines``: the stripped
     texts of ``body``)."""
+    main_end = _find_tail_marks(s, body, lines)
+    _find_date(s, body, lines, main_end)
+
+
+def _find_tail_marks(s: Structure, body: list[Block], lines: list[str]) -> int:
+    """附件说明 (and the names it lists), the 附件 heading, 抄送 and 印发 after the body's start;
+    returns where the attached document(s) start (``len(body)`` without them)."""
     first = 0
     if s.body_start is not None:
         while first < len(body) and body[first].index < s.body_start:
@@ -359,31 +402,39 @@ def _find_tail(s: Structure, body: list[Block], lines: list[str]) -> None:
         b, t = body[i], lines[i]
         if s.attachment_note is None and s.attachment_start is None and _is_attachment_note(t):
             s.attachment_note = Field(t, b.index)
-            name = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", t)
-            s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", name).strip())
-            listed = i + 1
-            while listed < len(body):
-                m = ATTACHMENT_ITEM.match(lines[listed])
-                if not m or lines[listed].endswith("。"):
-                    break
-                s.attachments.append(m["name"].strip())
-                listed += 1
-            continue
-        if t.startswith("附") and s.attachment_start is None and ATTACHMENT_HEAD.match(t):
+            listed = _read_attachment_names(s, lines, i)
+        elif t.startswith("附") and s.attachment_start is None and ATTACHMENT_HEAD.match(t):
             s.attachment_start = b.index
             main_end = i
         elif s.copy_to is None and _is_copy_to(t):
             s.copy_to = Field(t, b.index)
         elif s.printed is None and "印" in t and "日" in t and PRINTED.search(t) and DATE.search(t):
             s.printed = Field(t, b.index)
+    return main_end
 
+
+def _read_attachment_names(s: Structure, lines: list[str], i: int) -> int:
+    """The names listed by the 附件说明 at ``lines[i]`` and the numbered lines under it, into
+    ``s.attachments``; returns the index of the first line after the list."""
+    name = regex.sub(r"^附\s*件\s*\d{0,2}\s*[:：]\s*", "", lines[i])
+    s.attachments.append(regex.sub(r"^\d{1,2}\s*[.．、]\s*", "", name).strip())
+    listed = i + 1
+    while listed < len(lines):
+        m = ATTACHMENT_ITEM.match(lines[listed])
+        if not m or lines[listed].endswith("。"):
+            break
+        s.attachments.append(m["name"].strip())
+        listed += 1
+    return listed
+
+
+def _find_date(s: Structure, body: list[Block], lines: list[str], main_end: int) -> None:
+    """成文日期: the last line of the main document that is a date alone (not in the 版记);
+    the 署名 right above it and the 附注 right below it."""
     for i in range(main_end - 1, -1, -1):
         t = lines[i]
         # DATE ends with 日, which _clean keeps: a line without it is no 成文日期.
-        if len(t) > 24 or "日" not in t:
-            continue
-        m = DATE.fullmatch(_clean(t))
-        if not m:
+        if len(t) > 24 or "日" not in t or not DATE.fullmatch(_clean(t)):
             continue
         b = body[i]
         if s.printed is not None and b.index >= s.printed.block:

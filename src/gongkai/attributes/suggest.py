@@ -148,79 +148,149 @@ def _search_body(patterns, body: list[str]) -> list[tuple[str, str]]:
 
 def _matches(step: Step, f: Features) -> str | None:
     """Evidence text when every condition of the step holds, else None."""
-    w, s = step.when, f.s
     evidence: list[str] = []
-    if "doc_type" in w:
-        if s.doc_type not in w["doc_type"]:
+    for condition in _CONDITIONS_IN_ORDER:
+        found = condition(step, f)
+        if found is None:
             return None
-        evidence.append(f"文种为“{s.doc_type}”")
-    if "not_doc_type" in w and s.doc_type in w["not_doc_type"]:
-        return None
-    if "carried_type" in w:
-        if s.carried_type not in w["carried_type"]:
-            return None
-        evidence.append(f"印发的《{s.carried_title}》为{s.carried_type}")
-    if "direction" in w:
-        if s.direction != w["direction"]:
-            return None
-        evidence.append(f"行文方向为{s.direction}（{s.direction_reason}）" if s.direction_reason else f"行文方向为{s.direction}")
-        if s.recipients is not None and "主送" not in (s.direction_reason or ""):
-            evidence.append(f"主送“{s.recipients.text.rstrip('：:')}”")
-        if s.direction == "上行" and "正文" not in (s.direction_reason or ""):
-            wording = _search_body([UPWARD_WORDS], f.main)
-            if wording:
-                evidence.append(f"正文“{wording[0][1]}”")
-    if "secret_mark" in w:
-        if bool(s.secret) != w["secret_mark"]:
-            return None
-        if s.secret:
-            evidence.append(f"版头密级标志“{s.secret.text}”")
-    if "forwarded" in w and bool(s.forwarded) != w["forwarded"]:
-        return None
-    if "forwarded_label" in w:
-        if bool(s.forwarded_label and s.forwarded) != w["forwarded_label"]:
-            return None
-        if s.forwarded_label:
-            evidence.append(f"所转发的《{s.forwarded['title']}》标注“{s.forwarded_label.raw}”")
-    if step.recipients_re is not None:
-        to = s.recipients.text if s.recipients else ""
-        if not step.recipients_re.search(to):
-            return None
-        evidence.append(f"主送“{to}”")
-    if step.title_re is not None:
-        m = step.title_re.search(f.title)
-        if not m:
-            return None
-        evidence.append(f"标题“{f.title}”含“{m.group()}”")
-    for patterns, title_too in ((step.text_re, True), (step.body_re, False)):
-        if not patterns:
-            continue
-        hits = _search_body(patterns, f.body)
-        if not hits and title_too:
-            for p in patterns:
-                m = p.search(f.title)
-                if m:
-                    hits.append((m.group(), None))
-        if len(hits) < int(w.get("min_hits", 1)):
-            return None
-        words = "、".join(dict.fromkeys(h[0] for h in hits[:4]))
-        quotes = [q for _, q in hits if q]
-        if quotes:
-            evidence.append(f"（{words}）正文“{quotes[0]}”")
-        else:
-            evidence.append(f"（{words}）标题“{f.title}”")
-    if "findings" in w:
-        hits = [k for k in w["findings"] if k in f.kinds]
-        if not hits:
-            return None
-        evidence.append("检查发现" + "、".join(f"{_KIND_NAMES.get(k, k)}（{'、'.join(sorted(set(f.kinds[k])))}）" for k in hits))
-    if step.unless_title is not None and step.unless_title.search(f.title):
-        return None
-    if step.unless_text is not None and (
-        step.unless_text.search(f.title) or any(step.unless_text.search(x) for x in f.body)
-    ):
-        return None
+        evidence.extend(found)
     return "；".join(e for e in evidence if e) or ""
+
+
+# Each condition of a step: None when it fails, else the evidence it adds (nothing when the step
+# does not use it). They are tried in _CONDITIONS_IN_ORDER, the order the evidence is quoted in.
+
+
+def _doc_type(step: Step, f: Features) -> list[str] | None:
+    w, s = step.when, f.s
+    if "doc_type" not in w:
+        return []
+    if s.doc_type not in w["doc_type"]:
+        return None
+    return [f"文种为“{s.doc_type}”"]
+
+
+def _not_doc_type(step: Step, f: Features) -> list[str] | None:
+    return None if "not_doc_type" in step.when and f.s.doc_type in step.when["not_doc_type"] else []
+
+
+def _carried_type(step: Step, f: Features) -> list[str] | None:
+    w, s = step.when, f.s
+    if "carried_type" not in w:
+        return []
+    if s.carried_type not in w["carried_type"]:
+        return None
+    return [f"印发的《{s.carried_title}》为{s.carried_type}"]
+
+
+def _direction(step: Step, f: Features) -> list[str] | None:
+    """The 行文方向, quoting what showed it and, when that was the 文种, the 主送 line and the
+    body's upward wording too."""
+    w, s = step.when, f.s
+    if "direction" not in w:
+        return []
+    if s.direction != w["direction"]:
+        return None
+    why = s.direction_reason or ""
+    evidence = [f"行文方向为{s.direction}（{why}）" if why else f"行文方向为{s.direction}"]
+    if s.recipients is not None and "主送" not in why:
+        evidence.append(f"主送“{s.recipients.text.rstrip('：:')}”")
+    if s.direction == "上行" and "正文" not in why:
+        wording = _search_body([UPWARD_WORDS], f.main)
+        if wording:
+            evidence.append(f"正文“{wording[0][1]}”")
+    return evidence
+
+
+def _secret_mark(step: Step, f: Features) -> list[str] | None:
+    w, s = step.when, f.s
+    if "secret_mark" not in w:
+        return []
+    if bool(s.secret) != w["secret_mark"]:
+        return None
+    return [f"版头密级标志“{s.secret.text}”"] if s.secret else []
+
+
+def _forwarded(step: Step, f: Features) -> list[str] | None:
+    return None if "forwarded" in step.when and bool(f.s.forwarded) != step.when["forwarded"] else []
+
+
+def _forwarded_label(step: Step, f: Features) -> list[str] | None:
+    w, s = step.when, f.s
+    if "forwarded_label" not in w:
+        return []
+    if bool(s.forwarded_label and s.forwarded) != w["forwarded_label"]:
+        return None
+    return [f"所转发的《{s.forwarded['title']}》标注“{s.forwarded_label.raw}”"] if s.forwarded_label else []
+
+
+def _recipients(step: Step, f: Features) -> list[str] | None:
+    if step.recipients_re is None:
+        return []
+    to = f.s.recipients.text if f.s.recipients else ""
+    return [f"主送“{to}”"] if step.recipients_re.search(to) else None
+
+
+def _title(step: Step, f: Features) -> list[str] | None:
+    if step.title_re is None:
+        return []
+    m = step.title_re.search(f.title)
+    return [f"标题“{f.title}”含“{m.group()}”"] if m else None
+
+
+def _text(step: Step, f: Features) -> list[str] | None:
+    """``text_any``: words in the body or, failing that, in the title."""
+    return _words(step.text_re, step, f, title_too=True)
+
+
+def _body(step: Step, f: Features) -> list[str] | None:
+    """``body_any``: words in the body only."""
+    return _words(step.body_re, step, f, title_too=False)
+
+
+def _words(patterns: tuple[regex.Pattern, ...], step: Step, f: Features, title_too: bool) -> list[str] | None:
+    """At least ``min_hits`` of ``patterns`` found; quotes the first body sentence (else the title)."""
+    if not patterns:
+        return []
+    hits = _search_body(patterns, f.body)
+    if not hits and title_too:
+        for p in patterns:
+            m = p.search(f.title)
+            if m:
+                hits.append((m.group(), None))
+    if len(hits) < int(step.when.get("min_hits", 1)):
+        return None
+    words = "、".join(dict.fromkeys(h[0] for h in hits[:4]))
+    quotes = [q for _, q in hits if q]
+    if quotes:
+        return [f"（{words}）正文“{quotes[0]}”"]
+    return [f"（{words}）标题“{f.title}”"]
+
+
+def _findings(step: Step, f: Features) -> list[str] | None:
+    if "findings" not in step.when:
+        return []
+    hits = [k for k in step.when["findings"] if k in f.kinds]
+    if not hits:
+        return None
+    return ["检查发现" + "、".join(f"{_KIND_NAMES.get(k, k)}（{'、'.join(sorted(set(f.kinds[k])))}）" for k in hits)]
+
+
+def _unless_title(step: Step, f: Features) -> list[str] | None:
+    return None if step.unless_title is not None and step.unless_title.search(f.title) else []
+
+
+def _unless_text(step: Step, f: Features) -> list[str] | None:
+    p = step.unless_text
+    if p is not None and (p.search(f.title) or any(p.search(x) for x in f.body)):
+        return None
+    return []
+
+
+_CONDITIONS_IN_ORDER = (
+    _doc_type, _not_doc_type, _carried_type, _direction, _secret_mark, _forwarded, _forwarded_label,
+    _recipients, _title, _text, _body, _findings, _unless_title, _unless_text,
+)
 
 
 _KIND_NAMES = {

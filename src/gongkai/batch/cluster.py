@@ -50,9 +50,9 @@ class DaskExecutor:
             raise ClusterError(f"无法连接 Dask 调度器 {self.scheduler}（{exc}）") from None
 
     def imap_unordered(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, object] | None]:
-        from distributed import wait
-        from distributed.client import FutureCancelledError
-
+        """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
+        ``None`` every ``tick_s`` seconds while waiting: submit while there is capacity, start
+        the clocks of the running ones, collect what finished, time out what ran too long."""
         source = iter(tasks)
         first = next(source, None)
         if first is None:
@@ -65,45 +65,12 @@ class DaskExecutor:
             capacity = threads * self.per_thread
             exhausted = False
             while True:
-                while not exhausted and len(pending) < capacity:
-                    try:
-                        task = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    future = client.submit(self.func, task, pure=False)
-                    pending[future] = [task, None]
+                exhausted = exhausted or self._submit(client, source, pending, capacity)
                 if not pending:
                     return
-                # The oldest ``threads`` futures are (about) the running ones: their clock starts now.
-                now = time.monotonic()
-                for i, entry in enumerate(pending.values()):
-                    if i >= threads:
-                        break
-                    if entry[1] is None:
-                        entry[1] = now
-                try:
-                    with client.as_current():  # wait() looks up "the" client; ours need not be the default
-                        done = wait(list(pending), timeout=self.tick_s, return_when="FIRST_COMPLETED").done
-                except TimeoutError:
-                    done = set()
-                out = []
-                for future in done:
-                    task, _started = pending.pop(future)
-                    try:
-                        out.append((task, future.result()))
-                    except FutureCancelledError:
-                        out.append((task, Failure("crash", "任务被取消")))
-                    except Exception as exc:
-                        kind = "crash" if type(exc).__name__ == "KilledWorker" else "exception"
-                        out.append((task, Failure(kind, f"{type(exc).__name__}: {exc}")))
-                if self.timeout_s:
-                    now = time.monotonic()
-                    for future, (task, started) in list(pending.items()):
-                        if started is not None and now - started >= self.timeout_s:
-                            future.cancel()
-                            del pending[future]
-                            out.append((task, Failure("timeout", f"{self.timeout_s:g}")))
+                _start_clocks(pending, threads)
+                out = _results(_wait_first(client, pending, self.tick_s), pending)
+                out += self._expire(pending)
                 if out:
                     yield from out
                 else:
@@ -113,3 +80,64 @@ class DaskExecutor:
                 future.cancel()
             if own:
                 client.close()
+
+    def _submit(self, client, source: Iterator[Task], pending: dict, capacity: int) -> bool:
+        """Submit tasks until ``capacity`` are in flight; True when ``source`` has run out."""
+        while len(pending) < capacity:
+            try:
+                task = next(source)
+            except StopIteration:
+                return True
+            future = client.submit(self.func, task, pure=False)
+            pending[future] = [task, None]
+        return False
+
+    def _expire(self, pending: dict) -> list:
+        """Cancel the tasks running longer than ``timeout_s``: each is a ``timeout``."""
+        out = []
+        if self.timeout_s:
+            now = time.monotonic()
+            for future, (task, started) in list(pending.items()):
+                if started is not None and now - started >= self.timeout_s:
+                    future.cancel()
+                    del pending[future]
+                    out.append((task, Failure("timeout", f"{self.timeout_s:g}")))
+        return out
+
+
+def _start_clocks(pending: dict, threads: int) -> None:
+    """The oldest ``threads`` futures are (about) the running ones: their clock starts now."""
+    now = time.monotonic()
+    for i, entry in enumerate(pending.values()):
+        if i >= threads:
+            break
+        if entry[1] is None:
+            entry[1] = now
+
+
+def _wait_first(client, pending: dict, tick_s: float) -> set:
+    """The futures done within ``tick_s`` seconds (at least one, unless none finished)."""
+    from distributed import wait
+
+    try:
+        with client.as_current():  # wait() looks up "the" client; ours need not be the default
+            return wait(list(pending), timeout=tick_s, return_when="FIRST_COMPLETED").done
+    except TimeoutError:
+        return set()
+
+
+def _results(done: set, pending: dict) -> list:
+    """``(task, result or Failure)`` for each future in ``done``, taken out of ``pending``."""
+    from distributed.client import FutureCancelledError
+
+    out = []
+    for future in done:
+        task, _started = pending.pop(future)
+        try:
+            out.append((task, future.result()))
+        except FutureCancelledError:
+            out.append((task, Failure("crash", "任务被取消")))
+        except Exception as exc:
+            kind = "crash" if type(exc).__name__ == "KilledWorker" else "exception"
+            out.append((task, Failure(kind, f"{type(exc).__name__}: {exc}")))
+    return out

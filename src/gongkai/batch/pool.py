@@ -293,107 +293,26 @@ class WorkerPool:
     # -- running -----------------------------------------------------------------------------
     def imap_unordered(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any] | None]:
         """Yield ``(task, result)`` as tasks finish (result may be a :class:`Failure`), and
-        ``None`` every ``tick_s`` seconds while waiting, so the caller can keep time."""
-        source = iter(tasks)
-        again: deque = deque()  # tasks taken back from a killed worker, to run first
-        exhausted = False
-        seq = 0
+        ``None`` every ``tick_s`` seconds while waiting, so the caller can keep time.
+
+        Each round: hand out tasks while workers have room, wait for a result, a death or the
+        nearest deadline, collect what arrived, kill the workers past their deadline. However
+        the caller stops (Ctrl-C included), every worker is stopped before this returns."""
+        feed = _Feed(iter(tasks))
         clean = False
         try:
             while True:
-                finished: list[tuple[Any, Any]] = []
-                # Keep every worker busy (and one task ahead) while there is work.
-                while (again or not exhausted) and self._has_room():
-                    if again:
-                        task = again.popleft()
-                    else:
-                        try:
-                            task = next(source)
-                        except StopIteration:
-                            exhausted = True
-                            break
-                    w = self._slot()
-                    seq += 1
-                    shared = w.inbox[:SHARE_PER_TASK] if w.inbox else None
-                    try:
-                        data = pickle.dumps((seq, task, None), protocol=pickle.HIGHEST_PROTOCOL)
-                        while shared:  # as much as still lets the task queue behind a running one
-                            with_shared = pickle.dumps((seq, task, _regroup(shared)), protocol=pickle.HIGHEST_PROTOCOL)
-                            if not w.tasks or len(with_shared) <= QUEUE_MAX_BYTES:
-                                data = with_shared
-                                break
-                            shared = shared[: len(shared) // 4] if len(shared) > 16 else None
-                    except Exception as exc:  # the task itself cannot be sent
-                        finished.append((task, Failure("exception", f"{type(exc).__name__}: {exc}")))
-                        continue
-                    if w.tasks and len(data) > QUEUE_MAX_BYTES:
-                        again.appendleft(task)  # too big to queue safely: wait for an idle worker
-                        break
-                    try:
-                        w.conn.send_bytes(data)
-                    except (OSError, EOFError):
-                        again.extend(self._drop(w))
-                        finished.append((task, Failure("crash", "工作进程已退出")))
-                        continue
-                    if shared:
-                        del w.inbox[:len(shared)]
-                        self.shared_items += len(shared)
-                    if not w.tasks:
-                        w.deadline = self._deadline(w)
-                    w.tasks.append(task)
+                finished = self._dispatch(feed)
                 busy = [w for w in self._workers if w.tasks]
                 if not busy and not finished:
-                    if exhausted and not again:
+                    if not feed.pending:
                         clean = True
                         return
                     continue
-                now = time.monotonic()
-                deadlines = [w.deadline for w in busy if w.deadline is not None]
-                wait_s = 0.0 if finished else self.tick_s
-                if deadlines:
-                    wait_s = max(0.0, min(wait_s, min(deadlines) - now))
-                handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-                ready = set(wait(handles, wait_s)) if handles else set()
-                for w in busy:
-                    if w.conn not in ready and w.process.sentinel not in ready:
-                        continue
-                    try:
-                        while w.tasks and w.conn.poll():
-                            msg = w.conn.recv()
-                            if msg == READY:
-                                w.ready = True
-                                w.deadline = self._deadline(w)
-                                continue
-                            _seq, ok, value, learned = msg
-                            if learned:
-                                self._pass_on(w, learned)
-                            task = w.tasks.popleft()
-                            w.done += 1
-                            w.deadline = self._deadline(w) if w.tasks else None
-                            finished.append((task, value if ok else Failure("exception", value)))
-                        if w.tasks and not w.process.is_alive():
-                            raise EOFError
-                    except (EOFError, OSError):
-                        head = w.tasks[0] if w.tasks else None
-                        w.process.join(1)
-                        code = w.process.exitcode
-                        again.extend(self._drop(w))
-                        if head is not None:
-                            finished.append((head, Failure("crash", _crash_message(code))))
-                        continue
-                    if w.done >= self.max_tasks:
-                        w.retiring = True
-                    if w.retiring and not w.tasks:
-                        self._retire(w)
-                now = time.monotonic()
-                for w in list(self._workers):
-                    if w.tasks and w.deadline is not None and now >= w.deadline:
-                        head, ready = w.tasks[0], w.ready
-                        again.extend(self._drop(w))
-                        if ready:
-                            finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
-                        else:
-                            finished.append((head, Failure("crash", "工作进程启动超时")))
+                # with results to hand out, only look; else wait up to a tick
+                ready = self._wait(busy, longest_s=0.0 if finished else self.tick_s)
+                self._collect(busy, ready, feed, finished)
+                self._enforce_deadlines(feed, finished)
                 if self._retired:
                     self._reap()
                 if finished:
@@ -402,6 +321,156 @@ class WorkerPool:
                     yield None
         finally:
             self.close(graceful=clean)
+
+    # Each step below appends the (task, result or Failure) pairs it ends to ``finished``, and
+    # gives the tasks it takes back from a killed worker to ``feed`` to run first.
+
+    def _dispatch(self, feed: "_Feed") -> list[tuple[Any, Any]]:
+        """Keep every worker busy (and one task ahead) while there is work; returns the tasks
+        that failed on the way (unpicklable, or their worker gone)."""
+        finished: list[tuple[Any, Any]] = []
+        while feed.pending and self._has_room():
+            task = feed.take()
+            if task is _NO_TASK:
+                break
+            w = self._slot()
+            feed.seq += 1
+            try:
+                data, shared = self._message(w, feed.seq, task)
+            except Exception as exc:  # the task itself cannot be sent
+                finished.append((task, Failure("exception", f"{type(exc).__name__}: {exc}")))
+                continue
+            if w.tasks and len(data) > QUEUE_MAX_BYTES:
+                feed.again.appendleft(task)  # too big to queue safely: wait for an idle worker
+                break
+            if not self._send(w, task, data, shared):
+                feed.again.extend(self._drop(w))
+                finished.append((task, Failure("crash", "工作进程已退出")))
+        return finished
+
+    @staticmethod
+    def _message(w: _Worker, seq: int, task: Any) -> tuple[bytes, list | None]:
+        """``task`` pickled for ``w`` with as many of the items shared with ``w`` as still let it
+        queue behind a running one, and those items; raises when the task cannot be pickled."""
+        shared = w.inbox[:SHARE_PER_TASK] if w.inbox else None
+        data = pickle.dumps((seq, task, None), protocol=pickle.HIGHEST_PROTOCOL)
+        while shared:
+            with_shared = pickle.dumps((seq, task, _regroup(shared)), protocol=pickle.HIGHEST_PROTOCOL)
+            if not w.tasks or len(with_shared) <= QUEUE_MAX_BYTES:
+                return with_shared, shared
+            shared = shared[: len(shared) // 4] if len(shared) > 16 else None
+        return data, None
+
+    def _send(self, w: _Worker, task: Any, data: bytes, shared: list | None) -> bool:
+        """Send ``task`` to ``w`` (False: ``w`` is gone); its clock starts when it is the head."""
+        try:
+            w.conn.send_bytes(data)
+        except (OSError, EOFError):
+            return False
+        if shared:
+            del w.inbox[:len(shared)]
+            self.shared_items += len(shared)
+        if not w.tasks:
+            w.deadline = self._deadline(w)
+        w.tasks.append(task)
+        return True
+
+    def _wait(self, busy: list[_Worker], longest_s: float) -> set:
+        """The pipes and process sentinels of ``busy`` workers that are ready, waiting at most
+        ``longest_s`` seconds and never past the nearest deadline."""
+        wait_s = longest_s
+        deadlines = [w.deadline for w in busy if w.deadline is not None]
+        if deadlines:
+            wait_s = max(0.0, min(wait_s, min(deadlines) - time.monotonic()))
+        handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        return set(wait(handles, wait_s)) if handles else set()
+
+    def _collect(self, busy: list[_Worker], ready: set, feed: "_Feed", finished: list) -> None:
+        """Results from the ready workers; a dead one is replaced; one that has done its share is retired."""
+        for w in busy:
+            if w.conn not in ready and w.process.sentinel not in ready:
+                continue
+            try:
+                self._receive(w, finished)
+            except (EOFError, OSError):
+                self._worker_died(w, feed, finished)
+                continue
+            if w.done >= self.max_tasks:
+                w.retiring = True
+            if w.retiring and not w.tasks:
+                self._retire(w)
+
+    def _receive(self, w: _Worker, finished: list) -> None:
+        """What ``w`` has sent: READY (its first task's clock starts), then results; raises
+        EOFError when ``w`` is dead with tasks still on it."""
+        while w.tasks and w.conn.poll():
+            msg = w.conn.recv()
+            if msg == READY:
+                w.ready = True
+                w.deadline = self._deadline(w)
+                continue
+            _seq, ok, value, learned = msg
+            if learned:
+                self._pass_on(w, learned)
+            task = w.tasks.popleft()
+            w.done += 1
+            w.deadline = self._deadline(w) if w.tasks else None
+            finished.append((task, value if ok else Failure("exception", value)))
+        if w.tasks and not w.process.is_alive():
+            raise EOFError
+
+    def _worker_died(self, w: _Worker, feed: "_Feed", finished: list) -> None:
+        """``w`` died (segfault, out of memory, killed): its running task is a ``crash``, the
+        tasks queued behind it go back to ``feed``; a new worker takes its place when needed."""
+        head = w.tasks[0] if w.tasks else None
+        w.process.join(1)
+        code = w.process.exitcode
+        feed.again.extend(self._drop(w))
+        if head is not None:
+            finished.append((head, Failure("crash", _crash_message(code))))
+
+    def _enforce_deadlines(self, feed: "_Feed", finished: list) -> None:
+        """Kill every worker whose running task is past its deadline (a ``timeout``) or that did
+        not start in time (a ``crash``); the tasks queued behind it go back to ``feed``."""
+        now = time.monotonic()
+        for w in list(self._workers):
+            if w.tasks and w.deadline is not None and now >= w.deadline:
+                head, started = w.tasks[0], w.ready
+                feed.again.extend(self._drop(w))
+                if started:
+                    finished.append((head, Failure("timeout", f"{self.timeout_s:g}")))
+                else:
+                    finished.append((head, Failure("crash", "工作进程启动超时")))
+
+
+#: What :meth:`_Feed.take` returns when the caller's tasks have run out.
+_NO_TASK = object()
+
+
+class _Feed:
+    """The tasks still to hand out: those taken back from a killed worker first, then the
+    caller's, pulled lazily."""
+
+    __slots__ = ("again", "exhausted", "seq", "source")
+
+    def __init__(self, source: Iterator[Any]):
+        self.source = source
+        self.again: deque = deque()
+        self.exhausted = False
+        self.seq = 0  # numbers the messages sent to workers
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.again) or not self.exhausted
+
+    def take(self) -> Any:
+        if self.again:
+            return self.again.popleft()
+        try:
+            return next(self.source)
+        except StopIteration:
+            self.exhausted = True
+            return _NO_TASK
 
 
 def _regroup(items: list[tuple[str, Any]]) -> list[tuple[str, list]]:

@@ -138,12 +138,38 @@ def run_batch(
 ) -> Stats:
     """Check every document under ``paths`` into ``results``; returns the final counts.
 
+    The run plans a task per source (skipping, on ``--resume``, those RESULTS already holds),
+    dispatches them to the executor, records each finished document as it comes back and
+    finishes by syncing RESULTS and marking the run complete, interrupted or failed.
+
     KeyboardInterrupt stops the run cleanly: everything finished is kept (and synced), the
     executor's workers are stopped, and the interrupt is re-raised after ``stats.interrupted``
     is set.
     """
-    stats = Stats()
+    run = _BatchRun(results, config_for, options, observer)
     stop = threading.Event()
+    _count_in_background(paths, run.stats, stop)
+    stream = executor.imap_unordered(run.plan(paths, limits))
+    status = "failed"
+    try:
+        for item in stream:
+            if item is None:
+                run.waiting()
+            else:
+                run.finished(*item)
+        status = "complete"
+    except KeyboardInterrupt:
+        run.stats.interrupted = True
+        status = "interrupted"
+        raise
+    finally:
+        stop.set()
+        run.finish(stream, status)
+    return run.stats
+
+
+def _count_in_background(paths: list[str], stats: Stats, stop: threading.Event) -> None:
+    """Count the documents under ``paths`` into ``stats.total`` (the progress estimate) on a thread."""
 
     def count() -> None:
         # Only worth it for a run long enough to watch: a resumed run over an unchanged
@@ -154,125 +180,165 @@ def run_batch(
         if not stop.is_set():
             stats.total = n
 
-    counter = threading.Thread(target=count, name="gongkai-count", daemon=True)
-    counter.start()
-    keys = SourceKeys()
-    fingerprints: dict[int, tuple[Config, str]] = {}  # one per configuration (folder), not per document
-    configs: dict[str, Config] = {}  # config_for resolves paths on disk: once per folder is enough
-    last_sync = [time.monotonic(), 0]
-    status = "failed"
+    threading.Thread(target=count, name="gongkai-count", daemon=True).start()
 
-    def notify() -> None:
-        if observer is not None:
-            observer.update(stats)
 
-    def maybe_sync(force: bool = False) -> None:
-        now = time.monotonic()
-        pending = stats.done - last_sync[1]
-        if force or pending >= options.sync_every or (pending and now - last_sync[0] >= options.sync_interval_s):
-            results.sync()
-            last_sync[0], last_sync[1] = now, stats.done
+class _BatchRun:
+    """The state of one run: what it planned, what it recorded, when it last synced."""
 
-    def record_done(record: dict | None, prior: Prior | None = None, fail_on=options.fail_on) -> None:
-        stats.done += 1
-        if record is not None:
-            if "error" in record:
-                stats.errors += 1
-                stats.last_error = f"{record['file']}: {record['error']['message']}"
-            elif _fails(record.get("summary") or {}, fail_on):
-                stats.failing += 1
-        elif prior is not None:
-            if prior.error:
-                stats.errors += 1
-            elif prior.worst and fail_on is not None and Severity.parse(prior.worst) >= fail_on:
-                stats.failing += 1
+    def __init__(self, results: Results, config_for: Callable[[str], Config], options: BatchOptions,
+                 observer: Observer | None):
+        self.results = results
+        self.config_for = config_for
+        self.options = options
+        self.observer = observer
+        self.stats = Stats()
+        self.keys = SourceKeys()
+        self.configs: dict[str, Config] = {}  # config_for resolves paths on disk: once per folder is enough
+        # one settings fingerprint per configuration (folder), not per document
+        self.fingerprints: dict[int, tuple[Config, str]] = {}
+        self.synced_at = time.monotonic()
+        self.synced_done = 0  # stats.done at the last sync
 
-    def tasks() -> Iterator[Task]:
-        for item in iter_sources(paths, limits, follow_links=options.follow_links):
+    # -- plan: sources in, tasks out ---------------------------------------------------------
+    def plan(self, paths: list[str], limits) -> Iterator[Task]:
+        """A task for every source to check; unreadable sources and (on resume) unchanged ones
+        are recorded here and never reach the executor."""
+        stats = self.stats
+        for item in iter_sources(paths, limits, follow_links=self.options.follow_links):
             stats.enumerated += 1
             if isinstance(item, ReadError):
-                prior = results.lookup(item.file) if options.resume else None
-                if prior is not None and prior.error == item.code and prior.settings == "-":
-                    stats.skipped += 1
-                    record_done(None, prior)
-                else:
-                    record = error_record(item.file, item.code, item.message, {"key": f"e:{item.code}", "settings": "-"})
-                    with _interrupts_held():
-                        results.add(record)
-                        record_done(record)
-                notify()
+                self._unreadable(item)
+                self._notify()
                 continue
-            yield from _task_for(item)
+            yield from self._task_for(item)
         stats.total_exact = True
-        notify()
+        self._notify()
 
-    def _task_for(source: Source) -> Iterator[Task]:
-        folder = os.path.dirname(source.path)
-        config = configs.get(folder)
-        if config is None:
-            config = configs[folder] = config_for(source.path)
-        memo = fingerprints.get(id(config))
-        if memo is None or memo[0] is not config:
-            memo = fingerprints[id(config)] = (config, settings_fingerprint(config, options.reveal))
-        settings = memo[1]
-        key = keys.key(source) or "?"
-        known = None
-        if options.resume:
-            prior = results.lookup(source.name)
-            if _reusable(prior, settings):
-                if prior.key == key:
-                    stats.skipped += 1
-                    record_done(None, prior, config.fail_on)
-                    notify()
-                    return
-                if key.startswith("f:") and prior.sha256:
-                    known = prior.sha256
-        if stats.first_task is None:
-            stats.first_task = time.monotonic()
+    def _unreadable(self, item: ReadError) -> None:
+        """Record a source that cannot be read, unless a resumed run recorded the same error."""
+        prior = self.results.lookup(item.file) if self.options.resume else None
+        if prior is not None and prior.error == item.code and prior.settings == "-":
+            self.stats.skipped += 1
+            self._count_prior(prior, self.options.fail_on)
+            return
+        record = error_record(item.file, item.code, item.message, {"key": f"e:{item.code}", "settings": "-"})
+        with _interrupts_held():
+            self.results.add(record)
+            self._count_record(record, self.options.fail_on)
+
+    def _task_for(self, source: Source) -> Iterator[Task]:
+        """The task checking ``source`` (none when a resumed run may keep its record)."""
+        config = self._config(source.path)
+        settings = self._settings(config)
+        key = self.keys.key(source) or "?"
+        prior, known = self._resume_point(source, key, settings)
+        if prior is not None:
+            self.stats.skipped += 1
+            self._count_prior(prior, config.fail_on)
+            self._notify()
+            return
+        if self.stats.first_task is None:
+            self.stats.first_task = time.monotonic()
         # Workers may run elsewhere (another cwd, another machine): ship an absolute path.
         shipped = replace(source, path=os.path.abspath(source.path))
-        yield Task(shipped, key, settings, config, options.reveal, known)
+        yield Task(shipped, key, settings, config, self.options.reveal, known)
 
-    stream = executor.imap_unordered(tasks())
-    try:
-        for item in stream:
-            if item is None:
-                maybe_sync()
-                notify()
-                continue
-            task, result = item
-            with _interrupts_held():
-                if isinstance(result, Failure):
-                    record = failure_record(task, result)
-                elif isinstance(result, Outcome) and result.unchanged:
-                    results.rekey(result.name, task.key)
-                    stats.skipped += 1
-                    record_done(None, results.lookup(result.name), task.config.fail_on)
-                    notify()
-                    continue
-                else:
-                    record = result.record
-                results.add(record)
-                stats.checked += 1
-                record_done(record, fail_on=task.config.fail_on)
-            maybe_sync()
-            notify()
-        status = "complete"
-    except KeyboardInterrupt:
-        stats.interrupted = True
-        status = "interrupted"
-        raise
-    finally:
-        stop.set()
+    def _config(self, path: str) -> Config:
+        folder = os.path.dirname(path)
+        config = self.configs.get(folder)
+        if config is None:
+            config = self.configs[folder] = self.config_for(path)
+        return config
+
+    def _settings(self, config: Config) -> str:
+        memo = self.fingerprints.get(id(config))
+        if memo is None or memo[0] is not config:
+            memo = self.fingerprints[id(config)] = (config, settings_fingerprint(config, self.options.reveal))
+        return memo[1]
+
+    # -- resume ------------------------------------------------------------------------------
+    def _resume_point(self, source: Source, key: str, settings: str) -> tuple[Prior | None, str | None]:
+        """On ``--resume``: the prior record that still stands for ``source`` (its key and
+        settings unchanged: no task), else the sha256 it was checked with when only the content
+        can tell (a worker then reports the document unchanged instead of checking it)."""
+        if not self.options.resume:
+            return None, None
+        prior = self.results.lookup(source.name)
+        if not _reusable(prior, settings):
+            return None, None
+        if prior.key == key:
+            return prior, None
+        if key.startswith("f:") and prior.sha256:
+            return None, prior.sha256
+        return None, None
+
+    # -- record: results in, RESULTS and counts out -------------------------------------------
+    def finished(self, task: Task, result: object) -> None:
+        """Store what came back for ``task``: a record, a failure, or "unchanged since the last run"."""
+        with _interrupts_held():
+            if isinstance(result, Outcome) and result.unchanged:
+                self.results.rekey(result.name, task.key)
+                self.stats.skipped += 1
+                self._count_prior(self.results.lookup(result.name), task.config.fail_on)
+                self._notify()
+                return
+            record = failure_record(task, result) if isinstance(result, Failure) else result.record
+            self.results.add(record)
+            self.stats.checked += 1
+            self._count_record(record, task.config.fail_on)
+        self._maybe_sync()
+        self._notify()
+
+    def waiting(self) -> None:
+        """The executor is still working: keep time (sync points, progress)."""
+        self._maybe_sync()
+        self._notify()
+
+    def _count_record(self, record: dict, fail_on: Severity | None) -> None:
+        stats = self.stats
+        stats.done += 1
+        if "error" in record:
+            stats.errors += 1
+            stats.last_error = f"{record['file']}: {record['error']['message']}"
+        elif _fails(record.get("summary") or {}, fail_on):
+            stats.failing += 1
+
+    def _count_prior(self, prior: Prior | None, fail_on: Severity | None) -> None:
+        """Count a document kept from an earlier run by what that run recorded."""
+        stats = self.stats
+        stats.done += 1
+        if prior is None:
+            return
+        if prior.error:
+            stats.errors += 1
+        elif prior.worst and fail_on is not None and Severity.parse(prior.worst) >= fail_on:
+            stats.failing += 1
+
+    def _maybe_sync(self, force: bool = False) -> None:
+        """Sync RESULTS every ``sync_every`` documents or ``sync_interval_s`` seconds."""
+        now = time.monotonic()
+        pending = self.stats.done - self.synced_done
+        if (force or pending >= self.options.sync_every
+                or (pending and now - self.synced_at >= self.options.sync_interval_s)):
+            self.results.sync()
+            self.synced_at, self.synced_done = now, self.stats.done
+
+    def _notify(self) -> None:
+        if self.observer is not None:
+            self.observer.update(self.stats)
+
+    # -- finish --------------------------------------------------------------------------------
+    def finish(self, stream, status: str) -> None:
+        """Stop the workers, sync what was kept and mark the run ``status`` in RESULTS."""
         close = getattr(stream, "close", None)
         if close is not None:
             close()  # stops the workers now, not whenever the traceback lets go of the stream
         try:
-            maybe_sync(force=True)
+            self._maybe_sync(force=True)
         finally:
-            results.finish_run(status, stats.counts())
-        notify()
-    return stats
+            self.results.finish_run(status, self.stats.counts())
+        self._notify()
 
 
 def _fails(summary: dict, threshold: Severity | None) -> bool:

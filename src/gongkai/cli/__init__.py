@@ -147,6 +147,7 @@ COMMANDS = {
     "redact": "gongkai.cli.redact",
     "batch": "gongkai.cli.batch",
     "summary": "gongkai.cli.batch",
+    "serve": "gongkai.cli.serve",
 }
 
 
@@ -164,6 +165,7 @@ SUMMARIES = {
                "登记归档（退出码 0）；否则列出所缺各项（退出码 1）。",
     "review": "三审三校：初审、复审、终审，三个校次，全文书面诵读，保密审查。",
     "rules": "列出全部规则；给出规则代码（或前缀）时显示其说明、依据和示例。",
+    "serve": "审核台：在浏览器中检查、批注、遮蔽文稿，并以本人账户签署三审三校、发布登记。",
     "summary": "汇总批量检查结果：按类别、类型、严重程度和公开属性状态计数，列出最需处理的文档。",
 }
 

@@ -16,17 +16,14 @@ from pathlib import Path
 import click
 
 from ..api import check_document
-from ..attributes.structure import parse_structure
 from ..config import Config, ConfigError, for_path, load
-from ..engine import Context
-from ..engine.runner import suppressions
 from ..formats import UnreadableDocument, read_bytes
 from ..formats.fingerprint import FingerprintError, fingerprint_bytes
 from ..formats.reader import read_file
 from ..models import Document, Report
 from ..output.timefmt import display_zone, local_time
 from ..output import spreadsheet
-from ..proofing.checklist import (
+from ..review.checklist import (
     PROOF,
     PROOF_ROUNDS,
     READ_ALOUD,
@@ -44,10 +41,12 @@ from ..proofing.checklist import (
     changed_places,
     gate,
     parse_stage,
+    role_text,
     same_document,
     validate_roster,
 )
-from ..store import DocumentRef, Record, Store, StoreError, identify
+from ..review.facts import document_facts, gate_findings
+from ..store import DocumentRef, Record, SignInRequired, Store, StoreError, identify
 from ..store.chain import Head
 from ..store.database import ENV_DB
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, error_line, output_stream
@@ -97,40 +96,20 @@ class Session:
 
     def event(self, kind: str, by: str, **fields) -> Event:
         """An event by ``by`` on the document as it is now, with their role from the roster."""
-        return Event(kind, self.ref.content_sha256, by=by, role=(self.roster or {}).get(by),
+        return Event(kind, self.ref.content_sha256, by=by, role=role_text(self.roster, by),
                      package=self.ref.package_sha256, places=self.ref.places, **fields)
 
     def facts(self, report: Report) -> Facts:
-        return Facts(
-            content=self.ref.content_sha256, label=report.document.label,
-            findings=self.gate_findings(report),
-            package=self.ref.package_sha256, places=self.ref.places,
-        )
+        return document_facts(self.doc, self.config, report, self.ref)
 
     def gate_findings(self, report: Report) -> tuple[FindingFact, ...]:
-        """The report's findings, plus the 密级/内部/属性冲突 findings that the configuration's
-        select/ignore or a ``gongkai: ignore`` comment in the document would hide: the release
-        gate judges those rules whatever the configuration (《信息审核发布管理制度》第九条)."""
-        facts = [FindingFact(f.rule, f.kind, f.severity.label) for f in report.findings]
-        have = {f.rule for f in report.findings}
-        if self.config.select or self.config.ignore or suppressions(self.doc):
-            doc = replace(self.doc, comments=[]) if suppressions(self.doc) else self.doc
-            full = check_document(doc, replace(self.config, select=(), ignore=()))
-            facts += [FindingFact(f.rule, f.kind, f.severity.label) for f in full.findings
-                      if f.rule in GATE_RULES and f.rule not in have]
-            have |= {f.rule for f in full.findings}
-        if "S101" not in have and parse_structure(self.doc, Context(self.doc)).secret is not None:
-            facts.append(FindingFact("S101", "classification_mark", "error"))  # the 密级 field of the 版头
-        return tuple(facts)
+        """The findings the release gate judges (review.facts: GATE_RULES whatever the configuration)."""
+        return gate_findings(self.doc, self.config, report)
 
     def changed(self, state: Checklist) -> bool:
         """Whether the file differs from the one the review state was recorded on."""
         return state.content is not None and not same_document(
             state, self.ref.content_sha256, self.ref.package_sha256)
-
-
-#: Rules the release gate always runs (see Session.gate_findings).
-GATE_RULES = ("S101", "S102", "A102")
 
 
 def _config(doc_path: str | None, config_path: str | None) -> Config:
@@ -213,7 +192,10 @@ def _session(path: str, db: str | None, config_path: str | None) -> Session:
     except FingerprintError as exc:
         _fail(f"{path}: 无法计算发布指纹：{exc}", EXIT_UNUSABLE)
     ref = replace(identify(doc), package_sha256=print_.digest, places=dict(print_.places))
-    return Session(doc, ref, config, _roster(config), _store(db, config))
+    store = _store(db, config)
+    # once the office has accounts, their roles are the roster (the config's [roster] no longer applies)
+    roster = store.account_roster() or _roster(config)
+    return Session(doc, ref, config, roster, store)
 
 
 def _guarded(fn):
@@ -224,6 +206,8 @@ def _guarded(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except SignInRequired as exc:  # the register has accounts: sign in at the desk
+            _fail(str(exc), EXIT_FINDINGS)
         except StoreError as exc:
             _fail(str(exc), EXIT_UNUSABLE)
 
@@ -279,7 +263,7 @@ def review() -> None:
 @review.command("start")
 @click.argument("doc", type=click.Path())
 @click.option("--important", is_flag=True, help="重要信息：发布前还须全文书面诵读。")
-@click.option("--by", default="", help="登记人（可选）。")
+@click.option("--by", default="", help="起草人（可选）：起草人不得签署复审、终审，也不得进行全文书面诵读。")
 @db_option
 @config_option
 @_guarded

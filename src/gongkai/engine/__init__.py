@@ -2,10 +2,10 @@
 
 from .context import Context
 from .registry import PACKS, Registry, default_registry
-from .rules import AUDIT, CONTENT, FunctionRule, PatternRule, Rule
+from .rules import AUDIT, CONTENT, FunctionRule, Rule
 from .runner import Runner
 
 __all__ = [
-    "AUDIT", "CONTENT", "PACKS", "Context", "FunctionRule", "PatternRule", "Registry", "Rule",
+    "AUDIT", "CONTENT", "PACKS", "Context", "FunctionRule", "Registry", "Rule",
     "Runner", "default_registry",
 ]

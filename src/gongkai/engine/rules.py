@@ -1,14 +1,16 @@
 """Rules: values with a code, a kind, a basis, documentation and examples.
 
 A rule knows nothing of files, click or SQL. The runner hands it the :class:`Document` and a
-:class:`Context`; it yields :class:`Finding` objects. Two phases exist: ``content`` rules look
+:class:`Context`; it yields :class:`Finding` objects. A rule is a :class:`FunctionRule` (its logic
+a plain function) or, for personal data, a ``screening.recognizers.Recognizer`` (its logic a
+declaration in ``data/recognizers.yaml`` run by one engine). Two phases exist: ``content`` rules look
 at the text; ``audit`` rules run afterwards and may read ``ctx.findings`` (what the content
 rules found) and facts that depend on them, such as the attribute suggestion.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import regex
@@ -105,67 +107,3 @@ class FunctionRule(Rule):
     def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
         assert self.func is not None, f"{self.code} has no function"
         return self.func(self, doc, ctx)
-
-
-@dataclass(eq=False)
-class PatternRule(Rule):
-    """A regular expression per block, with an optional validator and context words.
-
-    ``context`` words are looked for in a window of characters before the match (never word
-    boundaries: ``\\b`` does not fire between Han characters). With ``context_required`` the
-    rule fires only when one is present; otherwise a context word raises the confidence.
-    ``exclude`` words in the same window silence the match (e.g. 监督电话 before a hotline).
-    """
-
-    pattern: str = ""
-    flags: int = 0
-    group: int | str = 0
-    validate: Callable[[str], bool] | None = None
-    context: tuple[str, ...] = ()
-    context_required: bool = False
-    exclude: tuple[str, ...] = ()
-    window: int = 12
-    base_confidence: float = 0.6
-    suggest: str | Callable[[regex.Match], str | None] | None = None
-    _compiled: Any = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self._compiled = regex.compile(self.pattern, self.flags)
-
-    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
-        for block in self.blocks(doc):
-            if not block.text:
-                continue
-            for m in self._compiled.finditer(block.text):
-                f = self.match_finding(block, m)
-                if f is not None:
-                    yield f
-
-    def match_finding(self, block: Block, m: regex.Match) -> Finding | None:
-        start, end = m.span(self.group)
-        value = m.group(self.group)
-        before = block.text[max(0, start - self.window) : start]
-        if any(w in before for w in self.exclude):
-            return None
-        context_word = next((w for w in self.context if w in before), None)
-        if self.context_required and context_word is None:
-            return None
-        explanation: dict[str, Any] = {"pattern": self.code}
-        confidence = self.base_confidence
-        if self.validate is not None:
-            if not self.validate(value):
-                return None
-            explanation["validation"] = "passed"
-            confidence += 0.25
-        if context_word is not None:
-            explanation["context"] = context_word
-            confidence += 0.15
-        if callable(self.suggest):
-            suggestion = self.suggest(m)
-        else:
-            suggestion = self.suggest
-        return self.finding(
-            block, start, end, suggestion=suggestion, confidence=min(confidence, 0.99),
-            explanation=explanation,
-        )

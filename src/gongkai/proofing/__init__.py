@@ -1,1 +1,1 @@
-"""Proofing: language (typos, punctuation, numbers), GB/T 9704 format, the 三审三校 checklist."""
+"""Proofing: language (typos, punctuation, numbers) and GB/T 9704 format (三审三校 is `gongkai.review`)."""

@@ -1,4 +1,8 @@
-"""GB/T 9704 format rules (F1xx) that read the document's layout."""
+"""GB/T 9704 format rules (F1xx) that read the document's layout.
+
+T108 (one 领导小组 or 专项行动 named two ways, e.g. in the title and the body) compares the
+document's parts with each other like the layout rules do, so it lives here.
+"""
 
 from __future__ import annotations
 
@@ -196,10 +200,20 @@ HEADING_ORDER = FunctionRule(
 _ENCLOSED = regex.compile(r"[\u2474-\u2487]")
 
 
+#: 注：1、……；2、…… — the items of a note are numbered like the third level: 1. 2.
+_NOTE_ITEM = regex.compile(r"^\s*(?:注|说明|备注)\s*[:：]\s*(?P<n>\d{1,2})、")
+_NOTE_NEXT = regex.compile(r"(?:(?<=[:：]\s*)|(?<=[；;。]\s*))(?P<n>\d{1,2})、")
+
+
 def _heading_marks(text: str):
     for m in _ENCLOSED.finditer(text):
         n = ord(m.group()) - 0x2474 + 1
         yield Fix(m.start(), m.end(), f"（{n}）", f"序数“{m.group()}”是带括号的特殊字符，应写作“（{n}）”")
+    note = _NOTE_ITEM.match(text)
+    if note:
+        for m in _NOTE_NEXT.finditer(text, note.start("n")):
+            yield Fix(m.start("n"), m.end(), f"{m['n']}.", f"注释中的序数“{m['n']}、”应写作“{m['n']}.”（阿拉伯数字后用下脚点）")
+        return
     h = heading_of(text)
     if h is None:
         return
@@ -223,11 +237,14 @@ def _heading_marks(text: str):
 HEADING_MARKS = CorrectionRule(
     code="F103", category="format", kind="heading_numbering", severity=Severity.WARNING,
     message="结构层次序数的标点不规范", basis=f"{GB9704} 7.3.3",
-    judge=_heading_marks, parts=("body",), needs=r"^\s*[（(]?[一二三四五六七八九十\d]|[\u2474-\u2487]",
+    judge=_heading_marks, parts=("body",),
+    needs=r"^\s*[（(]?[一二三四五六七八九十\d]|[\u2474-\u2487]|^\s*(?:注|说明|备注)\s*[:：]\s*\d",
     doc="第一层序数用“一、”；第二层“（一）”、第四层“（1）”的括号后不再加顿号或句点；第三层用“1.”（下脚点），不用“1、”；"
-        "“⑴⑵”这类带括号的特殊字符应写作“（1）（2）”。",
-    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导", "其中：⑴城关村；⑵东门村。"],
-    silent=["一、总体要求", "（一）工作目标", "1.明确责任", "（1）加强领导", "1.5亿元资金已下达", "十分重要。"],
+        "“⑴⑵”这类带括号的特殊字符应写作“（1）（2）”。表下或文末“注：1、……；2、……”的序数同样用“1.”“2.”。",
+    fires=["一.总体要求", "（一）、工作目标", "1、明确责任", "（1）、加强领导", "其中：⑴城关村；⑵东门村。",
+           "注：1、面积按实测填写；2、备注填写来源。"],
+    silent=["一、总体要求", "（一）工作目标", "1.明确责任", "（1）加强领导", "1.5亿元资金已下达", "十分重要。",
+            "注：1.面积按实测填写；2.备注填写来源。", "注：本表面积按实测填写，共3、4两栏。"],
 )
 
 
@@ -678,5 +695,143 @@ DATE_POSITION = FunctionRule(
             "关于做好防汛工作的通知\n各村：\n请做好防汛工作。\n勺米镇人民政府\n2025年3月5日"],
 )
 
+# -- F114 a cited document: title first, then its 发文字号 ------------------------------------
+#: 根据闽某〔2013〕19号（《关于……的通知》）: the 文号 stands where the title should, and the title in
+#: brackets where the 文号 should.
+_NUMBER_THEN_TITLE = regex.compile(
+    r"(?P<num>[\p{Han}]{1,8}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号)\s*"
+    r"[（(]\s*(?P<title>《[^《》\n]{4,120}》)\s*[）)]"
+)
+_CITING_WORD = regex.compile(r"^(?:根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发|结合|对照|和|及|与)+")
+
+
+def _number_then_title(text: str):
+    for m in _NUMBER_THEN_TITLE.finditer(text):
+        num = m["num"]
+        lead = _CITING_WORD.match(num)
+        start = m.start() + (lead.end() if lead else 0)
+        num = num[lead.end():] if lead else num
+        if len(regex.match(r"[\p{Han}]*", num).group()) < 1:
+            continue
+        yield Fix(start, m.end(), f"{m['title']}（{num}）", "引用公文应先引标题，后引发文字号", 0.9)
+
+
+NUMBER_THEN_TITLE = CorrectionRule(
+    code="F114", category="format", kind="doc_number_format", severity=Severity.WARNING,
+    message="引用公文先引了发文字号", basis="《国家行政机关公文处理办法》（国发〔2000〕23号）“引用公文应当先引标题，后引发文字号”；"
+    f"{GB9704} 7.2.4", judge=_number_then_title, needs=r"号\s*[（(]\s*《",
+    doc="引用公文应当先引标题，后引发文字号：“根据《某某县关于做好防汛工作的通知》（某府发〔2024〕5号）”，"
+        "不写作“根据某府发〔2024〕5号（《某某县关于做好防汛工作的通知》）”。",
+    fires=["根据某府发〔2024〕5号（《某某县关于做好防汛工作的通知》）精神，现通知如下。"],
+    silent=["根据《某某县关于做好防汛工作的通知》（某府发〔2024〕5号）精神，现通知如下。",
+            "某府发〔2024〕5号", "详见附件（《某某县防汛工作方案》）"],
+)
+
+
+# -- T108 one body or campaign named two ways ----------------------------------------------------
+#: 关于成立……制度改革工作领导小组的通知 … 成立……制度改革领导小组: the same 领导小组 (专项行动, 指挥部…)
+#: written two ways in one document. Only an inner difference of one or two characters between
+#: long common runs counts; a name shortened at its start (××镇防汛指挥部 → 防汛指挥部) is usual.
+_NAMED = regex.compile(r"(?P<pre>\p{Han}{5,})(?P<suf>专项行动|专项整治|领导小组|工作小组|指挥部)")
+#: Verbs and words that stand before a name without being part of it: the name starts after the last.
+_NAME_LEAD = regex.compile(
+    r"关于|成立|调整|开展|做好|组建|设立|推进|推动|加强|深入|组织|参加|参与|配合|落实|印发|转发"
+    r"|专项行动|专项整治|领导小组|工作小组|指挥部"  # the end of another name before this one
+)
+NAME_MAX_CHARS = 18
+NAME_MIN_COMMON = 4
+NAME_MAX_DIFF = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    block: int
+    start: int
+    end: int
+    pre: str
+    suf: str
+
+
+def _mentions(doc: Document) -> list[_Mention]:
+    out = []
+    for block in doc.blocks:
+        if block.part not in ("body", "table") or not any(w in block.text for w in ("行动", "整治", "小组", "指挥部")):
+            continue
+        keep = [i for i, c in enumerate(block.text) if not c.isspace()]  # a title wrapped with a space
+        flat = "".join(block.text[i] for i in keep)
+        for m in _NAMED.finditer(flat):
+            pre = m["pre"]
+            cut = max((w.end() for w in _NAME_LEAD.finditer(pre)), default=0)
+            cut = max(cut, len(pre) - NAME_MAX_CHARS)
+            if len(pre) - cut <= NAME_MIN_COMMON:
+                continue
+            start = m.start("pre") + cut
+            out.append(_Mention(block.index, keep[start], keep[m.end() - 1] + 1, pre[cut:], m["suf"]))
+    return out
+
+
+def _inner_difference(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` (the words before one suffix) differ only inside: read from their
+    ends, an optional common run, one change of at most NAME_MAX_DIFF characters, then a common
+    run of at least NAME_MIN_COMMON characters."""
+    import difflib
+
+    ra, rb = a[::-1], b[::-1]
+    ops = difflib.SequenceMatcher(None, ra, rb, autojunk=False).get_opcodes()
+    k = next((i for i, op in enumerate(ops) if op[0] != "equal"), None)
+    if k is None or k + 1 >= len(ops) or ops[k + 1][0] != "equal":
+        return False
+    _, i1, i2, j1, j2 = ops[k]
+    if max(i2 - i1, j2 - j1) > NAME_MAX_DIFF or any(c.isdigit() for c in ra[i1:i2] + rb[j1:j2]):
+        return False
+    _, e1, e2, _, _ = ops[k + 1]
+    return e2 - e1 >= NAME_MIN_COMMON
+
+
+def _same_name(a: _Mention, b: _Mention) -> bool:
+    """One name, written in full or shortened at its start (××镇防汛指挥部, 防汛指挥部)."""
+    return a.suf == b.suf and (a.pre.endswith(b.pre) or b.pre.endswith(a.pre))
+
+
+def _names_twice(rule, doc, ctx):
+    mentions = _mentions(doc)
+    if len(mentions) < 2:
+        return
+    blocks = {b.index: b for b in doc.blocks}
+    support = [sum(_same_name(m, n) for n in mentions) for m in mentions]
+    for i, m in enumerate(mentions):
+        rivals = [(support[j], n) for j, n in enumerate(mentions)
+                  if n.suf == m.suf and not _same_name(m, n) and _inner_difference(m.pre, n.pre)]
+        rivals = [(k, n) for k, n in rivals if k >= support[i]]  # the form written more often is taken as meant
+        if not rivals:
+            continue
+        k, other = max(rivals, key=lambda r: r[0])
+        yield rule.finding(
+            blocks[m.block], m.start, m.end,
+            message=f"同一名称前后写法不一致：“{m.pre}{m.suf}”与“{other.pre}{other.suf}”",
+            suggestion=other.pre + other.suf if k > support[i] else None,
+            confidence=0.75,
+        )
+
+
+NAMES_TWICE = FunctionRule(
+    code="T108", category="proofing", kind="word_usage", severity=Severity.WARNING,
+    message="同一名称前后写法不一致", basis="《勺米镇政务公开信息审核发布管理制度》一（二）、五",
+    func=_names_twice,
+    doc="复审须对字、词、句审核，信息内容应准确。同一文件中的领导小组、工作小组、指挥部、专项行动、专项整治的名称"
+        "应前后一致：标题作“……制度改革工作领导小组”，正文不能写成“……制度改革领导小组”。只比较名称内部一两个字的"
+        "差异（两侧各有相同的一段）；省去开头地名的简称（“××镇防汛指挥部”与“防汛指挥部”）和年份不同的不提示。"
+        "文件中出现次数多的写法视为本意，作为建议。",
+    fires=["关于成立某某镇集中支付制度改革工作领导小组的通知\n各村：\n经研究，成立某某镇集中支付制度改革领导小组。",
+           "关于开展打击制售假冒伪劣产品专项行动的通知\n各单位：\n开展打击制售假冒伪劣商品专项行动以来，"
+           "打击制售假冒伪劣商品专项行动成效明显。"],
+    silent=["关于成立某某镇集中支付制度改革工作领导小组的通知\n各村：\n经研究，成立某某镇集中支付制度改革工作领导小组。",
+            "关于成立某某镇防汛抗旱指挥部的通知\n各村：\n经研究，成立防汛抗旱指挥部。",
+            "关于调整某某镇安全生产委员会组成人员的通知\n各村：\n某某镇食品安全工作领导小组和某某镇森林防火工作领导小组同时调整。",
+            "由县防汛工作指挥部提请市防汛工作指挥部处理；县防汛工作指挥部接到市防汛工作指挥部通知后执行。"],
+)
+
+
 RULES = [DOC_NUMBER_FORMAT, HEADING_ORDER, HEADING_MARKS, RECIPIENTS, ATTACHMENT_NOTE, ANNOTATION, IMPRINT,
-         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION]
+         TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_LAYOUT, LINES_PER_PAGE, DATE_POSITION,
+         NUMBER_THEN_TITLE, NAMES_TWICE]

@@ -190,59 +190,11 @@ def parse(text: str, name: str = "<lexicon>", *, check_specs: bool = True) -> Le
     for key in ("code", "kind", "severity", "basis", "message", "doc", "entries"):
         if not data.get(key):
             raise LexiconError(f"{name}:{data.get('__line__', 1)}: missing '{key}'")
-
-    def fail(line: int, msg: str) -> LexiconError:
-        return LexiconError(f"{name}:{line}: {msg}")
-
-    entries: list[Entry] = []
+    entries = []
     for raw in data["entries"]:
         if not isinstance(raw, dict):
-            raise fail(data["__line__"], f"entry {raw!r} is not a mapping")
-        line = raw["__line__"]
-        unknown = set(raw) - _ENTRY_KEYS
-        if unknown:
-            raise fail(line, f"unknown key(s) {sorted(unknown)}")
-        wrong, right = raw.get("wrong"), raw.get("right")
-        if not isinstance(wrong, str) or not isinstance(right, str) or not wrong or not right:
-            raise fail(line, "an entry needs 'wrong' and 'right' strings")
-        if wrong == right:
-            raise fail(line, f"'{wrong}': wrong and right are the same")
-        when = raw.get("when") or {}
-        if not isinstance(when, dict):
-            raise fail(line, "'when' must be a mapping")
-        bad = set(when) - _WHEN_KEYS - {"__line__"}
-        if bad:
-            raise fail(line, f"unknown condition(s) {sorted(bad)} (before, not_before, after, not_after)")
-        compiled = {}
-        for key in _WHEN_KEYS:
-            if key in when:
-                pat = when[key]
-                try:
-                    compiled[key] = regex.compile(f"(?:{pat})$" if key.endswith("after") else pat)
-                except regex.error as exc:
-                    raise fail(line, f"bad regex in when.{key}: {exc}") from None
-        specs = []
-        for spec in raw.get("specs") or ():
-            if not isinstance(spec, str) or spec.count("->") != 1:
-                raise fail(line, f"spec {spec!r} must read 'input -> expected'")
-            src, dst = (s.strip() for s in spec.split("->"))
-            specs.append((src, dst))
-        if not specs:
-            raise fail(line, f"'{wrong}' needs at least one spec ('input -> expected')")
-        renamed = raw.get("renamed")
-        if renamed is not None and not isinstance(renamed, dt.date):
-            try:
-                renamed = dt.date.fromisoformat(str(renamed))
-            except ValueError:
-                raise fail(line, f"'renamed' must be a date (YYYY-MM-DD), not {renamed!r}") from None
-        entries.append(Entry(
-            wrong=wrong, right=right, line=line,
-            before=compiled.get("before"), not_before=compiled.get("not_before"),
-            after=compiled.get("after"), not_after=compiled.get("not_after"),
-            exceptions=tuple(raw.get("except") or ()), specs=tuple(specs),
-            keep=tuple(raw.get("keep") or ()), note=str(raw.get("note") or ""),
-            basis=str(raw.get("basis") or ""), renamed=renamed,
-        ))
+            raise LexiconError(f"{name}:{data['__line__']}: entry {raw!r} is not a mapping")
+        entries.append(_entry(raw, name))
     lex = Lexicon(
         name=name, code=str(data["code"]), kind=str(data["kind"]), severity=str(data["severity"]),
         basis=str(data["basis"]), message=str(data["message"]), doc=_unfold(str(data["doc"])),
@@ -251,6 +203,76 @@ def parse(text: str, name: str = "<lexicon>", *, check_specs: bool = True) -> Le
     if check_specs:
         check(lex)
     return lex
+
+
+def _entry(raw: dict, name: str) -> Entry:
+    """One entry of lexicon ``name`` from its YAML mapping; errors name the file and line."""
+    line = raw["__line__"]
+
+    def fail(msg: str) -> LexiconError:
+        return LexiconError(f"{name}:{line}: {msg}")
+
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise fail(f"unknown key(s) {sorted(unknown)}")
+    wrong, right = raw.get("wrong"), raw.get("right")
+    if not isinstance(wrong, str) or not isinstance(right, str) or not wrong or not right:
+        raise fail("an entry needs 'wrong' and 'right' strings")
+    if wrong == right:
+        raise fail(f"'{wrong}': wrong and right are the same")
+    compiled = _conditions(raw.get("when") or {}, fail)
+    specs = _specs(raw.get("specs") or (), wrong, fail)
+    renamed = _renamed(raw.get("renamed"), fail)
+    return Entry(
+        wrong=wrong, right=right, line=line,
+        before=compiled.get("before"), not_before=compiled.get("not_before"),
+        after=compiled.get("after"), not_after=compiled.get("not_after"),
+        exceptions=tuple(raw.get("except") or ()), specs=specs,
+        keep=tuple(raw.get("keep") or ()), note=str(raw.get("note") or ""),
+        basis=str(raw.get("basis") or ""), renamed=renamed,
+    )
+
+
+def _conditions(when, fail) -> dict[str, regex.Pattern]:
+    """An entry's ``when`` compiled: ``before``/``not_before`` match right after the word,
+    ``after``/``not_after`` right before it (anchored at the word)."""
+    if not isinstance(when, dict):
+        raise fail("'when' must be a mapping")
+    bad = set(when) - _WHEN_KEYS - {"__line__"}
+    if bad:
+        raise fail(f"unknown condition(s) {sorted(bad)} (before, not_before, after, not_after)")
+    compiled = {}
+    for key in _WHEN_KEYS:
+        if key in when:
+            pat = when[key]
+            try:
+                compiled[key] = regex.compile(f"(?:{pat})$" if key.endswith("after") else pat)
+            except regex.error as exc:
+                raise fail(f"bad regex in when.{key}: {exc}") from None
+    return compiled
+
+
+def _specs(raw_specs, wrong: str, fail) -> tuple[tuple[str, str], ...]:
+    """An entry's specs as (input, expected) pairs; at least one is required."""
+    specs = []
+    for spec in raw_specs:
+        if not isinstance(spec, str) or spec.count("->") != 1:
+            raise fail(f"spec {spec!r} must read 'input -> expected'")
+        src, dst = (s.strip() for s in spec.split("->"))
+        specs.append((src, dst))
+    if not specs:
+        raise fail(f"'{wrong}' needs at least one spec ('input -> expected')")
+    return tuple(specs)
+
+
+def _renamed(renamed, fail) -> dt.date | None:
+    """``renamed``: a YAML date, or text in ISO form."""
+    if renamed is not None and not isinstance(renamed, dt.date):
+        try:
+            renamed = dt.date.fromisoformat(str(renamed))
+        except ValueError:
+            raise fail(f"'renamed' must be a date (YYYY-MM-DD), not {renamed!r}") from None
+    return renamed
 
 
 def _unfold(text: str) -> str:

@@ -249,7 +249,7 @@ class TypoModel:
         if n < 2:
             return []
         words = lexicon_words()
-        tokens = list(segmentation.jieba().cut(text, HMM=False)) if self.segment or self.homophones else None
+        tokens = segmentation.segmenter().cut(text, hmm=False) if self.segment or self.homophones else None
         covered = _covered_by_tokens(tokens, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
         arr = codes(text)
         padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
@@ -779,7 +779,7 @@ def _listed_names(text: str) -> list[bool]:
 
 def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
     """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
-    return _covered_by_tokens(list(segmentation.jieba().cut(text, HMM=False)), words, min_freq)
+    return _covered_by_tokens(segmentation.segmenter().cut(text, hmm=False), words, min_freq)
 
 
 def _covered_by_tokens(tokens: list[str], words: dict, min_freq: int = 1) -> list[bool]:
@@ -837,7 +837,7 @@ def _model_override():
 @lru_cache(maxsize=1)
 def lexicon_words() -> dict:
     """Word → frequency: jieba's dictionary plus the domain words shipped with the model."""
-    words = dict(segmentation.dictionary().FREQ)
+    words = dict(segmentation.dictionary().freq)
     override = _model_override()
     if override is not None and (override.parent / "domain_words.txt").exists():
         ref = override.parent / "domain_words.txt"

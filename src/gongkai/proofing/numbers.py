@@ -1,6 +1,7 @@
 """Number and date rules (N1xx) after GB/T 15835-2011 《出版物上数字用法》 and GB/T 9704-2012.
 
-Text-level corrections are :class:`CorrectionRule` values (check and fix share one
+T107 (a quantity bounded twice: 超过……以上, 约……左右) is a word-usage rule, but about numbers, so
+it lives here. Text-level corrections are :class:`CorrectionRule` values (check and fix share one
 function); the 成文日期 rule reads the document structure and is a FunctionRule.
 """
 
@@ -492,11 +493,266 @@ WIDE_DIGITS = CorrectionRule(
     silent=["2025年3月5日", "共投入12.5万元"],
 )
 
+# -- N112 a telephone number with a digit too few or too many ------------------------------------
+#: A mobile number has 11 digits (1 and a network digit 3-9 first); ten or twelve digits of the
+#: same shape in a list of telephone numbers is a number mistyped, which no caller reaches.
+_PHONE_WORD = regex.compile(r"电话|手机|热线|联系方式|咨询|举报|投诉")
+#: A number named as one of these is no telephone number (a QQ number has 5 to 11 digits).
+_OTHER_NUMBER = regex.compile(r"(?i)QQ|微信|编号|账号|帐号|工号|学号|考号|证号|代码|单号")
+_PHONE_LIKE = regex.compile(r"(?<![\dA-Za-z\-－.])(?P<n>1[3-9]\d{8}|1[3-9]\d{10})(?![\dA-Za-z\-－.])")
+#: A run of digits followed by one of these is a quantity or a code, not a telephone number.
+_NOT_PHONE_AFTER = "元万亿个人户次件份年月日号条米吨亩%"
+
+
+def _phone_digits(text: str):
+    for m in _PHONE_LIKE.finditer(text):
+        after = text[m.end():m.end() + 1]
+        if after and after in _NOT_PHONE_AFTER:
+            continue
+        if not _PHONE_WORD.search(text, max(0, m.start() - 300), m.start()):
+            continue
+        if _OTHER_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        n = m["n"]
+        yield Fix(m.start(), m.end(), None,
+                  f"电话号码“{n[:3]}…”共{len(n)}位，手机号码应为11位，请核对是否多打或漏打了数字", 0.8)
+
+
+PHONE_DIGITS = CorrectionRule(
+    code="N112", category="proofing", kind="number_format", severity=Severity.WARNING,
+    message="电话号码位数不对", basis="《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    judge=_phone_digits, needs=r"1[3-9]\d{8}",
+    doc="公布的咨询、举报、联系电话必须能够拨通。以1和3—9开头的手机号码为11位；同样开头却只有10位或多达12位的，"
+        "多半漏打或多打了一位，发布前应核对。金额、编号（后接“元”“号”等）和网址中的数字不在此列。",
+    fires=["举报电话：某某镇1370000000，某某乡13700000001。", "联系电话：137000000012"],
+    silent=["举报电话：某某镇13700000000，某某乡13700000001。", "联系电话：0851-12345678",
+            "项目总投资1350000000元", "统一社会信用代码91520000123456789X", "联系电话：0851-1234567，QQ：1390000000"],
+)
+
+
+# -- N113 unit symbols in the wrong case ---------------------------------------------------------
+#: Unit symbols are case-sensitive (GB 3100): cm, mm, km, kg, mg, kW, kV, mL; CM or KG is a symbol
+#: that does not exist.
+_UNIT_CASE = {"CM": "cm", "MM": "mm", "KM": "km", "KG": "kg", "MG": "mg", "KW": "kW", "KV": "kV", "ML": "mL",
+              "Cm": "cm", "Km": "km", "Kg": "kg", "Mm": "mm"}
+_UNIT_CASE_RE = regex.compile(r"(?<=\d\s?)(?P<u>CM|MM|KM|KG|MG|KW|KV|ML|Cm|Km|Kg|Mm)(?![A-Za-z0-9])")
+
+
+def _unit_case(text: str):
+    if not has_han(text):
+        return
+    for m in _UNIT_CASE_RE.finditer(text):
+        u = m["u"]
+        yield Fix(m.start(), m.end(), _UNIT_CASE[u], f"计量单位符号区分大小写，“{u}”应为“{_UNIT_CASE[u]}”", 0.9)
+
+
+UNIT_CASE = CorrectionRule(
+    code="N113", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="计量单位符号大小写错误", basis=f"《国际单位制及其应用》(GB 3100-1993) 3.2；{GB15835} 4.1.1",
+    judge=_unit_case, needs=r"\d\s?(?:CM|MM|KM|KG|MG|KW|KV|ML|Cm|Km|Kg|Mm)",
+    doc="计量单位符号有大小写之分：厘米为cm、毫米为mm、千米为km、千克为kg、千瓦为kW，不能写作CM、KG、KW。"
+        "公文中也可直接写中文单位名称（厘米、千克）。型号、编号中的字母不在此列。",
+    fires=["身高要求：男性170CM以上。", "每袋重25KG。", "装机容量500KW"],
+    silent=["身高要求：男性170cm以上。", "每袋重25千克。", "装机容量500kW", "型号KM-200", "地块编号3MM01"],
+)
+
+
+# -- N114 article numbers of a cited law in Arabic numerals ---------------------------------------
+#: 《…法》第39条: laws and regulations number their 条 in Chinese numerals (立法法: 编、章、节、条的序号用
+#: 中文数字); a citation repeats the number as the law writes it.
+_ARTICLE = regex.compile(
+    r"》(?P<art>第(?P<n>\d{1,3})条)(?:第(?P<k>\d{1,2})款)?(?:第(?P<x>\d{1,2})项)?"
+)
+_LAW_TITLE = regex.compile(r"《[^《》]{2,60}(?:法|条例|规定|办法|细则|规则)(?:（[^（）]{1,10}）)?》$")
+_DIGITS_CN = "〇一二三四五六七八九"
+
+
+def int_to_cn(n: int) -> str:
+    """A number below 1000 in Chinese numerals as laws number their articles (39 → 三十九, 105 → 一百零五)."""
+    if n < 10:
+        return _DIGITS_CN[n]
+    if n < 20:
+        return "十" + (_DIGITS_CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS_CN[n // 10] + "十" + (_DIGITS_CN[n % 10] if n % 10 else "")
+    h, r = divmod(n, 100)
+    if r == 0:
+        return _DIGITS_CN[h] + "百"
+    return _DIGITS_CN[h] + "百" + ("零" + _DIGITS_CN[r] if r < 10 else ("一" if r < 20 else "") + int_to_cn(r))
+
+
+def _article_numbers(text: str):
+    for m in _ARTICLE.finditer(text):
+        o = text.rfind("《", 0, m.start() + 1)
+        if o < 0 or not _LAW_TITLE.match(text[o:m.start() + 1]):
+            continue
+        n = int(m["n"])
+        if not 1 <= n <= 999:
+            continue
+        fixed = f"第{int_to_cn(n)}条"
+        if m["k"]:
+            fixed += f"第{int_to_cn(int(m['k']))}款"
+        if m["x"]:
+            fixed += f"第（{int_to_cn(int(m['x']))}）项"
+        yield Fix(m.start("art"), m.end(), None if m["x"] else fixed,
+                  f"引用法律法规的条文序号应与原文一致，用汉字数字：“{fixed}”", 0.85)
+
+
+ARTICLE_NUMBERS = CorrectionRule(
+    code="N114", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="引用法规条文序号使用了阿拉伯数字", basis="《中华人民共和国立法法》（编、章、节、条的序号用中文数字）；"
+    f"{GB15835} 4.2", judge=_article_numbers, needs=r"》第\d",
+    doc="法律、法规、规章的条文以汉字数字编序（第三十九条），公文引用时应照原文写作“《中华人民共和国××法》"
+        "第三十九条”，不写作“第39条”。只检查紧跟在法律、条例、规定、办法、细则名称书名号之后的条文序号。",
+    fires=["根据《中华人民共和国道路交通安全法》第39条规定，决定实施交通管制。", "依照《某某市物业管理条例》第105条"],
+    silent=["根据《中华人民共和国道路交通安全法》第三十九条规定", "按照《某某工作方案》第3条", "详见《某某办法》附表第3条"],
+)
+
+
+# -- T107 a quantity bounded twice (超过……以上, 约……左右, 元/每份) -----------------------------------
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
+_BETWEEN = r"[^\d，。；、：！？\s]{0,6}?"
+#: (first word, last word, what is said): each pair says the same bound twice.
+_BOUND_TWICE = regex.compile(
+    rf"(?P<a>超过|多于|高于|大于)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以上)(?!述)"
+    rf"|(?P<a>不少于|不低于|不小于|至少|最少)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以上)(?!述)"
+    rf"|(?P<a>不超过|不高于|不大于|不多于|最多|至多)\s*{_NUM}{_BETWEEN}(?P<b>(?:及|或)?以下)"
+    rf"|(?<![节制契签相预邀公条隐和履践])(?P<a>大约|大概|约)\s*{_NUM}{_BETWEEN}(?P<b>左右)"
+)
+_PER_TWICE = regex.compile(r"(?<=\d\s*\p{Han}{0,3})/每(?=\p{Han})")
+
+
+def _bound_twice(text: str):
+    for m in _BOUND_TWICE.finditer(text):
+        a, b = m["a"], m["b"]
+        if a in ("超过", "多于", "高于", "大于") and b.startswith("及"):
+            what = f"“{a}”不含本数，“{b}”含本数，二者矛盾"
+        else:
+            what = f"“{a}”与“{b}”意思重复"
+        yield Fix(m.start(), m.end(), None, f"{what}，应删去其一", 0.85)
+    for m in _PER_TWICE.finditer(text):
+        yield Fix(m.start(), m.end(), "/", "斜线“/”已表示“每”，“/每”重复", 0.9)
+
+
+BOUND_TWICE = CorrectionRule(
+    code="T107", category="proofing", kind="word_usage", severity=Severity.WARNING,
+    message="数量表述重复或矛盾", basis="《勺米镇政务公开信息审核发布管理制度》一（一）", judge=_bound_twice,
+    needs=r"以上|以下|左右|/每",
+    doc="初审须避免病句。数量的界限只说一次：“超过三家以上”“不少于5人以上”“约20人左右”“5万元/每份”都重复了，"
+        "应为“超过三家”（或“三家以上”）、“不少于5人”、“约20人”（或“20人左右”）、“5万元/份”；"
+        "“超过三个及以上”更自相矛盾（“超过”不含本数，“及以上”含本数）。",
+    fires=["单个停车场不宜引入超过三家及以上的运营企业。", "参会人员不少于5人以上。", "预计约20人左右参加。",
+           "服务费用不超过5万元/每份。"],
+    silent=["单个停车场不宜引入三家及以上的运营企业。", "超过3个月的，以上人员须重新登记。", "节约100万元左右",
+            "服务费用不超过5万元/份。", "不超过3人，以下简称工作组", "超过2年以上述标准执行"],
+)
+
+
+# -- N115 a deadline earlier than the document's own date -------------------------------------------
+#: 必须在2010年5月31日前完成 in a notice signed in 2013: a time limit that had passed before the
+#: notice was written is a mistyped date (most often the year).
+_DEADLINE = regex.compile(
+    r"(?:必须|务必|须|应当|应|请|要)\s*(?:在|于)?\s*(?P<date>(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月"
+    r"(?:\s*(?P<d>\d{1,2})\s*日)?)\s*(?:前|之前|以前|底前)"
+)
+#: A signature followed by its date, for texts whose line breaks were lost: ……税务局 2013年2月25日
+_SIGNED = regex.compile(
+    r"(?:政府|委员会|党委|党工委|办公室|办公厅|管委会|指挥部|领导小组|局|厅|委|办|中心|站|所)\s+"
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?=\s|$)"
+)
+
+
+def _document_date(doc, s) -> tuple[int, int, int] | None:
+    """The 成文日期 as (year, month, day): the structure's, else the earliest date after a signature."""
+    if s.date is not None:
+        m = DATE.search(regex.sub(r"\s+", "", s.date.text))
+        if m:
+            y, mo, d = _plain(m["y"]), _plain(m["m"]), _plain(m["d"])
+            return (y, mo, d) if y and mo and d else None
+    found = [(int(m["y"]), int(m["m"]), int(m["d"])) for b in doc.blocks if b.part == "body"
+             for m in _SIGNED.finditer(b.text)]
+    return min(found) if found else None
+
+
+def _past_deadline(rule, doc, ctx):
+    s = ctx.fact(parse_structure)
+    signed = _document_date(doc, s)
+    if signed is None:
+        return
+    for block in rule.blocks(doc):
+        if "前" not in block.text:
+            continue
+        for m in _DEADLINE.finditer(block.text):
+            y, mo = int(m["y"]), int(m["m"])
+            d = int(m["d"]) if m["d"] else 31
+            if not 1 <= mo <= 12 or (y, mo, d) >= signed:
+                continue
+            yield rule.finding(
+                block, m.start("date"), m.end("date"),
+                message=f"期限“{m['date']}前”早于本文的成文日期（{signed[0]}年{signed[1]}月{signed[2]}日），"
+                        "疑为日期（年份）写错",
+                confidence=0.8,
+            )
+
+
+PAST_DEADLINE = FunctionRule(
+    code="N115", category="proofing", kind="date_format", severity=Severity.WARNING,
+    message="办理期限早于成文日期", basis="《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    func=_past_deadline, parts=PROSE_PARTS,
+    doc="文件要求“必须（应、请）于×年×月×日前”完成的事项，期限不能早于文件自己的成文日期；早于成文日期的"
+        "期限多半是年份打错（2013年的通知写成“2010年5月31日前”）。成文日期取文末的成文日期，页面失去换行时取"
+        "落款机关后的日期；叙述过去的要求（“已于……前完成”）不检查。",
+    fires=["关于做好申报工作的通知\n各单位：\n各单位必须在2010年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+           "关于做好申报工作的通知 各单位： 请于2012年3月1日前报送。 某某县税务局 2013年2月25日"],
+    silent=["关于做好申报工作的通知\n各单位：\n各单位必须在2013年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+            "关于做好申报工作的通知\n各单位：\n各单位已于2012年5月31日前完成申报。\n某某县税务局\n2013年2月25日",
+            "各单位必须在2010年5月31日前完成申报。"],
+)
+
+
+# -- N116 a count without the measure word its neighbours carry --------------------------------------
+#: ……总数1873条，其中主动公开425条，依申请公开46条，不予公开信息数1402。 — in a run of counts of
+#: one sentence that all carry 条, the bare number has lost its measure word.
+_COUNTED_WORDS = "条件人户个家项次所名"
+_COUNT = regex.compile(rf"(?<![\d.．])(?P<n>\d+)(?P<u>[{_COUNTED_WORDS}])")
+_BARE_COUNT = regex.compile(r"(?<=\p{Han}数)(?P<n>\d+)(?=[，。；])")
+
+
+def _bare_count(text: str):
+    if not _BARE_COUNT.search(text):
+        return
+    start = 0
+    for stop in [m.end() for m in regex.finditer(r"[。！？]", text)] + [len(text)]:
+        sentence = text[start:stop]
+        bare = list(_BARE_COUNT.finditer(sentence))
+        if bare:
+            units = [m["u"] for m in _COUNT.finditer(sentence)]
+            common = max(set(units), key=units.count) if units else None
+            if common and units.count(common) >= 2 and len(set(units)) == 1:
+                for m in bare:
+                    yield Fix(start + m.start(), start + m.end(), m["n"] + common,
+                              f"同一句中其他数量都带计量单位“{common}”，此处数字后缺“{common}”", 0.8)
+        start = stop
+
+
+BARE_COUNT = CorrectionRule(
+    code="N116", category="proofing", kind="number_format", severity=Severity.INFO,
+    message="数字后缺计量单位", basis=f"{GB15835} 4.1.1；《勺米镇政务公开信息审核发布管理制度》五（信息内容的准确性）",
+    judge=_bare_count, needs=r"\p{Han}数\d",
+    doc="统计数量应带计量单位。同一句中列举的各项数量都带同一个计量单位（“425条”“46条”），其中一项“××数1402”"
+        "却没有单位时，多半漏写了单位，应补为“1402条”。只在同一句的其他数量都用同一个单位时提示。",
+    fires=["共收到申请30件，其中办结28件，转办数2。"],
+    silent=["共收到申请30件，其中办结28件，转办2件。", "共收到申请30件，办结率93%，转办数2。",
+            "接待群众120人次，受理投诉数5。"],
+)
+
+
 for _rule in (DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-              WIDE_DIGITS):
+              WIDE_DIGITS, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE, BARE_COUNT):
     _rule.parts = PROSE_PARTS
 
 BODY_YEAR.parts = PROSE_PARTS
 
 RULES = [DAY_HAO, SHORT_YEAR, ZERO_DATE, NUMERIC_DATE, SIGNING_DATE, MEASURED, THOUSANDS, RANGE_UNIT, HYPHEN_RANGE,
-         WIDE_DIGITS, BODY_YEAR]
+         WIDE_DIGITS, BODY_YEAR, PHONE_DIGITS, UNIT_CASE, ARTICLE_NUMBERS, BOUND_TWICE,
+         PAST_DEADLINE, BARE_COUNT]

@@ -237,6 +237,23 @@ _ANGLE = regex.compile(r"<([^<>\n]{2,80})>|〈([^〈〉\n]{2,80})〉")
 _QUOTED_TITLE = regex.compile(rf"“((?:关于)[^“”《》\n]{{2,60}}?的{_TITLE_TYPES}|中华人民共和国[^“”《》\n]{{1,30}}?法)”")
 
 
+#: a lone < opening a nested title whose other half is on the next line (《关于批转<…)
+_LONE_ANGLE = regex.compile(r"(?<=\p{Han})<(?=\p{Han}|\s*$)")
+#: 根据某某局关于《某某工作》的通知: the 书名号 encloses only part of the cited title
+_ORGAN_OUTSIDE = regex.compile(
+    r"(?:(?<=^|[，。；：、）》\s]|根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发)|(?<=[和及与]))"
+    r"(?P<org>(?!和|及|与|根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发)[\p{Han}]{2,20}?(?:局|厅|委|办|部|政府|委员会|办公室|办公厅|管委会|中心|院|署|会))关于"
+    rf"《(?P<t>[^《》\n]{{2,80}})》(?:的(?P<k>{_TITLE_TYPES}))?"
+)
+_ENDS_WITH_TYPE = regex.compile(rf"的{_TITLE_TYPES}$")
+_CITING = regex.compile(r"根据|按照|依据|依照|遵照|贯彻|落实|参照|执行|转发|印发")
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Where the clause holding ``i`` starts: after the last ，。；： before it."""
+    return max(text.rfind(c, 0, i) for c in "，。；：") + 1
+
+
 def _inside_title(text: str, i: int) -> bool:
     """True when ``i`` lies inside a 《…》 (where 〈〉 and quotes are the nested forms)."""
     return text.count("《", 0, i) > text.count("》", 0, i)
@@ -252,7 +269,24 @@ def _title_marks(text: str):
             continue  # x<5且y>3 compares, it does not quote a title
         if m.group(2) is not None and _inside_title(text, m.start()):
             continue
+        if m.group(1) is not None and _inside_title(text, m.start()):
+            yield Fix(m.start(), m.end(), f"〈{inner}〉", "书名号内再用书名号时应使用单书名号〈〉，不用尖括号“<>”")
+            continue
         yield Fix(m.start(), m.end(), f"《{inner}》", f"文件、书籍等名称应使用书名号《》，不用“{m.group()[0]}{m.group()[-1]}”")
+    for m in _LONE_ANGLE.finditer(text):
+        if _inside_title(text, m.start()) and not _ANGLE.match(text, m.start()):
+            yield Fix(m.start(), m.end(), "〈", "书名号内再用书名号时应使用单书名号“〈”，不用尖括号“<”")
+    for m in _ORGAN_OUTSIDE.finditer(text):
+        if _inside_title(text, m.start()) or not _CITING.search(text, _clause_start(text, m.start()), m.start()):
+            continue
+        if m["k"]:
+            fixed = f"《{m['org']}关于〈{m['t']}〉的{m['k']}》"
+        elif _ENDS_WITH_TYPE.search(m["t"]):
+            fixed = f"《{m['org']}关于{m['t']}》"  # 某局关于《做好某工作的通知》: the whole title inside
+        else:
+            continue
+        yield Fix(m.start(), m.end(), fixed, "引用文件时书名号应括住完整标题（发文机关和“关于”在书名号内），"
+                  "标题中的书名号改为单书名号〈〉", 0.8)
     for m in _QUOTED_TITLE.finditer(text):
         if _inside_title(text, m.start()):
             continue
@@ -262,11 +296,15 @@ def _title_marks(text: str):
 TITLE_MARKS = CorrectionRule(
     code="P105", category="proofing", kind="punctuation", severity=Severity.WARNING,
     message="文件名称未使用书名号", basis=f"{GB15834} 4.15", judge=_title_marks,
-    needs=r"[<〈“]",
+    needs=r"[<〈“]|关于《",
     doc="标示书名、篇名、文件名、法规名称应使用书名号《》，书名号内再用书名号时用单书名号〈〉。"
-        "不得以尖括号<>或引号代替书名号。",
-    fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉"],
+        "不得以尖括号<>或引号代替书名号。引用文件时书名号括住完整标题：“根据某某局关于《某某办法》的通知”"
+        "应为“根据《某某局关于〈某某办法〉的通知》”（只在“根据”“按照”等引用语之后检查，文件自身的标题不在此列）。",
+    fires=["根据<水城区政府信息公开规定>执行。", "按照“关于加强政务公开工作的通知”要求", "〈政府信息公开条例〉",
+           "《关于报请区政府批转<某某镇养护办法>的请示》", "《关于报请区政府批转<",
+           "根据某某县民政局关于《某某补助办法》的通知要求", "按照某某县民政局关于《做好救助工作的通知》的要求"],
     silent=["根据《水城区政府信息公开规定》执行。", "学习《关于〈政府信息公开条例〉的解读》。", "坚持“放管服”改革。",
+            "某某县民政局关于《某某补助办法》的补充通知", "按照某某县民政局关于《救助工作》等事项的说明", "根据《某某县民政局关于〈某某补助办法〉的通知》",
             "x<y>z", "发挥“关于”一词的作用", "当x<5且y>3时"],
 )
 
@@ -466,5 +504,111 @@ NOTE_AFTER_STOP = CorrectionRule(
     silent=["由各镇负责实施（具体名单见附件）。", "由各镇负责实施。（具体名单见附件。）", "由各镇负责实施。（一）总体要求"],
 )
 
+# -- P112 a note between two titles without its 顿号 ------------------------------------------
+#: 《甲办法》（文号）《乙办法》: titles in a row need no 顿号, but once a 括注 stands between
+#: them the 顿号 comes back (GB/T 15834 4.5.3.5).
+_NOTE_BETWEEN_TITLES = regex.compile(r"》(?P<note>[（(][^（）()《》\n]{1,40}[）)])(?=《)")
+
+
+def _note_between_titles(text: str):
+    for m in _NOTE_BETWEEN_TITLES.finditer(text):
+        yield Fix(m.end() - 1, m.end(), m.group()[-1] + "、", "书名号之后带有括注时，并列的书名号之间应加顿号", 0.85)
+
+
+NOTE_BETWEEN_TITLES = CorrectionRule(
+    code="P112", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="带括注的并列书名号之间缺顿号", basis=f"{GB15834} 4.5.3.5", judge=_note_between_titles, needs="[）)]《",
+    doc="并列的书名号之间通常不用顿号（《甲办法》《乙办法》），但书名号之后还有括注（如发文字号）时，"
+        "宜用顿号隔开：“《甲办法》（某发〔2024〕1号）、《乙办法》（某发〔2024〕2号）”。",
+    fires=["根据《某某管理办法》（某府发〔2024〕7号）《某某实施细则》（某府办〔2024〕3号）执行。"],
+    silent=["根据《某某管理办法》（某府发〔2024〕7号）、《某某实施细则》执行。", "学习《条例》《办法》。",
+            "（一）《某某管理办法》的主要内容"],
+)
+
+# -- P113 a full stop that cuts a sentence in two ----------------------------------------------
+#: 按照……的部署要求。经研究，成立…… — a clause that only says on what basis something is done
+#: is no sentence of its own; the full stop after it belongs after the main clause.
+_BASIS_CLAUSE = regex.compile(
+    r"(?:^|(?<=[，。；]))(?P<c>(?:按照|根据|依据|依照|遵照)[^，。；：！？\n]{2,80}?"
+    r"(?:的)?(?:要求|规定|精神|部署|安排|指示))(?P<stop>。)(?=\p{Han})"
+)
+#: ……的面积。并符合如下规定 — 并 joins two verbs of one sentence; it does not open a sentence.
+#: Only 并 straight before a verb: 。并由/并将/并对…… opens a new clause with its own agent or
+#: object, an older official style that is not wrong enough to flag.
+_STOP_AND = regex.compile(
+    r"(?P<stop>。)(?=并(?![且非不没无未列存排重举肩行发入用由将把对向请在于按经从以为与和及同给])\p{Han})"
+)
+
+
+def _split_sentence(text: str):
+    if "。" not in text:
+        return
+    for m in _BASIS_CLAUSE.finditer(text):
+        if "《" in m["c"] and "》" not in m["c"]:
+            continue
+        yield Fix(m.start("stop"), m.end("stop"), "，", "“按照（根据）……要求”只是状语，其后的句号把一句话断开了，应为逗号", 0.75)
+    for m in _STOP_AND.finditer(text):
+        yield Fix(m.start("stop"), m.end("stop"), "，", "“并”连接同一句中的两个谓语，前面的句号把一句话断开了，应为逗号", 0.7)
+
+
+SPLIT_SENTENCE = CorrectionRule(
+    code="P113", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="句号把一句话断开", basis=f"{GB15834} 4.1、4.2", judge=_split_sentence, needs="。",
+    doc="句号用于句子末尾。“按照（根据、依据）……要求（规定、精神、部署）”只是说明依据的状语，不能单独成句；"
+        "“并”连接同一主语的两个谓语，不能开始一个新句子。二者前面误用句号时，应改为逗号"
+        "（“按照区里的部署要求。经研究，成立……”应为“按照区里的部署要求，经研究，成立……”）。",
+    fires=["为做好清查工作，按照县政府的部署要求。经研究，成立工作小组。", "应严格控制建筑面积。并符合下列规定："],
+    silent=["为做好清查工作，按照县政府的部署要求，经研究，成立工作小组。", "各村要按照有关规定。",
+            "应严格控制建筑面积，并符合下列规定：", "会议已结束。并非所有村都已上报。",
+            "核查申报是否准确。并由企业填报自查表。", "编制依据：根据省里的规定。二、编制原则", "费用按有关规定执行。下一步，继续推进。"],
+)
+
+# -- P114 a 顿号 between two clauses -----------------------------------------------------------
+#: ……等四项制度、现印发给你们 — the 顿号 parts words of a list; a clause that opens with 现将、
+#: 经研究、请…… is no list item, and the pause before it is a comma.
+_CLAUSE_AFTER_PAUSE = regex.compile(r"(?<=\p{Han}|[》”）])、(?=现(?:将|印发|转发|予以|予|就|把)|经研究|特此|请(?:各|你|认真|及时)|望各)")
+
+
+def _pause_before_clause(text: str):
+    for m in _CLAUSE_AFTER_PAUSE.finditer(text):
+        yield Fix(m.start(), m.end(), "，", "顿号只用于并列词语之间，分句之间的停顿应使用逗号", 0.85)
+
+
+PAUSE_BEFORE_CLAUSE = CorrectionRule(
+    code="P114", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="分句之间误用顿号", basis=f"{GB15834} 4.4、4.5", judge=_pause_before_clause, needs="、",
+    doc="顿号用于句子内部并列词语之间的停顿；分句之间的停顿用逗号。“现将（现印发）……”“经研究”“请各单位……”"
+        "开始的是一个新的分句，前面不用顿号（“制定了……等三项制度、现印发给你们”应为“……等三项制度，现印发给你们”）。",
+    fires=["制定了《甲制度》《乙制度》等两项制度、现印发给你们，请认真执行。", "已收到你镇的请示、经研究，同意。"],
+    silent=["制定了《甲制度》《乙制度》等两项制度，现印发给你们。", "现将有关事项通知如下：", "发现、现场处置、报告"],
+)
+
+# -- P115 a comma inside a list that 等 closes ----------------------------------------------------
+#: 积极参与行政执法，宣传等工作 — two items that 等 gathers into one list take a 顿号, not a comma.
+_ETC_NOUNS = r"(?:工作|事项|方面|内容|情况|部门|单位|环节|领域|问题|措施|活动|项目|费用|设施)"
+_LIST_ETC = regex.compile(rf"(?<=\p{{Han}}{{2}})(?P<c>，)(?P<b>\p{{Han}}{{2,4}})等{_ETC_NOUNS}")
+#: A clause ending in one of these is a connector or a finished clause, not a list item (为此，宣传等部门…).
+_NOT_ITEM_END = "此外后时前然且而的了着过是"
+
+
+def _list_etc(text: str):
+    for m in _LIST_ETC.finditer(text):
+        if text[m.start() - 1] in _NOT_ITEM_END or _CLAUSE_HEAD.match(m["b"]):
+            continue
+        yield Fix(m.start("c"), m.end("c"), "、", "用“等”收束的并列词语之间应使用顿号，不用逗号", 0.75)
+
+
+LIST_ETC = CorrectionRule(
+    code="P115", category="proofing", kind="punctuation", severity=Severity.INFO,
+    message="“等”前的并列词语用了逗号", basis=f"{GB15834} 4.5.3.1", judge=_list_etc, needs="等",
+    doc="“等”把前面的词语收束为一组并列成分（“执法、宣传等工作”），其间的停顿用顿号；用逗号"
+        "（“执法，宣传等工作”）就把一个并列短语断成了两个分句。只检查“等”前两到四个字的短项，"
+        "“为此，”“同时，”等关联语之后和以“加强”“确保”等开头的分句不提示。",
+    fires=["积极参与行政执法，宣传等工作，成绩突出。", "抓紧开展项目立项，工程施工等工作。"],
+    silent=["积极参与行政执法、宣传等工作，成绩突出。", "为此，宣传等部门要加强配合。",
+            "各单位要高度重视，加强宣传等工作。"],
+)
+
 RULES = [HALF_WIDTH, STRAIGHT_QUOTES, UNPAIRED, DOUBLED, TITLE_MARKS, ELLIPSIS_DASH, BRACKETS, LIST_COMMA, CLOSING,
-         HAN_HYPHEN, NOTE_AFTER_STOP]
+         HAN_HYPHEN, NOTE_AFTER_STOP, NOTE_BETWEEN_TITLES,
+         SPLIT_SENTENCE, PAUSE_BEFORE_CLAUSE, LIST_ETC]

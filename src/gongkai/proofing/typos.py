@@ -105,13 +105,7 @@ _ZONE_MIDDLE = regex.compile(r"(?:综合|经济技术|经济|高新技术|高新
 @functools.cache
 def place_names() -> frozenset[str]:
     """The place names (tag ``ns``) of jieba's dictionary: a gazetteer shipped with the segmenter."""
-    out = set()
-    with segmentation.dictionary().get_dict_file() as f:
-        for raw in f:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] == "ns" and len(parts[0]) >= 2:
-                out.add(parts[0])
-    return frozenset(out)
+    return frozenset(w for w, tag in segmentation.dictionary().tags.items() if tag == "ns" and len(w) >= 2)
 
 
 def _after_place(text: str, end: int) -> bool:

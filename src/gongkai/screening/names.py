@@ -1,58 +1,59 @@
-"""Person names: a spaCy pipeline (blank ``zh`` with the jieba segmenter) and two components.
+"""Person names: a spaCy pipeline of two registered components over docs of jieba's words.
 
-``gongkai_name_evidence`` proposes candidates from the segmentation: a token that starts with a
-surname and is not a common word of jieba's dictionary (张三丰, 王芳), or a surname token
-followed by one or two given-name characters (王 + 小二). ``gongkai_name_context`` keeps a
-candidate only where the text says it is a private person — a role word before it
-(申请人、户主、来信人…), an enumeration continuing one (村民张三、李四), a gender after it
-(张三，男) or an action cue (张三反映…) — and drops officials named in their capacity (镇长杨明,
-杨明同志) and masked names (张某、张*).
+The pipeline is a blank ``zh`` language whose tokenizer makes one ``Doc`` per paragraph from the
+words of gongkai's segmenter (:mod:`gongkai.segmentation`: jieba's dictionary plus the role
+words, so 该户户主石世伟 segments right), and two components:
 
-spaCy is loaded lazily, the first time the name rule runs, and built once per process.
+* ``gongkai_name_evidence`` reads the doc's tokens and proposes candidates from them: a token
+  that starts with a surname and is not a common word of jieba's dictionary (张三丰, 王芳), a
+  surname token followed by one or two given-name tokens (王 + 小二), or the characters right
+  after a role word whatever the segmenter made of them (来信/人王/五). The candidates are
+  character offsets in ``doc._.name_candidates`` (one may cut a token; the next component
+  decides which become names).
+* ``gongkai_name_context`` keeps a candidate only where the text says it is a private person —
+  a role word before it (申请人、户主、来信人…), an enumeration continuing one (村民张三、李四), a
+  gender after it (张三，男) or an action cue (张三反映…) — and drops officials named in their
+  capacity (镇长杨明, 杨明同志) and masked names (张某、张*). The names it keeps are spans of
+  ``doc.spans["names"]`` (label ``PERSON``; a token a name starts or ends inside is split so the
+  span is exact), with their evidence in the span extensions ``name_evidence``,
+  ``name_context``, ``name_word`` and ``name_confidence``.
+
+spaCy and the segmenter are loaded the first time a name rule needs them, once per process.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import accumulate
+
+import regex
 
 from .. import segmentation
 from ..memo import TextMemo, key_of, text_cache
 from .context import MASK_CHARS, lexicon
-from .segmenter import Segmenter
-from .uclass import DIGIT, HAN, SPACE
 
 log = logging.getLogger(__name__)
 
-# The component's patterns run thousands of times on a few characters each: they are written for
-# the stdlib re (about half regex's cost per call), with regex's \p{Han}, \s and \d spelled out
-# (uclass); tests/screening/test_personal_data_speed.py checks each against its regex form.
-_HAN = re.compile(f"^[{HAN}]+$")
+_HAN = regex.compile(r"^\p{Han}+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
-_GENDER_AFTER = re.compile(f"^[，,（(、{SPACE}]{{0,2}}[男女](?:[，,）)、{SPACE}]|$)")
-_CUE_AFTER = re.compile(f"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等[{DIGIT}]+(?:人|户|名)|先生|女士|夫妇|一家|"
-                        "本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
-_TITLE_AFTER = re.compile(f"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\\[|（[{DIGIT}]{{4}}）)")
-_HEAD_BEFORE = re.compile(r"(?<!家)长$")
+_GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
+_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+(?:人|户|名)|先生|女士|夫妇|一家|"
+                           r"本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
+_TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
+_HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 #: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
-_SALUTATION = re.compile(f"^(?:先生|女士)[：:，,{SPACE}]")
-_SEP = re.compile(f"^[、，,和及与{SPACE}]{{1,2}}$")
+_SALUTATION = regex.compile(r"^(?:先生|女士)[：:，,\s]")
+_SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
-#: text: punctuation, 为是系即 and \s as the regex module reads it (Unicode White_Space).
-#: ``text.rstrip(_GAP_CHARS)`` is ``regex.sub(r"[：:\s，,为是系即\"“”（(]*$", "", text)`` without
-#: a regular expression call (tests/screening/test_personal_data_speed.py).
-_GAP_CHARS = "：:，,为是系即\"“”（(\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
-    + "\u2028\u2029\u202f\u205f\u3000"
+#: text with ``str.rstrip``: punctuation, 为是系即 and whitespace as ``regex``'s ``\s`` reads it.
+_GAP_CHARS = "：:，,为是系即\"“”（(" + "".join(c for c in map(chr, range(0x3001)) if regex.match(r"\s", c))
 
 _LOCK = threading.Lock()
 _NLP = None
-#: The components of _NLP, in order (filled when it is built).
-_PROCS: list = []
 #: Seconds spent building the pipeline (for benchmarks/screening_speed.py).
 LOAD_SECONDS: float | None = None
 
@@ -69,18 +70,9 @@ class NameSpan:
     confidence: float
 
 
-_TAGS: dict[str, str] | None = None
-
-
 def _tags() -> dict[str, str]:
-    """jieba's word → POS tag table (loaded once; asking jieba again would reset its logger each time)."""
-    global _TAGS
-    if _TAGS is None:
-        segmentation.jieba()
-        import jieba.posseg
-
-        _TAGS = jieba.posseg.dt.word_tag_tab
-    return _TAGS
+    """jieba's word → POS tag table."""
+    return segmentation.dictionary().tags
 
 
 @text_cache(maxsize=65536)
@@ -163,84 +155,6 @@ def _name_prefix(text: str) -> str | None:
     return None
 
 
-def _tokens(doc) -> tuple[list[int], list[str], str]:
-    """The offset and the text of every token, and the doc's text.
-
-    For a doc the pipeline's own tokenizer did not make (that one lays out its paragraphs, see
-    :func:`paragraphs`). Creating spaCy Token objects is the costly part: when the text the doc
-    was made from is known (``find_names`` puts it in ``user_data``), offsets and lengths come
-    as one array; otherwise one pass over the tokens (``doc.text`` would create them all again).
-    """
-    text = doc.user_data.get("gongkai_source")
-    if text is not None:
-        from spacy.attrs import IDX, LENGTH, SPACY  # spaCy is loaded by now (a doc exists)
-
-        spans = doc.to_array([IDX, LENGTH, SPACY]).tolist()
-        if not spans or spans[-1][0] + spans[-1][1] + spans[-1][2] == len(text):
-            return [i for i, _, _ in spans], [text[i:i + n] for i, n, _ in spans], text
-    offs, words, pieces = [], [], []
-    for t in doc:
-        offs.append(t.idx)
-        words.append(t.text)
-        pieces.append(t.text_with_ws)
-    return offs, words, "".join(pieces)
-
-
-class Paragraph:
-    """One paragraph of a doc as the name components see it (a doc holds one or several).
-
-    ``words`` are its tokens and ``offs`` their offsets in ``text``; ``offs`` holds one more
-    entry, the end of the last word, exactly when the words tile the text (each starts where
-    the one before ends: offsets accumulated from the lengths). ``starts`` is the set of the
-    words' offsets; ``roles`` the lexicon's role-word matches in ``text``; the components fill
-    ``cands`` (evidence) and ``names`` (context).
-
-    Words and offsets stay two lists, not a list of (offset, word) pairs: thousands of pairs
-    per batch each cost an allocation and, as they live through the pipeline, the garbage
-    collector's attention several times over.
-    """
-
-    __slots__ = ("text", "words", "offs", "_starts", "roles", "cands", "names")
-
-    def __init__(self, text: str, words: list[str], offs: list[int]) -> None:
-        self.text = text
-        self.words = words
-        self.offs = offs
-        self._starts: set[int] | None = None
-        self.roles: list = []
-        self.cands: list[tuple[int, int, str]] = []
-        self.names: list[NameSpan] = []
-
-    @property
-    def starts(self) -> set[int]:
-        """The words' offsets (made when first asked: only paragraphs with candidates or role words need it)."""
-        if self._starts is None:
-            offs = self.offs
-            self._starts = set(offs if len(offs) == len(self.words) else offs[:len(self.words)])
-        return self._starts
-
-    def bounds(self) -> set[int]:
-        """Where words start or end."""
-        offs, words = self.offs, self.words
-        if len(offs) == len(words) + 1:  # offsets by accumulated lengths: the words tile the text
-            return set(offs)
-        return self.starts.union([o + len(w) for o, w in zip(offs, words)])
-
-    @property
-    def toks(self) -> list[tuple[int, str]]:
-        """(offset, word) of every word."""
-        return list(zip(self.offs, self.words))
-
-
-def paragraphs(doc) -> list[Paragraph]:
-    """The paragraphs of ``doc``: as the tokenizer or :func:`find_names` laid them out, else the doc as one."""
-    paras = doc.user_data.get("gongkai_paragraphs")
-    if paras is None:
-        offs, words, text = _tokens(doc)
-        paras = doc.user_data["gongkai_paragraphs"] = [Paragraph(text, words, offs)]
-    return paras
-
-
 _ROLE_RANK: dict[str, int] | None = None
 _ROLE_LENGTHS: tuple[int, ...] = ()
 
@@ -272,72 +186,76 @@ def _name_roles() -> tuple[str, ...]:
     return lex.role_words + lex.name_only_roles
 
 
-def _evidence(doc):
-    """spaCy component: candidate names from the segmentation and the surname lexicon."""
-    lex = lexicon()
-    tags = _tags()
-    for para in paragraphs(doc):
-        _evidence_in(para, lex, tags)
-    return doc
-
-
 def _evidence_in(para: Paragraph, lex, tags) -> None:
     """The candidates of one paragraph (``para.cands``: start, end, evidence), in text order."""
-    stop = lex.name_stop
-    cands = []
-    words, offs, text = para.words, para.offs, para.text
-    para.roles = list(lex.role_re.finditer(text))  # read again by _anchored and _context
-    n = len(words)
+    cands: list[tuple[int, int, str]] = []
+    words = para.words
+    para.roles = list(lex.role_re.finditer(para.text))  # read again by _anchored and the context component
     i = 0  # the first token a new candidate may start at
-    # Only a token that starts with a surname's first character can pass _surname_token: the
-    # loop visits those (about one token in six) and skips what a candidate took in.
+    # Only a token that starts with a surname's first character can be a Han token starting with a
+    # surname (_surname_token): the loop visits those and skips what a candidate took in.
     first = lex.surname_firsts
     for k in [k for k, w in enumerate(words) if w[:1] in first]:
         if k < i:
             continue
         i = k
-        idx, t = offs[i], words[i]
-        reading = _token_reading(t)
-        if reading is not None:  # a Han token that starts with a surname
-            whole, alone = reading
-            if whole is not None:
-                name, given_len, evidence = whole
-                end = idx + len(name)
-                nxt = words[i + 1] if i + 1 < n and name == t else None
-                if (nxt is not None and given_len == 1 and len(nxt) == 1
-                        and _HAN.match(nxt) and nxt not in stop
-                        and (tags.get(nxt) or "nr")[:1] in ("n", "a", "z")):
-                    end += 1  # 孙子 + 涛: the segmenter split a three-character name
-                    i += 1
-                cands.append((idx, end, evidence))
-                i += 1
-                continue
-            if alone:
-                given = ""
-                j = i + 1
-                # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
-                head = text[max(0, idx - 10):idx].rstrip(_GAP_CHARS)
-                after_role = _role_suffix(head) is not None or bool(
-                    cands and _SEP.match(text[cands[-1][1]:idx]))
-                while j < n and len(given) < 2:
-                    nt = words[j]
-                    tag = tags.get(nt)
-                    if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in stop for ch in nt) \
-                            or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
-                                    and not (after_role and (tag[0] in "nasd" or (tag == "m" and len(nt) == 1)))):
-                        break
-                    given += nt
-                    j += 1
-                if given and split_name(t + given) and not _common_word(tags, t, given):
-                    cands.append((idx, idx + len(t) + len(given), "surname+given"))
-                    i = j
-                    continue
+        reading = _token_reading(words[k])
+        if reading is None:  # no Han token that starts with a surname
+            continue
+        whole, alone = reading
+        if whole is not None:
+            cand, i = _whole_token(para, k, whole, lex, tags)
+            cands.append(cand)
+        elif alone:
+            found = _surname_and_given(para, k, cands, lex, tags)
+            if found is not None:
+                cand, i = found
+                cands.append(cand)
     if para.roles:
         cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
     cands.sort()
     para.cands = cands
 
-_GAP = re.compile(f"[：:{SPACE}为是系即\"“（(]*")
+
+def _whole_token(para: Paragraph, k: int, whole: tuple[str, int, str], lex, tags) -> tuple[tuple[int, int, str], int]:
+    """(the candidate, the next token free) for token ``k`` that starts with a name (_token_reading)."""
+    words, offs = para.words, para.offs
+    name, given_len, evidence = whole
+    end = offs[k] + len(name)
+    nxt = words[k + 1] if k + 1 < len(words) and name == words[k] else None
+    if (nxt is not None and given_len == 1 and len(nxt) == 1 and _HAN.match(nxt) and nxt not in lex.name_stop
+            and (tags.get(nxt) or "nr")[:1] in ("n", "a", "z")):
+        return (offs[k], offs[k + 1] + 1, evidence), k + 2  # 孙子 + 涛: the segmenter split a three-character name
+    return (offs[k], end, evidence), k + 1
+
+
+def _surname_and_given(para: Paragraph, k: int, cands: list, lex, tags) -> tuple[tuple[int, int, str], int] | None:
+    """(the candidate, the next token free) for a token that is just a surname and the 1–2 characters
+    of given name in the tokens after it, or None."""
+    words, offs, text = para.words, para.offs, para.text
+    idx, t = offs[k], words[k]
+    stop = lex.name_stop
+    # right after a role word (申请人李四海) the given name may be any word of 1–2 characters
+    head = text[max(0, idx - 10):idx].rstrip(_GAP_CHARS)
+    after_role = _role_suffix(head) is not None or bool(cands and _SEP.match(text[cands[-1][1]:idx]))
+    given = ""
+    j = k + 1
+    while j < len(words) and len(given) < 2:
+        nt = words[j]
+        tag = tags.get(nt)
+        if not _HAN.match(nt) or len(given) + len(nt) > 2 or any(ch in stop for ch in nt) \
+                or (tag and (tag in _NOT_GIVEN or tag[0] in "pcvtmqdrufxyz")
+                        and not (after_role and (tag[0] in "nasd" or (tag == "m" and len(nt) == 1)))):
+            break
+        given += nt
+        j += 1
+    if given and split_name(t + given) and not _common_word(tags, t, given):
+        # the name ends where its last token ends (李 阳 with a space: the space is inside)
+        return (idx, offs[j - 1] + len(words[j - 1]), "surname+given"), j
+    return None
+
+
+_GAP = regex.compile(r"[：:\s为是系即\"“（(]*")
 _BAD_GIVEN = frozenset("t p c v vn r u f q ul uj ud ug uv uz".split())
 
 
@@ -359,7 +277,7 @@ RARE_WORD = 30
 
 
 def _freq(word: str) -> int:
-    return segmentation.jieba().dt.FREQ.get(word, 0)
+    return segmentation.dictionary().freq.get(word, 0)
 
 
 def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, int, str]]:
@@ -409,7 +327,7 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
     return out
 
 
-_NAME_END = re.compile(f"[，,、（(：:；;。{SPACE}]|$")
+_NAME_END = regex.compile(r"[，,、（(：:；;。\s]|$")
 
 
 def _rare_surname_name(text: str, p: int, tags) -> int | None:
@@ -423,20 +341,6 @@ def _rare_surname_name(text: str, p: int, tags) -> int | None:
                 and chunk not in tags and chunk[:2] not in tags and _freq(chunk[:2]) == 0 and _freq(chunk[:1]) < 2000:
             return p + n
     return None
-
-
-def _context(doc):
-    """spaCy component: keep candidates the context marks as private persons.
-
-    The names of all the doc's paragraphs are also left in ``user_data["gongkai_names"]``.
-    """
-    lex = lexicon()
-    names: list[NameSpan] = []
-    for para in paragraphs(doc):
-        _context_in(para, lex)
-        names.extend(para.names)
-    doc.user_data["gongkai_names"] = names
-    return doc
 
 
 def _context_in(para: Paragraph, lex) -> None:
@@ -491,23 +395,102 @@ def _context_in(para: Paragraph, lex) -> None:
 #: How far before an unknown three-character word a role word makes it a name (the "paragraph" context).
 PARAGRAPH_REACH = 120
 
-_SPACE = re.compile(r"\s")
 
 
-def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool], list[int]] | None:
-    """spaCy's ``get_words_and_spaces(words, text)`` and each word's offset, in one linear pass.
+class Paragraph:
+    """A paragraph's doc as the components read it: its text, each token's text and offset.
 
-    The same alignment as spaCy's (whitespace-only words dropped, each word looked for from
-    the current position, the gap before it kept as a word of its own, one following " "
-    becoming the word's trailing space), without copying the rest of the text for every word.
-    None when a word is not found (spaCy would raise; its own path reports it).
+    ``roles`` are the lexicon's role-word matches in the text, ``cands`` the candidates
+    (start, end, evidence) and ``names`` the names kept: the components fill them.
+    """
+
+    __slots__ = ("text", "words", "offs", "roles", "cands", "names")
+
+    def __init__(self, doc) -> None:
+        self.text = doc.text
+        self.words = [t.text for t in doc]
+        self.offs = [t.idx for t in doc]
+        self.roles: list = []
+        self.cands: list[tuple[int, int, str]] = []
+        self.names: list[NameSpan] = []
+
+    @property
+    def starts(self) -> set[int]:
+        """Where tokens start."""
+        return set(self.offs)
+
+    def bounds(self) -> set[int]:
+        """Where tokens start or end."""
+        return self.starts.union([o + len(w) for o, w in zip(self.offs, self.words)])
+
+
+def name_evidence(doc):
+    """spaCy component ``gongkai_name_evidence``: candidate names from the tokens and the surname lexicon."""
+    para = Paragraph(doc)
+    _evidence_in(para, lexicon(), _tags())
+    doc._.name_roles = para.roles
+    doc._.name_candidates = para.cands
+    return doc
+
+
+def name_context(doc):
+    """spaCy component ``gongkai_name_context``: the candidates the context marks as private persons,
+    as the spans of ``doc.spans["names"]``."""
+    names: list[NameSpan] = []
+    if doc._.name_candidates:
+        para = Paragraph(doc)
+        para.roles, para.cands = doc._.name_roles, doc._.name_candidates
+        _context_in(para, lexicon())
+        names = para.names
+    _split_tokens_at(doc, [at for n in names for at in (n.start, n.end)])
+    spans = []
+    for n in names:
+        span = doc.char_span(n.start, n.end, label="PERSON")
+        span._.name_evidence, span._.name_context = n.evidence, n.context
+        span._.name_word, span._.name_confidence = n.word, n.confidence
+        spans.append(span)
+    doc.spans["names"] = spans
+    return doc
+
+
+def _split_tokens_at(doc, cuts: list[int]) -> None:
+    """Split each token that a cut falls inside (a name across the segmenter's words: 来信/人王/五),
+    so that every name is a span of whole tokens."""
+    offs = [t.idx for t in doc] if cuts else []
+    inside: dict[int, set[int]] = {}
+    for at in cuts:
+        i = bisect_right(offs, at) - 1
+        if i >= 0 and offs[i] < at < offs[i] + len(doc[i]):
+            inside.setdefault(i, set()).add(at - offs[i])
+    if not inside:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, at in inside.items():
+            token = doc[i]
+            edges = [0, *sorted(at), len(token)]
+            pieces = [token.text[a:b] for a, b in zip(edges, edges[1:])]
+            retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
+
+
+def _name_span(span) -> NameSpan:
+    """A span of ``doc.spans["names"]`` as the rules take it."""
+    return NameSpan(span.start_char, span.end_char, span._.name_evidence, span._.name_context, span._.name_word,
+                    span._.name_confidence)
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]] | None:
+    """spaCy's ``get_words_and_spaces(words, text)`` in one linear pass (spaCy's copies the rest of
+    the text for every word: quadratic on a long paragraph).
+
+    Whitespace-only words are dropped, each word is looked for from the current position, the
+    gap before it is kept as a word of its own and one following " " becomes the word's
+    trailing space. None when a word is not found.
     """
     out_words: list[str] = []
     spaces: list[bool] = []
-    offsets: list[int] = []
     pos, n = 0, len(text)
     for word in words:
-        if word.isspace():
+        if not word or word.isspace():
             continue
         at = text.find(word, pos)
         if at < 0:
@@ -515,9 +498,7 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
         if at > pos:
             out_words.append(text[pos:at])
             spaces.append(False)
-            offsets.append(pos)
         out_words.append(word)
-        offsets.append(at)
         pos = at + len(word)
         if pos < n and text[pos] == " ":
             spaces.append(True)
@@ -527,82 +508,51 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     if pos < n:
         out_words.append(text[pos:])
         spaces.append(False)
-        offsets.append(pos)
-    return out_words, spaces, offsets
+    return out_words, spaces
 
 
 class Tokenizer:
-    """The pipeline's tokenizer: spaCy's jieba tokenizer for Chinese, with the words' offsets.
+    """The pipeline's tokenizer: a ``Doc`` of the segmenter's words (spaCy's ``ChineseTokenizer``
+    with jieba does the same, but would load jieba's own dictionary)."""
 
-    It builds the same doc as spaCy's ``ChineseTokenizer`` (the jieba words, realigned with
-    the text as :func:`words_and_spaces` describes) and leaves every word with its offset in
-    ``user_data`` for the components, which then never create spaCy Token objects. Where the
-    words are the text itself (no whitespace: the common case) the realignment is skipped; it
-    would return them unchanged, with no space after any.
-    """
-
-    def __init__(self, base, segmenter: Segmenter) -> None:
-        from spacy.tokens import Doc
-
-        self._doc = Doc
-        self.base = base  # spaCy's ChineseTokenizer, configured with the segmenter
-        self.vocab = base.vocab
-        self.jieba_seg = base.jieba_seg = segmenter
-
-    def _align(self, text: str) -> tuple[list[str], list[bool] | None, list[int]] | None:
-        """The doc's words, their trailing spaces and offsets for ``text`` (None: spaCy's path decides).
-
-        Spaces are None when no word has one (the text has no whitespace: the common case).
-        """
-        words = list(filter(None, self.jieba_seg.cut(text)))
-        if _SPACE.search(text) is None:
-            offsets = list(accumulate(map(len, words), initial=0))  # one more: the end of the last word
-            if offsets[-1] == len(text):
-                return words, None, offsets
-        return words_and_spaces(words, text)
+    def __init__(self, vocab, segmenter: segmentation.Segmenter) -> None:
+        self.vocab = vocab
+        self.segmenter = segmenter
 
     def __call__(self, text: str):
-        doc = self.batch([text])  # a batch of one: the same doc, laid out as one paragraph
-        return self.base(text) if doc is None else doc  # None: words that are not the text (never seen)
+        from spacy.tokens import Doc
 
-    def batch(self, texts: list[str]):
-        """One doc for several paragraphs: their words, each paragraph followed by a "\\n" word.
+        aligned = words_and_spaces(self.segmenter.cut(text), text) or words_and_spaces(list(text), text)
+        words, spaces = aligned
+        return Doc(self.vocab, words=words, spaces=spaces)
 
-        Its text is the paragraphs joined by newlines, and ``user_data`` lays out the paragraphs
-        (:func:`paragraphs`), each with offsets of its own. One doc instead of one per paragraph
-        saves spaCy's and the components' cost per doc, most of the cost of a short paragraph.
-        None when some paragraph's words do not align with its text (never seen).
-        """
-        all_words: list[str] = []
-        spaced: list[tuple[int, list[bool]]] = []  # (first word, spaces) of the paragraphs that have any
-        paras = []
-        for text in texts:
-            aligned = self._align(text)
-            if aligned is None:
-                return None
-            words, spaces, offsets = aligned
-            if spaces is not None:
-                spaced.append((len(all_words), spaces))
-            all_words += words
-            all_words.append("\n")
-            paras.append(Paragraph(text, words, offsets))
-        if all_words:
-            all_words.pop()  # no newline after the last paragraph
-        all_spaces = [False] * len(all_words)
-        for at, spaces in spaced:
-            all_spaces[at:at + len(spaces)] = spaces
-        # The words go in as their string-store ids (Doc takes either): spaCy then hashes each
-        # distinct word once (StringStore.add, what it does for a word it has not seen) instead
-        # of once per token. The doc is the same (tests/screening/test_personal_data_speed.py).
-        distinct = dict.fromkeys(all_words)
-        ids = dict(zip(distinct, map(self.vocab.strings.add, distinct)))
-        doc = self._doc(self.vocab, words=list(map(ids.__getitem__, all_words)), spaces=all_spaces)
-        doc.user_data["gongkai_paragraphs"] = paras
-        return doc
 
-    # spaCy calls these when it serialises a pipeline; the base tokenizer knows how
-    def __getattr__(self, name):
-        return getattr(self.base, name)
+def _added_words() -> frozenset[str]:
+    """What the segmenter adds to jieba's dictionary: the lexicon's role words and titles, so that
+    jieba's 该户户主石世伟 (户户/主石/世伟) becomes 该户/户主/石世伟."""
+    lex = lexicon()
+    return frozenset(lex.role_words) | frozenset(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}
+
+
+def _register() -> None:
+    """Register the tokenizer, the components and the extensions with spaCy (imported by now)."""
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+    from spacy.util import registry
+
+    if "gongkai_name_evidence" in Language.factories:
+        return
+
+    @registry.tokenizers("gongkai_words.v1")
+    def make_tokenizer():
+        return lambda nlp: Tokenizer(nlp.vocab, segmentation.segmenter(_added_words()))
+
+    Language.component("gongkai_name_evidence", func=name_evidence)
+    Language.component("gongkai_name_context", func=name_context)
+    for name in ("name_roles", "name_candidates"):
+        Doc.set_extension(name, default=None, force=True)
+    for name in ("name_evidence", "name_context", "name_word", "name_confidence"):
+        Span.set_extension(name, default=None, force=True)
 
 
 def pipeline():
@@ -613,43 +563,17 @@ def pipeline():
             if _NLP is None:
                 t0 = time.perf_counter()
                 import spacy
-                from spacy.language import Language
 
-                if "gongkai_name_evidence" not in Language.factories:
-                    Language.component("gongkai_name_evidence", func=_evidence)
-                    Language.component("gongkai_name_context", func=_context)
-                segmentation.jieba()  # quiet before spaCy's tokenizer loads the dictionary
-                nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-                nlp.tokenizer = Tokenizer(nlp.tokenizer, Segmenter(_segmenter()))
+                _register()
+                nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gongkai_words.v1"}}})
                 nlp.add_pipe("gongkai_name_evidence")
                 nlp.add_pipe("gongkai_name_context")
-                _tags()  # load jieba's POS dictionary now, not inside the first document
+                segmentation.dictionary()  # jieba's tags and frequencies now, not inside the first document
                 nlp("申请人张三")
-                _PROCS[:] = [proc for _, proc in nlp.pipeline]  # the pipeline never changes once built
                 LOAD_SECONDS = time.perf_counter() - t0
                 log.debug("name pipeline built in %.2f s", LOAD_SECONDS)
                 _NLP = nlp
     return _NLP
-
-
-def _segmenter():
-    """A private jieba tokenizer that knows the role words (户主, 来信人) as words.
-
-    jieba's default dictionary splits 该户户主石世伟 as 户户/主石/世伟; adding the lexicon's role
-    words and titles to a tokenizer of our own fixes that without touching the global jieba
-    that other parts of gongkai may use.
-    """
-    jieba = segmentation.jieba()
-    segmentation.dictionary()
-    tok = jieba.Tokenizer()
-    tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total  # a copy: no second dictionary load
-    tok.initialized = True
-    lex = lexicon()
-    added = set(lex.role_words) | set(lex.official_titles) | {"该户", "其子", "其女", "其妻", "其夫"}
-    for w in added:
-        tok.add_word(w, freq=200000)
-    tok.gongkai_added = frozenset(added)  # what differs from jieba's default (segmenter.native_jieba)
-    return tok
 
 
 #: Names found per paragraph text. The pipeline reads nothing but the text (lexicons and the
@@ -668,10 +592,8 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
     """Names of private persons in each text (one paragraph each).
 
     Texts seen before come from the cache; the others (each distinct text once) go through the
-    spaCy pipeline together, stage by stage.
+    spaCy pipeline, a doc each.
     """
-    if not texts:
-        return []
     if any(len(t) > PIECE for t in texts):
         out = []
         for t in texts:
@@ -680,62 +602,18 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
             out.append([replace(n, start=n.start + off, end=n.end + off) for (off, _), spans in zip(cut, found)
                         for n in spans])
         return out
-    cache = _CACHE
     found: dict[str, tuple[NameSpan, ...]] = {}
-    todo = []
-    keys = []
+    todo: dict[str, bytes] = {}
     for t in texts:
-        if t not in found:
+        if t not in found and t not in todo:
             key = key_of(t)
-            hit = cache.get(key)
+            hit = _CACHE.get(key)
             if hit is None:
-                todo.append(t)
-                keys.append(key)
-                found[t] = ()
+                todo[t] = key
             else:
                 found[t] = hit
     if todo:
-        nlp = pipeline()
-        tokenizer = nlp.tokenizer
-        seg = tokenizer.jieba_seg
-        # The paragraphs go through the pipeline as docs of up to BATCH characters each, stage by
-        # stage: one doc per paragraph cost more in spaCy and the components than the work itself,
-        # and each stage's tables (jieba's dictionary, spaCy's vocabulary, the lexicons) stay in
-        # the processor's cache. Segmenting every paragraph first (prepare), not paragraph by
-        # paragraph inside Tokenizer.batch, is ~10% faster for the name pipeline for that reason.
-        seg.prepare(todo)
-        docs = []
-        for chunk in _chunks(todo, BATCH):
-            doc = tokenizer.batch(chunk)
-            if doc is not None:
-                docs.append(doc)
-                continue
-            for text in chunk:  # one doc per paragraph, as spaCy's tokenizer makes them
-                d = nlp.make_doc(text)
-                d.user_data["gongkai_source"] = text  # the text the doc was made from (its doc.text)
-                docs.append(d)
-        for proc in _PROCS:  # nlp.pipeline, read once: the property builds a list and formats a message
-            docs = [proc(d) for d in docs]
-        paras = [para for d in docs for para in paragraphs(d)]
-        for text, key, para in zip(todo, keys, paras, strict=True):
-            found[text] = spans = tuple(para.names)
-            cache.put(key, spans)
+        for (text, key), doc in zip(todo.items(), pipeline().pipe(todo), strict=True):
+            found[text] = spans = tuple(_name_span(s) for s in doc.spans["names"])
+            _CACHE.put(key, spans)
     return [list(found[t]) for t in texts]
-
-
-#: Characters of paragraphs put in one doc by find_names.
-BATCH = 50_000
-
-
-def _chunks(texts: list[str], limit: int):
-    """``texts`` in consecutive runs of at most ``limit`` characters (a longer text alone)."""
-    run: list[str] = []
-    size = 0
-    for t in texts:
-        if run and size + len(t) > limit:
-            yield run
-            run, size = [], 0
-        run.append(t)
-        size += len(t) + 1
-    if run:
-        yield run

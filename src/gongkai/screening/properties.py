@@ -21,8 +21,8 @@ Two things are screened here:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
@@ -38,8 +38,8 @@ SCANNED_APP = ("Company",)
 #: Properties that hold who wrote or edited the file (judged by D111, not by D101–D110).
 AUTHOR_PROPERTIES = ("core:creator", "core:lastModifiedBy", "app:Manager")
 #: Custom properties named like these hold a person too (起草人、审核人, gongkai's review stamp…).
-AUTHOR_CUSTOM = re.compile(r"作者|起草|拟稿|撰稿|核稿|审核|审签|签发|初审|复审|终审|校对|编辑|经办|author|owner|editor",
-                           re.I)
+AUTHOR_CUSTOM = regex.compile(r"作者|起草|拟稿|撰稿|核稿|审核|审签|签发|初审|复审|终审|校对|编辑|经办|author|owner|editor",
+                           regex.I)
 #: Config ``[screening] neutral_author``: what ``gongkai redact`` writes in place of an author.
 NEUTRAL_KEY = "neutral_author"
 
@@ -52,7 +52,6 @@ GENERIC_AUTHORS = frozenset(v.casefold() for v in (
     "系统之家", "wps", "kingsoft", "金山", "apache poi", "libreoffice", "openoffice", "docx4j", "aspose", "pc",
     "起草单位", "审核人", "审稿人", "校对人", "起草人", "拟稿人", "编辑", "审核", "校对",
 ))
-_ORG = None
 _ACCOUNT = regex.compile(r"[A-Za-z][A-Za-z0-9._\-]{1,30}(?:\s[A-Za-z][A-Za-z0-9._\-]{0,30})?")
 _HAN_TOKEN = regex.compile(r"^\s*(\p{Han}{2,4})(?=$|[\s,，、;；（(0-9])")
 
@@ -124,13 +123,16 @@ def in_properties(func: Callable[[FunctionRule, Document, Context], Iterable[Fin
 
 # -- D111 作者信息 ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _org_re() -> regex.Pattern:
+    """An office word (or a unit's ending) at the end of a value."""
+    words = set(lexicon().office_words) | {"办", "镇", "乡", "村", "社区", "单位", "部", "处", "组", "室", "会"}
+    return regex.compile("(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + r")$")
+
+
 def _org_like(value: str) -> bool:
     """An office's name (勺米镇党政办, 综合科): the unit as author is not a person's data."""
-    global _ORG
-    if _ORG is None:
-        words = set(lexicon().office_words) | {"办", "镇", "乡", "村", "社区", "单位", "部", "处", "组", "室", "会"}
-        _ORG = regex.compile("(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + r")$")
-    return bool(_ORG.search(value))
+    return bool(_org_re().search(value))
 
 
 def judge_author(value: str, neutral: str = "", accounts: bool = True) -> tuple[str, int, int] | None:
@@ -171,7 +173,7 @@ def author_places(doc: Document) -> list[tuple[str, str]]:
 
 
 #: The user folder in a path: C:\Users\NAME\…, C:\Documents and Settings\NAME\…, /home/NAME/….
-USER_FOLDER = re.compile(r"(?:^|[\\/])(?:Users|Documents and Settings|home)[\\/]+([^\\/]+)", re.I)
+USER_FOLDER = regex.compile(r"(?:^|[\\/])(?:Users|Documents and Settings|home)[\\/]+([^\\/]+)", regex.I)
 PUBLIC_FOLDERS = frozenset({"public", "default", "all users", "default user", "shared", "公用"})
 
 

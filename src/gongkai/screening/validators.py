@@ -111,3 +111,19 @@ def uscc_valid(value: str) -> bool:
 PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
+
+
+def plate_serial_valid(plate: str) -> bool:
+    """A plate's serial (after the province and the office letter) holds a digit and at most three
+    Latin letters (贵州ABCDE is not a plate)."""
+    tail = plate[2:]
+    return any(c.isdigit() for c in tail) and sum(c.isalpha() and c.isascii() for c in tail) <= 3
+
+
+#: Validators by the name a recognizer declaration gives them (data/recognizers.yaml).
+VALIDATORS = {
+    "gb11643": gb11643_valid,
+    "gb11643_15": gb11643_15_valid,
+    "luhn": luhn_valid,
+    "plate_serial": plate_serial_valid,
+}

@@ -117,54 +117,81 @@ def verify(rows: Iterable[ChainRow], key: bytes | None, head_file: Head | None, 
     ``expected`` is a head from a receipt or an export that must still be on the chain.
     """
     out = Verdict(legacy=legacy)
+    at_expected = _walk(rows, key, out, expected)
+    if out.problems:
+        return out
+    problem = _head_file_problem(out, head_file, head_file_expected)
+    if problem is None and expected is not None:
+        problem = _receipt_problem(out.head, expected, at_expected)
+    if problem is not None:
+        out.problems.append(problem)
+    return out
+
+
+def _walk(rows: Iterable[ChainRow], key: bytes | None, out: Verdict, expected: Head | None) -> str | None:
+    """Follow the links in ``seq`` order into ``out`` (rows, head, the first broken link);
+    returns the link of row ``expected.seq`` when the walk passed it."""
     prev, want = GENESIS, 1
     at_expected = None
     for row in sorted(rows, key=lambda r: r.seq):
         out.rows += 1
-        if row.seq != want:
-            if row.seq > want:
-                gone = f"第 {want} 条" if row.seq == want + 1 else f"第 {want}–{row.seq - 1} 条"
-                out.problems.append(f"{gone}记录缺失（被删除）；其后的{row.what}（第 {row.seq} 条）")
-            else:
-                out.problems.append(f"第 {row.seq} 条出现两次（{row.what}）：记录被插入或复制")
-            break
-        if row.prev != prev:
-            out.problems.append(f"第 {row.seq} 条（{row.what}）的前一链接与第 {row.seq - 1} 条不符：前面的记录被改动或替换")
-            break
-        if key and not keyed(row.link):
-            out.problems.append(f"第 {row.seq} 条（{row.what}）的链接不是用密钥计算的：哈希链被无密钥者重算")
-            break
-        if not key and keyed(row.link):
-            raise KeyRequired
-        if link(prev, row.payload, key) != row.link:
-            why = "或哈希链被用别的密钥重算" if key else ""
-            out.problems.append(f"第 {row.seq} 条（{row.what}）的内容与其链接不符：记录被直接改动{why}")
+        problem = _broken_link(row, want, prev, key)
+        if problem is not None:
+            out.problems.append(problem)
             break
         if expected is not None and row.seq == expected.seq:
             at_expected = row.link
         prev, want = row.link, want + 1
         out.head = Head(row.seq, row.link)
-    if out.problems:
-        return out
-    if head_file is not None:
-        if head_file.seq > out.head.seq:
-            n = head_file.seq - out.head.seq
-            out.problems.append(
-                f"头文件记到第 {head_file.seq} 条，登记库只到第 {out.head.seq} 条：最后 {n} 条记录被删除")
-        elif head_file.seq < out.head.seq:
-            out.problems.append(
-                f"登记库有 {out.head.seq} 条链上记录，头文件只记到第 {head_file.seq} 条："
+    return at_expected
+
+
+def _broken_link(row: ChainRow, want: int, prev: str, key: bytes | None) -> str | None:
+    """Why ``row`` does not continue a chain that expects row ``want`` after link ``prev``
+    (None: it does); raises KeyRequired for a keyed row when no key is configured."""
+    if row.seq > want:
+        gone = f"第 {want} 条" if row.seq == want + 1 else f"第 {want}–{row.seq - 1} 条"
+        return f"{gone}记录缺失（被删除）；其后的{row.what}（第 {row.seq} 条）"
+    if row.seq < want:
+        return f"第 {row.seq} 条出现两次（{row.what}）：记录被插入或复制"
+    if row.prev != prev:
+        return f"第 {row.seq} 条（{row.what}）的前一链接与第 {row.seq - 1} 条不符：前面的记录被改动或替换"
+    if key and not keyed(row.link):
+        return f"第 {row.seq} 条（{row.what}）的链接不是用密钥计算的：哈希链被无密钥者重算"
+    if not key and keyed(row.link):
+        raise KeyRequired
+    if link(prev, row.payload, key) != row.link:
+        why = "或哈希链被用别的密钥重算" if key else ""
+        return f"第 {row.seq} 条（{row.what}）的内容与其链接不符：记录被直接改动{why}"
+    return None
+
+
+def _head_file_problem(out: Verdict, head_file: Head | None, head_file_expected: bool) -> str | None:
+    """Whether the head kept outside the database still matches the chain's last row."""
+    head = out.head
+    if head_file is None:
+        if head_file_expected and out.rows:
+            return "头文件缺失：无法确认最后的记录没有被删除（请从备份恢复头文件，或以发布回执上的链头核对）"
+        return None
+    if head_file.seq > head.seq:
+        return (f"头文件记到第 {head_file.seq} 条，登记库只到第 {head.seq} 条："
+                f"最后 {head_file.seq - head.seq} 条记录被删除")
+    if head_file.seq < head.seq:
+        return (f"登记库有 {head.seq} 条链上记录，头文件只记到第 {head_file.seq} 条："
                 f"第 {head_file.seq + 1} 条起的记录未经本程序登记（或写入后头文件未能更新）")
-        elif head_file.link != out.head.link:
-            out.problems.append(f"第 {out.head.seq} 条记录与头文件记载的链头不符：最后的记录被替换或哈希链被重算")
-    elif head_file_expected and out.rows:
-        out.problems.append("头文件缺失：无法确认最后的记录没有被删除（请从备份恢复头文件，或以发布回执上的链头核对）")
-    if expected is not None and not out.problems:
-        if expected.seq > out.head.seq:
-            out.problems.append(f"回执上的链头是第 {expected.seq} 条，登记库只到第 {out.head.seq} 条：记录被删除")
-        elif at_expected is None or not at_expected.startswith(expected.link):
-            out.problems.append(f"第 {expected.seq} 条记录与回执上的链头不符：记录被改动或哈希链被重算")
-    return out
+    if head_file.link != head.link:
+        return f"第 {head.seq} 条记录与头文件记载的链头不符：最后的记录被替换或哈希链被重算"
+    return None
+
+
+def _receipt_problem(head: Head, expected: Head, at_expected: str | None) -> str | None:
+    """Whether a head from a receipt or an export is still on the chain (``at_expected``: the
+    chain's link at that row)."""
+    if expected.seq > head.seq:
+        return f"回执上的链头是第 {expected.seq} 条，登记库只到第 {head.seq} 条：记录被删除"
+    if at_expected is None or not at_expected.startswith(expected.link):
+        return f"第 {expected.seq} 条记录与回执上的链头不符：记录被改动或哈希链被重算"
+    return None
 
 
 class KeyRequired(Exception):

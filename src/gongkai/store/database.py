@@ -33,11 +33,11 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from ..proofing.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal
+from ..review.checklist import Checklist, Event, Facts, Missing, apply, fold, gate, refusal, role_text
 from . import chain
 from .chain import EMPTY, ChainRow, Head, HeadError, KeyRequired, Verdict
 from .identity import DocumentRef
-from .schema import LATEST, MIGRATIONS, archive, documents, events, schema_versions
+from .schema import LATEST, MIGRATIONS, accounts, archive, documents, events, schema_versions
 
 DEFAULT_BUSY_TIMEOUT_S = 15.0
 CHAIN_LOCK = 0x676B_6368  # PostgreSQL advisory lock held by every append ("gkch")
@@ -48,6 +48,18 @@ ENV_TIMEOUT = "GONGKAI_DB_TIMEOUT"  # seconds to wait for a locked SQLite file
 
 class StoreError(Exception):
     """A database that cannot be used: one line naming the database and the reason."""
+
+
+class SignInRequired(StoreError):
+    """A review write without a signed-in account on a register that has accounts."""
+
+
+#: Why the CLI's ``--by`` is refused once the office has accounts (one line, for the clerk).
+SIGN_IN_MESSAGE = (
+    "本登记库已启用账户，审核签署、校对、诵读、保密审查、豁免和发布须登录审核台办理："
+    "运行 gongkai serve（默认 http://127.0.0.1:8000）后用本人账户登录签署，命令行的 --by 不能代替登录"
+    "（《勺米镇政务公开信息审核发布管理制度》第一条：分级审核、先审后发）"
+)
 
 
 def default_location() -> Path:
@@ -388,11 +400,12 @@ class Store:
                 return _archive_dict(row)
         return None
 
-    def start(self, ref: DocumentRef, event: Event) -> tuple[Record, bool]:
+    def start(self, ref: DocumentRef, event: Event, *, signed_in: bool = False) -> tuple[Record, bool]:
         """Open a record for ``ref`` (or continue the open one) and log the start event."""
         if not event.at:
             event = replace(event, at=self.clock())
         with self._writing() as (conn, appender):
+            self._require_sign_in(conn, signed_in)
             self._lock_key(conn, ref.key)
             record = self._find_open(conn, ref)
             created = record is None
@@ -448,18 +461,43 @@ class Store:
             rows = conn.execute(select(events).where(events.c.document_id == document_id).order_by(events.c.id))
             return [dict(r._mapping) for r in rows]
 
-    def state(self, document_id: int, roster: Mapping[str, str] | None = None) -> Checklist:
+    # -- accounts (store/accounts.py manages them) ------------------------------------------
+
+    @staticmethod
+    def _has_accounts(conn: Connection) -> bool:
+        return conn.execute(select(accounts.c.id).limit(1)).first() is not None
+
+    def has_accounts(self) -> bool:
+        """Whether the office has accounts (then every review write needs a signed-in account)."""
+        with self._guard(), self.engine.connect() as conn:
+            return self._has_accounts(conn)
+
+    def account_roster(self) -> dict[str, frozenset[str]] | None:
+        """Name → roles of the active accounts, the roster the gate uses; None without accounts."""
+        with self._guard(), self.engine.connect() as conn:
+            rows = conn.execute(select(accounts.c.name, accounts.c.roles, accounts.c.active)).all()
+        if not rows:
+            return None
+        return {r.name: frozenset(json.loads(r.roles)) for r in rows if r.active}
+
+    def _require_sign_in(self, conn: Connection, signed_in: bool) -> None:
+        if not signed_in and self._has_accounts(conn):
+            raise SignInRequired(SIGN_IN_MESSAGE)
+
+    def state(self, document_id: int, roster: Mapping | None = None) -> Checklist:
         return fold(self.events(document_id), roster)
 
     def append(self, document_id: int, ev: Event, ref: DocumentRef | None = None,
-               roster: Mapping[str, str] | None = None) -> tuple[Checklist, str | None]:
+               roster: Mapping | None = None, *, signed_in: bool = False) -> tuple[Checklist, str | None]:
         """Check ``ev`` against the log under the document's lock and append it when accepted.
 
-        Returns (state after, None) or (state as it was, the reason it was refused).
+        Returns (state after, None) or (state as it was, the reason it was refused). On a register
+        with accounts, only a signed-in caller (the web desk) may append (SignInRequired).
         """
         if not ev.at:
             ev = replace(ev, at=self.clock())
         with self._writing() as (conn, appender):
+            self._require_sign_in(conn, signed_in)
             self._lock_document(conn, document_id)
             state = fold(self._events(conn, document_id), roster)
             why = refusal(state, ev, roster)
@@ -471,10 +509,12 @@ class Store:
 
     # -- release and archive ----------------------------------------------------------------
 
-    def release(self, record: Record, ref: DocumentRef, facts: Facts, roster: Mapping[str, str] | None,
-                *, by: str = "", findings_summary: Mapping | None = None) -> tuple[list[Missing], dict | None]:
+    def release(self, record: Record, ref: DocumentRef, facts: Facts, roster: Mapping | None,
+                *, by: str = "", findings_summary: Mapping | None = None,
+                signed_in: bool = False) -> tuple[list[Missing], dict | None]:
         """Run the gate under the lock; when nothing is missing write the 登记归档 entry."""
         with self._writing() as (conn, appender):
+            self._require_sign_in(conn, signed_in)
             self._lock_document(conn, record.id)
             if conn.execute(select(archive.c.id).where(archive.c.document_id == record.id)).first():
                 row = conn.execute(select(archive).where(archive.c.document_id == record.id)).first()
@@ -484,7 +524,7 @@ class Store:
             if missing:
                 return missing, None
             reviewers = {
-                stage: {"by": act.by, "at": act.at, "role": (roster or {}).get(act.by)}
+                stage: {"by": act.by, "at": act.at, "role": role_text(roster, act.by)}
                 for stage, act in state.signed.items()
             }
             reviewers["校对"] = [{"by": a.by, "at": a.at} for a in state.proofs]

@@ -100,6 +100,60 @@ archive = Table(
     Index("ix_release_archive_seq", "seq", unique=True),
 )
 
+#: v4 (the web desk, issue #19): 股室, accounts with roles, login sessions, login failures for
+#: throttling, and uploaded drafts (stored by content hash in a folder beside the register).
+units = Table(
+    "units", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+#: One person. ``name`` is what the register records as who signed, so it is unique: a name is
+#: one person. ``roles`` is a JSON list (编辑, 校对, 股室负责人, 分管领导, 主要领导, 保密审查, 登记员, 管理员).
+accounts = Table(
+    "accounts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, PHC string
+    Column("roles", Text, nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id")),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+#: Server-side sessions: the cookie carries a random token (signed); the table keeps only its
+#: sha256, so a copy of the database opens no session.
+sessions = Table(
+    "web_sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, index=True),  # "user:<name>" or "ip:<address>"
+    Column("at", String(40), nullable=False),
+)
+
+#: One checked document per row (a .zip upload gives one row per member document).
+uploads = Table(
+    "web_uploads", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("unit_id", Integer, ForeignKey("units.id")),
+    Column("sha256", String(64), nullable=False),  # the stored file: <blobs>/<sha256>
+    Column("filename", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("summary", Text, nullable=False),  # JSON: label, suggestion, counts (no personal data)
+)
+
 _APPEND_ONLY_SQLITE = [
     f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
     f"BEGIN SELECT RAISE(ABORT, 'gongkai: {table} is append-only'); END"
@@ -155,10 +209,16 @@ def _v3(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table.name}_seq ON {table.name} (seq)")
 
 
+def _v4(conn: Connection) -> None:
+    """The web desk: units, accounts, sessions, login failures, uploads (issue #19)."""
+    metadata.create_all(conn, tables=[units, accounts, sessions, login_failures, uploads])
+
+
 #: (version, migration) in order; append, never edit an applied one.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
+    (4, _v4),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -1,4 +1,4 @@
-"""The 三审三校 checklist: unit behaviour and a property test against an independent oracle."""
+"""The 三审三校 checklist (review/checklist.py): unit behaviour and a property test against an oracle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.proofing.checklist import (
+from gongkai.review.checklist import (
     PROOF,
     READ_ALOUD,
     SECRECY,
@@ -77,7 +77,9 @@ def test_rejection_reopens_the_stage_and_clears_later_ones():
 
 def test_resigning_after_rejection_is_accepted():
     events = happy() + [Event(SIGN, "a", "丙", stage="终审", reject=True), Event(SIGN, "a", "丁", stage="终审")]
-    assert gate(fold(events, ROSTER), CLEAN, ROSTER) == []
+    # the 保密审查 belongs to whoever now decides publication (谁发布谁审查): 丙's no longer counts
+    assert codes(gate(fold(events, ROSTER), CLEAN, ROSTER)) == ["secrecy"]
+    assert gate(fold(events + [Event(SECRECY, "a", "丁")], ROSTER), CLEAN, ROSTER) == []
 
 
 def test_signing_a_signed_stage_twice_is_refused():
@@ -130,13 +132,88 @@ def test_rejection_needs_the_role_of_the_stage_or_a_later_one():
 
 def test_without_roster_anyone_may_sign():
     state = fold(happy()[:2])
-    assert refusal(state, Event(SIGN, "a", "甲", stage="复审")) is None
+    assert refusal(state, Event(SIGN, "a", "戊", stage="复审")) is None
+
+
+# --- separation of duties (《信息审核发布管理制度》第一条、第二条、第九条) ---------------------------
+
+
+def test_one_person_cannot_sign_two_stages_even_without_a_roster():
+    state = fold(happy()[:3])
+    why = refusal(state, Event(SIGN, "a", "甲", stage="终审"))
+    assert "甲已签署本文档的初审，同一人不得再签署终审" in why and "第一条" in why
+
+
+def test_one_person_cannot_sign_two_stages_with_every_role():
+    roster = {**ROSTER, "丁": ["股室负责人", "主要领导"]}
+    state = fold(happy()[:2] + [Event(SIGN, "a", "丁", stage="复审")], roster)
+    assert "丁已签署本文档的复审" in refusal(state, Event(SIGN, "a", "丁", stage="终审"), roster)
+
+
+def test_a_rejection_is_not_a_second_stage():
+    state = fold(happy()[:4])
+    assert refusal(state, Event(SIGN, "a", "乙", stage="终审", reject=True)) is None
+
+
+def test_the_drafter_signs_neither_second_nor_final_review():
+    events = [Event(START, "a", "甲"), Event(SIGN, "a", "戊", stage="初审")]
+    state = fold(events)
+    assert state.drafter == "甲"
+    why = refusal(state, Event(SIGN, "a", "甲", stage="复审"))
+    assert "甲是本文档的起草人，不得签署复审" in why and "第一条" in why
+    state = fold(events + [Event(SIGN, "a", "乙", stage="复审")])
+    assert "起草人" in refusal(state, Event(SIGN, "a", "甲", stage="终审"))
+
+
+def test_the_drafter_may_sign_the_first_review():
+    assert refusal(fold([Event(START, "a", "甲")]), Event(SIGN, "a", "甲", stage="初审")) is None
+
+
+def test_a_later_start_does_not_change_the_drafter():
+    assert fold([Event(START, "a", "甲"), Event(START, "a", "乙")]).drafter == "甲"
+
+
+def test_read_aloud_by_anyone_but_the_drafter():
+    state = fold([Event(START, "a", "甲", important=True)])
+    why = refusal(state, Event(READ_ALOUD, "a", "甲"))
+    assert "起草人以外" in why and "第二条" in why
+    assert refusal(state, Event(READ_ALOUD, "a", "乙")) is None
+
+
+def test_proof_rounds_by_proofreaders_when_roles_are_known():
+    state = fold(happy()[:4], ROSTER)
+    why = refusal(state, Event(PROOF, "a", "乙"), ROSTER)
+    assert "乙（股室负责人）不是校对人员" in why and "第二条" in why
+    assert refusal(state, Event(PROOF, "a", "庚"), ROSTER) is None
+    assert refusal(state, Event(PROOF, "a", "乙")) is None  # no roles known: anyone, as before
+
+
+def test_one_proofreader_may_do_all_three_rounds():
+    assert codes(gate(fold(happy(), ROSTER), CLEAN, ROSTER)) == []
+    assert [a.by for a in fold(happy(), ROSTER).proofs] == ["庚", "庚", "庚"]
+
+
+def test_proofs_by_someone_who_lost_the_role_do_not_count():
+    roster = {**ROSTER, "庚": "编辑"}
+    missing = gate(fold(happy(), ROSTER), CLEAN, roster)
+    assert codes(missing) == ["proof"] and "另有 3 次非校对人员所校" in missing[0].message
+
+
+def test_secrecy_by_the_final_signer_or_the_secrecy_role():
+    roster = {**ROSTER, "戊": ["校对", "保密审查"]}
+    before_final = fold(happy()[:3], roster)
+    why = refusal(before_final, Event(SECRECY, "a", "乙"), roster)
+    assert "不能作保密审查" in why and "终审尚未签署" in why and "第九条" in why
+    assert refusal(before_final, Event(SECRECY, "a", "戊"), roster) is None
+    after_final = fold(happy()[:4], roster)
+    assert refusal(after_final, Event(SECRECY, "a", "丙"), roster) is None
+    assert "当前终审签署人：丙" in refusal(after_final, Event(SECRECY, "a", "甲"), roster)
 
 
 def test_negative_info_needs_the_principal_leader():
     facts = Facts("a", "主动公开", (FindingFact("G101", "negative_info", "warning"),))
     assert codes(gate(fold(happy(), ROSTER), facts, ROSTER)) == ["negative_info"]
-    events = happy()[:3] + [Event(SIGN, "a", "丁", stage="终审")] + happy()[4:]
+    events = happy()[:3] + [Event(SIGN, "a", "丁", stage="终审")] + happy()[4:-1] + [Event(SECRECY, "a", "丁")]
     assert gate(fold(events, ROSTER), facts, ROSTER) == []
 
 
@@ -177,46 +254,60 @@ NAMES = ("甲", "乙", "丙", "丁", "戊", "")
 ORDER = ("初审", "复审", "终审")
 
 
+def roles(roster, name):
+    value = (roster or {}).get(name)
+    return {value} if isinstance(value, str) else set(value or ())
+
+
 def oracle(events, facts, fold_roster, gate_roster):
     """Release allowed? Written from the rules, as a stage counter, without the machine's code."""
-    started, important, content = False, False, None
+    started, important, content, drafter = False, False, None, ""
     progress, signers = 0, []  # signed stages form a prefix: the first ``progress`` stages
-    proofs, read, secrecy, waived = 0, False, False, set()
+    proofs, read, secrecy, waived = [], False, None, set()
 
     def fresh():
-        return 0, [], 0, False, False, set()
+        return 0, [], [], False, None, set()
 
     for e in events:
         changed = content is not None and e.content != content
         if e.kind == START:
             if changed:
                 progress, signers, proofs, read, secrecy, waived = fresh()
+            if not started:
+                drafter = e.by  # whoever opened the review is its drafter
             content, started, important = e.content, True, important or e.important
             continue
         if not started or not e.by.strip():
             continue
-        p, sg, pr, rd, sc, wv = fresh() if changed else (progress, list(signers), proofs, read, secrecy, set(waived))
+        p, sg, pr, rd, sc, wv = fresh() if changed else (progress, list(signers), list(proofs), read, secrecy,
+                                                          set(waived))
         if e.kind == SIGN:
             i = ORDER.index(e.stage)
-            need = {1: ("股室负责人",), 2: LEADERS}.get(i)
+            need = {1: {"股室负责人"}, 2: set(LEADERS)}.get(i)
             if e.reject:
                 if p < i:
                     continue
-                if fold_roster and i > 0 and fold_roster.get(e.by) not in ("股室负责人",) * (i == 1) + LEADERS:
+                if fold_roster and i > 0 and not roles(fold_roster, e.by) & (({"股室负责人"} if i == 1 else set()) | set(LEADERS)):
                     continue
                 p, sg, wv = i, sg[:i], set()  # the final sign-off goes, and the waivers with it
             else:
-                if p != i:
-                    continue
-                if fold_roster and need and fold_roster.get(e.by) not in need:
+                if p != i or e.by in sg or (i > 0 and e.by == drafter):
+                    continue  # in order; one person one stage; the drafter signs no later stage
+                if fold_roster and need and not roles(fold_roster, e.by) & need:
                     continue
                 p, sg = i + 1, sg + [e.by]
         elif e.kind == PROOF:
-            pr += 1
+            if fold_roster and "校对" not in roles(fold_roster, e.by):
+                continue
+            pr = pr + [e.by]
         elif e.kind == READ_ALOUD:
+            if e.by == drafter:
+                continue
             rd = True
         elif e.kind == SECRECY:
-            sc = True
+            if fold_roster and not (p == 3 and sg[2] == e.by) and "保密审查" not in roles(fold_roster, e.by):
+                continue
+            sc = e.by
         elif e.kind == WAIVE:
             if p != 3 or sg[2] != e.by or not e.rule or not e.note.strip() or e.rule == "S101":
                 continue  # a 密级 mark is never waived
@@ -227,14 +318,16 @@ def oracle(events, facts, fold_roster, gate_roster):
         return False
     if facts.content != content:
         progress, signers, proofs, read, secrecy, waived = fresh()
-    ok = progress == 3 and proofs >= 3 and (read or not important) and secrecy and bool(facts.label)
-    ok = ok and not any(f.rule == "S101" for f in facts.findings)  # 密级: never, whatever was waived
+    counted = [name for name in proofs if not gate_roster or "校对" in roles(gate_roster, name)]
+    ok = progress == 3 and len(counted) >= 3 and (read or not important) and secrecy is not None
+    ok = ok and bool(facts.label) and not any(f.rule == "S101" for f in facts.findings)  # 密级: never
     ok = ok and all(f.rule in waived for f in facts.findings if f.severity == "error" or f.rule in ("S102", "A102"))
     if gate_roster and ok:
-        ok = gate_roster.get(signers[1]) == "股室负责人" and gate_roster.get(signers[2]) in LEADERS
+        ok = "股室负责人" in roles(gate_roster, signers[1]) and roles(gate_roster, signers[2]) & set(LEADERS)
+        ok = ok and (secrecy == signers[2] or "保密审查" in roles(gate_roster, secrecy))
         if any(f.kind == "negative_info" for f in facts.findings):
-            ok = ok and gate_roster.get(signers[2]) == "主要领导"
-    return ok
+            ok = ok and "主要领导" in roles(gate_roster, signers[2])
+    return bool(ok)
 
 
 contents = st.sampled_from(("a", "a", "a", "a", "a", "b"))
@@ -288,7 +381,7 @@ findings = st.sampled_from((
 ), max_size=3)
 facts = st.builds(Facts, content=st.sampled_from(("a", "a", "a", "b")), label=st.sampled_from(("主动公开", None, "主动公开")),
                   findings=findings.map(tuple))
-rosters = st.sampled_from((None, ROSTER, {**ROSTER, "丙": "主要领导"}))
+rosters = st.sampled_from((None, ROSTER, {**ROSTER, "丙": "主要领导"}, {**ROSTER, "戊": ["校对", "保密审查"]}))
 
 
 @settings(max_examples=1000, deadline=None)

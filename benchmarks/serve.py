@@ -1,0 +1,181 @@
+"""Time to a finished report through the web desk, warm, next to `gongkai check` of the same file.
+
+    python benchmarks/serve.py [--requests 100] [--clients 4] [--chars 5000] [--workers 2]
+
+Starts `gongkai serve` in its own process on a fresh register (one account per client), waits
+until it answers (the models are loaded at start-up), then has --clients concurrent clients
+upload --requests distinct drafts of about --chars characters (.docx built in code; every draft
+differs, so nothing is served from memory) and fetch the report page. The time of one request
+is upload → report page received. Prints p50/p95/max and the throughput, then the wall time of
+`gongkai check` of one of the same drafts in a fresh process (median of 3), and the check of one
+draft in a warm process (what the server itself spends per draft).
+Target (issue #19): p95 ≤ 0.5 s on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+PASSWORD = "bench password 1"
+
+PARAGRAPHS = (
+    "为深入贯彻落实乡村振兴战略，进一步做好{n}年春耕生产工作，确保粮食生产稳定，现就有关事项通知如下。",
+    "一、提高思想认识。各村（社区）要充分认识春耕生产的重要性，切实加强组织领导，层层压实责任，"
+    "确保各项措施落实到位，第{n}片区要在{m}月{d}日前完成备耕工作。",
+    "二、落实补贴政策。耕地地力保护补贴按每亩{k}元的标准发放，补贴资金通过“一卡通”直接发放到户，"
+    "任何单位和个人不得截留、挤占、挪用。",
+    "三、做好农资供应。供销社要加强化肥、种子、农药等农资的调运和储备，确保农资价格稳定、质量可靠，"
+    "严厉打击制售假冒伪劣农资坑农害农行为。",
+    "四、强化技术服务。农业服务中心要组织农技人员深入田间地头，开展技术培训和现场指导，"
+    "推广测土配方施肥等实用技术，全年培训农民不少于{k}人次。",
+    "五、加强督促检查。镇人民政府将适时组织督查，对工作不力、措施不实的村（社区）予以通报。",
+)
+
+
+def draft(path: Path, i: int, chars: int) -> Path:
+    from gongkai.formats.compose import make_docx
+
+    body, total, n = [], 0, 0
+    while total < chars:
+        p = PARAGRAPHS[n % len(PARAGRAPHS)].format(n=2026 + i % 3, m=1 + (i + n) % 12, d=1 + (i * 7 + n) % 28,
+                                                  k=50 + (i * 13 + n) % 400)
+        body.append(p + f"（第{i}稿第{n}段）")
+        total += len(body[-1])
+        n += 1
+    make_docx("勺米镇人民政府文件", f"勺府发〔2026〕{i + 1}号", f"勺米镇人民政府关于做好春耕生产工作的通知（{i}）",
+              "各村（社区）：", *body, "勺米镇人民政府", "2026年3月1日", "（此件公开发布）", path=path)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(folder: Path, clients: int, workers: int) -> tuple[subprocess.Popen, str]:
+    from gongkai.store import Store
+    from gongkai.store.accounts import Accounts
+
+    db = folder / "register.sqlite3"
+    store = Store(str(db))
+    for c in range(clients):
+        Accounts(store).create(f"user{c}", f"用户{c}", PASSWORD, ["编辑"], unit="农业股")
+    store.close()
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=open(folder / "server.log", "wb"))
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: see {folder / 'server.log'}")
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start in 180 s")
+
+
+def client(base: str, username: str):
+    import httpx
+
+    c = httpx.Client(base_url=base, timeout=120, follow_redirects=False)
+    page = c.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    r = c.post("/login", data={"csrf": csrf, "username": username, "password": PASSWORD, "next": "/"})
+    assert r.status_code == 303, r.text[:200]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)
+    return c, csrf
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * len(values)) - 1))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=100)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--chars", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-serve-"))
+    drafts = [draft(folder / f"draft{i}.docx", i, args.chars).read_bytes() for i in range(args.requests)]
+    proc, base = start_server(folder, args.clients, args.workers)
+    times: list[float] = []
+    lock = threading.Lock()
+    try:
+        sessions = [client(base, f"user{c}") for c in range(args.clients)]
+        sessions[0][0].post("/upload", data={"csrf": sessions[0][1]},
+                            files=[("files", ("warm.docx", drafts[0], "application/octet-stream"))])
+
+        def run(c: int) -> None:
+            http, csrf = sessions[c]
+            for i in range(c, args.requests, args.clients):
+                t = time.perf_counter()
+                r = http.post("/upload", data={"csrf": csrf},
+                              files=[("files", (f"draft{i}.docx", drafts[i], "application/octet-stream"))])
+                assert r.status_code == 303, (r.status_code, r.text[:300])
+                page = http.get(r.headers["location"])
+                assert page.status_code == 200 and 'id="findings"' in page.text
+                with lock:
+                    times.append(time.perf_counter() - t)
+
+        start = time.perf_counter()
+        threads = [threading.Thread(target=run, args=(c,)) for c in range(args.clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(f"web desk: {len(times)} drafts of ~{args.chars} characters, {args.clients} clients, "
+          f"{args.workers} check workers")
+    print(f"  upload → report: p50 {statistics.median(times):.3f} s, p95 {pct(times, 0.95):.3f} s, "
+          f"max {max(times):.3f} s; {len(times) / wall:.1f} drafts/s")
+    one = folder / "draft1.docx"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+    walls = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gongkai", "check", str(one)], env=env, capture_output=True)
+        walls.append(time.perf_counter() - t)
+    print(f"gongkai check of one draft (fresh process): median {statistics.median(walls):.2f} s of 3")
+    from gongkai.api import check_document, warm_up
+    from gongkai.formats import read_bytes
+
+    warm_up()
+    warm = []
+    for i in range(1, min(11, args.requests)):
+        t = time.perf_counter()
+        check_document(read_bytes(drafts[i], f"draft{i}.docx"))
+        warm.append(time.perf_counter() - t)
+    print(f"read + check in a warm process: median {statistics.median(warm):.3f} s of {len(warm)}")
+
+
+if __name__ == "__main__":
+    main()
