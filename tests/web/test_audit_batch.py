@@ -50,6 +50,9 @@ def office(tmp_path_factory, kit):
     outside.mkdir()
     (outside / "秘密.txt").write_text(PLAIN.format(label="（此件不予公开）"), encoding="utf-8")
     (root / "链接").symlink_to(outside, target_is_directory=True)
+    (root / "2027").mkdir()
+    (root / "2027" / "通知.txt").write_text(PLAIN.format(label="（此件公开发布）"), encoding="utf-8")
+    (root / "2027" / "捷径.txt").symlink_to(outside / "秘密.txt")
     store = kit.make_store(folder / "结果.sqlite")
     junk = folder / "不是结果.sqlite"
     junk.write_text("这不是结果文件\n", encoding="utf-8")
@@ -164,6 +167,15 @@ def test_only_admins_and_the_registrar_may_audit_a_server_folder(who):
     assert r.status_code == 303
     page = who("deng").get(r.headers["location"]).text
     assert "文件夹 2026" in page and "共 2 份：一致 1，" in page and "未标识 1，" in page
+
+
+def test_a_link_inside_the_folder_leading_out_is_not_read(who):
+    r = who("admin").post("/audit/folder", {"folder": "2027"})
+    assert r.status_code == 303
+    page = who("admin").get(r.headers["location"]).text
+    rows = rows_of(page)
+    assert len(rows) == 2 and "无法读取" in next(row for row in rows if "捷径.txt" in row)
+    assert "不予公开" not in page  # the label inside the file outside the root was never read
 
 
 @pytest.mark.parametrize("given", ["../外面", "2026/../../外面", "/etc", "链接", "链接/秘密.txt", "没有", "2026/通知.txt"])
