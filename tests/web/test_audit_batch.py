@@ -254,6 +254,12 @@ def test_the_default_store_is_the_data_folders_batch_folder(desk, person, kit):
     folder = desk.state.folder / "web" / "batch"
     folder.mkdir(exist_ok=True)
     kit.make_store(folder / "全镇.sqlite")
+    kit.make_store(folder / "全镇.jsonl")
     page = person("qian").get("/batch").text
-    assert "全镇.sqlite" in page
-    assert "文档 3 个" in person("qian").get("/batch/1").text
+    assert "全镇.sqlite" in page and "全镇.jsonl" in page
+    headline = r"文档 \d+ 个，无法读取 \d+ 个；发现 \d+ 处（错误 \d+，警告 \d+，提示 \d+）"
+    jsonl, sqlite = (person("qian").get(f"/batch/{n}").text for n in (1, 2))  # sorted by name
+    assert re.search(headline, jsonl).group() == re.search(headline, sqlite).group() == (
+        "文档 3 个，无法读取 1 个；发现 3 处（错误 1，警告 2，提示 0）")
+    doc = person("qian").get(f"/batch/1/doc?key={key_of('档案/农业股/补贴名单.docx')}")
+    assert doc.status_code == 200 and "D1" in doc.text and FAKE_ID not in doc.text

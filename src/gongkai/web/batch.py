@@ -14,13 +14,22 @@ built from the record's personal-data findings, also when the run used ``--revea
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 
-from ..batch.results import SQLITE_SUFFIXES, JSONL_SUFFIXES, ResultsError, iter_jsonl, iter_sqlite_records, kind_of
+from ..batch.results import (
+    JSONL_SUFFIXES,
+    SQLITE_SUFFIXES,
+    ResultsError,
+    connect,
+    iter_jsonl,
+    iter_sqlite_records,
+    kind_of,
+)
 from ..batch.summary import CATEGORY_NAMES, ERROR_NAMES, SEVERITY_NAMES
 from ..masking import Masker
 from ..models.finding import SENSITIVE_CATEGORIES, kind_label
@@ -63,6 +72,31 @@ def records(path: Path) -> Iterator[dict]:
         raise ResultsError(f"{path.name}: 无法读取结果文件（{exc}）") from None
 
 
+def summary_records(path: Path) -> Iterator[dict]:
+    """What the overview needs of each record. A SQLite store is read from its ``documents``,
+    ``findings`` and ``errors`` tables (without parsing every stored report); JSON Lines whole."""
+    if kind_of(path) != "sqlite":
+        yield from records(path)
+        return
+    db = connect(path)
+    try:
+        found: dict[int, list[dict]] = {}
+        for doc_id, rule, category, kind, severity, text in db.execute(
+                "SELECT document_id, rule, category, kind, severity, text FROM findings ORDER BY id"):
+            found.setdefault(doc_id, []).append({"rule": rule, "category": category, "kind": kind,
+                                                 "severity": severity, "text": text})
+        for doc_id, file, title, label, suggested, e, w, i in db.execute(
+                "SELECT id, file, title, label, suggested, errors, warnings, infos FROM documents ORDER BY file"):
+            yield {"file": file, "document": {"title": title, "label": label}, "attribute": {"suggested": suggested},
+                   "summary": {"error": e, "warning": w, "info": i}, "findings": found.get(doc_id, [])}
+        for file, code in db.execute("SELECT file, code FROM errors ORDER BY file"):
+            yield {"file": file, "error": {"code": code}}
+    except sqlite3.DatabaseError as exc:
+        raise ResultsError(f"{path.name}: 无法读取结果数据库（{exc}）") from None
+    finally:
+        db.close()
+
+
 def unit_of(file: str, units: set[str]) -> str:
     for part in PurePosixPath(file.replace("\\", "/")).parts[:-1]:
         if part in units:
@@ -94,7 +128,7 @@ def overview(path: Path, account: Account, units: set[str], unit: str = "", fami
     """What ``account`` may see of a store: counts by unit, family (category) and rule, and the
     documents that match the filters (a unit, a family, a rule), worst first."""
     o = Overview()
-    for r in records(path):
+    for r in summary_records(path):
         u = unit_of(r.get("file", ""), units)
         if not sees(account, u):
             continue
