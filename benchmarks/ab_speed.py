@@ -1,7 +1,7 @@
 """Interleaved A/B speed runs, baseline against result (issue #21: no more than 15% slower).
 
     PYTHONPATH=src python3 benchmarks/ab_speed.py [--baseline REF] [--result REF] [--runs 5]
-        [--docs 300] [--repeat 3] [--only screening|batch] [--json]
+        [--docs 150] [--repeat 3] [--only screening|batch] [--json]
 
 Two figures, each measured ``--runs`` times per version in alternation (baseline, result,
 baseline, result, …), so that a load burst on a shared machine falls on both sides; printed
@@ -26,7 +26,9 @@ interface (``--repeat``, the "1st pass" column of its table) must be the same in
 the parser checks. ``--scripts result`` runs the result's copy for both instead (copied into
 the baseline's temporary tree). The baseline ref is checked out with ``git worktree add
 --detach`` into a temporary folder, removed afterwards; each version gets a warm-up run
-first (byte-code compilation, file cache), not counted. Needs govcn-2019 (shared/data).
+first (byte-code compilation, file cache; for batch, three documents), not counted. Needs
+govcn-2019 (shared/data). Pin the result with ``--result REF`` when the working tree may
+change during the run (a merge half-way would mix two versions on one side).
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -132,22 +134,67 @@ def build_archive(tree: Path, root: Path, docs: int) -> int:
     return int(proc.stdout.strip().splitlines()[-1])
 
 
+class TreeCPU:
+    """CPU seconds (user + system) of a process and all its descendants, sampled in a thread
+    every ``interval`` seconds (psutil): the fork server and the workers of ``gongkai batch``
+    are not reaped by the process we start, so ``RUSAGE_CHILDREN`` would miss them. Each
+    process counts with its last sample (up to ``interval`` of its end is lost)."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, pid: int) -> None:
+        import psutil
+
+        def loop():
+            try:
+                top = psutil.Process(pid)
+            except psutil.Error:
+                return
+            while not self._stop.is_set():
+                try:
+                    procs = [top, *top.children(recursive=True)]
+                except psutil.Error:
+                    break
+                for proc in procs:
+                    try:
+                        t = proc.cpu_times()
+                        self.last[proc.pid] = t.user + t.system
+                    except psutil.Error:
+                        pass
+                self._stop.wait(self.interval)
+
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        return sum(self.last.values())
+
+
 def batch_run(tree: Path, root: Path, out: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one ``gongkai batch --jobs 1`` into a fresh results file; CPU is
-    user + system time of the process and its reaped children (the fork server, the worker),
-    less disturbed than the wall clock by other load on a shared machine."""
+    """(wall, CPU) seconds of one ``gongkai batch --jobs 1`` into a fresh results file; CPU of
+    the whole process tree (:class:`TreeCPU`), less disturbed than the wall clock by other load
+    on a shared machine."""
     for p in out.parent.glob(out.name + "*"):
         p.unlink()
     cmd = [sys.executable, "-m", "gongkai", "batch", str(root), "--out", str(out), "--no-progress", "--jobs", "1"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = TreeCPU()
     t = time.perf_counter()
-    proc = subprocess.run(cmd, env=_env(tree), cwd=root.parent, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, env=_env(tree), cwd=root.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    cpu.watch(proc.pid)
+    _stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu_seconds = cpu.stop()
     if proc.returncode not in (0, 1, 2):
-        raise RuntimeError(f"gongkai batch in {tree} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-    return round(wall, 3), round(cpu, 3)
+        raise RuntimeError(f"gongkai batch in {tree} exited {proc.returncode}:\n{stderr[-2000:]}")
+    return round(wall, 3), round(cpu_seconds, 3)
 
 
 def interleave(runs: int, sides: dict, fn, label: str, quiet: bool) -> dict[str, list]:
@@ -172,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--result", default=None, help="git ref of the result (default: the working tree)")
     ap.add_argument("--runs", type=int, default=5, help="runs per version and benchmark (at least 5 for the record)")
     ap.add_argument("--repeat", type=int, default=3, help="screening_speed.py --repeat (its rounds per run)")
-    ap.add_argument("--docs", type=int, default=300, help="documents in the batch archive")
+    ap.add_argument("--docs", type=int, default=150, help="documents in the batch archive")
     ap.add_argument("--only", choices=["screening", "batch"], help="run only this benchmark")
     ap.add_argument("--scripts", choices=["own", "result"], default="own",
                     help="which copy of screening_speed.py runs for the baseline (default: its own)")
@@ -206,8 +253,12 @@ def main(argv: list[str] | None = None) -> int:
                     root.parent.mkdir()
                     n = build_archive(result_tree, root, args.docs)
                     out = tmp / "archive" / "results.sqlite"
+                    warm = tmp / "archive" / "warm-up"
+                    warm.mkdir()
+                    for f in sorted(root.rglob("*.docx"))[:3]:
+                        shutil.copyfile(f, warm / f.name)
                     for tree in sides.values():
-                        batch_run(tree, root, out)  # warm-up
+                        batch_run(tree, warm, out)  # warm-up: the batch modules' byte code
                     got = interleave(args.runs, sides, lambda tree: batch_run(tree, root, out), "batch --jobs 1",
                                      args.quiet)
                     report["batch_jobs1_seconds"] = summarise([w for w, _ in got["baseline"]],

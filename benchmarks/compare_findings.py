@@ -34,7 +34,9 @@ to the next whatever the result changes). A corpus whose source is absent (a clo
 A finding is keyed by file, rule code, location (part, paragraph, table/row/col, source, start,
 end) and span text; findings sharing a key are told apart by their order. Every other field
 (severity, message, suggestion, basis, confidence, kind, explanation, context, the location's
-label and quote) is compared: a difference there is *changed*. Each document's ``document``
+label and quote) is compared: a difference there is *changed*. A finding only in the
+baseline and one only in the result of the same rule in the same block, their spans
+overlapping, are one *moved* finding (a segmentation change shifting a name's edge). Each document's ``document``
 and ``attribute`` objects are compared too, as pseudo-codes ``(document)`` and ``(attribute)``,
 and a document one version cannot read as ``(error)``.
 
@@ -46,8 +48,9 @@ comparison. ``--no-cache`` runs it anyway. The working tree is always run.
 
 A difference is *explained* when an entry of the reasons file matches it (format in
 ``benchmarks/data/compare_reasons.yaml``). Exit 0 when every difference is explained, 1
-otherwise, 2 on a usage error or a version that fails to run. Span texts of personal-data
-findings are printed masked unless ``--reveal``.
+otherwise, 2 on a usage error or a version that fails to run. Every personal-data value a
+report found is printed masked wherever it appears (span, context, attribute reason) unless
+``--reveal``.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ REASONS = ROOT / "benchmarks" / "data" / "compare_reasons.yaml"
 CORPORA = ("govcn-2019", "eval-dev", "eval-test", "attributes", "ecspell", "realdocs-dev", "examples")
 #: Location fields that place a finding; the others (label, quote) are compared, not keyed.
 LOCATION_KEY = ("part", "paragraph", "table", "row", "col", "source", "start", "end")
-CHANGES = ("only-in-baseline", "only-in-result", "changed")
+CHANGES = ("only-in-baseline", "only-in-result", "moved", "changed")
 BATCH = 200  # files per `gongkai check` call
 
 
@@ -95,7 +98,8 @@ class Item:
     location: dict
     text: str
     fields: dict  # everything compared but not keyed
-    sensitive: bool = False
+    #: the personal-data values its report found (masked wherever this item is shown)
+    secrets: tuple[str, ...] = ()
 
     def key(self) -> Key:
         return (self.file, self.code, tuple(self.location.get(k) for k in LOCATION_KEY), self.text)
@@ -107,14 +111,17 @@ def items_of_report(report: dict, file: str) -> list[Item]:
     if "error" in report:
         err = report["error"] or {}
         return [Item(file, "(error)", {}, "", {"code": err.get("code"), "message": err.get("message")})]
-    out = [Item(file, "(document)", {}, "", {"document": report.get("document")}),
-           Item(file, "(attribute)", {}, "", {"attribute": report.get("attribute")})]
-    for f in report.get("findings", []):
+    findings = report.get("findings", [])
+    secrets = tuple(sorted({f["text"] for f in findings if f.get("category") == "personal_data" and f.get("text")},
+                           key=lambda t: (-len(t), t)))
+    out = [Item(file, "(document)", {}, "", {"document": report.get("document")}, secrets),
+           Item(file, "(attribute)", {}, "", {"attribute": report.get("attribute")}, secrets)]
+    for f in findings:
         loc = f.get("location") or {}
         fields = {k: v for k, v in f.items() if k not in ("rule", "location", "text")}
         fields.update({f"location.{k}": v for k, v in loc.items() if k not in LOCATION_KEY})
         out.append(Item(file, f.get("rule", "?"), {k: loc[k] for k in LOCATION_KEY if k in loc},
-                        f.get("text") or "", fields, f.get("category") == "personal_data"))
+                        f.get("text") or "", fields, secrets))
     return out
 
 
@@ -135,7 +142,7 @@ class Difference:
     change: str  # one of CHANGES
     base: Item | None
     result: Item | None
-    fields: tuple[str, ...] = ()  # for "changed": the fields that differ
+    fields: tuple[str, ...] = ()  # for "changed" and "moved": the fields that differ
     reason: str | None = None
 
     @property
@@ -149,20 +156,55 @@ class Comparison:
     differences: list[Difference] = field(default_factory=list)
 
 
+def _differing(a: Item, b: Item) -> tuple[str, ...]:
+    """The fields that differ; of a field holding an object on both sides (explanation,
+    document, attribute), the keys inside it that differ, as ``field.key``."""
+    out = []
+    for f in set(a.fields) | set(b.fields):
+        x, y = a.fields.get(f), b.fields.get(f)
+        if x == y:
+            continue
+        if isinstance(x, dict) and isinstance(y, dict):
+            out.extend(f"{f}.{k}" for k in set(x) | set(y) if x.get(k) != y.get(k))
+        else:
+            out.append(f)
+    return tuple(sorted(out))
+
+
+def field_value(it: Item, name: str):
+    """A field by the name ``_differing`` gives it (``explanation.line``: a key inside a field)."""
+    if name in it.fields:
+        return it.fields[name]
+    head, _, key = name.partition(".")
+    value = it.fields.get(head)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _place(it: Item) -> tuple:
+    """Where an item stands, offsets aside: the block of text it is in."""
+    return (it.file, it.code, *(it.location.get(k) for k in LOCATION_KEY[:-2]))
+
+
+def _overlap(a: Item, b: Item) -> bool:
+    sa, ea, sb, eb = (x.location.get(k) for x in (a, b) for k in ("start", "end"))
+    if None in (sa, ea, sb, eb):
+        return False
+    return sa < eb and sb < ea or (sa, ea) == (sb, eb)
+
+
 def compare(base: list[Item], result: list[Item]) -> Comparison:
-    """Match items by key and list what only one side has or what differs."""
+    """Match items by key and list what only one side has or what differs. A finding only in
+    the baseline and one only in the result of the same rule in the same block whose spans
+    overlap are one *moved* finding (a segmentation change that shifts a name's edge)."""
     b, r = keyed(base), keyed(result)
     cmp = Comparison()
+    only_b, only_r = [], []
     for k, it in b.items():
         cmp.counts[it.code]["baseline"] += 1
         other = r.get(k)
         if other is None:
-            cmp.counts[it.code]["only-in-baseline"] += 1
-            cmp.differences.append(Difference("only-in-baseline", it, None))
-            continue
-        changed = tuple(sorted(f for f in set(it.fields) | set(other.fields)
-                               if it.fields.get(f) != other.fields.get(f)))
-        if changed:
+            only_b.append(it)
+        elif changed := _differing(it, other):
             cmp.counts[it.code]["changed"] += 1
             cmp.differences.append(Difference("changed", it, other, changed))
         else:
@@ -170,6 +212,22 @@ def compare(base: list[Item], result: list[Item]) -> Comparison:
     for k, it in r.items():
         cmp.counts[it.code]["result"] += 1
         if k not in b:
+            only_r.append(it)
+    candidates: dict[tuple, list[Item]] = defaultdict(list)
+    for it in only_r:
+        candidates[_place(it)].append(it)
+    for it in only_b:
+        same_place = candidates.get(_place(it), [])
+        other = next((o for o in same_place if _overlap(it, o)), None)
+        if other is None:
+            cmp.counts[it.code]["only-in-baseline"] += 1
+            cmp.differences.append(Difference("only-in-baseline", it, None))
+        else:
+            same_place.remove(other)
+            cmp.counts[it.code]["moved"] += 1
+            cmp.differences.append(Difference("moved", it, other, _differing(it, other)))
+    for rest in candidates.values():
+        for it in rest:
             cmp.counts[it.code]["only-in-result"] += 1
             cmp.differences.append(Difference("only-in-result", None, it))
     cmp.differences.sort(key=lambda d: (d.item.file, d.item.code, str(d.item.location.get("part")),
@@ -204,7 +262,7 @@ class Reason:
             texts = {x.text for x in (d.base, d.result) if x is not None}
             if not any(re.search(self.text, t) for t in texts):
                 return False
-        if self.fields is not None and d.change == "changed" and not set(d.fields) <= set(self.fields):
+        if self.fields is not None and d.change in ("changed", "moved") and not set(d.fields) <= set(self.fields):
             return False
         return True
 
@@ -278,11 +336,14 @@ def masked(text: str) -> str:
 
 
 def shown(value, item: Item, reveal: bool):
-    """A field value for display: the span text masked inside it when the item is personal data."""
-    if reveal or not item.sensitive or not item.text:
+    """A value for display: every personal-data value of the item's report masked inside it
+    (a name in an attribute reason's quote, in a typo finding's context), unless ``reveal``."""
+    if reveal or not item.secrets:
         return value
     if isinstance(value, str):
-        return value.replace(item.text, masked(item.text))
+        for secret in item.secrets:
+            value = value.replace(secret, masked(secret))
+        return value
     if isinstance(value, dict):
         return {k: shown(v, item, reveal) for k, v in value.items()}
     if isinstance(value, list):
@@ -304,15 +365,20 @@ def where(it: Item) -> str:
     return " ".join(parts)
 
 
+def _span(it: Item, reveal: bool) -> str:
+    return f"{where(it)}  «{shown(it.text, it, reveal)}»"
+
+
 def describe(d: Difference, reveal: bool) -> str:
     it = d.item
-    text = it.text if reveal or not it.sensitive else masked(it.text)
-    head = f"{d.change:<16} {it.code:<12} {it.file}  {where(it)}  «{text}»"
+    head = f"{d.change:<16} {it.code:<12} {it.file}  {_span(it, reveal)}"
+    if d.change == "moved":
+        head += f"  →  {_span(d.result, reveal)}"  # type: ignore[arg-type]
     lines = [head]
-    if d.change == "changed":
+    if d.change in ("changed", "moved"):
         for f in d.fields:
-            old = shown(d.base.fields.get(f), d.base, reveal)  # type: ignore[union-attr]
-            new = shown(d.result.fields.get(f), d.result, reveal)  # type: ignore[union-attr]
+            old = shown(field_value(d.base, f), d.base, reveal)  # type: ignore[arg-type]
+            new = shown(field_value(d.result, f), d.result, reveal)  # type: ignore[arg-type]
             lines.append(f"    {f}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}")
     elif it.code in ("(error)",):
         lines.append(f"    {json.dumps(shown(it.fields, it, reveal), ensure_ascii=False)}")
@@ -331,7 +397,7 @@ def summary_rows(cmp: Comparison, differences: list[Difference]) -> list[dict]:
         c = cmp.counts[code]
         rows.append({"code": code, "baseline": c["baseline"], "result": c["result"], "identical": c["identical"],
                      "only-in-baseline": c["only-in-baseline"], "only-in-result": c["only-in-result"],
-                     "changed": c["changed"], "unexplained": unexplained[code]})
+                     "moved": c["moved"], "changed": c["changed"], "unexplained": unexplained[code]})
     return rows
 
 
@@ -342,8 +408,9 @@ def print_text(cmp: Comparison, meta: dict, reasons: list[Reason], reveal: bool)
     for name, n in meta["corpora"].items():
         print(f"corpus {name}: {n} files")
     rows = summary_rows(cmp, cmp.differences)
-    cols = ("baseline", "result", "identical", "only-in-baseline", "only-in-result", "changed", "unexplained")
-    heads = ("baseline", "result", "identical", "only-base", "only-result", "changed", "unexplained")
+    cols = ("baseline", "result", "identical", "only-in-baseline", "only-in-result", "moved", "changed",
+            "unexplained")
+    heads = ("baseline", "result", "identical", "only-base", "only-result", "moved", "changed", "unexplained")
     print(f"\n{'code':<13}" + "".join(f"{h:>12}" for h in heads))
     total: Counter = Counter()
     for row in rows:
@@ -368,7 +435,7 @@ def as_json(cmp: Comparison, meta: dict, reasons: list[Reason], reveal: bool) ->
         if it is None:
             return None
         return {"file": it.file, "code": it.code, "location": it.location,
-                "text": it.text if reveal or not it.sensitive else masked(it.text),
+                "text": shown(it.text, it, reveal),
                 "fields": shown(it.fields, it, reveal)}
 
     return {**meta, "summary": summary_rows(cmp, cmp.differences),

@@ -40,7 +40,8 @@ def test_report_gives_document_attribute_and_findings():
     # label and quote are compared, not keyed; the rule, location and text are not in fields
     assert d.fields["location.quote"] == "申请人王小二来访"
     assert "rule" not in d.fields and "text" not in d.fields
-    assert d.sensitive and not its[3].sensitive
+    # every item of the report knows the personal-data values it found, to mask them when shown
+    assert all(i.secrets == ("王小二",) for i in its)
 
 
 def test_unreadable_document_is_an_error_item():
@@ -55,10 +56,23 @@ def test_identical_reports_have_no_difference():
     assert cmp.counts["D108"] == {"baseline": 2, "result": 2, "identical": 2}
 
 
-def test_moved_finding_is_one_only_in_each_side():
-    cmp = cf.compare(items(finding()), items(finding(start=4, end=7)))
+def test_overlapping_span_in_the_same_block_is_moved():
+    cmp = cf.compare(items(finding()), items(finding(text="王小", start=3, end=5, confidence=0.7)))
+    (d,) = cmp.differences
+    assert (d.change, d.base.text, d.result.text, d.fields) == ("moved", "王小二", "王小", ("confidence", "location.quote"))
+    assert cmp.counts["D108"]["moved"] == 1 and cmp.counts["D108"]["identical"] == 0
+    assert "王*二" in cf.describe(d, reveal=False) and "王小二" not in cf.describe(d, reveal=False)
+
+
+@pytest.mark.parametrize("elsewhere", [dict(start=6, end=9), dict(paragraph=3), dict(rule="D109")])
+def test_span_elsewhere_is_one_only_in_each_side(elsewhere):
+    cmp = cf.compare(items(finding()), items(finding(**elsewhere)))
     assert sorted(d.change for d in cmp.differences) == ["only-in-baseline", "only-in-result"]
-    assert cmp.counts["D108"]["identical"] == 0
+
+
+def test_each_result_finding_moves_from_one_baseline_finding_only():
+    cmp = cf.compare(items(finding(), finding(text="小二", start=4, end=6)), items(finding(start=4, end=7)))
+    assert sorted(d.change for d in cmp.differences) == ["moved", "only-in-baseline"]
 
 
 def test_changed_fields_are_named():
@@ -70,7 +84,7 @@ def test_changed_fields_are_named():
 def test_attribute_change_is_a_pseudo_code_difference():
     cmp = cf.compare(items(), items(attribute="依申请公开"))
     (d,) = cmp.differences
-    assert (d.change, d.item.code, d.fields) == ("changed", "(attribute)", ("attribute",))
+    assert (d.change, d.item.code, d.fields) == ("changed", "(attribute)", ("attribute.suggested",))
 
 
 def test_duplicate_keys_are_told_apart_by_order():
@@ -91,7 +105,7 @@ def parse(text: str) -> list[cf.Reason]:
 
 
 def test_reason_matches_code_file_text_and_change():
-    cmp = cf.compare(items(finding()), items(finding(start=4, end=7)))
+    cmp = cf.compare(items(finding()), items(finding(start=10, end=13)))
     reasons = parse("""
 reasons:
   - {code: "D10*", file: "other/*", reason: wrong file}
@@ -125,7 +139,7 @@ def test_first_matching_reason_wins():
 @pytest.mark.parametrize("text, message", [
     ("- {code: D108}", "缺少 reason"),
     ("- {code: D108, reason: x, colour: red}", "未知字段 colour"),
-    ("- {code: D108, reason: x, change: moved}", "change 须为"),
+    ("- {code: D108, reason: x, change: shifted}", "change 须为"),
     ("- {code: D108, reason: x, text: '(('}", "不是正则表达式"),
     ("reasons: 3", "应为条目列表"),
 ])
@@ -176,3 +190,24 @@ def test_cache_key_follows_commit_and_every_file(tmp_path):
     assert key != cf.cache_key("b" * 40, tmp_path)
     (tmp_path / "c" / "a.txt").write_text("二", encoding="utf-8")
     assert key != cf.cache_key("a" * 40, tmp_path)
+
+
+def test_a_key_inside_an_object_field_is_named_and_matched():
+    lexicon = {"lexicon": "data/proofing/terms.yaml", "line": 35}
+    cmp = cf.compare(items(finding(rule="T105", text="农业部", explanation=lexicon)),
+                     items(finding(rule="T105", text="农业部", explanation=dict(lexicon, line=41))))
+    (d,) = cmp.differences
+    assert d.fields == ("explanation.line",)
+    assert "explanation.line: 35 → 41" in cf.describe(d, reveal=True)
+    assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation], reason: x}")) == 1
+    assert cf.explain(cmp.differences, parse("- {code: T105, fields: [explanation.line], reason: x}")) == 0
+
+
+def test_a_name_quoted_by_another_rule_or_a_reason_is_masked_too():
+    typo = finding(rule="T101", text="按装", start=0, end=2, context="王小二按装了")
+    base = items(finding(), typo)
+    result = items(finding(), dict(typo, context="王小二按装了设备"), attribute="依申请公开（王小二的申请）")
+    cmp = cf.compare(base, result)
+    shown = "\n".join(cf.describe(d, reveal=False) for d in cmp.differences)
+    assert len(cmp.differences) == 2 and "王小二" not in shown and shown.count("王*二") == 3
+    assert "王小二" in "\n".join(cf.describe(d, reveal=True) for d in cmp.differences)

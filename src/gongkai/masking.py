@@ -18,7 +18,6 @@ and writers of files must not depend on the report emitters. Logging's boundary 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -37,10 +36,10 @@ _HALF = str.maketrans("０１２３４５６７８９ＸｘxＸ", "0123456789XXX
 _SIGNIFICANT = frozenset("0123456789０１２３４５６７８９XxＸｘ")
 #: A number as written: half- or full-width digits, single spaces or hyphens between them,
 #: an ID number's check letter at the end. Its digits, normalised, are what values are sought in.
-_RUN = re.compile(r"[0-9０-９](?:[ \u00a0\u2002-\u200a\u3000\-－‐]?[0-9０-９])*"
+_RUN = regex.compile(r"[0-9０-９](?:[ \u00a0\u2002-\u200a\u3000\-－‐]?[0-9０-９])*"
                   r"(?:[XxＸｘ](?![A-Za-zＡ-Ｚａ-ｚ]))?")
-_NUMBERISH = re.compile(r"[+＋(（]?[0-9０-９XxＸｘ \u00a0\u2002-\u200a\u3000\-－‐)）]+")
-_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
+_NUMBERISH = regex.compile(r"[+＋(（]?[0-9０-９XxＸｘ \u00a0\u2002-\u200a\u3000\-－‐)）]+")
+_MOBILE = regex.compile(r"(?:86)?1[3-9]\d{9}")
 #: Shorter digit runs are never a personal value on their own (a date, an amount).
 MIN_DIGITS = 7
 
@@ -131,7 +130,7 @@ def _digit_keys(value: str, kind: str) -> list[str]:
     if kind in ("landline", "passport"):
         # 0858-8123456转12: the subscriber number alone also appears (a full-width 8123456
         # that N110 quotes); an unseparated 08588123456 without its area code too
-        keys += re.findall(r"[0-9]+", value.translate(_HALF))
+        keys += regex.findall(r"[0-9]+", value.translate(_HALF))
         if kind == "landline" and digits.startswith("0"):
             keys += [digits[3:], digits[4:]]
     return [k for k in dict.fromkeys(keys) if len(k) >= MIN_DIGITS]
@@ -234,7 +233,7 @@ class Masker:
         # Leftmost, then longest, non-overlapping occurrences. A few values are found with
         # str.find (compiling an alternation of them cost more per report than masking all
         # of its text); many (a 公示 list of names) with one alternation, longest first.
-        self._re = (re.compile("|".join(re.escape(k) for k in self._keys))
+        self._re = (regex.compile("|".join(regex.escape(k) for k in self._keys))
                     if len(self._keys) > MANY_VALUES else None)
 
     def __call__(self, text):

@@ -145,3 +145,17 @@ def test_a_comment_in_a_relationships_part_is_read(runner):
     scan = scan_package(out.getvalue(), runner=runner)
     assert [leak.kind for leak in scan.leaks] == ["id_card"]
     assert "XML 注释" in scan.leaks[0].place
+
+
+@pytest.mark.parametrize("ref", ["B2", "B\U00010d40", "b2", "B٢"])
+def test_a_cell_reference_is_read_only_in_ascii(ref):
+    # a digit newer than Python's Unicode tables matches a Unicode \d but int() cannot read it
+    from gongkai.config import Limits
+    from gongkai.formats.package_scan import classify, sheet_cells
+
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'<row r="2"><c r="{ref}" t="inlineStr"><is><t>申请人</t></is></c></row></sheetData></worksheet>')
+    member = classify("xl/worksheets/sheet1.xml", sheet.encode(), Limits(), 0)
+    sheet_cells([member])
+    cells = [u.cell[1:] if u.cell else None for u in member.units if u.text == "申请人"]
+    assert cells == [(1, 1) if ref == "B2" else None]

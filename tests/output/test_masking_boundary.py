@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
 
-from gongkai.output import mask
-from gongkai.masking import Masker
+from gongkai.masking import Masker, mask
 from gongkai.output.render import report_dict, text_lines
 
 ID_A = "520221199003072372"

@@ -33,12 +33,20 @@ BROKEN = [
     ("详见《防汛责任清单（2025年版）。", BODY, None),                           # 12 P103
     ("请于25年4月01日前报送二〇二四年度总结。", BODY, None),                   # 13 N102 N103 N111
     ("各村要高度重视，第２批名单另行通知。特此通知", ("宋体", 16), None),       # 14 F109 N110 P109
-    ("附件：防汛责任清单。", BODY, None),                                      # 15 F105
-    ("勺米镇人民政府", BODY, "right"),                                         # 16
-    ("二〇二五年三月五日", BODY, None),                                        # 17 N105 F113
-    ("此件公开发布", BODY, None),                                              # 18 F106
-    ("抄送：区应急局、区水务局", BODY, None),                                   # 19 F107
-    ("勺米镇党政办公室　2025年3月5日印发", BODY, None),                         # 20
+    ("依据《值班办法》（勺府发〔2024〕2号）《巡查细则》（勺府办〔2024〕9号）执行。", BODY, None),  # 15 P112
+    ("按照区里的部署要求。经研究，成立防汛值守组。", BODY, None),              # 16 P113
+    ("制定了值班、巡查等两项制度、现印发给你们，请做好值守，巡查等工作。", BODY, None),  # 17 P114 P115
+    ("值班电话：1390000000，堤坝加高50CM。", BODY, None),                      # 18 N112 N113
+    ("依照《中华人民共和国防洪法》第22条规定执行。", BODY, None),               # 19 N114
+    ("各村务必于2024年5月1日前上报。", BODY, None),                             # 20 N115
+    ("共收到报告12件，办结10件，在办数2。", BODY, None),                        # 21 N116
+    ("根据勺府发〔2024〕5号（《勺米镇防汛应急预案》）执行。", BODY, None),       # 22 F114
+    ("附件：防汛责任清单。", BODY, None),                                      # 23 F105
+    ("勺米镇人民政府", BODY, "right"),                                         # 24
+    ("二〇二五年三月五日", BODY, None),                                        # 25 N105 F113
+    ("此件公开发布", BODY, None),                                              # 26 F106
+    ("抄送：区应急局、区水务局", BODY, None),                                   # 27 F107
+    ("勺米镇党政办公室　2025年3月5日印发", BODY, None),                         # 28
 ]
 
 CLEAN = [
@@ -57,6 +65,14 @@ CLEAN = [
     ("详见《防汛责任清单（2025年版）》。", BODY, None),
     ("请于2025年4月1日前报送2024年度总结。", BODY, None),
     ("各村要高度重视，第2批名单另行通知。特此通知。", BODY, None),
+    ("依据《值班办法》（勺府发〔2024〕2号）、《巡查细则》（勺府办〔2024〕9号）执行。", BODY, None),
+    ("按照区里的部署要求，经研究，成立防汛值守组。", BODY, None),
+    ("制定了值班、巡查等两项制度，现印发给你们，请做好值守、巡查等工作。", BODY, None),
+    ("值班电话：13900000000，堤坝加高50cm。", BODY, None),
+    ("依照《中华人民共和国防洪法》第二十二条规定执行。", BODY, None),
+    ("各村务必于2025年5月1日前上报。", BODY, None),
+    ("共收到报告12件，办结10件，在办数2件。", BODY, None),
+    ("根据《勺米镇防汛应急预案》（勺府发〔2024〕5号）执行。", BODY, None),
     ("附件：防汛责任清单", BODY, None),
     ("勺米镇人民政府", BODY, "right"),
     ("2025年3月5日", BODY, "right"),
@@ -96,11 +112,21 @@ EXPECTED = [
     ("P108", 11, "，"),
     ("N111", 13, "二〇二四年"),
     ("N110", 14, "２"),
-    ("F105", 15, "附件：防汛责任清单。"),
-    ("N105", 17, "二〇二五年三月五日"),
-    ("F113", 17, "二〇二五年三月五日"),
-    ("F106", 18, "此件公开发布"),
-    ("F107", 19, "区应急局、区水务局"),
+    ("F105", 23, "附件：防汛责任清单。"),
+    ("N105", 25, "二〇二五年三月五日"),
+    ("F113", 25, "二〇二五年三月五日"),
+    ("F106", 26, "此件公开发布"),
+    ("F107", 27, "区应急局、区水务局"),
+    ("P112", 15, "）"),
+    ("P113", 16, "。"),
+    ("P114", 17, "、"),
+    ("P115", 17, "，"),
+    ("N112", 18, "1390000000"),
+    ("N113", 18, "CM"),
+    ("N114", 19, "第22条"),
+    ("N115", 20, "2024年5月1日"),
+    ("N116", 21, "2"),
+    ("F114", 22, "勺府发〔2024〕5号（《勺米镇防汛应急预案》）"),
     ("F111", 0, ""),
     ("F112", 0, ""),
 ]
@@ -146,16 +172,17 @@ def test_suggestions_of_the_broken_document_are_the_clean_text():
     by = {(f.rule, f.location.block): f.suggestion for f in mine(report)}
     assert by[("F101", 0)] == "勺府发〔2025〕3号"
     assert by[("F104", 2)] == "各村、各股室："
-    assert by[("N105", 17)] == "2025年3月5日"
-    assert by[("F106", 18)] == "（此件公开发布）"
-    assert by[("F107", 19)] == "区应急局，区水务局。"
-    assert by[("F105", 15)] == "附件：防汛责任清单"
+    assert by[("N105", 25)] == "2025年3月5日"
+    assert by[("F106", 26)] == "（此件公开发布）"
+    assert by[("F107", 27)] == "区应急局，区水务局。"
+    assert by[("F105", 23)] == "附件：防汛责任清单"
 
 
 def test_old_documents_are_exempted_from_format_by_config():
     doc = build(BROKEN, page={"top": 25.4, "bottom": 25.4, "left": 31.8, "right": 31.8})
-    doc.blocks[17].text = "二〇〇四年三月五日"
+    doc.blocks[25].text = "二〇〇四年三月五日"
     found = {f.rule for f in mine(check_document(doc, Config(exempt_before_year=2012)))}
-    # 发文字号 and heading numbers were ruled the same way before 2012 (GB/T 9704-1999)
-    assert {c for c in found if c[0] == "F"} == {"F101", "F102", "F103"} and "N105" not in found
+    # 发文字号 and heading numbers were ruled the same way before 2012 (GB/T 9704-1999), and a cited
+    # document's title came before its 文号 already under the 2000 公文处理办法 (F114)
+    assert {c for c in found if c[0] == "F"} == {"F101", "F102", "F103", "F114"} and "N105" not in found
     assert "P101" in found  # language rules still apply

@@ -205,3 +205,38 @@ def test_personal_columns_equal_the_cell_by_cell_rule():
         assert pctx.columns == expected
 
 
+def test_joined_texts_answer_as_each_text_alone():
+    """Joined.matching and Joined.holding: the texts a per-text search or substring test picks."""
+    import regex
+
+    from gongkai.screening.context import Joined, occurs
+
+    rng = random.Random(31)
+    pieces = PIECES + ["\n", "", "申请人", "张", "@", "ＱＱ", "贵A", "1234", "０８５８", " "]
+    patterns = [regex.compile(r"\d{4}"), pd.PLATE_START, occurs(["户主", "申请人", "住址"], r"\s*[张李]"),
+                regex.compile(r"(?<![0-9])\d{2}组")]
+    for _ in range(800):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 8))]
+        joined = Joined(texts)
+        for p in patterns:
+            assert joined.matching(p) == {i for i, t in enumerate(texts) if p.search(t)}, (p.pattern, texts)
+        for strings in (["@"], ["ＱＱ", "张"], list("０１２３４５６７８９")):
+            assert joined.holding(strings) == {i for i, t in enumerate(texts) if any(s in t for s in strings)}, texts
+
+
+def test_occurs_answers_as_the_plain_alternation():
+    """context.occurs (the class of last characters, then a lookbehind) finds a word where the
+    longest-first alternation does, followed by the same continuation."""
+    import regex
+
+    from gongkai.screening.context import lexicon, occurs
+
+    words = list(lexicon().role_words) + list(lexicon().name_only_roles)
+    then = r"[：:\s为是系即]*[张王李]"
+    plain = regex.compile("(?:" + "|".join(map(regex.escape, sorted(set(words), key=len, reverse=True))) + ")" + then)
+    ours = occurs(words, then)
+    rng = random.Random(37)
+    pieces = ["申请", "人", "户", "主", "被", "申请人", "负责人", "施工", "：", " ", "张", "王", "为", "村", "民", "的"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert bool(ours.search(text)) == bool(plain.search(text)), text

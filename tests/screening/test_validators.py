@@ -65,7 +65,7 @@ def test_plausible_birth_asks_the_date_again_after_midnight(monkeypatch):
 
     day = [dt.date(2026, 11, 27)]
     calls = []
-    monkeypatch.setattr(validators, "_TODAY", None)
+    monkeypatch.setattr(validators, "_CLOCK", validators._Clock())
     monkeypatch.setattr(validators, "_date_today", lambda: calls.append(1) or day[0])
     now = dt.datetime(2026, 11, 27, 23, 59, 0).timestamp()
     monkeypatch.setattr(validators._time, "time", lambda: now)

@@ -14,6 +14,7 @@ pytest.importorskip("argon2")
 
 from starlette.testclient import TestClient  # noqa: E402
 
+from gongkai.batch.results import open_results  # noqa: E402
 from gongkai.config import Config, Limits  # noqa: E402
 from gongkai.formats.compose import make_docx  # noqa: E402
 from gongkai.store import Store  # noqa: E402
@@ -60,6 +61,34 @@ def csrf_of(html: str) -> str:
 def message_of(html: str) -> str:
     found = re.findall(r'id="(?:message|ok)">([^<]+)<', html)
     return found[0] if found else ""
+
+def finding(rule, category, kind, severity, text, message="发现", paragraph=3):
+    return {"rule": rule, "category": category, "kind": kind, "severity": severity, "message": message,
+            "text": text, "context": f"……{text}……", "suggestion": None, "basis": "《某制度》第四条",
+            "location": {"part": "body", "paragraph": paragraph, "start": 0, "end": len(text)}}
+
+
+def record(file, title, findings=(), label="主动公开", suggested="主动公开"):
+    summary = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
+    return {"schema": "gongkai.report/1", "file": file, "sha256": "0" * 64,
+            "document": {"title": title, "doc_number": None, "doc_type": "通知", "label": label},
+            "attribute": {"suggested": suggested, "confidence": 0.9, "reasons": []},
+            "summary": summary, "findings": list(findings)}
+
+
+def make_store(path: Path) -> Path:
+    """A results store as a `--reveal` run would leave it (the ID number unmasked in it)."""
+    with open_results(path) as results:
+        results.add(record("档案/农业股/补贴名单.docx", "关于春耕补贴名单的公示",
+                           [finding("D1", "personal_data", "id_card", "error", FAKE_ID),
+                            finding("P201", "proofing", "typo", "warning", "帐户")]))
+        results.add(record("档案/农业股/春耕.docx", "关于春耕生产的通知", label=None))
+        results.add(record("档案/民政股/低保.docx", "关于低保审核的通知",
+                           [finding("P201", "proofing", "typo", "warning", "登陆")]))
+        results.add({"schema": "gongkai.report/1", "file": "档案/民政股/坏.docx",
+                     "error": {"code": "unreadable", "message": "文件损坏或无法解析"}})
+    return path
+
 
 #: Small limits so the limit tests stay fast: 1 MB files, 2 MB zip members.
 LIMITS = Limits(max_file_mb=1.0, archive_max_entry_mb=2.0)
@@ -113,4 +142,5 @@ def kit():
     """The office's helpers: draft(), csrf_of(), message_of(), Person, FAKE_ID, FAKE_MOBILE, PEOPLE."""
     return SimpleNamespace(draft=draft, csrf_of=csrf_of, message_of=message_of, FAKE_ID=FAKE_ID,
                            FAKE_MOBILE=FAKE_MOBILE, PEOPLE=PEOPLE, PASSWORD=PASSWORD, make_office=make_office,
+                           make_store=make_store,
                            Person=Person)

@@ -54,6 +54,8 @@ def server(tmp_path_factory, kit):
     folder = tmp_path_factory.mktemp("browser-desk")
     db = str(folder / "register.sqlite3")
     kit.make_office(db)
+    (folder / "web" / "batch").mkdir(parents=True)
+    kit.make_store(folder / "web" / "batch" / "全镇档案.sqlite")  # the office's default store folder
     app = create_app(Settings(db=db, data_dir=folder / "web", warm=True))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -209,3 +211,33 @@ def test_a_draft_goes_from_upload_to_the_register(server, browser, kit, tmp_path
     # the server's logs (access log included) never show the personal data
     text = "\n".join(logs.lines)
     assert "GET /doc/" in text and kit.FAKE_ID not in text and kit.FAKE_MOBILE not in text
+
+
+def test_the_audit_and_batch_pages(server, browser, kit, tmp_path):
+    base, _ = server
+    d = browser
+    sign_in(d, base, "deng", kit.PASSWORD)
+
+    # the 党政办 audits two issued documents: one labelled, one not; the filter keeps the one
+    labelled = kit.draft(tmp_path / "已标注.docx", number=31, personal=False)
+    unlabelled = tmp_path / "未标注.txt"
+    unlabelled.write_text("勺米镇人民政府关于做好防汛工作的通知\n各村（社区）：\n请做好防汛准备。\n"
+                          "勺米镇人民政府\n2026年5月1日\n", encoding="utf-8")
+    d.get(base + "/audit")
+    wait(d, "#audit-files").send_keys(f"{labelled}\n{unlabelled}")
+    d.find_element(By.ID, "audit-start").click()
+    assert "共 2 份" in wait(d, "#summary").text
+    shot(d, "08-audit")
+    d.find_element(By.ID, "filter-missing").click()
+    rows = wait(d, "#audit tbody").find_elements(By.TAG_NAME, "tr")
+    assert len(rows) == 1 and "未标注.txt" in rows[0].text
+
+    # the batch results of the office's default store, then one document's findings, masked
+    d.get(base + "/batch")
+    wait(d, "#stores a").click()
+    assert "农业股" in wait(d, "#by-unit").text and "P201" in wait(d, "#by-rule").text
+    shot(d, "09-batch")
+    d.find_element(By.LINK_TEXT, "档案/农业股/补贴名单.docx").click()
+    assert "D1" in wait(d, "#findings").text
+    assert kit.FAKE_ID not in d.page_source
+    shot(d, "10-batch-document")

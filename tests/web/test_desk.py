@@ -316,3 +316,10 @@ def test_the_final_signer_waives_a_finding_with_a_reason(desk, person, kit, tmp_
     assert not_final.status_code == 403 and "终审签署人（赵六）" in kit.message_of(not_final.text)
     ok = zhao.post(doc + "/review/waive", {"rule": "D101", "reason": "公示需要"})
     assert ok.status_code == 200 and "已豁免 D101" in kit.message_of(ok.text)
+
+
+def test_an_upload_larger_than_the_limit_is_refused_before_it_is_read(desk, person):
+    before = uploaded(desk)
+    big = [("files", (f"{i}.docx", b"x" * (700 * 1024), "application/octet-stream")) for i in range(3)]
+    r = person("zhang").client.post("/upload", data={"csrf": person("zhang").csrf}, files=big)
+    assert r.status_code == 413 and "未保存" in r.text and uploaded(desk) == before

@@ -34,8 +34,12 @@ def _need_web() -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False), help="上传文件和签名密钥的存放目录（默认在登记库旁）。")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件（gongkai.toml）。")
 @click.option("--init-admin", is_flag=True, help="建立第一个管理员账户（用户名、姓名、密码），然后退出。")
+@click.option("--audit-root", type=click.Path(exists=True, file_okay=False),
+              help="公开属性核对可读取的服务器文件夹（只能核对其中的文件夹；默认只能上传）。")
+@click.option("--batch-results", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="可浏览的批量检查结果库（.sqlite/.jsonl，可多次指定；默认为数据文件夹下 batch/ 中的结果库）。")
 @click.option("--workers", default=2, show_default=True, type=int, help="同时进行检查的线程数。")
-def serve(host, port, db, data_dir, config_path, init_admin, workers):
+def serve(host, port, db, data_dir, config_path, init_admin, audit_root, batch_results, workers):
     """审核台：在浏览器中检查、批注、遮蔽文稿，并以本人账户签署三审三校、发布登记。"""
     _need_web()
     from ..config import ConfigError, for_path, load
@@ -77,7 +81,8 @@ def serve(host, port, db, data_dir, config_path, init_admin, workers):
     mask_logs()
     try:
         app = create_app(Settings(db=db, data_dir=Path(data_dir) if data_dir else None, config=config,
-                                  check_workers=workers))
+                                  check_workers=workers, audit_root=Path(audit_root) if audit_root else None,
+                                  batch_results=tuple(Path(p) for p in batch_results)))
     except StoreError as exc:
         error_line(str(exc))
         raise SystemExit(EXIT_UNUSABLE) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from .rules import Rule
@@ -73,17 +74,11 @@ def _spec(prefix: str) -> int:
     return 0 if prefix == "ALL" else len(prefix)
 
 
-_DEFAULT: Registry | None = None
-
-
+@lru_cache(maxsize=1)
 def default_registry() -> Registry:
     """A registry with every built-in rule (built once, then shared; rules are immutable values)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        reg = Registry()
-        for name in PACKS:
-            module = importlib.import_module(name)
-            for rule in module.RULES:
-                reg.register(rule)
-        _DEFAULT = reg
-    return _DEFAULT
+    reg = Registry()
+    for name in PACKS:
+        for rule in importlib.import_module(name).RULES:
+            reg.register(rule)
+    return reg

@@ -8,10 +8,10 @@ core, app and custom properties, people.xml) and the run formatting that format 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from docx import Document as new_document
 from lxml import etree
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -280,10 +280,10 @@ def make_docx(*paragraphs: str, path: str | Path | None = None, header: str | No
     return data
 
 
-_H1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
-_H2 = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
-_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$")
-_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号$")
+_H1 = regex.compile(r"^[一二三四五六七八九十]{1,3}、")
+_H2 = regex.compile(r"^（[一二三四五六七八九十]{1,3}）")
+_DATE_LINE = regex.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$")
+_NUMBER_LINE = regex.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号$")
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 
 

@@ -10,12 +10,12 @@ python-docx is still used where documents are written (annotate, redact).
 from __future__ import annotations
 
 import posixpath
-import re
 import threading
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+import regex
 from lxml import etree
 
 from ..config import Limits
@@ -509,7 +509,6 @@ class DocxPackage:
 def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) -> Document:
     """Read an opened .docx zip into a Document (``depth``: how deeply it is embedded in another)."""
     pkg = DocxPackage(zf, path, limits)
-    places = Places(limits, depth)
     main = next(
         (target for kind, target in pkg.relationships("").values() if kind == "officeDocument"),
         "word/document.xml",
@@ -522,24 +521,39 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for rid, (kind, target) in rels.items():
         by_kind.setdefault(kind, []).append((rid, target))
-    styles_part = next((t for _, t in by_kind.get("styles", [])), None)
-    theme_part = next((t for _, t in by_kind.get("theme", [])), None)
+    styles_part, theme_part = _first(by_kind, "styles"), _first(by_kind, "theme")
     styles = _styles_for(pkg, styles_part, theme_part)
 
-    doc = Document(path=path, source_format="docx")
-    b = _Builder(doc, styles)
-    authors = _Authors(doc)
-    authors.revisions(root)
-    places.wordml(root, main)
-    read = {main, styles_part, theme_part}
-    body = root.find(w("body"))
-    if body is not None:
-        b.blocks(body, "body")
-        final = body.find(w("sectPr"))
-        if final is not None:
-            doc.layouts.append(page_layout(final))
+    parts = _Parts(pkg, Places(limits, depth), Document(path=path, source_format="docx"), styles)
+    parts.read |= {main, styles_part, theme_part}
+    body = parts.main(root, main)
+    for kind, target in _header_footer_parts(body, rels, by_kind):
+        parts.header_footer(kind, target)
+    for kind in ("footnote", "endnote"):
+        for _, target in by_kind.get(kind + "s", []):
+            parts.notes(kind, target)
+    for _, target in by_kind.get("comments", []):
+        parts.comments(target)
+    for _, target in by_kind.get("settings", []):
+        pkg.relationships(target, external)  # the attached template's path
+    parts.file_paths(external)
+    people = parts.people(by_kind.get("people", []))
+    parts.places.names(styles, pkg, _first(by_kind, "numbering"), people, styles_part or "")
+    _read_properties(pkg, parts.doc)
+    scan_package(pkg, parts.places, main, by_kind, parts.read)
+    parts.places.into(parts.doc)
+    return parts.doc
 
-    # Headers and footers in the order the sections reference them, each part once.
+
+def _first(by_kind: dict[str, list[tuple[str, str]]], kind: str) -> str | None:
+    """The target of the main part's first relationship of ``kind``."""
+    return next((t for _, t in by_kind.get(kind, [])), None)
+
+
+def _header_footer_parts(body, rels: dict[str, tuple[str, str]],
+                         by_kind: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """(kind, part) of the headers and footers in the order the sections reference them, then any
+    other, each part once."""
     seen_parts: set[str] = set()
     order: list[tuple[str, str]] = []
     if body is not None:
@@ -556,72 +570,97 @@ def read_docx(zf: zipfile.ZipFile, path: str, limits: Limits, depth: int = 0) ->
             if target not in seen_parts:
                 seen_parts.add(target)
                 order.append((kind, target))
-    for kind, target in order:
-        el = pkg.xml(target)
-        read.add(target)
+    return order
+
+
+class _Parts:
+    """Reads the main part and the parts it refers to into one Document, in reading order.
+
+    Each WordprocessingML part gives its authors (of revisions and comments), its hidden places
+    and its blocks; ``read`` collects the parts read, so the places scan skips them.
+    """
+
+    def __init__(self, pkg: DocxPackage, places: Places, doc: Document, styles: _Styles):
+        self.pkg = pkg
+        self.places = places
+        self.doc = doc
+        self.builder = _Builder(doc, styles)
+        self.authors = _Authors(doc)
+        self.read: set[str | None] = set()
+
+    def main(self, root, part: str):
+        """The document body (blocks and page layouts); returns the w:body element."""
+        self.authors.revisions(root)
+        self.places.wordml(root, part)
+        body = root.find(w("body"))
+        if body is not None:
+            self.builder.blocks(body, "body")
+            final = body.find(w("sectPr"))
+            if final is not None:
+                self.doc.layouts.append(page_layout(final))
+        return body
+
+    def _part(self, target: str, comments: bool = False):
+        """A referenced part parsed and counted as read, its authors and places taken; None if missing."""
+        el = self.pkg.xml(target)
+        self.read.add(target)
         if el is not None:
-            authors.revisions(el)
-            places.wordml(el, target)
-            b.blocks(el, kind, source_id=target)
+            self.authors.revisions(el, comments=comments)
+            self.places.wordml(el, target)
+        return el
 
-    for kind, tag in (("footnote", "footnote"), ("endnote", "endnote")):
-        for _, target in by_kind.get(kind + "s", []):
-            el = pkg.xml(target)
-            read.add(target)
-            if el is None:
-                continue
-            authors.revisions(el)
-            places.wordml(el, target)
-            for note in el.iterfind(w(tag)):
-                if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
-                    continue
-                b.blocks(note, kind, source_id=note.get(_ID))
+    def header_footer(self, kind: str, target: str) -> None:
+        el = self._part(target)
+        if el is not None:
+            self.builder.blocks(el, kind, source_id=target)
 
-    for _, target in by_kind.get("comments", []):
-        el = pkg.xml(target)
-        read.add(target)
-        if el is None:
-            continue
-        authors.revisions(el, comments=True)
-        places.wordml(el, target)
-        for c in el.iterfind(w("comment")):
+    def notes(self, kind: str, target: str) -> None:
+        """Footnotes or endnotes (``kind``), each a source of its own; separators skipped."""
+        el = self._part(target)
+        for note in el.iterfind(w(kind)) if el is not None else ():
+            if note.get(w("type")) not in ("separator", "continuationSeparator", "continuationNotice"):
+                self.builder.blocks(note, kind, source_id=note.get(_ID))
+
+    def comments(self, target: str) -> None:
+        """Comments as blocks, each anchored where its range starts and ends in the text."""
+        el = self._part(target, comments=True)
+        b = self.builder
+        for c in el.iterfind(w("comment")) if el is not None else ():
             cid = c.get(_ID)
-            authors.add("comment", c.get(_AUTHOR), c.get(w("initials")))
-            first = len(doc.blocks)
+            self.authors.add("comment", c.get(_AUTHOR), c.get(w("initials")))
+            first = len(self.doc.blocks)
             b.blocks(c, "comment", source_id=cid)
-            text = "\n".join(blk.text for blk in doc.blocks[first:])
+            text = "\n".join(blk.text for blk in self.doc.blocks[first:])
             start = b.comment_starts.get(cid)
             end = b.comment_ends.get(cid, start)
             if start is not None:
-                doc.comments.append(
+                self.doc.comments.append(
                     CommentAnchor(cid, text, c.get(w("author")), start[0], start[1], end[0], end[1])
                 )
 
-    for _, target in by_kind.get("settings", []):
-        pkg.relationships(target, external)  # the attached template's path
-    for target in external:
-        if LOCAL_PATH.match(target) and target not in doc.file_paths:
-            doc.file_paths.append(target)
-    people = None
-    for _, target in by_kind.get("people", []):
-        read.add(target)
-        el = people = pkg.xml(target)
-        for person in el.iter(f"{{{W15}}}person") if el is not None else ():
-            authors.add("people", person.get(f"{{{W15}}}author"))
-    numbering = next((t for _, t in by_kind.get("numbering", [])), None)
-    places.names(styles, pkg, numbering, people, styles_part or "")
-    _read_properties(pkg, doc)
-    scan_package(pkg, places, main, by_kind, read)
-    places.into(doc)
-    return doc
+    def file_paths(self, external: list[str]) -> None:
+        """External relationship targets on a local disk or share (a linked file, the template)."""
+        for target in external:
+            if LOCAL_PATH.match(target) and target not in self.doc.file_paths:
+                self.doc.file_paths.append(target)
+
+    def people(self, targets: list[tuple[str, str]]):
+        """Reviewers listed in people.xml as authors; returns the (last) people part parsed."""
+        people = None
+        for _, target in targets:
+            self.read.add(target)
+            el = people = self.pkg.xml(target)
+            for person in el.iter(f"{{{W15}}}person") if el is not None else ():
+                self.authors.add("people", person.get(f"{{{W15}}}author"))
+        return people
 
 
 _AUTHOR = w("author")
-_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
-_XMLNS = re.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"')
-_DATA = re.compile(r"[^\x00-\x7f]|\d{5}|@")  # a namespace name never holds these
+_COMMENT = regex.compile(rb"<!--(.*?)-->", regex.DOTALL)
+_XMLNS = regex.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"')
+_DATA = regex.compile(r"[^\x00-\x7f]|\d{5}|@")  # a namespace name never holds these
 #: An external target on a local disk or a network share (file:///C:/Users/…, \\\\server\\…, /home/…).
-LOCAL_PATH = re.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", re.I)
+LOCAL_PATH = regex.compile(r"(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home)/)", regex.I)
 _REVISION_AUTHORS = etree.XPath("//@w:author", namespaces={"w": W})
 _COMMENT_REVISION_AUTHORS = etree.XPath("//*[not(self::w:comment)]/@w:author", namespaces={"w": W})
 

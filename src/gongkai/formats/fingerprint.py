@@ -301,7 +301,16 @@ def _walk_part(root, body: bytes, part: str, shown: str, kind: str, hashers: dic
     hyperlink attributes) is hashed on its own and cut out, so the part's own place holds the rest.
     Blank text between elements (indentation) is dropped; blank text of a leaf (``<w:t> </w:t>``) stays.
     """
-    base = f"{kind}：{shown}"
+    _drop_noise(root, body, part)
+    _cut_special_elements(root, shown, hashers)
+    _cut_attribute_places(root, shown, hashers)
+    siblings = list(root.itersiblings(preceding=True)) + list(root.itersiblings())
+    if len(root) or (root.text and root.text.strip()) or root.attrib or siblings:
+        _place(hashers, f"{kind}：{shown}", b"xml", _c14n(root.getroottree()))
+
+
+def _drop_noise(root, body: bytes, part: str) -> None:
+    """Remove edit counters, what review stamp adds, and blank text between elements."""
     for el in list(root.iter(*_NOISE_ELEMENTS)):  # one pass in C for all the names
         _cut(el)
     if any(word in body for word in _NOISE_ATTR_WORDS):  # an attribute search walks every attribute
@@ -317,14 +326,23 @@ def _walk_part(root, body: bytes, part: str, shown: str, kind: str, hashers: dic
             parent.tail = None
         elif len(parent):
             parent.text = None
+
+
+def _cut_special_elements(root, shown: str, hashers: dict) -> None:
+    """Hash each outermost special element (deletion, field code…) into its place and cut it out."""
     special = list(root.iter(*_ELEMENT_KINDS))
-    if special:
-        marked = set(special)
-        outermost = [el for el in special if not any(a in marked for a in el.iterancestors())]
-        for el in outermost:  # a field code inside a deletion belongs to the deletion
-            _place(hashers, f"{_ELEMENT_KINDS[el.tag]}：{shown}", b"<", _c14n(el))
-        for el in outermost:
-            _cut(el)
+    if not special:
+        return
+    marked = set(special)
+    outermost = [el for el in special if not any(a in marked for a in el.iterancestors())]
+    for el in outermost:  # a field code inside a deletion belongs to the deletion
+        _place(hashers, f"{_ELEMENT_KINDS[el.tag]}：{shown}", b"<", _c14n(el))
+    for el in outermost:
+        _cut(el)
+
+
+def _cut_attribute_places(root, shown: str, hashers: dict) -> None:
+    """Hash alt text, simple-field instructions and hyperlink attributes into their places and remove them."""
     for el in root.iter(*(f"{{*}}{local}" for local in _ATTR_OWNERS)):
         local = etree.QName(el).localname
         names = _ALT_TEXT_ATTRS if _ATTR_OWNERS[local] == "图片替代文字" else tuple(el.attrib)
@@ -336,6 +354,3 @@ def _walk_part(root, body: bytes, part: str, shown: str, kind: str, hashers: dic
                 _place(hashers, f"{_ATTR_OWNERS[local]}：{shown}", b"@", el.tag.encode(), name.encode(),
                        value.encode("utf-8"))
                 del el.attrib[name]
-    siblings = list(root.itersiblings(preceding=True)) + list(root.itersiblings())
-    if len(root) or (root.text and root.text.strip()) or root.attrib or siblings:
-        _place(hashers, base, b"xml", _c14n(root.getroottree()))

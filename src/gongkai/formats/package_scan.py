@@ -26,12 +26,12 @@ normalised text maps back to the characters of the elements and attributes that 
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
+import regex
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -46,16 +46,16 @@ CONTAINERS = frozenset({"p", "si", "is", "oMath", "rt", "li", "td", "th", "h1", 
 #: Attributes that hold who wrote or edited (judged by the author rule D111, not as text).
 AUTHOR_ATTRS = frozenset({"author", "userId"})
 #: Binary members that are expected and hold no text of their own (their text runs are still scanned).
-MEDIA = re.compile(r"(^|/)(media|fonts)/[^/]+$", re.IGNORECASE)
+MEDIA = regex.compile(r"(^|/)(media|fonts)/[^/]+$", regex.IGNORECASE)
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".wdp", ".jfif",
              ".ico", ".odttf", ".ttf", ".otf")
-THUMBNAIL = re.compile(r"(^|/)docProps/thumbnail\.[^/]+$", re.IGNORECASE)
+THUMBNAIL = regex.compile(r"(^|/)docProps/thumbnail\.[^/]+$", regex.IGNORECASE)
 TEXT_EXT = (".txt", ".csv", ".tsv", ".md", ".json", ".ini", ".log")
 HTML_EXT = (".htm", ".html", ".xhtml", ".mht", ".mhtml")
 OFFICE_ZIP = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_DEPTH = 4
-LOCAL_PATH = re.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
+LOCAL_PATH = regex.compile(r"(?i)(file:|[a-z]:[\\/]|\\\\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
 _SPACE = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\u202f-")
 _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
@@ -64,15 +64,15 @@ _URL_READABLE = str.maketrans({"=": "：", "&": "，", "?": "？", "+": " "})
 # -- where a text stands ---------------------------------------------------------------------------
 
 _MEMBER_PLACES = (
-    (re.compile(r"^word/document\.xml$"), "正文"), (re.compile(r"^word/header\d*\.xml$"), "页眉"),
-    (re.compile(r"^word/footer\d*\.xml$"), "页脚"), (re.compile(r"^word/footnotes\.xml$"), "脚注"),
-    (re.compile(r"^word/endnotes\.xml$"), "尾注"), (re.compile(r"^word/comments\w*\.xml$"), "批注"),
-    (re.compile(r"^word/glossary/"), "文档部件"), (re.compile(r"^word/settings\.xml$"), "文档设置"),
-    (re.compile(r"^word/numbering\.xml$"), "编号格式"), (re.compile(r"^word/styles\w*\.xml$"), "样式"),
-    (re.compile(r"^word/people\.xml$"), "审阅人"), (re.compile(r"(^|/)charts/"), "图表"),
-    (re.compile(r"^customXml/"), "自定义 XML 数据"), (re.compile(r"^docProps/custom\.xml$"), "自定义属性"),
-    (re.compile(r"^docProps/"), "文档属性"), (re.compile(r"\.rels$"), "关系目标"),
-    (re.compile(r"(^|/)embeddings/"), "嵌入文件"), (re.compile(r"(?i)\.(x?html?|mht|txt)$"), "外部内容块"),
+    (regex.compile(r"^word/document\.xml$"), "正文"), (regex.compile(r"^word/header\d*\.xml$"), "页眉"),
+    (regex.compile(r"^word/footer\d*\.xml$"), "页脚"), (regex.compile(r"^word/footnotes\.xml$"), "脚注"),
+    (regex.compile(r"^word/endnotes\.xml$"), "尾注"), (regex.compile(r"^word/comments\w*\.xml$"), "批注"),
+    (regex.compile(r"^word/glossary/"), "文档部件"), (regex.compile(r"^word/settings\.xml$"), "文档设置"),
+    (regex.compile(r"^word/numbering\.xml$"), "编号格式"), (regex.compile(r"^word/styles\w*\.xml$"), "样式"),
+    (regex.compile(r"^word/people\.xml$"), "审阅人"), (regex.compile(r"(^|/)charts/"), "图表"),
+    (regex.compile(r"^customXml/"), "自定义 XML 数据"), (regex.compile(r"^docProps/custom\.xml$"), "自定义属性"),
+    (regex.compile(r"^docProps/"), "文档属性"), (regex.compile(r"\.rels$"), "关系目标"),
+    (regex.compile(r"(^|/)embeddings/"), "嵌入文件"), (regex.compile(r"(?i)\.(x?html?|mht|txt)$"), "外部内容块"),
 )
 #: Element (local name) -> the place it makes, innermost first.
 _ELEMENT_PLACES = {
@@ -231,65 +231,83 @@ def _worth_reading(name: str, value: str) -> bool:
 def xml_units(root, member: str, place: str) -> list[Unit]:
     """The units of an XML part: containers whole, other text nodes and every attribute on their own."""
     units: list[Unit] = []
-
-    def container_text(top) -> tuple[str, list[Segment]]:
-        parts: list[str] = []
-        segs: list[Segment] = []
-        pos = 0
-
-        def add(el, slot, value):
-            nonlocal pos
-            if value:
-                segs.append(Segment(el, slot, None, pos, pos + len(value)))
-                parts.append(value)
-                pos += len(value)
-
-        def walk(el, top_level):
-            add(el, "text", el.text if isinstance(el.tag, str) else None)
-            for child in el:
-                walk(child, False)
-            if not top_level:
-                add(el, "tail", el.tail)
-
-        walk(top, True)
-        return "".join(parts), segs
-
-    covered: set[int] = set()
+    covered: set[int] = set()  # text and tail slots read as part of a container
     positions: dict = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        local = _local(el.tag)
-        if local in CONTAINERS:
-            text, segs = container_text(el)
+        if _local(el.tag) in CONTAINERS:
+            text, segs = _container_text(el)
             if text.strip():
                 units.append(Unit(member, _element_place(el) or place, text, segs, cell=_cell(el, positions)))
                 for s in segs:
-                    covered.add(id(s.el) * 2 + (s.slot == "tail"))
-        for name, value in el.attrib.items():
-            if not _worth_reading(name, value):
-                continue
-            where = _element_place(el, name) or place
-            units.append(Unit(member, where, value, [Segment(el, "attr", name, 0, len(value))]))
-            decoded = unquote(value) if "%" in value else value
-            if decoded != value:
-                units.append(Unit(member, where, decoded, [Segment(el, "attr", name, 0, len(decoded))], url=True))
-    for el in root.iter():
-        for slot in ("text", "tail"):
-            value = (el.text if slot == "text" else el.tail) if isinstance(el.tag, str) else None
-            if value and value.strip() and id(el) * 2 + (slot == "tail") not in covered:
-                owner = el if slot == "text" else el.getparent()
-                units.append(Unit(member, (_element_place(owner) if owner is not None else None) or place, value,
-                                  [Segment(el, slot, None, 0, len(value))]))
+                    covered.add(_slot_key(s.el, s.slot))
+        units += _attribute_units(el, member, place)
+    units += _loose_text_units(root, member, place, covered)
     for unit in units:
         if unit.place != place and not unit.place.startswith(place):
             unit.place = f"{unit.place}（{place}）" if place not in ("正文",) else unit.place
     return units
 
 
-_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
-_PI = re.compile(rb"<\?(?!xml[\s?])(.*?)\?>", re.DOTALL)
-_XMLNS = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+def _slot_key(el, slot: str) -> int:
+    return id(el) * 2 + (slot == "tail")
+
+
+def _container_text(top) -> tuple[str, list[Segment]]:
+    """A container's whole text (its own, its descendants' and their tails) and where each piece stands."""
+    parts: list[str] = []
+    segs: list[Segment] = []
+    pos = 0
+
+    def add(el, slot, value):
+        nonlocal pos
+        if value:
+            segs.append(Segment(el, slot, None, pos, pos + len(value)))
+            parts.append(value)
+            pos += len(value)
+
+    def walk(el, top_level):
+        add(el, "text", el.text if isinstance(el.tag, str) else None)
+        for child in el:
+            walk(child, False)
+        if not top_level:
+            add(el, "tail", el.tail)
+
+    walk(top, True)
+    return "".join(parts), segs
+
+
+def _attribute_units(el, member: str, place: str) -> list[Unit]:
+    """The attribute values of ``el`` that could hold data, each a unit (and URL-decoded once more)."""
+    out = []
+    for name, value in el.attrib.items():
+        if not _worth_reading(name, value):
+            continue
+        where = _element_place(el, name) or place
+        out.append(Unit(member, where, value, [Segment(el, "attr", name, 0, len(value))]))
+        decoded = unquote(value) if "%" in value else value
+        if decoded != value:
+            out.append(Unit(member, where, decoded, [Segment(el, "attr", name, 0, len(decoded))], url=True))
+    return out
+
+
+def _loose_text_units(root, member: str, place: str, covered: set[int]) -> list[Unit]:
+    """Every text node and tail no container read, each a unit."""
+    out = []
+    for el in root.iter():
+        for slot in ("text", "tail"):
+            value = (el.text if slot == "text" else el.tail) if isinstance(el.tag, str) else None
+            if value and value.strip() and _slot_key(el, slot) not in covered:
+                owner = el if slot == "text" else el.getparent()
+                out.append(Unit(member, (_element_place(owner) if owner is not None else None) or place, value,
+                                [Segment(el, slot, None, 0, len(value))]))
+    return out
+
+
+_COMMENT = regex.compile(rb"<!--(.*?)-->", regex.DOTALL)
+_PI = regex.compile(rb"<\?(?!xml[\s?])(.*?)\?>", regex.DOTALL)
+_XMLNS = regex.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def markup_units(raw: bytes, member: str, place: str) -> list[Unit]:
@@ -360,11 +378,11 @@ def binary_strings(raw: bytes, name: str = "") -> list[str]:
     return kept
 
 
-_ASCII_RUN = re.compile(rb"[\x20-\x7e]{8,}")
+_ASCII_RUN = regex.compile(rb"[\x20-\x7e]{8,}")
 #: Two or more CJK characters in UTF-8 (lead bytes E4–E9).
-_CJK_UTF8 = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
-_EMAIL = re.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
-_UTF16_ASCII_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){6,}")
+_CJK_UTF8 = regex.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2,}")
+_EMAIL = regex.compile(r"[\w.+-]{2,}@[\w-]{2,}\.[A-Za-z]{2,}")
+_UTF16_ASCII_RUN = regex.compile(rb"(?:[\x20-\x7e]\x00){6,}")
 
 
 #: How much of a binary member other than a PNG or JPEG (whose metadata segments are read) is searched for text.
@@ -517,7 +535,7 @@ def _elsewhere(units: list[Unit], doc: Document, maps: list[list[int]], hits: li
     if not values:
         return []
     covered = {(h.unit, h.start) for h in hits}
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    pattern = regex.compile("|".join(regex.escape(v) for v in sorted(values, key=len, reverse=True)))
     out = []
     for i, block in enumerate(doc.blocks):
         for m in pattern.finditer(block.text):
@@ -704,8 +722,8 @@ def all_units(members: list[Member]) -> list[Unit]:
     return [u for m in members for u in m.units]
 
 
-_SHEET = re.compile(r"(^|!/)xl/worksheets/[^/]+\.xml$")
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_SHEET = regex.compile(r"(^|!/)xl/worksheets/[^/]+\.xml$")
+_CELL_REF = regex.compile(r"^([A-Z]+)([0-9]+)$")  # ASCII digits: int() cannot read a digit newer than its Unicode tables
 
 
 def sheet_cells(members: list[Member]) -> list[Unit]:
@@ -714,47 +732,53 @@ def sheet_cells(members: list[Member]) -> list[Unit]:
     A shared string stands once in sharedStrings.xml; each cell that shows it becomes a unit on
     the same elements, so the column's header gives the context and a mask reaches the string.
     """
+    shared = {m.name[: -len("xl/sharedStrings.xml")]: _shared_strings(m) for m in members
+              if m.kind == "xml" and m.name.endswith("xl/sharedStrings.xml")}
     out: list[Unit] = []
-    shared: dict[str, list[Unit]] = {}
     for m in members:
-        if m.kind == "xml" and m.name.endswith("xl/sharedStrings.xml"):
-            prefix = m.name[: -len("xl/sharedStrings.xml")]
-            owner: dict[object, Unit] = {}
-            for u in m.units:  # the si container unit of each shared string
-                el = u.segments[0].el if u.segments else None
-                while el is not None and _local(el.tag) != "si":
-                    el = el.getparent()
-                if el is not None and el not in owner:
-                    owner[el] = u
-            units = [owner.get(el) for el in m.root if _local(el.tag) == "si"]
-            shared[prefix] = units
-    for m in members:
-        if m.kind != "xml" or not _SHEET.search(m.name):
+        if m.kind == "xml" and _SHEET.search(m.name):
+            out += _sheet_cells(m, shared.get(m.name[: m.name.index("xl/worksheets/")], []))
+    return out
+
+
+def _shared_strings(m: Member) -> list[Unit | None]:
+    """The unit of each shared string (its ``si`` container), by index."""
+    owner: dict[object, Unit] = {}
+    for u in m.units:
+        el = u.segments[0].el if u.segments else None
+        while el is not None and _local(el.tag) != "si":
+            el = el.getparent()
+        if el is not None and el not in owner:
+            owner[el] = u
+    return [owner.get(el) for el in m.root if _local(el.tag) == "si"]
+
+
+def _sheet_cells(m: Member, strings: list[Unit | None]) -> list[Unit]:
+    """A worksheet's cells placed (sheet, row, column): a shared string's cell as a new unit on the
+    string's elements, any other cell's own units marked with the position."""
+    out: list[Unit] = []
+    texts = {id(u.segments[0].el): u for u in m.units if u.segments and u.segments[0].slot == "text"}
+    for c in m.root.iter():
+        if _local(c.tag) != "c":
             continue
-        prefix = m.name[: m.name.index("xl/worksheets/")]
-        strings = shared.get(prefix, [])
-        texts = {id(u.segments[0].el): u for u in m.units if u.segments and u.segments[0].slot == "text"}
-        for c in m.root.iter():
-            if _local(c.tag) != "c":
-                continue
-            ref = _CELL_REF.match(c.get("r") or "")
-            if ref is None:
-                continue
-            col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(ref.group(1)))) - 1
-            cell = (m.name, int(ref.group(2)) - 1, col)
-            v = next((x for x in c if _local(x.tag) == "v"), None)
-            if c.get("t") == "s" and v is not None and (v.text or "").strip().isdigit():
-                k = int(v.text)
-                base = strings[k] if k < len(strings) else None
-                if base is not None:
-                    out.append(Unit(base.member, m.name.partition("!/")[0] and member_place(m.name), base.text,
-                                    base.segments, cell=cell))
-            elif v is not None and id(v) in texts:
-                texts[id(v)].cell = cell
-            else:
-                for u in m.units:
-                    if u.segments and any(s.el is c or s.el in c.iter() for s in u.segments[:1]):
-                        u.cell = cell
+        ref = _CELL_REF.match(c.get("r") or "")
+        if ref is None:
+            continue
+        col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(ref.group(1)))) - 1
+        cell = (m.name, int(ref.group(2)) - 1, col)
+        v = next((x for x in c if _local(x.tag) == "v"), None)
+        if c.get("t") == "s" and v is not None and (v.text or "").strip().isdigit():
+            k = int(v.text)
+            base = strings[k] if k < len(strings) else None
+            if base is not None:
+                out.append(Unit(base.member, m.name.partition("!/")[0] and member_place(m.name), base.text,
+                                base.segments, cell=cell))
+        elif v is not None and id(v) in texts:
+            texts[id(v)].cell = cell
+        else:
+            for u in m.units:
+                if u.segments and any(s.el is c or s.el in c.iter() for s in u.segments[:1]):
+                    u.cell = cell
     return out
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import html
 import io
 import posixpath
-import re
 import struct
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+import regex
 from lxml import etree
 
 from ..config import Limits
@@ -60,12 +60,6 @@ _TEXTPATH = f"{{{V}}}textpath"
 _HLINKCLICK = f"{{{A}}}hlinkClick"
 _ALT_TAGS = (f"{{{WP}}}docPr", f"{{{PIC}}}cNvPr", f"{{{WPS}}}cNvPr", f"{{{WPG}}}cNvPr")
 _VML_SHAPES = tuple(f"{{{V}}}{n}" for n in ("shape", "rect", "roundrect", "oval", "group", "imagedata", "line"))
-#: Every element one pass over a WordprocessingML part stops at (lxml filters in C).
-_TAGS = (
-    _DELTEXT, _MOVEFROM, _INSTR, _FLDSIMPLE, _HYPERLINK, _ALIAS, _TAG, _LISTITEM, _RUBY,
-    _TBLCAPTION, _TBLDESCRIPTION, _ALT, _OMATH, _TEXTPATH, _HLINKCLICK, _BOOKMARK, _SMARTTAG_ATTR,
-    *_ALT_TAGS, *_VML_SHAPES, *_FORM,
-)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (
@@ -73,31 +67,31 @@ _IMAGE_MAGIC = (
     (b"\x01\x00\x00\x00", "图元文件"), (b"\xd7\xcd\xc6\x9a", "图元文件"), (b"II*\x00", "图片"),
     (b"MM\x00*", "图片"), (b"RIFF", "图片"), (b"%PDF", "PDF 文件"),
 )
-_IMAGE_EXT = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|webp|svg|ico|wdp|jxr)$", re.IGNORECASE)
-_TEXT_EXT = re.compile(r"\.(txt|csv|tsv|xml|json|md|log|ini)$", re.IGNORECASE)
-_HTML_EXT = re.compile(r"\.(html?|xhtml|mht|mhtml)$", re.IGNORECASE)
+_IMAGE_EXT = regex.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|webp|svg|ico|wdp|jxr)$", regex.IGNORECASE)
+_TEXT_EXT = regex.compile(r"\.(txt|csv|tsv|xml|json|md|log|ini)$", regex.IGNORECASE)
+_HTML_EXT = regex.compile(r"\.(html?|xhtml|mht|mhtml)$", regex.IGNORECASE)
 #: Parts that carry only formatting, identifiers or numbers: not read (the thumbnail and
 #: unknown parts are; see :meth:`Places.rest`).
-_BOILERPLATE = re.compile(
+_BOILERPLATE = regex.compile(
     r"(^|/)(styles|stylesWithEffects|fontTable|numbering|webSettings|theme\d*|commentsExtended|commentsIds|"
     r"commentsExtensible|people|calcChain|presProps|viewProps|tableStyles)\.xml$"
     r"|(^|/)(theme|fonts|printerSettings|_xmlsignatures)/|^customXml/itemProps\d*\.xml$"
     r"|(^|/)charts/(colors|style)\d*\.xml$"
     r"|\[Content_Types\]\.xml$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 #: A link target (or a HYPERLINK field holding only one) with its scheme: the address itself in group 1.
-_LINK = re.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', re.IGNORECASE)
+_LINK = regex.compile(r'^\s*(?:HYPERLINK\s+)?"?(?:mailto:|tel:|https?://)?([^"\s]+)"?\s*$', regex.IGNORECASE)
 #: Text in raw bytes: UTF-16LE runs of printable ASCII, CJK and full-width forms; ASCII runs.
-_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
-_STYLE_PART = re.compile(r"(^|/)styles(WithEffects)?\.xml$", re.IGNORECASE)
-_STYLE_NAME = re.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
-_LVLTEXT = re.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
+_UTF16_RUN = regex.compile(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\x30\xff]){4,}")
+_STYLE_PART = regex.compile(r"(^|/)styles(WithEffects)?\.xml$", regex.IGNORECASE)
+_STYLE_NAME = regex.compile(rb'<w:(?:name|aliases)\s+w:val="([^"]*)"')
+_LVLTEXT = regex.compile(rb'<w:lvlText\s+w:val="([^"]*)"')
 #: An attribute value worth reading in generic XML: non-ASCII, five digits, or an @.
-_WORTH = re.compile(r"[^\x00-\x7f]|\d{5}|@")
+_WORTH = regex.compile(r"[^\x00-\x7f]|\d{5}|@")
 #: A style name that may hold data: digits, an @, or longer than any an office suite ships
 #: (WPS names its styles in Chinese: 正文, 标题 1, 批注框文本 are not read).
-_DATA_NAME = re.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
+_DATA_NAME = regex.compile(r"\d{5}|@|^(?=.*[^\x00-\x7f]).{13,}$")
 
 
 def _text_of(el, tag=_T) -> str:
@@ -133,7 +127,11 @@ class Places:
 
     # -- WordprocessingML parts (document, headers, footers, notes, comments, glossary) ---------
     def wordml(self, root, member: str) -> None:
-        """One pass over a part: deleted text, field codes, alt text, link tips, tags, math, ruby…"""
+        """One pass over a part: deleted text, field codes, alt text, link tips, tags, math, ruby…
+
+        Deleted text and field codes are gathered per paragraph (a value split over runs is read
+        whole); every other element is read where it stands, by its entry in ``_INLINE``.
+        """
         deleted: dict = {}
         fields: dict = {}
         for el in root.iter(_TAGS):
@@ -145,46 +143,63 @@ class Places:
                 deleted.setdefault(el if p is None else p, []).append(_text_of(el))
             elif tag == _INSTR:
                 fields.setdefault(_enclosing_paragraph(el), []).append(el.text or "")
-            elif tag == _FLDSIMPLE:
-                self.add("field", member, el.get(w("instr")))
-            elif tag in _ALT_TAGS or tag in _VML_SHAPES:
-                for attr in ("descr", "title", "alt", f"{{{VML_O}}}title", "name"):
-                    self.add("alt_text", f"{member} {etree.QName(tag).localname}@{attr.rsplit('}', 1)[-1]}",
-                             el.get(attr))
-            elif tag in (_TBLCAPTION, _TBLDESCRIPTION):
-                self.add("alt_text", f"{member} 表格{etree.QName(tag).localname}", el.get(_VAL))
-            elif tag == _HYPERLINK:
-                for attr in ("tooltip", "anchor", "docLocation"):
-                    self.add("link_tip", f"{member} hyperlink@{attr}", el.get(w(attr)))
-            elif tag == _HLINKCLICK:
-                self.add("link_tip", f"{member} hlinkClick@tooltip", el.get("tooltip"))
-            elif tag == _BOOKMARK:
-                name = el.get(w("name"))
-                if name and _WORTH.search(name):  # not _GoBack; a _Toc with its number is harmless
-                    self.add("link_tip", f"{member} bookmark@name", name)
-            elif tag == _SMARTTAG_ATTR:  # smart-tag properties: invisible name/value pairs
-                self.add("smarttag", member, f"{el.get(w('name')) or ''}：{el.get(_VAL) or ''}")
-            elif tag in (_ALIAS, _TAG):
-                self.add("control", f"{member} sdt@{etree.QName(tag).localname}", el.get(_VAL))
-            elif tag == _LISTITEM:
-                self.add("control", f"{member} sdt@listItem", el.get(w("displayText")))
-                self.add("control", f"{member} sdt@listItem", el.get(_VAL))
-            elif tag == _RUBY:
-                base = "".join(_text_of(x) for x in el.iterchildren(_RUBYBASE))
-                ruby = "".join(_text_of(x) for x in el.iterchildren(_RT))
-                self.add("ruby", member, f"{base}（{ruby}）" if base else ruby)
-            elif tag == _OMATH:
-                self.add("math", member, _text_of(el, _MT))
-            elif tag == _TEXTPATH:
-                self.add("textpath", member, el.get("string"))
-            elif tag == _ALT:
-                self._fallback(el, member)
-            elif tag in _FORM:
-                self.add("field", f"{member} ffData", el.get(_VAL))
+            else:
+                _INLINE[tag](self, el, member)
         for texts in deleted.values():
             self.add("deleted", member, "".join(texts))
         for texts in fields.values():
             self.add("field", member, "".join(texts))
+
+    # the inline places of WordprocessingML, one reader each (see _INLINE)
+    def _simple_field(self, el, member: str) -> None:
+        self.add("field", member, el.get(w("instr")))
+
+    def _alt_text(self, el, member: str) -> None:
+        """A picture's or shape's description, title and name (DrawingML docPr/cNvPr, VML)."""
+        for attr in ("descr", "title", "alt", f"{{{VML_O}}}title", "name"):
+            self.add("alt_text", f"{member} {etree.QName(el.tag).localname}@{attr.rsplit('}', 1)[-1]}", el.get(attr))
+
+    def _table_alt_text(self, el, member: str) -> None:
+        self.add("alt_text", f"{member} 表格{etree.QName(el.tag).localname}", el.get(_VAL))
+
+    def _link_tips(self, el, member: str) -> None:
+        for attr in ("tooltip", "anchor", "docLocation"):
+            self.add("link_tip", f"{member} hyperlink@{attr}", el.get(w(attr)))
+
+    def _click_tip(self, el, member: str) -> None:
+        self.add("link_tip", f"{member} hlinkClick@tooltip", el.get("tooltip"))
+
+    def _bookmark(self, el, member: str) -> None:
+        name = el.get(w("name"))
+        if name and _WORTH.search(name):  # not _GoBack; a _Toc with its number is harmless
+            self.add("link_tip", f"{member} bookmark@name", name)
+
+    def _smart_tag(self, el, member: str) -> None:
+        """Smart-tag properties: invisible name/value pairs."""
+        self.add("smarttag", member, f"{el.get(w('name')) or ''}：{el.get(_VAL) or ''}")
+
+    def _control(self, el, member: str) -> None:
+        """A content control's alias or tag."""
+        self.add("control", f"{member} sdt@{etree.QName(el.tag).localname}", el.get(_VAL))
+
+    def _list_item(self, el, member: str) -> None:
+        self.add("control", f"{member} sdt@listItem", el.get(w("displayText")))
+        self.add("control", f"{member} sdt@listItem", el.get(_VAL))
+
+    def _ruby(self, el, member: str) -> None:
+        base = "".join(_text_of(x) for x in el.iterchildren(_RUBYBASE))
+        ruby = "".join(_text_of(x) for x in el.iterchildren(_RT))
+        self.add("ruby", member, f"{base}（{ruby}）" if base else ruby)
+
+    def _math(self, el, member: str) -> None:
+        self.add("math", member, _text_of(el, _MT))
+
+    def _textpath(self, el, member: str) -> None:
+        self.add("textpath", member, el.get("string"))
+
+    def _form_field(self, el, member: str) -> None:
+        """A legacy form field's help, status or default text, or a list entry."""
+        self.add("field", f"{member} ffData", el.get(_VAL))
 
     def _fallback(self, alt, member: str) -> None:
         """A fallback copy whose text differs from the choice Word shows (a stale or planted copy)."""
@@ -274,7 +289,7 @@ class Places:
     def chart(self, root, member: str) -> None:
         for el in root.iter(f"{{{C}}}v"):
             text = (el.text or "").strip()
-            if not re.fullmatch(r"[-+]?[\d.Ee]{1,4}", text):  # short numbers are a chart's data
+            if not regex.fullmatch(r"[-+]?[\d.Ee]{1,4}", text):  # short numbers are a chart's data
                 self.add("chart", member, text)
         for p in root.iter(f"{{{A}}}p"):
             self.add("chart", member, _text_of(p, f"{{{A}}}t"))
@@ -485,6 +500,21 @@ class Places:
         doc.uninspectable.extend(self.uninspectable)
 
 
+#: How each inline place of WordprocessingML is read (the elements ``Places.wordml`` stops at,
+#: deleted text and field codes apart).
+_INLINE = {
+    _FLDSIMPLE: Places._simple_field,
+    **dict.fromkeys((*_ALT_TAGS, *_VML_SHAPES), Places._alt_text),
+    _TBLCAPTION: Places._table_alt_text, _TBLDESCRIPTION: Places._table_alt_text,
+    _HYPERLINK: Places._link_tips, _HLINKCLICK: Places._click_tip, _BOOKMARK: Places._bookmark,
+    _SMARTTAG_ATTR: Places._smart_tag, _ALIAS: Places._control, _TAG: Places._control,
+    _LISTITEM: Places._list_item, _RUBY: Places._ruby, _OMATH: Places._math, _TEXTPATH: Places._textpath,
+    _ALT: Places._fallback, **dict.fromkeys(_FORM, Places._form_field),
+}
+#: Every element one pass over a WordprocessingML part stops at (lxml filters in C).
+_TAGS = (_DELTEXT, _MOVEFROM, _INSTR, *_INLINE)
+
+
 def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[str, str]]],
                  read: set[str]) -> None:
     """Every member of the package the reading text does not cover (``read``: parts already read)."""
@@ -496,64 +526,84 @@ def scan_package(pkg, places: Places, main: str, by_kind: dict[str, list[tuple[s
             if rels is not None:
                 referenced |= places.relationships(rels, name)
     for _, target in by_kind.get("settings", []):
-        data = pkg.read(target)  # long (revision ids); parsed only when it holds variables
-        root = _xml(pkg, places, target) if data is not None and b"docVar" in data else None
-        if root is not None:
-            places.doc_vars(root, target)
+        _settings(pkg, places, target)
         read.add(target)
     for _, target in by_kind.get("glossaryDocument", []):
-        root = _xml(pkg, places, target)
-        if root is not None:
-            places.wordml(root, target)
-            for p in root.iter(_P):
-                places.add("glossary", target, _text_of(p))
-            for name in root.iter(_DOCPART_NAME):
-                places.add("glossary", f"{target} docPart@name", name.get(_VAL))
+        _glossary(pkg, places, target)
         read.add(target)
     for _, target in by_kind.get("aFChunk", []):
         data = pkg.read(target)
         if data is not None:
             places.embedded(target, data, "altchunk")
         read.add(target)
-    places.properties(*(_xml(pkg, places, n) for n in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")))
-    read |= {"docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"}
+    places.properties(*(_xml(pkg, places, n) for n in _PROPERTY_PARTS))
+    read |= set(_PROPERTY_PARTS)
     for name in names:
         if name not in read and _STYLE_PART.search(name):  # a second style table (stylesWithEffects)
             for text in data_names(pkg, name, "style"):
                 places.add("style", name, text)
-        if name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name):
-            continue
-        lower = name.lower()
-        if lower.startswith("docprops/thumbnail"):
-            places.uninspectable.append((name, "缩略图"))
-        elif lower.startswith("word/media/") and _IMAGE_EXT.search(name) and name in referenced:
-            # a picture the document shows: the reviewer sees it, not its metadata or an EMF's text
-            places.image_text(name, pkg.head(name, 2**20 if lower.endswith((".emf", ".wmf")) else 2**16))
-        elif _IMAGE_EXT.search(name) and not lower.startswith("word/embeddings/"):
-            places.uninspectable.append((name, "图片" if name in referenced else "未被引用的图片"))
-        elif lower.endswith(("vbaproject.bin", "vbadata.xml")):
-            places.uninspectable.append((name, "宏代码"))
-        elif lower.startswith("word/charts/") and lower.endswith(".xml"):
-            root = _xml(pkg, places, name)
-            if root is not None:
-                places.chart(root, name)
-        elif re.match(r"customxml/item\d*\.xml$", lower):
-            root = _xml(pkg, places, name)
-            if root is not None:
-                places.generic_xml(root, "customxml", name)
-        elif lower.startswith("word/embeddings/") or "/embeddings/" in lower:
-            data = pkg.read(name)
-            if data is not None:
-                places.embedded(name, data)
-        elif lower.endswith((".xml", ".vml")):
-            root = _xml(pkg, places, name)
-            if root is not None:
-                places.generic_xml(root, "other", name)
-        else:
-            data = pkg.read(name)
-            if data is not None:
-                places.embedded(name, data, "other")
+        if not (name in read or name.endswith(("/", ".rels")) or _BOILERPLATE.search(name)):
+            _other_member(pkg, places, name, name in referenced)
     places.markup(pkg)
+
+
+_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+
+
+def _settings(pkg, places: Places, target: str) -> None:
+    """Document variables (settings.xml is long with revision ids: parsed only when it holds one)."""
+    data = pkg.read(target)
+    root = _xml(pkg, places, target) if data is not None and b"docVar" in data else None
+    if root is not None:
+        places.doc_vars(root, target)
+
+
+def _glossary(pkg, places: Places, target: str) -> None:
+    """The glossary (building blocks): its inline places, paragraphs and the names of its parts."""
+    root = _xml(pkg, places, target)
+    if root is not None:
+        places.wordml(root, target)
+        for p in root.iter(_P):
+            places.add("glossary", target, _text_of(p))
+        for name in root.iter(_DOCPART_NAME):
+            places.add("glossary", f"{target} docPart@name", name.get(_VAL))
+
+
+def _other_member(pkg, places: Places, name: str, referenced: bool) -> None:
+    """A member no reading covers: pictures, charts, customXml, embedded files, unknown parts."""
+    lower = name.lower()
+    if lower.startswith("docprops/thumbnail"):
+        places.uninspectable.append((name, "缩略图"))
+    elif lower.startswith("word/media/") and _IMAGE_EXT.search(name) and referenced:
+        # a picture the document shows: the reviewer sees it, not its metadata or an EMF's text
+        places.image_text(name, pkg.head(name, 2**20 if lower.endswith((".emf", ".wmf")) else 2**16))
+    elif _IMAGE_EXT.search(name) and not lower.startswith("word/embeddings/"):
+        places.uninspectable.append((name, "图片" if referenced else "未被引用的图片"))
+    elif lower.endswith(("vbaproject.bin", "vbadata.xml")):
+        places.uninspectable.append((name, "宏代码"))
+    elif lower.startswith("word/charts/") and lower.endswith(".xml"):
+        root = _xml(pkg, places, name)
+        if root is not None:
+            places.chart(root, name)
+    elif _CUSTOM_XML_ITEM.match(lower):
+        root = _xml(pkg, places, name)
+        if root is not None:
+            places.generic_xml(root, "customxml", name)
+    elif lower.startswith("word/embeddings/") or "/embeddings/" in lower:
+        data = pkg.read(name)
+        if data is not None:
+            places.embedded(name, data)
+    elif lower.endswith((".xml", ".vml")):
+        root = _xml(pkg, places, name)
+        if root is not None:
+            places.generic_xml(root, "other", name)
+    else:
+        data = pkg.read(name)
+        if data is not None:
+            places.embedded(name, data, "other")
+
+
+_CUSTOM_XML_ITEM = regex.compile(r"customxml/item\d*\.xml$")
 
 
 _NAME_CACHE: dict[tuple, list[str]] = {}
@@ -589,7 +639,7 @@ def data_names(pkg, member: str, kind: str) -> list[str]:
     return found
 
 
-_UTF8_RUN = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e]{4,}")
+_UTF8_RUN = regex.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e]{4,}")
 
 
 def strings(data: bytes) -> list[str]:

@@ -317,113 +317,201 @@ def redact_package(data: bytes, config=None, runner=None, *, prefix: str = "", d
     :mod:`gongkai.formats.package_scan` reads (paragraphs, text nodes, attributes, relationship
     targets, properties, author attributes, HTML and text members).
     """
-    config = config or _default_config()
-    limits = config.limits
+    copy = _PackageCopy(data, config or _default_config(), runner, prefix, depth)
     src = zipfile.ZipFile(io.BytesIO(data))
-    infos = [i for i in src.infolist() if not i.is_dir()]
-    result = PackageRedaction(data)
-    members = {}
-    order = []
-    raw_of = {}
-    drop: dict[str, str] = {}  # member -> why (Chinese)
-    embedded = False
-    cap = min(_MEMBER_CAP, limits.part_bytes)
-    for info in infos:
-        order.append(info)
-        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > limits.max_ratio:
-            raw_of[info.filename] = b""
-            drop[info.filename] = "压缩比异常的成员"
-            continue
+    for info in src.infolist():
+        if not info.is_dir():
+            copy.load(src, info)
+    copy.accept_revisions()
+    copy.mask()
+    copy.remove_dropped()
+    return copy.write()
+
+
+class _PackageCopy:
+    """One package being redacted: its members as read and parsed, what goes and why, what changed."""
+
+    def __init__(self, data: bytes, config, runner, prefix: str, depth: int):
+        self.config, self.runner, self.prefix, self.depth = config, runner, prefix, depth
+        self.limits = config.limits
+        self.cap = min(_MEMBER_CAP, self.limits.part_bytes)
+        self.result = PackageRedaction(data)
+        self.order: list[zipfile.ZipInfo] = []  # the members to write, in the package's order
+        self.raw_of: dict[str, bytes] = {}
+        self.members: dict = {}  # member -> package_scan.Member (parsed, with its units)
+        self.drop: dict[str, str] = {}  # member -> why it goes (Chinese)
+        self.touched: set[str] = set()  # members whose tree changed: serialised again
+        self.rewrite: dict[str, list[tuple[bytes, bytes]]] = {}  # bytes replaced after serialising
+        self.embedded = False  # an embedded package changed
+
+    def load(self, src: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Read one member: parsed for the scan, redacted on its own if a package, or marked to go."""
+        fname = info.filename
+        self.order.append(info)
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > self.limits.max_ratio:
+            self.raw_of[fname] = b""
+            self.drop[fname] = "压缩比异常的成员"
+            return
         try:
-            raw = read_member(src, info, cap)  # bounded: an embedded package may be a zip bomb
+            raw = read_member(src, info, self.cap)  # bounded: an embedded package may be a zip bomb
         except UnreadableDocument:
-            if not prefix:
+            if not self.prefix:
                 raise  # the copy itself is damaged: the command says so
-            raw_of[info.filename] = b""
-            drop[info.filename] = "无法解压的成员"
-            continue
-        raw_of[info.filename] = raw
-        if len(raw) > cap:
-            drop[info.filename] = "成员过大，无法检查"
-            continue
-        name = prefix + info.filename
-        if raw.startswith(b"PK\x03\x04"):
-            if depth + 1 >= MAX_DEPTH:
-                drop[info.filename] = "嵌入文件嵌套过深"
+            self.raw_of[fname] = b""
+            self.drop[fname] = "无法解压的成员"
+            return
+        self.raw_of[fname] = raw
+        if len(raw) > self.cap:
+            self.drop[fname] = "成员过大，无法检查"
+        elif raw.startswith(b"PK\x03\x04"):
+            self._embedded(fname, raw)
+        else:
+            m = classify(self.prefix + fname, raw, self.limits, self.depth)
+            if m.kind in ("binary", "unsafe", "too-large", "too-deep"):
+                self.drop[fname] = _drop_reason(fname, raw, m.kind)
+            else:
+                self.members[fname] = m
+
+    def _embedded(self, fname: str, raw: bytes) -> None:
+        """An embedded package, redacted recursively; it goes when nested too deep or unreadable."""
+        if self.depth + 1 >= MAX_DEPTH:
+            self.drop[fname] = "嵌入文件嵌套过深"
+            return
+        try:
+            inner = redact_package(raw, self.config, self.runner, prefix=self.prefix + fname + "!/",
+                                   depth=self.depth + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, etree.XMLSyntaxError, UnreadableDocument):
+            self.drop[fname] = "嵌入文件无法读取"
+            return
+        if inner.data != raw:
+            self.raw_of[fname] = inner.data
+            self.embedded = True
+        self.result.masked += inner.masked
+        self.result.removed += inner.removed
+
+    def accept_revisions(self) -> None:
+        """Deleted revisions accepted and stale text-box fallbacks dropped (WordprocessingML parts only)."""
+        for fname, m in self.members.items():
+            if m.kind != "xml" or not fname.startswith("word/") or not fname.endswith(".xml"):
                 continue
-            try:
-                inner = redact_package(raw, config, runner, prefix=name + "!/", depth=depth + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, etree.XMLSyntaxError, UnreadableDocument):
-                drop[info.filename] = "嵌入文件无法读取"
-                continue
-            if inner.data != raw:
-                raw_of[info.filename] = inner.data
-                embedded = True
-            result.masked += inner.masked
-            result.removed += inner.removed
-            continue
-        m = classify(name, raw, limits, depth)
-        if m.kind in ("binary", "unsafe", "too-large", "too-deep"):
-            drop[info.filename] = _drop_reason(info.filename, raw, m.kind)
-            continue
-        members[info.filename] = m
-    touched: set[str] = set()
-    # accepted deletions and stale fallbacks (WordprocessingML parts only)
-    for fname, m in members.items():
-        if m.kind == "xml" and fname.startswith("word/") and fname.endswith(".xml"):
             n_del, n_fallback = _accept_deletions(m.root), _drop_stale_fallbacks(m.root)
             if n_del or n_fallback:
-                touched.add(fname)
+                self.touched.add(fname)
                 m.units = xml_units(m.root, m.name, member_place(m.name))
             if n_del:
-                result.removed.append(f"已接受修订中的删除 {n_del} 处（删去的文字不再保留）{_in(prefix, fname)}")
+                self.result.removed.append(f"已接受修订中的删除 {n_del} 处（删去的文字不再保留）{_in(self.prefix, fname)}")
             if n_fallback:
-                result.removed.append(f"已删除与显示内容不同的文本框兼容内容 {n_fallback} 处{_in(prefix, fname)}")
-    ms = list(members.values())
-    units = [u for m in ms for u in m.units]
-    units += sheet_cells(ms)
-    hits = recognise(units, config, property_sources(ms, prefix), runner)
-    # media with text (image metadata) cannot be masked in place: removed with what shows them;
-    # an XML comment goes when its part is written again; a namespace URI is rewritten in the bytes
-    rewrite: dict[str, list[tuple[bytes, bytes]]] = {}
-    by_unit: dict[int, list[tuple[int, int, str]]] = {}
-    for hit in hits:
-        by_unit.setdefault(hit.unit, []).append((hit.start, hit.end, hit.kind))
-    for idx, spans in by_unit.items():
-        u = units[idx]
-        fname = u.member[len(prefix):]
-        if u.segments or fname in drop:
-            continue
+                self.result.removed.append(f"已删除与显示内容不同的文本框兼容内容 {n_fallback} 处{_in(self.prefix, fname)}")
+
+    def mask(self) -> None:
+        """Mask what the recognisers find in every unit of the members kept."""
+        ms = list(self.members.values())
+        units = [u for m in ms for u in m.units]
+        units += sheet_cells(ms)
+        hits = recognise(units, self.config, property_sources(ms, self.prefix), self.runner)
+        by_unit: dict[int, list[tuple[int, int, str]]] = {}
+        for hit in hits:
+            by_unit.setdefault(hit.unit, []).append((hit.start, hit.end, hit.kind))
+        for idx, spans in by_unit.items():
+            self._outside_the_tree(units[idx], spans)
+        self.result.masked += _write_masks(units, hits, self.touched, self.prefix)
+
+    def _outside_the_tree(self, u, spans: list[tuple[int, int, str]]) -> None:
+        """Personal data in a unit no element holds: an XML comment goes when its part is written
+        again, a namespace URI is rewritten in the bytes, media with text (image metadata) cannot be
+        masked in place and go with what shows them."""
+        fname = u.member[len(self.prefix):]
+        if u.segments or fname in self.drop:
+            return
         if u.raw in ("comment", "pi"):
-            touched.add(fname)
+            self.touched.add(fname)
         elif u.raw == "xmlns":
-            touched.add(fname)
-            new = quote(mask_spans(u.text, spans), safe="/:?&=#;,+@!$'()*~%-._[]")
-            for old in {u.text, quote(u.text, safe="/:?&=#;,+@!$'()*~%-._[]")}:
-                rewrite.setdefault(fname, []).append((_xml_attr(old), _xml_attr(new)))
+            self.touched.add(fname)
+            new = quote(mask_spans(u.text, spans), safe=_URL_SAFE)
+            for old in {u.text, quote(u.text, safe=_URL_SAFE)}:
+                self.rewrite.setdefault(fname, []).append((_xml_attr(old), _xml_attr(new)))
         else:
-            drop[fname] = "图片元数据含个人信息"
-    result.masked += _write_masks(units, hits, touched, prefix)
-    for fname in drop:
-        members.pop(fname, None)
-    if drop:
-        _remove_members(drop, members, touched, raw_of, result, prefix)
-    _fix_sheet_cells(members, touched)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in order:
-            fname = info.filename
-            if fname in drop:
+            self.drop[fname] = "图片元数据含个人信息"
+
+    def remove_dropped(self) -> None:
+        """Members that go leave with their relationships, content types and the elements showing them."""
+        for fname in self.drop:
+            self.members.pop(fname, None)
+        if self.drop:
+            for fname in list(self.raw_of):
+                if fname.endswith(".rels") and fname not in self.drop:
+                    self._remove_relationships(fname)
+            self._remove_content_types()
+            for fname, why in self.drop.items():
+                self.result.removed.append(f"已删除{why} {self.prefix}{fname}")
+        _fix_sheet_cells(self.members, self.touched)
+
+    def _tree(self, fname: str):
+        """The parsed XML of a member (parsed now if the scan did not keep it), or None."""
+        if fname not in self.members:
+            raw = self.raw_of.get(fname)
+            if raw is None:
+                return None
+            m = classify(self.prefix + fname, raw, _default_config().limits, 0)
+            if m.kind != "xml":
+                return None
+            self.members[fname] = m
+        return self.members[fname].root
+
+    def _remove_relationships(self, rels_name: str) -> None:
+        """The relationships of one .rels part whose target goes, and what shows them in its source."""
+        root = self._tree(rels_name)
+        if root is None:
+            return
+        source = _rels_source(rels_name)
+        for rel in list(root.iter(f"{{{PKG_REL}}}Relationship")):
+            if rel.get("TargetMode") == "External" or _resolve(source, rel.get("Target") or "") not in self.drop:
                 continue
-            raw = raw_of[fname]
-            if fname in touched and fname in members:
-                raw = _serialise(members[fname])
-                for old, new in rewrite.get(fname, ()):
-                    raw = raw.replace(old, new)
-            dst.writestr(info, raw)
-    if touched or drop or embedded:
-        result.data = out.getvalue()
-    return result
+            root.remove(rel)
+            self.touched.add(rels_name)
+            part = self._tree(source) if source else None
+            if part is not None:
+                self._remove_showing(part, source, rel.get("Id"))
+
+    def _remove_showing(self, part, source: str, rid: str | None) -> None:
+        """Remove from ``part`` the object (or element) that refers to relationship ``rid``."""
+        for el in list(part.iter()):
+            if any(k.startswith(f"{{{_RELS_NS}}}") and v == rid for k, v in el.attrib.items()):
+                holder = next((a for a in el.iterancestors() if _local(a.tag) in _OBJECT_HOLDERS), None)
+                holder = el if _local(el.tag) in _OBJECT_HOLDERS else holder if holder is not None else el
+                if holder.getparent() is not None:
+                    holder.getparent().remove(holder)
+                    self.touched.add(source)
+
+    def _remove_content_types(self) -> None:
+        types = self._tree("[Content_Types].xml")
+        if types is not None:
+            for o in list(types.iter(f"{{{_CT_NS}}}Override")):
+                if (o.get("PartName") or "").lstrip("/") in self.drop:
+                    types.remove(o)
+                    self.touched.add("[Content_Types].xml")
+
+    def write(self) -> PackageRedaction:
+        """The copy: members that go left out, changed trees serialised again (the rest byte for byte)."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in self.order:
+                fname = info.filename
+                if fname in self.drop:
+                    continue
+                raw = self.raw_of[fname]
+                if fname in self.touched and fname in self.members:
+                    raw = _serialise(self.members[fname])
+                    for old, new in self.rewrite.get(fname, ()):
+                        raw = raw.replace(old, new)
+                dst.writestr(info, raw)
+        if self.touched or self.drop or self.embedded:
+            self.result.data = out.getvalue()
+        return self.result
+
+
+#: Characters a URL keeps as they are when a masked value is percent-encoded again.
+_URL_SAFE = "/:?&=#;,+@!$'()*~%-._[]"
 
 
 def _default_config():
@@ -521,7 +609,7 @@ def _write_masks(units, hits, touched: set[str], prefix: str) -> int:
         elif seg.slot == "tail":
             seg.el.tail = value
         elif seg.slot == "attr":
-            seg.el.set(seg.key, quote(value, safe="/:?&=#;,+@!$'()*~%-._[]") if url else value)
+            seg.el.set(seg.key, quote(value, safe=_URL_SAFE) if url else value)
         elif seg.slot == "line":
             seg.el[seg.key] = value
     return count
@@ -538,53 +626,6 @@ def _resolve(source: str, target: str) -> str:
         return target.lstrip("/")
     base = posixpath.dirname(source)
     return posixpath.normpath(posixpath.join(base, target)).lstrip("./") if base else posixpath.normpath(target)
-
-
-def _remove_members(drop: dict[str, str], members: dict, touched: set[str], raw_of: dict, result, prefix: str) -> None:
-    """Remove ``drop``'s members: their relationships, content-type overrides and the elements showing them."""
-    def tree(fname):
-        if fname not in members:
-            raw = raw_of.get(fname)
-            if raw is None:
-                return None
-            m = classify(prefix + fname, raw, _default_config().limits, 0)
-            if m.kind != "xml":
-                return None
-            members[fname] = m
-        return members[fname].root
-
-    for fname in list(raw_of):
-        if not fname.endswith(".rels") or fname in drop:
-            continue
-        root = tree(fname)
-        if root is None:
-            continue
-        source = _rels_source(fname)
-        for rel in list(root.iter(f"{{{PKG_REL}}}Relationship")):
-            if rel.get("TargetMode") == "External":
-                continue
-            if _resolve(source, rel.get("Target") or "") not in drop:
-                continue
-            root.remove(rel)
-            touched.add(fname)
-            part = tree(source) if source else None
-            if part is not None:
-                rid = rel.get("Id")
-                for el in list(part.iter()):
-                    if any(k.startswith(f"{{{_RELS_NS}}}") and v == rid for k, v in el.attrib.items()):
-                        holder = next((a for a in el.iterancestors() if _local(a.tag) in _OBJECT_HOLDERS), None)
-                        holder = el if _local(el.tag) in _OBJECT_HOLDERS else holder if holder is not None else el
-                        if holder.getparent() is not None:
-                            holder.getparent().remove(holder)
-                            touched.add(source)
-    types = tree("[Content_Types].xml")
-    if types is not None:
-        for o in list(types.iter(f"{{{_CT_NS}}}Override")):
-            if (o.get("PartName") or "").lstrip("/") in drop:
-                types.remove(o)
-                touched.add("[Content_Types].xml")
-    for fname, why in drop.items():
-        result.removed.append(f"已删除{why} {prefix}{fname}")
 
 
 def _fix_sheet_cells(members: dict, touched: set[str]) -> None:

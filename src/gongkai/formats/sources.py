@@ -287,66 +287,84 @@ def walk_folder(top: Path, limits: Limits, follow_links: bool = False) -> Iterat
     except (RuntimeError, OSError):
         yield ReadError(str(top), "link_loop", _LOOP)
         return
-    yield from _walk(top, root, root, {root}, limits, follow_links)
+    yield from _FolderWalk(root, limits, follow_links).folder(top, root)
 
 
 _LOOP = "符号链接循环（链接最终指向自身），已跳过"
 _LOOP_UP = "符号链接循环（指向上级或已检查过的文件夹），已跳过"
 
 
-def _walk(folder: Path, real: Path, root: Path, seen: set[Path], limits: Limits,
-          follow_links: bool) -> Iterator[Source | ReadError]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        denied = isinstance(exc, PermissionError)
-        yield ReadError(str(folder), "permission" if denied else "unreadable",
-                        "没有读取文件夹的权限" if denied else "无法读取文件夹")
-        return
-    subfolders: list[tuple[Path, Path]] = []
-    for entry in entries:
-        name = entry.name
-        full = folder / name
-        wanted = Path(name).suffix.lower() in DOCUMENT_EXTS | ARCHIVE_EXTS
-        if not entry.is_symlink():
-            if entry.is_dir():
+class _FolderWalk:
+    """One walk of a folder tree: the folders entered so far (by their resolved path), the limits."""
+
+    def __init__(self, root: Path, limits: Limits, follow_links: bool):
+        self.root = root
+        self.seen = {root}
+        self.limits = limits
+        self.follow_links = follow_links
+
+    def folder(self, folder: Path, real: Path) -> Iterator[Source | ReadError]:
+        """The documents of ``folder`` (resolved: ``real``), then of its subfolders, each sorted by name."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            denied = isinstance(exc, PermissionError)
+            yield ReadError(str(folder), "permission" if denied else "unreadable",
+                            "没有读取文件夹的权限" if denied else "无法读取文件夹")
+            return
+        subfolders: list[tuple[Path, Path]] = []
+        for entry in entries:
+            name = entry.name
+            full = folder / name
+            if entry.is_symlink():
+                yield from self._link(name, full, real, subfolders)
+            elif entry.is_dir():
                 if not name.startswith("."):
                     subfolders.append((full, real / name))
-            elif not _skip(name) and wanted:
-                yield from _file_sources(full, limits)
-            continue
+            elif not _skip(name) and _wanted(name):
+                yield from _file_sources(full, self.limits)
+        for sub, sub_real in subfolders:
+            if sub_real in self.seen:  # reached again through a link followed with --follow-links
+                yield ReadError(str(sub), "link_loop", _LOOP_UP)
+                continue
+            self.seen.add(sub_real)
+            yield from self.folder(sub, sub_real)
+
+    def _link(self, name: str, full: Path, real: Path,
+              subfolders: list[tuple[Path, Path]]) -> Iterator[Source | ReadError]:
+        """A symbolic link in folder ``real``: resolved first; a loop or a target outside the walk
+        is reported, a folder outside it followed only with ``follow_links``."""
         try:
             target = full.resolve(strict=True)
         except FileNotFoundError:
-            if wanted:
+            if _wanted(name):
                 yield ReadError(str(full), "missing", "符号链接指向的文件不存在")
-            continue
+            return
         except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, 3.13 OSError
             yield ReadError(str(full), "link_loop", _LOOP)
-            continue
-        inside = target.is_relative_to(root)
+            return
+        inside = target.is_relative_to(self.root)
         if target.is_dir():
             if name.startswith("."):
-                continue
-            if target in seen or real.is_relative_to(target):
+                return
+            if target in self.seen or real.is_relative_to(target):
                 yield ReadError(str(full), "link_loop", _LOOP_UP)
-            elif not inside and not follow_links:
+            elif not inside and not self.follow_links:
                 yield ReadError(str(full), "link_outside", _outside(target))
             elif not inside:
                 subfolders.append((full, target))
-            # a folder inside ``top`` is walked under its own name: not twice
-        elif _skip(name) or not wanted:
-            continue
-        elif inside or follow_links:
-            yield from _file_sources(full, limits)
+            # a folder inside the walk is walked under its own name: not twice
+        elif _skip(name) or not _wanted(name):
+            return
+        elif inside or self.follow_links:
+            yield from _file_sources(full, self.limits)
         else:
             yield ReadError(str(full), "link_outside", _outside(target))
-    for sub, sub_real in subfolders:
-        if sub_real in seen:  # reached again through a link followed with --follow-links
-            yield ReadError(str(sub), "link_loop", _LOOP_UP)
-            continue
-        seen.add(sub_real)
-        yield from _walk(sub, sub_real, root, seen, limits, follow_links)
+
+
+def _wanted(name: str) -> bool:
+    """A file name with an extension gongkai reads (a document or an archive)."""
+    return Path(name).suffix.lower() in DOCUMENT_EXTS | ARCHIVE_EXTS
 
 
 def _outside(target: Path) -> str:

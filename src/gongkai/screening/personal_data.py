@@ -33,7 +33,9 @@ from ..engine import Context
 from ..memo import text_cache
 from ..models import Block, Document
 from .context import MASK_CHARS, PersonalContext, last_word, lexicon, occurs, personal_context
-from .recognizers import Candidate, Hooks, Span, declarations, half_texts, load, masked_around, numeric_blocks, role_in
+from .recognizers import (
+    Candidate, Hooks, Span, declarations, half_texts, joined_texts, load, masked_around, numeric_blocks, role_in,
+)
 from .validators import gb11643_valid, plausible_birth, uscc_valid
 
 log = logging.getLogger(__name__)
@@ -305,6 +307,9 @@ def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int,
     listed = []
     pending: list[Block] = []
     columns = pctx.columns
+    # the role part of _name_cue, asked of all the blocks at once (the half-width texts: no role
+    # word, gap or surname holds a character HALF changes)
+    roles = ctx.fact(joined_texts).matching(_cue_parts()[0])
     for block in doc.blocks:
         text = block.text
         if len(text) < 2:
@@ -319,7 +324,7 @@ def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int,
                                {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
                                 "header": col[1]}))
             continue
-        if _name_cue(text):
+        if block.index in roles or _other_cue(text):
             pending.append(block)
     return listed, pending
 
@@ -484,9 +489,14 @@ def _name_cue(text: str) -> bool:
     Plain substring tests come first (C speed); the regular expressions run only where they may match.
     Cached by text, like the names themselves: documents repeat their boilerplate paragraphs.
     """
-    role, gender, cue, cue_words = _cue_parts()
-    return bool(role.search(text)
-                or (("男" in text or "女" in text) and gender.search(text))
+    return bool(_cue_parts()[0].search(text)) or _other_cue(text)
+
+
+@text_cache(maxsize=16384)
+def _other_cue(text: str) -> bool:
+    """_name_cue's gender and action-cue parts (the role part is asked of a document's blocks at once)."""
+    _, gender, cue, cue_words = _cue_parts()
+    return bool((("男" in text or "女" in text) and gender.search(text))
                 or (cue_words.search(text) and cue.search(text)))
 
 
@@ -577,13 +587,15 @@ def _addresses(rule, doc, ctx) -> Iterator[Span]:
     """D109's source: a 住址 column's cells, and address chains with a house number or an address word."""
     pctx = _pctx(doc, ctx)
     texts = ctx.fact(half_texts)
+    joined = ctx.fact(joined_texts)
+    hinted = joined.matching(_HOUSE_HINT) | joined.matching(_address_words_re())
     for block in rule.blocks(doc):
         text = texts[block.index]
         if len(text) < 4:
             continue
         col = pctx.columns.get(block.index)
         header = col[1] if col and col[0] == "address" else None
-        if not header and not _address_hint(text):
+        if not header and block.index not in hinted:
             continue  # no house number, no 住址/家住: nothing the rule would report
         if header and _HAN_RUN.search(text) and not any(c in MASK_CHARS for c in text):
             s, e = _TRIMMED.search(text).span()

@@ -41,14 +41,15 @@ from ..data import load_yaml
 from ..engine import Context, Rule
 from ..models import Block, Document, Finding, Severity
 from ..masking import mask
-from .context import HALF, MASK_CHARS, PersonalContext, last_word, lexicon, personal_context
+from .context import HALF, MASK_CHARS, Joined, PersonalContext, last_word, lexicon, personal_context
 from .properties import in_properties, with_properties
 from .validators import VALIDATORS
 
 #: (block, start, end, strong, confidence, explanation): what a source hook yields per value.
 Span = tuple[Block, int, int, bool, float, dict]
 
-_FULLWIDTH = regex.compile("[０-９ＸｘＥＧＰＳＤ－＠．]")
+#: The full-width characters HALF reads as ASCII.
+_FULLWIDTH = "０１２３４５６７８９ＸｘＥＧＰＳＤ－＠．"
 #: Four digits in a row: every ``reads: numeric`` pattern holds such a run.
 FOUR_DIGITS = regex.compile(r"\d{4}")
 
@@ -59,8 +60,14 @@ def half_texts(doc: Document, ctx: Context | None = None) -> list[str]:
     A per-document fact: every recognizer reads the blocks through it, so each text is
     converted once per document instead of once per rule.
     """
-    return [t if t.isascii() or not _FULLWIDTH.search(t) else t.translate(HALF)
-            for t in (b.text for b in doc.blocks)]
+    texts = [b.text for b in doc.blocks]
+    wide = Joined(texts).holding(_FULLWIDTH)
+    return [t.translate(HALF) if i in wide else t for i, t in enumerate(texts)]
+
+
+def joined_texts(doc: Document, ctx: Context) -> Joined:
+    """The half-width texts joined, to ask which blocks a prefilter passes (a per-document fact)."""
+    return Joined(ctx.fact(half_texts))
 
 
 def numeric_blocks(doc: Document, ctx: Context) -> list[tuple[Block, str]]:
@@ -70,7 +77,8 @@ def numeric_blocks(doc: Document, ctx: Context) -> list[tuple[Block, str]]:
     over every paragraph of a long document.
     """
     texts = ctx.fact(half_texts)
-    return [(b, texts[b.index]) for b in doc.blocks if FOUR_DIGITS.search(texts[b.index])]
+    blocks = doc.blocks
+    return [(blocks[i], texts[i]) for i in sorted(ctx.fact(joined_texts).matching(FOUR_DIGITS))]
 
 
 def masked_around(text: str, start: int, end: int) -> bool:
@@ -88,15 +96,6 @@ def suggestion(kind: str, value: str) -> str:
     """The advice quotes the value's own masked form: the form every report and ``redact`` use
     (one mask style, ``masking.mask``), never a generic example that differs from it."""
     return f"主动公开前删除或遮蔽（区分处理），如 {mask(value, kind)}；可用 gongkai redact 生成遮蔽件"
-
-
-def _holds_one(needs: regex.Pattern | tuple[str, ...], text: str) -> bool:
-    if isinstance(needs, tuple):
-        for literal in needs:
-            if literal in text:
-                return True
-        return False
-    return needs.search(text) is not None
 
 
 # -- the hooks a declaration may name ---------------------------------------------------------------
@@ -211,7 +210,7 @@ class Recognizer(Rule):
     hooks: Hooks = field(default_factory=Hooks, repr=False)
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
-        return in_properties(Recognizer.scan)(self, doc, ctx)
+        return _SCAN_AND_PROPERTIES(self, doc, ctx)
 
     def scan(self, doc: Document, ctx: Context) -> Iterator[Finding]:
         """The findings in the document's blocks (the property values are read by :meth:`check`)."""
@@ -234,18 +233,23 @@ class Recognizer(Rule):
                         yield found
 
     def read(self, doc: Document, ctx: Context, pctx: PersonalContext) -> Iterator[tuple[Block, str]]:
-        """(block, half-width text) of the blocks that may hold a value."""
+        """(block, half-width text) of the blocks that may hold a value: all or the numeric ones,
+        in the rule's parts, long enough, passing ``needs`` and the ``block_check``."""
+        texts = ctx.fact(half_texts)
+        if self.needs is not None:
+            joined = ctx.fact(joined_texts)
+            hits = joined.holding(self.needs) if isinstance(self.needs, tuple) else joined.matching(self.needs)
         if self.reads == "numeric":
-            pairs = ctx.fact(numeric_blocks)
-            if self.parts is not None:
-                wanted = {id(b) for b in self.blocks(doc)}
-                pairs = [(b, t) for b, t in pairs if id(b) in wanted]
+            indexes = [b.index for b, _ in ctx.fact(numeric_blocks)]
+            if self.needs is not None:
+                indexes = [i for i in indexes if i in hits]
         else:
-            texts = ctx.fact(half_texts)
-            pairs = [(b, texts[b.index]) for b in self.blocks(doc)]
+            indexes = sorted(hits) if self.needs is not None else range(len(texts))
+        blocks = doc.blocks
         check = self.hooks.block_checks[self.block_check] if self.block_check else None
-        for block, text in pairs:
-            if len(text) < self.min_length or (self.needs is not None and not _holds_one(self.needs, text)):
+        for i in indexes:
+            block, text = blocks[i], texts[i]
+            if len(text) < self.min_length or (self.parts is not None and block.part not in self.parts):
                 continue
             if check is None or check(text, block, pctx):
                 yield block, text
@@ -255,7 +259,7 @@ class Recognizer(Rule):
         pattern = c.pattern
         if self.skip_masked and masked_around(c.text, c.start, c.end):
             return None
-        if any(c.holds(name) for name in pattern.excludes):
+        if pattern.excludes and any(c.holds(name) for name in pattern.excludes):
             return None
         if self.deny and any(w in c.text[max(0, c.start - self.deny_window):c.start] for w in self.deny):
             return None
@@ -287,6 +291,10 @@ class Recognizer(Rule):
                     explanation={"pattern": c.name(), "validation": c.pattern.verdict.validation, "context": c.public})
 
 
+#: Recognizer.scan over the blocks, then over the document's property values (properties.py).
+_SCAN_AND_PROPERTIES = in_properties(Recognizer.scan)
+
+
 class Candidate:
     """One match being judged: its place, its value and the evidence around it (each looked up once)."""
 
@@ -294,7 +302,7 @@ class Candidate:
                  header: str | None, pctx: PersonalContext):
         self.rule, self.pattern, self.block, self.text, self.m, self.header, self.pctx = (
             rule, pattern, block, text, m, header, pctx)
-        group = next((g for g in pattern.groups if m.group(g) is not None), 0)
+        group = 0 if pattern.groups == (0,) else next((g for g in pattern.groups if m.group(g) is not None), 0)
         self.group = group
         self.start, self.end = m.span(group)
         raw = m.group(group)
@@ -302,7 +310,6 @@ class Candidate:
         self.public: str | None = None
         self.personal: tuple[str, str] | None = None
         self.staff = False
-        self.valid: bool | None = None
         self._word: Any = ...
         self._role: Any = ...
 
@@ -347,8 +354,7 @@ class Candidate:
         pattern = self.pattern
         if pattern.validator is None:
             return pattern.verdict
-        self.valid = VALIDATORS[pattern.validator](self.value)
-        if self.valid:
+        if VALIDATORS[pattern.validator](self.value):
             return pattern.verdict
         if pattern.strict_group and self.m.group(pattern.strict_group):
             return None

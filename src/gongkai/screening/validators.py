@@ -43,21 +43,26 @@ def plausible_birth(yyyymmdd: str, today: _dt.date | None = None) -> bool:
 
 _date_today = _dt.date.today
 
-#: (the local date, the timestamp of the next local midnight) as last asked
-_TODAY: tuple[_dt.date, float] | None = None
+class _Clock:
+    """``date.today()``, asked again only after midnight: the rules check every ID number's birth
+    date, and ``date.today()`` costs several times the cached check itself."""
+
+    def __init__(self) -> None:
+        self.day: _dt.date | None = None
+        self.midnight = 0.0  # the timestamp of the local midnight after ``day``
+
+    def today(self) -> _dt.date:
+        if self.day is None or _time.time() >= self.midnight:
+            self.day = _date_today()
+            self.midnight = _dt.datetime.combine(self.day + _dt.timedelta(days=1), _dt.time()).timestamp()
+        return self.day
+
+
+_CLOCK = _Clock()
 
 
 def _today() -> _dt.date:
-    """``date.today()``, asked again only after midnight: the rules check every ID number's birth
-    date, and ``date.today()`` costs several times the cached check itself."""
-    global _TODAY
-    now = _time.time()
-    if _TODAY is None or now >= _TODAY[1]:
-        day = _date_today()
-        midnight = _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time()).timestamp()
-        _TODAY = day, midnight
-        return day
-    return _TODAY[0]
+    return _CLOCK.today()
 
 
 @text_cache(maxsize=8192)

@@ -31,6 +31,9 @@ from ..review.checklist import PROOF, PROOF_ROUNDS, READ_ALOUD, SECRECY, SIGN, S
 from ..store import SignInRequired, Store, StoreError
 from ..store.accounts import ACCOUNT_ROLES, AccountError, Accounts
 from .auth import PRE_COOKIE, SESSION_COOKIE, SESSION_HOURS, Auth, SignedIn, load_secret
+from . import batch as batches
+from .audit import FILTERS, AuditError, Audits, status_name
+from .audit import visible as audit_visible
 from .desk import RELEASERS, REVEALERS, Desk, Upload
 from .views import report_view
 
@@ -49,6 +52,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 MAX_UPLOAD_FILES = 50
+#: Who may point the audit at a folder on the server (within ``Settings.audit_root``).
+FOLDER_AUDITORS = ("管理员", "登记员")
 
 
 class SecurityHeaders:
@@ -82,6 +87,10 @@ class Settings:
     check_workers: int = 2
     warm: bool = True
     secure_cookies: bool = False
+    #: The one server folder (and what lies inside it) the audit page may read; None: upload only.
+    audit_root: Path | None = None
+    #: The batch results stores the desk may open; empty: those in ``batch/`` in the data folder.
+    batch_results: tuple[Path, ...] = ()
 
 
 def data_folder(store: Store, data_dir: Path | None) -> Path:
@@ -107,6 +116,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     env = Environment(loader=PackageLoader("gongkai.web", "templates"), autoescape=select_autoescape(["html"]))
     limiter = anyio.CapacityLimiter(max(1, settings.check_workers))
     web = _Web(store, desk, auth, env, limiter, settings)
+    web.audits = Audits(desk, folder / "audits", settings.audit_root)
+    web.batch_folder = folder / "batch"
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -155,6 +166,14 @@ class _Web:
             Route("/doc/{id:int}/release", self.signed(self.release), methods=p),
             Route("/register", self.signed(self.register), methods=g),
             Route("/register.csv", self.signed(self.register_csv), methods=g),
+            Route("/audit", self.signed(self.audit_list), methods=g),
+            Route("/audit", self.signed(self.audit_upload), methods=p),
+            Route("/audit/folder", self.signed(self.audit_folder, roles=FOLDER_AUDITORS), methods=p),
+            Route("/audit/{id:int}", self.signed(self.audit_table), methods=g),
+            Route("/audit/{id:int}.csv", self.signed(self.audit_csv), methods=g),
+            Route("/batch", self.signed(self.batch_list), methods=g),
+            Route("/batch/{id:int}", self.signed(self.batch_overview), methods=g),
+            Route("/batch/{id:int}/doc", self.signed(self.batch_document), methods=g),
             Route("/admin", self.signed(self.admin, roles=("管理员",)), methods=g),
             Route("/admin/accounts", self.signed(self.admin_create, roles=("管理员",)), methods=p),
             Route("/admin/accounts/{aid:int}", self.signed(self.admin_update, roles=("管理员",)), methods=p),
@@ -175,6 +194,10 @@ class _Web:
                     return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
                 return PlainTextResponse("请先登录", status_code=401)
             if request.method != "GET":
+                cap = (self.desk.config.limits.max_file_mb + 1) * 1024 * 1024  # one upload's files together
+                if int(request.headers.get("content-length") or 0) > cap:
+                    return self.page("message.html", request, 413, who=who, title="上传过大",
+                                     message=f"一次上传的文件总量超过 {cap / 2**20 - 1:.0f} MB，未保存；请分批上传")
                 form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=50)
                 token = form.get("csrf") or request.headers.get("x-csrf-token")
                 if not self.auth.csrf_ok(who, token):
@@ -416,6 +439,134 @@ class _Web:
         return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": "attachment; filename*=UTF-8''%E7%99%BB%E8%AE%B0.csv"})
 
+    # -- audit (党政办) ---------------------------------------------------------------------
+
+    async def audit_list(self, request: Request, who: SignedIn, message: str | None = None,
+                         refused=(), status: int = 200) -> Response:
+        found = await anyio.to_thread.run_sync(self.audits.all_for, who.account)
+        return self.page("audit_list.html", request, status, who=who, audits=found, message=message,
+                         may_folder=who.account.has(*FOLDER_AUDITORS), root=self.settings.audit_root is not None)
+
+    async def audit_upload(self, request: Request, who: SignedIn) -> Response:
+        files = [f for f in request.state.form.getlist("files") if hasattr(f, "read")]
+        if not files:
+            return await self.audit_list(request, who, message="请选择要核对的文件（可多选，或一个 .zip）", status=400)
+        cap = self.desk.config.limits.max_file_mb * 1024 * 1024
+        got = []
+        for f in files:
+            if f.size is not None and f.size > cap:
+                return await self.audit_list(request, who, status=413,
+                                             message=f"{f.filename}：文件过大（上限 {cap / 2**20:.0f} MB），未保存")
+            got.append((f.filename or "未命名", await f.read()))
+        async with self.limiter:
+            audit = await anyio.to_thread.run_sync(self.audits.from_files, got, who.account)
+        log.info("audit #%d of %d rows by account #%d", audit.id, len(audit.rows), who.account.id)
+        return RedirectResponse(f"/audit/{audit.id}", status_code=303)
+
+    async def audit_folder(self, request: Request, who: SignedIn) -> Response:
+        given = str(request.state.form.get("folder", ""))
+        try:
+            async with self.limiter:
+                audit = await anyio.to_thread.run_sync(self.audits.from_folder, given, who.account)
+        except AuditError as exc:
+            log.warning("folder audit refused for account #%d: %s", who.account.id, exc)
+            return await self.audit_list(request, who, message=str(exc), status=400)
+        log.info("audit #%d of a server folder by account #%d", audit.id, who.account.id)
+        return RedirectResponse(f"/audit/{audit.id}", status_code=303)
+
+    async def _audit(self, request: Request, who: SignedIn):
+        audit = await anyio.to_thread.run_sync(self.audits.get, request.path_params["id"])
+        if audit is None or not audit_visible(audit, who.account):
+            return self.page("message.html", request, 404, who=who, title="没有这次核对",
+                             message="没有这次核对，或它属于其他股室")
+        return audit
+
+    async def audit_table(self, request: Request, who: SignedIn) -> Response:
+        audit = await self._audit(request, who)
+        if isinstance(audit, Response):
+            return audit
+        chosen = request.query_params.get("f", "")
+        if chosen and chosen not in FILTERS:
+            chosen = ""
+        rows = audit.matching(chosen)
+        counts = {name: len(audit.matching(name)) for name in FILTERS}
+        return self.page("audit.html", request, who=who, audit=audit, rows=rows, filters=FILTERS, chosen=chosen,
+                         counts=counts, status_name=status_name)
+
+    async def audit_csv(self, request: Request, who: SignedIn) -> Response:
+        from ..attributes.audit import COLUMNS, HEADERS
+        from ..output import spreadsheet
+
+        audit = await self._audit(request, who)
+        if isinstance(audit, Response):
+            return audit
+        chosen = request.query_params.get("f", "")
+        buf = io.StringIO()
+        writer = spreadsheet.writer(buf)  # a title such as =HYPERLINK(…) stays text in Excel
+        writer.writerow([HEADERS[c] for c in COLUMNS] + ["转发属性未继承"])
+        for r in audit.matching(chosen if chosen in FILTERS else ""):
+            cells = [status_name(r["status"]) if c == "status" else _cell(r[c]) for c in COLUMNS]
+            writer.writerow(cells + ["是" if r.get("forwarded") else ""])
+        writer.writerow([])
+        writer.writerow([audit.summary_line])
+        name = quote(f"公开属性核对{audit.id}.csv")
+        return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+
+    # -- batch results ----------------------------------------------------------------------
+
+    def _stores(self) -> list:
+        return batches.stores(self.settings.batch_results, self.batch_folder)
+
+    def _units(self) -> set[str]:
+        return {name for _, name in self.accounts.units()}
+
+    async def batch_list(self, request: Request, who: SignedIn) -> Response:
+        found = await anyio.to_thread.run_sync(self._stores)
+        return self.page("batch_list.html", request, who=who, stores=found,
+                         configured=bool(self.settings.batch_results))
+
+    async def _store(self, request: Request, who: SignedIn):
+        found = await anyio.to_thread.run_sync(self._stores)
+        n = request.path_params["id"]
+        if not 1 <= n <= len(found):
+            return self.page("message.html", request, 404, who=who, title="没有这个结果库",
+                             message="没有这个批量检查结果库（可打开的结果库由启动审核台时的设置决定）")
+        return found[n - 1]
+
+    async def batch_overview(self, request: Request, who: SignedIn) -> Response:
+        store = await self._store(request, who)
+        if isinstance(store, Response):
+            return store
+        q = request.query_params
+        unit, family, rule = q.get("unit", ""), q.get("family", ""), q.get("rule", "")
+        units = await anyio.to_thread.run_sync(self._units)
+        try:
+            view = await anyio.to_thread.run_sync(
+                lambda: batches.overview(store.path, who.account, units, unit, family, rule))
+        except batches.ResultsError as exc:
+            return self.page("message.html", request, 422, who=who, title="无法打开结果库", message=str(exc),
+                             back="/batch")
+        return self.page("batch.html", request, who=who, store=store, view=view, unit=unit, family=family,
+                         rule=rule, family_name=batches.family_name, see_all=who.account.has(*batches.SEE_ALL),
+                         severity_names=batches.SEVERITY_NAMES, error_names=batches.ERROR_NAMES)
+
+    async def batch_document(self, request: Request, who: SignedIn) -> Response:
+        store = await self._store(request, who)
+        if isinstance(store, Response):
+            return store
+        key = request.query_params.get("key", "")
+        units = await anyio.to_thread.run_sync(self._units)
+        try:
+            doc = await anyio.to_thread.run_sync(lambda: batches.document(store.path, who.account, units, key))
+        except batches.ResultsError as exc:
+            return self.page("message.html", request, 422, who=who, title="无法打开结果库", message=str(exc),
+                             back="/batch")
+        if doc is None:
+            return self.page("message.html", request, 404, who=who, title="没有这份文档",
+                             message="结果库中没有这份文档，或它属于其他股室", back=f"/batch/{store.number}")
+        return self.page("batch_document.html", request, who=who, store=store, doc=doc)
+
     async def admin(self, request: Request, who: SignedIn, message: str | None = None, status: int = 200) -> Response:
         people = await anyio.to_thread.run_sync(self.accounts.all)
         return self.page("admin.html", request, status, who=who, people=people, roles=ACCOUNT_ROLES, message=message)
@@ -442,6 +593,14 @@ class _Web:
             return await self.admin(request, who, message=str(exc), status=400)
         log.info("account #%d changed by account #%d", aid, who.account.id)
         return RedirectResponse("/admin", status_code=303)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
 
 
 def _who(act) -> str:
