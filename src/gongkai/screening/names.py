@@ -438,7 +438,7 @@ class Paragraph:
 
 
 def paragraphs(doc) -> list[Paragraph]:
-    """The paragraphs of ``doc``: the spans of ``doc.spans["paragraphs"]`` (a doc of several,
+    """The paragraphs of ``doc``: the token ranges of ``doc._.paragraphs`` (a doc of several,
     :meth:`Tokenizer.batch`), else the whole doc.
 
     The tokens are read as one array of their attributes: iterating the doc would create a
@@ -451,7 +451,7 @@ def paragraphs(doc) -> list[Paragraph]:
     rows = doc.to_array([ORTH, IDX, SPACY]).tolist()
     words = [strings[orth] for orth, _, _ in rows]
     text = "".join([w + " " if space else w for w, (_, _, space) in zip(words, rows)])
-    ranges = [(s.start, s.end) for s in doc.spans["paragraphs"]] if "paragraphs" in doc.spans else [(0, len(rows))]
+    ranges = doc._.paragraphs or [(0, len(rows))]
     out = []
     for a, b in ranges:
         if a == b:
@@ -495,10 +495,9 @@ def name_context(doc):
 
 def _split_tokens_at(doc, paras: list[Paragraph], cuts: list[int]) -> None:
     """Split each token that a cut falls inside (a name across the segmenter's words: 来信/人王/五),
-    so that every name is a span of whole tokens; the spans of ``doc.spans["paragraphs"]``
-    (token indices, which a split moves) are made again from ``paras``."""
+    so that every name is a span of whole tokens; the token ranges of ``doc._.paragraphs``
+    (which a split moves) are made again from ``paras``."""
     from spacy.attrs import IDX, LENGTH
-    from spacy.tokens import Span
 
     rows = doc.to_array([IDX, LENGTH]).tolist()
     offs = [idx for idx, _ in rows]
@@ -515,9 +514,9 @@ def _split_tokens_at(doc, paras: list[Paragraph], cuts: list[int]) -> None:
             edges = [0, *sorted(at), len(token)]
             pieces = [token.text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
-    if "paragraphs" in doc.spans:
+    if doc._.paragraphs:
         offs = doc.to_array(IDX).tolist()
-        doc.spans["paragraphs"] = [Span(doc, bisect_left(offs, p.start), bisect_left(offs, p.end)) for p in paras]
+        doc._.paragraphs = [(bisect_left(offs, p.start), bisect_left(offs, p.end)) for p in paras]
 
 
 def _name_span(span, start: int = 0) -> NameSpan:
@@ -582,10 +581,11 @@ class Tokenizer:
         return words_and_spaces(words, text) or words_and_spaces(list(text), text)
 
     def batch(self, texts: list[str]):
-        """One doc of several paragraphs, each a span of ``doc.spans["paragraphs"]``, a "\\n" token
+        """One doc of several paragraphs, each a token range of ``doc._.paragraphs``, a "\\n" token
         between them: one doc instead of one per paragraph saves spaCy's and the components' cost
-        per doc, most of the cost of a short paragraph."""
-        from spacy.tokens import Doc, Span
+        per doc, most of the cost of a short paragraph. (Ranges, not a span group: a ``Span`` object
+        made each time the group is read cost 8% of the labelled test split's first pass.)"""
+        from spacy.tokens import Doc
 
         words: list[str] = []
         spaces: list[bool] = []
@@ -599,7 +599,7 @@ class Tokenizer:
             words += w
             spaces += sp
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.spans["paragraphs"] = [Span(doc, a, b) for a, b in ranges]
+        doc._.paragraphs = ranges
         return doc
 
 
@@ -625,6 +625,7 @@ def _register() -> None:
 
     Language.component("gongkai_name_evidence", func=name_evidence)
     Language.component("gongkai_name_context", func=name_context)
+    Doc.set_extension("paragraphs", default=None, force=True)  # [(first token, end token)], Tokenizer.batch
     Doc.set_extension("name_candidates", default=None, force=True)
     Span.set_extension("name_evidence", default=None, force=True)
 
@@ -698,8 +699,8 @@ def find_names(texts: list[str]) -> list[list[NameSpan]]:
 
 def _names_by_paragraph(doc) -> list[tuple[NameSpan, ...]]:
     """The names of each paragraph of ``doc``, counted from the paragraph's start."""
-    paras = list(doc.spans["paragraphs"])
-    starts = [p.start_char for p in paras]
+    paras = doc._.name_candidates
+    starts = [p.start for p in paras]
     out: list[list[NameSpan]] = [[] for _ in paras]
     for span in doc.spans["names"]:
         i = bisect_right(starts, span.start_char) - 1
