@@ -441,25 +441,27 @@ def paragraphs(doc) -> list[Paragraph]:
     """The paragraphs of ``doc``: the token ranges of ``doc._.paragraphs`` (a doc of several,
     :meth:`Tokenizer.batch`), else the whole doc.
 
-    The tokens are read as one array of their attributes: iterating the doc would create a
-    Token object per token (and ``doc.text`` creates them all again), the most costly part of
-    a component. A paragraph's text is its span's text and the last token's trailing space.
+    The tokens are read as arrays of their attributes, one list per attribute: iterating the
+    doc would create a Token object per token (and ``doc.text`` creates them all again), the
+    most costly part of a component; a list of rows would create a list per token. A
+    paragraph's text is its span's text and the last token's trailing space.
     """
     from spacy.attrs import IDX, ORTH, SPACY  # spaCy is loaded by now (a doc exists)
 
     strings = doc.vocab.strings
-    rows = doc.to_array([ORTH, IDX, SPACY]).tolist()
-    words = [strings[orth] for orth, _, _ in rows]
-    text = "".join([w + " " if space else w for w, (_, _, space) in zip(words, rows)])
-    ranges = doc._.paragraphs or [(0, len(rows))]
+    words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+    offs = doc.to_array(IDX).tolist()
+    spaces = doc.to_array(SPACY).tolist()
+    text = "".join([w + " " if space else w for w, space in zip(words, spaces)])
+    ranges = doc._.paragraphs or [(0, len(words))]
     out = []
     for a, b in ranges:
         if a == b:
-            start = end = rows[a][1] if a < len(rows) else len(text)
+            start = end = offs[a] if a < len(offs) else len(text)
             out.append(Paragraph(start, end, "", [], []))
             continue
-        start, end = rows[a][1], rows[b - 1][1] + len(words[b - 1])
-        out.append(Paragraph(start, end, text[start:end + rows[b - 1][2]], words[a:b], [r[1] - start for r in rows[a:b]]))
+        start, end = offs[a], offs[b - 1] + len(words[b - 1])
+        out.append(Paragraph(start, end, text[start:end + spaces[b - 1]], words[a:b], [o - start for o in offs[a:b]]))
     return out
 
 
@@ -499,12 +501,12 @@ def _split_tokens_at(doc, paras: list[Paragraph], cuts: list[int]) -> None:
     (which a split moves) are made again from ``paras``."""
     from spacy.attrs import IDX, LENGTH
 
-    rows = doc.to_array([IDX, LENGTH]).tolist()
-    offs = [idx for idx, _ in rows]
+    offs = doc.to_array(IDX).tolist()
+    lengths = doc.to_array(LENGTH).tolist()
     inside: dict[int, set[int]] = {}
     for at in cuts:
         i = bisect_right(offs, at) - 1
-        if i >= 0 and offs[i] < at < offs[i] + rows[i][1]:
+        if i >= 0 and offs[i] < at < offs[i] + lengths[i]:
             inside.setdefault(i, set()).add(at - offs[i])
     if not inside:
         return
