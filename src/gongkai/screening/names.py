@@ -585,8 +585,8 @@ class Tokenizer:
     def batch(self, texts: list[str]):
         """One doc of several paragraphs, each a token range of ``doc._.paragraphs``, a "\\n" token
         between them: one doc instead of one per paragraph saves spaCy's and the components' cost
-        per doc, most of the cost of a short paragraph. (Ranges, not a span group: a ``Span`` object
-        made each time the group is read cost 8% of the labelled test split's first pass.)"""
+        per doc, most of the cost of a short paragraph. (Ranges, not a span group: reading a span
+        group makes a ``Span`` object per paragraph, each time it is read.)"""
         from spacy.tokens import Doc
 
         words: list[str] = []
