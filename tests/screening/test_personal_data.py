@@ -117,6 +117,16 @@ def test_addresses(check_text, text, expected):
     assert kinds(check_text, text) == expected
 
 
+@pytest.mark.parametrize("text, value", [
+    ("联系电话13812341234，住址勺米镇某村一组。", "勺米镇某村一组"),  # 住 cannot start an address: the match began at 址
+    ("申请人王五，家庭住址勺米镇新华村3组。", "勺米镇新华村3组"),
+    ("来信人现住址勺米镇新华村二组。", "勺米镇新华村二组"),
+    ("住址：勺米镇新华村一组", "勺米镇新华村一组"),
+])
+def test_an_address_starts_after_its_label(check_text, text, value):
+    assert [f.text for f in check_text(text).findings if f.kind == "address"] == [value]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("户主王小明患尿毒症，长期透析。", {"person_name", "health_info"}),
     ("申请人李四海，肢体残疾二级。", {"person_name", "health_info"}),

@@ -567,14 +567,27 @@ def _trim_re() -> regex.Pattern:
     return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _trim_address(value: str, start: int) -> int:
-    """Where the address really starts: after a context or role word swallowed by the first segment."""
+def _trim_address(value: str, start: int, text: str = "") -> int:
+    """Where the address really starts: after a context or role word swallowed by the first
+    segment, or one the match begins inside (住|址勺米镇: 住 may not start an address, so the
+    match starts at 址; ``text`` is the paragraph the match was found in)."""
     unit = _FIRST_UNIT.search(value)
     head = value[:unit.start()] if unit else value
     cut = 0
     for m in _trim_re().finditer(head):
         cut = m.end()
+    if cut == 0 and text:
+        cut = _straddling_word_end(text, start)
     return start + cut
+
+
+def _straddling_word_end(text: str, start: int) -> int:
+    """How far into the match at ``start`` a context word reaches that began before it (0: none)."""
+    for word in _address_words():
+        for k in range(1, len(word)):
+            if start - k >= 0 and text.startswith(word, start - k):
+                return len(word) - k
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -609,7 +622,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Span]:
 
 def _home_address(doc: Document, texts: list[str], block: Block, text: str, m) -> Span | None:
     """The address match as a person's home, or None (an office's address, a place, a bare place name)."""
-    start, end = _trim_address(m.group(), m.start()), m.end()
+    start, end = _trim_address(m.group(), m.start(), text), m.end()
     value = text[start:end]
     if len(value) < 5 or masked_around(text, start, end):
         return None
