@@ -102,3 +102,12 @@ def summary_line(summary: dict[str, int]) -> str:
     """共 12 份：一致 8，未标识 2，不一致 1，夹带不公开内容 1，无法读取 0"""
     parts = "，".join(f"{STATUS_NAMES[s]} {summary[s]}" for s in reversed(STATUSES))
     return f"共 {summary['total']} 份：{parts}"
+
+
+def cell_text(value) -> str:
+    """A row's value as a table or CSV cell shows it: nothing for None, confidence to two places."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)

@@ -12,7 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..api import check_source
-from ..attributes.audit import COLUMNS, HEADERS, STATUS_NAMES, AuditRow, row_for, summarise, summary_line
+from ..attributes.audit import (
+    COLUMNS, HEADERS, STATUS_NAMES, AuditRow, cell_text, row_for, summarise, summary_line,
+)
 from ..engine import Runner, default_registry
 from ..formats import iter_sources
 from ..models import ReadError
@@ -92,21 +94,13 @@ def audit(paths, fmt, output, config_path, follow_links):
     raise SystemExit(EXIT_FINDINGS if any(r.failing for r in rows) else EXIT_OK)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
 def _write_csv(out, rows: list[AuditRow], summary: dict[str, int]) -> None:
     out.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
     w = spreadsheet.writer(out)  # a title such as =HYPERLINK(…) must stay text in Excel
     w.writerow([HEADERS[c] for c in COLUMNS])
     for r in rows:
         d = r.to_dict()
-        w.writerow([STATUS_NAMES[r.status] if c == "status" else _cell(d[c]) for c in COLUMNS])
+        w.writerow([STATUS_NAMES[r.status] if c == "status" else cell_text(d[c]) for c in COLUMNS])
     w.writerow([])
     w.writerow([summary_line(summary)])
 
@@ -126,7 +120,7 @@ def _write_table(out, rows: list[AuditRow], summary: dict[str, int], to_terminal
                          ratio=3 if c == "reason" else (2 if c in ("file", "title") else None))
     for r in rows:
         d = r.to_dict()
-        cells = [_cell(d[c]) for c in COLUMNS]
+        cells = [cell_text(d[c]) for c in COLUMNS]
         cells[COLUMNS.index("status")] = STATUS_NAMES[r.status]
         reason = cells[COLUMNS.index("reason")]
         if len(reason) > REASON_CHARS:

@@ -494,7 +494,7 @@ class _Web:
                          counts=counts, status_name=status_name)
 
     async def audit_csv(self, request: Request, who: SignedIn) -> Response:
-        from ..attributes.audit import COLUMNS, HEADERS
+        from ..attributes.audit import COLUMNS, HEADERS, cell_text
         from ..output import spreadsheet
 
         audit = await self._audit(request, who)
@@ -505,7 +505,7 @@ class _Web:
         writer = spreadsheet.writer(buf)  # a title such as =HYPERLINK(…) stays text in Excel
         writer.writerow([HEADERS[c] for c in COLUMNS] + ["转发属性未继承"])
         for r in audit.matching(chosen if chosen in FILTERS else ""):
-            cells = [status_name(r["status"]) if c == "status" else _cell(r[c]) for c in COLUMNS]
+            cells = [status_name(r["status"]) if c == "status" else cell_text(r[c]) for c in COLUMNS]
             writer.writerow(cells + ["是" if r.get("forwarded") else ""])
         writer.writerow([])
         writer.writerow([audit.summary_line])
@@ -593,14 +593,6 @@ class _Web:
             return await self.admin(request, who, message=str(exc), status=400)
         log.info("account #%d changed by account #%d", aid, who.account.id)
         return RedirectResponse("/admin", status_code=303)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def _who(act) -> str:
