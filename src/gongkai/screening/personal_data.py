@@ -567,16 +567,17 @@ def _trim_re() -> regex.Pattern:
     return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _trim_address(value: str, start: int, text: str = "") -> int:
-    """Where the address really starts: after a context or role word swallowed by the first
-    segment, or one the match begins inside (住|址勺米镇: 住 may not start an address, so the
-    match starts at 址; ``text`` is the paragraph the match was found in)."""
+def _trim_address(text: str, m: regex.Match) -> int:
+    """Where the address match ``m`` in ``text`` really starts: after a context or role word
+    swallowed by its first segment, or one it begins inside (住|址勺米镇: 住 may not start an
+    address, so the match starts at 址)."""
+    value, start = m.group(), m.start()
     unit = _FIRST_UNIT.search(value)
     head = value[:unit.start()] if unit else value
     cut = 0
-    for m in _trim_re().finditer(head):
-        cut = m.end()
-    if cut == 0 and text:
+    for w in _trim_re().finditer(head):
+        cut = w.end()
+    if cut == 0:
         cut = _straddling_word_end(text, start)
     return start + cut
 
@@ -622,7 +623,7 @@ def _addresses(rule, doc, ctx) -> Iterator[Span]:
 
 def _home_address(doc: Document, texts: list[str], block: Block, text: str, m) -> Span | None:
     """The address match as a person's home, or None (an office's address, a place, a bare place name)."""
-    start, end = _trim_address(m.group(), m.start(), text), m.end()
+    start, end = _trim_address(text, m), m.end()
     value = text[start:end]
     if len(value) < 5 or masked_around(text, start, end):
         return None
