@@ -637,7 +637,10 @@ class TypoModel:
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
-        seg_cache: dict[int, float] = {}
+        seg_cache: dict[int, tuple] = {}
+        # a row whose score cannot reach this even with the largest segmentation gain possible at its
+        # position is neither reported nor a runner-up that could cost the best its margin
+        bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
         lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
         first = len(positions)
         code_list = padded.tolist()
@@ -651,6 +654,8 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
+                if self.seg_weight > 0 and score + self.seg_weight * _segmentation_gain_bound(text, i, cache=seg_cache) < bar:
+                    continue
                 seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
@@ -673,6 +678,7 @@ class TypoModel:
 
 _SEG_SPAN = 4
 _LOG_TOTAL = None
+_LOG_MAX = None
 
 
 def _word_starts(tokens: list[str]) -> list[int]:
@@ -700,6 +706,14 @@ def _log_total(words: dict) -> float:
     if _LOG_TOTAL is None:
         _LOG_TOTAL = math.log(sum(v for v in words.values() if v > 0))
     return _LOG_TOTAL
+
+
+def _log_max(words: dict) -> float:
+    """The largest log frequency of a word: no term of a segmentation exceeds it."""
+    global _LOG_MAX
+    if _LOG_MAX is None:
+        _LOG_MAX = math.log(max(1, max(words.values(), default=1)))
+    return _LOG_MAX
 
 
 def _segmentation_table(window: str, words: dict, base: tuple | None = None, start: int = 1) -> tuple[list, dict]:
@@ -776,6 +790,30 @@ def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict 
         base = cache[i] = _segmentation_table(window, words)
     # segmentations before the changed character, and words after it, are the original window's
     return _segmentation_table(fixed, words, base, i - a + 1)[0][len(fixed)] - base[0][len(window)]
+
+
+def _segmentation_gain_bound(text: str, i: int, radius: int = 4, cache: dict | None = None) -> float:
+    """An upper bound of :func:`_segmentation_gain` at ``i`` for every replacement character, from the
+    original window's table alone (no dictionary look-up).
+
+    With ``best`` the original window's prefix table (``p`` the changed index), the corrected
+    window's best segmentation has one term ``(a, b)`` through ``p``: it is
+    ``best[a] + term - log_total + rest(b)`` with ``rest(b)`` the best segmentation of the window
+    from ``b``, and ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
+    ``best[a] - best[b] + log_max - log_total`` over the (a, b) through ``p``. It spares the exact
+    gain of most candidates (their score stays below the bar whatever it is).
+    """
+    words = lexicon_words()
+    a0, b0 = max(0, i - radius), min(len(text), i + radius + 1)
+    if cache is None:
+        cache = {}
+    base = cache.get(i)
+    if base is None:
+        base = cache[i] = _segmentation_table(text[a0:b0], words)
+    best, p = base[0], i - a0
+    top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
+              for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
+    return top + _log_max(words) - _log_total(words)
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
