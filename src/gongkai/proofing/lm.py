@@ -638,6 +638,7 @@ class TypoModel:
         best: dict[int, tuple] = {}
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
         seg_cache: dict[int, tuple] = {}
+        seg_bound: dict[int, float] = {}
         # a row whose score cannot reach this even with the largest segmentation gain possible at its
         # position is neither reported nor a runner-up that could cost the best its margin
         bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
@@ -654,8 +655,11 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                if self.seg_weight > 0 and score + self.seg_weight * _segmentation_gain_bound(text, i, cache=seg_cache) < bar:
-                    continue
+                if self.seg_weight > 0:
+                    if i not in seg_bound:
+                        seg_bound[i] = _segmentation_gain_bound(text, i, cache=seg_cache)
+                    if score + self.seg_weight * seg_bound[i] < bar:
+                        continue
                 seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
