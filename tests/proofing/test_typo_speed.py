@@ -40,7 +40,7 @@ def test_segmentation_gain_reuses_the_prefix_exactly():
     a, b = max(0, i - 4), min(len(text), i + 5)
     fixed = text[a:i] + "财" + text[i + 1 : b]
     expected = lm._segmentation_logprob(fixed, words) - lm._segmentation_logprob(text[a:b], words)
-    assert lm._segmentation_gain(text, i, "财") == expected
+    assert lm._Segmentation(text, words).gain(i, "财") == expected
     assert expected > 0
 
 

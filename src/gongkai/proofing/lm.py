@@ -124,6 +124,7 @@ class _Text:
         self._keys: list[np.ndarray] | None = None
         self._counts: list[np.ndarray] | None = None
         self._logprob: np.ndarray | None = None
+        self._segmentation: _Segmentation | None = None
 
     def _look_up(self) -> None:
         # keys[k][q], counts[k][q]: the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)
@@ -162,6 +163,13 @@ class _Text:
                 p = (c[k] + m.beta * p) / (before + m.beta)
             self._logprob = np.log(p)
         return self._logprob
+
+    @property
+    def segmentation(self) -> "_Segmentation":
+        """Best segmentations of the windows around its characters (made on first use)."""
+        if self._segmentation is None:
+            self._segmentation = _Segmentation(self.text, lexicon_words())
+        return self._segmentation
 
     def window_logprob(self, positions: list[int], cols: int) -> np.ndarray:
         """The unchanged text's log-probabilities of the characters at positions i … i+cols-1, one row per i."""
@@ -651,8 +659,6 @@ class TypoModel:
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
-        seg_cache: dict[int, tuple] = {}
-        seg_bound: dict[int, float] = {}
         # a row whose score cannot reach this even with the largest segmentation gain possible at its
         # position is neither reported nor a runner-up that could cost the best its margin
         bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
@@ -669,12 +675,9 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                if self.seg_weight > 0:
-                    if i not in seg_bound:
-                        seg_bound[i] = _segmentation_gain_bound(text, i, cache=seg_cache)
-                    if score + self.seg_weight * seg_bound[i] < bar:
-                        continue
-                seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
+                if self.seg_weight > 0 and score + self.seg_weight * t.segmentation.bound(i) < bar:
+                    continue
+                seg = t.segmentation.gain(i, chr(c))
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
                 if margin and i in best:
@@ -734,52 +737,107 @@ def _log_max(words: dict) -> float:
     return _LOG_MAX
 
 
-def _segmentation_table(window: str, words: dict, base: tuple | None = None, start: int = 1) -> tuple[list, dict]:
-    """(best, terms): best[b] is the log-probability of the best segmentation of ``window[:b]``;
-    terms[a * (len + 1) + b] the log frequency of ``window[a:b]`` as a word (None: no word).
+def _term(words: dict, piece: str) -> float | None:
+    """The log frequency of ``piece`` as a term of a segmentation; None: no word (an unknown single
+    character counts as frequency 0.5)."""
+    f = words.get(piece, 0)
+    if f <= 0:
+        return None if len(piece) > 1 else _HALF
+    return math.log(f)
 
-    With ``base`` (the result for a window of the same length that differs from this one only at
-    character ``start - 1``) and ``start``, entries of ``best`` below ``start`` and the terms of
-    substrings after the changed character are taken from it: they are the same numbers (no
-    terms are returned then).
-    """
-    log_total = _log_total(words)
-    n = len(window)
-    if base is None:
-        best, old_terms, changed = [0.0] + [-1e18] * n, None, -1
-    else:
-        best, old_terms, changed = base[0][:start] + [-1e18] * (n + 1 - start), base[1], start - 1
-    terms: list = [None] * ((n + 1) * (n + 1)) if base is None else None
-    get = words.get
-    log = math.log
-    width = n + 1
-    half = log(0.5)
-    for b in range(start, width):
+
+_HALF = math.log(0.5)
+
+
+def _best_prefixes(terms: list[list], best: list[float], start: int = 1) -> list[float]:
+    """Fill ``best[start:]``: best[b] is the log-probability of the best segmentation of a window's
+    first b characters under a word unigram model, where ``terms[a][k]`` is the log frequency of
+    its characters a … a+k-1 as a word (:func:`_term`) and best[:start] is known."""
+    log_total = _LOG_TOTAL
+    for b in range(start, len(best)):
         top = best[b]
         for a in range(b - _SEG_SPAN if b > _SEG_SPAN else 0, b):
-            if a > changed and old_terms is not None:
-                lf = old_terms[a * width + b]
-            else:
-                f = get(window[a:b], 0)
-                if f <= 0:
-                    # an unknown single character counts as frequency 0.5; longer strings are no word
-                    lf = None if b - a > 1 else half
-                else:
-                    lf = log(f)
-                if terms is not None:
-                    terms[a * width + b] = lf
+            lf = terms[a][b - a]
             if lf is None:
                 continue
             v = best[a] + lf - log_total
             if v > top:
                 top = v
         best[b] = top
-    return best, terms
+    return best
+
+
+def _window_terms(window: str, words: dict) -> list[list]:
+    """terms[a][k] of :func:`_best_prefixes` for every piece of ``window`` up to _SEG_SPAN characters."""
+    n = len(window)
+    return [[None] + [_term(words, window[a : a + k]) for k in range(1, min(_SEG_SPAN, n - a) + 1)] for a in range(n)]
 
 
 def _segmentation_logprob(window: str, words: dict) -> float:
     """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
-    return _segmentation_table(window, words)[0][len(window)]
+    _log_total(words)
+    return _best_prefixes(_window_terms(window, words), [0.0] + [-1e18] * len(window))[len(window)]
+
+
+class _Segmentation:
+    """The best segmentations of the windows of ``radius`` characters around the characters of one
+    text, and how they change when one character is replaced (:meth:`gain`).
+
+    The terms of the text's pieces are looked up once; a window's table of best prefixes is made
+    once per position, and a replacement only recomputes the prefixes from the changed character
+    on, looking up only the pieces through it.
+    """
+
+    def __init__(self, text: str, words: dict, radius: int = 4):
+        self.text, self.words, self.radius = text, words, radius
+        _log_total(words)
+        self.terms = _window_terms(text, words)
+        self._best: dict[int, list[float]] = {}
+        self._bound: dict[int, float] = {}
+
+    def _window(self, i: int) -> tuple[int, int]:
+        return max(0, i - self.radius), min(len(self.text), i + self.radius + 1)
+
+    def best(self, i: int) -> list[float]:
+        """The best prefixes of the window around ``i``, text unchanged."""
+        best = self._best.get(i)
+        if best is None:
+            a, b = self._window(i)
+            best = self._best[i] = _best_prefixes(self.terms[a:b], [0.0] + [-1e18] * (b - a))
+        return best
+
+    def gain(self, i: int, ch: str) -> float:
+        """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
+        a, b = self._window(i)
+        base, p = self.best(i), i - a
+        fixed = self.text[a:i] + ch + self.text[i + 1 : b]
+        terms = self.terms[a:b]
+        # pieces through the changed character are looked up again; those after it are the text's
+        for s in range(max(0, p + 1 - _SEG_SPAN), p + 1):
+            terms[s] = terms[s][: p - s + 1] + [_term(self.words, fixed[s:e]) for e in range(p + 1, min(b - a, s + _SEG_SPAN) + 1)]
+        # segmentations before the changed character are the original window's
+        best = _best_prefixes(terms, base[: p + 1] + [-1e18] * (b - a - p), p + 1)
+        return best[b - a] - base[b - a]
+
+    def bound(self, i: int) -> float:
+        """An upper bound of :meth:`gain` at ``i`` for every replacement character, from the original
+        window's table alone (no dictionary look-up).
+
+        With ``best`` that table and ``p`` the changed index, the corrected window's best
+        segmentation has one piece ``(a, b)`` through ``p``: it is ``best[a] + term - log_total +
+        rest(b)`` with ``rest(b)`` the best segmentation of the window from ``b``, and
+        ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
+        ``best[a] - best[b] + log_max - log_total`` over the pieces through ``p``. It spares the
+        exact gain of most candidates (their score stays below the bar whatever it is).
+        """
+        top = self._bound.get(i)
+        if top is None:
+            a0, b0 = self._window(i)
+            best, p = self.best(i), i - a0
+            top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
+                      for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
+            top = self._bound[i] = top + _log_max(self.words) - _LOG_TOTAL
+        return top
 
 
 def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
@@ -793,45 +851,6 @@ def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
             continue
         kept.append(s)
     return kept
-
-
-def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
-    """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
-    words = lexicon_words()
-    a, b = max(0, i - radius), min(len(text), i + radius + 1)
-    window = text[a:b]
-    fixed = window[: i - a] + ch + window[i - a + 1 :]
-    if cache is None:
-        cache = {}
-    base = cache.get(i)
-    if base is None:
-        base = cache[i] = _segmentation_table(window, words)
-    # segmentations before the changed character, and words after it, are the original window's
-    return _segmentation_table(fixed, words, base, i - a + 1)[0][len(fixed)] - base[0][len(window)]
-
-
-def _segmentation_gain_bound(text: str, i: int, radius: int = 4, cache: dict | None = None) -> float:
-    """An upper bound of :func:`_segmentation_gain` at ``i`` for every replacement character, from the
-    original window's table alone (no dictionary look-up).
-
-    With ``best`` the original window's prefix table (``p`` the changed index), the corrected
-    window's best segmentation has one term ``(a, b)`` through ``p``: it is
-    ``best[a] + term - log_total + rest(b)`` with ``rest(b)`` the best segmentation of the window
-    from ``b``, and ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
-    ``best[a] - best[b] + log_max - log_total`` over the (a, b) through ``p``. It spares the exact
-    gain of most candidates (their score stays below the bar whatever it is).
-    """
-    words = lexicon_words()
-    a0, b0 = max(0, i - radius), min(len(text), i + radius + 1)
-    if cache is None:
-        cache = {}
-    base = cache.get(i)
-    if base is None:
-        base = cache[i] = _segmentation_table(text[a0:b0], words)
-    best, p = base[0], i - a0
-    top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
-              for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
-    return top + _log_max(words) - _log_total(words)
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
