@@ -767,10 +767,14 @@ def _best_prefixes(terms: list[list], best: list[float], start: int = 1) -> list
     return best
 
 
+def _piece_terms(text: str, words: dict, s: int) -> list:
+    """[None, term of text[s], of text[s:s+2], …] up to _SEG_SPAN characters (:func:`_term`)."""
+    return [None] + [_term(words, text[s : s + k]) for k in range(1, min(_SEG_SPAN, len(text) - s) + 1)]
+
+
 def _window_terms(window: str, words: dict) -> list[list]:
-    """terms[a][k] of :func:`_best_prefixes` for every piece of ``window`` up to _SEG_SPAN characters."""
-    n = len(window)
-    return [[None] + [_term(words, window[a : a + k]) for k in range(1, min(_SEG_SPAN, n - a) + 1)] for a in range(n)]
+    """terms[a][k] of :func:`_best_prefixes` for every piece of ``window``."""
+    return [_piece_terms(window, words, a) for a in range(len(window))]
 
 
 def _segmentation_logprob(window: str, words: dict) -> float:
@@ -791,19 +795,27 @@ class _Segmentation:
     def __init__(self, text: str, words: dict, radius: int = 4):
         self.text, self.words, self.radius = text, words, radius
         _log_total(words)
-        self.terms = _window_terms(text, words)
+        self._terms: list[list | None] = [None] * len(text)  # terms of the pieces starting at each character
         self._best: dict[int, list[float]] = {}
         self._bound: dict[int, float] = {}
 
     def _window(self, i: int) -> tuple[int, int]:
         return max(0, i - self.radius), min(len(self.text), i + self.radius + 1)
 
+    def terms(self, a: int, b: int) -> list[list]:
+        """terms[s - a][k]: the term of the text's piece of k characters from s, for s in a … b-1 (looked up once)."""
+        known = self._terms
+        for s in range(a, b):
+            if known[s] is None:
+                known[s] = _piece_terms(self.text, self.words, s)
+        return known[a:b]
+
     def best(self, i: int) -> list[float]:
         """The best prefixes of the window around ``i``, text unchanged."""
         best = self._best.get(i)
         if best is None:
             a, b = self._window(i)
-            best = self._best[i] = _best_prefixes(self.terms[a:b], [0.0] + [-1e18] * (b - a))
+            best = self._best[i] = _best_prefixes(self.terms(a, b), [0.0] + [-1e18] * (b - a))
         return best
 
     def gain(self, i: int, ch: str) -> float:
@@ -811,7 +823,7 @@ class _Segmentation:
         a, b = self._window(i)
         base, p = self.best(i), i - a
         fixed = self.text[a:i] + ch + self.text[i + 1 : b]
-        terms = self.terms[a:b]
+        terms = self.terms(a, b)
         # pieces through the changed character are looked up again; those after it are the text's
         for s in range(max(0, p + 1 - _SEG_SPAN), p + 1):
             terms[s] = terms[s][: p - s + 1] + [_term(self.words, fixed[s:e]) for e in range(p + 1, min(b - a, s + _SEG_SPAN) + 1)]
