@@ -121,35 +121,22 @@ class _Text:
         #: codes: ORDER-1 sentence starts, the text, ORDER paddings; text position i is index i + ORDER - 1
         self.padded = np.concatenate([self.arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         self._model = model
-        self._keys: list[np.ndarray] | None = None
-        self._counts: list[np.ndarray] | None = None
+        self._counts: np.ndarray | None = None
         self._logprob: np.ndarray | None = None
         self._segmentation: _Segmentation | None = None
 
-    def _look_up(self) -> None:
-        # keys[k][q], counts[k][q]: the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)
-        size = len(self.padded)
-        keys = [np.zeros(size, dtype=np.uint64) for _ in range(ORDER + 1)]
-        for k in range(1, ORDER + 1):
-            keys[k][k - 1 :] = ngram_keys(self.padded, k)
-        found = self._model.lookup(np.concatenate([keys[k][k - 1 :] for k in range(1, ORDER + 1)]))
-        counts = [np.zeros(size) for _ in range(ORDER + 1)]
-        at = 0
-        for k in range(1, ORDER + 1):
-            counts[k][k - 1 :] = found[at : at + size - k + 1]
-            at += size - k + 1
-        self._keys, self._counts = keys, counts
-
     @property
-    def keys(self) -> list[np.ndarray]:
-        if self._keys is None:
-            self._look_up()
-        return self._keys
-
-    @property
-    def counts(self) -> list[np.ndarray]:
+    def counts(self) -> np.ndarray:
+        """counts[k, q]: the count of the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)."""
         if self._counts is None:
-            self._look_up()
+            size = len(self.padded)
+            keys = [ngram_keys(self.padded, k) for k in range(1, ORDER + 1)]
+            found = self._model.lookup(np.concatenate(keys))
+            self._counts = np.zeros((ORDER + 1, size))
+            at = 0
+            for k in range(1, ORDER + 1):
+                self._counts[k, k - 1 :] = found[at : at + size - k + 1]
+                at += size - k + 1
         return self._counts
 
     @property
@@ -279,34 +266,28 @@ class TypoModel:
         h = ORDER - 1  # window column h is the first replaced character (text position i)
         width = h + cols
         last = h + len(repl) - 1  # the last replaced column
-        q0 = np.asarray(at, dtype=np.intp)  # padded index of window column 0 (text position i - h)
-        col = [t.padded[q0 + j] for j in range(width)]
+        q = np.asarray(at, dtype=np.intp)[:, None] + np.arange(width)  # padded index of each window column
+        win = t.padded[q]
         for k, r in enumerate(repl):
-            col[h + k] = r.astype(np.uint64, copy=False)
-        # keys of the spans (a, b) of window columns through a replaced character
-        spans = {}
-        for a in range(last + 1):
-            key = t.keys[h - a][q0 + h - 1] if a < h else None  # the unchanged columns a … h-1
-            for b in range(h if a < h else a, min(width, a + ORDER)):
-                key = col[b] if key is None else (key << np.uint64(16)) | col[b]
-                if b >= h:
-                    spans[(a, b)] = key
-        found = self.lookup(np.concatenate(list(spans.values())))
-        m = len(q0)
-        for k, span in enumerate(spans):
-            spans[span] = found[k * m : (k + 1) * m]
-
-        def count(a: int, b: int) -> np.ndarray:
-            c = spans.get((a, b))
-            return c if c is not None else t.counts[b - a + 1][q0 + b]
-
-        out = np.zeros((m, cols))
-        for j in range(h, width):
-            p = (count(j, j) + 1.0) / (self.total + self.vocab)
-            for n in range(2, ORDER + 1):
-                p = (count(j - n + 1, j) + self.beta * p) / (count(j - n + 1, j - 1) + self.beta)
-            out[:, j - h] = np.log(p)
-        return out
+            win[:, h + k] = r
+        # counts[n, r, j]: the count of the n-gram ending at column j of row r; the text's, then
+        # those through a replaced column (starting at columns h-n+1 … last) looked up
+        counts = t.counts[:, q]
+        key, through = win, []
+        for n in range(1, ORDER + 1):
+            if n > 1:
+                key = (key[:, :-1] << np.uint64(16)) | win[:, n - 1 :]  # key[:, s]: the n-gram from column s
+            lo, hi = max(0, h - n + 1), min(last, width - n) + 1
+            through.append((n, lo, key[:, lo:hi]))
+        found = self.lookup(np.concatenate([k.ravel() for _, _, k in through]))
+        done = 0
+        for n, lo, k in through:
+            counts[n, :, lo + n - 1 : lo + n - 1 + k.shape[1]] = found[done : done + k.size].reshape(k.shape)
+            done += k.size
+        p = (counts[1, :, h:] + 1.0) / (self.total + self.vocab)
+        for n in range(2, ORDER + 1):
+            p = (counts[n, :, h:] + self.beta * p) / (counts[n - 1, :, h - 1 : width - 1] + self.beta)
+        return np.log(p)
 
     def suspects(self, text: str) -> list[Suspect]:
         """Characters of ``text`` (one sentence or paragraph) that are probably typos.
