@@ -759,8 +759,14 @@ def _best_prefixes(terms: list[list], best: list[float], start: int = 1) -> list
 
 
 def _piece_terms(text: str, words: dict, s: int) -> list:
-    """[None, term of text[s], of text[s:s+2], …] up to _SEG_SPAN characters (:func:`_term`)."""
-    return [None] + [_term(words, text[s : s + k]) for k in range(1, min(_SEG_SPAN, len(text) - s) + 1)]
+    """[None, term of text[s], of text[s:s+2], …] up to _SEG_SPAN characters (:func:`_term`, inlined)."""
+    get, log = words.get, math.log
+    f = get(text[s], 0)
+    row = [None, log(f) if f > 0 else _HALF]
+    for e in range(s + 2, min(s + _SEG_SPAN, len(text)) + 1):
+        f = get(text[s:e], 0)
+        row.append(log(f) if f > 0 else None)
+    return row
 
 
 def _window_terms(window: str, words: dict) -> list[list]:
