@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from io import BytesIO
@@ -231,6 +231,8 @@ class TypoModel:
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
         self._text_cache = TextMemo("typo-suspects", 20_000)  # results by text (see gongkai.memo)
+        #: (threshold, lm_min, the characters within _REACH, offset) → the position's best correction or None
+        self._position_memo: dict[tuple, Suspect | None] = {}
         #: character → its candidate codes as a set (completion path)
         self._usual_sets: dict[str, frozenset] = {}
 
@@ -311,6 +313,7 @@ class TypoModel:
         """Forget the per-process caches (results by text, neighbour counts); results do not change."""
         self._text_cache.clear()
         self._near_cache.clear()
+        self._position_memo.clear()
 
     def _suspects(self, text: str) -> list[Suspect]:
         n = len(text)
@@ -364,6 +367,29 @@ class TypoModel:
             eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
         if not eligible:
             return []
+        # what a position yields depends on the characters within _REACH of it only: positions
+        # whose surroundings were scored before (boilerplate recurs) take that result
+        memo, mode = self._position_memo, (threshold, lm_min)
+        if len(memo) > 100_000:
+            memo.clear()
+        keys = {i: (mode, text[max(0, i - _REACH) : i + _REACH + 1], min(i, _REACH)) for i in eligible}
+        found = [replace(memo[k], start=i) for i, k in keys.items() if memo.get(k) is not None]
+        eligible = [i for i in eligible if keys[i] not in memo]
+        if eligible:
+            scored = {s.start: s for s in self._scored(t, words, eligible, threshold, lm_min)}
+            for i in eligible:
+                memo[keys[i]] = scored.get(i)
+            found += scored.values()
+            found.sort(key=lambda s: s.start)
+        return _strongest_per_cluster(found)
+
+    def _scored(self, t: _Text, words: dict, eligible: list[int], threshold: float | None,
+                lm_min: float) -> list[Suspect]:
+        """The best correction of each of the ``eligible`` positions that reaches the bar (:meth:`_char_suspects`)."""
+        text, n = t.text, t.n
+        off = ORDER - 1
+        code_list = t.padded.tolist()
+        candidates = self.candidates
         # a word through the candidate implies its bigram with a neighbour is in the counts
         # (dictionary words are counted): one vectorised filter before the word loop
         sets = [candidates[code_list[i + off]] for i in eligible]
@@ -374,7 +400,7 @@ class TypoModel:
         rows = self._word_rows(text, t.padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return _strongest_per_cluster(self._score(t, rows, threshold, lm_min))
+        return self._score(t, rows, threshold, lm_min)
 
     def _out_of_place_suspects(self, t: _Text, tokens: list[str], words: dict, covered: list,
                                skip: list) -> list[Suspect]:
@@ -689,6 +715,10 @@ class TypoModel:
 
 
 _SEG_SPAN = 4
+_SEG_RADIUS = 4  # the segmentation gain's window: this many characters either side
+#: How far a position's one-character correction looks: its n-gram windows (ORDER - 1 characters
+#: either side), the words through it (up to 4 characters) and the segmentation window
+_REACH = max(ORDER - 1, 3, _SEG_RADIUS)
 _LOG_TOTAL = None
 _LOG_MAX = None
 
@@ -789,7 +819,7 @@ class _Segmentation:
     on, looking up only the pieces through it.
     """
 
-    def __init__(self, text: str, words: dict, radius: int = 4):
+    def __init__(self, text: str, words: dict, radius: int = _SEG_RADIUS):
         self.text, self.words, self.radius = text, words, radius
         _log_total(words)
         self._terms: list[list | None] = [None] * len(text)  # terms of the pieces starting at each character
