@@ -578,16 +578,17 @@ class TypoModel:
             keys.append((1, padded[i + off + 1], x))
         missing = list(dict.fromkeys(k for k in keys if k not in cache))
         if missing:
+            sets = [self.candidates[x] for _, _, x in missing]
+            sizes = [len(c) for c in sets]
+            cands = np.concatenate(sets).astype(np.uint64)
+            nb = np.repeat(np.array([k[1] for k in missing], dtype=np.uint64), sizes)
+            left = np.repeat(np.array([k[0] == 0 for k in missing]), sizes)
             sh16 = np.uint64(16)
-            parts = []
-            for side, nb, x in missing:
-                cands = self.candidates[x].astype(np.uint64)
-                parts.append((np.uint64(nb) << sh16) | cands if side == 0 else (cands << sh16) | np.uint64(nb))
-            counts = self.lookup(np.concatenate(parts))
+            counts = self.lookup(np.where(left, (nb << sh16) | cands, (cands << sh16) | nb))
             at = 0
-            for k, part in zip(missing, parts):
-                cache[k] = counts[at : at + len(part)]
-                at += len(part)
+            for k, size in zip(missing, sizes):
+                cache[k] = counts[at : at + size]
+                at += size
         return np.stack([np.concatenate([cache[k] for k in keys[0::2]]), np.concatenate([cache[k] for k in keys[1::2]])])
 
     def _word_rows(self, text: str, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, left: np.ndarray,
