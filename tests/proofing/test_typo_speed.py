@@ -64,3 +64,14 @@ def test_listed_names_in_one_pass_agree_with_the_per_character_test():
         assert [mask[i] for i in range(len(text)) if lm.is_han(text[i])] == \
                [_in_listed_name(text, i) for i in range(len(text)) if lm.is_han(text[i])]
     assert lm._listed_names("贾高建\u3000\u3000中央")[:3] == [True] * 3
+
+
+def _before_name_end_at(text: str, i: int) -> bool:
+    """The per-character reference: whether ``text[i]`` is in the two Han characters before a name ending."""
+    return any(k < len(text) and text[k] in lm._NAME_END and all(lm.is_han(ch) for ch in text[i:k]) for k in (i + 1, i + 2))
+
+
+def test_name_endings_in_one_pass_agree_with_the_per_character_test():
+    for text in ["平乐县张家镇老埠村", "在镇上", "镇", "1村", "A 村镇", "勺米镇人民政府关于村", "x镇乡", ""]:
+        assert lm._before_name_end(text) == [_before_name_end_at(text, i) for i in range(len(text))]
+    assert lm._before_name_end("老埠村") == [True, True, False]

@@ -326,7 +326,8 @@ class TypoModel:
         quoted = _quoted(text)
         listed = _listed_names(text)
         # names, list entries and quotations are deliberate wording
-        skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
+        named = _before_name_end(text)
+        skip = [q or li or na for q, li, na in zip(quoted, listed, named)]
         found = self._char_suspects(t, words, covered, skip)
         if self.covered_threshold < math.inf and tokens is not None:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
@@ -897,12 +898,16 @@ def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
 _NAME_END = set("村镇乡县州旗寨屯庄湾坝坪沟岭峪洼铺埠圩垸冲")
 
 
-def _in_name(text: str, i: int) -> bool:
-    """Whether position ``i`` sits in the two characters before a place-name ending (…村、…镇)."""
-    for k in (i + 1, i + 2):
-        if k < len(text) and text[k] in _NAME_END and all(is_han(ch) for ch in text[i:k]):
-            return True
-    return False
+def _before_name_end(text: str) -> list[bool]:
+    """Which characters sit in the two Han characters before a place-name ending (…村、…镇): one
+    pass over the endings, which are rare."""
+    out = [False] * len(text)
+    for k, ch in enumerate(text):
+        if ch in _NAME_END:
+            for i in (k - 1, k - 2):
+                if i >= 0 and all(is_han(c) for c in text[i:k]):
+                    out[i] = True
+    return out
 
 
 def _quoted(text: str, longest: int = 10) -> list[bool]:
