@@ -231,7 +231,9 @@ class TypoModel:
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
         self._text_cache = TextMemo("typo-suspects", 20_000)  # results by text (see gongkai.memo)
-        #: (threshold, lm_min, the characters within _REACH, offset) → the position's best correction or None
+        #: ((threshold, lm_min), the characters within _REACH, offset) → the position's best one-character
+        #: correction or None; ("word", the characters around the pair, offset, tried as a token) → the
+        #: position's best word (:meth:`_best_words`) or None
         self._position_memo: dict[tuple, Suspect | None] = {}
         #: character → its candidate codes as a set (completion path)
         self._usual_sets: dict[str, frozenset] = {}
@@ -480,13 +482,26 @@ class TypoModel:
         and the three after them) plus the gain in best-segmentation log-probability; the best
         word of a string is reported when the sum reaches ``word_threshold``.
         """
-        text = t.text
-        rows = self._homophone_rows(text, _word_starts(tokens), skip)
-        if rows:
-            rows = self._fitting_rows(rows, t.padded)
-        if not rows:
-            return []
-        best = self._best_words(t, rows, words)
+        text, n = t.text, t.n
+        starts = [i for i in _word_starts(tokens) if not (skip[i] or skip[i + 1])]
+        seen_words = self.word_pairs
+        paired = [i for i in range(n - 1) if text[i : i + 2] in seen_words and not (skip[i] or skip[i + 1])]
+        # a position's best word depends on the characters from _REACH before it to _REACH after the
+        # pair (n-gram and segmentation windows) and on whether the segmentation tried it: positions
+        # seen before in the same surroundings take that result (as in _char_suspects)
+        memo, tried = self._position_memo, set(starts)
+        keys = {i: ("word", text[max(0, i - _REACH) : i + _REACH + 2], min(i, _REACH), i in tried)
+                for i in sorted(tried.union(paired))}
+        best = {i: memo[k] for i, k in keys.items() if memo.get(k) is not None}
+        todo = {i for i, k in keys.items() if k not in memo}
+        if todo:
+            rows = self._homophone_rows(text, [i for i in starts if i in todo], [i for i in paired if i in todo])
+            if rows:
+                rows = self._fitting_rows(rows, t.padded)
+            found = self._best_words(t, rows, words) if rows else {}
+            for i in todo:
+                memo[keys[i]] = found.get(i)
+            best.update(found)
         out: list[Suspect] = []
         for i in sorted(best):
             score, c, gain, seg, seen = best[i]
@@ -498,24 +513,18 @@ class TypoModel:
             out.append(s)
         return out
 
-    def _homophone_rows(self, text: str, starts: list[int], skip: list) -> list[tuple[int, str]]:
+    def _homophone_rows(self, text: str, starts: list[int], paired: list[int]) -> list[tuple[int, str]]:
         """(position, word) for each word of the homophone table that sounds like the two characters at
-        one of ``starts``, and each word the training errors saw typed as the two characters at a position."""
+        one of ``starts``, and each word the training errors saw typed as the two characters at one of ``paired``."""
         readings, table, syl = self.readings, self.homophones, self.syllables
         rows: list[tuple[int, str]] = []
         for i in starts:
-            if skip[i] or skip[i + 1]:
-                continue
             w = text[i : i + 2]
             for ra in readings.get(text[i], ()):
                 for rb in readings.get(text[i + 1], ()):
                     rows += [(i, c) for c in table.get(ra * syl + rb, ()) if c != w]
-        seen_words = self.word_pairs
-        if seen_words:
-            for i in range(len(text) - 1):
-                rights = seen_words.get(text[i : i + 2])
-                if rights and not (skip[i] or skip[i + 1]):
-                    rows.extend((i, c) for c in rights)
+        for i in paired:
+            rows.extend((i, c) for c in self.word_pairs[text[i : i + 2]])
         return list(dict.fromkeys(rows))
 
     def _fitting_rows(self, rows: list[tuple[int, str]], padded: np.ndarray) -> list[tuple[int, str]]:
