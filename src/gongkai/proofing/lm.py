@@ -703,8 +703,7 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                if self.seg_weight > 0 and (score + self.seg_weight * t.segmentation.cap(i) < bar
-                                            or score + self.seg_weight * t.segmentation.bound(i) < bar):
+                if self.seg_weight > 0 and score + self.seg_weight * t.segmentation.bound(i) < bar:
                     continue
                 seg = t.segmentation.gain(i, chr(c))
                 score += self.seg_weight * seg
@@ -835,8 +834,6 @@ class _Segmentation:
         self.text, self.words, self.radius = text, words, radius
         _log_total(words)
         self._terms: list[list | None] = [None] * len(text)  # terms of the pieces starting at each character
-        self._lone: list[float] | None = None  # prefix sums of log_total - term of each character alone
-        self._cap: dict[int, float] = {}
         self._best: dict[int, list[float]] = {}
         self._bound: dict[int, float] = {}
 
@@ -871,24 +868,6 @@ class _Segmentation:
         # segmentations before the changed character are the original window's
         best = _best_prefixes(terms, base[: p + 1] + [-1e18] * (b - a - p), p + 1)
         return best[b - a] - base[b - a]
-
-    def cap(self, i: int) -> float:
-        """A looser upper bound of :meth:`gain` at ``i`` than :meth:`bound`, from the characters'
-        own terms alone: ``best[b]`` is at least ``best[a]`` plus the characters a … b-1 as
-        one-character words, so ``best[a] - best[b]`` is at most the sum of
-        ``log_total - term`` over them. It spares the window's table where no candidate could
-        reach the bar anyway (about half the positions on govcn-2019)."""
-        top = self._cap.get(i)
-        if top is None:
-            if self._lone is None:
-                self._lone = [0.0]
-                for ch in self.text:
-                    self._lone.append(self._lone[-1] + _LOG_TOTAL - _term(self.words, ch))
-            lone, n = self._lone, len(self.text)
-            top = max(lone[b] - lone[a] for a in range(max(0, i + 1 - _SEG_SPAN), i + 1)
-                      for b in range(i + 1, min(n, a + _SEG_SPAN) + 1))
-            top = self._cap[i] = top + _log_max(self.words) - _LOG_TOTAL
-        return top
 
     def bound(self, i: int) -> float:
         """An upper bound of :meth:`gain` at ``i`` for every replacement character, from the original
