@@ -75,3 +75,14 @@ def test_name_endings_in_one_pass_agree_with_the_per_character_test():
     for text in ["平乐县张家镇老埠村", "在镇上", "镇", "1村", "A 村镇", "勺米镇人民政府关于村", "x镇乡", ""]:
         assert lm._before_name_end(text) == [_before_name_end_at(text, i) for i in range(len(text))]
     assert lm._before_name_end("老埠村") == [True, True, False]
+
+
+def test_segmentation_bound_holds_for_every_replacement():
+    # T110 skips the exact segmentation gain of a candidate whose score cannot reach the bar even
+    # with bound(i): exact only while no replacement gains more than that
+    words = lm.lexicon_words()
+    text = "确保人民群众生命材产安全，加快构建现代产业提喜，各级嫩民政府要加强组织领导。"
+    seg = lm._Segmentation(text, words)
+    for i in range(len(text)):
+        assert max(seg.gain(i, ch) for ch in "财体系人民的了在国一是不") <= seg.bound(i) + 1e-9
+    assert 0 < seg.gain(text.index("材"), "财") <= seg.bound(text.index("材"))
