@@ -8,16 +8,15 @@ from gongkai.proofing import lm
 
 
 def test_every_ngram_of_a_frequent_lexicon_word_is_counted():
-    # _word_rows looks a candidate word up only when its n-grams are counted at least _IN_WORD
-    # times: exact only while every 2–4-character substring of every lexicon word of at least
-    # min_word_freq (2–4 characters) is an n-gram of the model counted that often (the build
-    # counts these words, weighted by their frequency)
+    # _word_rows looks a candidate word up only when its n-grams occur in the counts: exact
+    # only while every 2–4-character substring of every lexicon word of at least
+    # min_word_freq (2–4 characters) is an n-gram of the model (the build counts these words)
     m = lm.model()
     words = [w for w, f in lm.lexicon_words().items() if f >= m.min_word_freq and 2 <= len(w) <= 4]
     assert len(words) > 50_000
     keys = np.array([lm.pack([lm.code_of(ch) for ch in w[a:b]])
                      for w in words for a in range(len(w)) for b in range(a + 2, len(w) + 1)], dtype=np.uint64)
-    assert m.lookup(keys).min() >= lm._IN_WORD >= 1
+    assert m.lookup(keys).min() >= 1
 
 
 def test_candidates_are_han_characters():

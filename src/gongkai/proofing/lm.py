@@ -49,10 +49,6 @@ _DIGITS = set("0123456789０１２３４５６７８９")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-#: Every 2–4-gram of a lexicon word of at least ``min_word_freq`` is counted at least this often
-#: (the build weights a dictionary word by log2 of its frequency; tests/proofing/test_typo_speed.py)
-_IN_WORD = 2
-
 _HASH_BITS = 23
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2^64/phi
 _HASH_SHIFT = np.uint64(64 - _HASH_BITS)
@@ -606,12 +602,12 @@ class TypoModel:
         """(position, candidate, frequency of the best word it forms) where that word is frequent enough.
 
         The words tried are the 2–4-character substrings through ``pos`` with ``cand`` in its
-        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram
-        counted at least ``_IN_WORD`` times (the build counts every dictionary and domain word,
-        weighted by its frequency; tests/proofing/test_typo_speed.py checks the shipped model), so
-        substrings whose n-gram is rarer can only be rarer words, which never decide a row: they
-        are dropped by vectorised count lookups (longer n-grams only where their shorter parts
-        pass) and only the rest are looked up in the lexicon.
+        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram of
+        the counts (the build counts every dictionary and domain word;
+        tests/proofing/test_typo_speed.py checks the shipped model), so substrings whose n-gram
+        is absent can only be rarer words, which never decide a row: they are dropped by
+        vectorised count lookups (longer n-grams only where their shorter parts occur) and only
+        the rest are looked up in the lexicon.
         """
         n = len(text)
         off = ORDER - 1
@@ -622,7 +618,7 @@ class TypoModel:
             return padded[pos + off + k]
 
         l1, r1, r2, l2, l3, r3 = ctx(-1), ctx(1), ctx(2), ctx(-2), ctx(-3), ctx(3)
-        has = {"L2": (left >= _IN_WORD) & (pos >= 1), "R2": (right >= _IN_WORD) & (pos + 2 <= n)}
+        has = {"L2": (left >= 1) & (pos >= 1), "R2": (right >= 1) & (pos + 2 <= n)}
         tri = {
             "L3": ((l2 << sh16 | l1) << sh16 | cand, has["L2"] & (pos >= 2)),
             "M3": ((l1 << sh16 | cand) << sh16 | r1, has["L2"] & has["R2"]),
@@ -636,29 +632,23 @@ class TypoModel:
             "R4": (((cand << sh16 | r1) << sh16 | r2) << sh16 | r3, has["R3"] & (pos + 4 <= n)),
         }
         self._present(quad, has, m)
+        # (prefix length, suffix length) of each shape
+        shapes = {"L2": (1, 0), "R2": (0, 1), "L3": (2, 0), "M3": (1, 1), "R3": (0, 2),
+                  "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
         get = words.get
         pos_l, chars = pos.tolist(), [chr(c) for c in cand.tolist()]
-        found = [0] * m  # row index → best frequency
-        for k in np.flatnonzero(has["L2"]).tolist():
-            found[k] = get(text[pos_l[k] - 1] + chars[k], 0)
-        for k in np.flatnonzero(has["R2"]).tolist():
-            f = get(chars[k] + text[pos_l[k] + 1], 0)
-            if f > found[k]:
-                found[k] = f
-        # (prefix length, suffix length) of each longer shape
-        shapes = {"L3": (2, 0), "M3": (1, 1), "R3": (0, 2), "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
+        found: dict[int, int] = {}  # row index → best frequency
         for name, (lp, ls) in shapes.items():
             for k in np.flatnonzero(has[name]).tolist():
                 i = pos_l[k]
                 f = get(text[i - lp : i] + chars[k] + text[i + 1 : i + 1 + ls], 0)
-                if f > found[k]:
+                if f > found.get(k, 0):
                     found[k] = f
         mwf = self.min_word_freq
-        return [(pos_l[k], ord(chars[k]), f) for k, f in enumerate(found) if f >= mwf]
+        return [(pos_l[k], ord(chars[k]), f) for k, f in sorted(found.items()) if f >= mwf]
 
     def _present(self, grams: dict, has: dict, m: int) -> None:
-        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) is counted
-        as often as every n-gram of a frequent word (``_IN_WORD``)."""
+        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) occurs in the counts."""
         sel = [np.flatnonzero(mask) for _, mask in grams.values()]
         total = sum(len(s) for s in sel)
         counts = self.lookup(np.concatenate([keys[s] for (keys, _), s in zip(grams.values(), sel)])) if total else None
@@ -666,7 +656,7 @@ class TypoModel:
         for (name, _), s in zip(grams.items(), sel):
             out = np.zeros(m, dtype=bool)
             if len(s):
-                out[s] = counts[at : at + len(s)] >= _IN_WORD
+                out[s] = counts[at : at + len(s)] >= 1
             at += len(s)
             has[name] = out
 
