@@ -97,6 +97,32 @@ def start_server(folder: Path, clients: int, workers: int) -> tuple[subprocess.P
     raise SystemExit("server did not start in 180 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, their children and so on (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [c for c, p in parents.items() if p in frontier]
+        found += kids
+        frontier = kids
+    return found
+
+
 def client(base: str, username: str):
     import httpx
 
@@ -143,6 +169,8 @@ def main() -> None:
                 with lock:
                     times.append(time.perf_counter() - t)
 
+        helpers = descendants(proc.pid)  # the fork server and the check workers
+        cpu0 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers))
         start = time.perf_counter()
         threads = [threading.Thread(target=run, args=(c,)) for c in range(args.clients)]
         for th in threads:
@@ -150,6 +178,7 @@ def main() -> None:
         for th in threads:
             th.join()
         wall = time.perf_counter() - start
+        cpu1 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -157,6 +186,9 @@ def main() -> None:
           f"{args.workers} check workers")
     print(f"  upload → report: p50 {statistics.median(times):.3f} s, p95 {pct(times, 0.95):.3f} s, "
           f"max {max(times):.3f} s; {len(times) / wall:.1f} drafts/s")
+    n = len(times)
+    print(f"  CPU per draft: server process {(cpu1[0] - cpu0[0]) / n:.3f} s, check workers "
+          f"{(cpu1[1] - cpu0[1]) / n:.3f} s ({len(helpers)} processes below the server)")
     one = folder / "draft1.docx"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
     walls = []

@@ -91,4 +91,20 @@ def serve(host, port, db, data_dir, config_path, init_admin, audit_root, batch_r
         error_line(str(exc))
         raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(f"审核台：http://{host}:{port}/（Ctrl+C 退出）", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True, log_config=_log_config())
+
+
+def _log_config() -> dict:
+    """uvicorn's logging, with its access lines written as the masked message they are.
+
+    The log boundary (``mask_logs``) hands every record on as its masked text without
+    arguments; uvicorn's access formatter unpacks the arguments (client, method, path…) and
+    failed on every request (a "Logging error" and a stack dump on stderr per request).
+    """
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["access"] = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s"}
+    return config

@@ -25,8 +25,10 @@ blocks on it); code already in a thread uses ``Checks.call``.
   the page) and the pool is replaced at once; nothing hangs.
 * **Shutdown**: workers ignore SIGINT (Ctrl-C in a terminal reaches the whole process group;
   the server stops them itself); ``close()`` (lifespan end, after SIGTERM or Ctrl-C) shuts the
-  pool down and waits for the workers. A worker whose parent is gone (the server killed with
-  SIGKILL: the fork server then exits too) leaves by itself within a second or two.
+  pool down and waits for the workers. A worker also leaves by itself when the server is gone
+  (killed with SIGKILL): it waits on a pipe whose only writer the server holds. Neither the
+  pool's queues (every worker holds their write ends) nor the parent process id (a worker's
+  parent is the fork server, which lives as long as a worker does) would tell it.
 * ``workers=0``: no pool; jobs run in threads of this process (at most two at a time). Tests
   use it where the pool is not what they test.
 """
@@ -93,23 +95,24 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _start_worker(config: Config, barrier) -> None:
+def _start_worker(config: Config, barrier, server) -> None:
     """A worker's initializer: ignore Ctrl-C, mask logs, load the models, wait for the others."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..api import warm_up
     from ..output.masking import mask_logs
 
     mask_logs()
-    parent = os.getppid()
-    threading.Thread(target=_watch_parent, args=(parent,), name="gongkai-parent-watch", daemon=True).start()
+    threading.Thread(target=_watch_server, args=(server,), name="gongkai-server-watch", daemon=True).start()
     warm_up(config)
     barrier.wait(WARM_TIMEOUT_S)  # all warm before the first job, so /health means ready
 
 
-def _watch_parent(parent: int) -> None:
-    """Leave when the parent process is gone (the queues of a process pool never say so)."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
+def _watch_server(server) -> None:
+    """Leave when the server is gone: the pipe's only writer is the server (closed by the kernel)."""
+    try:
+        server.recv_bytes()
+    except (EOFError, OSError):
+        pass
     os._exit(0)
 
 
@@ -124,6 +127,8 @@ class Checks:
         self._closing = False
         self._limiter = anyio.CapacityLimiter(2)
         self.replaced = 0  # pools replaced after a worker died (observable in tests)
+        self.pending = 0  # jobs submitted and not finished (observable in tests)
+        self._alive: tuple | None = None  # (read end for workers, write end kept here) of the watch pipe
 
     # -- the pool ---------------------------------------------------------------------------
 
@@ -131,8 +136,10 @@ class Checks:
         from ..batch.pool import default_context
 
         ctx = default_context()
+        if self._alive is None:
+            self._alive = ctx.Pipe(duplex=False)
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_start_worker,
-                                   initargs=(self.config, ctx.Barrier(self.workers)))
+                                   initargs=(self.config, ctx.Barrier(self.workers), self._alive[0]))
         # A pool starts its workers as jobs come; one job per worker starts them all now (none is
         # idle before the barrier lets them all go, so each job makes a worker).
         return pool, [pool.submit(_ready) for _ in range(self.workers)]
@@ -154,14 +161,18 @@ class Checks:
 
     def _submit(self, fn, args) -> tuple[ProcessPoolExecutor, Future]:
         with self._lock:
+            if self._closing:
+                raise CheckCrashed()
             if self._pool is None:  # not started by the lifespan (a test client): start lazily
                 self._pool, _ = self._new_pool()
             pool = self._pool
         try:
-            return pool, pool.submit(_job, fn, *args)
+            future = pool.submit(_job, fn, *args)
         except BrokenProcessPool:
             self._replace(pool)
             raise CheckCrashed() from None
+        self._count(1)
+        return pool, future
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A worker died: start a fresh pool (once, however many jobs noticed)."""
@@ -191,6 +202,8 @@ class Checks:
         except BrokenProcessPool:
             self._replace(pool)
             raise CheckCrashed() from None
+        finally:
+            self._count(-1)
         return self._result(value)
 
     def call(self, fn, *args):
@@ -203,7 +216,13 @@ class Checks:
         except BrokenProcessPool:
             self._replace(pool)
             raise CheckCrashed() from None
+        finally:
+            self._count(-1)
         return self._result(value)
+
+    def _count(self, step: int) -> None:
+        with self._lock:
+            self.pending += step
 
     def close(self) -> None:
         """Stop the workers (queued jobs cancelled, running ones finished) and wait for them."""
@@ -212,3 +231,7 @@ class Checks:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if self._alive is not None:
+            for end in self._alive:
+                end.close()
+            self._alive = None
