@@ -188,6 +188,15 @@ def redacted_copy(path: Path, filename: str, config: Config) -> bytes:
     return package.data
 
 
+def package_print(path: Path) -> tuple[str, dict] | None:
+    """The package fingerprint of a stored file (digest, places), or None when it has none."""
+    try:
+        found = fingerprint_bytes(Path(path).read_bytes())
+    except FingerprintError:
+        return None
+    return found.digest, dict(found.places)
+
+
 def run_here(fn, *args):
     """Run a check job in this process (the desk without a worker pool)."""
     return fn(*args)
@@ -207,6 +216,8 @@ class Desk:
         self.config = config or Config()
         self.run = run
         self._cache: OrderedDict[int, tuple[Document, Report]] = OrderedDict()
+        #: package fingerprints by the stored file's sha256 (a stored file never changes)
+        self._prints: OrderedDict[str, tuple[str, dict] | None] = OrderedDict()
         self._cache_size = cache
         self._lock = threading.Lock()
 
@@ -297,14 +308,23 @@ class Desk:
 
     def ref(self, upload: Upload) -> tuple[Document, DocumentRef]:
         doc, _ = self.checked(upload)
-        try:
-            print_ = fingerprint_bytes(self.data(upload))
-        except FingerprintError:
-            print_ = None
         ref = replace(identify(doc), path=upload.filename)
-        if print_ is not None:
-            ref = replace(ref, package_sha256=print_.digest, places=dict(print_.places))
+        found = self._print(upload)
+        if found is not None:
+            ref = replace(ref, package_sha256=found[0], places=dict(found[1]))
         return doc, ref
+
+    def _print(self, upload: Upload) -> tuple[str, dict] | None:
+        """The stored file's package fingerprint: made once (in a check worker), then remembered."""
+        with self._lock:
+            if upload.sha256 in self._prints:
+                return self._prints[upload.sha256]
+        found = self.run(package_print, self.path(upload))
+        with self._lock:
+            self._prints[upload.sha256] = found
+            while len(self._prints) > self._cache_size:
+                self._prints.popitem(last=False)
+        return found
 
     def review(self, upload: Upload):
         """(record or None, state, missing items, released entry or None) for the document now."""
