@@ -9,9 +9,9 @@
 * :func:`dictionary` gives jieba's dictionary file read once as two tables, word → frequency
   and word → part-of-speech tag (what ``jieba.dt.FREQ`` and ``jieba.posseg``'s tag table
   hold, without jieba's prefix entries and without importing jieba): the name rules ask it
-  whether a word is common, the typo model takes its frequencies. Splitting the 8 MB file and
-  converting its numbers is a third of the time to build them, so the tables are kept between
-  runs in the user cache folder (:func:`_tables`), checked against the file they come from.
+  whether a word is common, the typo model takes its frequencies. Reading and splitting the
+  8 MB file and converting its numbers is about half the time to build them, so the tables are
+  kept between runs in the user cache folder (:func:`_tables`), checked against their file.
 
 Nothing here loads until asked: a run whose rules never segment pays for none of it.
 """
