@@ -101,6 +101,69 @@ class Suspect:
     seg_gain: float = 0.0  # gain in best-segmentation log-probability (word unigram model)
 
 
+class _Text:
+    """One text being checked: its codes, and (looked up on first use) the counts of every n-gram of
+    its own characters and the log-probability of each character given the three before it.
+
+    Every window the paths score around one of its characters shares these: only the n-grams
+    through a replaced character are looked up per candidate (:meth:`TypoModel._replaced_logprob`).
+    """
+
+    def __init__(self, model: "TypoModel", text: str):
+        self.text = text
+        self.n = len(text)
+        self.arr = codes(text)
+        #: codes: ORDER-1 sentence starts, the text, ORDER paddings; text position i is index i + ORDER - 1
+        self.padded = np.concatenate([self.arr, np.full(ORDER, _PAD, dtype=np.uint64)])
+        self._model = model
+        self._keys: list[np.ndarray] | None = None
+        self._counts: list[np.ndarray] | None = None
+        self._logprob: np.ndarray | None = None
+
+    def _look_up(self) -> None:
+        # keys[k][q], counts[k][q]: the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)
+        size = len(self.padded)
+        keys = [np.zeros(size, dtype=np.uint64) for _ in range(ORDER + 1)]
+        for k in range(1, ORDER + 1):
+            keys[k][k - 1 :] = ngram_keys(self.padded, k)
+        found = self._model.lookup(np.concatenate([keys[k][k - 1 :] for k in range(1, ORDER + 1)]))
+        counts = [np.zeros(size) for _ in range(ORDER + 1)]
+        at = 0
+        for k in range(1, ORDER + 1):
+            counts[k][k - 1 :] = found[at : at + size - k + 1]
+            at += size - k + 1
+        self._keys, self._counts = keys, counts
+
+    @property
+    def keys(self) -> list[np.ndarray]:
+        if self._keys is None:
+            self._look_up()
+        return self._keys
+
+    @property
+    def counts(self) -> list[np.ndarray]:
+        if self._counts is None:
+            self._look_up()
+        return self._counts
+
+    @property
+    def logprob(self) -> np.ndarray:
+        """log P(code at padded index q | the 3 before it), Dirichlet-smoothed as in :meth:`TypoModel._replaced_logprob`."""
+        if self._logprob is None:
+            m, c = self._model, self.counts
+            p = (c[1] + 1.0) / (m.total + m.vocab)
+            for k in range(2, ORDER + 1):
+                before = np.concatenate([[0.0], c[k - 1][:-1]])  # the (k-1)-gram ending just before q
+                p = (c[k] + m.beta * p) / (before + m.beta)
+            self._logprob = np.log(p)
+        return self._logprob
+
+    def window_logprob(self, positions: list[int], cols: int) -> np.ndarray:
+        """The unchanged text's log-probabilities of the characters at positions i … i+cols-1, one row per i."""
+        q = np.asarray(positions, dtype=np.intp)[:, None] + (ORDER - 1) + np.arange(cols)[None, :]
+        return self.logprob[q]
+
+
 class TypoModel:
     """Counts of character n-grams plus candidate sets; scores corrections of a sentence."""
 
@@ -182,47 +245,45 @@ class TypoModel:
         return (self.count([code_of(ch)]) + 1.0) / (self.total + self.vocab)
 
     # -- scoring ------------------------------------------------------------------------
-    def _window_logprob(self, windows: np.ndarray, centre: int, base: int = 0, base_of: np.ndarray | None = None) -> np.ndarray:
-        """log P(w_j | 3 previous) for every j from ``centre`` to the window's end, as an (m, L-centre) array.
+    def _replaced_logprob(self, t: _Text, at: np.ndarray, repl: list[np.ndarray], cols: int) -> np.ndarray:
+        """log P(w_j | 3 previous) for j = i … i+cols-1 of each row, where row r puts the codes
+        ``repl[0][r], repl[1][r], …`` at text positions ``at[r]``, ``at[r]+1``, …; an (rows, cols) array.
 
-        ``windows`` is (m, L) codes; the probability is Dirichlet-smoothed recursively from
-        unigrams up: P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta). All the
-        counts a window needs are looked up in one vectorised call. When rows from ``base`` on
-        differ from row ``base_of[r - base]`` only at ``centre``, their n-grams that leave out
-        the centre are not looked up again but copied from that row (the same counts).
+        The probability is Dirichlet-smoothed recursively from unigrams up:
+        P_n(w|h) = (c(h w) + beta * P_{n-1}(w|h')) / (c(h) + beta). Only the n-grams through a
+        replaced character are looked up (one vectorised call); the others are the text's own
+        (:class:`_Text`), the same counts.
         """
-        m, length = windows.shape
-        w = windows.astype(np.uint64)
-        shared = base_of is not None
-        spans = []  # (slot, first, last column) with slot = (j, n, is_context), in stacking order
-        for j in range(centre, length):
-            for n in range(1, ORDER + 1):
-                if j - n + 1 < 0:
-                    break
-                spans.append(((j, n, False), j - n + 1, j + 1))
-                if n > 1:
-                    spans.append(((j, n, True), j - n + 1, j))
-        keys = []
-        rows_of = []  # how many rows each stacked key block covers
-        for _, lo, hi in spans:
-            rows = w if not shared or lo <= centre < hi else w[:base]
-            keys.append(_pack_rows(rows[:, lo:hi]))
-            rows_of.append(len(rows))
-        counts = self.lookup(np.concatenate(keys))
-        at = {}
-        k = 0
-        for (slot, _, _), r in zip(spans, rows_of):
-            c = counts[k : k + r]
-            k += r
-            at[slot] = c if r == m else np.concatenate([c, c[base_of]])
-        out = np.zeros((m, length - centre))
-        for j in range(centre, length):
-            p = (at[(j, 1, False)] + 1.0) / (self.total + self.vocab)
+        h = ORDER - 1  # window column h is the first replaced character (text position i)
+        width = h + cols
+        last = h + len(repl) - 1  # the last replaced column
+        q0 = np.asarray(at, dtype=np.intp)  # padded index of window column 0 (text position i - h)
+        col = [t.padded[q0 + j] for j in range(width)]
+        for k, r in enumerate(repl):
+            col[h + k] = r.astype(np.uint64, copy=False)
+        # keys of the spans (a, b) of window columns through a replaced character
+        spans = {}
+        for a in range(last + 1):
+            key = t.keys[h - a][q0 + h - 1] if a < h else None  # the unchanged columns a … h-1
+            for b in range(h if a < h else a, min(width, a + ORDER)):
+                key = col[b] if key is None else (key << np.uint64(16)) | col[b]
+                if b >= h:
+                    spans[(a, b)] = key
+        found = self.lookup(np.concatenate(list(spans.values())))
+        m = len(q0)
+        for k, span in enumerate(spans):
+            spans[span] = found[k * m : (k + 1) * m]
+
+        def count(a: int, b: int) -> np.ndarray:
+            c = spans.get((a, b))
+            return c if c is not None else t.counts[b - a + 1][q0 + b]
+
+        out = np.zeros((m, cols))
+        for j in range(h, width):
+            p = (count(j, j) + 1.0) / (self.total + self.vocab)
             for n in range(2, ORDER + 1):
-                if (j, n, False) not in at:
-                    break
-                p = (at[(j, n, False)] + self.beta * p) / (at[(j, n, True)] + self.beta)
-            out[:, j - centre] = np.log(p)
+                p = (count(j - n + 1, j) + self.beta * p) / (count(j - n + 1, j - 1) + self.beta)
+            out[:, j - h] = np.log(p)
         return out
 
     def suspects(self, text: str) -> list[Suspect]:
@@ -251,42 +312,40 @@ class TypoModel:
         words = lexicon_words()
         tokens = segmentation.segmenter().cut(text, hmm=False) if self.segment or self.homophones else None
         covered = _covered_by_tokens(tokens, words, self.cover_freq) if self.segment else _covered(text, words, self.cover_freq)
-        arr = codes(text)
-        padded = np.concatenate([arr, np.full(ORDER, _PAD, dtype=np.uint64)])
+        t = _Text(self, text)
         quoted = _quoted(text)
         listed = _listed_names(text)
         # names, list entries and quotations are deliberate wording
         skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
-        found = self._char_suspects(text, words, covered, skip, arr, padded)
+        found = self._char_suspects(t, words, covered, skip)
         if self.covered_threshold < math.inf and tokens is not None:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
-            found += [s for s in self._out_of_place_suspects(text, tokens, words, covered, skip, arr, padded)
+            found += [s for s in self._out_of_place_suspects(t, tokens, words, covered, skip)
                       if s.start not in near]
             found.sort(key=lambda s: s.start)
         if self.completion_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
-            found += [s for s in self._completion_suspects(text, words, covered, skip, padded) if s.start not in near]
+            found += [s for s in self._completion_suspects(t, words, covered, skip) if s.start not in near]
             found.sort(key=lambda s: s.start)
         if self.homophones and self.word_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 1, s.start + 2)}
-            for s in self._word_suspects(text, tokens, skip, padded, words):
+            for s in self._word_suspects(t, tokens, skip, words):
                 if s.start not in near and s.start + 1 not in near:
                     found.append(s)
             found.sort(key=lambda s: s.start)
         return found
 
-    def _char_suspects(self, text: str, words: dict, covered: list, skip: list, arr: np.ndarray,
-                       padded: np.ndarray, at: list[int] | None = None, threshold: float | None = None,
-                       lm_min: float = -math.inf) -> list[Suspect]:
+    def _char_suspects(self, t: _Text, words: dict, covered: list, skip: list, at: list[int] | None = None,
+                       threshold: float | None = None, lm_min: float = -math.inf) -> list[Suspect]:
         """One-character corrections: sound- or shape-alike characters that form a frequent word.
 
         The characters tried are those no frequent word covers, or the positions ``at``; a
         correction is reported at ``threshold`` (default: the model's ``threshold``); candidates
         whose n-gram gain is below ``lm_min`` are dropped before their segmentation gain is computed.
         """
-        n = len(text)
+        text, n = t.text, t.n
         off = ORDER - 1
-        code_list = arr.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
+        code_list = t.padded.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
         if at is None:
             eligible = [
@@ -303,21 +362,21 @@ class TypoModel:
         sets = [candidates[code_list[i + off]] for i in eligible]
         pos = np.repeat(np.array(eligible), [len(c) for c in sets])
         cand = np.concatenate(sets).astype(np.uint64)
-        near = self._near(code_list + [_PAD] * ORDER, eligible)
+        near = self._near(code_list, eligible)
         keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
-        rows = self._word_rows(text, padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
+        rows = self._word_rows(text, t.padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return _strongest_per_cluster(self._score(padded, n, rows, text, threshold, lm_min))
+        return _strongest_per_cluster(self._score(t, rows, threshold, lm_min))
 
-    def _out_of_place_suspects(self, text: str, tokens: list[str], words: dict, covered: list, skip: list,
-                               arr: np.ndarray, padded: np.ndarray) -> list[Suspect]:
+    def _out_of_place_suspects(self, t: _Text, tokens: list[str], words: dict, covered: list,
+                               skip: list) -> list[Suspect]:
         """Real-word slips (不旅行→不履行、防止法→防治法、高治病性→高致病性): a frequent two-character word
         whose trigrams with both neighbours never occur in the counts is out of place; each of its
         characters is tried like an uncovered one, and reported at ``covered_threshold`` (above
         ``threshold``: a word that is there was usually meant) when the n-grams prefer it too.
         """
-        n = len(text)
+        n = t.n
         spans = []
         pos = 0
         for tok in tokens:
@@ -326,42 +385,31 @@ class TypoModel:
             pos += len(tok)
         if not spans:
             return []
-        off = ORDER - 1
-        sh = np.uint64(16)
-        at = np.array(spans) + off
-        a, b = padded[at], padded[at + 1]
-        counts = self.lookup(np.concatenate([((padded[at - 1] << sh) | a) << sh | b, ((a << sh) | b) << sh | padded[at + 2]]))
-        m = len(spans)
-        out_of_place = [i for i, left, right in zip(spans, counts[:m].tolist(), counts[m:].tolist())
-                        if left < 1 and right < 1]
+        # the trigrams (left neighbour, word) and (word, right neighbour) end at padded index i + ORDER, i + ORDER + 1
+        tri = t.counts[3]
+        out_of_place = [i for i in spans if tri[i + ORDER] < 1 and tri[i + ORDER + 1] < 1]
         if not out_of_place:
             return []
         chars = [k for i in out_of_place for k in (i, i + 1)]
         # a correction the n-grams do not prefer at all is never reported there: skip its segmentation gain
-        return self._char_suspects(text, words, covered, skip, arr, padded, at=chars, threshold=self.covered_threshold,
-                                   lm_min=0.0)
+        return self._char_suspects(t, words, covered, skip, at=chars, threshold=self.covered_threshold, lm_min=0.0)
 
-    def _completion_suspects(self, text: str, words: dict, covered: list, skip: list,
-                             padded: np.ndarray) -> list[Suspect]:
+    def _completion_suspects(self, t: _Text, words: dict, covered: list, skip: list) -> list[Suspect]:
         """Rare characters that no confusion set links to the right one (申国→中国、审汁→审计): any
         character that makes a very frequent two-character word with a neighbour is a candidate, and
         only a score of ``completion_threshold`` (well above ``threshold``) with a segmentation gain
         of ``completion_seg`` (the character completes a word) is reported.
         """
-        n = len(text)
+        text, n = t.text, t.n
         left, right = _completions(self.completion_min_freq)
         at = [i for i in range(n) if not covered[i] and not skip[i] and is_han(text[i])
               and words.get(text[i], 0) < self.completion_max_single]
         if not at:
             return []
         # only characters out of place: neither bigram with a neighbour occurs in the counts
-        sh = np.uint64(16)
         pos = np.array(at) + (ORDER - 1)
-        big = self.lookup(np.concatenate([(padded[pos - 1] << sh) | padded[pos], (padded[pos] << sh) | padded[pos + 1],
-                                          (padded[pos - 2] << sh) | padded[pos - 1],
-                                          (padded[pos + 1] << sh) | padded[pos + 2]]))
-        k = len(at)
-        big = big.reshape(4, k).tolist()
+        bigram = t.counts[2]  # the bigram ending at each padded index
+        big = [bigram[pos].tolist(), bigram[pos + 1].tolist(), bigram[pos - 1].tolist(), bigram[pos + 2].tolist()]
         # a neighbour whose bigram on its far side is unseen may be the typo itself (民生福址: 址 is
         # wrong, not 福): no word is completed with it
         sides = {i: (far_l >= 1, far_r >= 1) for i, a, b, far_l, far_r in zip(at, *big) if a < 1 and b < 1}
@@ -385,12 +433,10 @@ class TypoModel:
             rows.extend((i, c, f) for c, f in best.items() if c not in usual and c != ord(ch))
         if not rows:
             return []
-        out = self._score(padded, n, rows, text, self.completion_threshold, self.completion_lm_min,
-                          self.completion_margin)
+        out = self._score(t, rows, self.completion_threshold, self.completion_lm_min, self.completion_margin)
         return _strongest_per_cluster([s for s in out if s.seg_gain >= self.completion_seg])
 
-    def _word_suspects(self, text: str, tokens: list[str], skip: list, padded: np.ndarray,
-                       words: dict) -> list[Suspect]:
+    def _word_suspects(self, t: _Text, tokens: list[str], skip: list, words: dict) -> list[Suspect]:
         """Two-character strings that a same-sounding frequent word fits much better (别字 typed by pinyin:
         堆物→队伍、提喜→体系、优先公司→有限公司).
 
@@ -400,12 +446,13 @@ class TypoModel:
         and the three after them) plus the gain in best-segmentation log-probability; the best
         word of a string is reported when the sum reaches ``word_threshold``.
         """
+        text = t.text
         rows = self._homophone_rows(text, _word_starts(tokens), skip)
         if rows:
-            rows = self._fitting_rows(rows, padded)
+            rows = self._fitting_rows(rows, t.padded)
         if not rows:
             return []
-        best = self._best_words(text, rows, padded, words)
+        best = self._best_words(t, rows, words)
         out: list[Suspect] = []
         for i in sorted(best):
             score, c, gain, seg, seen = best[i]
@@ -449,19 +496,16 @@ class TypoModel:
         tri = self.lookup(np.concatenate([((padded[at - 1] << sh) | c0) << sh | c1, ((c0 << sh) | c1) << sh | padded[at + 2]]))
         return [r for r, a, b in zip(rows, tri[:m].tolist(), tri[m:].tolist()) if a >= 1 or b >= 1]
 
-    def _best_words(self, text: str, rows: list[tuple[int, str]], padded: np.ndarray, words: dict) -> dict[int, tuple]:
+    def _best_words(self, t: _Text, rows: list[tuple[int, str]], words: dict) -> dict[int, tuple]:
         """Position → (score, word, n-gram gain, segmentation gain, seen in training) of the best word
         of each position whose score reaches ``word_threshold``."""
-        n = len(text)
-        off = ORDER - 1
+        text, n = t.text, t.n
         seen_words = self.word_pairs
         positions = sorted({i for i, _ in rows})
         idx = {i: k for k, i in enumerate(positions)}
-        base = np.stack([padded[i + off - 3 : i + off + 5] for i in positions])
-        win = base[[idx[i] for i, _ in rows]].copy()
-        win[:, 3] = np.array([ord(c[0]) for _, c in rows], dtype=np.uint64)
-        win[:, 4] = np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)
-        per_j = self._window_logprob(np.concatenate([base, win]), 3)
+        # the two characters and the three after them, unchanged (one row per position) and replaced
+        repl = [np.array([ord(c[0]) for _, c in rows], dtype=np.uint64), np.array([ord(c[1]) for _, c in rows], dtype=np.uint64)]
+        per_j = np.concatenate([t.window_logprob(positions, 5), self._replaced_logprob(t, [i for i, _ in rows], repl, 5)])
         ends = np.array([min(5, n - i) for i in positions] + [min(5, n - i) for i, _ in rows])
         lp = (per_j * (np.arange(5)[None, :] < ends[:, None])).sum(axis=1).tolist()
         first = len(positions)
@@ -576,18 +620,16 @@ class TypoModel:
             at += len(s)
             has[name] = out
 
-    def _score(self, padded: np.ndarray, n: int, rows: list[tuple[int, int, int]], text: str = "",
-               threshold: float | None = None, lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
+    def _score(self, t: _Text, rows: list[tuple[int, int, int]], threshold: float | None = None,
+               lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
         """Score every (position, candidate) at once; the best candidate per position above threshold."""
+        text, n, padded = t.text, t.n, t.padded
         off = ORDER - 1
-        centre = ORDER - 1
         positions = sorted({r[0] for r in rows})
-        # one original window per position, then one window per candidate
+        # the window of the character and the three after it: unchanged (one row per position), then per candidate
         idx = {i: k for k, i in enumerate(positions)}
-        base = np.stack([padded[i + off - centre : i + off + ORDER] for i in positions])
-        win = np.concatenate([base, base[[idx[r[0]] for r in rows]]])
-        win[len(positions):, centre] = np.array([r[1] for r in rows], dtype=np.uint64)
-        per_j = self._window_logprob(win, centre, len(positions), np.array([idx[r[0]] for r in rows], dtype=np.intp))
+        per_j = np.concatenate([t.window_logprob(positions, ORDER),
+                                self._replaced_logprob(t, [r[0] for r in rows], [np.array([r[1] for r in rows], dtype=np.uint64)], ORDER)])
         # mask the padding beyond the end of the text
         ends = np.array([min(ORDER, n - i) for i in positions] + [min(ORDER, n - r[0]) for r in rows])
         mask = np.arange(ORDER)[None, :] < ends[:, None]
@@ -595,7 +637,11 @@ class TypoModel:
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
-        seg_cache: dict[int, float] = {}
+        seg_cache: dict[int, tuple] = {}
+        seg_bound: dict[int, float] = {}
+        # a row whose score cannot reach this even with the largest segmentation gain possible at its
+        # position is neither reported nor a runner-up that could cost the best its margin
+        bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
         lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
         first = len(positions)
         code_list = padded.tolist()
@@ -609,6 +655,11 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
+                if self.seg_weight > 0:
+                    if i not in seg_bound:
+                        seg_bound[i] = _segmentation_gain_bound(text, i, cache=seg_cache)
+                    if score + self.seg_weight * seg_bound[i] < bar:
+                        continue
                 seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
@@ -631,6 +682,7 @@ class TypoModel:
 
 _SEG_SPAN = 4
 _LOG_TOTAL = None
+_LOG_MAX = None
 
 
 def _word_starts(tokens: list[str]) -> list[int]:
@@ -658,6 +710,14 @@ def _log_total(words: dict) -> float:
     if _LOG_TOTAL is None:
         _LOG_TOTAL = math.log(sum(v for v in words.values() if v > 0))
     return _LOG_TOTAL
+
+
+def _log_max(words: dict) -> float:
+    """The largest log frequency of a word: no term of a segmentation exceeds it."""
+    global _LOG_MAX
+    if _LOG_MAX is None:
+        _LOG_MAX = math.log(max(1, max(words.values(), default=1)))
+    return _LOG_MAX
 
 
 def _segmentation_table(window: str, words: dict, base: tuple | None = None, start: int = 1) -> tuple[list, dict]:
@@ -734,6 +794,30 @@ def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict 
         base = cache[i] = _segmentation_table(window, words)
     # segmentations before the changed character, and words after it, are the original window's
     return _segmentation_table(fixed, words, base, i - a + 1)[0][len(fixed)] - base[0][len(window)]
+
+
+def _segmentation_gain_bound(text: str, i: int, radius: int = 4, cache: dict | None = None) -> float:
+    """An upper bound of :func:`_segmentation_gain` at ``i`` for every replacement character, from the
+    original window's table alone (no dictionary look-up).
+
+    With ``best`` the original window's prefix table (``p`` the changed index), the corrected
+    window's best segmentation has one term ``(a, b)`` through ``p``: it is
+    ``best[a] + term - log_total + rest(b)`` with ``rest(b)`` the best segmentation of the window
+    from ``b``, and ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
+    ``best[a] - best[b] + log_max - log_total`` over the (a, b) through ``p``. It spares the exact
+    gain of most candidates (their score stays below the bar whatever it is).
+    """
+    words = lexicon_words()
+    a0, b0 = max(0, i - radius), min(len(text), i + radius + 1)
+    if cache is None:
+        cache = {}
+    base = cache.get(i)
+    if base is None:
+        base = cache[i] = _segmentation_table(text[a0:b0], words)
+    best, p = base[0], i - a0
+    top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
+              for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
+    return top + _log_max(words) - _log_total(words)
 
 
 #: Endings of place and organisation names: characters just before them are likely proper names.
