@@ -1,14 +1,16 @@
 """Time to a finished report through the web desk, warm, next to `gongkai check` of the same file.
 
-    python benchmarks/serve.py [--requests 100] [--clients 4] [--chars 5000] [--workers 2]
+    python benchmarks/serve.py [--requests 100] [--clients 4] [--chars 5000] [--workers N]
 
 Starts `gongkai serve` in its own process on a fresh register (one account per client), waits
 until it answers (the models are loaded at start-up), then has --clients concurrent clients
 upload --requests distinct drafts of about --chars characters (.docx built in code; every draft
 differs, so nothing is served from memory) and fetch the report page. The time of one request
-is upload → report page received. Prints p50/p95/max and the throughput, then the wall time of
-`gongkai check` of one of the same drafts in a fresh process (median of 3), and the check of one
-draft in a warm process (what the server itself spends per draft).
+is upload → report page received. Prints p50/p95/max and the throughput, the CPU time the server
+process and the processes below it (the fork server and the check workers) spent per draft
+(Linux), then the wall time of `gongkai check` of one of the same drafts in a fresh process
+(median of 3), and the check of one draft in a warm process (what a worker spends per draft).
+The load average before the run is printed with the figures: they mean little on a busy machine.
 Target (issue #19): p95 ≤ 0.5 s on the 2-core machine.
 """
 
@@ -66,7 +68,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(folder: Path, clients: int, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(folder: Path, clients: int, workers: int | None) -> tuple[subprocess.Popen, str]:
     from gongkai.store import Store
     from gongkai.store.accounts import Accounts
 
@@ -78,7 +80,8 @@ def start_server(folder: Path, clients: int, workers: int) -> tuple[subprocess.P
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
     proc = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port),
-                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                             *(["--workers", str(workers)] if workers is not None else [])], env=env,
+                            stdout=subprocess.DEVNULL,
                             stderr=open(folder / "server.log", "wb"))
     base = f"http://127.0.0.1:{port}"
     import httpx
@@ -95,6 +98,32 @@ def start_server(folder: Path, clients: int, workers: int) -> tuple[subprocess.P
         time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start in 180 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, their children and so on (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [c for c, p in parents.items() if p in frontier]
+        found += kids
+        frontier = kids
+    return found
 
 
 def client(base: str, username: str):
@@ -119,8 +148,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=100)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--chars", type=int, default=5000)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=None, help="check workers (default: the server's, one per core)")
     args = ap.parse_args()
+    load = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-serve-"))
     drafts = [draft(folder / f"draft{i}.docx", i, args.chars).read_bytes() for i in range(args.requests)]
     proc, base = start_server(folder, args.clients, args.workers)
@@ -143,6 +173,8 @@ def main() -> None:
                 with lock:
                     times.append(time.perf_counter() - t)
 
+        helpers = descendants(proc.pid)  # the fork server and the check workers
+        cpu0 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
         start = time.perf_counter()
         threads = [threading.Thread(target=run, args=(c,)) for c in range(args.clients)]
         for th in threads:
@@ -150,13 +182,18 @@ def main() -> None:
         for th in threads:
             th.join()
         wall = time.perf_counter() - start
+        cpu1 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     print(f"web desk: {len(times)} drafts of ~{args.chars} characters, {args.clients} clients, "
-          f"{args.workers} check workers")
+          f"{args.workers if args.workers is not None else 'default'} check workers; load average before {load:.2f}")
     print(f"  upload → report: p50 {statistics.median(times):.3f} s, p95 {pct(times, 0.95):.3f} s, "
           f"max {max(times):.3f} s; {len(times) / wall:.1f} drafts/s")
+    n = len(times)
+    print(f"  CPU per draft: server process {(cpu1[0] - cpu0[0]) / n:.3f} s, check workers "
+          f"{(cpu1[1] - cpu0[1]) / n:.3f} s ({len(helpers)} processes below the server), "
+          f"the clients (this process) {(cpu1[2] - cpu0[2]) / n:.3f} s")
     one = folder / "draft1.docx"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
     walls = []

@@ -120,3 +120,120 @@ def test_a_check_with_every_rule_loads_neither_jieba_nor_its_tables():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.split() == ["False", "True", "True"], out.stderr
+
+
+# ---- the tables kept between runs (segmentation._tables)
+
+TINY = "一 5 m\n北京 300 ns\n申请人 40 n\n北京 301 ns\n石世伟 2 nr\n"
+
+
+def _never_parsed(source):
+    raise AssertionError(f"{source} was parsed: the cache was not used")
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A dictionary file of five lines (北京 twice: its last line counts) and where its cache goes."""
+    source = tmp_path / "dict.txt"
+    source.write_text(TINY, encoding="utf-8")
+    return source, tmp_path / "cache" / "jieba-dict.tables"
+
+
+_PARSE = segmentation._parse  # what the tests compare with, whatever a test patches
+
+
+def _as_parsed(tables, source):
+    parsed = _PARSE(source)
+    assert tables.freq == parsed.freq and list(tables.freq) == list(parsed.freq)
+    assert tables.tags == parsed.tags and list(tables.tags) == list(parsed.tags)
+
+
+def test_the_cached_tables_are_the_parsed_ones_of_jiebas_dictionary(tmp_path, monkeypatch):
+    source, cache = segmentation._dict_file(), tmp_path / "jieba-dict.tables"
+    segmentation._tables(source, cache)
+    monkeypatch.setattr(segmentation, "_parse", _never_parsed)
+    _as_parsed(segmentation._tables(source, cache), source)
+    assert [p.name for p in tmp_path.iterdir()] == ["jieba-dict.tables"]  # no temporary file left
+
+
+def test_the_cache_goes_to_gongkai_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
+    assert segmentation._cache_file() == tmp_path / "jieba-dict.tables"
+
+
+@pytest.mark.parametrize("change", ["content", "version"])
+def test_a_stale_cache_is_ignored_and_written_again(tiny, monkeypatch, change):
+    source, cache = tiny
+    segmentation._tables(source, cache)
+    if change == "content":
+        source.write_text(TINY + "户主 70 n\n", encoding="utf-8")
+    else:
+        monkeypatch.setattr(segmentation, "__version__", "99.0")
+    tables = segmentation._tables(source, cache)
+    _as_parsed(tables, source)
+    assert (tables.freq.get("户主"), tables.freq["北京"]) == ((70, 301) if change == "content" else (None, 301))
+    monkeypatch.setattr(segmentation, "_parse", _never_parsed)  # written again: the next run reads it
+    assert segmentation._tables(source, cache) == tables
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: b"",
+    lambda data: b"\x00\xff garbage",
+    lambda data: data[:-3],  # cut short
+    lambda data: data + b"x",
+    lambda data: data[:-1] + b"\xfe",  # a tag numbered past the tag names
+    lambda data: data.replace("北京".encode(), "北\n\n\n".encode(), 1),  # as long, but four words
+    lambda data: b"[1, 2]\n" + data.partition(b"\n")[2],
+], ids=["empty", "garbage", "truncated", "longer", "tag-number", "word-count", "header"])
+def test_a_corrupt_cache_is_ignored_and_written_again(tiny, monkeypatch, damage):
+    source, cache = tiny
+    segmentation._tables(source, cache)
+    cache.write_bytes(damage(cache.read_bytes()))
+    _as_parsed(segmentation._tables(source, cache), source)
+    monkeypatch.setattr(segmentation, "_parse", _never_parsed)
+    _as_parsed(segmentation._tables(source, cache), source)
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_only_the_parse(tiny):
+    source, _ = tiny
+    blocker = source.parent / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    _as_parsed(segmentation._tables(source, blocker / "jieba-dict.tables"), source)
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_parse(tiny, monkeypatch):
+    source, cache = tiny
+
+    def refused(**kw):
+        raise PermissionError(13, "Permission denied", kw.get("dir"))
+
+    monkeypatch.setattr(segmentation.tempfile, "mkstemp", refused)  # as a read-only folder does, even for root
+    _as_parsed(segmentation._tables(source, cache), source)
+    assert not cache.exists()
+
+
+def test_a_cache_that_cannot_be_renamed_into_place_leaves_no_temporary_file(tiny):
+    source, cache = tiny
+    cache.mkdir(parents=True)  # a folder where the file should be: os.replace fails
+    _as_parsed(segmentation._tables(source, cache), source)
+    assert list(cache.parent.iterdir()) == [cache]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_cache_folder_still_works(tiny):
+    source, cache = tiny
+    cache.parent.mkdir()
+    cache.parent.chmod(0o555)
+    try:
+        _as_parsed(segmentation._tables(source, cache), source)
+        assert list(cache.parent.iterdir()) == []
+    finally:
+        cache.parent.chmod(0o755)
+
+
+def test_a_read_only_cache_file_is_read(tiny, monkeypatch):
+    source, cache = tiny
+    segmentation._tables(source, cache)
+    cache.chmod(0o444)
+    monkeypatch.setattr(segmentation, "_parse", _never_parsed)
+    assert segmentation._tables(source, cache).freq["北京"] == 301

@@ -99,7 +99,9 @@ def desk(tmp_path_factory):
     folder = tmp_path_factory.mktemp("desk")
     db = str(folder / "register.sqlite3")
     make_office(db)
-    app = create_app(Settings(db=db, data_dir=folder / "web", config=Config(limits=LIMITS), warm=False))
+    # checks in threads here (the pool has its own tests in test_pool.py and test_browser.py)
+    app = create_app(Settings(db=db, data_dir=folder / "web", config=Config(limits=LIMITS), warm=False,
+                              check_workers=0))
     app.state.folder = folder
     return app
 

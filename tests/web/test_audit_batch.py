@@ -57,7 +57,7 @@ def office(tmp_path_factory, kit):
     junk = folder / "不是结果.sqlite"
     junk.write_text("这不是结果文件\n", encoding="utf-8")
     app = create_app(Settings(db=db, data_dir=folder / "web", config=Config(limits=Limits(max_file_mb=1.0, archive_max_entry_mb=2.0)), warm=False,
-                              audit_root=root, batch_results=(store, junk)))
+                              check_workers=0, audit_root=root, batch_results=(store, junk)))
     app.state.folder = folder
     return app
 

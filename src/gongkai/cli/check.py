@@ -22,6 +22,7 @@ from .common import (
     config_overrides,
     error_line,
     follow_links_option,
+    frozen_start_up,
     load_configs,
     output_stream,
     reject_unknown_codes,
@@ -52,7 +53,6 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     if refs:
         overrides["refs"] = refs
     configs = load_configs(config_path, **overrides)
-    registry = default_registry()
     reject_unknown_codes(overrides)
 
     runners: dict[int, Runner] = {}
@@ -60,16 +60,17 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
     totals = Totals()
     unusable = 0
     failing = False
-    with output_stream(output) as out:
+    with output_stream(output) as out, frozen_start_up() as started:
         console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
                           force_terminal=None if output is None else False)
         def runner_for(cfg) -> Runner:
             runner = runners.get(id(cfg))
             if runner is None:
-                runner = runners[id(cfg)] = Runner(registry, cfg)
+                runner = runners[id(cfg)] = Runner(default_registry(), cfg)  # loaded in frozen_start_up's block
             return runner
 
         for result in checked(iter_sources(paths, follow_links=follow_links), configs, runner_for):
+            started()
             if isinstance(result, ReadError):
                 unusable += 1
                 error_line(result.line())
@@ -88,7 +89,7 @@ def check(paths, fmt, output, reveal, refs, config_path, fail_on, select, ignore
             if fmt == "sarif":
                 results.append(result)
         if fmt == "sarif":
-            json.dump(sarif_log(results, registry, reveal), out, ensure_ascii=False, indent=2)
+            json.dump(sarif_log(results, default_registry(), reveal), out, ensure_ascii=False, indent=2)
             out.write("\n")
         elif fmt == "text":
             if totals.documents + unusable > 1 or not totals.documents:

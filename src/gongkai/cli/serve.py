@@ -38,7 +38,8 @@ def _need_web() -> None:
               help="公开属性核对可读取的服务器文件夹（只能核对其中的文件夹；默认只能上传）。")
 @click.option("--batch-results", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="可浏览的批量检查结果库（.sqlite/.jsonl，可多次指定；默认为数据文件夹下 batch/ 中的结果库）。")
-@click.option("--workers", default=2, show_default=True, type=int, help="同时进行检查的线程数。")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="检查进程数（默认：CPU 核数，至多 4；每个进程启动时加载模型）；0：在服务进程内检查（仅供测试）。")
 def serve(host, port, db, data_dir, config_path, init_admin, audit_root, batch_results, workers):
     """审核台：在浏览器中检查、批注、遮蔽文稿，并以本人账户签署三审三校、发布登记。"""
     _need_web()
@@ -80,11 +81,30 @@ def serve(host, port, db, data_dir, config_path, init_admin, audit_root, batch_r
 
     mask_logs()
     try:
-        app = create_app(Settings(db=db, data_dir=Path(data_dir) if data_dir else None, config=config,
-                                  check_workers=workers, audit_root=Path(audit_root) if audit_root else None,
-                                  batch_results=tuple(Path(p) for p in batch_results)))
+        settings = Settings(db=db, data_dir=Path(data_dir) if data_dir else None, config=config,
+                            audit_root=Path(audit_root) if audit_root else None,
+                            batch_results=tuple(Path(p) for p in batch_results))
+        if workers is not None:
+            settings.check_workers = workers
+        app = create_app(settings)
     except StoreError as exc:
         error_line(str(exc))
         raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(f"审核台：http://{host}:{port}/（Ctrl+C 退出）", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True, log_config=_log_config())
+
+
+def _log_config() -> dict:
+    """uvicorn's logging, with its access lines written as the masked message they are.
+
+    The log boundary (``mask_logs``) hands every record on as its masked text without
+    arguments; uvicorn's access formatter unpacks the arguments (client, method, path…) and
+    failed on every request (a "Logging error" and a stack dump on stderr per request).
+    """
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["access"] = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s"}
+    return config

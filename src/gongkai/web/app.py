@@ -2,9 +2,10 @@
 htmx shipped in ``static/``, every route behind sign-in except the login page, static assets and
 the health check (``PUBLIC``), and every state-changing route behind the session's CSRF token.
 
-Checking runs in a worker thread (``anyio.to_thread``) with at most ``check_workers`` at a time,
-so an upload being checked does not hold up the pages of others; the models are loaded once,
-at start-up (``api.warm_up``), and shared.
+Checking runs in a pool of warm worker processes (``web/checks.py``, ``check_workers`` of them):
+a page handler awaits the pool's future, so an upload being checked never holds up the pages of
+others, and checks use every core. The workers load the models at start-up, before the server
+answers; ``check_workers=0`` checks in threads of the server process instead (tests).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,7 +35,8 @@ from .auth import PRE_COOKIE, SESSION_COOKIE, SESSION_HOURS, Auth, SignedIn, loa
 from . import batch as batches
 from .audit import FILTERS, AuditError, Audits, status_name
 from .audit import visible as audit_visible
-from .desk import RELEASERS, REVEALERS, Desk, Upload
+from .checks import CheckCrashed, Checks, default_workers
+from .desk import RELEASERS, REVEALERS, Desk, Upload, accept_file, annotated_copy, check_stored, redacted_copy
 from .views import report_view
 
 log = logging.getLogger("gongkai.web")
@@ -84,7 +86,8 @@ class Settings:
     db: str | None = None
     data_dir: Path | None = None
     config: Config | None = None
-    check_workers: int = 2
+    #: Check worker processes; 0: check in threads of the server process (tests).
+    check_workers: int = field(default_factory=default_workers)
     warm: bool = True
     secure_cookies: bool = False
     #: The one server folder (and what lies inside it) the audit page may read; None: upload only.
@@ -111,22 +114,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     store = Store(settings.db)
     folder = data_folder(store, settings.data_dir)
-    desk = Desk(store, folder / "uploads", settings.config)
+    config = settings.config or Config()
+    checks = Checks(config, settings.check_workers)
+    desk = Desk(store, folder / "uploads", config, run=checks.call)
     auth = Auth(store, load_secret(folder))
     env = Environment(loader=PackageLoader("gongkai.web", "templates"), autoescape=select_autoescape(["html"]))
     limiter = anyio.CapacityLimiter(max(1, settings.check_workers))
     web = _Web(store, desk, auth, env, limiter, settings)
+    web.checks = checks
     web.audits = Audits(desk, folder / "audits", settings.audit_root)
     web.batch_folder = folder / "batch"
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        if settings.warm:
+        if settings.warm and checks.workers == 0:
             from ..api import warm_up
 
             await anyio.to_thread.run_sync(warm_up, desk.config)
-        yield
-        store.close()
+        elif settings.warm:
+            await checks.start()  # every worker warm before uvicorn takes a connection
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(checks.close)
+            store.close()
 
     app = Starlette(routes=web.routes(), middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.web = web
@@ -213,6 +224,8 @@ class _Web:
                 return self.page("message.html", request, 403, who=who, title="须登录", message=str(exc))
             except StoreError as exc:
                 return self.page("message.html", request, 503, who=who, title="登记库不可用", message=str(exc))
+            except CheckCrashed as exc:
+                return self.page("message.html", request, 503, who=who, title="检查中断", message=str(exc))
 
         endpoint.__name__ = getattr(handler, "__name__", "endpoint")
         endpoint.roles = roles
@@ -294,8 +307,9 @@ class _Web:
                 refused.append((f.filename or "未命名", f"文件过大（上限 {cap / 2**20:.0f} MB）"))
                 continue
             data = await f.read()
-            async with self.limiter:
-                got, bad = await anyio.to_thread.run_sync(self.desk.accept, f.filename or "未命名", data, who.account)
+            results = await self.checks.run(accept_file, f.filename or "未命名", data, self.desk.config,
+                                            self.desk.blobs)
+            got, bad = await anyio.to_thread.run_sync(self.desk.register, results, who.account)
             ids += got
             refused += [(r.name, r.reason) for r in bad]
         if len(ids) == 1 and not refused:
@@ -306,8 +320,7 @@ class _Web:
         upload = await self._visible(request, who)
         if isinstance(upload, Response):
             return upload
-        async with self.limiter:
-            doc, rep = await anyio.to_thread.run_sync(self.desk.checked, upload)
+        doc, rep = await self._checked(upload)
         view = report_view(doc, rep, reveal=reveal)
         return self.page("report.html", request, who=who, upload=upload, view=view, revealed=reveal,
                          may_reveal=who.account.has(*REVEALERS), is_docx=doc.source_format == "docx")
@@ -320,13 +333,21 @@ class _Web:
         log.warning("account #%d revealed the personal data of upload #%d", who.account.id, upload.id)
         return await self.report(request, who, reveal=True)
 
+    async def _checked(self, upload: Upload):
+        """The document and its report: from memory, else checked again in a worker."""
+        hit = self.desk.cached(upload)
+        if hit is not None:
+            return hit
+        doc, report = await self.checks.run(check_stored, self.desk.path(upload), upload.filename, self.desk.config)
+        self.desk.remember(upload.id, doc, report)
+        return doc, report
+
     async def _copy(self, request: Request, who: SignedIn, make, suffix: str) -> Response:
         upload = await self._visible(request, who)
         if isinstance(upload, Response):
             return upload
         try:
-            async with self.limiter:
-                data = await anyio.to_thread.run_sync(make, upload)
+            data = await make(upload)
         except UnreadableDocument as exc:
             return self.page("message.html", request, 422, who=who, title="无法生成副本", message=exc.message,
                              back=f"/doc/{upload.id}")
@@ -336,16 +357,24 @@ class _Web:
                         headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     async def annotated(self, request: Request, who: SignedIn) -> Response:
-        return await self._copy(request, who, self.desk.annotated, "批注")
+        async def make(upload: Upload) -> bytes:
+            doc, report = await self._checked(upload)
+            return await self.checks.run(annotated_copy, self.desk.path(upload), report, doc.source_format)
+
+        return await self._copy(request, who, make, "批注")
 
     async def redacted(self, request: Request, who: SignedIn) -> Response:
-        return await self._copy(request, who, self.desk.redacted, "遮蔽")
+        async def make(upload: Upload) -> bytes:
+            return await self.checks.run(redacted_copy, self.desk.path(upload), upload.filename, self.desk.config)
+
+        return await self._copy(request, who, make, "遮蔽")
 
     async def review(self, request: Request, who: SignedIn, message: str | None = None, status: int = 200,
                      ok: str | None = None) -> Response:
         upload = await self._visible(request, who)
         if isinstance(upload, Response):
             return upload
+        await self._checked(upload)  # in memory for the register work below
         async with self.limiter:
             record, state, missing, released = await anyio.to_thread.run_sync(self.desk.review, upload)
         return self.page("review.html", request, status, who=who, upload=upload, record=record, state=state,
@@ -412,6 +441,7 @@ class _Web:
         if not who.account.has(*RELEASERS):
             return await self.review(request, who, status=403,
                                      message="发布登记须由编辑人员或党政办登记员办理（《勺米镇政务公开信息审核发布管理制度》第一条、第十二条）")
+        await self._checked(upload)
         async with self.limiter:
             missing, entry = await anyio.to_thread.run_sync(self.desk.release, upload, who.account)
         if missing:

@@ -72,15 +72,152 @@ def safe_name(name: str) -> str:
     return base[:200]
 
 
-class Desk:
-    """The web desk's operations over one register (``store``) and one folder of stored files."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One document read, checked and stored by content hash: what the register and the page need."""
 
-    def __init__(self, store: Store, blobs: Path, config: Config | None = None, cache: int = 64):
+    name: str
+    sha256: str
+    size: int
+    doc: Document
+    report: Report
+
+
+# -- the work of a check: run in a check worker process (``web/checks.py``), or in this one --------
+#
+# These functions touch no register and hold no state: they take the configuration and the
+# folder of stored files, and give back plain data (pickled back from a worker).
+
+
+def accept_file(filename: str, data: bytes, config: Config, blobs: Path) -> list[Checked | Refused]:
+    """Read and check an uploaded file (a .zip: each member); store what was read, by content hash."""
+    name = safe_name(filename)
+    limits = config.limits
+    if len(data) > limits.max_file_mb * 1024 * 1024:
+        return [Refused(name, f"文件过大（{len(data) / 2**20:.0f} MB，上限 {limits.max_file_mb:.0f} MB）")]
+    if not data:
+        return [Refused(name, "文件为空（0 字节）")]
+    if Path(name).suffix.lower() in ARCHIVE_EXTS or data[:4] == b"PK\x03\x04" and not _is_office(data):
+        return _accept_archive(name, data, config, blobs)
+    try:
+        return [_accept_one(name, data, config, blobs)]
+    except UnreadableDocument as exc:
+        return [Refused(name, exc.message)]
+
+
+def _accept_archive(name: str, data: bytes, config: Config, blobs: Path) -> list[Checked | Refused]:
+    limits = config.limits
+    out: list[Checked | Refused] = []
+    fd, tmp = tempfile.mkstemp(prefix="gongkai-upload-", suffix=".zip")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        found = False
+        with open(tmp, "rb") as fh:
+            for item in iter_archive(fh, name, tmp, (), limits):
+                found = True
+                if isinstance(item, ReadError):
+                    out.append(Refused(item.file, item.message))
+                    continue
+                try:
+                    member = item.read_bytes(limits)
+                    out.append(_accept_one(item.name, member, config, blobs))
+                except UnreadableDocument as exc:
+                    out.append(Refused(item.name, exc.message))
+        if not found:
+            out.append(Refused(name, "压缩包中没有可检查的文档"))
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return out
+
+
+def _accept_one(name: str, data: bytes, config: Config, blobs: Path) -> Checked:
+    doc = read_bytes(data, name, config.limits)  # raises UnreadableDocument: nothing stored
+    report = check_document(doc, config)
+    digest = hashlib.sha256(data).hexdigest()
+    path = blob_path(blobs, digest)
+    if not path.exists():
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return Checked(name, digest, len(data), doc, report)
+
+
+def blob_path(blobs: Path, digest: str) -> Path:
+    """Where the file with this sha256 is stored (the folder made when missing)."""
+    folder = Path(blobs) / digest[:2]
+    folder.mkdir(exist_ok=True)
+    return folder / digest
+
+
+def check_stored(path: Path, filename: str, config: Config) -> tuple[Document, Report]:
+    """A stored upload read and checked again (its report no longer in memory)."""
+    doc = read_bytes(Path(path).read_bytes(), filename, config.limits)
+    return doc, check_document(doc, config)
+
+
+def annotated_copy(path: Path, report: Report, source_format: str) -> bytes:
+    """A copy with one Word comment per finding, personal data masked in the comments."""
+    from ..formats.annotate import annotate_docx
+
+    if source_format != "docx":
+        raise UnreadableDocument("unsupported", "只能批注 .docx 文件（请先另存为 .docx）")
+    return annotate_docx(Path(path).read_bytes(), report).data
+
+
+def redacted_copy(path: Path, filename: str, config: Config) -> bytes:
+    """The 公开稿: personal data masked in every part, verified by a scan of the copy (fail closed)."""
+    from ..formats.package_scan import scan_package
+    from ..formats.redact import redact_docx, redact_package
+
+    data = Path(path).read_bytes()
+    doc = read_bytes(data, filename, config.limits)
+    if doc.source_format != "docx":
+        raise UnreadableDocument("unsupported", "只能为 .docx 文件生成遮蔽件（请先另存为 .docx）")
+    runner = Runner(default_registry(), config.merged(select=("D1",), ignore=()))
+    findings = [f for f in check_document(doc, runner.config, runner=runner).findings if f.sensitive]
+    secret = Runner(default_registry(), config.merged(select=("S101",), ignore=()))
+    if any(f.rule == "S101" for f in check_document(doc, secret.config, runner=secret).findings):
+        raise UnreadableDocument("classified", "标有密级：涉密公文不得公开发布，不生成遮蔽件")
+    result = redact_docx(data, doc, findings)
+    package = redact_package(result.data, config, runner)
+    scan = scan_package(package.data, filename, config.limits, config, runner)
+    left = scan.lines()
+    if left:
+        raise UnreadableDocument("redact_left", f"复查仍发现 {len(left)} 处，未生成遮蔽件：{left[0]}")
+    return package.data
+
+
+def package_print(path: Path) -> tuple[str, dict] | None:
+    """The package fingerprint of a stored file (digest, places), or None when it has none."""
+    try:
+        found = fingerprint_bytes(Path(path).read_bytes())
+    except FingerprintError:
+        return None
+    return found.digest, dict(found.places)
+
+
+def run_here(fn, *args):
+    """Run a check job in this process (the desk without a worker pool)."""
+    return fn(*args)
+
+
+class Desk:
+    """The web desk's operations over one register (``store``) and one folder of stored files.
+
+    The work of a check (the functions above) goes through ``run(fn, *args)``: in this thread
+    by default, or a check worker's (``Checks.call``) when the server has a pool.
+    """
+
+    def __init__(self, store: Store, blobs: Path, config: Config | None = None, cache: int = 64, run=run_here):
         self.store = store
         self.blobs = Path(blobs)
         self.blobs.mkdir(parents=True, exist_ok=True)
         self.config = config or Config()
+        self.run = run
         self._cache: OrderedDict[int, tuple[Document, Report]] = OrderedDict()
+        #: package fingerprints by the stored file's sha256 (a stored file never changes)
+        self._prints: OrderedDict[str, tuple[str, dict] | None] = OrderedDict()
         self._cache_size = cache
         self._lock = threading.Lock()
 
@@ -88,77 +225,39 @@ class Desk:
 
     def accept(self, filename: str, data: bytes, account: Account) -> tuple[list[int], list[Refused]]:
         """Read and check an uploaded file (a .zip: each member); store what was read."""
-        name = safe_name(filename)
-        limits = self.config.limits
-        if len(data) > limits.max_file_mb * 1024 * 1024:
-            return [], [Refused(name, f"文件过大（{len(data) / 2**20:.0f} MB，上限 {limits.max_file_mb:.0f} MB）")]
-        if not data:
-            return [], [Refused(name, "文件为空（0 字节）")]
-        if Path(name).suffix.lower() in ARCHIVE_EXTS or data[:4] == b"PK\x03\x04" and not _is_office(data):
-            return self._accept_archive(name, data, account)
-        try:
-            upload_id = self._accept_one(name, data, account)
-        except UnreadableDocument as exc:
-            return [], [Refused(name, exc.message)]
-        return [upload_id], []
+        return self.register(self.run(accept_file, filename, data, self.config, self.blobs), account)
 
-    def _accept_archive(self, name: str, data: bytes, account: Account) -> tuple[list[int], list[Refused]]:
-        limits = self.config.limits
+    def register(self, results: list[Checked | Refused], account: Account) -> tuple[list[int], list[Refused]]:
+        """Record the documents a check accepted as uploads of ``account`` (ids, and what was refused)."""
         ids: list[int] = []
         refused: list[Refused] = []
-        fd, tmp = tempfile.mkstemp(prefix="gongkai-upload-", suffix=".zip")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            found = False
-            with open(tmp, "rb") as fh:
-                for item in iter_archive(fh, name, tmp, (), limits):
-                    found = True
-                    if isinstance(item, ReadError):
-                        refused.append(Refused(item.file, item.message))
-                        continue
-                    try:
-                        member = item.read_bytes(limits)
-                        ids.append(self._accept_one(item.name, member, account))
-                    except UnreadableDocument as exc:
-                        refused.append(Refused(item.name, exc.message))
-            if not found:
-                refused.append(Refused(name, "压缩包中没有可检查的文档"))
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        for item in results:
+            if isinstance(item, Refused):
+                refused.append(item)
+                continue
+            report = item.report
+            summary = {
+                "label": report.document.label,
+                "suggested": report.attribute.suggested if report.attribute else None,
+                "counts": dict(report.summary),
+                "format": item.doc.source_format,
+            }
+            with self.store._guard(), self.store.engine.begin() as conn:
+                upload_id = conn.execute(uploads.insert().values(
+                    account_id=account.id, unit_id=account.unit_id, sha256=item.sha256, filename=item.name,
+                    size=item.size, created_at=self.store.clock(), summary=json.dumps(summary, ensure_ascii=False),
+                )).inserted_primary_key[0]
+            self.remember(upload_id, item.doc, report)
+            log.info("upload #%d checked: %d bytes, %d findings", upload_id, item.size, len(report.findings))
+            ids.append(upload_id)
         return ids, refused
 
-    def _accept_one(self, name: str, data: bytes, account: Account) -> int:
-        doc = read_bytes(data, name, self.config.limits)  # raises UnreadableDocument: nothing stored
-        report = check_document(doc, self.config)
-        digest = hashlib.sha256(data).hexdigest()
-        path = self._blob(digest)
-        if not path.exists():
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        summary = {
-            "label": report.document.label,
-            "suggested": report.attribute.suggested if report.attribute else None,
-            "counts": dict(report.summary),
-            "format": doc.source_format,
-        }
-        with self.store._guard(), self.store.engine.begin() as conn:
-            upload_id = conn.execute(uploads.insert().values(
-                account_id=account.id, unit_id=account.unit_id, sha256=digest, filename=name, size=len(data),
-                created_at=self.store.clock(), summary=json.dumps(summary, ensure_ascii=False),
-            )).inserted_primary_key[0]
-        self._remember(upload_id, doc, report)
-        log.info("upload #%d checked: %d bytes, %d findings", upload_id, len(data), len(report.findings))
-        return upload_id
-
-    def _blob(self, digest: str) -> Path:
-        folder = self.blobs / digest[:2]
-        folder.mkdir(exist_ok=True)
-        return folder / digest
+    def path(self, upload: Upload) -> Path:
+        """The stored file of an upload."""
+        return blob_path(self.blobs, upload.sha256)
 
     def data(self, upload: Upload) -> bytes:
-        return self._blob(upload.sha256).read_bytes()
+        return self.path(upload).read_bytes()
 
     # -- who sees what ----------------------------------------------------------------------
 
@@ -184,67 +283,48 @@ class Desk:
 
     # -- reports and copies -----------------------------------------------------------------
 
-    def _remember(self, upload_id: int, doc: Document, report: Report) -> None:
+    def remember(self, upload_id: int, doc: Document, report: Report) -> None:
         with self._lock:
             self._cache[upload_id] = (doc, report)
             self._cache.move_to_end(upload_id)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
+    def cached(self, upload: Upload) -> tuple[Document, Report] | None:
+        """The document and its report if still in memory (recent uploads)."""
+        with self._lock:
+            return self._cache.get(upload.id)
+
     def checked(self, upload: Upload) -> tuple[Document, Report]:
         """The document and its report (kept in memory for recent uploads, else checked again)."""
-        with self._lock:
-            hit = self._cache.get(upload.id)
+        hit = self.cached(upload)
         if hit is not None:
             return hit
-        doc = read_bytes(self.data(upload), upload.filename, self.config.limits)
-        report = check_document(doc, self.config)
-        self._remember(upload.id, doc, report)
+        doc, report = self.run(check_stored, self.path(upload), upload.filename, self.config)
+        self.remember(upload.id, doc, report)
         return doc, report
-
-    def annotated(self, upload: Upload) -> bytes:
-        """A copy with one Word comment per finding, personal data masked in the comments."""
-        from ..formats.annotate import annotate_docx
-
-        doc, report = self.checked(upload)
-        if doc.source_format != "docx":
-            raise UnreadableDocument("unsupported", "只能批注 .docx 文件（请先另存为 .docx）")
-        return annotate_docx(self.data(upload), report).data
-
-    def redacted(self, upload: Upload) -> bytes:
-        """The 公开稿: personal data masked in every part, verified by a scan of the copy (fail closed)."""
-        from ..formats.package_scan import scan_package
-        from ..formats.redact import redact_docx, redact_package
-
-        data = self.data(upload)
-        doc, _ = self.checked(upload)
-        if doc.source_format != "docx":
-            raise UnreadableDocument("unsupported", "只能为 .docx 文件生成遮蔽件（请先另存为 .docx）")
-        runner = Runner(default_registry(), self.config.merged(select=("D1",), ignore=()))
-        findings = [f for f in check_document(doc, runner.config, runner=runner).findings if f.sensitive]
-        secret = Runner(default_registry(), self.config.merged(select=("S101",), ignore=()))
-        if any(f.rule == "S101" for f in check_document(doc, secret.config, runner=secret).findings):
-            raise UnreadableDocument("classified", "标有密级：涉密公文不得公开发布，不生成遮蔽件")
-        result = redact_docx(data, doc, findings)
-        package = redact_package(result.data, self.config, runner)
-        scan = scan_package(package.data, upload.filename, self.config.limits, self.config, runner)
-        left = scan.lines()
-        if left:
-            raise UnreadableDocument("redact_left", f"复查仍发现 {len(left)} 处，未生成遮蔽件：{left[0]}")
-        return package.data
 
     # -- review -----------------------------------------------------------------------------
 
     def ref(self, upload: Upload) -> tuple[Document, DocumentRef]:
         doc, _ = self.checked(upload)
-        try:
-            print_ = fingerprint_bytes(self.data(upload))
-        except FingerprintError:
-            print_ = None
         ref = replace(identify(doc), path=upload.filename)
-        if print_ is not None:
-            ref = replace(ref, package_sha256=print_.digest, places=dict(print_.places))
+        found = self._print(upload)
+        if found is not None:
+            ref = replace(ref, package_sha256=found[0], places=dict(found[1]))
         return doc, ref
+
+    def _print(self, upload: Upload) -> tuple[str, dict] | None:
+        """The stored file's package fingerprint: made once (in a check worker), then remembered."""
+        with self._lock:
+            if upload.sha256 in self._prints:
+                return self._prints[upload.sha256]
+        found = self.run(package_print, self.path(upload))
+        with self._lock:
+            self._prints[upload.sha256] = found
+            while len(self._prints) > self._cache_size:
+                self._prints.popitem(last=False)
+        return found
 
     def review(self, upload: Upload):
         """(record or None, state, missing items, released entry or None) for the document now."""
