@@ -22,7 +22,9 @@ The counts come from official writing: the corrected ECSpell sentences, publishe
 documents, the seed regulations and the articles of 378 national laws (see the build script).
 ``GONGKAI_TYPO_MODEL`` may name another model file (a tuning model); unset, the shipped one is used.
 
-Loading is lazy and happens once per process (:func:`model`).
+Loading is lazy and happens once per process (:func:`model`). Per process, results are
+remembered by text and by each position's surroundings (``_position_memo``); a text's own
+n-grams and segmentation terms are looked up once per text (:class:`_Text`, :class:`_Segmentation`).
 """
 
 from __future__ import annotations
@@ -1015,14 +1017,6 @@ def lexicon_words() -> dict:
         if parts and parts[0]:
             words[parts[0]] = max(words.get(parts[0], 0), int(parts[1]) if len(parts) > 1 else 1)
     return words
-
-
-def _pack_rows(rows: np.ndarray) -> np.ndarray:
-    rows = rows.astype(np.uint64, copy=False)
-    key = rows[:, 0].copy()
-    for k in range(1, rows.shape[1]):
-        key = (key << np.uint64(16)) | rows[:, k]
-    return key
 
 
 def load(data: bytes) -> TypoModel:
