@@ -174,7 +174,7 @@ def main() -> None:
                     times.append(time.perf_counter() - t)
 
         helpers = descendants(proc.pid)  # the fork server and the check workers
-        cpu0 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers))
+        cpu0 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
         start = time.perf_counter()
         threads = [threading.Thread(target=run, args=(c,)) for c in range(args.clients)]
         for th in threads:
@@ -182,7 +182,7 @@ def main() -> None:
         for th in threads:
             th.join()
         wall = time.perf_counter() - start
-        cpu1 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers))
+        cpu1 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -192,7 +192,8 @@ def main() -> None:
           f"max {max(times):.3f} s; {len(times) / wall:.1f} drafts/s")
     n = len(times)
     print(f"  CPU per draft: server process {(cpu1[0] - cpu0[0]) / n:.3f} s, check workers "
-          f"{(cpu1[1] - cpu0[1]) / n:.3f} s ({len(helpers)} processes below the server)")
+          f"{(cpu1[1] - cpu0[1]) / n:.3f} s ({len(helpers)} processes below the server), "
+          f"the clients (this process) {(cpu1[2] - cpu0[2]) / n:.3f} s")
     one = folder / "draft1.docx"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
     walls = []

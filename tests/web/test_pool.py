@@ -112,11 +112,15 @@ def served(tmp_path_factory, kit):
         time.sleep(0.1)
     assert srv.started, "the desk did not start"
     checks = app.state.web.checks
-    yield f"http://127.0.0.1:{port}", checks, folder
+    yield f"http://127.0.0.1:{port}", checks, app
     workers = checks.pids()
     srv.should_exit = True
     thread.join(timeout=60)
     assert not gone_within(workers, 10), "the lifespan's end stops the workers"
+
+
+def served_app(served):
+    return served[2].state.web
 
 
 def wait_for_pending(checks, thread: threading.Thread, seconds: float = 60) -> None:
@@ -144,6 +148,24 @@ def test_an_upload_is_checked_in_a_worker_process(served, kit, tmp_path):
     after = {p: Path(f"/proc/{p}/stat").read_text() for p in checks.pids()}
     assert before.keys() == after.keys(), "no worker was replaced"
     assert any(before[p] != after[p] for p in before), "a worker's CPU time moved"
+
+
+def test_a_report_no_longer_in_memory_and_the_copies_are_made_in_the_workers(served, kit, tmp_path):
+    base, checks, _ = served
+    desk = served_app(served).desk
+    client = sign_in(base, "zhang", kit.PASSWORD)
+    r = upload(client, "名单.docx", kit.draft(tmp_path / "名单.docx", number=43).read_bytes())
+    doc_url = r.headers["location"]
+    desk._cache.clear()  # as after a restart, or once 64 newer uploads pushed it out
+    page = client[0].get(doc_url)
+    assert page.status_code == 200 and 'id="findings"' in page.text and kit.FAKE_ID not in page.text
+    redacted = client[0].get(doc_url + "/redacted.docx")
+    assert redacted.status_code == 200 and redacted.content[:2] == b"PK"
+    assert kit.FAKE_ID.encode() not in redacted.content
+    # an error raised in a worker comes back as the page's message
+    r = upload(client, "便条.txt", "关于春耕的便条\n请各村做好备耕。\n".encode())
+    copy = client[0].get(r.headers["location"] + "/annotated.docx")
+    assert copy.status_code == 422 and "只能批注 .docx 文件" in copy.text
 
 
 def test_pages_are_served_while_a_large_upload_is_checked(served, kit, tmp_path):
