@@ -8,15 +8,16 @@ from gongkai.proofing import lm
 
 
 def test_every_ngram_of_a_frequent_lexicon_word_is_counted():
-    # _word_rows looks a candidate word up only when its n-grams occur in the counts: exact
-    # only while every 2–4-character substring of every lexicon word of at least
-    # min_word_freq (2–4 characters) is an n-gram of the model (the build counts these words)
+    # _word_rows looks a candidate word up only when its n-grams are counted at least _IN_WORD
+    # times: exact only while every 2–4-character substring of every lexicon word of at least
+    # min_word_freq (2–4 characters) is an n-gram of the model counted that often (the build
+    # counts these words, weighted by their frequency)
     m = lm.model()
     words = [w for w, f in lm.lexicon_words().items() if f >= m.min_word_freq and 2 <= len(w) <= 4]
     assert len(words) > 50_000
     keys = np.array([lm.pack([lm.code_of(ch) for ch in w[a:b]])
                      for w in words for a in range(len(w)) for b in range(a + 2, len(w) + 1)], dtype=np.uint64)
-    assert m.lookup(keys).min() >= 1
+    assert m.lookup(keys).min() >= lm._IN_WORD >= 1
 
 
 def test_candidates_are_han_characters():
@@ -40,7 +41,7 @@ def test_segmentation_gain_reuses_the_prefix_exactly():
     a, b = max(0, i - 4), min(len(text), i + 5)
     fixed = text[a:i] + "财" + text[i + 1 : b]
     expected = lm._segmentation_logprob(fixed, words) - lm._segmentation_logprob(text[a:b], words)
-    assert lm._segmentation_gain(text, i, "财") == expected
+    assert lm._Segmentation(text, words).gain(i, "财") == expected
     assert expected > 0
 
 
@@ -63,3 +64,14 @@ def test_listed_names_in_one_pass_agree_with_the_per_character_test():
         assert [mask[i] for i in range(len(text)) if lm.is_han(text[i])] == \
                [_in_listed_name(text, i) for i in range(len(text)) if lm.is_han(text[i])]
     assert lm._listed_names("贾高建\u3000\u3000中央")[:3] == [True] * 3
+
+
+def _before_name_end_at(text: str, i: int) -> bool:
+    """The per-character reference: whether ``text[i]`` is in the two Han characters before a name ending."""
+    return any(k < len(text) and text[k] in lm._NAME_END and all(lm.is_han(ch) for ch in text[i:k]) for k in (i + 1, i + 2))
+
+
+def test_name_endings_in_one_pass_agree_with_the_per_character_test():
+    for text in ["平乐县张家镇老埠村", "在镇上", "镇", "1村", "A 村镇", "勺米镇人民政府关于村", "x镇乡", ""]:
+        assert lm._before_name_end(text) == [_before_name_end_at(text, i) for i in range(len(text))]
+    assert lm._before_name_end("老埠村") == [True, True, False]

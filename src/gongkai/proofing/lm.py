@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from io import BytesIO
@@ -47,6 +47,15 @@ _PAD = 0x0003  # beyond the end of a text (masked out of every score)
 
 _DIGITS = set("0123456789０１２３４５６７８９")
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+#: Every 2–4-gram of a lexicon word of at least ``min_word_freq`` is counted at least this often
+#: (the build weights a dictionary word by log2 of its frequency; tests/proofing/test_typo_speed.py)
+_IN_WORD = 2
+
+_HASH_BITS = 23
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2^64/phi
+_HASH_SHIFT = np.uint64(64 - _HASH_BITS)
 
 
 def code_of(ch: str) -> int:
@@ -116,34 +125,22 @@ class _Text:
         #: codes: ORDER-1 sentence starts, the text, ORDER paddings; text position i is index i + ORDER - 1
         self.padded = np.concatenate([self.arr, np.full(ORDER, _PAD, dtype=np.uint64)])
         self._model = model
-        self._keys: list[np.ndarray] | None = None
-        self._counts: list[np.ndarray] | None = None
+        self._counts: np.ndarray | None = None
         self._logprob: np.ndarray | None = None
-
-    def _look_up(self) -> None:
-        # keys[k][q], counts[k][q]: the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)
-        size = len(self.padded)
-        keys = [np.zeros(size, dtype=np.uint64) for _ in range(ORDER + 1)]
-        for k in range(1, ORDER + 1):
-            keys[k][k - 1 :] = ngram_keys(self.padded, k)
-        found = self._model.lookup(np.concatenate([keys[k][k - 1 :] for k in range(1, ORDER + 1)]))
-        counts = [np.zeros(size) for _ in range(ORDER + 1)]
-        at = 0
-        for k in range(1, ORDER + 1):
-            counts[k][k - 1 :] = found[at : at + size - k + 1]
-            at += size - k + 1
-        self._keys, self._counts = keys, counts
+        self._segmentation: _Segmentation | None = None
 
     @property
-    def keys(self) -> list[np.ndarray]:
-        if self._keys is None:
-            self._look_up()
-        return self._keys
-
-    @property
-    def counts(self) -> list[np.ndarray]:
+    def counts(self) -> np.ndarray:
+        """counts[k, q]: the count of the k-gram ending at padded index q (0 where q < k - 1; k = 0 unused)."""
         if self._counts is None:
-            self._look_up()
+            size = len(self.padded)
+            keys = [ngram_keys(self.padded, k) for k in range(1, ORDER + 1)]
+            found = self._model.lookup(np.concatenate(keys))
+            self._counts = np.zeros((ORDER + 1, size))
+            at = 0
+            for k in range(1, ORDER + 1):
+                self._counts[k, k - 1 :] = found[at : at + size - k + 1]
+                at += size - k + 1
         return self._counts
 
     @property
@@ -158,6 +155,13 @@ class _Text:
             self._logprob = np.log(p)
         return self._logprob
 
+    @property
+    def segmentation(self) -> "_Segmentation":
+        """Best segmentations of the windows around its characters (made on first use)."""
+        if self._segmentation is None:
+            self._segmentation = _Segmentation(self.text, lexicon_words())
+        return self._segmentation
+
     def window_logprob(self, positions: list[int], cols: int) -> np.ndarray:
         """The unchanged text's log-probabilities of the characters at positions i … i+cols-1, one row per i."""
         q = np.asarray(positions, dtype=np.intp)[:, None] + (ORDER - 1) + np.arange(cols)[None, :]
@@ -171,6 +175,9 @@ class TypoModel:
                  cand_dst: np.ndarray, pairs: np.ndarray, params: dict, homophones: dict | None = None):
         self.keys = keys
         self.counts = counts
+        #: a one-hash Bloom filter of the keys (8 MB, ~14% set): False means the key is absent
+        self._maybe = np.zeros(1 << _HASH_BITS, dtype=bool)
+        self._maybe[((keys * _HASH_MUL) >> _HASH_SHIFT).astype(np.intp)] = True
         self.candidates: dict[int, np.ndarray] = {
             int(s): cand_dst[cand_off[i] : cand_off[i + 1]] for i, s in enumerate(cand_src)
         }
@@ -224,18 +231,28 @@ class TypoModel:
         self._near_cache: dict[tuple[int, int, int], np.ndarray] = {}
         #: text → its suspects (documents repeat boilerplate paragraphs; the result depends on the text only)
         self._text_cache = TextMemo("typo-suspects", 20_000)  # results by text (see gongkai.memo)
+        #: ((threshold, lm_min), the characters within _REACH, offset) → the position's best one-character
+        #: correction or None; ("word", the characters around the pair, offset, tried as a token) → the
+        #: position's best word (:meth:`_best_words`) or None
+        self._position_memo: dict[tuple, Suspect | None] = {}
         #: character → its candidate codes as a set (completion path)
         self._usual_sets: dict[str, frozenset] = {}
 
     # -- counts -------------------------------------------------------------------------
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Counts of many keys at once (0 where absent)."""
-        # sorted, distinct needles: binary searches share their path (2-3x faster on n-gram windows)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        idx = np.searchsorted(self.keys, uniq)
-        idx[idx >= len(self.keys)] = 0
-        found = self.keys[idx] == uniq
-        return np.where(found, self.counts[idx], 0).astype(np.float64)[inverse.reshape(-1)]
+        # most keys tried are absent (~80%: a candidate beside a neighbour it never meets); one bit
+        # per hash of the keys present rules most of them out before the binary search, whose
+        # cache misses in the 10 MB of keys dominate (lookups ~2x faster on govcn-2019)
+        keys = np.asarray(keys, dtype=np.uint64)
+        out = np.zeros(len(keys))
+        sel = np.flatnonzero(self._maybe[((keys * _HASH_MUL) >> _HASH_SHIFT).astype(np.intp)])
+        if len(sel):
+            needles = keys[sel]
+            idx = np.searchsorted(self.keys, needles)
+            idx[idx >= len(self.keys)] = 0
+            out[sel] = np.where(self.keys[idx] == needles, self.counts[idx], 0)
+        return out
 
     def count(self, seq) -> int:
         return int(self.lookup(np.array([pack(seq)], dtype=np.uint64))[0])
@@ -257,34 +274,28 @@ class TypoModel:
         h = ORDER - 1  # window column h is the first replaced character (text position i)
         width = h + cols
         last = h + len(repl) - 1  # the last replaced column
-        q0 = np.asarray(at, dtype=np.intp)  # padded index of window column 0 (text position i - h)
-        col = [t.padded[q0 + j] for j in range(width)]
+        q = np.asarray(at, dtype=np.intp)[:, None] + np.arange(width)  # padded index of each window column
+        win = t.padded[q]
         for k, r in enumerate(repl):
-            col[h + k] = r.astype(np.uint64, copy=False)
-        # keys of the spans (a, b) of window columns through a replaced character
-        spans = {}
-        for a in range(last + 1):
-            key = t.keys[h - a][q0 + h - 1] if a < h else None  # the unchanged columns a … h-1
-            for b in range(h if a < h else a, min(width, a + ORDER)):
-                key = col[b] if key is None else (key << np.uint64(16)) | col[b]
-                if b >= h:
-                    spans[(a, b)] = key
-        found = self.lookup(np.concatenate(list(spans.values())))
-        m = len(q0)
-        for k, span in enumerate(spans):
-            spans[span] = found[k * m : (k + 1) * m]
-
-        def count(a: int, b: int) -> np.ndarray:
-            c = spans.get((a, b))
-            return c if c is not None else t.counts[b - a + 1][q0 + b]
-
-        out = np.zeros((m, cols))
-        for j in range(h, width):
-            p = (count(j, j) + 1.0) / (self.total + self.vocab)
-            for n in range(2, ORDER + 1):
-                p = (count(j - n + 1, j) + self.beta * p) / (count(j - n + 1, j - 1) + self.beta)
-            out[:, j - h] = np.log(p)
-        return out
+            win[:, h + k] = r
+        # counts[n, r, j]: the count of the n-gram ending at column j of row r; the text's, then
+        # those through a replaced column (starting at columns h-n+1 … last) looked up
+        counts = t.counts[:, q]
+        key, through = win, []
+        for n in range(1, ORDER + 1):
+            if n > 1:
+                key = (key[:, :-1] << np.uint64(16)) | win[:, n - 1 :]  # key[:, s]: the n-gram from column s
+            lo, hi = max(0, h - n + 1), min(last, width - n) + 1
+            through.append((n, lo, key[:, lo:hi]))
+        found = self.lookup(np.concatenate([k.ravel() for _, _, k in through]))
+        done = 0
+        for n, lo, k in through:
+            counts[n, :, lo + n - 1 : lo + n - 1 + k.shape[1]] = found[done : done + k.size].reshape(k.shape)
+            done += k.size
+        p = (counts[1, :, h:] + 1.0) / (self.total + self.vocab)
+        for n in range(2, ORDER + 1):
+            p = (counts[n, :, h:] + self.beta * p) / (counts[n - 1, :, h - 1 : width - 1] + self.beta)
+        return np.log(p)
 
     def suspects(self, text: str) -> list[Suspect]:
         """Characters of ``text`` (one sentence or paragraph) that are probably typos.
@@ -304,6 +315,7 @@ class TypoModel:
         """Forget the per-process caches (results by text, neighbour counts); results do not change."""
         self._text_cache.clear()
         self._near_cache.clear()
+        self._position_memo.clear()
 
     def _suspects(self, text: str) -> list[Suspect]:
         n = len(text)
@@ -316,7 +328,8 @@ class TypoModel:
         quoted = _quoted(text)
         listed = _listed_names(text)
         # names, list entries and quotations are deliberate wording
-        skip = [quoted[i] or listed[i] or _in_name(text, i) for i in range(n)]
+        named = _before_name_end(text)
+        skip = [q or li or na for q, li, na in zip(quoted, listed, named)]
         found = self._char_suspects(t, words, covered, skip)
         if self.covered_threshold < math.inf and tokens is not None:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
@@ -357,6 +370,29 @@ class TypoModel:
             eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
         if not eligible:
             return []
+        # what a position yields depends on the characters within _REACH of it only: positions
+        # whose surroundings were scored before (boilerplate recurs) take that result
+        memo, mode = self._position_memo, (threshold, lm_min)
+        if len(memo) > 100_000:
+            memo.clear()
+        keys = {i: (mode, text[max(0, i - _REACH) : i + _REACH + 1], min(i, _REACH)) for i in eligible}
+        found = [replace(memo[k], start=i) for i, k in keys.items() if memo.get(k) is not None]
+        eligible = [i for i in eligible if keys[i] not in memo]
+        if eligible:
+            scored = {s.start: s for s in self._scored(t, words, eligible, threshold, lm_min)}
+            for i in eligible:
+                memo[keys[i]] = scored.get(i)
+            found += scored.values()
+            found.sort(key=lambda s: s.start)
+        return _strongest_per_cluster(found)
+
+    def _scored(self, t: _Text, words: dict, eligible: list[int], threshold: float | None,
+                lm_min: float) -> list[Suspect]:
+        """The best correction of each of the ``eligible`` positions that reaches the bar (:meth:`_char_suspects`)."""
+        text, n = t.text, t.n
+        off = ORDER - 1
+        code_list = t.padded.tolist()
+        candidates = self.candidates
         # a word through the candidate implies its bigram with a neighbour is in the counts
         # (dictionary words are counted): one vectorised filter before the word loop
         sets = [candidates[code_list[i + off]] for i in eligible]
@@ -367,7 +403,7 @@ class TypoModel:
         rows = self._word_rows(text, t.padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return _strongest_per_cluster(self._score(t, rows, threshold, lm_min))
+        return self._score(t, rows, threshold, lm_min)
 
     def _out_of_place_suspects(self, t: _Text, tokens: list[str], words: dict, covered: list,
                                skip: list) -> list[Suspect]:
@@ -446,13 +482,26 @@ class TypoModel:
         and the three after them) plus the gain in best-segmentation log-probability; the best
         word of a string is reported when the sum reaches ``word_threshold``.
         """
-        text = t.text
-        rows = self._homophone_rows(text, _word_starts(tokens), skip)
-        if rows:
-            rows = self._fitting_rows(rows, t.padded)
-        if not rows:
-            return []
-        best = self._best_words(t, rows, words)
+        text, n = t.text, t.n
+        starts = [i for i in _word_starts(tokens) if not (skip[i] or skip[i + 1])]
+        seen_words = self.word_pairs
+        paired = [i for i in range(n - 1) if text[i : i + 2] in seen_words and not (skip[i] or skip[i + 1])]
+        # a position's best word depends on the characters from _REACH before it to _REACH after the
+        # pair (n-gram and segmentation windows) and on whether the segmentation tried it: positions
+        # seen before in the same surroundings take that result (as in _char_suspects)
+        memo, tried = self._position_memo, set(starts)
+        keys = {i: ("word", text[max(0, i - _REACH) : i + _REACH + 2], min(i, _REACH), i in tried)
+                for i in sorted(tried.union(paired))}
+        best = {i: memo[k] for i, k in keys.items() if memo.get(k) is not None}
+        todo = {i for i, k in keys.items() if k not in memo}
+        if todo:
+            rows = self._homophone_rows(text, [i for i in starts if i in todo], [i for i in paired if i in todo])
+            if rows:
+                rows = self._fitting_rows(rows, t.padded)
+            found = self._best_words(t, rows, words) if rows else {}
+            for i in todo:
+                memo[keys[i]] = found.get(i)
+            best.update(found)
         out: list[Suspect] = []
         for i in sorted(best):
             score, c, gain, seg, seen = best[i]
@@ -464,24 +513,18 @@ class TypoModel:
             out.append(s)
         return out
 
-    def _homophone_rows(self, text: str, starts: list[int], skip: list) -> list[tuple[int, str]]:
+    def _homophone_rows(self, text: str, starts: list[int], paired: list[int]) -> list[tuple[int, str]]:
         """(position, word) for each word of the homophone table that sounds like the two characters at
-        one of ``starts``, and each word the training errors saw typed as the two characters at a position."""
+        one of ``starts``, and each word the training errors saw typed as the two characters at one of ``paired``."""
         readings, table, syl = self.readings, self.homophones, self.syllables
         rows: list[tuple[int, str]] = []
         for i in starts:
-            if skip[i] or skip[i + 1]:
-                continue
             w = text[i : i + 2]
             for ra in readings.get(text[i], ()):
                 for rb in readings.get(text[i + 1], ()):
                     rows += [(i, c) for c in table.get(ra * syl + rb, ()) if c != w]
-        seen_words = self.word_pairs
-        if seen_words:
-            for i in range(len(text) - 1):
-                rights = seen_words.get(text[i : i + 2])
-                if rights and not (skip[i] or skip[i + 1]):
-                    rows.extend((i, c) for c in rights)
+        for i in paired:
+            rows.extend((i, c) for c in self.word_pairs[text[i : i + 2]])
         return list(dict.fromkeys(rows))
 
     def _fitting_rows(self, rows: list[tuple[int, str]], padded: np.ndarray) -> list[tuple[int, str]]:
@@ -545,16 +588,17 @@ class TypoModel:
             keys.append((1, padded[i + off + 1], x))
         missing = list(dict.fromkeys(k for k in keys if k not in cache))
         if missing:
+            sets = [self.candidates[x] for _, _, x in missing]
+            sizes = [len(c) for c in sets]
+            cands = np.concatenate(sets).astype(np.uint64)
+            nb = np.repeat(np.array([k[1] for k in missing], dtype=np.uint64), sizes)
+            left = np.repeat(np.array([k[0] == 0 for k in missing]), sizes)
             sh16 = np.uint64(16)
-            parts = []
-            for side, nb, x in missing:
-                cands = self.candidates[x].astype(np.uint64)
-                parts.append((np.uint64(nb) << sh16) | cands if side == 0 else (cands << sh16) | np.uint64(nb))
-            counts = self.lookup(np.concatenate(parts))
+            counts = self.lookup(np.where(left, (nb << sh16) | cands, (cands << sh16) | nb))
             at = 0
-            for k, part in zip(missing, parts):
-                cache[k] = counts[at : at + len(part)]
-                at += len(part)
+            for k, size in zip(missing, sizes):
+                cache[k] = counts[at : at + size]
+                at += size
         return np.stack([np.concatenate([cache[k] for k in keys[0::2]]), np.concatenate([cache[k] for k in keys[1::2]])])
 
     def _word_rows(self, text: str, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, left: np.ndarray,
@@ -562,12 +606,12 @@ class TypoModel:
         """(position, candidate, frequency of the best word it forms) where that word is frequent enough.
 
         The words tried are the 2–4-character substrings through ``pos`` with ``cand`` in its
-        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram of
-        the counts (the build counts every dictionary and domain word;
-        tests/proofing/test_typo_speed.py checks the shipped model), so substrings whose n-gram
-        is absent can only be rarer words, which never decide a row: they are dropped by
-        vectorised count lookups (longer n-grams only where their shorter parts occur) and only
-        the rest are looked up in the lexicon.
+        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram
+        counted at least ``_IN_WORD`` times (the build counts every dictionary and domain word,
+        weighted by its frequency; tests/proofing/test_typo_speed.py checks the shipped model), so
+        substrings whose n-gram is rarer can only be rarer words, which never decide a row: they
+        are dropped by vectorised count lookups (longer n-grams only where their shorter parts
+        pass) and only the rest are looked up in the lexicon.
         """
         n = len(text)
         off = ORDER - 1
@@ -578,7 +622,7 @@ class TypoModel:
             return padded[pos + off + k]
 
         l1, r1, r2, l2, l3, r3 = ctx(-1), ctx(1), ctx(2), ctx(-2), ctx(-3), ctx(3)
-        has = {"L2": (left >= 1) & (pos >= 1), "R2": (right >= 1) & (pos + 2 <= n)}
+        has = {"L2": (left >= _IN_WORD) & (pos >= 1), "R2": (right >= _IN_WORD) & (pos + 2 <= n)}
         tri = {
             "L3": ((l2 << sh16 | l1) << sh16 | cand, has["L2"] & (pos >= 2)),
             "M3": ((l1 << sh16 | cand) << sh16 | r1, has["L2"] & has["R2"]),
@@ -592,23 +636,29 @@ class TypoModel:
             "R4": (((cand << sh16 | r1) << sh16 | r2) << sh16 | r3, has["R3"] & (pos + 4 <= n)),
         }
         self._present(quad, has, m)
-        # (prefix length, suffix length) of each shape
-        shapes = {"L2": (1, 0), "R2": (0, 1), "L3": (2, 0), "M3": (1, 1), "R3": (0, 2),
-                  "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
         get = words.get
         pos_l, chars = pos.tolist(), [chr(c) for c in cand.tolist()]
-        found: dict[int, int] = {}  # row index → best frequency
+        found = [0] * m  # row index → best frequency
+        for k in np.flatnonzero(has["L2"]).tolist():
+            found[k] = get(text[pos_l[k] - 1] + chars[k], 0)
+        for k in np.flatnonzero(has["R2"]).tolist():
+            f = get(chars[k] + text[pos_l[k] + 1], 0)
+            if f > found[k]:
+                found[k] = f
+        # (prefix length, suffix length) of each longer shape
+        shapes = {"L3": (2, 0), "M3": (1, 1), "R3": (0, 2), "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
         for name, (lp, ls) in shapes.items():
             for k in np.flatnonzero(has[name]).tolist():
                 i = pos_l[k]
                 f = get(text[i - lp : i] + chars[k] + text[i + 1 : i + 1 + ls], 0)
-                if f > found.get(k, 0):
+                if f > found[k]:
                     found[k] = f
         mwf = self.min_word_freq
-        return [(pos_l[k], ord(chars[k]), f) for k, f in sorted(found.items()) if f >= mwf]
+        return [(pos_l[k], ord(chars[k]), f) for k, f in enumerate(found) if f >= mwf]
 
     def _present(self, grams: dict, has: dict, m: int) -> None:
-        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) occurs in the counts."""
+        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) is counted
+        as often as every n-gram of a frequent word (``_IN_WORD``)."""
         sel = [np.flatnonzero(mask) for _, mask in grams.values()]
         total = sum(len(s) for s in sel)
         counts = self.lookup(np.concatenate([keys[s] for (keys, _), s in zip(grams.values(), sel)])) if total else None
@@ -616,7 +666,7 @@ class TypoModel:
         for (name, _), s in zip(grams.items(), sel):
             out = np.zeros(m, dtype=bool)
             if len(s):
-                out[s] = counts[at : at + len(s)] >= 1
+                out[s] = counts[at : at + len(s)] >= _IN_WORD
             at += len(s)
             has[name] = out
 
@@ -637,8 +687,6 @@ class TypoModel:
         out: list[Suspect] = []
         best: dict[int, tuple] = {}
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
-        seg_cache: dict[int, tuple] = {}
-        seg_bound: dict[int, float] = {}
         # a row whose score cannot reach this even with the largest segmentation gain possible at its
         # position is neither reported nor a runner-up that could cost the best its margin
         bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
@@ -655,12 +703,9 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                if self.seg_weight > 0:
-                    if i not in seg_bound:
-                        seg_bound[i] = _segmentation_gain_bound(text, i, cache=seg_cache)
-                    if score + self.seg_weight * seg_bound[i] < bar:
-                        continue
-                seg = _segmentation_gain(text, i, chr(c), cache=seg_cache)
+                if self.seg_weight > 0 and score + self.seg_weight * t.segmentation.bound(i) < bar:
+                    continue
+                seg = t.segmentation.gain(i, chr(c))
                 score += self.seg_weight * seg
             if i not in best or score > best[i][0]:
                 if margin and i in best:
@@ -681,6 +726,10 @@ class TypoModel:
 
 
 _SEG_SPAN = 4
+_SEG_RADIUS = 4  # the segmentation gain's window: this many characters either side
+#: How far a position's one-character correction looks: its n-gram windows (ORDER - 1 characters
+#: either side), the words through it (up to 4 characters) and the segmentation window
+_REACH = max(ORDER - 1, 3, _SEG_RADIUS)
 _LOG_TOTAL = None
 _LOG_MAX = None
 
@@ -720,52 +769,125 @@ def _log_max(words: dict) -> float:
     return _LOG_MAX
 
 
-def _segmentation_table(window: str, words: dict, base: tuple | None = None, start: int = 1) -> tuple[list, dict]:
-    """(best, terms): best[b] is the log-probability of the best segmentation of ``window[:b]``;
-    terms[a * (len + 1) + b] the log frequency of ``window[a:b]`` as a word (None: no word).
+def _term(words: dict, piece: str) -> float | None:
+    """The log frequency of ``piece`` as a term of a segmentation; None: no word (an unknown single
+    character counts as frequency 0.5)."""
+    f = words.get(piece, 0)
+    if f <= 0:
+        return None if len(piece) > 1 else _HALF
+    return math.log(f)
 
-    With ``base`` (the result for a window of the same length that differs from this one only at
-    character ``start - 1``) and ``start``, entries of ``best`` below ``start`` and the terms of
-    substrings after the changed character are taken from it: they are the same numbers (no
-    terms are returned then).
-    """
-    log_total = _log_total(words)
-    n = len(window)
-    if base is None:
-        best, old_terms, changed = [0.0] + [-1e18] * n, None, -1
-    else:
-        best, old_terms, changed = base[0][:start] + [-1e18] * (n + 1 - start), base[1], start - 1
-    terms: list = [None] * ((n + 1) * (n + 1)) if base is None else None
-    get = words.get
-    log = math.log
-    width = n + 1
-    half = log(0.5)
-    for b in range(start, width):
+
+_HALF = math.log(0.5)
+
+
+def _best_prefixes(terms: list[list], best: list[float], start: int = 1) -> list[float]:
+    """Fill ``best[start:]``: best[b] is the log-probability of the best segmentation of a window's
+    first b characters under a word unigram model, where ``terms[a][k]`` is the log frequency of
+    its characters a … a+k-1 as a word (:func:`_term`) and best[:start] is known."""
+    log_total = _LOG_TOTAL
+    for b in range(start, len(best)):
         top = best[b]
         for a in range(b - _SEG_SPAN if b > _SEG_SPAN else 0, b):
-            if a > changed and old_terms is not None:
-                lf = old_terms[a * width + b]
-            else:
-                f = get(window[a:b], 0)
-                if f <= 0:
-                    # an unknown single character counts as frequency 0.5; longer strings are no word
-                    lf = None if b - a > 1 else half
-                else:
-                    lf = log(f)
-                if terms is not None:
-                    terms[a * width + b] = lf
+            lf = terms[a][b - a]
             if lf is None:
                 continue
             v = best[a] + lf - log_total
             if v > top:
                 top = v
         best[b] = top
-    return best, terms
+    return best
+
+
+def _piece_terms(text: str, words: dict, s: int) -> list:
+    """[None, term of text[s], of text[s:s+2], …] up to _SEG_SPAN characters (:func:`_term`, inlined)."""
+    get, log = words.get, math.log
+    f = get(text[s], 0)
+    row = [None, log(f) if f > 0 else _HALF]
+    for e in range(s + 2, min(s + _SEG_SPAN, len(text)) + 1):
+        f = get(text[s:e], 0)
+        row.append(log(f) if f > 0 else None)
+    return row
+
+
+def _window_terms(window: str, words: dict) -> list[list]:
+    """terms[a][k] of :func:`_best_prefixes` for every piece of ``window``."""
+    return [_piece_terms(window, words, a) for a in range(len(window))]
 
 
 def _segmentation_logprob(window: str, words: dict) -> float:
     """Best segmentation of ``window`` under a word unigram model (jieba's frequencies)."""
-    return _segmentation_table(window, words)[0][len(window)]
+    _log_total(words)
+    return _best_prefixes(_window_terms(window, words), [0.0] + [-1e18] * len(window))[len(window)]
+
+
+class _Segmentation:
+    """The best segmentations of the windows of ``radius`` characters around the characters of one
+    text, and how they change when one character is replaced (:meth:`gain`).
+
+    The terms of the text's pieces are looked up once; a window's table of best prefixes is made
+    once per position, and a replacement only recomputes the prefixes from the changed character
+    on, looking up only the pieces through it.
+    """
+
+    def __init__(self, text: str, words: dict, radius: int = _SEG_RADIUS):
+        self.text, self.words, self.radius = text, words, radius
+        _log_total(words)
+        self._terms: list[list | None] = [None] * len(text)  # terms of the pieces starting at each character
+        self._best: dict[int, list[float]] = {}
+        self._bound: dict[int, float] = {}
+
+    def _window(self, i: int) -> tuple[int, int]:
+        return max(0, i - self.radius), min(len(self.text), i + self.radius + 1)
+
+    def terms(self, a: int, b: int) -> list[list]:
+        """terms[s - a][k]: the term of the text's piece of k characters from s, for s in a … b-1 (looked up once)."""
+        known = self._terms
+        for s in range(a, b):
+            if known[s] is None:
+                known[s] = _piece_terms(self.text, self.words, s)
+        return known[a:b]
+
+    def best(self, i: int) -> list[float]:
+        """The best prefixes of the window around ``i``, text unchanged."""
+        best = self._best.get(i)
+        if best is None:
+            a, b = self._window(i)
+            best = self._best[i] = _best_prefixes(self.terms(a, b), [0.0] + [-1e18] * (b - a))
+        return best
+
+    def gain(self, i: int, ch: str) -> float:
+        """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
+        a, b = self._window(i)
+        base, p = self.best(i), i - a
+        fixed = self.text[a:i] + ch + self.text[i + 1 : b]
+        terms = self.terms(a, b)
+        # pieces through the changed character are looked up again; those after it are the text's
+        for s in range(max(0, p + 1 - _SEG_SPAN), p + 1):
+            terms[s] = terms[s][: p - s + 1] + [_term(self.words, fixed[s:e]) for e in range(p + 1, min(b - a, s + _SEG_SPAN) + 1)]
+        # segmentations before the changed character are the original window's
+        best = _best_prefixes(terms, base[: p + 1] + [-1e18] * (b - a - p), p + 1)
+        return best[b - a] - base[b - a]
+
+    def bound(self, i: int) -> float:
+        """An upper bound of :meth:`gain` at ``i`` for every replacement character, from the original
+        window's table alone (no dictionary look-up).
+
+        With ``best`` that table and ``p`` the changed index, the corrected window's best
+        segmentation has one piece ``(a, b)`` through ``p``: it is ``best[a] + term - log_total +
+        rest(b)`` with ``rest(b)`` the best segmentation of the window from ``b``, and
+        ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
+        ``best[a] - best[b] + log_max - log_total`` over the pieces through ``p``. It spares the
+        exact gain of most candidates (their score stays below the bar whatever it is).
+        """
+        top = self._bound.get(i)
+        if top is None:
+            a0, b0 = self._window(i)
+            best, p = self.best(i), i - a0
+            top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
+                      for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
+            top = self._bound[i] = top + _log_max(self.words) - _LOG_TOTAL
+        return top
 
 
 def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
@@ -781,55 +903,20 @@ def _strongest_per_cluster(suspects: list[Suspect]) -> list[Suspect]:
     return kept
 
 
-def _segmentation_gain(text: str, i: int, ch: str, radius: int = 4, cache: dict | None = None) -> float:
-    """Gain in best-segmentation log-probability of the window around ``i`` when ``text[i]`` becomes ``ch``."""
-    words = lexicon_words()
-    a, b = max(0, i - radius), min(len(text), i + radius + 1)
-    window = text[a:b]
-    fixed = window[: i - a] + ch + window[i - a + 1 :]
-    if cache is None:
-        cache = {}
-    base = cache.get(i)
-    if base is None:
-        base = cache[i] = _segmentation_table(window, words)
-    # segmentations before the changed character, and words after it, are the original window's
-    return _segmentation_table(fixed, words, base, i - a + 1)[0][len(fixed)] - base[0][len(window)]
-
-
-def _segmentation_gain_bound(text: str, i: int, radius: int = 4, cache: dict | None = None) -> float:
-    """An upper bound of :func:`_segmentation_gain` at ``i`` for every replacement character, from the
-    original window's table alone (no dictionary look-up).
-
-    With ``best`` the original window's prefix table (``p`` the changed index), the corrected
-    window's best segmentation has one term ``(a, b)`` through ``p``: it is
-    ``best[a] + term - log_total + rest(b)`` with ``rest(b)`` the best segmentation of the window
-    from ``b``, and ``best[b] + rest(b)`` never exceeds the original's best; so the gain is at most
-    ``best[a] - best[b] + log_max - log_total`` over the (a, b) through ``p``. It spares the exact
-    gain of most candidates (their score stays below the bar whatever it is).
-    """
-    words = lexicon_words()
-    a0, b0 = max(0, i - radius), min(len(text), i + radius + 1)
-    if cache is None:
-        cache = {}
-    base = cache.get(i)
-    if base is None:
-        base = cache[i] = _segmentation_table(text[a0:b0], words)
-    best, p = base[0], i - a0
-    top = max(best[a] - best[b] for a in range(max(0, p + 1 - _SEG_SPAN), p + 1)
-              for b in range(p + 1, min(b0 - a0, a + _SEG_SPAN) + 1))
-    return top + _log_max(words) - _log_total(words)
-
-
 #: Endings of place and organisation names: characters just before them are likely proper names.
 _NAME_END = set("村镇乡县州旗寨屯庄湾坝坪沟岭峪洼铺埠圩垸冲")
 
 
-def _in_name(text: str, i: int) -> bool:
-    """Whether position ``i`` sits in the two characters before a place-name ending (…村、…镇)."""
-    for k in (i + 1, i + 2):
-        if k < len(text) and text[k] in _NAME_END and all(is_han(ch) for ch in text[i:k]):
-            return True
-    return False
+def _before_name_end(text: str) -> list[bool]:
+    """Which characters sit in the two Han characters before a place-name ending (…村、…镇): one
+    pass over the endings, which are rare."""
+    out = [False] * len(text)
+    for k, ch in enumerate(text):
+        if ch in _NAME_END:
+            for i in (k - 1, k - 2):
+                if i >= 0 and all(is_han(c) for c in text[i:k]):
+                    out[i] = True
+    return out
 
 
 def _quoted(text: str, longest: int = 10) -> list[bool]:
