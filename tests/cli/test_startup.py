@@ -43,6 +43,15 @@ def test_a_collector_the_caller_turned_off_stays_off(collector_restored):
     assert not gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_objects_the_caller_froze_stay_frozen(collector_restored):
+    gc.freeze()
+    before = gc.get_freeze_count()
+    with frozen_start_up() as started:
+        started()
+        assert gc.isenabled() and gc.get_freeze_count() == before
+    assert gc.get_freeze_count() == before
+
+
 @pytest.mark.parametrize("extra", [[], ["missing.docx"]])
 def test_check_in_process_leaves_the_collector_as_it_was(cli, extra, collector_restored):
     result = cli("check", EXAMPLE, *extra)

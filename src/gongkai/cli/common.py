@@ -74,13 +74,15 @@ def frozen_start_up() -> Iterator[Callable[[], None]]:
     benchmarks/startup.py).
     """
     enabled = gc.isenabled()
+    others_frozen = gc.get_freeze_count() > 0  # theirs to unfreeze: nothing is frozen here then
     gc.disable()
     frozen = False
 
     def started() -> None:
         nonlocal frozen
         if not frozen:
-            gc.freeze()
+            if not others_frozen:
+                gc.freeze()
             frozen = True
             if enabled:
                 gc.enable()
@@ -88,7 +90,7 @@ def frozen_start_up() -> Iterator[Callable[[], None]]:
     try:
         yield started
     finally:
-        if frozen:
+        if frozen and not others_frozen:
             gc.unfreeze()
         if enabled:
             gc.enable()
