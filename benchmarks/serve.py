@@ -109,6 +109,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_seconds(pid: int) -> float:
+    """Seconds the process was ready to run but waited for a core (Linux schedstat; 0 elsewhere)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def descendants(pid: int) -> list[int]:
     """The processes started by ``pid``, their children and so on (Linux /proc)."""
     parents: dict[int, int] = {}
@@ -175,6 +183,7 @@ def main() -> None:
 
         helpers = descendants(proc.pid)  # the fork server and the check workers
         cpu0 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
+        waited0 = sum(map(runqueue_seconds, [proc.pid, *helpers]))
         start = time.perf_counter()
         threads = [threading.Thread(target=run, args=(c,)) for c in range(args.clients)]
         for th in threads:
@@ -183,6 +192,7 @@ def main() -> None:
             th.join()
         wall = time.perf_counter() - start
         cpu1 = cpu_seconds(proc.pid), sum(map(cpu_seconds, helpers)), time.process_time()
+        waited = sum(map(runqueue_seconds, [proc.pid, *helpers])) - waited0
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -194,6 +204,7 @@ def main() -> None:
     print(f"  CPU per draft: server process {(cpu1[0] - cpu0[0]) / n:.3f} s, check workers "
           f"{(cpu1[1] - cpu0[1]) / n:.3f} s ({len(helpers)} processes below the server), "
           f"the clients (this process) {(cpu1[2] - cpu0[2]) / n:.3f} s")
+    print(f"  the server and the workers waited for a core {waited / n:.3f} s per draft (others' load shows here)")
     one = folder / "draft1.docx"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
     walls = []
