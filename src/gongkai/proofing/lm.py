@@ -76,6 +76,14 @@ def codes(text: str) -> np.ndarray:
     return np.concatenate([np.full(ORDER - 1, BOS, dtype=np.uint64), arr])
 
 
+def _chars(text: str) -> np.ndarray:
+    """The characters of ``text`` as uint64 code points, unfolded (words are looked up by these);
+    those outside 1 … 0xFFFE become OTHER, which no word of the table contains."""
+    arr = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    arr[(arr == 0) | (arr >= OTHER)] = OTHER
+    return arr
+
+
 def pack(seq: "list[int] | tuple[int, ...]") -> int:
     """One n-gram (sequence of codes, oldest first) as a 64-bit key."""
     key = 0
@@ -233,6 +241,8 @@ class TypoModel:
         #: correction or None; ("word", the characters around the pair, offset, tried as a token) → the
         #: position's best word (:meth:`_best_words`) or None
         self._position_memo: dict[tuple, Suspect | None] = {}
+        #: (lexicon, its frequent words' keys, their frequencies) (:meth:`_word_table`)
+        self._words: tuple | None = None
         #: character → its candidate codes as a set (completion path)
         self._usual_sets: dict[str, frozenset] = {}
 
@@ -634,20 +644,40 @@ class TypoModel:
             "R4": (((cand << sh16 | r1) << sh16 | r2) << sh16 | r3, has["R3"] & (pos + 4 <= n)),
         }
         self._present(quad, has, m)
-        # (prefix length, suffix length) of each shape
+        # (prefix length, suffix length) of each shape; each row's words as keys of the text's own
+        # characters (no folding) with the candidate in place, looked up in the table of frequent words
         shapes = {"L2": (1, 0), "R2": (0, 1), "L3": (2, 0), "M3": (1, 1), "R3": (0, 2),
                   "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
-        get = words.get
-        pos_l, chars = pos.tolist(), [chr(c) for c in cand.tolist()]
-        found: dict[int, int] = {}  # row index → best frequency
+        table, freqs = self._word_table(words)
+        chars = _chars(text)
+        best = np.zeros(m, dtype=np.int64)
         for name, (lp, ls) in shapes.items():
-            for k in np.flatnonzero(has[name]).tolist():
-                i = pos_l[k]
-                f = get(text[i - lp : i] + chars[k] + text[i + 1 : i + 1 + ls], 0)
-                if f > found.get(k, 0):
-                    found[k] = f
-        mwf = self.min_word_freq
-        return [(pos_l[k], ord(chars[k]), f) for k, f in sorted(found.items()) if f >= mwf]
+            rows = np.flatnonzero(has[name])
+            if not len(rows):
+                continue
+            at = pos[rows]
+            key = np.zeros(len(rows), dtype=np.uint64)
+            for k in range(-lp, ls + 1):
+                key = (key << sh16) | (cand[rows] if k == 0 else chars[at + k])
+            idx = np.searchsorted(table, key)
+            idx[idx >= len(table)] = 0
+            f = np.where(table[idx] == key, freqs[idx], 0)
+            best[rows] = np.maximum(best[rows], f)
+        keep = np.flatnonzero(best)
+        return list(zip(pos[keep].tolist(), cand[keep].tolist(), best[keep].tolist()))
+
+    def _word_table(self, words: dict) -> tuple[np.ndarray, np.ndarray]:
+        """The lexicon's 2–4-character words of at least ``min_word_freq`` as sorted keys of their
+        characters (:func:`_chars`), with their frequencies; made once per lexicon."""
+        made = self._words
+        if made is None or made[0] is not words:
+            mwf = self.min_word_freq
+            found = [(w, f) for w, f in words.items() if 2 <= len(w) <= 4 and f >= max(mwf, 1)
+                     and all(0 < ord(c) < OTHER for c in w)]
+            keys = np.array([pack([ord(c) for c in w]) for w, _ in found], dtype=np.uint64)
+            order = np.argsort(keys)
+            made = self._words = (words, keys[order], np.array([f for _, f in found], dtype=np.int64)[order])
+        return made[1], made[2]
 
     def _present(self, grams: dict, has: dict, m: int) -> None:
         """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) occurs in the counts."""
