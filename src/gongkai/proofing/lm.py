@@ -408,7 +408,7 @@ class TypoModel:
         cand = np.concatenate(sets).astype(np.uint64)
         near = self._near(code_list, eligible)
         keep = ((near[0] >= 2) & (pos > 0)) | ((near[1] >= 2) & (pos + 1 < n))
-        rows = self._word_rows(text, t.padded, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
+        rows = self._word_rows(text, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
         return self._score(t, rows, threshold, lm_min)
@@ -609,43 +609,29 @@ class TypoModel:
                 at += size
         return np.stack([np.concatenate([cache[k] for k in keys[0::2]]), np.concatenate([cache[k] for k in keys[1::2]])])
 
-    def _word_rows(self, text: str, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, left: np.ndarray,
+    def _word_rows(self, text: str, pos: np.ndarray, cand: np.ndarray, left: np.ndarray,
                    right: np.ndarray, words: dict) -> list[tuple[int, int, int]]:
         """(position, candidate, frequency of the best word it forms) where that word is frequent enough.
 
         The words tried are the 2–4-character substrings through ``pos`` with ``cand`` in its
-        place. Every substring of a lexicon word of at least ``min_word_freq`` is an n-gram of
-        the counts (the build counts every dictionary and domain word;
-        tests/proofing/test_typo_speed.py checks the shipped model), so substrings whose n-gram
-        is absent can only be rarer words, which never decide a row: they are dropped by
-        vectorised count lookups (longer n-grams only where their shorter parts occur) and only
-        the rest are looked up in the lexicon.
+        place, looked up in the table of the lexicon's words of at least ``min_word_freq``
+        (:meth:`_word_table`), one vectorised search per shape. Every substring of
+        such a word is an n-gram of the counts (the build counts every dictionary and domain word;
+        tests/proofing/test_typo_speed.py checks the shipped model), so only the words whose
+        bigrams with the neighbours occur (``left``, ``right``) are looked up.
         """
         n = len(text)
-        off = ORDER - 1
         m = len(pos)
         sh16 = np.uint64(16)
-
-        def ctx(k: int) -> np.ndarray:
-            return padded[pos + off + k]
-
-        l1, r1, r2, l2, l3, r3 = ctx(-1), ctx(1), ctx(2), ctx(-2), ctx(-3), ctx(3)
-        has = {"L2": (left >= 1) & (pos >= 1), "R2": (right >= 1) & (pos + 2 <= n)}
-        tri = {
-            "L3": ((l2 << sh16 | l1) << sh16 | cand, has["L2"] & (pos >= 2)),
-            "M3": ((l1 << sh16 | cand) << sh16 | r1, has["L2"] & has["R2"]),
-            "R3": ((cand << sh16 | r1) << sh16 | r2, has["R2"] & (pos + 3 <= n)),
-        }
-        self._present(tri, has, m)
-        quad = {
-            "L4": (((l3 << sh16 | l2) << sh16 | l1) << sh16 | cand, has["L3"] & (pos >= 3)),
-            "ML4": (((l2 << sh16 | l1) << sh16 | cand) << sh16 | r1, has["L3"] & has["M3"]),
-            "MR4": (((l1 << sh16 | cand) << sh16 | r1) << sh16 | r2, has["M3"] & has["R3"]),
-            "R4": (((cand << sh16 | r1) << sh16 | r2) << sh16 | r3, has["R3"] & (pos + 4 <= n)),
-        }
-        self._present(quad, has, m)
+        # the rows that may form each shape: the bigram with each neighbour it reaches occurs (longer
+        # words are looked up in the table directly: cheaper than their n-grams among all the counts)
+        left_ok, right_ok = (left >= 1) & (pos >= 1), (right >= 1) & (pos + 2 <= n)
+        both = left_ok & right_ok
+        has = {"L2": left_ok, "R2": right_ok, "L3": left_ok & (pos >= 2), "M3": both,
+               "R3": right_ok & (pos + 3 <= n), "L4": left_ok & (pos >= 3), "ML4": both & (pos >= 2),
+               "MR4": both & (pos + 3 <= n), "R4": right_ok & (pos + 4 <= n)}
         # (prefix length, suffix length) of each shape; each row's words as keys of the text's own
-        # characters (no folding) with the candidate in place, looked up in the table of frequent words
+        # characters (no folding) with the candidate in place
         shapes = {"L2": (1, 0), "R2": (0, 1), "L3": (2, 0), "M3": (1, 1), "R3": (0, 2),
                   "L4": (3, 0), "ML4": (2, 1), "MR4": (1, 2), "R4": (0, 3)}
         table, freqs = self._word_table(words)
@@ -678,19 +664,6 @@ class TypoModel:
             order = np.argsort(keys)
             made = self._words = (words, keys[order], np.array([f for _, f in found], dtype=np.int64)[order])
         return made[1], made[2]
-
-    def _present(self, grams: dict, has: dict, m: int) -> None:
-        """Set ``has[name]`` to whether each row's n-gram ``grams[name]`` (keys, rows to try) occurs in the counts."""
-        sel = [np.flatnonzero(mask) for _, mask in grams.values()]
-        total = sum(len(s) for s in sel)
-        counts = self.lookup(np.concatenate([keys[s] for (keys, _), s in zip(grams.values(), sel)])) if total else None
-        at = 0
-        for (name, _), s in zip(grams.items(), sel):
-            out = np.zeros(m, dtype=bool)
-            if len(s):
-                out[s] = counts[at : at + len(s)] >= 1
-            at += len(s)
-            has[name] = out
 
     def _score(self, t: _Text, rows: list[tuple[int, int, int]], threshold: float | None = None,
                lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
