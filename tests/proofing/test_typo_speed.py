@@ -85,3 +85,31 @@ def test_segmentation_bound_holds_for_every_replacement():
     for i in range(len(text)):
         assert max(seg.gain(i, ch) for ch in "财体系人民的了在国一是不") <= seg.bound(i) + 1e-9
     assert 0 < seg.gain(text.index("材"), "财") <= seg.bound(text.index("材"))
+
+
+def test_word_table_holds_the_frequent_words_of_two_to_four_characters():
+    # _word_rows looks candidate words up in this table instead of the lexicon dict: it must hold
+    # exactly the 2–4-character words of at least min_word_freq, keyed by their own characters
+    m = lm.model()
+    words = {"中国": 100, "人民币": 50, "中华人民": 12, "国家": m.min_word_freq - 1, "中": 1000,
+             "中华人民共和国": 900, "\U00020000国": 99, "a\x00": 20, "ab": 10_000}
+    keys, freqs = m._word_table(words)
+    expected = sorted((lm.pack([ord(c) for c in w]), f) for w, f in words.items()
+                      if w in ("中国", "人民币", "中华人民", "ab"))
+    assert list(zip(keys.tolist(), freqs.tolist())) == expected
+    assert m._word_table(lm.lexicon_words())[0].size > 50_000  # made again for another lexicon
+
+
+def test_word_rows_find_the_best_word_of_each_candidate():
+    m = lm.model()
+    words = lm.lexicon_words()
+    text = "确保人民群众生命材产安全"
+    i = text.index("材")
+    cand = np.array([ord("财"), ord("体")], dtype=np.uint64)
+    pos = np.array([i, i])
+    big = np.array([10.0, 10.0])
+    rows = m._word_rows(text, pos, cand, big, big, words)
+    # 财产 (R2) is a frequent word; 生命财产 too but rarer than 财产 alone
+    assert rows and rows[0][:2] == (i, ord("财"))
+    assert rows[0][2] == max(words.get(w, 0) for w in ("命财", "财产", "生命财", "命财产", "财产安", "生命财产", "命财产安", "财产安全"))
+    assert all(r[1] != ord("体") or r[2] == max(words.get(w, 0) for w in ("命体", "体产", "生命体", "命体产", "体产安", "生命体产", "命体产安", "体产安全")) for r in rows)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from io import BytesIO
+from itertools import compress
 
 import numpy as np
 
@@ -657,12 +658,23 @@ class TypoModel:
         characters (:func:`_chars`), with their frequencies; made once per lexicon."""
         made = self._words
         if made is None or made[0] is not words:
-            mwf = self.min_word_freq
-            found = [(w, f) for w, f in words.items() if 2 <= len(w) <= 4 and f >= max(mwf, 1)
-                     and all(0 < ord(c) < OTHER for c in w)]
-            keys = np.array([pack([ord(c) for c in w]) for w, _ in found], dtype=np.uint64)
+            least = max(self.min_word_freq, 1)
+            freqs = np.fromiter(words.values(), dtype=np.int64, count=len(words))
+            size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+            chosen = (freqs >= least) & (size >= 2) & (size <= 4)
+            found = list(compress(words, chosen.tolist()))
+            freqs, size = freqs[chosen], size[chosen]
+            codes = np.frombuffer("".join(found).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+            start = np.cumsum(size) - size
+            keys = np.zeros(len(found), dtype=np.uint64)
+            for k in range(4):
+                more = k < size
+                keys[more] = keys[more] << np.uint64(16) | codes[start[more] + k]
+            # words with characters no key holds (none, or beyond 16 bits) never match
+            other = np.add.reduceat((codes == 0) | (codes >= OTHER), start) if len(found) else np.zeros(0, dtype=bool)
+            keys, freqs = keys[other == 0], freqs[other == 0]
             order = np.argsort(keys)
-            made = self._words = (words, keys[order], np.array([f for _, f in found], dtype=np.int64)[order])
+            made = self._words = (words, keys[order], freqs[order])
         return made[1], made[2]
 
     def _score(self, t: _Text, rows: list[tuple[int, int, int]], threshold: float | None = None,
