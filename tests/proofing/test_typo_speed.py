@@ -113,3 +113,25 @@ def test_word_rows_find_the_best_word_of_each_candidate():
     assert rows and rows[0][:2] == (i, ord("财"))
     assert rows[0][2] == max(words.get(w, 0) for w in ("命财", "财产", "生命财", "命财产", "财产安", "生命财产", "命财产安", "财产安全"))
     assert all(r[1] != ord("体") or r[2] == max(words.get(w, 0) for w in ("命体", "体产", "生命体", "命体产", "体产安", "生命体产", "命体产安", "体产安全")) for r in rows)
+
+
+def test_groups_scored_together_give_what_each_gives_alone():
+    # _char_groups scores the uncovered characters and the out-of-place words' characters in one
+    # pass; each group's suspects must be what scoring it alone gives (also when positions overlap)
+    m = lm.model()
+    words = lm.lexicon_words()
+    text = "各级嫩民政府要加强组织领导，确保人民群众生命材产安全，不旅行法定职责的依法追究。"
+    tokens = lm.segmentation.segmenter().cut(text, hmm=False)
+    covered = lm._covered_by_tokens(tokens, words, m.cover_freq)
+    skip = [False] * len(text)
+    uncovered = [i for i in range(len(text)) if not covered[i]]
+    for extra in (m._out_of_place(lm._Text(m, text), tokens, covered), uncovered[:3] + [text.index("旅")]):
+        groups = [(None, None, -np.inf), (extra, m.covered_threshold, 0.0)]
+        m.clear_caches()
+        together = m._char_groups(lm._Text(m, text), words, covered, skip, groups)
+        alone = []
+        for group in groups:
+            m.clear_caches()
+            alone += m._char_groups(lm._Text(m, text), words, covered, skip, [group])
+        assert together == alone
+        assert together[0] and any(s.right == "履" for s in together[1])

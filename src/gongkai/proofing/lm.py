@@ -339,11 +339,15 @@ class TypoModel:
         # names, list entries and quotations are deliberate wording
         named = _before_name_end(text)
         skip = [q or li or na for q, li, na in zip(quoted, listed, named)]
-        found = self._char_suspects(t, words, covered, skip)
+        # the uncovered characters, and those of out-of-place words (scored in the same pass)
+        groups = [(None, None, -math.inf)]
         if self.covered_threshold < math.inf and tokens is not None:
+            # a correction the n-grams do not prefer at all is never reported there: skip its segmentation gain
+            groups.append((self._out_of_place(t, tokens, covered), self.covered_threshold, 0.0))
+        found, *out_of_place = self._char_groups(t, words, covered, skip, groups)
+        if out_of_place:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
-            found += [s for s in self._out_of_place_suspects(t, tokens, words, covered, skip)
-                      if s.start not in near]
+            found += [s for s in out_of_place[0] if s.start not in near]
             found.sort(key=lambda s: s.start)
         if self.completion_threshold < math.inf:
             near = {k for s in found for k in range(s.start - 2, s.start + 3)}
@@ -357,47 +361,68 @@ class TypoModel:
             found.sort(key=lambda s: s.start)
         return found
 
-    def _char_suspects(self, t: _Text, words: dict, covered: list, skip: list, at: list[int] | None = None,
-                       threshold: float | None = None, lm_min: float = -math.inf) -> list[Suspect]:
-        """One-character corrections: sound- or shape-alike characters that form a frequent word.
+    def _char_groups(self, t: _Text, words: dict, covered: list, skip: list,
+                     groups: list[tuple[list[int] | None, float | None, float]]) -> list[list[Suspect]]:
+        """One-character corrections: sound- or shape-alike characters that form a frequent word; a
+        list of them for each ``(at, threshold, lm_min)`` of ``groups``.
 
-        The characters tried are those no frequent word covers, or the positions ``at``; a
-        correction is reported at ``threshold`` (default: the model's ``threshold``); candidates
-        whose n-gram gain is below ``lm_min`` are dropped before their segmentation gain is computed.
+        The characters tried are those no frequent word covers (``at`` None) or the positions
+        ``at``; a correction is reported at ``threshold`` (None: the model's ``threshold``);
+        candidates whose n-gram gain is below ``lm_min`` are dropped before their segmentation gain
+        is computed. The positions of all groups are scored together (one pass through the
+        candidates' words and n-grams) unless a position is in two groups.
         """
         text, n = t.text, t.n
         off = ORDER - 1
         code_list = t.padded.tolist()  # plain ints: indexing a list is much cheaper than a numpy array
         candidates = self.candidates
-        if at is None:
-            eligible = [
-                i for i in range(n)
-                if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
-                and code_list[i + off] in candidates
-            ]
-        else:
-            eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
-        if not eligible:
-            return []
         # what a position yields depends on the characters within _REACH of it only: positions
         # whose surroundings were scored before (boilerplate recurs) take that result
-        memo, mode = self._position_memo, (threshold, lm_min)
+        memo = self._position_memo
         if len(memo) > 100_000:
             memo.clear()
-        keys = {i: (mode, text[max(0, i - _REACH) : i + _REACH + 1], min(i, _REACH)) for i in eligible}
-        found = [replace(memo[k], start=i) for i, k in keys.items() if memo.get(k) is not None]
-        eligible = [i for i in eligible if keys[i] not in memo]
-        if eligible:
-            scored = {s.start: s for s in self._scored(t, words, eligible, threshold, lm_min)}
-            for i in eligible:
-                memo[keys[i]] = scored.get(i)
-            found += scored.values()
-            found.sort(key=lambda s: s.start)
-        return _strongest_per_cluster(found)
+        found: list[list[Suspect]] = []
+        keys: list[dict[int, tuple]] = []
+        limits: dict[int, tuple[float | None, float]] = {}  # position → (threshold, lm_min) of those to score
+        overlap = False
+        for at, threshold, lm_min in groups:
+            if at is None:
+                eligible = [
+                    i for i in range(n)
+                    if not covered[i] and not skip[i] and is_han(text[i]) and words.get(text[i], 0) < self.max_single_freq
+                    and code_list[i + off] in candidates
+                ]
+            else:
+                eligible = [i for i in at if not skip[i] and code_list[i + off] in candidates]
+            mode = (threshold, lm_min)
+            group_keys = {i: (mode, text[max(0, i - _REACH) : i + _REACH + 1], min(i, _REACH)) for i in eligible}
+            found.append([replace(memo[k], start=i) for i, k in group_keys.items() if memo.get(k) is not None])
+            group_keys = {i: k for i, k in group_keys.items() if k not in memo}
+            keys.append(group_keys)
+            overlap = overlap or any(i in limits for i in group_keys)
+            limits.update((i, mode) for i in group_keys)
+        if overlap:  # a position in two groups: each group on its own
+            passes = [{i: groups[g][1:] for i in group_keys} for g, group_keys in enumerate(keys)]
+        else:
+            passes = [limits] if limits else []
+        scored: dict[tuple, Suspect] = {}  # (threshold, lm_min, position) → its suspect
+        for todo in passes:
+            for s in self._scored(t, words, todo):
+                scored[(*todo[s.start], s.start)] = s
+        for group, group_keys, (_, threshold, lm_min) in zip(found, keys, groups):
+            if not group_keys:
+                continue
+            for i, k in group_keys.items():
+                s = memo[k] = scored.get((threshold, lm_min, i))
+                if s is not None:
+                    group.append(s)
+            group.sort(key=lambda s: s.start)
+        return [_strongest_per_cluster(group) for group in found]
 
-    def _scored(self, t: _Text, words: dict, eligible: list[int], threshold: float | None,
-                lm_min: float) -> list[Suspect]:
-        """The best correction of each of the ``eligible`` positions that reaches the bar (:meth:`_char_suspects`)."""
+    def _scored(self, t: _Text, words: dict, limits: dict[int, tuple[float | None, float]]) -> list[Suspect]:
+        """The best correction of each position of ``limits`` that reaches its bar, ``limits[i]`` its
+        ``(threshold, lm_min)`` (:meth:`_char_groups`)."""
+        eligible = list(limits)
         text, n = t.text, t.n
         off = ORDER - 1
         code_list = t.padded.tolist()
@@ -412,13 +437,12 @@ class TypoModel:
         rows = self._word_rows(text, pos[keep], cand[keep], near[0][keep], near[1][keep], words)
         if not rows:
             return []
-        return self._score(t, rows, threshold, lm_min)
+        return self._score(t, rows, limits=limits)
 
-    def _out_of_place_suspects(self, t: _Text, tokens: list[str], words: dict, covered: list,
-                               skip: list) -> list[Suspect]:
+    def _out_of_place(self, t: _Text, tokens: list[str], covered: list) -> list[int]:
         """Real-word slips (不旅行→不履行、防止法→防治法、高治病性→高致病性): a frequent two-character word
-        whose trigrams with both neighbours never occur in the counts is out of place; each of its
-        characters is tried like an uncovered one, and reported at ``covered_threshold`` (above
+        whose trigrams with both neighbours never occur in the counts is out of place; its characters
+        (returned) are tried like uncovered ones, and reported at ``covered_threshold`` (above
         ``threshold``: a word that is there was usually meant) when the n-grams prefer it too.
         """
         n = t.n
@@ -435,9 +459,7 @@ class TypoModel:
         out_of_place = [i for i in spans if tri[i + ORDER] < 1 and tri[i + ORDER + 1] < 1]
         if not out_of_place:
             return []
-        chars = [k for i in out_of_place for k in (i, i + 1)]
-        # a correction the n-grams do not prefer at all is never reported there: skip its segmentation gain
-        return self._char_suspects(t, words, covered, skip, at=chars, threshold=self.covered_threshold, lm_min=0.0)
+        return [k for i in out_of_place for k in (i, i + 1)]
 
     def _completion_suspects(self, t: _Text, words: dict, covered: list, skip: list) -> list[Suspect]:
         """Rare characters that no confusion set links to the right one (申国→中国、审汁→审计): any
@@ -497,7 +519,7 @@ class TypoModel:
         paired = [i for i in range(n - 1) if text[i : i + 2] in seen_words and not (skip[i] or skip[i + 1])]
         # a position's best word depends on the characters from _REACH before it to _REACH after the
         # pair (n-gram and segmentation windows) and on whether the segmentation tried it: positions
-        # seen before in the same surroundings take that result (as in _char_suspects)
+        # seen before in the same surroundings take that result (as in _char_groups)
         memo, tried = self._position_memo, set(starts)
         keys = {i: ("word", text[max(0, i - _REACH) : i + _REACH + 2], min(i, _REACH), i in tried)
                 for i in sorted(tried.union(paired))}
@@ -678,11 +700,16 @@ class TypoModel:
         return made[1], made[2]
 
     def _score(self, t: _Text, rows: list[tuple[int, int, int]], threshold: float | None = None,
-               lm_min: float = -math.inf, margin: float = 0.0) -> list[Suspect]:
-        """Score every (position, candidate) at once; the best candidate per position above threshold."""
+               lm_min: float = -math.inf, margin: float = 0.0,
+               limits: dict[int, tuple[float | None, float]] | None = None) -> list[Suspect]:
+        """Score every (position, candidate) at once; the best candidate per position above threshold
+        (``limits``: each position's own ``(threshold, lm_min)`` instead)."""
         text, n, padded = t.text, t.n, t.padded
         off = ORDER - 1
         positions = sorted({r[0] for r in rows})
+        if limits is None:
+            limits = dict.fromkeys(positions, (threshold, lm_min))
+        reported = {i: self.threshold if limits[i][0] is None else limits[i][0] for i in positions}
         # the window of the character and the three after it: unchanged (one row per position), then per candidate
         idx = {i: k for k, i in enumerate(positions)}
         per_j = np.concatenate([t.window_logprob(positions, ORDER),
@@ -696,13 +723,13 @@ class TypoModel:
         second: dict[int, float] = {}  # the runner-up's score per position (with ``margin``)
         # a row whose score cannot reach this even with the largest segmentation gain possible at its
         # position is neither reported nor a runner-up that could cost the best its margin
-        bar = (self.threshold if threshold is None else threshold) - margin - 1e-6
+        bars = {i: reported[i] - margin - 1e-6 for i in positions}
         lp_l = lp.tolist()  # Python floats: the same doubles, cheaper to index
         first = len(positions)
         code_list = padded.tolist()
         for k, (i, c, f) in enumerate(rows):
             gain = lp_l[first + k] - lp_l[idx[i]]
-            if gain < lm_min:
+            if gain < limits[i][1]:
                 continue
             wrong = code_list[i + off]
             seen = ((wrong << 16) | c) in self.pairs
@@ -710,7 +737,7 @@ class TypoModel:
             score = gain + (self.pair_bonus if seen else 0.0) + self.word_weight * wf
             seg = 0.0
             if self.seg_weight and text:
-                if self.seg_weight > 0 and score + self.seg_weight * t.segmentation.bound(i) < bar:
+                if self.seg_weight > 0 and score + self.seg_weight * t.segmentation.bound(i) < bars[i]:
                     continue
                 seg = t.segmentation.gain(i, chr(c))
                 score += self.seg_weight * seg
@@ -724,7 +751,7 @@ class TypoModel:
             if i not in best:
                 continue
             score, c, gain, wf, seen, seg = best[i]
-            if score < (self.threshold if threshold is None else threshold):
+            if score < reported[i]:
                 continue
             if margin and score - second.get(i, -math.inf) < margin:
                 continue
