@@ -42,6 +42,7 @@ import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 
 import anyio
@@ -197,13 +198,8 @@ class Checks:
         if self.workers == 0:
             return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=self._limiter)
         pool, future = self._submit(fn, args)
-        try:
+        with self._job(pool):
             value = await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            self._replace(pool)
-            raise CheckCrashed() from None
-        finally:
-            self._count(-1)
         return self._result(value)
 
     def call(self, fn, *args):
@@ -211,14 +207,21 @@ class Checks:
         if self.workers == 0:
             return fn(*args)
         pool, future = self._submit(fn, args)
-        try:
+        with self._job(pool):
             value = future.result()
+        return self._result(value)
+
+    @contextmanager
+    def _job(self, pool: ProcessPoolExecutor):
+        """Around waiting for a submitted job: a dead worker replaces the pool and fails the
+        job with CheckCrashed; the job leaves the pending count either way."""
+        try:
+            yield
         except BrokenProcessPool:
             self._replace(pool)
             raise CheckCrashed() from None
         finally:
             self._count(-1)
-        return self._result(value)
 
     def _count(self, step: int) -> None:
         with self._lock:
