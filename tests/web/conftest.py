@@ -3,7 +3,9 @@ and drafts built in code (ID numbers are checksum-valid fakes)."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,6 +54,15 @@ def draft(path: Path, number: int = 3, personal: bool = True, title: str = "关�
     make_docx("勺米镇人民政府文件", f"勺府发〔2026〕{number}号", title, "各村（社区）：", *body,
               "勺米镇人民政府", "2026年3月1日", "（此件公开发布）", path=path)
     return path
+
+
+def zipped(**members: bytes) -> bytes:
+    """A .zip of ``name=bytes`` members (names as given, ``../`` included)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
 
 
 def csrf_of(html: str) -> str:
@@ -141,8 +152,8 @@ def person(desk):
 
 @pytest.fixture(scope="session")
 def kit():
-    """The office's helpers: draft(), csrf_of(), message_of(), Person, FAKE_ID, FAKE_MOBILE, PEOPLE."""
-    return SimpleNamespace(draft=draft, csrf_of=csrf_of, message_of=message_of, FAKE_ID=FAKE_ID,
+    """The office's helpers: draft(), zipped(), csrf_of(), message_of(), Person, FAKE_ID, FAKE_MOBILE, PEOPLE."""
+    return SimpleNamespace(draft=draft, zipped=zipped, csrf_of=csrf_of, message_of=message_of, FAKE_ID=FAKE_ID,
                            FAKE_MOBILE=FAKE_MOBILE, PEOPLE=PEOPLE, PASSWORD=PASSWORD, make_office=make_office,
                            make_store=make_store,
                            Person=Person)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 
 import pytest
 
@@ -27,14 +26,6 @@ PLAIN = ("勺米镇人民政府关于做好春耕生产工作的通知\n各村�
 PERSONAL = ("勺米镇人民政府关于发放春耕补贴的通知\n各村（社区）：\n"
             f"申请人王德贵，身份证号{FAKE_ID}，联系电话{FAKE_MOBILE}，住址勺米镇某村一组。\n"
             "勺米镇人民政府\n2026年3月2日\n（此件公开发布）\n")
-
-
-def zipped(**members: bytes) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +66,11 @@ def who(office, kit):
 
 
 @pytest.fixture(scope="module")
-def audited(who):
+def audited(who, kit):
     """The 党政办's audit of a .zip of five issued documents (one unreadable) and one more file; its URL."""
-    data = zipped(**{"转发.txt": FORWARD.encode(), "一致.txt": PLAIN.format(label="（此件公开发布）").encode(),
-                     "未标识.txt": PLAIN.format(label="").encode(), "个人信息.txt": PERSONAL.encode(),
-                     "坏.docx": b"%PDF-1.7 not a docx"})
+    data = kit.zipped(**{"转发.txt": FORWARD.encode(), "一致.txt": PLAIN.format(label="（此件公开发布）").encode(),
+                         "未标识.txt": PLAIN.format(label="").encode(), "个人信息.txt": PERSONAL.encode(),
+                         "坏.docx": b"%PDF-1.7 not a docx"})
     formula = PLAIN.format(label="（此件公开发布）").encode()
     r = who("deng").client.post("/audit", data={"csrf": who("deng").csrf},
                                 files=[("files", ("已发文件.zip", data, "application/zip")),

@@ -144,24 +144,16 @@ def test_another_units_document_is_not_shown(desk, person, kit, tmp_path):
 # --- uploads -------------------------------------------------------------------------------------
 
 
-def zipped(**members: bytes) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("name, make, reason", [
-    ("大文件.docx", lambda draft: b"x" * (1024 * 1024 + 10), "文件过大"),
-    ("炸弹.zip", lambda draft: zipped(**{"炸弹.docx": b"\0" * (3 * 1024 * 1024)}), "压缩炸弹"),
-    ("穿越.zip", lambda draft: zipped(**{"../../etc/通知.docx": draft}), "路径不安全"),
-    ("改名.docx", lambda draft: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n", "是 PDF 文件"),
+    ("大文件.docx", lambda draft, zipped: b"x" * (1024 * 1024 + 10), "文件过大"),
+    ("炸弹.zip", lambda draft, zipped: zipped(**{"炸弹.docx": b"\0" * (3 * 1024 * 1024)}), "压缩炸弹"),
+    ("穿越.zip", lambda draft, zipped: zipped(**{"../../etc/通知.docx": draft}), "路径不安全"),
+    ("改名.docx", lambda draft, zipped: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n", "是 PDF 文件"),
 ])
 def test_a_refused_upload_says_why_in_the_page_and_stores_nothing(desk, person, kit, tmp_path, name, make, reason):
     zhang = person("zhang")
     before, files = uploaded(desk), blobs(desk)
-    r = zhang.upload(name, make(kit.draft(tmp_path / "d.docx", number=12).read_bytes()))
+    r = zhang.upload(name, make(kit.draft(tmp_path / "d.docx", number=12).read_bytes(), kit.zipped))
     assert r.status_code == 400
     assert reason in re.sub(r"<[^>]+>", "", r.text.split('id="refused"')[1])
     assert uploaded(desk) == before and blobs(desk) == files
@@ -175,8 +167,8 @@ def test_an_uploaded_file_name_cannot_walk_out_of_its_folder(desk, person, kit, 
 
 
 def test_a_zip_of_drafts_gives_one_report_each(desk, person, kit, tmp_path):
-    data = zipped(**{"甲.docx": kit.draft(tmp_path / "1.docx", number=21).read_bytes(),
-                     "乙.txt": "关于做好防汛工作的通知\n各村（社区）：\n请做好防汛值班。".encode()})
+    data = kit.zipped(**{"甲.docx": kit.draft(tmp_path / "1.docx", number=21).read_bytes(),
+                         "乙.txt": "关于做好防汛工作的通知\n各村（社区）：\n请做好防汛值班。".encode()})
     before = uploaded(desk)
     r = person("zhang").upload("两份.zip", data)
     assert r.status_code == 200 and uploaded(desk) == before + 2
