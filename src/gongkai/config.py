@@ -20,6 +20,7 @@ A project keeps ``gongkai.toml`` (or ``.gongkai.toml``, or ``[tool.gongkai]`` in
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,3 +233,14 @@ def for_path(path: str | Path, explicit: str | Path | None = None) -> Config:
         return load(explicit)
     found = discover(path)
     return load(found) if found else Config()
+
+
+def cache_root(configured: str | None = None) -> Path:
+    """Where gongkai keeps what it can rebuild (reference indexes, jieba's tables): ``configured``
+    (a configuration's ``cache_dir``), else ``$GONGKAI_CACHE_DIR``, else the user cache folder."""
+    chosen = configured or os.environ.get("GONGKAI_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gongkai"))

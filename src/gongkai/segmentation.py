@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from . import __version__
+from .config import cache_root
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -66,13 +67,8 @@ def _parse(source: Path) -> Dictionary:
 
 
 def _cache_file() -> Path:
-    """Where the tables are kept: ``$GONGKAI_CACHE_DIR``, else the user cache folder (as the reference index)."""
-    folder = os.environ.get("GONGKAI_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("gongkai")
-    return Path(folder).expanduser() / "jieba-dict.tables"
+    """Where the tables are kept: gongkai's cache folder (``$GONGKAI_CACHE_DIR``, else the user cache folder)."""
+    return cache_root() / "jieba-dict.tables"
 
 
 def _tables(source: Path, cache_file: Path) -> Dictionary:

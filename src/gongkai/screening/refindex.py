@@ -35,6 +35,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..config import cache_root
+
 log = logging.getLogger(__name__)
 
 K = 5  # characters per gram
@@ -445,16 +447,6 @@ def content_key(folder: Path, files: list[Path] | None = None) -> str:
     return h.hexdigest()
 
 
-def cache_root(section: dict | None = None) -> Path:
-    """Where indexes are cached: ``[reprint] cache_dir``, ``$GONGKAI_CACHE_DIR`` or the user cache dir."""
-    configured = (section or {}).get("cache_dir") or os.environ.get("GONGKAI_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("gongkai"))
-
-
 def document_text(doc) -> str:
     """The text of a Document that copy detection compares (body, tables, text boxes, notes)."""
     return "\n".join(b.text for b in doc.blocks if b.part in QUERY_PARTS)
@@ -491,7 +483,7 @@ def open_folder(folder: str | Path, section: dict | None = None) -> RefIndex:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: 参考文件夹不存在")
-    root = cache_root(section) / "refindex"
+    root = cache_root((section or {}).get("cache_dir")) / "refindex"  # [reprint] cache_dir
     files = reference_files(folder)
     # Hashing 10,000 files' bytes takes seconds; unchanged names, sizes and mtimes reuse the
     # content key computed last time (kept in a small memo beside the indexes).
