@@ -29,7 +29,6 @@ from ..formats.fingerprint import FingerprintError, fingerprint_bytes
 from ..formats.reader import ARCHIVE_EXTS
 from ..formats.sources import iter_archive
 from ..models import Document, ReadError, Report
-from ..masking import Masker
 from ..review.checklist import Checklist, Event, Missing, role_text
 from ..review.facts import document_facts
 from ..store import DocumentRef, Store, identify
@@ -399,7 +398,3 @@ def _upload(row) -> Upload:
     m = row._mapping
     return Upload(m["id"], m["account_id"], m["unit_id"], m["sha256"], m["filename"], m["size"], m["created_at"],
                   json.loads(m["summary"]))
-
-
-def masker_for(report: Report, reveal: bool = False) -> Masker:
-    return Masker(report.findings, reveal)
