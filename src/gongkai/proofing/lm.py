@@ -988,13 +988,9 @@ def _listed_names(text: str) -> list[bool]:
     return out
 
 
-def _segment_covered(text: str, words: dict, min_freq: int = 1) -> list[bool]:
-    """Which characters jieba's segmentation (dictionary only, no HMM) puts inside a multi-character word."""
-    return _covered_by_tokens(segmentation.segmenter().cut(text, hmm=False), words, min_freq)
-
-
 def _covered_by_tokens(tokens: list[str], words: dict, min_freq: int = 1) -> list[bool]:
-    """:func:`_segment_covered` from the tokens of a segmentation already made."""
+    """Which characters a segmentation's ``tokens`` put inside a word of two or more characters
+    that the lexicon counts at least ``min_freq`` times."""
     covered = [False] * sum(len(t) for t in tokens)
     pos = 0
     for tok in tokens:
