@@ -59,10 +59,15 @@ def draft(path: Path, i: int, chars: int, body: list[str] | None = None) -> Path
     """Draft ``i`` as a .docx: from the templates, or with ``body`` (paragraphs of real text)."""
     from gongkai.formats.compose import make_docx
 
-    if body is not None:
-        make_docx("勺米镇人民政府文件", f"勺府发〔2026〕{i + 1}号", f"勺米镇人民政府关于有关工作的通知（{i}）",
-                  "各村（社区）：", *body, "勺米镇人民政府", "2026年3月1日", "（此件公开发布）", path=path)
-        return path
+    subject = "做好春耕生产工作" if body is None else "有关工作"
+    body = template_body(i, chars) if body is None else body
+    make_docx("勺米镇人民政府文件", f"勺府发〔2026〕{i + 1}号", f"勺米镇人民政府关于{subject}的通知（{i}）",
+              "各村（社区）：", *body, "勺米镇人民政府", "2026年3月1日", "（此件公开发布）", path=path)
+    return path
+
+
+def template_body(i: int, chars: int) -> list[str]:
+    """At least ``chars`` characters of the template paragraphs, with draft ``i``'s own numbers."""
     body, total, n = [], 0, 0
     while total < chars:
         p = PARAGRAPHS[n % len(PARAGRAPHS)].format(n=2026 + i % 3, m=1 + (i + n) % 12, d=1 + (i * 7 + n) % 28,
@@ -70,9 +75,7 @@ def draft(path: Path, i: int, chars: int, body: list[str] | None = None) -> Path
         body.append(p + f"（第{i}稿第{n}段）")
         total += len(body[-1])
         n += 1
-    make_docx("勺米镇人民政府文件", f"勺府发〔2026〕{i + 1}号", f"勺米镇人民政府关于做好春耕生产工作的通知（{i}）",
-              "各村（社区）：", *body, "勺米镇人民政府", "2026年3月1日", "（此件公开发布）", path=path)
-    return path
+    return body
 
 
 def free_port() -> int:
