@@ -154,7 +154,9 @@ def start_recording():
 def test_workers_share_what_they_computed():
     pool = WorkerPool(remember, 2, context=FORK, initializer=start_recording,
                       exchange=Exchange(memo.drain, memo.absorb))
-    texts = [f"第{i}段" for i in range(10)]
+    # An odd number of texts: two workers taking tasks in turn (as they do on an idle machine)
+    # would otherwise be handed the same texts every round and never need a peer's entry.
+    texts = [f"第{i}段" for i in range(9)]
     got = [r for _t, r in results(pool, [("memo", t) for t in texts * 4])]
     computed = [r for r in got if r[0] == "computed"]
     from_peer = [r for r in got if r[0] == "known" and r[1] != r[2]]
