@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -207,7 +208,7 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_parse(tiny, monkey
     def refused(**kw):
         raise PermissionError(13, "Permission denied", kw.get("dir"))
 
-    monkeypatch.setattr(segmentation.tempfile, "mkstemp", refused)  # as a read-only folder does, even for root
+    monkeypatch.setattr(tempfile, "mkstemp", refused)  # as a read-only folder does, even for root
     _as_parsed(segmentation._tables(source, cache), source)
     assert not cache.exists()
 

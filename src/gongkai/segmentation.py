@@ -18,13 +18,10 @@ Nothing here loads until asked: a run whose rules never segment pays for none of
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import logging
-import os
 import sys
-import tempfile
 import threading
 from array import array
 from dataclasses import dataclass
@@ -33,6 +30,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import cache_root
+from .files import write_atomic
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -125,22 +123,13 @@ def _decode(data: bytes, key: str) -> Dictionary | None:
 
 
 def _store(path: Path, tables: Dictionary, key: str) -> None:
-    """The cache of ``tables`` into ``path`` atomically (a temporary file renamed); a folder that
-    cannot be written is let be."""
+    """The cache of ``tables`` into ``path`` atomically; a folder that cannot be written is let be."""
     try:
+        data = _encode(tables, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    except OSError as exc:
-        log.debug("jieba dictionary cache %s not written: %s", path, exc)
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_encode(tables, key))
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except (OSError, ValueError) as exc:  # ValueError: over 255 tag names, one byte each cannot number them
         log.debug("jieba dictionary cache %s not written: %s", path, exc)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 class Segmenter:

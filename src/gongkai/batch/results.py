@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import replacing
+
 SCHEMA = "gongkai.batch/1"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -88,19 +90,6 @@ def attribute_status(record: dict) -> str | None:
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path.parent or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def open_results(path: str | os.PathLike, *, resume: bool = False) -> Results:
@@ -256,17 +245,12 @@ class JsonlResults(Results):
 
     def _compact(self) -> None:
         keep = {offset for _prior_, offset in self._index.values()}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(self.path, "rb") as src, open(tmp, "wb") as dst:
+        with open(self.path, "rb") as src, replacing(self.path, durable=True) as dst:
             offset = 0
             for raw in src:
                 if offset in keep:
                     dst.write(raw)
                 offset += len(raw)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path)
         self.replaced = 0
 
 

@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..config import cache_root
+from ..files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -526,9 +527,7 @@ def _remember(memo: Path, signature: str, key: str) -> None:
     known = dict(list(known.items())[-64:])
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known), "utf-8")
-        os.replace(tmp, memo)
+        write_atomic(memo, json.dumps(known))
     except OSError:
         pass
 

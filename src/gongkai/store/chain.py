@@ -25,11 +25,12 @@ import contextlib
 import hashlib
 import hmac
 import json
-import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..files import write_atomic
 
 GENESIS = "genesis"
 PLAIN, KEYED = "sha256", "hmac-sha256"
@@ -218,18 +219,7 @@ def write_head(path: Path, head: Head, register: str, when: str) -> None:
     """Replace the head file atomically (a temporary file, fsync, rename, fsync of the folder)."""
     data = json.dumps({"gongkai": "register-head/1", "register": register, "seq": head.seq, "link": head.link,
                        "updated_at": when}, ensure_ascii=False) + "\n"
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    with contextlib.suppress(OSError):  # not every platform opens folders
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    write_atomic(path, data, durable=True)
 
 
 @contextlib.contextmanager

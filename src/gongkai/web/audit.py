@@ -10,12 +10,12 @@ elsewhere and a symbolic link leading out are refused; nothing outside the root 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..attributes.audit import STATUS_NAMES, AuditRow, row_for, summarise, summary_line
+from ..files import write_atomic
 from ..formats import UnreadableDocument, iter_sources
 from ..masking import Masker
 from ..models import ReadError
@@ -152,11 +152,9 @@ class Audits:
             taken = [int(p.stem) for p in self.folder.glob("*.json") if p.stem.isdigit()]
             audit = Audit(max(taken, default=0) + 1, account.id, account.unit_id, self.desk.store.clock(), source, rows)
             path = self.folder / f"{audit.id}.json"
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"id": audit.id, "account_id": audit.account_id, "unit_id": audit.unit_id,
-                                       "created_at": audit.created_at, "source": audit.source, "rows": rows},
-                                      ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps({"id": audit.id, "account_id": audit.account_id, "unit_id": audit.unit_id,
+                                           "created_at": audit.created_at, "source": audit.source, "rows": rows},
+                                          ensure_ascii=False))
         return audit
 
     # -- reading ----------------------------------------------------------------------------

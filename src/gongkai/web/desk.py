@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ..api import check_document
 from ..config import Config
 from ..engine import Runner, default_registry
+from ..files import write_atomic
 from ..formats import UnreadableDocument, read_bytes
 from ..formats.fingerprint import FingerprintError, fingerprint_bytes
 from ..formats.reader import ARCHIVE_EXTS
@@ -136,9 +137,7 @@ def _accept_one(name: str, data: bytes, config: Config, blobs: Path) -> Checked:
     digest = hashlib.sha256(data).hexdigest()
     path = blob_path(blobs, digest)
     if not path.exists():
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     return Checked(name, digest, len(data), doc, report)
 
 
