@@ -80,6 +80,22 @@ def test_usage_error_messages_in_chinese(cli):
     assert "缺少选项" in missing.output and "--reason" in missing.output
 
 
+def test_click_messages_take_chinese_quotes_and_stops(cli):
+    missing = CliRunner().invoke(main, ["check"], prog_name="gongkai")
+    assert "缺少参数“路径...”。" in missing.output
+    choice = CliRunner().invoke(main, ["check", "--fail-on", "x", "a.txt"], prog_name="gongkai")
+    assert "“--fail-on”的取值无效：“x”不在可选值“error”、“warning”、“info”、“never”之中。" in choice.output
+    typo = CliRunner().invoke(main, ["check", "--fromat", "json", "a.txt"], prog_name="gongkai")
+    assert "没有选项“--fromat”。是否想用“--format”？" in typo.output
+    assert "'" not in missing.output + choice.output + typo.output
+
+
+def test_an_apostrophe_inside_a_name_is_not_a_quote():
+    from gongkai.cli import _chinese_punctuation
+
+    assert _chinese_punctuation("文件“O'Brien's notes.docx”不存在。") == "文件“O'Brien's notes.docx”不存在。"
+
+
 def test_every_kind_has_a_chinese_label():
     kinds = {k for ks in VOCABULARY.values() for k in ks}
     assert set(KIND_LABELS) == kinds

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import re
 import sys
 
 import click
@@ -110,6 +111,29 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
         _module._ = _gettext
     if hasattr(_module, "ngettext"):
         _module.ngettext = _ngettext
+
+
+#: A name click quotes in its messages ('--output', '路径...'), not an apostrophe inside a word.
+_CLICK_QUOTED = re.compile(r"(?<!\w)'([^'\s][^']{0,58}?)'(?!\w)")
+
+
+def _chinese_punctuation(message: str) -> str:
+    """click's messages with Chinese quotes and stops: 缺少参数 '路径...'. → 缺少参数“路径...”。"""
+    message = _CLICK_QUOTED.sub(r"“\1”", message).replace("”, “", "”、“")
+    if message.endswith(".") and not message.endswith(".."):
+        message = message[:-1] + "。"
+    return message.replace("。 ", "。").replace(" “", "“").replace("” ", "”")  # no space beside full-width marks
+
+
+def _punctuated(format_message):
+    def chinese(self) -> str:
+        return _chinese_punctuation(format_message(self))
+    return chinese
+
+
+for _cls in vars(click.exceptions).values():
+    if isinstance(_cls, type) and issubclass(_cls, click.ClickException) and "format_message" in vars(_cls):
+        _cls.format_message = _punctuated(vars(_cls)["format_message"])
 
 
 def localise(command: click.Command) -> click.Command:
