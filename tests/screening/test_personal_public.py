@@ -165,6 +165,8 @@ def test_homes_are_still_reported(check_text, text):
 @pytest.mark.parametrize("text, name", [
     ("关于路灯维修来信的答复\n李红梅女士：\n您反映的小区路灯损坏问题已转交相关部门。", "李红梅"),
     ("尊敬的蒲海涛先生：您好！您的来信已收悉。", "蒲海涛"),
+    ("关于宅基地问题的答复意见\n柯文静同志：你于2026年3月12日来信反映的宅基地纠纷问题，经调查，答复如下。", "柯文静"),
+    ("仉海涛同志：您提出的政府信息公开申请收悉。", "仉海涛"),
     ("施工负责人：周平，联系电话：0858-8123456。", "周平"),
     ("张建国等126户被征收人房屋征收补偿方案的公示", "张建国"),
 ])
@@ -176,6 +178,9 @@ def test_names_in_salutations_role_lines_and_titles(check_text, text, name):
     "各位先生、女士：欢迎参加座谈会。",              # no name before the salutation
     "王先生指出，这项工作要抓紧。",                    # not a salutation at the head of a paragraph
     "项目负责人：周平同志主持会议。",                  # an official named in capacity
+    "柯文静同志：你在防汛救灾工作中表现突出，特致函感谢。",  # 同志 in a letter that answers no petition
+    "经研究，决定任命柯文静同志为镇财政所所长。",      # an appointment: 同志 not in a salutation
+    "会上，柯文静同志：要认真对待群众来信反映的问题。",  # 同志： not at the head of the paragraph
     "施工负责人应当在现场值守。",                       # no name after the role
     "北风井施工负责人周平受到开除留用察看处分。",       # no role line: a person named in a published finding
 ])

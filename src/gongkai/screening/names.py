@@ -48,6 +48,10 @@ _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|
 _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 #: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
 _SALUTATION = regex.compile(r"^(?:先生|女士)[：:，,\s]")
+#: 同志 names an official (杨明同志主持会议) except in the salutation of a reply to a petitioner or
+#: applicant: 王秀兰同志：你于3月12日来信反映的…, 您提出的政府信息公开申请… (《勺米镇政民互动管理制度》第五条).
+_PETITIONER_SALUTATION = regex.compile(
+    r"同志[：:]\s*(?:你|您)[^。！？\n]{0,40}?(?:来信|来访|来电|反映|投诉|举报|申请|诉求|信访|留言)")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
 #: What may stand between a role word and a name (申请人：、户主为…), stripped from the end of a
 #: text with ``str.rstrip``: punctuation, 为是系即 and whitespace as ``regex``'s ``\s`` reads it.
@@ -223,8 +227,24 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
                 cands.append(cand)
     if para.roles:
         cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
+    addressed = _addressed(para.text)
+    if addressed is not None and addressed not in cands:
+        cands.append(addressed)
     cands.sort()
     para.cands = cands
+
+
+#: A paragraph that opens by addressing someone: 尊敬的蒲海涛先生：…, 柯文静同志：…
+_ADDRESSED = regex.compile(r"^[\s“\"]*(?:尊敬的)?(\p{Han}{2,4}?)(?:同志|先生|女士)[：:，,]")
+
+
+def _addressed(text: str) -> tuple[int, int, str] | None:
+    """The name a paragraph opens by addressing, whatever the segmenter made of it (柯文/静/同志),
+    as a candidate; whether it is a private person is _context_in's to say."""
+    m = _ADDRESSED.match(text)
+    if m is None or split_name(m.group(1)) is None:
+        return None
+    return (m.start(1), m.end(1), "surname+given")
 
 
 def _whole_token(para: Paragraph, k: int, whole: tuple[str, int, str], lex, tags) -> tuple[tuple[int, int, str], int]:
@@ -367,6 +387,10 @@ def _context_in(para: Paragraph, lex) -> None:
         before = text[max(0, start - 10):start]
         if after[:1] in MASK_CHARS or "某" in text[start:end]:
             continue  # already masked
+        at_head = not text[:start].strip(_GAP_CHARS + "尊敬的")
+        if at_head and _PETITIONER_SALUTATION.match(text, end):
+            kept.append(NameSpan(start, end, evidence, "salutation", "同志", 0.85))
+            continue
         head = before.rstrip(_GAP_CHARS)
         title = lex.title_re.search(head[-6:]) if head else None
         if (title and head.endswith(title.group())) or _TITLE_AFTER.match(after) or _HEAD_BEFORE.search(before):
@@ -386,7 +410,7 @@ def _context_in(para: Paragraph, lex) -> None:
         if _GENDER_AFTER.match(after):
             kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
             continue
-        if _SALUTATION.match(after) and not text[:start].strip(_GAP_CHARS + "尊敬的"):
+        if _SALUTATION.match(after) and at_head:
             # a reply's salutation at the head of its paragraph: 李红梅女士：您反映的…
             kept.append(NameSpan(start, end, evidence, "salutation", after[:2], 0.85))
             continue
