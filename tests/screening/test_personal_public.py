@@ -167,6 +167,8 @@ def test_homes_are_still_reported(check_text, text):
     ("尊敬的蒲海涛先生：您好！您的来信已收悉。", "蒲海涛"),
     ("关于宅基地问题的答复意见\n柯文静同志：你于2026年3月12日来信反映的宅基地纠纷问题，经调查，答复如下。", "柯文静"),
     ("仉海涛同志：您提出的政府信息公开申请收悉。", "仉海涛"),
+    ("限期拆除违法建筑公告\n柯文静：\n你在新华村未经批准擅自建设的房屋，违反了《中华人民共和国城乡规划法》。", "柯文静"),
+    ("蒲海涛：因你无法联系，现依法向你公告送达行政处罚决定书。", "蒲海涛"),
     ("施工负责人：周平，联系电话：0858-8123456。", "周平"),
     ("张建国等126户被征收人房屋征收补偿方案的公示", "张建国"),
 ])
@@ -181,6 +183,8 @@ def test_names_in_salutations_role_lines_and_titles(check_text, text, name):
     "柯文静同志：你在防汛救灾工作中表现突出，特致函感谢。",  # 同志 in a letter that answers no petition
     "经研究，决定任命柯文静同志为镇财政所所长。",      # an appointment: 同志 not in a salutation
     "会上，柯文静同志：要认真对待群众来信反映的问题。",  # 同志： not at the head of the paragraph
+    "柯文静：我认为这项工作要抓紧。",                  # a speaker, not an addressee
+    "付款方：\n高新区：你单位报送的材料已收悉。\n方法：你们要认真核对。",  # words, not names, before the colon
     "施工负责人应当在现场值守。",                       # no name after the role
     "北风井施工负责人周平受到开除留用察看处分。",       # no role line: a person named in a published finding
 ])

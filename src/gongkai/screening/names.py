@@ -50,6 +50,10 @@ _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 _SALUTATION = regex.compile(r"^(?:先生|女士)[：:，,\s]")
 #: 同志 names an official (杨明同志主持会议) except in the salutation of a reply to a petitioner or
 #: applicant: 王秀兰同志：你于3月12日来信反映的…, 您提出的政府信息公开申请… (《勺米镇政民互动管理制度》第五条).
+#: A paragraph that opens with a name and a colon, then addresses the person (林美娇：因你无法联系，
+#: 现依法向你公告送达…) or ends there (the addressee line of a 公告送达 or a reply).
+_ADDRESS_TAIL = r"[：:]\s*(?:$|(?:因|经|现|对)?(?:你|您))"
+_ADDRESSEE = regex.compile(_ADDRESS_TAIL)
 _PETITIONER_SALUTATION = regex.compile(
     r"同志[：:]\s*(?:你|您)[^。！？\n]{0,40}?(?:来信|来访|来电|反映|投诉|举报|申请|诉求|信访|留言)")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
@@ -234,15 +238,17 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     para.cands = cands
 
 
-#: A paragraph that opens by addressing someone: 尊敬的蒲海涛先生：…, 柯文静同志：…
-_ADDRESSED = regex.compile(r"^[\s“\"]*(?:尊敬的)?(\p{Han}{2,4}?)(?:同志|先生|女士)[：:，,]")
+#: A paragraph that opens by addressing someone: 尊敬的蒲海涛先生：…, 柯文静同志：…, 柯文静：因你…
+_ADDRESSED = regex.compile(rf"^[\s“\"]*(?:尊敬的)?(\p{{Han}}{{2,4}}?)(?:(?:同志|先生|女士)[：:，,]|{_ADDRESS_TAIL})")
 
 
 def _addressed(text: str) -> tuple[int, int, str] | None:
     """The name a paragraph opens by addressing, whatever the segmenter made of it (柯文/静/同志),
-    as a candidate; whether it is a private person is _context_in's to say."""
+    as a candidate; whether it is a private person is _context_in's to say. Ordinary words that
+    start with a surname (付款方：, 高新区：你单位…) are none."""
     m = _ADDRESSED.match(text)
-    if m is None or split_name(m.group(1)) is None:
+    parts = split_name(m.group(1)) if m is not None else None
+    if parts is None or _common_word(_tags(), *parts, rare_ok=True) or _common_given(parts[1]):
         return None
     return (m.start(1), m.end(1), "surname+given")
 
@@ -387,9 +393,9 @@ def _context_in(para: Paragraph, lex) -> None:
         before = text[max(0, start - 10):start]
         if after[:1] in MASK_CHARS or "某" in text[start:end]:
             continue  # already masked
-        at_head = not text[:start].strip(_GAP_CHARS + "尊敬的")
-        if at_head and _PETITIONER_SALUTATION.match(text, end):
-            kept.append(NameSpan(start, end, evidence, "salutation", "同志", 0.85))
+        salutation = _salutation(text, start, end)
+        if salutation is not None:
+            kept.append(NameSpan(start, end, evidence, "salutation", *salutation))
             continue
         head = before.rstrip(_GAP_CHARS)
         title = lex.title_re.search(head[-6:]) if head else None
@@ -410,10 +416,6 @@ def _context_in(para: Paragraph, lex) -> None:
         if _GENDER_AFTER.match(after):
             kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
             continue
-        if _SALUTATION.match(after) and at_head:
-            # a reply's salutation at the head of its paragraph: 李红梅女士：您反映的…
-            kept.append(NameSpan(start, end, evidence, "salutation", after[:2], 0.85))
-            continue
         cue = _CUE_AFTER.match(after)
         if cue and evidence != "surname+given":
             kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
@@ -424,6 +426,21 @@ def _context_in(para: Paragraph, lex) -> None:
             near = next((m.group() for m in role_hits if start - PARAGRAPH_REACH <= m.start() < start), None)
             if near:
                 kept.append(NameSpan(start, end, evidence, "paragraph", near, 0.65))
+
+
+def _salutation(text: str, start: int, end: int) -> tuple[str, float] | None:
+    """(word, confidence) when the paragraph opens by addressing the person text[start:end]: a
+    reply's 李红梅女士：您反映的…, a petitioner's 王秀兰同志：你于…来信反映, a 公告送达's 柯文静：(因你…)."""
+    if text[:start].strip(_GAP_CHARS + "尊敬的"):
+        return None  # not at the head of the paragraph
+    after = text[end:end + 6]
+    if _SALUTATION.match(after):
+        return after[:2], 0.85
+    if _PETITIONER_SALUTATION.match(text, end):
+        return "同志", 0.85
+    if _ADDRESSEE.match(text, end):
+        return "：", 0.8
+    return None
 
 
 #: How far before an unknown three-character word a role word makes it a name (the "paragraph" context).

@@ -469,7 +469,7 @@ def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
 
 
 _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求",
-         "同志：", "同志:")
+         "同志：", "同志:", "：你", "：您", "：因你", "：$")  # the last: a paragraph ending in a colon (an addressee line)
 @lru_cache(maxsize=1)
 def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pattern]:
     """_name_cue's patterns: role word + surname, gender, surname + action cue, the action cues alone."""
