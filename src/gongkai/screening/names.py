@@ -232,7 +232,7 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
     if para.roles:
         cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
     addressed = _addressed(para.text)
-    if addressed is not None and addressed not in cands:
+    if addressed is not None and not any(c[:2] == addressed[:2] for c in cands):
         cands.append(addressed)
     cands.sort()
     para.cands = cands
