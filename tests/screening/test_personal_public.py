@@ -169,6 +169,7 @@ def test_homes_are_still_reported(check_text, text):
     ("仉海涛同志：您提出的政府信息公开申请收悉。", "仉海涛"),
     ("限期拆除违法建筑公告\n柯文静：\n你在新华村未经批准擅自建设的房屋，违反了《中华人民共和国城乡规划法》。", "柯文静"),
     ("蒲海涛：因你无法联系，现依法向你公告送达行政处罚决定书。", "蒲海涛"),
+    ("王秀兰：\n你在新华村未经批准建设的房屋应于十日内拆除。", "王秀兰"),  # a name jieba lists (nr)
     # roles of property, administrative and court documents (a 不动产 notice, a penalty, a petition)
     ("不动产首次登记公告\n权利人：柯文静，坐落：新华村3组。", "柯文静"),
     ("被处罚人：蒲海涛，违法事实：擅自占用道路。", "蒲海涛"),
@@ -177,7 +178,7 @@ def test_homes_are_still_reported(check_text, text):
     ("张建国等126户被征收人房屋征收补偿方案的公示", "张建国"),
 ])
 def test_names_in_salutations_role_lines_and_titles(check_text, text, name):
-    assert name in names(check_text(text))
+    assert names(check_text(text)).count(name) == 1  # found, and once (a salutation is one finding)
 
 
 @pytest.mark.parametrize("text", [
