@@ -155,6 +155,20 @@ def test_table_header_makes_cells_personal():
     assert found == {(1, "person_name"), (2, "id_card"), (3, "landline"), (4, "address")}
 
 
+@pytest.mark.parametrize("rows, expected", [
+    # a heading that names no personal data right of one that does: a header row, not a form row
+    ([["序号", "姓  名", "身份证号", "救助金额"], ["1", "陈建国", "350128196503121528", "2000"]],
+     {(1, "person_name"), (2, "id_card")}),  # the number fails its checksum: the column makes it one
+    ([["名字", "性别", "年龄"], ["陈建国", "男", "45"]], {(0, "person_name")}),
+    ([["被救助人", "救助原因"], ["陈建国", "因病"]], {(0, "person_name")}),
+    # a form row stays a form row: a value right of each label
+    ([["姓名", "陈建国", "性别", "男"], ["身份证号", ID_B, "救助金额", "2000"]], {(1, "person_name"), (1, "id_card")}),
+])
+def test_header_rows_with_plain_headings(rows, expected):
+    found = {(f.location.col, f.kind) for f in check_document(_table_doc(rows), Config()).findings if f.sensitive}
+    assert found == expected
+
+
 def test_office_contact_table_is_public():
     doc = _table_doc([["单位", "联系电话", "地址"], ["镇民政办", "0858-8123456", "勺米镇人民政府二楼"]])
     assert not [f for f in check_document(doc, Config()).findings if f.sensitive]

@@ -34,6 +34,7 @@ class Lexicon:
     role_words: tuple[str, ...]
     headers: dict[str, tuple[str, ...]]
     office_headers: tuple[str, ...]
+    plain_header_endings: tuple[str, ...]
     hotline_words: tuple[str, ...]
     office_words: tuple[str, ...]
     official_titles: tuple[str, ...]
@@ -151,6 +152,7 @@ def lexicon() -> Lexicon:
         role_words=tuple(data["role_words"]),
         headers={k: tuple(v) for k, v in data["headers"].items()},
         office_headers=tuple(data["office_headers"]),
+        plain_header_endings=tuple(data["plain_header_endings"]),
         hotline_words=tuple(data["hotline_words"]),
         office_words=tuple(data["office_words"]),
         official_titles=tuple(data["official_titles"]),
@@ -301,7 +303,8 @@ def personal_context(doc: Document, ctx) -> PersonalContext:
 
 def _table_info(trs: dict[int, dict[int, Block]]) -> TableInfo:
     """What a table's header row says: the first of its first three rows where at least half the
-    cells are header words (office headers count) and that is not a form row."""
+    cells are header words (office and plain headings count: 名字 | 性别 | 年龄) and that is not a
+    form row."""
     info = TableInfo()
     office_headers = lexicon().office_headers
     for r in sorted(trs)[:3]:
@@ -309,7 +312,8 @@ def _table_info(trs: dict[int, dict[int, Block]]) -> TableInfo:
         kinds = {c: header_kind(b.text) for c, b in cells.items()}
         hits = sum(1 for k in kinds.values() if k)
         office = [c for c, b in cells.items() if _clean_header(b.text) in office_headers]
-        if hits and (hits + len(office)) * 2 >= len(cells) and not _looks_like_form(cells, kinds):
+        plain = sum(1 for c, b in cells.items() if not kinds[c] and _plain_header(b.text))
+        if hits and (hits + plain) * 2 >= len(cells) and not _looks_like_form(cells, kinds):
             info.header_rows.add(r)
             for c, k in kinds.items():
                 if k:
@@ -328,7 +332,8 @@ def _form_cells(trs: dict[int, dict[int, Block]]) -> dict[int, tuple[str, str]]:
         for c, b in cells.items():
             k = header_kind(b.text)
             nxt = cells.get(c + 1)
-            if k and nxt is not None and nxt.text.strip() and header_kind(nxt.text) is None:
+            if k and nxt is not None and nxt.text.strip() and header_kind(nxt.text) is None \
+                    and not _plain_header(nxt.text):
                 form[nxt.index] = (k, _clean_header(b.text))
     return form
 
@@ -360,8 +365,17 @@ def _document_label(doc: Document, ctx) -> str | None:
 
 
 def _looks_like_form(cells: dict[int, Block], kinds: dict[int, str | None]) -> bool:
-    """A row like 姓名 | 张三 | 电话 | 138…: label cells alternate with values."""
+    """A row like 姓名 | 张三 | 电话 | 138…: label cells alternate with values (a cell after a label
+    that is itself a column heading, 身份证号 | 救助金额, is no value)."""
     cols = sorted(cells)
     return any(kinds.get(c) and kinds.get(c + 1) is None and cells[c + 1].text.strip()
-               and _clean_header(cells[c + 1].text) not in lexicon().office_headers
+               and not _plain_header(cells[c + 1].text)
                for c in cols if c + 1 in cells) and sum(1 for k in kinds.values() if k) * 2 <= len(cells)
+
+
+def _plain_header(text: str) -> bool:
+    """A column heading that announces no personal data: an office column (单位), or one ending
+    like 序号, 救助金额, 发放日期."""
+    lex = lexicon()
+    t = _clean_header(text)
+    return t in lex.office_headers or (len(t) <= 8 and t.endswith(lex.plain_header_endings))
