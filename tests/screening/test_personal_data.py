@@ -161,6 +161,9 @@ def test_table_header_makes_cells_personal():
      {(1, "person_name"), (2, "id_card")}),  # the number fails its checksum: the column makes it one
     ([["名字", "性别", "年龄"], ["陈建国", "男", "45"]], {(0, "person_name")}),
     ([["被救助人", "救助原因"], ["陈建国", "因病"]], {(0, "person_name")}),
+    # a super-heading above the header row is no data (户主情况 is no name)
+    ([["序号", "户主情况", "户主情况", "保障金额"], ["", "姓名", "身份证号", ""], ["1", "陈建国", ID_B, "650"]],
+     {(1, "person_name"), (2, "id_card")}),
     # a form row stays a form row: a value right of each label
     ([["姓名", "陈建国", "性别", "男"], ["身份证号", ID_B, "救助金额", "2000"]], {(1, "person_name"), (1, "id_card")}),
 ])

@@ -167,8 +167,8 @@ def column_of(pctx, block):
     if block.table is None or block.part != "table":
         return None
     info = pctx.tables.get(block.table)
-    if info is None or block.row in info.header_rows:
-        return None
+    if info is None or (info.header_rows and block.row <= max(info.header_rows)):
+        return None  # the header row, or a title or super-heading above it
     col = info.columns.get(block.col)
     if col is None:
         return None

@@ -344,8 +344,9 @@ def _data_cells(info: TableInfo, trs: dict[int, dict[int, Block]], form: dict[in
     if not info.columns:
         return
     public_too = info.personal  # else an office's phone/address column is published contact data
+    first_data = max(info.header_rows) + 1 if info.header_rows else 0  # rows above: a title, a super-heading
     for r, cells in trs.items():
-        if r in info.header_rows:
+        if r < first_data:
             continue
         for c, b in cells.items():
             col = info.columns.get(c)
