@@ -174,11 +174,22 @@ def test_homes_are_still_reported(check_text, text):
     ("不动产首次登记公告\n权利人：柯文静，坐落：新华村3组。", "柯文静"),
     ("被处罚人：蒲海涛，违法事实：擅自占用道路。", "蒲海涛"),
     ("据求助人蒲海涛陈述，其家庭生活困难。", "蒲海涛"),
+    # a private detail labelled right after the name
+    ("蒲海涛（身份证号：520221199003072372）家住新华村。", "蒲海涛"),
     ("施工负责人：周平，联系电话：0858-8123456。", "周平"),
     ("张建国等126户被征收人房屋征收补偿方案的公示", "张建国"),
 ])
 def test_names_in_salutations_role_lines_and_titles(check_text, text, name):
     assert names(check_text(text)).count(name) == 1  # found, and once (a salutation is one finding)
+
+
+def test_a_count_closes_a_list_of_private_people(check_text):
+    found = names(check_text("关于低保审核情况的报告\n经审核，蒲海涛、王秀兰和陈建国等3户符合低保条件。"))
+    assert sorted(found) == sorted(["蒲海涛", "王秀兰", "陈建国"])
+
+
+def test_a_count_of_honoured_people_is_no_cue(check_text):
+    assert names(check_text("经审定，蒲海涛等12名同志入选首届勺米镇优秀村干部名单，现予公布。")) == []
 
 
 @pytest.mark.parametrize("text", [

@@ -42,8 +42,14 @@ _HAN = regex.compile(r"^\p{Han}+$")
 #: jieba POS tags of words that are never the given-name part of a name.
 _NOT_GIVEN = frozenset("p c v vn t m q d r u f s ns nt x uj ul ad ag an dg e o y z vd".split())
 _GENDER_AFTER = regex.compile(r"^[，,（(、\s]{0,2}[男女](?:[，,）)、\s]|$)")
-_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|等\d+(?:人|户|名)|先生|女士|夫妇|一家|"
+#: (等N人/户/名 counts people, except those honoured or named in office: 王挥等30名同志入选…名单)
+_CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|诉称|家|户|之子|之女|之妻|之夫|等人|"
+                           r"等\d+(?:人|户|名)(?!同志|专家|代表|委员|干部|党员|教师|医生|先进|优秀|获|荣获|被评|入选|进入)|先生|女士|夫妇|一家|"
                            r"本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
+#: A private detail labelled right after a name: 林美娇（身份证号：…）, 陈建国，联系电话…, 李四家住…
+_DETAIL_AFTER = regex.compile(r"^[（(，,\s]{0,2}(?:身份证|公民身份号码|联系电话|手机|家庭住址|住址|家住)")
+#: What may stand between two names of one list, read backwards from a name that closes it (等3户).
+_LIST_SEP = regex.compile(r"^[、和及与]$")
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
 _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 #: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
@@ -413,11 +419,12 @@ def _context_in(para: Paragraph, lex) -> None:
         if prev is not None and prev.context in ("role", "enumeration", "gender") and _SEP.match(text[prev.end:start]):
             kept.append(NameSpan(start, end, evidence, "enumeration", prev.word, 0.85))
             continue
-        if _GENDER_AFTER.match(after):
-            kept.append(NameSpan(start, end, evidence, "gender", None, 0.85))
+        about = _detail_after(after)
+        if about is not None:
+            kept.append(NameSpan(start, end, evidence, about, None, 0.85))
             continue
         cue = _CUE_AFTER.match(after)
-        if cue and evidence != "surname+given":
+        if cue and (evidence != "surname+given" or cue.group().startswith("等")):
             kept.append(NameSpan(start, end, evidence, "cue", cue.group(), 0.7))
         elif evidence == "token" and end - start == 3 and role_hits:
             # an unknown three-character word starting with a surname, in a paragraph about a person:
@@ -426,6 +433,39 @@ def _context_in(para: Paragraph, lex) -> None:
             near = next((m.group() for m in role_hits if start - PARAGRAPH_REACH <= m.start() < start), None)
             if near:
                 kept.append(NameSpan(start, end, evidence, "paragraph", near, 0.65))
+    listed = _listed_before(kept, cands, text)
+    if listed:
+        kept.extend(listed)
+        kept.sort(key=lambda n: n.start)
+
+
+def _detail_after(after: str) -> str | None:
+    """The context a name takes from what follows it: "gender" (陈建国，男，…), "detail" (林美娇（身份证号：…）)."""
+    if _GENDER_AFTER.match(after):
+        return "gender"
+    if _DETAIL_AFTER.match(after):
+        return "detail"
+    return None
+
+
+def _listed_before(kept: list[NameSpan], cands: list[tuple[int, int, str]], text: str) -> list[NameSpan]:
+    """The names listed before a name that closes the list (林美娇、陈德福、黄秀英等3户): each candidate
+    joined to the next by 、/和/及/与 takes the closing name's context, as "enumeration"."""
+    taken = {n.start for n in kept}
+    ending_at = {c[1]: c for c in cands}
+    found = []
+    for n in kept:
+        if n.context != "cue" or not (n.word or "").startswith("等"):
+            continue
+        start = n.start
+        while True:
+            prev = ending_at.get(start - 1)
+            if prev is None or prev[0] in taken or not _LIST_SEP.match(text[prev[1]:start]):
+                break
+            found.append(NameSpan(prev[0], prev[1], prev[2], "enumeration", n.word, 0.8))
+            taken.add(prev[0])
+            start = prev[0]
+    return found
 
 
 def _salutation(text: str, start: int, end: int) -> tuple[str, float] | None:

@@ -296,7 +296,7 @@ _NOTHING = regex.compile(r"[\s无否—\-/]*|健康|正常")
 _NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
                   "unlisted_surname": "姓氏表外，角色词后两三字"}
 _NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词",
-                 "salutation": "答复的称呼"}
+                 "salutation": "答复的称呼", "detail": "后接身份证号、电话或住址"}
 
 
 def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
@@ -340,7 +340,10 @@ def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool
                 expl["context"] = s.word
             if s.context in ("role", "enumeration") and _staff_contact(block.text, s.word, s.start):
                 continue  # an office's 联系人/经办人, published on purpose (issue #16)
-            strong = s.context not in ("cue", "paragraph", "salutation") and s.word not in lexicon().name_only_roles
+            # a count closing a list (林美娇、陈德福等2户) says they are people as surely as a role word
+            counted = s.context == "cue" and (s.word or "").startswith("等")
+            strong = (s.context not in ("cue", "paragraph", "salutation") or counted) \
+                and s.word not in lexicon().name_only_roles
             out.append((block, s.start, s.end, strong, s.confidence, expl))
     return out
 
@@ -468,8 +471,16 @@ def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
         at += len(pending)
 
 
+#: What after a name makes a paragraph worth reading for names: an action (反映、来信…), an address
+#: (先生、同志：、：你…), a private detail labelled after it (（身份证号…）, 家住…). Literal text.
 _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求",
-         "同志：", "同志:", "：你", "：您", "：因你", "：$")  # the last: a paragraph ending in a colon (an addressee line)
+         "同志：", "同志:", "：你", "：您", "：因你",
+         "（身份证", "(身份证", "，身份证", "身份证号", "（联系电话", "，联系电话", "，住址", "家住")
+#: ... or a count that closes a list of people (林美娇、陈德福等2户), or a colon that ends the paragraph
+#: (the addressee line of a 公告送达: 柯文静：).
+_CUE_PATTERN = "|".join(map(regex.escape, _CUES)) + r"|等\d+(?:人|户|名)(?!同志)|[：:]$"
+
+
 @lru_cache(maxsize=1)
 def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pattern]:
     """_name_cue's patterns: role word + surname, gender, surname + action cue, the action cues alone."""
@@ -478,8 +489,8 @@ def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pat
     return (
         occurs(set(lex.role_words) | set(lex.name_only_roles), rf"[：:\s为是系即\"“（(]*[{first}]"),
         regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
-        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{'|'.join(_CUES)})"),
-        regex.compile("|".join(_CUES)),
+        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_CUE_PATTERN})"),
+        regex.compile(_CUE_PATTERN),
     )
 
 
