@@ -188,6 +188,15 @@ def test_a_count_closes_a_list_of_private_people(check_text):
     assert sorted(found) == sorted(["蒲海涛", "王秀兰", "陈建国"])
 
 
+def test_a_household_named_by_its_head_after_its_village(check_text):
+    text = "关于危房改造补助资金发放的通知\n对以下危房改造户发放补助资金：北厝村林阿水户补助15000元，东澳村陈金花户补助12000元。"
+    assert sorted(names(check_text(text))) == sorted(["林阿水", "陈金花"])
+
+
+def test_household_words_after_a_village_are_no_names(check_text):
+    assert names(check_text("新华村五保户、低保户和贫困户的补助资金已发放到户。")) == []
+
+
 def test_a_count_of_honoured_people_is_no_cue(check_text):
     assert names(check_text("经审定，蒲海涛等12名同志入选首届勺米镇优秀村干部名单，现予公布。")) == []
 

@@ -48,6 +48,8 @@ _CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|�
                            r"本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 #: A private detail labelled right after a name: 林美娇（身份证号：…）, 陈建国，联系电话…, 李四家住…
 _DETAIL_AFTER = regex.compile(r"^[（(，,\s]{0,2}(?:身份证|公民身份号码|联系电话|手机|家庭住址|住址|家住)")
+#: How the name of a village or its group ends, before a household named by its head (北厝村林阿水户).
+_VILLAGE_ENDS = ("村", "组", "社区", "居委会")
 #: What may stand between two names of one list, read backwards from a name that closes it (等3户).
 _LIST_SEP = regex.compile(r"^[、和及与]$")
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
@@ -237,9 +239,8 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
                 cands.append(cand)
     if para.roles:
         cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
-    addressed = _addressed(para.text)
-    if addressed is not None and not any(c[:2] == addressed[:2] for c in cands):
-        cands.append(addressed)
+    spans = {c[:2] for c in cands}
+    cands += [c for c in _placed(para.text) if c[:2] not in spans]
     cands.sort()
     para.cands = cands
 
@@ -248,15 +249,25 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
 _ADDRESSED = regex.compile(rf"^[\s“\"]*(?:尊敬的)?(\p{{Han}}{{2,4}}?)(?:(?:同志|先生|女士)[：:，,]|{_ADDRESS_TAIL})")
 
 
-def _addressed(text: str) -> tuple[int, int, str] | None:
-    """The name a paragraph opens by addressing, whatever the segmenter made of it (柯文/静/同志),
-    as a candidate; whether it is a private person is _context_in's to say. Ordinary words that
-    start with a surname (付款方：, 高新区：你单位…) are none."""
+#: A village's household named by its head: 北厝村林阿水户 (which the segmenter may cut 北厝村林/阿/水户).
+_HOUSEHOLD = regex.compile(r"(?:村|组|社区|居委会)(\p{Han}{2,3}?)户")
+
+
+def _placed(text: str) -> list[tuple[int, int, str]]:
+    """Candidates where a name stands by its place in the text, whatever the segmenter made of
+    it: the name a paragraph opens by addressing (柯文/静/同志：) and a household's head after its
+    village (北厝村林/阿/水户). Whether each is a private person is _context_in's to say. Ordinary
+    words that start with a surname (付款方：, 高新区：你单位…, 新华村五保户) are none."""
     m = _ADDRESSED.match(text)
-    parts = split_name(m.group(1)) if m is not None else None
-    if parts is None or _common_word(_tags(), *parts, rare_ok=True) or _common_given(parts[1]):
-        return None
-    return (m.start(1), m.end(1), "surname+given")
+    found = [m.span(1)] if m is not None else []
+    if "户" in text:
+        found += [h.span(1) for h in _HOUSEHOLD.finditer(text)]
+    out = []
+    for start, end in found:
+        parts = split_name(text[start:end])
+        if parts is not None and not _common_word(_tags(), *parts, rare_ok=True) and not _common_given(parts[1]):
+            out.append((start, end, "surname+given"))
+    return out
 
 
 def _whole_token(para: Paragraph, k: int, whole: tuple[str, int, str], lex, tags) -> tuple[tuple[int, int, str], int]:
@@ -419,7 +430,7 @@ def _context_in(para: Paragraph, lex) -> None:
         if prev is not None and prev.context in ("role", "enumeration", "gender") and _SEP.match(text[prev.end:start]):
             kept.append(NameSpan(start, end, evidence, "enumeration", prev.word, 0.85))
             continue
-        about = _detail_after(after)
+        about = _detail_after(before, after)
         if about is not None:
             kept.append(NameSpan(start, end, evidence, about, None, 0.85))
             continue
@@ -439,12 +450,15 @@ def _context_in(para: Paragraph, lex) -> None:
         kept.sort(key=lambda n: n.start)
 
 
-def _detail_after(after: str) -> str | None:
-    """The context a name takes from what follows it: "gender" (陈建国，男，…), "detail" (林美娇（身份证号：…）)."""
+def _detail_after(before: str, after: str) -> str | None:
+    """The context a name takes from what follows it: "gender" (陈建国，男，…), "detail" (林美娇（身份证号：…）),
+    "household" (a village's household by its head: 北厝村林阿水户补助15000元)."""
     if _GENDER_AFTER.match(after):
         return "gender"
     if _DETAIL_AFTER.match(after):
         return "detail"
+    if after.startswith("户") and before.endswith(_VILLAGE_ENDS):
+        return "household"
     return None
 
 

@@ -296,7 +296,7 @@ _NOTHING = regex.compile(r"[\s无否—\-/]*|健康|正常")
 _NAME_EVIDENCE = {"token": "分词为未登录词", "dict_nr": "词典人名", "surname+given": "姓氏+名字",
                   "unlisted_surname": "姓氏表外，角色词后两三字"}
 _NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别", "cue": "行为词", "paragraph": "同段有角色词",
-                 "salutation": "答复的称呼", "detail": "后接身份证号、电话或住址"}
+                 "salutation": "答复的称呼", "detail": "后接身份证号、电话或住址", "household": "村组之后的户主"}
 
 
 def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
@@ -489,8 +489,9 @@ def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pat
     return (
         occurs(set(lex.role_words) | set(lex.name_only_roles), rf"[：:\s为是系即\"“（(]*[{first}]"),
         regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
-        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_CUE_PATTERN})"),
-        regex.compile(_CUE_PATTERN),
+        # ... or a village's household named by its head (北厝村林阿水户)
+        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_CUE_PATTERN})|(?:村|组|社区|居委会)[{first}]\p{{Han}}{{1,3}}户"),
+        regex.compile(_CUE_PATTERN + "|户"),
     )
 
 
