@@ -181,6 +181,8 @@ def test_a_character_frequent_in_the_document_is_its_topic(check_text):
     "成立贵阳综合实验区管委会。",                      # a zone named after a place
     "在姜山岛开展海洋主题活动。",                      # a name before a place suffix
     "由半淞园街道负责组织。",
+    "拟录用人员：王建国、李红梅、张伟、刘洋。",          # a name listed with names (刘洋 is no 流向)
+    "经研究，刘洋、张伟同志不再担任原职务。",
 ])
 def test_no_typo_suggestion_on_proper_names_and_terms(check_text, text):
     assert "T110" not in {f.rule for f in check_text(text).findings}
@@ -193,6 +195,12 @@ def test_no_typo_suggestion_on_proper_names_and_terms(check_text, text):
 ])
 def test_typos_beside_names_and_terms_still_fire(check_text, text, right):
     assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == [right]
+
+
+def test_a_typo_in_a_list_of_words_still_fires(check_text):
+    # listed with 、, but no item reads as a name: the list is no list of people
+    text = "加强对运输企业姿质、安全条件、车辆状况的审查。"
+    assert [f.suggestion for f in check_text(text).findings if f.rule == "T110"] == ["资"]
 
 
 @pytest.mark.parametrize("text, right", [

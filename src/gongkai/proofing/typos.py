@@ -156,6 +156,33 @@ def _in_proper_name(text: str, start: int, end: int) -> bool:
     return False
 
 
+#: What may stand before a listed name, and after it (王建国、李红梅、张伟同志、刘洋等).
+_BEFORE_NAME = "、，,：:；;。 \t（(“"
+_AFTER_NAME = regex.compile(r"$|[、，,：:；;。\s）)”]|同志|等")
+
+
+def _name_between(text: str, start: int, end: int) -> bool:
+    """text[start:end] reads as a name (surname + one or two characters) set off as a list item."""
+    from ..screening.names import split_name  # the surname lexicon; spaCy is not loaded by this
+
+    return (2 <= end - start <= 4 and (start == 0 or text[start - 1] in _BEFORE_NAME)
+            and _AFTER_NAME.match(text, end) is not None and split_name(text[start:end]) is not None)
+
+
+def _in_name_list(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies in a person's name listed with another by 、 (王建国、李红梅、张伟、
+    刘洋): a character model cannot judge a name (刘洋 is no misspelt 流向)."""
+    for a in range(max(0, end - 4), start + 1):
+        for b in range(max(end, a + 2), min(len(text), a + 4) + 1):
+            if not _name_between(text, a, b):
+                continue
+            if a >= 3 and text[a - 1] == "、" and any(_name_between(text, p, a - 1) for p in range(max(0, a - 5), a - 2)):
+                return True
+            if text[b:b + 1] == "、" and any(_name_between(text, b + 1, n) for n in range(b + 3, min(len(text), b + 5) + 1)):
+                return True
+    return False
+
+
 #: The typo model reads a paragraph at most this long at once (its lattice takes a few kB per
 #: character); a longer one, such as a text file without line breaks, in pieces cut after
 #: sentence ends. Published paragraphs stay far below it (govcn-2019's longest: 633).
@@ -181,7 +208,8 @@ def _statistical(rule: FunctionRule, doc: Document, ctx: Context) -> Iterable[Fi
                     continue
                 if len(s.wrong) == 1 and _topical(model, full, s.wrong):
                     continue
-                if _in_proper_name(text, start, end) or _in_listed_body(full, text, start, end):
+                if _in_proper_name(text, start, end) or _in_listed_body(full, text, start, end) \
+                        or _in_name_list(text, start, end):
                     continue
                 fixed = text[max(0, start - 2) : start] + s.right + text[end : end + 2]
                 yield _typo(rule, block, start, end, s, fixed)
@@ -207,7 +235,7 @@ STATISTICAL = FunctionRule(
         "且替换后能与前后字组成词典中的词，则提示疑似别字并给出建议字。拼音输入造成的整词别字（如“提喜”应为“体系”、"
         "“优先公司”应为“有限公司”）按读音查找常用同音词；不在音近形近字表中的生僻字（如“嫩民政府”）只在某个字能与"
         "前后字组成常用词且明显优于其他字时提示。在同一文件中反复出现的搭配（多为简称、术语）和文件反复使用的字"
-        "（多为地名、主题词）不提示；发文字号的机关代字（闽、沪）、地名后缀（××乡、××岛、××街道）前的专名、"
+        "（多为地名、主题词）不提示；与其他姓名以顿号并列的人名（王建国、李红梅、张伟、刘洋）、发文字号的机关代字（闽、沪）、地名后缀（××乡、××岛、××街道）前的专名、"
         "以词典地名开头的园区名称（××综合实验区）的后缀、文件列举的多个同类机构（××卫生院）的名称也不提示；"
         "为避免误报，只在把握很大时提示，结果仅供校对参考。",
     fires=["推动大数局产业加快发展。", "确保人民群众生命材产安全。", "提升群众满意杜。", "加快构建现代产业提喜。",
@@ -216,7 +244,7 @@ STATISTICAL = FunctionRule(
             "各级人民政府要加强组织领导。",
             "落实银担合作条件，夯实银担合作基础。",
             "各乡镇人民政府要加强组织领导，确保各项工作落到实处。",
-            "根据闽委宣联〔2013〕19号文件精神", "贵阳综合实验区管委会"],
+            "根据闽委宣联〔2013〕19号文件精神", "贵阳综合实验区管委会", "拟录用人员：王建国、李红梅、张伟、刘洋。"],
 )
 
 #: A word typed twice (按照按照): two to four characters, then the same again.
