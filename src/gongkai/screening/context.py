@@ -27,6 +27,8 @@ HALF = str.maketrans(
 )
 #: A value with these characters is already masked (5202**********3419, 张*, 张某某, 李××).
 MASK_CHARS = frozenset("*＊×Ｘ某✱")
+#: How the name of a village or its group ends, before a household named by its head (北厝村林阿水户).
+VILLAGE_WORDS = ("村", "组", "社区", "居委会")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import regex
 
 from .. import segmentation
 from ..memo import TextMemo, key_of, text_cache
-from .context import MASK_CHARS, lexicon
+from .context import MASK_CHARS, VILLAGE_WORDS, lexicon
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ _CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|�
                            r"本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 #: A private detail labelled right after a name: 林美娇（身份证号：…）, 陈建国，联系电话…, 李四家住…
 _DETAIL_AFTER = regex.compile(r"^[（(，,\s]{0,2}(?:身份证|公民身份号码|联系电话|手机|家庭住址|住址|家住)")
-#: How the name of a village or its group ends, before a household named by its head (北厝村林阿水户).
-_VILLAGE_ENDS = ("村", "组", "社区", "居委会")
 #: What may stand between two names of one list, read backwards from a name that closes it (等3户).
 _LIST_SEP = regex.compile(r"^[、和及与]$")
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
@@ -250,7 +248,7 @@ _ADDRESSED = regex.compile(rf"^[\s“\"]*(?:尊敬的)?(\p{{Han}}{{2,4}}?)(?:(?:
 
 
 #: A village's household named by its head: 北厝村林阿水户 (which the segmenter may cut 北厝村林/阿/水户).
-_HOUSEHOLD = regex.compile(r"(?:村|组|社区|居委会)(\p{Han}{2,3}?)户")
+_HOUSEHOLD = regex.compile(rf"(?:{'|'.join(VILLAGE_WORDS)})(\p{{Han}}{{2,3}}?)户")
 
 
 def _placed(text: str) -> list[tuple[int, int, str]]:
@@ -457,7 +455,7 @@ def _detail_after(before: str, after: str) -> str | None:
         return "gender"
     if _DETAIL_AFTER.match(after):
         return "detail"
-    if after.startswith("户") and before.endswith(_VILLAGE_ENDS):
+    if after.startswith("户") and before.endswith(VILLAGE_WORDS):
         return "household"
     return None
 

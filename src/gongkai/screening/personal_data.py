@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import regex
 
 from ..engine import Context
 from ..memo import text_cache
 from ..models import Block, Document
-from .context import MASK_CHARS, PersonalContext, last_word, lexicon, occurs, personal_context
+from .context import MASK_CHARS, VILLAGE_WORDS, PersonalContext, last_word, lexicon, occurs, personal_context
 from .recognizers import (
     Candidate, Hooks, Span, declarations, half_texts, joined_texts, load, masked_around, numeric_blocks, role_in,
 )
@@ -309,7 +309,7 @@ def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int,
     columns = pctx.columns
     # the role part of _name_cue, asked of all the blocks at once (the half-width texts: no role
     # word, gap or surname holds a character HALF changes)
-    roles = ctx.fact(joined_texts).matching(_cue_parts()[0])
+    roles = ctx.fact(joined_texts).matching(_cue_parts().role)
     for block in doc.blocks:
         text = block.text
         if len(text) < 2:
@@ -471,27 +471,56 @@ def prepare_names(pairs: list[tuple[Document, Context]]) -> None:
         at += len(pending)
 
 
-#: What after a name makes a paragraph worth reading for names: an action (反映、来信…), an address
-#: (先生、同志：、：你…), a private detail labelled after it (（身份证号…）, 家住…). Literal text.
-_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求",
-         "同志：", "同志:", "：你", "：您", "：因你",
-         "（身份证", "(身份证", "，身份证", "身份证号", "（联系电话", "，联系电话", "，住址", "家住")
-#: ... or a count that closes a list of people (林美娇、陈德福等2户), or a colon that ends the paragraph
-#: (the addressee line of a 公告送达: 柯文静：).
-_CUE_PATTERN = "|".join(map(regex.escape, _CUES)) + r"|等\d+(?:人|户|名)(?!同志)|[：:]$"
+#: What after a name makes a paragraph worth reading for names: an action or a salutation (反映、来信、
+#: 先生…), literal text,
+_CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "之子", "之女", "等人", "夫妇", "申请", "信访", "诉求")
+#: The rarer cues below are each looked for as a substring before their pattern runs: every literal
+#: added to the alternation above costs every paragraph (benchmarks/screening_speed.py).
+#: ... the person a paragraph opens by addressing (王秀兰同志：你于…, 柯文静：因你…),
+_ADDRESS = r"同志[：:]|[：:]因?[你您]"
+#: ... a private detail labelled right after the name (林美娇（身份证号：…）, 家住…),
+_DETAILS = r"[（(，,]?(?:身份证|联系电话|住址|家住)"
+#: ... or a count that closes a list of people (林美娇、陈德福等2户; not 王挥等30名同志, honoured).
+_COUNT = r"等\d+(?:人|户|名)(?!同志)"
+#: The addressee line of a 公告送达 or a reply: a name of two to four characters and a colon
+#: (柯文静：, 尊敬的欧阳海涛先生：), not an office (国务院：, 教育部：, 附件：).
+_ADDRESSEE_LINE = regex.compile(r"^\s*(?:尊敬的)?(\p{Han}{2,4}?)(?:先生|女士|同志)?[：:]\s*$")
+_OFFICE_ENDS = ("院", "部", "局", "府", "厅", "室", "处", "司", "办", "件")
+
+
+class _Cues(NamedTuple):
+    """The patterns that choose the paragraphs worth segmenting for names (_name_cue). Each cue
+    after a name has a cheap pattern without the name (a literal set, a literal prefix) that runs
+    first and the full one that runs only where the cheap one matched."""
+
+    role: regex.Pattern  # a role word, then a surname
+    gender: regex.Pattern  # 陈建国，男
+    action: regex.Pattern  # a surname and 1–3 characters, then an action cue
+    action_words: regex.Pattern
+    address: regex.Pattern  # a surname and 1–3 characters, then 同志： / ：你…
+    address_words: regex.Pattern
+    detail: regex.Pattern  # a surname and 1–3 characters, then （身份证号 / 家住…
+    count: regex.Pattern  # a surname and 1–3 characters, then 等N户
+    count_words: regex.Pattern
+    household: regex.Pattern  # a village, a surname and 1–3 characters, then 户
 
 
 @lru_cache(maxsize=1)
-def _cue_parts() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pattern]:
-    """_name_cue's patterns: role word + surname, gender, surname + action cue, the action cues alone."""
+def _cue_parts() -> _Cues:
     lex = lexicon()
     first = "".join(sorted(lex.surname_firsts))
-    return (
-        occurs(set(lex.role_words) | set(lex.name_only_roles), rf"[：:\s为是系即\"“（(]*[{first}]"),
-        regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
-        # ... or a village's household named by its head (北厝村林阿水户)
-        regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_CUE_PATTERN})|(?:村|组|社区|居委会)[{first}]\p{{Han}}{{1,3}}户"),
-        regex.compile(_CUE_PATTERN + "|户"),
+    words = "|".join(map(regex.escape, _CUES))
+    return _Cues(
+        role=occurs(set(lex.role_words) | set(lex.name_only_roles), rf"[：:\s为是系即\"“（(]*[{first}]"),
+        gender=regex.compile(r"\p{Han}[，,（(、\s]{1,2}[男女](?:[，,）)、\s]|$)"),
+        action=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{words})"),
+        action_words=regex.compile(words),
+        address=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_ADDRESS})"),
+        address_words=regex.compile(_ADDRESS),
+        detail=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}{_DETAILS}"),
+        count=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}{_COUNT}"),
+        count_words=regex.compile(_COUNT),
+        household=regex.compile(rf"(?:{'|'.join(VILLAGE_WORDS)})[{first}]\p{{Han}}{{1,3}}户"),
     )
 
 
@@ -502,15 +531,32 @@ def _name_cue(text: str) -> bool:
     Plain substring tests come first (C speed); the regular expressions run only where they may match.
     Cached by text, like the names themselves: documents repeat their boilerplate paragraphs.
     """
-    return bool(_cue_parts()[0].search(text)) or _other_cue(text)
+    return bool(_cue_parts().role.search(text)) or _other_cue(text)
 
 
 @text_cache(maxsize=16384)
 def _other_cue(text: str) -> bool:
-    """_name_cue's gender and action-cue parts (the role part is asked of a document's blocks at once)."""
-    _, gender, cue, cue_words = _cue_parts()
-    return bool((("男" in text or "女" in text) and gender.search(text))
-                or (cue_words.search(text) and cue.search(text)))
+    """_name_cue's parts other than role words (those are asked of a document's blocks at once):
+    a gender, an action cue, a salutation, a labelled detail, a count closing a list, a household
+    after its village, a short line
+    ending in a colon (the addressee of a 公告送达: 柯文静：)."""
+    cues = _cue_parts()
+    return bool((("男" in text or "女" in text) and cues.gender.search(text))
+                or (cues.action_words.search(text) and cues.action.search(text))
+                or (("你" in text or "您" in text or "同志" in text) and cues.address_words.search(text)
+                    and cues.address.search(text))
+                or (("身份证" in text or "联系电话" in text or "住址" in text or "家住" in text)
+                    and cues.detail.search(text))
+                or ("等" in text and cues.count_words.search(text) and cues.count.search(text))
+                or ("户" in text and ("村" in text or "组" in text or "社区" in text or "居委会" in text)
+                    and cues.household.search(text))
+                or (len(text) <= 14 and text.rstrip()[-1:] in ("：", ":") and _addressee_line(text)))
+
+
+def _addressee_line(text: str) -> bool:
+    """A line that is a name and a colon, as a 公告送达 or a reply opens (柯文静：)."""
+    m = _ADDRESSEE_LINE.match(text)
+    return m is not None and m.group(1)[0] in lexicon().surname_firsts and not m.group(1).endswith(_OFFICE_ENDS)
 
 
 def _names(rule, doc, ctx) -> Iterator[Span]:
