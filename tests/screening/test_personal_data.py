@@ -172,6 +172,14 @@ def test_header_rows_with_plain_headings(rows, expected):
     assert found == expected
 
 
+def test_a_name_column_holds_names_not_its_totals_and_notes():
+    doc = _table_doc([["序号", "姓名", "金额（元）"], ["1", "陈建国", "2000"], ["2", "王小明（户主）", "1500"],
+                      ["3", "阿卜杜·热合曼", "800"], ["", "合计", "4300"], ["", "小计：3人", ""],
+                      ["备注", "以上人员均已核实", ""], ["4", "仉海涛、暂缺", "600"]])
+    found = sorted(f.text for f in check_document(doc, Config()).findings if f.kind == "person_name")
+    assert found == sorted(["陈建国", "王小明", "阿卜杜·热合曼", "仉海涛"])
+
+
 def test_office_contact_table_is_public():
     doc = _table_doc([["单位", "联系电话", "地址"], ["镇民政办", "0858-8123456", "勺米镇人民政府二楼"]])
     assert not [f for f in check_document(doc, Config()).findings if f.sensitive]

@@ -37,6 +37,7 @@ class Lexicon:
     headers: dict[str, tuple[str, ...]]
     office_headers: tuple[str, ...]
     plain_header_endings: tuple[str, ...]
+    name_column_words: frozenset[str]
     hotline_words: tuple[str, ...]
     office_words: tuple[str, ...]
     official_titles: tuple[str, ...]
@@ -155,6 +156,7 @@ def lexicon() -> Lexicon:
         headers={k: tuple(v) for k, v in data["headers"].items()},
         office_headers=tuple(data["office_headers"]),
         plain_header_endings=tuple(data["plain_header_endings"]),
+        name_column_words=frozenset(data["name_column_words"]),
         hotline_words=tuple(data["hotline_words"]),
         office_words=tuple(data["office_words"]),
         official_titles=tuple(data["official_titles"]),

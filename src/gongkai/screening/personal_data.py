@@ -301,7 +301,6 @@ _NAME_CONTEXT = {"role": "角色词", "enumeration": "并列", "gender": "性别
 
 def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int, bool, float, dict]], list[Block]]:
     """The names of the document's name columns, and the blocks the name pipeline must read."""
-    from .names import split_name
 
     pctx = _pctx(doc, ctx)
     listed = []
@@ -316,17 +315,45 @@ def _name_plan(doc: Document, ctx: Context) -> tuple[list[tuple[Block, int, int,
             continue
         col = columns.get(block.index)
         if col and col[0] == "person_name":
-            for m in _HAN_RUN.finditer(text):
-                if masked_around(text, m.start(), m.end()) or "某" in m.group() or m.group() in ("无", "暂无"):
-                    continue
-                known = split_name(m.group()) is not None
-                listed.append((block, m.start(), m.end(), True, 0.9 if known else 0.75,
+            for start, end, known in _column_names(text):
+                listed.append((block, start, end, True, 0.9 if known else 0.75,
                                {"pattern": "姓名（姓名栏中的两至四字）", "validation": "常见姓氏" if known else "姓氏表外",
                                 "header": col[1]}))
             continue
         if block.index in roles or _other_cue(text):
             pending.append(block)
     return listed, pending
+
+
+#: The pieces of a name column's cell: one name each, between separators (林美娇、陈德福; 林美娇（户主）).
+_CELL_PIECE = regex.compile(r"[^、，,；;/／\s（）()【】\[\]：:]+")
+#: A name of a minority people, its parts joined by a middle dot (阿卜杜·热合曼).
+_DOTTED_NAME = regex.compile(r"\p{Han}{1,8}(?:[·•．]\p{Han}{1,8})+")
+
+
+def _column_names(text: str) -> list[tuple[int, int, bool]]:
+    """The names in a cell of a name column, as (start, end, surname listed): each piece that is
+    two to four Han characters or a dotted name, and no word tables put in that column (合计,
+    小计, 以上, 本人…); one whose surname is not listed must be no dictionary word either (暂缺)."""
+    from .names import split_name
+    from ..segmentation import dictionary
+
+    lex = lexicon()
+    out = []
+    for m in _CELL_PIECE.finditer(text):
+        piece, start, end = m.group(), m.start(), m.end()
+        if masked_around(text, start, end) or "某" in piece or piece in lex.name_column_words:
+            continue
+        if _DOTTED_NAME.fullmatch(piece):
+            out.append((start, end, False))
+        elif _HAN_RUN.fullmatch(piece):
+            if split_name(piece) is not None:
+                out.append((start, end, True))
+            elif not dictionary().tags.get(piece, "nr").startswith("nr"):
+                continue  # an ordinary word (暂缺)
+            else:
+                out.append((start, end, False))
+    return out
 
 
 def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool, float, dict]]:
