@@ -197,6 +197,25 @@ def test_household_words_after_a_village_are_no_names(check_text):
     assert names(check_text("新华村五保户、低保户和贫困户的补助资金已发放到户。")) == []
 
 
+@pytest.mark.parametrize("text", [
+    # common words jieba's dictionary tags as names (文明, 明星, 康复, 顾问, 高峰), after a role word
+    "社区组织居民文明公约宣讲活动。", "开展学生明星评选活动。", "新建居民康复中心一处。", "避开户主高峰期办理。",
+    "成立村民顾问团成立大会。", "印发救助对象花名册。", "发放村民明白纸1000份。",
+])
+def test_common_words_after_a_role_word_are_no_names(check_text, text):
+    assert names(check_text(text)) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("户主：高峰，男，1965年出生。", "高峰"),          # the same words, set off as a name
+    ("申请人向阳反映道路破损。", "向阳"),
+    ("申请人李娜的丈夫长期患病。", "李娜"),
+    ("申请人司马敏敏反映道路破损。", "司马敏敏"),       # a compound surname and its given name, whole
+])
+def test_frequent_dictionary_names_set_off_as_names_are_found(check_text, text, name):
+    assert names(check_text(text)) == [name]
+
+
 def test_a_count_of_honoured_people_is_no_cue(check_text):
     assert names(check_text("经审定，蒲海涛等12名同志入选首届勺米镇优秀村干部名单，现予公布。")) == []
 

@@ -38,6 +38,7 @@ class Lexicon:
     office_headers: tuple[str, ...]
     plain_header_endings: tuple[str, ...]
     name_column_words: frozenset[str]
+    not_names: frozenset[str]
     hotline_words: tuple[str, ...]
     office_words: tuple[str, ...]
     official_titles: tuple[str, ...]
@@ -157,6 +158,7 @@ def lexicon() -> Lexicon:
         office_headers=tuple(data["office_headers"]),
         plain_header_endings=tuple(data["plain_header_endings"]),
         name_column_words=frozenset(data["name_column_words"]),
+        not_names=frozenset(data["not_names"]),
         hotline_words=tuple(data["hotline_words"]),
         office_words=tuple(data["office_words"]),
         official_titles=tuple(data["official_titles"]),

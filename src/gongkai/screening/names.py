@@ -106,6 +106,8 @@ def split_name(text: str) -> tuple[str, str] | None:
     Cached by text (the lexicon is fixed per process): the same words come up in every document.
     """
     lex = lexicon()
+    if text in lex.not_names:
+        return None
     for n in (2, 1):
         sur = text[:n]
         if (n == 2 and sur in lex.compound_surnames) or (n == 1 and sur in lex.surnames):
@@ -227,14 +229,14 @@ def _evidence_in(para: Paragraph, lex, tags) -> None:
         if reading is None:  # no Han token that starts with a surname
             continue
         whole, alone = reading
-        if whole is not None:
-            cand, i = _whole_token(para, k, whole, lex, tags)
+        found = _surname_and_given(para, k, cands, lex, tags) if alone else None
+        if whole is not None and found is None:
+            found = _whole_token(para, k, whole, lex, tags)
+            if _frequent_nr(whole[0][:2]) and _in_phrase(para, found[0][0]):
+                found = None  # 居民/文明/公约: a common word jieba tags as a name
+        if found is not None:
+            cand, i = found
             cands.append(cand)
-        elif alone:
-            found = _surname_and_given(para, k, cands, lex, tags)
-            if found is not None:
-                cand, i = found
-                cands.append(cand)
     if para.roles:
         cands.extend(_anchored(para, {c[0] for c in cands}, lex, tags))
     spans = {c[:2] for c in cands}
@@ -323,6 +325,36 @@ def _common_word(tags, sur: str, given: str, rare_ok: bool = False) -> bool:
     return False
 
 
+#: How often jieba has seen a word it tags as a person's name (nr) before the word, as the first
+#: half of a phrase of two words (居民文明公约, 学生明星评选, 居民康复中心), reads as a common word
+#: it mis-tags rather than a name; before punctuation, a cue or one more character it is still a
+#: name (李娜，女; 申请人向阳反映; 联系人孙子涛持护照).
+NR_COMMON = 300
+
+
+def _frequent_nr(word: str) -> bool:
+    return _freq(word) >= NR_COMMON and _tags().get(word, "").startswith("nr")
+
+
+def _in_phrase(para: "Paragraph", word_start: int) -> bool:
+    """Whether the frequent "name" (_frequent_nr) of two characters at ``word_start`` is, as the
+    segmenter read it, part of a phrase: the start of a longer common word (高峰期, 康复中心) or a word
+    followed by a word of two or more characters that is no name and no cue (文明 + 公约, 明星 + 评选,
+    顾问团 + 成立). Read otherwise (白/雪松, 李娜 + ，, 孙子 + 涛持, 向阳 + 反映) it may be a name.
+    """
+    i = bisect_left(para.offs, word_start)
+    if i >= len(para.offs) or para.offs[i] != word_start or len(para.words[i]) < 2:
+        return False  # the segmenter did not read the two characters as (the start of) a word
+    word = para.words[i]
+    if len(word) > 2 and not _tags().get(word, "nr").startswith("nr"):
+        return True
+    if i + 1 >= len(para.words):
+        return False
+    nxt, at = para.words[i + 1], para.offs[i + 1]
+    return (len(nxt) >= 2 and _HAN.match(nxt) is not None and not _tags().get(nxt, "nr").startswith("nr")
+            and _CUE_AFTER.match(para.text[at:at + 8]) is None)
+
+
 #: jieba dictionary frequency below which a word after a role word may still be a name.
 RARE_WORD = 30
 
@@ -363,7 +395,8 @@ def _anchored(para: Paragraph, taken: set[int], lex, tags) -> list[tuple[int, in
             nxt = text[e:e + 1]
             closed = not nxt or not _HAN.match(nxt) or nxt in lex.name_stop
             if tag and (tag in _BAD_GIVEN or (tag == "m" and n > 1)) or _common_word(tags, sur, given, closed) \
-                    or _common_given(given) or _org_ending(text[e:e + 3]):
+                    or _common_given(given) or _org_ending(text[e:e + 3]) or text[p:e] in lex.not_names \
+                    or (len(sur) == 1 and _frequent_nr(sur + given[:1]) and _in_phrase(para, p)):
                 continue
             if any(text[g:g + k] in tags for k in (3, 4) if g + k > e and g + k <= len(text)):
                 continue  # the "given name" starts a longer word (向/国务院)
