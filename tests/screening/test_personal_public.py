@@ -216,6 +216,11 @@ def test_frequent_dictionary_names_set_off_as_names_are_found(check_text, text, 
     assert names(check_text(text)) == [name]
 
 
+def test_an_offices_contact_named_after_its_office_is_published_on_purpose(check_text):
+    report = check_text("关于开展防汛检查的通知\n请各村完成自查。联系人：镇应急办 蒲海涛，联系电话：0858-8123456。")
+    assert names(report) == []
+
+
 def test_a_count_of_honoured_people_is_no_cue(check_text):
     assert names(check_text("经审定，蒲海涛等12名同志入选首届勺米镇优秀村干部名单，现予公布。")) == []
 

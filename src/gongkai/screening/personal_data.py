@@ -114,6 +114,19 @@ def _staff_contact(text: str, role: str | None, at: int | None = None) -> bool:
     return not _private_signal(text)
 
 
+def _staff_name(text: str, name) -> bool:
+    """The name (a NameSpan) is an office's staff contact: after 联系人/经办人 (its role word, or in
+    its sentence before it: 联系人：镇应急办 林美娇，联系电话…) in a sentence about no private person."""
+    if name.context in ("role", "enumeration"):
+        role = name.word
+    elif name.context in ("detail", "paragraph"):
+        before = _sentence_before(text, name.start)
+        role = next((w for w in STAFF_ROLES if w in before), None)
+    else:
+        return False
+    return _staff_contact(text, role, name.start)
+
+
 #: Everything up to the last sentence end of a window (greedy: one match finds the last one).
 _UP_TO_LAST_END = regex.compile(r".*[。；;！？!?\n]", regex.S)
 
@@ -365,7 +378,7 @@ def _name_spans(pending: list[Block], found) -> list[tuple[Block, int, int, bool
                     "context_rule": _NAME_CONTEXT[s.context]}
             if s.word:
                 expl["context"] = s.word
-            if s.context in ("role", "enumeration") and _staff_contact(block.text, s.word, s.start):
+            if _staff_name(block.text, s):
                 continue  # an office's 联系人/经办人, published on purpose (issue #16)
             # a count closing a list (林美娇、陈德福等2户) says they are people as surely as a role word
             counted = s.context == "cue" and (s.word or "").startswith("等")
