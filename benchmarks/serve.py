@@ -134,20 +134,10 @@ def runqueue_seconds(pid: int) -> float:
 
 
 def descendants(pid: int) -> list[int]:
-    """The processes started by ``pid``, their children and so on (Linux /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    found, frontier = [], [pid]
-    while frontier:
-        kids = [c for c, p in parents.items() if p in frontier]
-        found += kids
-        frontier = kids
-    return found
+    """The processes started by ``pid``, their children and so on (psutil, as ab_speed.py and batch.py)."""
+    import psutil
+
+    return [p.pid for p in psutil.Process(pid).children(recursive=True)]
 
 
 def client(base: str, username: str):
