@@ -27,6 +27,12 @@ HALF = str.maketrans(
 )
 #: A value with these characters is already masked (5202**********3419, 张*, 张某某, 李××).
 MASK_CHARS = frozenset("*＊×Ｘ某✱")
+#: Words of a private detail labelled right after a name (林美娇（身份证号：…）, 陈建国，联系电话…): the
+#: name rules read such a name as a person's, and choose the paragraphs that hold one, by these.
+#: Not 手机: "利用手机" in an anti-fraud notice made its enquiry contacts read as persons (realdocs-dev).
+DETAIL_WORDS = ("身份证", "公民身份号码", "联系电话", "家庭住址", "住址", "家住")
+#: Such a word right after a name, across at most two marks (林美娇（身份证号, 陈建国，联系电话).
+DETAIL_AFTER = rf"[（(，,\s]{{0,2}}(?:{'|'.join(DETAIL_WORDS)})"
 #: How the name of a village or its group ends, before a household named by its head (北厝村林阿水户).
 VILLAGE_WORDS = ("村", "组", "社区", "居委会")
 

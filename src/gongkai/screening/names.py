@@ -34,7 +34,7 @@ import regex
 
 from .. import segmentation
 from ..memo import TextMemo, key_of, text_cache
-from .context import MASK_CHARS, VILLAGE_WORDS, lexicon
+from .context import DETAIL_AFTER, MASK_CHARS, VILLAGE_WORDS, lexicon
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ _CUE_AFTER = regex.compile(r"^(?:反映|来信|来电|来访|投诉|举报|称|�
                            r"等\d+(?:人|户|名)(?!同志|专家|代表|委员|干部|党员|教师|医生|先进|优秀|获|荣获|被评|入选|进入)|先生|女士|夫妇|一家|"
                            r"本人|签名|签字|申请|提出的?申请|信访|的诉求|的信访|的来信|政府信息公开申请)")
 #: A private detail labelled right after a name: 林美娇（身份证号：…）, 陈建国，联系电话…, 李四家住…
-_DETAIL_AFTER = regex.compile(r"^[（(，,\s]{0,2}(?:身份证|公民身份号码|联系电话|手机|家庭住址|住址|家住)")
+_DETAIL_AFTER = regex.compile(rf"^{DETAIL_AFTER}")
 #: What may stand between two names of one list, read backwards from a name that closes it (等3户).
 _LIST_SEP = regex.compile(r"^[、和及与]$")
 _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|主任|局长|镇长|县长|市长|部长|委员|代表|〔|\[|（\d{4}）)")
@@ -461,7 +461,7 @@ def _context_in(para: Paragraph, lex) -> None:
         if prev is not None and prev.context in ("role", "enumeration", "gender") and _SEP.match(text[prev.end:start]):
             kept.append(NameSpan(start, end, evidence, "enumeration", prev.word, 0.85))
             continue
-        about = _detail_after(before, after)
+        about = _detail_after(before, text[end:end + 10])  # room for （公民身份号码
         if about is not None:
             kept.append(NameSpan(start, end, evidence, about, None, 0.85))
             continue

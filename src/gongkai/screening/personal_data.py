@@ -32,7 +32,7 @@ import regex
 from ..engine import Context
 from ..memo import text_cache
 from ..models import Block, Document
-from .context import MASK_CHARS, VILLAGE_WORDS, PersonalContext, last_word, lexicon, occurs, personal_context
+from .context import DETAIL_AFTER, DETAIL_WORDS, MASK_CHARS, VILLAGE_WORDS, PersonalContext, last_word, lexicon, occurs, personal_context
 from .recognizers import (
     Candidate, Hooks, Span, declarations, half_texts, joined_texts, load, masked_around, numeric_blocks, role_in,
 )
@@ -518,8 +518,7 @@ _CUES = ("反映", "来信", "来电", "投诉", "举报", "先生", "女士", "
 #: added to the alternation above costs every paragraph (benchmarks/screening_speed.py).
 #: ... the person a paragraph opens by addressing (王秀兰同志：你于…, 柯文静：因你…),
 _ADDRESS = r"同志[：:]|[：:]因?[你您]"
-#: ... a private detail labelled right after the name (林美娇（身份证号：…）, 家住…),
-_DETAILS = r"[（(，,]?(?:身份证|联系电话|住址|家住)"
+#: ... a private detail labelled right after the name (context.DETAIL_AFTER),
 #: ... or a count that closes a list of people (林美娇、陈德福等2户; not 王挥等30名同志, honoured).
 _COUNT = r"等\d+(?:人|户|名)(?!同志)"
 #: The addressee line of a 公告送达 or a reply: a name of two to four characters and a colon
@@ -557,7 +556,7 @@ def _cue_parts() -> _Cues:
         action_words=regex.compile(words),
         address=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}(?:{_ADDRESS})"),
         address_words=regex.compile(_ADDRESS),
-        detail=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}{_DETAILS}"),
+        detail=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}{DETAIL_AFTER}"),
         count=regex.compile(rf"[{first}]\p{{Han}}{{1,3}}{_COUNT}"),
         count_words=regex.compile(_COUNT),
         household=regex.compile(rf"(?:{'|'.join(VILLAGE_WORDS)})[{first}]\p{{Han}}{{1,3}}户"),
@@ -578,15 +577,13 @@ def _name_cue(text: str) -> bool:
 def _other_cue(text: str) -> bool:
     """_name_cue's parts other than role words (those are asked of a document's blocks at once):
     a gender, an action cue, a salutation, a labelled detail, a count closing a list, a household
-    after its village, a short line
-    ending in a colon (the addressee of a 公告送达: 柯文静：)."""
+    after its village, a short line ending in a colon (the addressee of a 公告送达: 柯文静：)."""
     cues = _cue_parts()
     return bool((("男" in text or "女" in text) and cues.gender.search(text))
                 or (cues.action_words.search(text) and cues.action.search(text))
                 or (("你" in text or "您" in text or "同志" in text) and cues.address_words.search(text)
                     and cues.address.search(text))
-                or (("身份证" in text or "联系电话" in text or "住址" in text or "家住" in text)
-                    and cues.detail.search(text))
+                or (any(map(text.__contains__, DETAIL_WORDS)) and cues.detail.search(text))
                 or ("等" in text and cues.count_words.search(text) and cues.count.search(text))
                 or ("户" in text and ("村" in text or "组" in text or "社区" in text or "居委会" in text)
                     and cues.household.search(text))
