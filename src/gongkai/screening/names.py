@@ -262,12 +262,19 @@ def _placed(text: str) -> list[tuple[int, int, str]]:
     found = [m.span(1)] if m is not None else []
     if "户" in text:
         found += [h.span(1) for h in _HOUSEHOLD.finditer(text)]
-    out = []
-    for start, end in found:
-        parts = split_name(text[start:end])
-        if parts is not None and not _common_word(_tags(), *parts, rare_ok=True) and not _common_given(parts[1]):
-            out.append((start, end, "surname+given"))
-    return out
+    return [(start, end, "surname+given") for start, end in found if _reads_as_name(text[start:end])]
+
+
+def _reads_as_name(word: str) -> bool:
+    """A listed surname and one or two characters that are no ordinary word (付款方, 五保户)."""
+    parts = split_name(word)
+    return parts is not None and not _common_word(_tags(), *parts, rare_ok=True) and not _common_given(parts[1])
+
+
+def opens_by_addressing(text: str) -> bool:
+    """The paragraph opens by addressing a person by name (柯文静：, 尊敬的蒲海涛先生：…, 王秀兰同志：…)."""
+    m = _ADDRESSED.match(text)
+    return m is not None and _reads_as_name(m.group(1))
 
 
 def _whole_token(para: Paragraph, k: int, whole: tuple[str, int, str], lex, tags) -> tuple[tuple[int, int, str], int]:

@@ -521,10 +521,6 @@ _ADDRESS = r"同志[：:]|[：:]因?[你您]"
 #: ... a private detail labelled right after the name (context.DETAIL_AFTER),
 #: ... or a count that closes a list of people (林美娇、陈德福等2户; not 王挥等30名同志, honoured).
 _COUNT = r"等\d+(?:人|户|名)(?!同志)"
-#: The addressee line of a 公告送达 or a reply: a name of two to four characters and a colon
-#: (柯文静：, 尊敬的欧阳海涛先生：), not an office (国务院：, 教育部：, 附件：).
-_ADDRESSEE_LINE = regex.compile(r"^\s*(?:尊敬的)?(\p{Han}{2,4}?)(?:先生|女士|同志)?[：:]\s*$")
-_OFFICE_ENDS = ("院", "部", "局", "府", "厅", "室", "处", "司", "办", "件")
 
 
 class _Cues(NamedTuple):
@@ -591,9 +587,11 @@ def _other_cue(text: str) -> bool:
 
 
 def _addressee_line(text: str) -> bool:
-    """A line that is a name and a colon, as a 公告送达 or a reply opens (柯文静：)."""
-    m = _ADDRESSEE_LINE.match(text)
-    return m is not None and m.group(1)[0] in lexicon().surname_firsts and not m.group(1).endswith(_OFFICE_ENDS)
+    """A short line ending in a colon that is the name of a person addressed (柯文静：, the first
+    line of a 公告送达), as the name rules read it; not an office (国务院：, 附件：)."""
+    from .names import opens_by_addressing
+
+    return opens_by_addressing(text)
 
 
 def _names(rule, doc, ctx) -> Iterator[Span]:
