@@ -54,12 +54,12 @@ _TITLE_AFTER = regex.compile(r"^(?:同志|院士|教授|研究员|专家|书记|
 _HEAD_BEFORE = regex.compile(r"(?<!家)长$")
 #: 先生/女士 and the colon of a salutation (李红梅女士：), after the name.
 _SALUTATION = regex.compile(r"^(?:先生|女士)[：:，,\s]")
-#: 同志 names an official (杨明同志主持会议) except in the salutation of a reply to a petitioner or
-#: applicant: 王秀兰同志：你于3月12日来信反映的…, 您提出的政府信息公开申请… (《勺米镇政民互动管理制度》第五条).
 #: A paragraph that opens with a name and a colon, then addresses the person (林美娇：因你无法联系，
 #: 现依法向你公告送达…) or ends there (the addressee line of a 公告送达 or a reply).
 _ADDRESS_TAIL = r"[：:]\s*(?:$|(?:因|经|现|对)?(?:你|您))"
 _ADDRESSEE = regex.compile(_ADDRESS_TAIL)
+#: 同志 names an official (杨明同志主持会议) except in the salutation of a reply to a petitioner or
+#: applicant: 王秀兰同志：你于3月12日来信反映的…, 您提出的政府信息公开申请… (《勺米镇政民互动管理制度》第五条).
 _PETITIONER_SALUTATION = regex.compile(
     r"同志[：:]\s*(?:你|您)[^。！？\n]{0,40}?(?:来信|来访|来电|反映|投诉|举报|申请|诉求|信访|留言)")
 _SEP = regex.compile(r"^[、，,和及与\s]{1,2}$")
